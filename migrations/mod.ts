@@ -1,0 +1,12 @@
+/**
+ * Every migration, in order. Listed statically (not read from the folder at run time) so that a
+ * `deno compile`d binary carries them.
+ * @module
+ */
+import type { Migration } from "kysely/migration";
+import * as initial from "./0001_initial.ts";
+
+/** Migrations by name; names sort in the order they must run. */
+export const migrations: Record<string, Migration> = {
+  "0001_initial": initial,
+};

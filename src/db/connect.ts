@@ -1,0 +1,128 @@
+/**
+ * Opens the store a URL names: an embedded SQLite file (the default) or a PostgreSQL server shared
+ * by several Loom processes. Both are reached through one kysely query layer.
+ * @module
+ */
+import { createClient } from "@libsql/client";
+import { LibsqlDialect } from "@libsql/kysely-libsql";
+import { Kysely, PostgresDialect, sql } from "kysely";
+// @ts-types="npm:@types/pg@8.20.0"
+import pg from "pg";
+import type { Tables } from "./tables.ts";
+
+/** Which SQL engine is behind a {@link Database}; a few queries differ between them. */
+export type StoreKind = "sqlite" | "postgres";
+
+/** An open store. */
+export interface Database {
+  db: Kysely<Tables>;
+  kind: StoreKind;
+  /**
+   * Subscribes to a PostgreSQL NOTIFY channel on a dedicated connection; returns the unsubscribe
+   * function. Absent on SQLite, where every writer lives in this process.
+   */
+  listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** True when `url` selects PostgreSQL. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/**
+ * Opens the database at `url`: `file:PATH`, `:memory:`, or `postgres://…`. A PostgreSQL URL may
+ * carry `?schema=NAME` to keep Loom's tables in their own schema (created when missing).
+ *
+ * @example
+ * const store = await openDatabase("file:./loom.db");
+ * await store.close();
+ */
+export async function openDatabase(url: string): Promise<Database> {
+  return isPostgresUrl(url) ? await openPostgres(url) : await openSqlite(url);
+}
+
+async function openSqlite(url: string): Promise<Database> {
+  // One connection: SQLite has one writer anyway, and per-connection pragmas then hold for every
+  // statement. Queue operations are single statements, so no transaction ever holds it for long.
+  const client = createClient({
+    url: url === ":memory:" ? ":memory:" : url,
+    concurrency: 1,
+    timeout: 5,
+    intMode: "number",
+  });
+  await client.execute("pragma journal_mode = wal");
+  await client.execute("pragma busy_timeout = 5000");
+  // With WAL, NORMAL keeps every commit across a process crash (only power loss can drop the
+  // last ones) at a fraction of FULL's fsync cost.
+  await client.execute("pragma synchronous = normal");
+  await client.execute("pragma foreign_keys = on");
+  // The dialect was typed against an older @libsql/client; the runtime interface it uses is the same.
+  const dialect = new LibsqlDialect({ client: client as never });
+  const db = new Kysely<Tables>({ dialect });
+  return {
+    db,
+    kind: "sqlite",
+    close: async () => {
+      await db.destroy();
+      client.close();
+    },
+  };
+}
+
+const INT8_OID = 20;
+
+function postgresConfig(url: string): pg.PoolConfig & { schema?: string } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema") ?? undefined;
+  parsed.searchParams.delete("schema");
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/i.test(schema)) {
+    throw new Error(`invalid schema name in database URL: ${JSON.stringify(schema)}`);
+  }
+  return {
+    connectionString: parsed.toString(),
+    schema,
+    options: schema ? `-c search_path=${schema}` : undefined,
+    // Timestamps are epoch milliseconds in bigint columns: read them back as numbers.
+    types: {
+      getTypeParser:
+        ((oid: number, format?: string) =>
+          oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as "text")) as never,
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const { schema, ...config } = postgresConfig(url);
+  if (schema) {
+    const admin = new pg.Client({ connectionString: config.connectionString });
+    await admin.connect();
+    try {
+      await admin.query(`create schema if not exists "${schema}"`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({ ...config, max: 10 });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  await sql`select 1`.execute(db);
+  return {
+    db,
+    kind: "postgres",
+    listen: async (channel, onNotify) => {
+      const client = new pg.Client(config);
+      client.on("error", () => {});
+      await client.connect();
+      client.on("notification", (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      await client.query(`listen "${channel}"`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
+    close: () => db.destroy(),
+  };
+}

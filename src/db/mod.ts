@@ -1,0 +1,7 @@
+/**
+ * Storage: open a store by URL, migrate it, and the table types.
+ * @module
+ */
+export { type Database, isPostgresUrl, openDatabase, type StoreKind } from "./connect.ts";
+export { migrateToLatest } from "./migrate.ts";
+export type * from "./tables.ts";

@@ -1,0 +1,130 @@
+/**
+ * Table types for kysely. Timestamps are epoch milliseconds (`bigint` on PostgreSQL, parsed to
+ * numbers) so that both stores compare and sort them the same way.
+ * @module
+ */
+import type { Generated } from "kysely";
+
+/** Priority lanes: a blocker pipeline runs before a warning one, before an info one. */
+export type Lane = "high" | "normal" | "low";
+
+/** Life of a job. `dead` is the dead-letter state: kept until retried by hand. */
+export type JobStatus = "queued" | "running" | "succeeded" | "dead" | "cancelled";
+
+/** One durable job. */
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  lane: Lane;
+  /** JSON text. */
+  payload: string;
+  status: JobStatus;
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  /** run_at plus the lane's aging offset: the claim order. See `src/queue/lanes.ts`. */
+  score: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  /** JSON array of `{ at, attempt, message }`, oldest first. */
+  errors: string;
+  dedupe_key: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** A repository Loom has heard from. */
+export interface RepositoriesTable {
+  id: Generated<number>;
+  platform: string;
+  full_name: string;
+  created_at: number;
+  last_event_at: number;
+}
+
+/** One webhook delivery, kept so a redelivery is recognised and queues nothing. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  platform: string;
+  delivery_id: string;
+  event: string;
+  repository: string | null;
+  /** queued | ignored | rejected */
+  outcome: string;
+  reason: string | null;
+  job_id: number | null;
+  received_at: number;
+}
+
+/** One review of one head commit of one pull request. */
+export interface ReviewsTable {
+  id: Generated<number>;
+  platform: string;
+  repository: string;
+  pr_number: number;
+  head_sha: string;
+  base_sha: string | null;
+  /** running | succeeded | failed | skipped | cancelled */
+  status: string;
+  trigger: string;
+  job_id: number | null;
+  summary_comment_id: string | null;
+  findings: number;
+  blockers: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  llm_calls: number;
+  duration_ms: number | null;
+  summary: string | null;
+  error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+/** The outcome of one pipeline (security, quality, …) within a review. */
+export interface PipelineRunsTable {
+  id: Generated<number>;
+  review_id: number;
+  pipeline: string;
+  model: string;
+  /** succeeded | failed | skipped */
+  status: string;
+  /** JSON array of findings. */
+  findings: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  llm_calls: number;
+  duration_ms: number | null;
+  error: string | null;
+  created_at: number;
+}
+
+/** A comment Loom posted, recorded so no finding is ever posted twice on one pull request. */
+export interface CommentsTable {
+  id: Generated<number>;
+  review_id: number | null;
+  platform: string;
+  repository: string;
+  pr_number: number;
+  /** summary | inline */
+  kind: string;
+  fingerprint: string;
+  external_id: string | null;
+  path: string | null;
+  line: number | null;
+  head_sha: string;
+  created_at: number;
+}
+
+/** The whole schema, as kysely sees it. */
+export interface Tables {
+  jobs: JobsTable;
+  repositories: RepositoriesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  reviews: ReviewsTable;
+  pipeline_runs: PipelineRunsTable;
+  comments: CommentsTable;
+}

@@ -1,0 +1,45 @@
+/**
+ * claimJobs: takes up to `limit` runnable jobs for one worker, in claim-score order.
+ * @module
+ */
+import { sql } from "kysely";
+import type { QueueContext } from "./context.ts";
+import { type Job, type JobRow, rowToJob } from "./job.ts";
+
+/** Options of {@link claimJobs}. */
+export interface ClaimOptions {
+  /** Only jobs of these kinds (the kinds this worker has handlers for). */
+  kinds: readonly string[];
+  /** How long the claim holds before another worker may take the job back. */
+  leaseMs: number;
+}
+
+/**
+ * Claims jobs in one statement: high lane before normal before low, FIFO within a lane, aged so
+ * that nothing starves (see `lanes.ts`). Each claimed job counts one attempt.
+ * SQLite has a single writer, so `UPDATE … RETURNING` over a sub-select is atomic; PostgreSQL
+ * adds `FOR UPDATE SKIP LOCKED` so concurrent claimers on other nodes skip each other's rows.
+ */
+export async function claimJobs(
+  q: QueueContext,
+  workerId: string,
+  limit: number,
+  options: ClaimOptions,
+): Promise<Job[]> {
+  if (limit <= 0 || options.kinds.length === 0) return [];
+  const now = q.now();
+  const kinds = sql.join(options.kinds.map((k) => sql`${k}`));
+  const lock = q.store === "postgres" ? sql`for update skip locked` : sql``;
+  const result = await sql<JobRow>`
+    update jobs
+    set status = 'running', attempts = attempts + 1, locked_by = ${workerId},
+        locked_until = ${now + options.leaseMs}, started_at = ${now}, updated_at = ${now}
+    where id in (
+      select id from jobs
+      where status = 'queued' and run_at <= ${now} and kind in (${kinds})
+      order by score, id
+      limit ${limit}
+      ${lock})
+    returning *`.execute(q.db);
+  return result.rows.map(rowToJob).sort((a, b) => a.id - b.id);
+}

@@ -1,0 +1,23 @@
+/**
+ * What every queue operation needs: the store, a clock, the aging step and the wake-up signals.
+ * Passed in rather than imported so tests can hand in a fake clock.
+ * @module
+ */
+import type { Kysely } from "kysely";
+import type { StoreKind } from "../db/connect.ts";
+import type { Tables } from "../db/tables.ts";
+import type { BackoffOptions } from "./errors.ts";
+import type { Wakeup } from "./wakeup.ts";
+
+/** See the module doc. */
+export interface QueueContext {
+  db: Kysely<Tables>;
+  store: StoreKind;
+  now: () => number;
+  agingMs: number;
+  backoff: BackoffOptions;
+  /** Fired on enqueue and retry: idle workers in this process claim at once. */
+  wakeup: Wakeup;
+  /** Fired with a job id when a job is cancelled, so a handler running here is aborted at once. */
+  cancellations: Set<(jobId: number) => void>;
+}

@@ -1,0 +1,61 @@
+/**
+ * A job as the queue hands it out, parsed from its row.
+ * @module
+ */
+import type { JobsTable, JobStatus, Lane } from "../db/tables.ts";
+
+export type { JobStatus, Lane };
+
+/** One entry of a job's error history. */
+export interface JobError {
+  at: number;
+  attempt: number;
+  message: string;
+}
+
+/** A durable job. Times are epoch milliseconds. */
+export interface Job<P = unknown> {
+  id: number;
+  kind: string;
+  lane: Lane;
+  payload: P;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  lockedBy: string | null;
+  lockedUntil: number | null;
+  lastError: string | null;
+  errors: JobError[];
+  dedupeKey: string | null;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+/** A row of the `jobs` table as the driver returns it. */
+export type JobRow = Omit<JobsTable, "id"> & { id: number };
+
+/** Turns a stored row into a {@link Job}. */
+export function rowToJob(row: JobRow): Job {
+  return {
+    id: Number(row.id),
+    kind: row.kind,
+    lane: row.lane,
+    payload: JSON.parse(row.payload),
+    status: row.status,
+    attempts: Number(row.attempts),
+    maxAttempts: Number(row.max_attempts),
+    runAt: Number(row.run_at),
+    lockedBy: row.locked_by,
+    lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
+    lastError: row.last_error,
+    errors: JSON.parse(row.errors),
+    dedupeKey: row.dedupe_key,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+    startedAt: row.started_at === null ? null : Number(row.started_at),
+    finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+  };
+}

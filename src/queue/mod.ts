@@ -1,0 +1,103 @@
+/**
+ * The durable job queue: a row per job in SQLite or PostgreSQL, claimed by priority lane with
+ * aging, held by leases that heartbeats renew, retried with backoff, dead-lettered after its last
+ * attempt. Each operation lives in its own file with its SQL in plain sight; {@link createQueue}
+ * binds them to one store.
+ *
+ * @example
+ * const queue = await createQueue(store);
+ * await queue.enqueue("review", "normal", { pr: 1 });
+ * const [job] = await queue.claim("worker-1", 1, { kinds: ["review"], leaseMs: 30_000 });
+ * await queue.complete("worker-1", [job.id]);
+ * @module
+ */
+import type { Database } from "../db/connect.ts";
+import type { Lane } from "../db/tables.ts";
+import { cancelJob } from "./cancel_job.ts";
+import { claimJobs, type ClaimOptions } from "./claim_jobs.ts";
+import { completeJobs } from "./complete_jobs.ts";
+import type { QueueContext } from "./context.ts";
+import { countJobs } from "./count_jobs.ts";
+import { enqueue, type EnqueueOptions } from "./enqueue.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF } from "./errors.ts";
+import { extendLeases } from "./extend_leases.ts";
+import { failJob } from "./fail_job.ts";
+import { getJob } from "./get_job.ts";
+import type { Job } from "./job.ts";
+import { DEFAULT_AGING_MS } from "./lanes.ts";
+import { listJobs, type ListJobsOptions } from "./list_jobs.ts";
+import { reapExpiredLeases } from "./reap_expired_leases.ts";
+import { releaseJobs } from "./release_jobs.ts";
+import { retryJob } from "./retry_job.ts";
+import { createWakeup } from "./wakeup.ts";
+
+export type { ClaimOptions } from "./claim_jobs.ts";
+export type { QueueContext } from "./context.ts";
+export { ACTIVE_STATUSES, type JobCount, totalsByStatus } from "./count_jobs.ts";
+export type { EnqueueOptions, EnqueueResult } from "./enqueue.ts";
+export {
+  backoffMs,
+  classifyError,
+  errorMessage,
+  PermanentError,
+  RetryableError,
+} from "./errors.ts";
+export type { FailOutcome } from "./fail_job.ts";
+export type { Job, JobError, JobStatus, Lane } from "./job.ts";
+export { isLane, LANES } from "./lanes.ts";
+export type { JobPage, ListJobsOptions } from "./list_jobs.ts";
+export { createWakeup, type Wakeup } from "./wakeup.ts";
+
+/** Options of {@link createQueue}. */
+export interface QueueOptions {
+  now?: () => number;
+  agingMs?: number;
+  backoff?: BackoffOptions;
+}
+
+/** A queue bound to one store; see the module doc. */
+export type Queue = ReturnType<typeof bindQueue>;
+
+/**
+ * Binds every queue operation to `store`. On PostgreSQL it also LISTENs for jobs enqueued by
+ * other nodes so their idle workers wake at once; `close()` stops listening.
+ */
+export async function createQueue(store: Database, options: QueueOptions = {}) {
+  const context: QueueContext = {
+    db: store.db,
+    store: store.kind,
+    now: options.now ?? Date.now,
+    agingMs: options.agingMs ?? DEFAULT_AGING_MS,
+    backoff: options.backoff ?? DEFAULT_BACKOFF,
+    wakeup: createWakeup(),
+    cancellations: new Set(),
+  };
+  const unlisten = store.listen
+    ? await store.listen("loom_jobs", () => context.wakeup.notify())
+    : undefined;
+  return bindQueue(context, unlisten);
+}
+
+function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
+  return {
+    context: q,
+    enqueue: (kind: string, lane: Lane, payload: unknown, options?: EnqueueOptions) =>
+      enqueue(q, kind, lane, payload, options),
+    claim: (workerId: string, limit: number, options: ClaimOptions) =>
+      claimJobs(q, workerId, limit, options),
+    complete: (workerId: string, ids: readonly number[]) => completeJobs(q, workerId, ids),
+    fail: (workerId: string, job: Job, error: unknown) => failJob(q, workerId, job, error),
+    extendLeases: (workerId: string, ids: readonly number[], leaseMs: number) =>
+      extendLeases(q, workerId, ids, leaseMs),
+    release: (workerId: string, ids: readonly number[]) => releaseJobs(q, workerId, ids),
+    reapExpired: () => reapExpiredLeases(q),
+    get: (id: number) => getJob(q, id),
+    list: (options?: ListJobsOptions) => listJobs(q, options),
+    count: () => countJobs(q),
+    retry: (id: number) => retryJob(q, id),
+    cancel: (id: number, reason?: string) => cancelJob(q, id, reason),
+    close: async () => {
+      await unlisten?.();
+    },
+  };
+}

@@ -1,0 +1,248 @@
+import assert from "node:assert/strict";
+import { testStores } from "../../tests/stores.ts";
+import { createQueue, PermanentError, type Queue, RetryableError } from "./mod.ts";
+
+const KINDS = { kinds: ["noop", "other"], leaseMs: 10_000 };
+const W = "worker-a";
+
+/** A queue on a fresh store with a clock the test moves by hand. */
+async function withQueue(
+  open: () => Promise<{ store: import("../db/mod.ts").Database; dispose(): Promise<void> }>,
+  body: (queue: Queue, clock: { now: number }) => Promise<void>,
+  agingMs = 30_000,
+) {
+  const fresh = await open();
+  const clock = { now: 1_700_000_000_000 };
+  const queue = await createQueue(fresh.store, {
+    now: () => clock.now,
+    agingMs,
+    backoff: { baseMs: 1_000, capMs: 60_000, random: () => 0.5 },
+  });
+  try {
+    await body(queue, clock);
+  } finally {
+    await queue.close();
+    await fresh.dispose();
+  }
+}
+
+for (const factory of testStores()) {
+  const t = (name: string, body: (queue: Queue, clock: { now: number }) => Promise<void>) =>
+    Deno.test(`queue [${factory.name}]: ${name}`, () => withQueue(factory.open, body));
+
+  t("claims high before normal before low, FIFO within a lane", async (queue, clock) => {
+    const low = await queue.enqueue("noop", "low", { n: "low" });
+    const normal1 = await queue.enqueue("noop", "normal", { n: "normal1" });
+    clock.now += 1;
+    const normal2 = await queue.enqueue("noop", "normal", { n: "normal2" });
+    const high = await queue.enqueue("noop", "high", { n: "high" });
+    const order: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const [job] = await queue.claim(W, 1, KINDS);
+      order.push(job.id);
+    }
+    assert.deepEqual(order, [high.id, normal1.id, normal2.id, low.id]);
+    assert.deepEqual(await queue.claim(W, 1, KINDS), []);
+  });
+
+  t(
+    "a low job that has waited long enough beats a steady stream of high jobs",
+    async (queue, clock) => {
+      const low = await queue.enqueue("noop", "low", null);
+      const claimedAt: Record<string, number> = {};
+      // A new high job every second, each claimed at once: the low one must still get its turn.
+      for (let second = 0; second < 120; second++) {
+        clock.now += 1_000;
+        await queue.enqueue("noop", "high", null);
+        const [job] = await queue.claim(W, 1, KINDS);
+        if (job.id === low.id) {
+          claimedAt.low = second;
+          break;
+        }
+      }
+      assert.ok(claimedAt.low !== undefined, "the low job starved");
+      // Two aging steps of 30 s: taken once it has waited about a minute, not before.
+      assert.ok(claimedAt.low >= 55 && claimedAt.low <= 62, `claimed at ${claimedAt.low}s`);
+    },
+  );
+
+  t("a dedupe key admits one active job, and is free again once it finished", async (queue) => {
+    const a = await queue.enqueue("noop", "normal", 1, { dedupeKey: "pr-1" });
+    const b = await queue.enqueue("noop", "normal", 2, { dedupeKey: "pr-1" });
+    assert.equal(a.created, true);
+    assert.deepEqual(b, { id: a.id, created: false });
+    const [job] = await queue.claim(W, 5, KINDS);
+    assert.deepEqual(await queue.enqueue("noop", "normal", 3, { dedupeKey: "pr-1" }), {
+      id: a.id,
+      created: false,
+    });
+    await queue.complete(W, [job.id]);
+    const c = await queue.enqueue("noop", "normal", 4, { dedupeKey: "pr-1" });
+    assert.equal(c.created, true);
+    assert.notEqual(c.id, a.id);
+  });
+
+  t("run_at in the future is not claimed before its time; kinds filter", async (queue, clock) => {
+    const later = await queue.enqueue("noop", "high", null, { runAt: clock.now + 5_000 });
+    await queue.enqueue("unhandled", "high", null);
+    assert.deepEqual(await queue.claim(W, 10, KINDS), []);
+    clock.now += 5_000;
+    const jobs = await queue.claim(W, 10, KINDS);
+    assert.deepEqual(jobs.map((j) => j.id), [later.id]);
+  });
+
+  t("complete marks succeeded; payload round-trips; attempts counted", async (queue) => {
+    await queue.enqueue("noop", "normal", { deep: { list: [1, "two", null] } });
+    const [job] = await queue.claim(W, 1, KINDS);
+    assert.deepEqual(job.payload, { deep: { list: [1, "two", null] } });
+    assert.equal(job.attempts, 1);
+    assert.equal(job.status, "running");
+    assert.deepEqual(await queue.complete("someone-else", [job.id]), []);
+    assert.deepEqual(await queue.complete(W, [job.id]), [job.id]);
+    const done = await queue.get(job.id);
+    assert.equal(done?.status, "succeeded");
+    assert.equal(done?.lockedBy, null);
+    assert.ok(done?.finishedAt);
+  });
+
+  t(
+    "retryable failure backs off exponentially, then dead after max_attempts",
+    async (queue, clock) => {
+      const { id } = await queue.enqueue("noop", "normal", null, { maxAttempts: 3 });
+      const delays: number[] = [];
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const [job] = await queue.claim(W, 1, KINDS);
+        assert.equal(job.id, id);
+        const outcome = await queue.fail(W, job, new Error(`boom ${attempt}`));
+        if (attempt < 3) {
+          assert.equal(outcome.status, "queued");
+          if (outcome.status === "queued") delays.push(outcome.runAt - clock.now);
+          assert.deepEqual(await queue.claim(W, 1, KINDS), [], "not before its backoff");
+          clock.now += 60_000;
+        } else {
+          assert.deepEqual(outcome, { status: "dead" });
+        }
+      }
+      // random() = 0.5 → three quarters of 1 s, then of 2 s.
+      assert.deepEqual(delays, [750, 1_500]);
+      const dead = await queue.get(id);
+      assert.equal(dead?.status, "dead");
+      assert.equal(dead?.lastError, "Error: boom 3");
+      assert.deepEqual(dead?.errors.map((e) => [e.attempt, e.message]), [
+        [1, "Error: boom 1"],
+        [2, "Error: boom 2"],
+        [3, "Error: boom 3"],
+      ]);
+    },
+  );
+
+  t("a delay carried by the error (Retry-After) is honoured", async (queue, clock) => {
+    await queue.enqueue("noop", "normal", null);
+    const [job] = await queue.claim(W, 1, KINDS);
+    const outcome = await queue.fail(W, job, new RetryableError("429", { retryAfterMs: 42_000 }));
+    assert.deepEqual(outcome, { status: "queued", runAt: clock.now + 42_000 });
+    clock.now += 41_999;
+    assert.deepEqual(await queue.claim(W, 1, KINDS), []);
+    clock.now += 1;
+    assert.equal((await queue.claim(W, 1, KINDS)).length, 1);
+  });
+
+  t("a permanent error goes straight to dead; retry revives it", async (queue) => {
+    const { id } = await queue.enqueue("noop", "high", null, { maxAttempts: 5 });
+    const [job] = await queue.claim(W, 1, KINDS);
+    assert.deepEqual(await queue.fail(W, job, new PermanentError("bad config")), {
+      status: "dead",
+    });
+    assert.equal((await queue.get(id))?.lastError, "PermanentError: bad config");
+    // Errors from other modules are read by shape: retryable false is permanent too.
+    const retried = await queue.retry(id);
+    assert.equal(retried?.status, "queued");
+    assert.equal(retried?.attempts, 0);
+    assert.equal(retried?.errors.length, 1, "history kept");
+    const [again] = await queue.claim(W, 1, KINDS);
+    const foreign = Object.assign(new Error("401"), { retryable: false });
+    assert.deepEqual(await queue.fail(W, again, foreign), { status: "dead" });
+  });
+
+  t("an expired lease returns the job to the queue; heartbeats keep it", async (queue, clock) => {
+    const kept = await queue.enqueue("noop", "normal", "kept");
+    const lost = await queue.enqueue("noop", "normal", "lost");
+    const jobs = await queue.claim(W, 2, { ...KINDS, leaseMs: 1_000 });
+    assert.equal(jobs.length, 2);
+    clock.now += 900;
+    assert.deepEqual([...await queue.extendLeases(W, [kept.id], 1_000)], [kept.id]);
+    clock.now += 200;
+    assert.equal(await queue.reapExpired(), 1);
+    const [reclaimed] = await queue.claim("worker-b", 5, KINDS);
+    assert.equal(reclaimed.id, lost.id);
+    assert.equal(reclaimed.attempts, 2);
+    assert.match(reclaimed.lastError ?? "", /lease expired/);
+    // The first worker's late completion is refused: worker-b owns it now.
+    assert.deepEqual(await queue.complete(W, [lost.id]), []);
+    assert.deepEqual(await queue.extendLeases(W, [kept.id, lost.id], 1_000), new Set([kept.id]));
+  });
+
+  t("a job whose lease expires on its last attempt is dead, not looping", async (queue, clock) => {
+    const { id } = await queue.enqueue("noop", "normal", null, { maxAttempts: 1 });
+    await queue.claim(W, 1, { ...KINDS, leaseMs: 1_000 });
+    clock.now += 2_000;
+    assert.equal(await queue.reapExpired(), 1);
+    const job = await queue.get(id);
+    assert.equal(job?.status, "dead");
+    assert.deepEqual(job?.errors.map((e) => e.attempt), [1]);
+  });
+
+  t("cancel stops queued and running jobs and tells the running handler", async (queue) => {
+    const queued = await queue.enqueue("noop", "low", null);
+    const running = await queue.enqueue("noop", "high", null);
+    const [job] = await queue.claim(W, 1, KINDS);
+    assert.equal(job.id, running.id);
+    const heard: number[] = [];
+    queue.context.cancellations.add((id) => heard.push(id));
+    assert.equal((await queue.cancel(queued.id))?.status, "cancelled");
+    assert.equal((await queue.cancel(running.id, "superseded"))?.status, "cancelled");
+    assert.deepEqual(heard, [queued.id, running.id]);
+    assert.equal((await queue.get(running.id))?.lastError, "superseded");
+    assert.deepEqual(await queue.claim(W, 5, KINDS), []);
+    // A cancelled job's late completion or failure changes nothing.
+    assert.deepEqual(await queue.complete(W, [running.id]), []);
+    assert.deepEqual(await queue.fail(W, job, new Error("x")), { status: "lost" });
+    assert.equal((await queue.get(running.id))?.status, "cancelled");
+    // A finished job cannot be cancelled.
+    await queue.enqueue("noop", "low", null);
+    const [other] = await queue.claim(W, 1, KINDS);
+    await queue.complete(W, [other.id]);
+    assert.equal((await queue.cancel(other.id))?.status, "succeeded");
+    assert.equal(await queue.cancel(999_999), null);
+  });
+
+  t("release hands jobs back without counting the attempt", async (queue) => {
+    await queue.enqueue("noop", "normal", null);
+    const [job] = await queue.claim(W, 1, KINDS);
+    assert.equal(await queue.release(W, [job.id]), 1);
+    const [again] = await queue.claim("worker-b", 1, KINDS);
+    assert.equal(again.id, job.id);
+    assert.equal(again.attempts, 1);
+  });
+
+  t("list filters and pages with a cursor; count by status", async (queue) => {
+    for (let i = 0; i < 7; i++) await queue.enqueue(i % 2 ? "noop" : "other", "normal", i);
+    await queue.enqueue("noop", "high", "h");
+    const first = await queue.list({ kind: "noop", limit: 2 });
+    assert.equal(first.jobs.length, 2);
+    const second = await queue.list({ kind: "noop", limit: 2, cursor: first.nextCursor! });
+    const rest = await queue.list({ kind: "noop", limit: 2, cursor: second.nextCursor! });
+    assert.equal(rest.nextCursor, null);
+    const all = [...first.jobs, ...second.jobs, ...rest.jobs];
+    assert.equal(all.length, 4);
+    assert.ok(all.every((j) => j.kind === "noop"));
+    assert.deepEqual(all.map((j) => j.id), [...all.map((j) => j.id)].sort((a, b) => b - a));
+    assert.equal((await queue.list({ lane: "high" })).jobs.length, 1);
+    await queue.claim(W, 1, KINDS);
+    const counts = await queue.count();
+    const total = (status: string) =>
+      counts.filter((c) => c.status === status).reduce((n, c) => n + c.count, 0);
+    assert.equal(total("queued"), 7);
+    assert.equal(total("running"), 1);
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * The stores a store-agnostic suite runs against: SQLite always, PostgreSQL when
+ * `LOOM_TEST_POSTGRES_URL` is set (CI sets it). Each opened store is fresh and isolated: a temp
+ * SQLite file, or a PostgreSQL schema of its own that is dropped afterwards.
+ * @module
+ */
+import { sql } from "kysely";
+import { type Database, migrateToLatest, openDatabase } from "../src/db/mod.ts";
+
+/** A store under test and how to dispose of it. */
+export interface TestStore {
+  url: string;
+  store: Database;
+  dispose(): Promise<void>;
+}
+
+/** A named way to open a fresh store. */
+export interface StoreFactory {
+  name: "sqlite" | "postgres";
+  open(): Promise<TestStore>;
+}
+
+const postgresUrl = Deno.env.get("LOOM_TEST_POSTGRES_URL");
+let announced = false;
+
+/** A fresh, migrated SQLite file in a temp dir. */
+export async function freshSqliteUrl(): Promise<{ url: string; dispose(): Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix: "loom-test-" });
+  return {
+    url: `file:${dir}/loom.db`,
+    dispose: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+/** A PostgreSQL URL whose schema is new and unique; dispose drops it. Null without a server. */
+export function freshPostgresUrl(): { url: string; dispose(): Promise<void> } | null {
+  if (!postgresUrl) return null;
+  const schema = `loom_t_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const url = new URL(postgresUrl);
+  url.searchParams.set("schema", schema);
+  return {
+    url: url.toString(),
+    dispose: async () => {
+      const admin = await openDatabase(postgresUrl);
+      try {
+        await sql.raw(`drop schema if exists "${schema}" cascade`).execute(admin.db);
+      } finally {
+        await admin.close();
+      }
+    },
+  };
+}
+
+async function openFresh(fresh: { url: string; dispose(): Promise<void> }): Promise<TestStore> {
+  const store = await openDatabase(fresh.url);
+  await migrateToLatest(store.db as never);
+  return {
+    url: fresh.url,
+    store,
+    dispose: async () => {
+      await store.close();
+      await fresh.dispose();
+    },
+  };
+}
+
+/** The stores to run a suite on; prints once that PostgreSQL was skipped when it is. */
+export function testStores(): StoreFactory[] {
+  const factories: StoreFactory[] = [{
+    name: "sqlite",
+    open: async () => openFresh(await freshSqliteUrl()),
+  }];
+  if (postgresUrl) {
+    factories.push({ name: "postgres", open: () => openFresh(freshPostgresUrl()!) });
+  } else if (!announced) {
+    announced = true;
+    console.log("LOOM_TEST_POSTGRES_URL is not set: PostgreSQL store tests skipped");
+  }
+  return factories;
+}
