@@ -1,0 +1,50 @@
+/**
+ * The `loom` command: `serve | review | config validate | migrate | jobs | version`.
+ * @module
+ */
+import { jobsCommand } from "./src/cli/jobs.ts";
+import { type CliIo, EXIT, processIo } from "./src/cli/io.ts";
+import { migrateCommand } from "./src/cli/migrate.ts";
+import { serveCommand } from "./src/cli/serve.ts";
+import { versionCommand } from "./src/cli/version.ts";
+
+const USAGE = `Loom — self-hosted AI code review
+
+Usage: loom <command> [options]
+
+Commands:
+  serve              run the webhook server, worker pool and job queue
+  migrate            apply pending database migrations
+  jobs               list, show, retry or cancel queued jobs
+  version            print the version
+
+Run 'loom <command> --help' for a command's options.`;
+
+type Command = (args: string[], io: CliIo) => number | Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  serve: (args, io) => serveCommand(args, io),
+  migrate: migrateCommand,
+  jobs: jobsCommand,
+  version: versionCommand,
+};
+
+/** Runs the CLI with `args`; resolves with the exit code. */
+export async function main(args: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version") return versionCommand([], io);
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`loom: unknown command '${name}'\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  return await command(rest, io);
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,67 @@
+/**
+ * The admin API's jobs: list with filters and a cursor, show one, retry a dead one, cancel one.
+ * @module
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { LANES, type Queue } from "../../queue/mod.ts";
+import { jobJson } from "./job_json.ts";
+
+const STATUSES = ["queued", "running", "succeeded", "dead", "cancelled"] as const;
+
+const listQuery = z.object({
+  status: z.enum(STATUSES).optional(),
+  lane: z.enum(LANES as [string, ...string[]]).optional(),
+  kind: z.string().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.coerce.number().int().positive().optional(),
+}).strict();
+
+const jobId = z.coerce.number().int().positive();
+
+/** Routes mounted under `/api/jobs`. */
+export function jobsApi(queue: Queue): Hono {
+  const app = new Hono();
+
+  app.get("/", async (c) => {
+    const parsed = listQuery.safeParse(c.req.query());
+    if (!parsed.success) {
+      return c.json({ error: "bad query", issues: z.flattenError(parsed.error).fieldErrors }, 400);
+    }
+    const page = await queue.list(parsed.data as Parameters<Queue["list"]>[0]);
+    return c.json({ jobs: page.jobs.map(jobJson), next_cursor: page.nextCursor });
+  });
+
+  app.get("/:id", async (c) => {
+    const id = jobId.safeParse(c.req.param("id"));
+    if (!id.success) return c.json({ error: "job id must be a positive integer" }, 400);
+    const job = await queue.get(id.data);
+    return job ? c.json(jobJson(job)) : c.json({ error: `no job ${id.data}` }, 404);
+  });
+
+  app.post("/:id/retry", async (c) => {
+    const id = jobId.safeParse(c.req.param("id"));
+    if (!id.success) return c.json({ error: "job id must be a positive integer" }, 400);
+    const before = await queue.get(id.data);
+    if (!before) return c.json({ error: `no job ${id.data}` }, 404);
+    if (before.status !== "dead" && before.status !== "cancelled") {
+      return c.json({ error: `job ${id.data} is ${before.status}: only dead or cancelled jobs can be retried` }, 409);
+    }
+    const job = await queue.retry(id.data);
+    return c.json(jobJson(job!));
+  });
+
+  app.post("/:id/cancel", async (c) => {
+    const id = jobId.safeParse(c.req.param("id"));
+    if (!id.success) return c.json({ error: "job id must be a positive integer" }, 400);
+    const before = await queue.get(id.data);
+    if (!before) return c.json({ error: `no job ${id.data}` }, 404);
+    if (before.status !== "queued" && before.status !== "running") {
+      return c.json({ error: `job ${id.data} is ${before.status}: only queued or running jobs can be cancelled` }, 409);
+    }
+    const job = await queue.cancel(id.data, "cancelled through the admin API");
+    return c.json(jobJson(job!));
+  });
+
+  return app;
+}

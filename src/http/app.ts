@@ -1,0 +1,54 @@
+/**
+ * The HTTP layer: health, metrics and the admin API (platform webhooks plug in here too).
+ * @module
+ */
+import { Hono } from "hono";
+import type { Logger } from "../log.ts";
+import type { Queue } from "../queue/mod.ts";
+import { adminAuth } from "./admin_auth.ts";
+import { jobsApi } from "./api/jobs.ts";
+import { healthHandler } from "./health.ts";
+import type { Metrics } from "./metrics.ts";
+import { requestLog } from "./request_log.ts";
+
+/** What the app needs, handed in so tests can build it around fakes. */
+export interface AppDeps {
+  queue: Queue;
+  metrics: Metrics;
+  log: Logger;
+  /** Undefined disables `/api`. */
+  adminToken?: string;
+}
+
+/**
+ * Builds the Hono app.
+ *
+ * @example
+ * const app = createApp({ queue, metrics, log });
+ * const res = await app.request("/health");
+ */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use("*", ...requestLog(deps.log, deps.metrics));
+
+  const health = healthHandler(deps.queue);
+  app.on(["GET", "POST", "HEAD"], "/health", health);
+
+  app.get("/metrics", async (c) => {
+    c.header("Content-Type", deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.render());
+  });
+
+  app.use("/api/*", adminAuth(deps.adminToken));
+  app.route("/api/jobs", jobsApi(deps.queue));
+
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    deps.log.error("unhandled error", {
+      request_id: c.get("requestId"),
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return c.json({ error: "internal error", request_id: c.get("requestId") }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,90 @@
+/**
+ * One Loom process: the store, the queue, the worker pool and the HTTP listener, started together
+ * and stopped together. `loom serve` calls this; tests call it with their own job handlers.
+ * @module
+ */
+import { migrateToLatest, openDatabase } from "./db/mod.ts";
+import { createApp } from "./http/app.ts";
+import { createMetrics } from "./http/metrics.ts";
+import type { Logger } from "./log.ts";
+import { createQueue, type Queue } from "./queue/mod.ts";
+import type { Settings } from "./settings.ts";
+import { createWorkerPool, type JobHandler } from "./worker/pool.ts";
+
+/** A running server. */
+export interface RunningServer {
+  /** Base URL of the HTTP listener, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  port: number;
+  queue: Queue;
+  workerId: string;
+  /**
+   * Graceful stop: no new connections or claims, running jobs get `graceMs` to finish, the rest
+   * go back to the queue, then the store is closed.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Job handlers by kind, plus anything else the caller wants the server built with. */
+export interface ServerOptions {
+  handlers: Record<string, JobHandler>;
+  log: Logger;
+}
+
+/** Opens and migrates the store, then starts the pool and the HTTP listener. */
+export async function startServer(settings: Settings, options: ServerOptions): Promise<RunningServer> {
+  const { log } = options;
+  const store = await openDatabase(settings.dbUrl);
+  const applied = await migrateToLatest(store.db as never);
+  if (applied.length > 0) log.info("migrations applied", { migrations: applied });
+  const queue = await createQueue(store);
+  const metrics = createMetrics(() => queue.count());
+  const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
+
+  const pool = createWorkerPool({
+    queue,
+    handlers: options.handlers,
+    slots: settings.workers,
+    workerId,
+    leaseMs: settings.leaseS * 1000,
+    pollMs: settings.pollIntervalMs,
+    onRunEnd(job, outcome, durationMs, error) {
+      metrics.observeRun(job.kind, job.lane, outcome, durationMs / 1000);
+      const fields = { job_id: job.id, kind: job.kind, outcome, duration_ms: Math.round(durationMs), attempt: job.attempts };
+      if (error) log.warn("job run failed", { ...fields, error });
+      else log.info("job run ended", fields);
+    },
+    onError(error) {
+      log.error("queue operation failed", { error: error instanceof Error ? error.message : String(error) });
+    },
+  });
+
+  const app = createApp({ queue, metrics, log, adminToken: settings.adminToken });
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    port: settings.port,
+    hostname: settings.host,
+    onListen: (addr) => listening.resolve(addr as Deno.NetAddr),
+  }, app.fetch);
+  const addr = await listening.promise;
+  const host = addr.hostname === "0.0.0.0" ? "127.0.0.1" : addr.hostname;
+  log.info("listening", { host: addr.hostname, port: addr.port, store: store.kind, workers: settings.workers, worker_id: workerId });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`,
+    port: addr.port,
+    queue,
+    workerId,
+    stop(graceMs = settings.shutdownGraceS * 1000) {
+      stopped ??= (async () => {
+        log.info("shutting down", { grace_ms: graceMs, running_jobs: pool.running() });
+        await Promise.all([server.shutdown(), pool.stop(graceMs)]);
+        await queue.close();
+        await store.close();
+        log.info("stopped");
+      })();
+      return stopped;
+    },
+  };
+}
