@@ -32,10 +32,13 @@ export interface ServerOptions {
 }
 
 /** Opens and migrates the store, then starts the pool and the HTTP listener. */
-export async function startServer(settings: Settings, options: ServerOptions): Promise<RunningServer> {
+export async function startServer(
+  settings: Settings,
+  options: ServerOptions,
+): Promise<RunningServer> {
   const { log } = options;
   const store = await openDatabase(settings.dbUrl);
-  const applied = await migrateToLatest(store.db as never);
+  const applied = await migrateToLatest(store);
   if (applied.length > 0) log.info("migrations applied", { migrations: applied });
   const queue = await createQueue(store);
   const metrics = createMetrics(() => queue.count());
@@ -50,12 +53,20 @@ export async function startServer(settings: Settings, options: ServerOptions): P
     pollMs: settings.pollIntervalMs,
     onRunEnd(job, outcome, durationMs, error) {
       metrics.observeRun(job.kind, job.lane, outcome, durationMs / 1000);
-      const fields = { job_id: job.id, kind: job.kind, outcome, duration_ms: Math.round(durationMs), attempt: job.attempts };
+      const fields = {
+        job_id: job.id,
+        kind: job.kind,
+        outcome,
+        duration_ms: Math.round(durationMs),
+        attempt: job.attempts,
+      };
       if (error) log.warn("job run failed", { ...fields, error });
       else log.info("job run ended", fields);
     },
     onError(error) {
-      log.error("queue operation failed", { error: error instanceof Error ? error.message : String(error) });
+      log.error("queue operation failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
     },
   });
 
@@ -68,7 +79,13 @@ export async function startServer(settings: Settings, options: ServerOptions): P
   }, app.fetch);
   const addr = await listening.promise;
   const host = addr.hostname === "0.0.0.0" ? "127.0.0.1" : addr.hostname;
-  log.info("listening", { host: addr.hostname, port: addr.port, store: store.kind, workers: settings.workers, worker_id: workerId });
+  log.info("listening", {
+    host: addr.hostname,
+    port: addr.port,
+    store: store.kind,
+    workers: settings.workers,
+    worker_id: workerId,
+  });
 
   let stopped: Promise<void> | undefined;
   return {

@@ -53,7 +53,7 @@ export function freshPostgresUrl(): { url: string; dispose(): Promise<void> } | 
 
 async function openFresh(fresh: { url: string; dispose(): Promise<void> }): Promise<TestStore> {
   const store = await openDatabase(fresh.url);
-  await migrateToLatest(store.db as never);
+  await migrateToLatest(store);
   return {
     url: fresh.url,
     store,

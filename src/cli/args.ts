@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { loadSettings, formatProblems, type Settings } from "../settings.ts";
+import { formatProblems, loadSettings, type Settings } from "../settings.ts";
 import { type CliIo, EXIT } from "./io.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -17,12 +17,25 @@ export const STORE_FLAGS = {
 } as const satisfies Options;
 
 /** Parsed flags and positionals, or the exit code after a usage error was printed. */
-export type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+export type Parsed = {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+};
 
 /** Parses `args`; on error prints the problem and `usage` and returns the usage exit code. */
-export function parseFlags(args: string[], options: Options, usage: string, io: CliIo): Parsed | number {
+export function parseFlags(
+  args: string[],
+  options: Options,
+  usage: string,
+  io: CliIo,
+): Parsed | number {
   try {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as Parsed["values"], positionals };
   } catch (error) {
     io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);

@@ -26,14 +26,19 @@ function line(job: Job): string {
 
 /** Runs `loom jobs …`. Exit 1 when the job does not exist or is in the wrong state. */
 export async function jobsCommand(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseFlags(args, {
-    ...STORE_FLAGS,
-    status: { type: "string" },
-    lane: { type: "string" },
-    kind: { type: "string" },
-    limit: { type: "string" },
-    json: { type: "boolean" },
-  }, USAGE, io);
+  const parsed = parseFlags(
+    args,
+    {
+      ...STORE_FLAGS,
+      status: { type: "string" },
+      lane: { type: "string" },
+      kind: { type: "string" },
+      limit: { type: "string" },
+      json: { type: "boolean" },
+    },
+    USAGE,
+    io,
+  );
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
   if (values.help) return io.stdout(USAGE), EXIT.ok;
@@ -47,7 +52,9 @@ export async function jobsCommand(args: string[], io: CliIo): Promise<number> {
     return usage(`loom jobs ${action} needs a job id`);
   }
   const status = values.status as JobStatus | undefined;
-  if (status && !STATUSES.includes(status)) return usage(`--status must be one of ${STATUSES.join(", ")}`);
+  if (status && !STATUSES.includes(status)) {
+    return usage(`--status must be one of ${STATUSES.join(", ")}`);
+  }
   if (values.lane && !isLane(values.lane)) return usage("--lane must be high, normal or low");
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) return usage("--limit must be 1..500");
@@ -58,12 +65,20 @@ export async function jobsCommand(args: string[], io: CliIo): Promise<number> {
   try {
     store = await openDatabase(settings.dbUrl);
   } catch (error) {
-    io.stderr(`loom jobs: cannot open the store: ${error instanceof Error ? error.message : error}`);
+    io.stderr(
+      `loom jobs: cannot open the store: ${error instanceof Error ? error.message : error}`,
+    );
     return EXIT.failure;
   }
   const queue = await createQueue(store);
   try {
-    return await run(queue, action, id, { status, lane: values.lane as Job["lane"], kind: values.kind as string, limit, json: !!values.json }, io);
+    return await run(queue, action, id, {
+      status,
+      lane: values.lane as Job["lane"],
+      kind: values.kind as string,
+      limit,
+      json: !!values.json,
+    }, io);
   } finally {
     await queue.close();
     await store.close();
@@ -79,8 +94,9 @@ async function run(
 ): Promise<number> {
   if (action === "list") {
     const page = await queue.list(filters);
-    if (filters.json) io.stdout(JSON.stringify({ jobs: page.jobs.map(jobJson), next_cursor: page.nextCursor }));
-    else if (page.jobs.length === 0) io.stdout("no jobs");
+    if (filters.json) {
+      io.stdout(JSON.stringify({ jobs: page.jobs.map(jobJson), next_cursor: page.nextCursor }));
+    } else if (page.jobs.length === 0) io.stdout("no jobs");
     else io.stdout(page.jobs.map(line).join("\n"));
     return EXIT.ok;
   }
@@ -95,7 +111,9 @@ async function run(
     io.stderr(`job ${id} is ${before.status}: only queued or running jobs can be cancelled`);
     return EXIT.failure;
   }
-  const after = action === "retry" ? await queue.retry(id) : await queue.cancel(id, "cancelled with loom jobs cancel");
+  const after = action === "retry"
+    ? await queue.retry(id)
+    : await queue.cancel(id, "cancelled with loom jobs cancel");
   io.stdout(line(after!));
   return EXIT.ok;
 }

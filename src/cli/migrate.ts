@@ -21,7 +21,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   try {
     const store = await openDatabase(settings.dbUrl);
     try {
-      const applied = await migrateToLatest(store.db as never);
+      const applied = await migrateToLatest(store);
       io.stdout(applied.length ? `applied: ${applied.join(", ")}` : "up to date");
       return EXIT.ok;
     } finally {

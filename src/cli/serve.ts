@@ -32,13 +32,18 @@ export async function serveCommand(
   io: CliIo,
   handlers: Record<string, JobHandler> = {},
 ): Promise<number> {
-  const parsed = parseFlags(args, {
-    ...STORE_FLAGS,
-    port: { type: "string" },
-    host: { type: "string" },
-    workers: { type: "string" },
-    "log-level": { type: "string" },
-  }, USAGE, io);
+  const parsed = parseFlags(
+    args,
+    {
+      ...STORE_FLAGS,
+      port: { type: "string" },
+      host: { type: "string" },
+      workers: { type: "string" },
+      "log-level": { type: "string" },
+    },
+    USAGE,
+    io,
+  );
   if (typeof parsed === "number") return parsed;
   if (parsed.values.help) return io.stdout(USAGE), EXIT.ok;
   if (parsed.positionals.length > 0) {
@@ -63,7 +68,10 @@ export async function serveCommand(
     log.info("signal received", { signal });
     server.stop().then(stopped.resolve, stopped.reject);
   };
-  const signals: [Deno.Signal, () => void][] = [["SIGTERM", onSignal("SIGTERM")], ["SIGINT", onSignal("SIGINT")]];
+  const signals: [Deno.Signal, () => void][] = [["SIGTERM", onSignal("SIGTERM")], [
+    "SIGINT",
+    onSignal("SIGINT"),
+  ]];
   for (const [signal, listener] of signals) Deno.addSignalListener(signal, listener);
   try {
     await stopped.promise;

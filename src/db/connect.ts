@@ -17,6 +17,8 @@ export type StoreKind = "sqlite" | "postgres";
 export interface Database {
   db: Kysely<Tables>;
   kind: StoreKind;
+  /** PostgreSQL: the schema Loom's tables live in (the URL's `?schema=`, else the current one). */
+  schema?: string;
   /**
    * Subscribes to a PostgreSQL NOTIFY channel on a dedicated connection; returns the unsubscribe
    * function. Absent on SQLite, where every writer lives in this process.
@@ -107,10 +109,11 @@ async function openPostgres(url: string): Promise<Database> {
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
-  await sql`select 1`.execute(db);
+  const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   return {
     db,
     kind: "postgres",
+    schema: current.rows[0]?.schema ?? "public",
     listen: async (channel, onNotify) => {
       const client = new pg.Client(config);
       client.on("error", () => {});

@@ -16,7 +16,10 @@ export function healthHandler(queue: Queue) {
       const counts = await Promise.race([
         queue.count(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error("database did not answer in time")), TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error("database did not answer in time")),
+            TIMEOUT_MS,
+          );
         }),
       ]);
       const totals = totalsByStatus(counts);

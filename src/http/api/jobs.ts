@@ -45,7 +45,9 @@ export function jobsApi(queue: Queue): Hono {
     const before = await queue.get(id.data);
     if (!before) return c.json({ error: `no job ${id.data}` }, 404);
     if (before.status !== "dead" && before.status !== "cancelled") {
-      return c.json({ error: `job ${id.data} is ${before.status}: only dead or cancelled jobs can be retried` }, 409);
+      return c.json({
+        error: `job ${id.data} is ${before.status}: only dead or cancelled jobs can be retried`,
+      }, 409);
     }
     const job = await queue.retry(id.data);
     return c.json(jobJson(job!));
@@ -57,7 +59,9 @@ export function jobsApi(queue: Queue): Hono {
     const before = await queue.get(id.data);
     if (!before) return c.json({ error: `no job ${id.data}` }, 404);
     if (before.status !== "queued" && before.status !== "running") {
-      return c.json({ error: `job ${id.data} is ${before.status}: only queued or running jobs can be cancelled` }, 409);
+      return c.json({
+        error: `job ${id.data} is ${before.status}: only queued or running jobs can be cancelled`,
+      }, 409);
     }
     const job = await queue.cancel(id.data, "cancelled through the admin API");
     return c.json(jobJson(job!));

@@ -1,0 +1,103 @@
+/**
+ * `loom config validate [FILE]`: checks a repository's Loom config and its prompt files from
+ * the command line, so authors find mistakes before Loom reviews a pull request with them.
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { configPolicyFromEnv, formatConfigError, validateConfigFile } from "../repo_config/mod.ts";
+
+/** What the command may touch besides the file system; passed in so tests can capture it. */
+export interface ConfigValidateIo {
+  stdout(s: string): void;
+  stderr(s: string): void;
+  env: Record<string, string | undefined>;
+  /** Relative paths, including FILE, are resolved against this folder. */
+  cwd: string;
+}
+
+const USAGE = `Usage: loom config validate [FILE]
+
+Checks a repository's Loom config (default: .loom/config.yaml) and the prompt files it names.
+Prints "ok", or each problem on its own line as FILE:LINE:COL: MESSAGE.
+
+Environment (the same settings the server applies):
+  LOOM_LLM_ALLOWED_KEY_ENVS   comma-separated key variables a config may name
+                              besides LOOM_LLM_API_KEY
+  LOOM_LLM_ALLOWED_BASE_URLS  comma-separated URLs that base_url must start with
+
+Exit status: 0 valid, 1 problems found, 2 bad usage.`;
+
+/**
+ * Runs `loom config validate`. Results ("ok" or the errors) go to stdout, like other linters,
+ * so they can be piped; usage problems and unreadable files go to stderr.
+ *
+ * @returns 0 when valid, 1 when there are errors or the file is missing, 2 on bad usage
+ * @example
+ * const code = await configValidateCommand(Deno.args.slice(2), {
+ *   stdout: (s) => console.log(s),
+ *   stderr: (s) => console.error(s),
+ *   env: Deno.env.toObject(),
+ *   cwd: Deno.cwd(),
+ * });
+ */
+export async function configValidateCommand(args: string[], io: ConfigValidateIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    io.stderr(`loom config validate: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (parsed.positionals.length > 1) {
+    io.stderr(
+      `loom config validate: expected at most one FILE, got ${parsed.positionals.length}\n\n${USAGE}`,
+    );
+    return 2;
+  }
+  const file = parsed.positionals[0] ?? ".loom/config.yaml";
+  const readFile = (path: string) => readTextFileOrNull(resolve(io.cwd, path));
+
+  try {
+    if (await readFile(file) === null) {
+      io.stderr(
+        `loom config validate: ${file} not found (looked in ${resolve(io.cwd, file)}); ` +
+          `run it from the repository root or pass the config file's path`,
+      );
+      return 1;
+    }
+    const errors = await validateConfigFile({
+      file,
+      readFile,
+      policy: configPolicyFromEnv(io.env),
+    });
+    if (errors.length === 0) {
+      io.stdout("ok");
+      return 0;
+    }
+    for (const error of errors) io.stdout(formatConfigError(error));
+    return 1;
+  } catch (e) {
+    io.stderr(`loom config validate: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+async function readTextFileOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+}

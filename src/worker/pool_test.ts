@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { testStores } from "../../tests/stores.ts";
+import { createQueue, PermanentError, type Queue } from "../queue/mod.ts";
+import { createWorkerPool, type JobHandler, type RunOutcome } from "./pool.ts";
+
+/** Resolves when `check` holds, polling; fails after `ms`. */
+async function until(check: () => boolean | Promise<boolean>, ms = 5_000) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function withPool(
+  open: () => Promise<{ store: import("../db/mod.ts").Database; dispose(): Promise<void> }>,
+  handlers: Record<string, JobHandler>,
+  body: (
+    queue: Queue,
+    pool: ReturnType<typeof createWorkerPool>,
+    runs: [number, RunOutcome][],
+  ) => Promise<void>,
+  slots = 4,
+) {
+  const fresh = await open();
+  const queue = await createQueue(fresh.store, { backoff: { baseMs: 10, capMs: 20 } });
+  const runs: [number, RunOutcome][] = [];
+  const pool = createWorkerPool({
+    queue,
+    handlers,
+    slots,
+    workerId: "pool-test",
+    leaseMs: 3_000,
+    pollMs: 50,
+    onRunEnd: (job, outcome) => runs.push([job.id, outcome]),
+  });
+  try {
+    await body(queue, pool, runs);
+  } finally {
+    await pool.stop(1_000);
+    await queue.close();
+    await fresh.dispose();
+  }
+}
+
+for (const factory of testStores()) {
+  const name = (s: string) => `worker pool [${factory.name}]: ${s}`;
+
+  Deno.test(name("runs every job once, never more than its slots at a time"), async () => {
+    let running = 0;
+    let peak = 0;
+    const seen: number[] = [];
+    await withPool(factory.open, {
+      work: async (job) => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        seen.push(job.payload as number);
+        running--;
+      },
+    }, async (queue) => {
+      for (let i = 0; i < 40; i++) await queue.enqueue("work", "normal", i);
+      await until(() => seen.length === 40);
+      await until(async () =>
+        (await queue.list({ status: "succeeded", limit: 500 })).jobs.length === 40
+      );
+    }, 3);
+    assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 40 }, (_, i) => i));
+    assert.ok(peak <= 3 && peak >= 2, `peak ${peak}`);
+  });
+
+  Deno.test(name("a failing job is retried, a permanent failure goes dead"), async () => {
+    let attempts = 0;
+    await withPool(factory.open, {
+      flaky: () => {
+        attempts++;
+        return attempts < 3 ? Promise.reject(new Error("flake")) : Promise.resolve();
+      },
+      broken: () => Promise.reject(new PermanentError("config is broken")),
+    }, async (queue, _pool, runs) => {
+      const flaky = await queue.enqueue("flaky", "normal", null, { maxAttempts: 3 });
+      const broken = await queue.enqueue("broken", "normal", null);
+      await until(async () => (await queue.get(flaky.id))?.status === "succeeded");
+      await until(async () => (await queue.get(broken.id))?.status === "dead");
+      assert.deepEqual(runs.filter(([id]) => id === flaky.id).map(([, o]) => o), [
+        "retry",
+        "retry",
+        "succeeded",
+      ]);
+      assert.equal((await queue.get(broken.id))?.lastError, "PermanentError: config is broken");
+    });
+  });
+
+  Deno.test(name("cancelling a running job fires its handler's AbortSignal"), async () => {
+    let aborted: unknown = null;
+    const started = Promise.withResolvers<void>();
+    await withPool(factory.open, {
+      slow: (_job, { signal }) =>
+        new Promise((_, reject) => {
+          started.resolve();
+          signal.addEventListener("abort", () => {
+            aborted = signal.reason;
+            reject(signal.reason);
+          });
+        }),
+    }, async (queue, pool, runs) => {
+      const { id } = await queue.enqueue("slow", "high", null);
+      await started.promise;
+      await queue.cancel(id);
+      await until(() => aborted !== null);
+      await until(() => pool.running() === 0);
+      assert.equal((await queue.get(id))?.status, "cancelled");
+      assert.deepEqual(runs, [[id, "cancelled"]]);
+    });
+  });
+
+  Deno.test(name("stop lets short jobs finish and hands long ones back to the queue"), async () => {
+    const fresh = await factory.open();
+    const queue = await createQueue(fresh.store);
+    const sawAbort: number[] = [];
+    const pool = createWorkerPool({
+      queue,
+      slots: 4,
+      workerId: "stopping",
+      leaseMs: 3_000,
+      pollMs: 50,
+      handlers: {
+        sleep: (job, { signal }) =>
+          new Promise((resolve, reject) => {
+            const timer = setTimeout(resolve, job.payload as number);
+            signal.addEventListener("abort", () => {
+              clearTimeout(timer);
+              sawAbort.push(job.id);
+              reject(signal.reason);
+            });
+          }),
+      },
+    });
+    try {
+      const short = await queue.enqueue("sleep", "normal", 100);
+      const long = await queue.enqueue("sleep", "normal", 60_000);
+      await until(() => pool.running() === 2);
+      await pool.stop(400);
+      assert.equal((await queue.get(short.id))?.status, "succeeded");
+      const released = await queue.get(long.id);
+      assert.equal(released?.status, "queued");
+      assert.equal(released?.attempts, 0, "a shutdown does not use up an attempt");
+      assert.deepEqual(sawAbort, [long.id]);
+    } finally {
+      await queue.close();
+      await fresh.dispose();
+    }
+  });
+
+  Deno.test(name("an idle pool starts an enqueued job without waiting for its poll"), async () => {
+    const started: number[] = [];
+    const fresh = await factory.open();
+    const queue = await createQueue(fresh.store);
+    const pool = createWorkerPool({
+      queue,
+      slots: 2,
+      workerId: "idle",
+      leaseMs: 3_000,
+      pollMs: 60_000,
+      handlers: { now: () => (started.push(Date.now()), Promise.resolve()) },
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      const at = Date.now();
+      await queue.enqueue("now", "normal", null);
+      await until(() => started.length === 1, 2_000);
+      assert.ok(started[0] - at < 1_000, "woken by the enqueue, not the 60 s poll");
+    } finally {
+      await pool.stop(100);
+      await queue.close();
+      await fresh.dispose();
+    }
+  });
+}

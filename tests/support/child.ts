@@ -1,0 +1,73 @@
+/**
+ * Starts and watches `loom` child processes for end-to-end tests.
+ * @module
+ */
+
+/** A child `loom serve` process. */
+export interface LoomChild {
+  process: Deno.ChildProcess;
+  /** Everything it wrote to stderr so far (its JSON log). */
+  log(): string;
+  /** Resolves with the base URL once it logs that it is listening. */
+  listening: Promise<string>;
+  /** Resolves with its exit code. */
+  exited: Promise<number>;
+}
+
+const SUPPORT = new URL("./serve_with_test_jobs.ts", import.meta.url).pathname;
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/**
+ * Spawns `deno run main.ts ARGS` (or the test-jobs server with `testJobs`), with `env` added to
+ * a clean environment.
+ */
+export function spawnLoom(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { testJobs?: boolean } = {},
+): LoomChild {
+  const process = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", options.testJobs ? SUPPORT : MAIN, ...args],
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "",
+      NO_COLOR: "1",
+      ...env,
+    },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let stderr = "";
+  const listening = Promise.withResolvers<string>();
+  const decoder = new TextDecoder();
+  const pump = async () => {
+    for await (const chunk of process.stderr) {
+      stderr += decoder.decode(chunk, { stream: true });
+      const match = /"msg":"listening","host":"[^"]*","port":(\d+)/.exec(stderr);
+      if (match) listening.resolve(`http://127.0.0.1:${match[1]}`);
+    }
+  };
+  const pumped = pump();
+  void process.stdout.cancel();
+  const exited = process.status.then(async (s) => {
+    await pumped;
+    listening.reject(new Error(`loom exited (${s.code}) before listening:\n${stderr}`));
+    return s.code;
+  });
+  listening.promise.catch(() => {});
+  return { process, log: () => stderr, listening: listening.promise, exited };
+}
+
+/** Polls `check` every 25 ms until it holds; throws after `ms`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  ms = 15_000,
+  what = "condition",
+) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
