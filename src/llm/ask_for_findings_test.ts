@@ -1,0 +1,459 @@
+import assert from "node:assert/strict";
+import { answer, type FakeLlm, startFakeLlm } from "../../tests/fakes/llm.ts";
+import { askForFindings } from "./ask_for_findings.ts";
+import type { ChatMessage } from "./chat_message.ts";
+import { FINDINGS_JSON_SCHEMA } from "./findings_json_schema.ts";
+import { LlmError } from "./llm_error.ts";
+import type { ModelSpec } from "./model_spec.ts";
+
+const KEY = "sk-loom-test-SECRET-0123456789";
+const finding = {
+  path: "src/app.ts",
+  line: 12,
+  severity: "warning" as const,
+  title: "Unchecked null",
+  body: "`user` may be null here.",
+};
+const prompt: ChatMessage[] = [
+  { role: "system", content: 'You review code. Answer {"findings": [...]} only.' },
+  { role: "user", content: "Review this diff of src/app.ts" },
+];
+
+function spec(llm: FakeLlm, over: Partial<ModelSpec> = {}): ModelSpec {
+  return {
+    name: "reviewer",
+    baseUrl: llm.url,
+    apiKey: KEY,
+    model: "gpt-test",
+    temperature: 0.2,
+    maxTokens: 900,
+    timeoutS: 5,
+    structuredOutput: "json_object",
+    ...over,
+  };
+}
+
+async function withFake(fn: (llm: FakeLlm) => Promise<void>): Promise<void> {
+  const llm = await startFakeLlm();
+  try {
+    await fn(llm);
+  } finally {
+    await llm.close();
+  }
+}
+
+async function failure(promise: Promise<unknown>): Promise<LlmError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof LlmError, `expected an LlmError, got ${err}`);
+    return err;
+  }
+  assert.fail("expected the call to fail");
+}
+
+Deno.test("a clean answer gives its findings, with the tokens the server reported", async () => {
+  await withFake(async (llm) => {
+    llm.script(
+      answer.json({ findings: [finding] }, { usage: { promptTokens: 100, completionTokens: 20 } }),
+    );
+    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    assert.deepEqual(result, {
+      findings: [finding],
+      usage: { promptTokens: 100, completionTokens: 20, calls: 1 },
+      repaired: false,
+      reasked: false,
+      dropped: 0,
+      truncated: false,
+      structuredOutput: "json_object",
+    });
+  });
+});
+
+Deno.test("the request carries the model's settings and the prompt as given", async () => {
+  await withFake(async (llm) => {
+    await askForFindings({ model: spec(llm), messages: prompt });
+    const [req] = llm.chats();
+    assert.equal(req.body.model, "gpt-test");
+    assert.equal(req.body.temperature, 0.2);
+    assert.equal(req.body.max_tokens, 900);
+    assert.deepEqual(req.body.messages, prompt);
+    assert.ok(!req.body.stream, "a streamed answer would not be parsed");
+  });
+});
+
+Deno.test("response_format follows structuredOutput", async () => {
+  await withFake(async (llm) => {
+    for (const structuredOutput of ["json_schema", "json_object", "none"] as const) {
+      await askForFindings({ model: spec(llm, { structuredOutput }), messages: prompt });
+    }
+    const [schema, object, none] = llm.chats().map((r) => r.body);
+    assert.deepEqual(schema.response_format, {
+      type: "json_schema",
+      json_schema: { name: "loom_findings", strict: true, schema: FINDINGS_JSON_SCHEMA },
+    });
+    assert.deepEqual(object.response_format, { type: "json_object" });
+    assert.ok(!("response_format" in none), "none must leave response_format out");
+  });
+});
+
+Deno.test("the API key goes in the Authorization header", async () => {
+  await withFake(async (llm) => {
+    await askForFindings({ model: spec(llm), messages: prompt });
+    assert.equal(llm.chats()[0].headers.authorization, `Bearer ${KEY}`);
+  });
+});
+
+Deno.test("a model without a key works and sends no Authorization header", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.json({ findings: [finding] }));
+    const result = await askForFindings({
+      model: spec(llm, { apiKey: undefined }),
+      messages: prompt,
+    });
+    assert.deepEqual(result.findings, [finding]);
+    assert.equal(llm.chats()[0].headers.authorization, undefined);
+  });
+});
+
+const sloppyAnswers = {
+  "fenced JSON": answer.fenced({ findings: [finding] }),
+  "prose around JSON": answer.prose({ findings: [finding] }),
+  "a bare array": answer.json([finding]),
+  "a single finding object": answer.json(finding),
+  "trailing commas": answer.trailingCommas({ findings: [finding] }),
+};
+for (const [kind, sloppy] of Object.entries(sloppyAnswers)) {
+  Deno.test(`${kind} is repaired without asking again`, async () => {
+    await withFake(async (llm) => {
+      llm.script(sloppy);
+      const result = await askForFindings({ model: spec(llm), messages: prompt });
+      assert.deepEqual(result.findings, [finding]);
+      assert.equal(result.repaired, true);
+      assert.equal(result.reasked, false);
+      assert.equal(llm.chats().length, 1);
+    });
+  });
+}
+
+Deno.test("pure prose is re-asked once, showing the model its answer and the problem", async () => {
+  await withFake(async (llm) => {
+    llm.script(
+      answer.text("The code looks fine to me.", {
+        usage: { promptTokens: 100, completionTokens: 8 },
+      }),
+      answer.json({ findings: [finding] }, { usage: { promptTokens: 130, completionTokens: 30 } }),
+    );
+    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    assert.deepEqual(result.findings, [finding]);
+    assert.equal(result.reasked, true);
+    assert.deepEqual(result.usage, { promptTokens: 230, completionTokens: 38, calls: 2 });
+
+    const chats = llm.chats();
+    assert.equal(chats.length, 2);
+    const messages = chats[1].body.messages;
+    assert.deepEqual(messages.slice(0, 2), prompt);
+    assert.deepEqual(messages[2], { role: "assistant", content: "The code looks fine to me." });
+    assert.equal(messages[3].role, "user");
+    assert.match(messages[3].content, /no JSON object/);
+  });
+});
+
+Deno.test("an empty (null) answer is re-asked too", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.text(null), answer.json({ findings: [] }));
+    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    assert.equal(result.reasked, true);
+    assert.deepEqual(result.findings, []);
+  });
+});
+
+Deno.test("two unusable answers fail as unparseable after exactly one re-ask", async () => {
+  await withFake(async (llm) => {
+    llm.setDefault(
+      answer.text("Looks good!", { usage: { promptTokens: 50, completionTokens: 3 } }),
+    );
+    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+    assert.equal(err.kind, "unparseable");
+    assert.equal(err.retryable, false);
+    assert.match(err.message, /reviewer/);
+    assert.deepEqual(err.usage, { promptTokens: 100, completionTokens: 6, calls: 2 });
+    assert.equal(llm.chats().length, 2);
+  });
+});
+
+Deno.test("output cut at max_tokens keeps the complete findings and does not re-ask", async () => {
+  await withFake(async (llm) => {
+    const complete = JSON.stringify(finding);
+    llm.script(answer.truncated(`{"findings": [${complete}, {"path": "b.ts", "line": 4, "ti`));
+    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    assert.deepEqual(result.findings, [finding]);
+    assert.equal(result.truncated, true);
+    assert.equal(result.repaired, true);
+    assert.equal(result.reasked, false);
+    assert.equal(llm.chats().length, 1);
+  });
+});
+
+Deno.test("output cut before any complete finding fails as length, not as no findings", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.truncated('{"findings": [{"path": "a.ts", "line": 4, "title": "Unclo'));
+    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+    assert.equal(err.kind, "length");
+    assert.equal(err.retryable, false);
+    assert.match(err.message, /max_tokens \(900\)/);
+    assert.equal(err.usage?.calls, 1);
+    assert.equal(llm.chats().length, 1);
+  });
+});
+
+Deno.test("429 is rate_limited and retryable, with Retry-After, and the SDK does not retry", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.rateLimited("3"));
+    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+    assert.equal(err.kind, "rate_limited");
+    assert.equal(err.retryable, true);
+    assert.equal(err.retryAfterMs, 3000);
+    assert.equal(err.status, 429);
+    assert.equal(llm.chats().length, 1);
+  });
+});
+
+Deno.test("5xx is a retryable server error, tried once", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.serverError("upstream exploded"));
+    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+    assert.equal(err.kind, "server");
+    assert.equal(err.retryable, true);
+    assert.equal(err.status, 500);
+    assert.match(err.message, /upstream exploded/);
+    assert.equal(llm.chats().length, 1);
+  });
+});
+
+Deno.test("a hanging server times out within the model's timeout", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.hang());
+    const started = performance.now();
+    const err = await failure(
+      askForFindings({ model: spec(llm, { timeoutS: 0.3 }), messages: prompt }),
+    );
+    const elapsed = performance.now() - started;
+    assert.equal(err.kind, "timeout");
+    assert.equal(err.retryable, true);
+    assert.ok(elapsed >= 250 && elapsed < 1500, `timed out after ${elapsed}ms`);
+    assert.match(err.message, /0\.3s/);
+  });
+});
+
+Deno.test("aborting the signal stops the call in flight promptly", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.hang());
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 50);
+    const err = await failure(
+      askForFindings({ model: spec(llm), messages: prompt, signal: controller.signal }),
+    );
+    assert.equal(err.kind, "aborted");
+    assert.equal(err.retryable, false);
+    assert.ok(performance.now() - started < 1000);
+  });
+});
+
+Deno.test("an already aborted signal sends nothing", async () => {
+  await withFake(async (llm) => {
+    const err = await failure(
+      askForFindings({ model: spec(llm), messages: prompt, signal: AbortSignal.abort() }),
+    );
+    assert.equal(err.kind, "aborted");
+    assert.equal(llm.chats().length, 0);
+  });
+});
+
+Deno.test("401 is a client error naming the model and base_url, not retryable", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.error(401, "Incorrect API key provided"));
+    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+    assert.equal(err.kind, "client");
+    assert.equal(err.retryable, false);
+    assert.equal(err.status, 401);
+    assert.ok(err.message.includes(`model "reviewer" (gpt-test at ${llm.url})`), err.message);
+    assert.match(err.message, /Incorrect API key provided; check the api_key/);
+  });
+});
+
+Deno.test("404 for an unknown model says to check the model id", async () => {
+  await withFake(async (llm) => {
+    llm.script({ kind: "http", status: 404, body: { detail: "model 'gpt-test' not found" } });
+    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+    assert.equal(err.kind, "client");
+    assert.match(err.message, /model 'gpt-test' not found; check the model id and base_url/);
+  });
+});
+
+Deno.test("a 200 that is not a chat completion is a retryable server error", async () => {
+  await withFake(async (llm) => {
+    llm.script(
+      { kind: "http", status: 200, body: { error: { message: "model is loading" } } },
+      {
+        kind: "http",
+        status: 200,
+        body: "<html>login</html>",
+        headers: { "content-type": "application/json" },
+      },
+    );
+    for (const expected of [/without any choice: model is loading/, /not JSON/]) {
+      const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+      assert.equal(err.kind, "server");
+      assert.equal(err.retryable, true);
+      assert.match(err.message, expected);
+    }
+  });
+});
+
+Deno.test("an unreachable server is a retryable network error", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  const model: ModelSpec = {
+    name: "gone",
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    apiKey: KEY,
+    model: "m",
+    temperature: 0,
+    maxTokens: 10,
+    timeoutS: 5,
+    structuredOutput: "none",
+  };
+  const err = await failure(askForFindings({ model, messages: prompt }));
+  assert.equal(err.kind, "network");
+  assert.equal(err.retryable, true);
+  assert.match(err.message, /could not reach model "gone"/);
+});
+
+Deno.test("a server rejecting json_schema is asked again with json_object, then none", async () => {
+  await withFake(async (llm) => {
+    const unsupported = answer.error(400, "response_format type json_schema is not supported");
+    llm.script(unsupported, answer.error(400, "'response_format' is not supported"));
+    llm.setDefault(answer.json({ findings: [finding] }));
+    const result = await askForFindings({
+      model: spec(llm, { structuredOutput: "json_schema" }),
+      messages: prompt,
+    });
+    assert.deepEqual(result.findings, [finding]);
+    assert.equal(result.structuredOutput, "none");
+    assert.deepEqual(result.usage.calls, 1);
+    const formats = llm.chats().map((r) => r.body.response_format?.type ?? "none");
+    assert.deepEqual(formats, ["json_schema", "json_object", "none"]);
+  });
+});
+
+Deno.test("after a fallback, the re-ask uses the accepted mode", async () => {
+  await withFake(async (llm) => {
+    llm.setDefault((req) =>
+      req.body.response_format?.type === "json_schema"
+        ? answer.error(400, "unknown field response_format.json_schema")
+        : req.body.messages.length > 2
+        ? answer.json({ findings: [] })
+        : answer.text("Nothing to say.")
+    );
+    const result = await askForFindings({
+      model: spec(llm, { structuredOutput: "json_schema" }),
+      messages: prompt,
+    });
+    assert.equal(result.reasked, true);
+    assert.equal(result.structuredOutput, "json_object");
+    const formats = llm.chats().map((r) => r.body.response_format?.type);
+    assert.deepEqual(formats, ["json_schema", "json_object", "json_object"]);
+  });
+});
+
+Deno.test("a 400 about something else is not retried with another format", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.error(400, "This model's maximum context length is 8192 tokens"));
+    const err = await failure(
+      askForFindings({ model: spec(llm, { structuredOutput: "json_schema" }), messages: prompt }),
+    );
+    assert.equal(err.kind, "client");
+    assert.match(err.message, /maximum context length/);
+    assert.equal(llm.chats().length, 1);
+  });
+});
+
+Deno.test("a failure on the re-ask still reports the tokens of the first call", async () => {
+  await withFake(async (llm) => {
+    llm.script(
+      answer.text("hmm", { usage: { promptTokens: 40, completionTokens: 2 } }),
+      answer.serverError(),
+    );
+    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+    assert.equal(err.kind, "server");
+    assert.deepEqual(err.usage, { promptTokens: 40, completionTokens: 2, calls: 1 });
+  });
+});
+
+Deno.test("a server that reports no usage still counts the call", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.json({ findings: [] }, { omitUsage: true }));
+    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    assert.deepEqual(result.usage, { promptTokens: 0, completionTokens: 0, calls: 1 });
+  });
+});
+
+Deno.test("findings without a severity get the default severity", async () => {
+  await withFake(async (llm) => {
+    const { severity: _, ...noSeverity } = finding;
+    llm.script(answer.json({ findings: [noSeverity, { ...finding, severity: "blocker" }] }));
+    const result = await askForFindings({
+      model: spec(llm),
+      messages: prompt,
+      defaultSeverity: "info",
+    });
+    assert.deepEqual(result.findings.map((f) => f.severity), ["info", "blocker"]);
+  });
+});
+
+Deno.test("an answer computed from the prompt comes back as findings", async () => {
+  await withFake(async (llm) => {
+    llm.script((req) => {
+      const path = /diff of (\S+)/.exec(req.body.messages[1].content)?.[1];
+      return answer.json({ findings: [{ ...finding, path }] });
+    });
+    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    assert.equal(result.findings[0].path, "src/app.ts");
+  });
+});
+
+Deno.test("errors never contain the API key, even when the server echoes it", async () => {
+  await withFake(async (llm) => {
+    const failures = [
+      answer.error(401, `Incorrect API key provided: ${KEY}`),
+      answer.error(403, `key ${KEY} lacks access`),
+      answer.error(429, `slow down ${KEY}`, { "retry-after": "1" }),
+      answer.serverError(`crashed handling ${KEY}`),
+      { kind: "http" as const, status: 502, body: `<html>${KEY}</html>` },
+    ];
+    for (const scripted of failures) {
+      llm.script(scripted);
+      const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+      assertNoKey(err);
+    }
+    llm.script(answer.text(`my key is ${KEY}`), answer.text(`still ${KEY}`));
+    assertNoKey(await failure(askForFindings({ model: spec(llm), messages: prompt })));
+    llm.script(answer.hang());
+    assertNoKey(
+      await failure(askForFindings({ model: spec(llm, { timeoutS: 0.2 }), messages: prompt })),
+    );
+  });
+});
+
+function assertNoKey(err: LlmError) {
+  const seen = [
+    err.message,
+    err.stack ?? "",
+    Deno.inspect(err, { depth: 10 }),
+    JSON.stringify(err),
+  ];
+  for (const text of seen) assert.ok(!text.includes(KEY), `key leaked: ${text}`);
+}

@@ -1,0 +1,82 @@
+/**
+ * The one error type calls to a model end in.
+ * @module
+ */
+
+import type { Usage } from "./usage.ts";
+
+/**
+ * Why a call to a model failed:
+ * - `timeout`: no answer within the model's `timeoutS` (or the server answered 408);
+ * - `rate_limited`: 429, see `retryAfterMs`;
+ * - `server`: 5xx or an answer without choices;
+ * - `network`: the server could not be reached;
+ * - `client`: any other 4xx, e.g. a bad key (401) or an unknown model (404);
+ * - `unparseable`: no usable findings JSON, even after one re-ask;
+ * - `length`: output cut at `max_tokens` before a single complete finding;
+ * - `aborted`: the caller's AbortSignal fired (the job was cancelled).
+ */
+export type LlmErrorKind =
+  | "timeout"
+  | "rate_limited"
+  | "server"
+  | "client"
+  | "unparseable"
+  | "length"
+  | "network"
+  | "aborted";
+
+const RETRYABLE_BY_DEFAULT: Record<LlmErrorKind, boolean> = {
+  timeout: true,
+  rate_limited: true,
+  server: true,
+  network: true,
+  client: false,
+  unparseable: false,
+  length: false,
+  aborted: false,
+};
+
+/** Details of an {@link LlmError}; `retryable` defaults by kind. */
+export interface LlmErrorOptions {
+  retryable?: boolean;
+  retryAfterMs?: number;
+  status?: number;
+  usage?: Usage;
+}
+
+/**
+ * A failed call to a model, classified so Loom's durable queue can decide to retry (and when)
+ * without parsing messages. Messages name the model and its base URL, never the API key.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await askForFindings({ model, messages });
+ * } catch (e) {
+ *   if (e instanceof LlmError && e.retryable) queue.retryLater(e.retryAfterMs);
+ *   else throw e;
+ * }
+ * ```
+ */
+export class LlmError extends Error {
+  override name = "LlmError";
+  readonly kind: LlmErrorKind;
+  /** True when the same request may succeed later (timeouts, 429, 5xx, network). */
+  readonly retryable: boolean;
+  /** How long the server asked us to wait (`Retry-After`), when it said. */
+  readonly retryAfterMs?: number;
+  /** HTTP status of the failed call, when there was one. */
+  readonly status?: number;
+  /** Tokens already spent by the calls that did answer before the failure. */
+  usage?: Usage;
+
+  constructor(kind: LlmErrorKind, message: string, options: LlmErrorOptions = {}) {
+    super(message);
+    this.kind = kind;
+    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT[kind];
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.usage !== undefined) this.usage = options.usage;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Talking to OpenAI-compatible models: ask for review findings, get validated findings back or
+ * a classified {@link LlmError}.
+ *
+ * @example
+ * ```ts
+ * import { askForFindings, LlmError } from "./src/llm/mod.ts";
+ *
+ * const answer = await askForFindings({ model, messages, signal });
+ * ```
+ * @module
+ */
+
+export { askForFindings } from "./ask_for_findings.ts";
+export type { AskForFindingsOptions, FindingsAnswer } from "./ask_for_findings.ts";
+export type { ChatMessage } from "./chat_message.ts";
+export { FINDINGS_JSON_SCHEMA } from "./findings_json_schema.ts";
+export { LlmError } from "./llm_error.ts";
+export type { LlmErrorKind, LlmErrorOptions } from "./llm_error.ts";
+export type { ModelSpec, StructuredOutput } from "./model_spec.ts";
+export { parseFindings } from "./parse_findings.ts";
+export type { ParsedFindings } from "./parse_findings.ts";
+export type { Usage } from "./usage.ts";

@@ -1,0 +1,46 @@
+/**
+ * How Loom reaches one configured model.
+ * @module
+ */
+
+/**
+ * One model endpoint as the operator configured it: any OpenAI-compatible server (OpenAI,
+ * Ollama, vLLM, llama.cpp, LM Studio, a gateway ...).
+ *
+ * @example
+ * ```ts
+ * const local: ModelSpec = {
+ *   name: "local",
+ *   baseUrl: "http://127.0.0.1:11434/v1",
+ *   model: "qwen2.5-coder:7b",
+ *   temperature: 0,
+ *   maxTokens: 4096,
+ *   timeoutS: 120,
+ *   structuredOutput: "json_object",
+ * };
+ * ```
+ */
+export interface ModelSpec {
+  /** Loom's name for this model (from config); used in error messages and logs. */
+  name: string;
+  /** The server's base URL, ending in `/v1` for most servers. */
+  baseUrl: string;
+  /** Bearer token; leave unset for servers without auth (a local Ollama). Never logged. */
+  apiKey?: string;
+  /** The model id the server expects, e.g. `gpt-4o-mini`. */
+  model: string;
+  temperature: number;
+  /** Sent as `max_tokens`: the cap on the answer's length. */
+  maxTokens: number;
+  /** Time limit for each HTTP call (a re-ask gets its own), in seconds. */
+  timeoutS: number;
+  /**
+   * How to ask for JSON: `json_schema` (OpenAI structured outputs, strict schema),
+   * `json_object` (JSON mode) or `none` (the prompt alone carries the contract). A server that
+   * rejects the mode is retried with the next weaker one, see `askForFindings`.
+   */
+  structuredOutput: StructuredOutput;
+}
+
+/** The ways a server can be asked for JSON, strongest first. */
+export type StructuredOutput = "json_schema" | "json_object" | "none";

@@ -1,0 +1,93 @@
+/**
+ * Turning whatever a model call threw into an {@link LlmError}.
+ * @module
+ */
+
+import { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { LlmError } from "./llm_error.ts";
+import type { ModelSpec } from "./model_spec.ts";
+import { displayUrl, redact } from "./redact.ts";
+import { retryAfterMs } from "./retry_after.ts";
+
+/** What {@link toLlmError} needs besides the error. */
+export interface ErrorContext {
+  model: ModelSpec;
+  signal?: AbortSignal;
+  /** The failed response's body as text; the SDK drops bodies without an `error` key. */
+  errorBody?: string;
+}
+
+/**
+ * Classifies an error thrown by the `openai` SDK (or by Loom around it) as an {@link LlmError}:
+ * 429 is `rate_limited` with `Retry-After`, 408 and timeouts `timeout`, 5xx and bodies that are
+ * not JSON `server`, failed connections `network`, other 4xx (and bad config) `client`. Messages name the model and base URL and are
+ * scrubbed of the API key; the SDK error is not kept as `cause` because loggers print causes.
+ */
+export function toLlmError(err: unknown, ctx: ErrorContext): LlmError {
+  if (err instanceof LlmError) return err;
+  const who = describeModel(ctx.model);
+  const make = (kind: LlmError["kind"], message: string, options = {}) =>
+    new LlmError(kind, redact(message, ctx.model), options);
+
+  if (ctx.signal?.aborted || err instanceof APIUserAbortError) {
+    return make("aborted", `request to ${who} was aborted`);
+  }
+  if (err instanceof APIConnectionTimeoutError) {
+    return make("timeout", `${who} did not answer within ${ctx.model.timeoutS}s`);
+  }
+  if (err instanceof APIError && (err.status === undefined || err.headers === undefined)) {
+    const cause = err.cause instanceof Error ? err.cause.message : err.message;
+    return make("network", `could not reach ${who}: ${cause}`);
+  }
+  if (err instanceof APIError) {
+    const status: number = err.status;
+    const detail = errorDetail(ctx.errorBody) ?? err.message;
+    const wait = retryAfterMs(err.headers);
+    const options = { status, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
+    if (status === 429) return make("rate_limited", `${who} is rate limited: ${detail}`, options);
+    if (status === 408) return make("timeout", `${who} timed out (408): ${detail}`, options);
+    if (status >= 500) return make("server", `${who} failed (${status}): ${detail}`, options);
+    return make("client", `${who} rejected the request (${status}): ${detail}${hint(status)}`, {
+      status,
+    });
+  }
+  // A 200 whose body is not JSON: a proxy's login page or a broken server, not our request.
+  if (err instanceof SyntaxError) {
+    return make("server", `${who} sent an answer that is not JSON: ${err.message}`);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return make("client", `calling ${who} failed: ${message}`);
+}
+
+/**
+ * How messages name a model: Loom's name, the model id and where it is served.
+ *
+ * @example
+ * ```ts
+ * describeModel(spec); // 'model "fast" (gpt-4o-mini at https://api.openai.com/v1)'
+ * ```
+ */
+export function describeModel(model: ModelSpec): string {
+  return `model "${model.name}" (${model.model} at ${displayUrl(model.baseUrl)})`;
+}
+
+function hint(status: number): string {
+  if (status === 401 || status === 403) return "; check the api_key configured for this model";
+  if (status === 404) return "; check the model id and base_url";
+  return "";
+}
+
+/** The human part of an error body in the shapes OpenAI, Ollama, vLLM and FastAPI use. */
+function errorDetail(body: string | undefined): string | undefined {
+  if (!body?.trim()) return undefined;
+  let detail: unknown = body;
+  try {
+    const json = JSON.parse(body);
+    detail = json?.error?.message ?? json?.error ?? json?.message ?? json?.detail ?? json;
+  } catch {
+    // Not JSON (an HTML error page, plain text): show it as it is.
+  }
+  const text = typeof detail === "string" ? detail : JSON.stringify(detail);
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 300 ? flat.slice(0, 300) + "…" : flat;
+}
