@@ -7,15 +7,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { configPolicyFromEnv, formatConfigError, validateConfigFile } from "../repo_config/mod.ts";
-
-/** What the command may touch besides the file system; passed in so tests can capture it. */
-export interface ConfigValidateIo {
-  stdout(s: string): void;
-  stderr(s: string): void;
-  env: Record<string, string | undefined>;
-  /** Relative paths, including FILE, are resolved against this folder. */
-  cwd: string;
-}
+import { type CliIo, EXIT } from "./io.ts";
 
 const USAGE = `Usage: loom config validate [FILE]
 
@@ -31,18 +23,14 @@ Exit status: 0 valid, 1 problems found, 2 bad usage.`;
 
 /**
  * Runs `loom config validate`. Results ("ok" or the errors) go to stdout, like other linters,
- * so they can be piped; usage problems and unreadable files go to stderr.
+ * so they can be piped; usage problems and unreadable files go to stderr. Relative paths,
+ * FILE included, are resolved against `io.cwd`.
  *
  * @returns 0 when valid, 1 when there are errors or the file is missing, 2 on bad usage
  * @example
- * const code = await configValidateCommand(Deno.args.slice(2), {
- *   stdout: (s) => console.log(s),
- *   stderr: (s) => console.error(s),
- *   env: Deno.env.toObject(),
- *   cwd: Deno.cwd(),
- * });
+ * const code = await configValidateCommand([".loom/config.yaml"], processIo());
  */
-export async function configValidateCommand(args: string[], io: ConfigValidateIo): Promise<number> {
+export async function configValidateCommand(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -53,17 +41,17 @@ export async function configValidateCommand(args: string[], io: ConfigValidateIo
     });
   } catch (e) {
     io.stderr(`loom config validate: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
+    return EXIT.usage;
   }
   if (parsed.values.help) {
     io.stdout(USAGE);
-    return 0;
+    return EXIT.ok;
   }
   if (parsed.positionals.length > 1) {
     io.stderr(
       `loom config validate: expected at most one FILE, got ${parsed.positionals.length}\n\n${USAGE}`,
     );
-    return 2;
+    return EXIT.usage;
   }
   const file = parsed.positionals[0] ?? ".loom/config.yaml";
   const readFile = (path: string) => readTextFileOrNull(resolve(io.cwd, path));
@@ -74,7 +62,7 @@ export async function configValidateCommand(args: string[], io: ConfigValidateIo
         `loom config validate: ${file} not found (looked in ${resolve(io.cwd, file)}); ` +
           `run it from the repository root or pass the config file's path`,
       );
-      return 1;
+      return EXIT.failure;
     }
     const errors = await validateConfigFile({
       file,
@@ -83,13 +71,13 @@ export async function configValidateCommand(args: string[], io: ConfigValidateIo
     });
     if (errors.length === 0) {
       io.stdout("ok");
-      return 0;
+      return EXIT.ok;
     }
     for (const error of errors) io.stdout(formatConfigError(error));
-    return 1;
+    return EXIT.failure;
   } catch (e) {
     io.stderr(`loom config validate: ${(e as Error).message}`);
-    return 1;
+    return EXIT.failure;
   }
 }
 

@@ -46,12 +46,14 @@ Deno.test("a valid repository prints ok and exits 0", async () => {
   });
 });
 
-Deno.test("an explicit FILE is resolved against cwd", async () => {
-  await withRepo(GOOD, async (dir) => {
-    const result = await run(["repo/.loom/config.yaml"], join(dir, ".."), {});
-    assert.equal(result.code, 1, "no such path under the parent");
-    const abs = await run([join(dir, ".loom/config.yaml")], "/");
-    assert.deepEqual(abs, { code: 0, out: ["ok"], err: [] });
+Deno.test("an explicit FILE is resolved against cwd; its prompts against the folder above .loom/", async () => {
+  await withRepo({
+    "sub/.loom/config.yaml": CONFIG,
+    "sub/.loom/prompts/style.md": "{{diff}}",
+  }, async (dir) => {
+    assert.deepEqual(await run(["sub/.loom/config.yaml"], dir), { code: 0, out: ["ok"], err: [] });
+    const absolute = await run([join(dir, "sub/.loom/config.yaml")], "/");
+    assert.deepEqual(absolute, { code: 0, out: ["ok"], err: [] });
   });
 });
 
@@ -65,7 +67,7 @@ Deno.test("each error is printed on its own line and the exit code is 1", async 
     assert.equal(code, 1);
     assert.deepEqual(err, []);
     assert.deepEqual(out, [
-      '.loom/config.yaml:2:98: models.default.temperature: must be a number, got "warm"',
+      '.loom/config.yaml:2:109: models.default.temperature: must be a number, got "warm"',
     ]);
   });
   await withRepo({
@@ -77,7 +79,7 @@ Deno.test("each error is printed on its own line and the exit code is 1", async 
     assert.equal(out.length, 2);
     assert.equal(
       out[0],
-      ".loom/config.yaml:6:33: pipelines[2].prompt_file: prompt file not found: " +
+      ".loom/config.yaml:6:31: pipelines[2].prompt_file: prompt file not found: " +
         ".loom/prompts/docs.md",
     );
     assert.match(out[1], /^\.loom\/prompts\/style\.md:1:10: unknown placeholder \{\{author\}\}/);
@@ -88,7 +90,7 @@ Deno.test("policy comes from the environment", async () => {
   await withRepo(GOOD, async (dir) => {
     const noKeys = await run([], dir, { LOOM_LLM_ALLOWED_KEY_ENVS: "" });
     assert.equal(noKeys.code, 1);
-    assert.match(noKeys.out[0], /^\.loom\/config\.yaml:2:64: .*LOOM_LLM_ALLOWED_KEY_ENVS/);
+    assert.match(noKeys.out[0], /^\.loom\/config\.yaml:2:65: .*LOOM_LLM_ALLOWED_KEY_ENVS/);
 
     const otherHost = await run([], dir, { LOOM_LLM_ALLOWED_BASE_URLS: "http://localhost:11434" });
     assert.equal(otherHost.code, 1);
@@ -119,6 +121,15 @@ Deno.test("a missing config file exits 1 with a clear message on stderr", async 
     assert.deepEqual(out, []);
     assert.equal(err.length, 1);
     assert.match(err[0], /^loom config validate: \.loom\/config\.yaml not found/);
+  });
+});
+
+Deno.test("an unreadable FILE exits 1 with the reason on stderr", async () => {
+  await withRepo(GOOD, async (dir) => {
+    const { code, out, err } = await run([".loom"], dir);
+    assert.equal(code, 1);
+    assert.deepEqual(out, []);
+    assert.match(err[0], /^loom config validate: /);
   });
 });
 

@@ -30,12 +30,15 @@ export async function claimJobs(
   const now = q.now();
   const kinds = sql.join(options.kinds.map((k) => sql`${k}`));
   const lock = q.store === "postgres" ? sql`for update skip locked` : sql``;
+  // SQLite's planner prefers the status index and then sorts every queued job; the claim index
+  // is already in claim order, so the first `limit` matching rows are the answer.
+  const claimIndex = q.store === "sqlite" ? sql`indexed by jobs_claim` : sql``;
   const result = await sql<JobRow>`
     update jobs
     set status = 'running', attempts = attempts + 1, locked_by = ${workerId},
         locked_until = ${now + options.leaseMs}, started_at = ${now}, updated_at = ${now}
     where id in (
-      select id from jobs
+      select id from jobs ${claimIndex}
       where status = 'queued' and run_at <= ${now} and kind in (${kinds})
       order by score, id
       limit ${limit}

@@ -1,5 +1,5 @@
 /**
- * enqueue: adds a job, durably, and wakes idle workers.
+ * enqueue: adds jobs, durably, in one statement however many, and wakes idle workers.
  * @module
  */
 import { sql } from "kysely";
@@ -7,7 +7,7 @@ import type { Lane } from "../db/tables.ts";
 import type { QueueContext } from "./context.ts";
 import { claimScore } from "./lanes.ts";
 
-/** Options of {@link enqueue}. */
+/** Options of an enqueued job. */
 export interface EnqueueOptions {
   /** Not before this time (epoch ms). Default: now. */
   runAt?: number;
@@ -17,47 +17,74 @@ export interface EnqueueOptions {
   dedupeKey?: string;
 }
 
-/** What {@link enqueue} did: the job id, and whether a new job was created. */
+/** One job to add. */
+export interface NewJob {
+  kind: string;
+  lane: Lane;
+  payload: unknown;
+  options?: EnqueueOptions;
+}
+
+/** What enqueueing did: the job id, and whether a new job was created (false: deduped). */
 export interface EnqueueResult {
   id: number;
   created: boolean;
 }
 
 /**
- * Adds a job. When it returns, the job is committed to the store.
+ * Adds `jobs` in one multi-row insert: when it returns, all are committed. A job whose dedupe key
+ * is held by an active job (or by an earlier job of the same batch) gets that job's id instead.
  *
  * @example
- * const { id } = await enqueue(q, "review", "normal", { pr: 42 }, { dedupeKey: "gh:o/r#42" });
+ * const [r] = await enqueue(q, [{ kind: "review", lane: "normal", payload: { pr: 42 } }]);
  */
-export async function enqueue(
-  q: QueueContext,
-  kind: string,
-  lane: Lane,
-  payload: unknown,
-  options: EnqueueOptions = {},
-): Promise<EnqueueResult> {
+export async function enqueue(q: QueueContext, jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
+  if (jobs.length === 0) return [];
   const now = q.now();
-  const runAt = options.runAt ?? now;
-  const maxAttempts = options.maxAttempts ?? 3;
-  const dedupeKey = options.dedupeKey ?? null;
-  const inserted = await sql<{ id: number }>`
+  const rows = jobs.map((job) => {
+    const runAt = job.options?.runAt ?? now;
+    return sql`(${job.kind}, ${job.lane}, ${JSON.stringify(job.payload ?? null)}, 'queued', 0,
+      ${job.options?.maxAttempts ?? 3}, ${runAt}, ${claimScore(job.lane, runAt, q.agingMs)}, '[]',
+      ${job.options?.dedupeKey ?? null}, ${now}, ${now})`;
+  });
+  const inserted = await sql<{ id: number; dedupe_key: string | null }>`
     insert into jobs (kind, lane, payload, status, attempts, max_attempts, run_at, score,
                       errors, dedupe_key, created_at, updated_at)
-    values (${kind}, ${lane}, ${JSON.stringify(payload ?? null)}, 'queued', 0, ${maxAttempts},
-            ${runAt}, ${claimScore(lane, runAt, q.agingMs)}, '[]', ${dedupeKey}, ${now}, ${now})
+    values ${sql.join(rows)}
     on conflict (dedupe_key) where status in ('queued', 'running') do nothing
-    returning id`.execute(q.db);
-  const row = inserted.rows[0];
-  if (row) {
-    q.wakeup.notify();
-    return { id: Number(row.id), created: true };
+    returning id, dedupe_key`.execute(q.db);
+  if (inserted.rows.length > 0) q.wakeup.notify();
+
+  // One statement draws its ids in row order, so the ascending ids of the key-less rows match
+  // the key-less jobs in order; keyed rows are matched by key.
+  const keyless = inserted.rows.filter((r) => r.dedupe_key === null).map((r) => Number(r.id))
+    .sort((a, b) => a - b);
+  const byKey = new Map(
+    inserted.rows.filter((r) => r.dedupe_key !== null).map((r) => [r.dedupe_key!, Number(r.id)]),
+  );
+  const results: EnqueueResult[] = [];
+  const claimedKeys = new Set<string>();
+  let next = 0;
+  for (const job of jobs) {
+    const key = job.options?.dedupeKey;
+    if (key === undefined) {
+      results.push({ id: keyless[next++], created: true });
+    } else if (byKey.has(key) && !claimedKeys.has(key)) {
+      claimedKeys.add(key);
+      results.push({ id: byKey.get(key)!, created: true });
+    } else {
+      results.push(await activeJobWithKey(q, job, key));
+    }
   }
+  return results;
+}
+
+async function activeJobWithKey(q: QueueContext, job: NewJob, key: string): Promise<EnqueueResult> {
   const existing = await sql<{ id: number }>`
-    select id from jobs where dedupe_key = ${dedupeKey} and status in ('queued', 'running')
+    select id from jobs where dedupe_key = ${key} and status in ('queued', 'running')
   `.execute(q.db);
-  if (!existing.rows[0]) {
-    // The active job finished between our insert and our look-up: its key is free again.
-    return enqueue(q, kind, lane, payload, options);
-  }
-  return { id: Number(existing.rows[0].id), created: false };
+  if (existing.rows[0]) return { id: Number(existing.rows[0].id), created: false };
+  // The active job finished between our insert and this look-up: its key is free again.
+  const [result] = await enqueue(q, [job]);
+  return result;
 }

@@ -18,7 +18,8 @@ import { claimJobs, type ClaimOptions } from "./claim_jobs.ts";
 import { completeJobs } from "./complete_jobs.ts";
 import type { QueueContext } from "./context.ts";
 import { countJobs } from "./count_jobs.ts";
-import { enqueue, type EnqueueOptions } from "./enqueue.ts";
+import { createBatcher } from "./batcher.ts";
+import { enqueue, type EnqueueOptions, type EnqueueResult, type NewJob } from "./enqueue.ts";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./errors.ts";
 import { extendLeases } from "./extend_leases.ts";
 import { failJob } from "./fail_job.ts";
@@ -34,7 +35,8 @@ import { createWakeup } from "./wakeup.ts";
 export type { ClaimOptions } from "./claim_jobs.ts";
 export type { QueueContext } from "./context.ts";
 export { ACTIVE_STATUSES, type JobCount, totalsByStatus } from "./count_jobs.ts";
-export type { EnqueueOptions, EnqueueResult } from "./enqueue.ts";
+export { type Batcher, createBatcher } from "./batcher.ts";
+export type { EnqueueOptions, EnqueueResult, NewJob } from "./enqueue.ts";
 export {
   backoffMs,
   classifyError,
@@ -79,10 +81,15 @@ export async function createQueue(store: Database, options: QueueOptions = {}) {
 }
 
 function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
+  // Concurrent callers (webhooks arriving together) share one insert and one commit.
+  const enqueues = createBatcher<NewJob, EnqueueResult>((jobs) => enqueue(q, jobs), 200);
   return {
     context: q,
+    /** Adds one job; resolves once it is committed. */
     enqueue: (kind: string, lane: Lane, payload: unknown, options?: EnqueueOptions) =>
-      enqueue(q, kind, lane, payload, options),
+      enqueues.add({ kind, lane, payload, options }),
+    /** Adds several jobs in one statement. */
+    enqueueMany: (jobs: readonly NewJob[]) => enqueue(q, jobs),
     claim: (workerId: string, limit: number, options: ClaimOptions) =>
       claimJobs(q, workerId, limit, options),
     complete: (workerId: string, ids: readonly number[]) => completeJobs(q, workerId, ids),

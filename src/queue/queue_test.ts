@@ -82,6 +82,21 @@ for (const factory of testStores()) {
     assert.notEqual(c.id, a.id);
   });
 
+  t("concurrent enqueues share a statement yet each gets its own job", async (queue) => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        queue.enqueue("noop", "normal", { i }, i % 10 === 0 ? { dedupeKey: "same" } : {})),
+    );
+    const keyed = results.filter((_, i) => i % 10 === 0);
+    assert.equal(keyed.filter((r) => r.created).length, 1, "one job per dedupe key");
+    assert.ok(keyed.every((r) => r.id === keyed[0].id));
+    const payloads = await Promise.all(results.map(async (r) => (await queue.get(r.id))?.payload));
+    results.forEach((r, i) => {
+      if (i % 10 !== 0) assert.deepEqual(payloads[i], { i }, "each caller got its own job's id");
+    });
+    assert.equal(new Set(results.map((r) => r.id)).size, 46);
+  });
+
   t("run_at in the future is not claimed before its time; kinds filter", async (queue, clock) => {
     const later = await queue.enqueue("noop", "high", null, { runAt: clock.now + 5_000 });
     await queue.enqueue("unhandled", "high", null);

@@ -10,7 +10,7 @@
  */
 import type { Job, Queue } from "../queue/mod.ts";
 import { errorMessage } from "../queue/mod.ts";
-import { createBatcher } from "./batcher.ts";
+import { createBatcher } from "../queue/batcher.ts";
 
 /** What a handler gets besides its job. */
 export interface HandlerContext {
@@ -64,6 +64,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const report = (error: unknown) => options.onError?.(error);
   const completions = createBatcher<number>(async (ids) => {
     await queue.complete(workerId, ids);
+    return [];
   });
 
   const ended = (job: Job, outcome: RunOutcome, started: number, error?: string) => {

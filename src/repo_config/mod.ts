@@ -1,0 +1,52 @@
+/**
+ * Repository configuration: `.loom/config.yaml`, the prompt templates it names, Loom's
+ * built-in prompts, and the checks behind `loom config validate`.
+ * @module
+ */
+
+export { type ConfigError, formatConfigError, sortConfigErrors } from "./config_error.ts";
+export {
+  type ModelConfig,
+  type PipelineConfig,
+  type RepoConfig,
+  RepoConfigSchema,
+  type ReviewConfig,
+  type StructuredOutput,
+  type TriggersConfig,
+} from "./schema.ts";
+export {
+  type ConfigPolicy,
+  configPolicyFromEnv,
+  isBaseUrlAllowed,
+  type PolicyIssue,
+  policyIssues,
+  SERVER_KEY_ENV,
+} from "./policy.ts";
+export { parseRepoConfig, type ParseRepoConfigResult } from "./parse.ts";
+export { defaultRepoConfig, type ServerModelSettings } from "./defaults.ts";
+export {
+  BUILTIN_PROMPT_NAMES,
+  type BuiltinPromptName,
+  isBuiltinPromptName,
+  loadBuiltinPrompt,
+} from "./builtin_prompts.ts";
+export {
+  BUILTIN_PROMPT_PREFIX,
+  loadPromptText,
+  parsePromptRef,
+  type PromptRef,
+  type PromptSources,
+} from "./prompt_ref.ts";
+export {
+  buildMessages,
+  type ChatMessage,
+  findPlaceholders,
+  KNOWN_PLACEHOLDERS,
+  type Placeholder,
+  type PlaceholderUse,
+  type PromptVars,
+  renderPrompt,
+  RESPONSE_CONTRACT,
+  validateTemplate,
+} from "./template.ts";
+export { validateConfigFile, type ValidateConfigOptions } from "./validate.ts";

@@ -1,0 +1,228 @@
+import assert from "node:assert/strict";
+import { formatConfigError } from "./config_error.ts";
+import { parseRepoConfig } from "./parse.ts";
+import type { ConfigPolicy } from "./policy.ts";
+
+const FILE = ".loom/config.yaml";
+const open: ConfigPolicy = { allowedKeyEnvs: ["OPENAI_API_KEY", "OLLAMA_API_KEY"] };
+
+const EXAMPLE = `models:
+  default: {base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY, model: gpt-4, temperature: 0.0, max_tokens: 4000}
+  local: {base_url: http://localhost:11434/v1, api_key_env: OLLAMA_API_KEY, model: codellama:13b, temperature: 0.0, max_tokens: 2000}
+pipelines:
+  - {name: security, model: default, prompt_file: .loom/prompts/security.md, severity: blocker}
+  - {name: quality, model: default, prompt_file: .loom/prompts/quality.md, severity: warning}
+triggers:
+  branches: ["main", "develop"]
+  ignore_paths: ["*.lock", "dist/**"]
+  max_changes: 1000
+`;
+
+/** The formatted errors, or [] when the config parsed. */
+function errorsOf(text: string, policy: ConfigPolicy = open): string[] {
+  const result = parseRepoConfig(text, FILE, policy);
+  return result.ok ? [] : result.errors.map(formatConfigError);
+}
+
+Deno.test("the documented example parses as-is", () => {
+  const result = parseRepoConfig(EXAMPLE, FILE, open);
+  assert.ok(result.ok, JSON.stringify(result));
+  const { config } = result;
+  assert.deepEqual(Object.keys(config.models), ["default", "local"]);
+  assert.equal(config.models.local.model, "codellama:13b");
+  assert.equal(config.models.default.max_tokens, 4000);
+  assert.equal(config.models.default.temperature, 0);
+  assert.deepEqual(
+    config.pipelines.map((p) => [p.name, p.model, p.prompt_file, p.severity]),
+    [
+      ["security", "default", ".loom/prompts/security.md", "blocker"],
+      ["quality", "default", ".loom/prompts/quality.md", "warning"],
+    ],
+  );
+  assert.deepEqual(config.triggers, {
+    branches: ["main", "develop"],
+    drafts: false,
+    ignore_paths: ["*.lock", "dist/**"],
+    max_changes: 1000,
+  });
+  assert.equal(config.review.max_inline_comments, 25);
+});
+
+Deno.test("a wrong value is reported at the value", () => {
+  const text = `models:
+  default:
+    base_url: http://localhost:11434/v1
+    model: m
+    temperature: hot
+pipelines:
+  - name: security
+    prompt_file: builtin:security
+    severity: critical
+`;
+  assert.deepEqual(errorsOf(text), [
+    `${FILE}:5:18: models.default.temperature: must be a number, got "hot"`,
+    `${FILE}:9:15: pipelines[0].severity: must be one of "blocker", "warning", "info", got "critical"`,
+  ]);
+});
+
+Deno.test("an unknown key is reported at the key, with the allowed keys", () => {
+  const text = `models:
+  default: {base_url: "http://x", model: m, temprature: 0}
+pipelines:
+  - name: a
+    prompt_file: builtin:security
+    sevrity: blocker
+revew: {}
+`;
+  assert.deepEqual(errorsOf(text), [
+    `${FILE}:2:45: unknown key "temprature" in models.default (allowed keys: base_url, ` +
+    `api_key_env, model, temperature, max_tokens, context_window, timeout_s, structured_output)`,
+    `${FILE}:6:5: unknown key "sevrity" in pipelines[0] (allowed keys: name, model, ` +
+    `prompt_file, severity, include, exclude, enabled)`,
+    `${FILE}:7:1: unknown key "revew" (allowed keys: models, pipelines, triggers, review)`,
+  ]);
+});
+
+Deno.test("a missing required key is reported at the mapping that lacks it", () => {
+  const text = `models:
+  default:
+    base_url: http://x
+pipelines:
+  - name: a
+  - {prompt_file: builtin:quality}
+`;
+  assert.deepEqual(errorsOf(text), [
+    `${FILE}:3:5: missing required key "model" in models.default`,
+    `${FILE}:5:5: missing required key "prompt_file" in pipelines[0]`,
+    `${FILE}:6:5: missing required key "name" in pipelines[1]`,
+  ]);
+  assert.deepEqual(errorsOf("triggers: {}\n"), [
+    `${FILE}:1:1: missing required key "models"`,
+    `${FILE}:1:1: missing required key "pipelines"`,
+  ]);
+});
+
+Deno.test("an empty value is reported at its key", () => {
+  const text = `models:
+  default: {base_url: "http://x", model: m}
+pipelines:
+  - {name: a, prompt_file: builtin:security}
+review:
+  min_severity:
+`;
+  assert.deepEqual(errorsOf(text), [
+    `${FILE}:6:3: review.min_severity: must be one of "blocker", "warning", "info", got nothing`,
+  ]);
+});
+
+Deno.test("every problem in the file is reported in one pass, in file order", () => {
+  const text = `models:
+  default:
+    base_url: ftp://x
+    max_tokens: 1.5
+pipelines:
+  - name: security
+    model: gpt
+    prompt_file: ../../etc/passwd
+  - name: security
+    prompt_file: builtin:quality
+    include: [src/**, 3]
+triggers:
+  max_changes: 0
+`;
+  assert.deepEqual(errorsOf(text), [
+    `${FILE}:3:5: missing required key "model" in models.default`,
+    `${FILE}:3:15: models.default.base_url: must be an http:// or https:// URL, like https://api.openai.com/v1`,
+    `${FILE}:4:17: models.default.max_tokens: must be a whole number`,
+    `${FILE}:7:12: pipelines[0].model: model "gpt" is not defined under models (defined: default)`,
+    `${FILE}:8:18: pipelines[0].prompt_file: "../../etc/passwd" is not allowed: use a relative ` +
+    `path inside .loom/ (like .loom/prompts/review.md; letters, digits, ".", "_", "-" and "/" ` +
+    `only, no ".." segments) or a built-in prompt (builtin:security, builtin:quality)`,
+    `${FILE}:9:11: pipelines[1].name: duplicate pipeline name "security" (pipelines[0] has it ` +
+    `too); pipeline names must be unique`,
+    `${FILE}:11:23: pipelines[1].include[1]: must be a string, got 3`,
+    `${FILE}:13:16: triggers.max_changes: must be at least 1`,
+  ]);
+});
+
+Deno.test("every YAML syntax error is reported with its position", () => {
+  const text = `models:
+  default: {base_url: http://x, model: m
+pipelines: [a, b
+name: 'unterminated
+`;
+  assert.deepEqual(errorsOf(text), [
+    `${FILE}:3:1: invalid YAML: Flow map in block collection must be sufficiently indented ` +
+    `and end with a }`,
+    `${FILE}:4:1: invalid YAML: Flow sequence in block collection must be sufficiently ` +
+    `indented and end with a ]`,
+    `${FILE}:5:1: invalid YAML: Missing closing 'quote`,
+  ]);
+  assert.deepEqual(errorsOf("models: {}\nmodels: {}\n\tpipelines: []\n"), [
+    `${FILE}:2:1: invalid YAML: Map keys must be unique`,
+    `${FILE}:3:1: invalid YAML: Tabs are not allowed as indentation`,
+  ]);
+});
+
+Deno.test("an empty file or a non-mapping document says what is expected", () => {
+  assert.deepEqual(errorsOf(""), [
+    `${FILE}:1:1: the config must be a mapping with models and pipelines, got nothing`,
+  ]);
+  assert.deepEqual(errorsOf("- a\n- b\n"), [
+    `${FILE}:1:1: the config must be a mapping with models and pipelines, got a list`,
+  ]);
+});
+
+Deno.test("a key variable outside the policy is an error at the value naming the setting", () => {
+  const errors = errorsOf(EXAMPLE, { allowedKeyEnvs: ["OPENAI_API_KEY"] });
+  assert.deepEqual(errors, [
+    `${FILE}:3:61: models.local.api_key_env: OLLAMA_API_KEY is not an allowed key variable: a ` +
+    `repository config may name LOOM_LLM_API_KEY or a variable listed in ` +
+    `LOOM_LLM_ALLOWED_KEY_ENVS (currently OPENAI_API_KEY); to allow it, add OLLAMA_API_KEY to ` +
+    `LOOM_LLM_ALLOWED_KEY_ENVS on the Loom server`,
+  ]);
+});
+
+Deno.test("the server's own key variable is always allowed", () => {
+  const text = EXAMPLE.replaceAll(/OPENAI_API_KEY|OLLAMA_API_KEY/g, "LOOM_LLM_API_KEY");
+  assert.deepEqual(errorsOf(text, { allowedKeyEnvs: [] }), []);
+});
+
+Deno.test("a base_url outside LOOM_LLM_ALLOWED_BASE_URLS is an error at the value", () => {
+  const errors = errorsOf(EXAMPLE, { ...open, allowedBaseUrls: ["https://api.openai.com/"] });
+  assert.deepEqual(errors, [
+    `${FILE}:3:21: models.local.base_url: http://localhost:11434/v1 is not an allowed endpoint: ` +
+    `base_url must equal or start with a URL listed in LOOM_LLM_ALLOWED_BASE_URLS (currently ` +
+    `https://api.openai.com/); to allow it, add it to LOOM_LLM_ALLOWED_BASE_URLS on the Loom server`,
+  ]);
+});
+
+Deno.test("policy errors are reported alongside schema errors", () => {
+  const text = `models:
+  default: {base_url: "https://evil.example/v1", api_key_env: AWS_SECRET_ACCESS_KEY, model: m}
+pipelines:
+  - {name: a, prompt_file: builtin:nope}
+`;
+  const errors = errorsOf(text, {
+    allowedKeyEnvs: [],
+    allowedBaseUrls: ["https://api.openai.com"],
+  });
+  assert.deepEqual(errors.map((e) => e.split(": ")[0]), [
+    `${FILE}:2:23`,
+    `${FILE}:2:63`,
+    `${FILE}:4:28`,
+  ]);
+});
+
+Deno.test("aliases resolve, and positions of errors behind them point at the anchor", () => {
+  const text = `models:
+  default: &m {base_url: "http://x", model: m, max_tokens: -5}
+  other: *m
+pipelines:
+  - {name: a, prompt_file: builtin:security}
+`;
+  assert.deepEqual(errorsOf(text), [
+    `${FILE}:2:60: models.default.max_tokens: must be at least 1`,
+    `${FILE}:2:60: models.other.max_tokens: must be at least 1`,
+  ]);
+});

@@ -1,0 +1,169 @@
+/**
+ * The shape of a repository's `.loom/config.yaml`, with every default Loom applies.
+ *
+ * Every object is strict: an unknown key is an error, because a misspelt option that is
+ * silently ignored (say `max_inline_coments`) is worse than a failed review setup. Checks that
+ * depend on the server (which key variables and hosts are allowed) live in `policy.ts`.
+ * @module
+ */
+
+import { z } from "zod";
+import { SEVERITIES, type Severity } from "../review/finding.ts";
+import { parsePromptRef } from "./prompt_ref.ts";
+
+const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
+
+const globList = z.array(z.string().min(1, "a glob pattern must not be empty")).default([]);
+
+// Not z.int(): its failure aborts the whole parse, which would hide the cross-field checks.
+const wholeNumber = () => z.number().refine(Number.isInteger, "must be a whole number");
+
+/** How a model is asked for JSON: what the endpoint supports decides which one works. */
+export type StructuredOutput = "json_schema" | "json_object" | "none";
+
+const modelSchema = z.strictObject({
+  base_url: z.url({
+    protocol: /^https?$/,
+    error: "must be an http:// or https:// URL, like https://api.openai.com/v1",
+  }),
+  /** Optional because a local endpoint such as Ollama needs no key. */
+  api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    error: "must be the name of an environment variable, like OPENAI_API_KEY",
+  }).optional(),
+  model: z.string().min(1, "must name the model to call, like gpt-4o"),
+  temperature: z.number().min(0).max(2).default(0),
+  max_tokens: wholeNumber().min(1).default(2000),
+  /**
+   * 32768 when unset: small enough for most local models, and an over-estimate would make Loom
+   * send chunks the endpoint rejects, while an under-estimate only costs extra calls.
+   */
+  context_window: wholeNumber().min(1024).default(32768),
+  timeout_s: z.number().positive().default(120),
+  structured_output: z.enum(["json_schema", "json_object", "none"]).default("json_schema"),
+});
+
+const pipelineSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, {
+    error: 'must be 1-64 letters, digits, "_", "-" or ".", starting with a letter or digit',
+  }),
+  /** Defaults to the model named `default`, so the common single-model config stays short. */
+  model: z.string().min(1, "must name one of the models defined under models").default("default"),
+  prompt_file: z.string().check((ctx) => {
+    const ref = parsePromptRef(ctx.value);
+    if (ref.kind === "invalid") {
+      ctx.issues.push({ code: "custom", message: ref.reason, input: ctx.value });
+    }
+  }),
+  /** Given to the model as `{{severity}}` and used for findings that carry none. */
+  severity: severity.default("warning"),
+  /** Globs of paths this pipeline reviews; empty means every changed file. */
+  include: globList,
+  /** Globs of paths this pipeline skips, applied after `include`. */
+  exclude: globList,
+  enabled: z.boolean().default(true),
+});
+
+const triggersSchema = z.strictObject({
+  /** Globs matched against the pull request's base branch; empty means every branch. */
+  branches: globList,
+  drafts: z.boolean().default(false),
+  /** Globs of paths left out of every review (lock files, build output). */
+  ignore_paths: globList,
+  /** A pull request changing more lines than this (added plus removed) is not reviewed. */
+  max_changes: wholeNumber().min(1).default(1000),
+});
+
+const reviewSchema = z.strictObject({
+  summary: z.boolean().default(true),
+  inline: z.boolean().default(true),
+  max_inline_comments: wholeNumber().min(0).default(25),
+  /** Findings below this severity are dropped. */
+  min_severity: severity.default("info"),
+  /** Upper bound on model calls for one review, so a huge pull request cannot run up a bill. */
+  max_llm_calls: wholeNumber().min(1).default(10),
+});
+
+/**
+ * Schema of `.loom/config.yaml`. Parse the YAML to plain data first; `parse.ts` does that and
+ * maps issues back to line and column.
+ *
+ * @example
+ * const config = RepoConfigSchema.parse({
+ *   models: { default: { base_url: "http://localhost:11434/v1", model: "qwen2.5-coder" } },
+ *   pipelines: [{ name: "security", prompt_file: "builtin:security", severity: "blocker" }],
+ * });
+ * config.review.max_inline_comments; // 25
+ */
+export const RepoConfigSchema = z.strictObject({
+  models: z.record(z.string(), modelSchema).refine((m) => Object.keys(m).length > 0, {
+    error: "define at least one model",
+  }),
+  pipelines: z.array(pipelineSchema).min(1, "define at least one pipeline"),
+  triggers: triggersSchema.prefault({}),
+  review: reviewSchema.prefault({}),
+}).superRefine((value, ctx) => {
+  for (const issue of crossFieldIssues(value)) ctx.addIssue({ code: "custom", ...issue });
+}, { when: () => true });
+
+/** A repository's review configuration with every default filled in. */
+export type RepoConfig = z.output<typeof RepoConfigSchema>;
+/** One entry of `models`: an OpenAI-compatible endpoint and how to call it. */
+export type ModelConfig = RepoConfig["models"][string];
+/** One entry of `pipelines`: a prompt run over (part of) the diff. */
+export type PipelineConfig = RepoConfig["pipelines"][number];
+/** When a pull request is reviewed at all. */
+export type TriggersConfig = RepoConfig["triggers"];
+/** What a review posts. */
+export type ReviewConfig = RepoConfig["review"];
+
+interface PathIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+// Runs even when other fields failed (`when` above), so one pass reports every problem; that is
+// why it reads the value defensively instead of trusting the inferred type.
+function crossFieldIssues(value: unknown): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const root = asRecord(value);
+  const pipelines = root?.pipelines;
+  if (!Array.isArray(pipelines)) return issues;
+  const models = asRecord(root?.models);
+  const modelNames = models ? Object.keys(models) : undefined;
+  const firstIndexByName = new Map<string, number>();
+  pipelines.forEach((item, i) => {
+    const pipeline = asRecord(item);
+    if (!pipeline) return;
+    if (typeof pipeline.name === "string") {
+      const first = firstIndexByName.get(pipeline.name);
+      if (first === undefined) firstIndexByName.set(pipeline.name, i);
+      else {
+        issues.push({
+          path: ["pipelines", i, "name"],
+          message:
+            `duplicate pipeline name ${JSON.stringify(pipeline.name)} (pipelines[${first}] ` +
+            `has it too); pipeline names must be unique`,
+        });
+      }
+    }
+    // An absent model was defaulted to "default" by now, which is what must exist.
+    const model = pipeline.model ?? "default";
+    if (modelNames && typeof model === "string" && !modelNames.includes(model)) {
+      issues.push({
+        path: ["pipelines", i, "model"],
+        message: `model ${JSON.stringify(model)} is not defined under models (defined: ${
+          modelNames.join(", ") || "none"
+        })${
+          model === "default" ? '; a pipeline without "model" uses the model named default' : ""
+        }`,
+      });
+    }
+  });
+  return issues;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : undefined;
+}
