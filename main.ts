@@ -2,6 +2,7 @@
  * The `loom` command: `serve | review | config validate | migrate | jobs | version`.
  * @module
  */
+import { configValidateCommand } from "./src/cli/config_validate.ts";
 import { jobsCommand } from "./src/cli/jobs.ts";
 import { type CliIo, EXIT, processIo } from "./src/cli/io.ts";
 import { migrateCommand } from "./src/cli/migrate.ts";
@@ -14,6 +15,7 @@ Usage: loom <command> [options]
 
 Commands:
   serve              run the webhook server, worker pool and job queue
+  config validate    check a repository's .loom/config.yaml and its prompts
   migrate            apply pending database migrations
   jobs               list, show, retry or cancel queued jobs
   version            print the version
@@ -24,6 +26,11 @@ type Command = (args: string[], io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   serve: (args, io) => serveCommand(args, io),
+  config: (args, io) => {
+    if (args[0] === "validate") return configValidateCommand(args.slice(1), io);
+    io.stderr(`loom config: unknown subcommand '${args[0] ?? ""}' (try 'loom config validate')`);
+    return EXIT.usage;
+  },
   migrate: migrateCommand,
   jobs: jobsCommand,
   version: versionCommand,

@@ -16,6 +16,13 @@ export type StoreKind = "sqlite" | "postgres";
 /** An open store. */
 export interface Database {
   db: Kysely<Tables>;
+  /**
+   * The same store through connections whose commits do not wait for the disk flush: for writes a
+   * database crash may lose without harm (claims, heartbeats, completions: losing one only makes
+   * a job run again, and jobs are idempotent). Enqueues never use it: a job acknowledged to a
+   * webhook is on disk. On SQLite it is `db` (WAL with synchronous=NORMAL already skips the flush).
+   */
+  relaxedDb: Kysely<Tables>;
   kind: StoreKind;
   /** PostgreSQL: the schema Loom's tables live in (the URL's `?schema=`, else the current one). */
   schema?: string;
@@ -64,6 +71,7 @@ async function openSqlite(url: string): Promise<Database> {
   const db = new Kysely<Tables>({ dialect });
   return {
     db,
+    relaxedDb: db,
     kind: "sqlite",
     close: async () => {
       await db.destroy();
@@ -110,8 +118,20 @@ async function openPostgres(url: string): Promise<Database> {
   pool.on("error", () => {});
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
   const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  // This pool runs the queue's hot statements. enable_sort=off: right after a burst of enqueues
+  // the table's statistics are stale, and the planner then sorts every queued job to find the
+  // first ten instead of reading them in order off the claim index.
+  const relaxedPool = new pg.Pool({
+    ...config,
+    max: 4,
+    options: [config.options, "-c synchronous_commit=off -c enable_sort=off"].filter(Boolean)
+      .join(" "),
+  });
+  relaxedPool.on("error", () => {});
+  const relaxedDb = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: relaxedPool }) });
   return {
     db,
+    relaxedDb,
     kind: "postgres",
     schema: current.rows[0]?.schema ?? "public",
     listen: async (channel, onNotify) => {
@@ -126,6 +146,8 @@ async function openPostgres(url: string): Promise<Database> {
         await client.end().catch(() => {});
       };
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await Promise.all([db.destroy(), relaxedDb.destroy()]);
+    },
   };
 }

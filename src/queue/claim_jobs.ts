@@ -43,6 +43,6 @@ export async function claimJobs(
       order by score, id
       limit ${limit}
       ${lock})
-    returning *`.execute(q.db);
+    returning *`.execute(q.relaxedDb);
   return result.rows.map(rowToJob).sort((a, b) => a.id - b.id);
 }

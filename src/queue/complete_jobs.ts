@@ -22,6 +22,6 @@ export async function completeJobs(
         finished_at = ${now}, updated_at = ${now}
     where id in (${sql.join(ids.map((id) => sql`${id}`))})
       and status = 'running' and locked_by = ${workerId}
-    returning id`.execute(q.db);
+    returning id`.execute(q.relaxedDb);
   return result.rows.map((r) => Number(r.id));
 }

@@ -12,6 +12,8 @@ import type { Wakeup } from "./wakeup.ts";
 /** See the module doc. */
 export interface QueueContext {
   db: Kysely<Tables>;
+  /** For writes whose loss in a database crash only re-runs a job; see `Database.relaxedDb`. */
+  relaxedDb: Kysely<Tables>;
   store: StoreKind;
   now: () => number;
   agingMs: number;

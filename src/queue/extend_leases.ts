@@ -21,6 +21,6 @@ export async function extendLeases(
     update jobs set locked_until = ${now + leaseMs}, updated_at = ${now}
     where id in (${sql.join(ids.map((id) => sql`${id}`))})
       and status = 'running' and locked_by = ${workerId}
-    returning id`.execute(q.db);
+    returning id`.execute(q.relaxedDb);
   return new Set(result.rows.map((r) => Number(r.id)));
 }

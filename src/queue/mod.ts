@@ -67,6 +67,7 @@ export type Queue = ReturnType<typeof bindQueue>;
 export async function createQueue(store: Database, options: QueueOptions = {}) {
   const context: QueueContext = {
     db: store.db,
+    relaxedDb: store.relaxedDb,
     store: store.kind,
     now: options.now ?? Date.now,
     agingMs: options.agingMs ?? DEFAULT_AGING_MS,

@@ -84,14 +84,16 @@ for (const factory of testStores()) {
 
   t("concurrent enqueues share a statement yet each gets its own job", async (queue) => {
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        queue.enqueue("noop", "normal", { i }, i % 10 === 0 ? { dedupeKey: "same" } : {})),
+      Array.from(
+        { length: 50 },
+        (_, i) => queue.enqueue("noop", "normal", { i }, i % 10 === 0 ? { dedupeKey: "same" } : {}),
+      ),
     );
     const keyed = results.filter((_, i) => i % 10 === 0);
     assert.equal(keyed.filter((r) => r.created).length, 1, "one job per dedupe key");
     assert.ok(keyed.every((r) => r.id === keyed[0].id));
     const payloads = await Promise.all(results.map(async (r) => (await queue.get(r.id))?.payload));
-    results.forEach((r, i) => {
+    results.forEach((_, i) => {
       if (i % 10 !== 0) assert.deepEqual(payloads[i], { i }, "each caller got its own job's id");
     });
     assert.equal(new Set(results.map((r) => r.id)).size, 46);
