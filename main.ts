@@ -6,6 +6,7 @@ import { configValidateCommand } from "./src/cli/config_validate.ts";
 import { jobsCommand } from "./src/cli/jobs.ts";
 import { type CliIo, EXIT, processIo } from "./src/cli/io.ts";
 import { migrateCommand } from "./src/cli/migrate.ts";
+import { reviewCommand } from "./src/cli/review.ts";
 import { serveCommand } from "./src/cli/serve.ts";
 import { versionCommand } from "./src/cli/version.ts";
 
@@ -15,6 +16,7 @@ Usage: loom <command> [options]
 
 Commands:
   serve              run the webhook server, worker pool and job queue
+  review             review a local git change with no server (CI gate)
   config validate    check a repository's .loom/config.yaml and its prompts
   migrate            apply pending database migrations
   jobs               list, show, retry or cancel queued jobs
@@ -26,6 +28,7 @@ type Command = (args: string[], io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   serve: (args, io) => serveCommand(args, io),
+  review: (args, io) => reviewCommand(args, io),
   config: (args, io) => {
     if (args[0] === "validate") return configValidateCommand(args.slice(1), io);
     io.stderr(`loom config: unknown subcommand '${args[0] ?? ""}' (try 'loom config validate')`);

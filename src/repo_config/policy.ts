@@ -14,7 +14,16 @@ export interface ConfigPolicy {
    * any host.
    */
   allowedBaseUrls?: string[];
+  /**
+   * The server's own endpoint (`LOOM_LLM_BASE_URL`). While `allowedBaseUrls` is unset, a model
+   * that names a key variable may only call under this URL: otherwise a repository could send
+   * the server's key to a host of its choosing. Key-less models may call anywhere.
+   */
+  serverBaseUrl?: string;
 }
+
+/** `LOOM_LLM_BASE_URL`'s default, as in the server settings. */
+const DEFAULT_SERVER_BASE_URL = "https://api.openai.com/v1";
 
 /** The server's own key variable, which a config may always name. */
 export const SERVER_KEY_ENV = "LOOM_LLM_API_KEY";
@@ -26,18 +35,21 @@ export interface PolicyIssue {
 }
 
 /**
- * Builds the policy from the server's environment: both variables are comma-separated lists,
- * and an unset or blank `LOOM_LLM_ALLOWED_BASE_URLS` leaves hosts unrestricted.
+ * Builds the policy from the server's environment: both lists are comma-separated. With
+ * `LOOM_LLM_ALLOWED_BASE_URLS` unset or blank, key-less models may call any host and models
+ * that use a key only `LOOM_LLM_BASE_URL`.
  *
  * @example
  * configPolicyFromEnv({ LOOM_LLM_ALLOWED_KEY_ENVS: "OPENAI_API_KEY, GROQ_API_KEY" });
- * // { allowedKeyEnvs: ["OPENAI_API_KEY", "GROQ_API_KEY"], allowedBaseUrls: undefined }
+ * // { allowedKeyEnvs: ["OPENAI_API_KEY", "GROQ_API_KEY"], allowedBaseUrls: undefined,
+ * //   serverBaseUrl: "https://api.openai.com/v1" }
  */
 export function configPolicyFromEnv(env: Record<string, string | undefined>): ConfigPolicy {
   const baseUrls = splitList(env.LOOM_LLM_ALLOWED_BASE_URLS);
   return {
     allowedKeyEnvs: splitList(env.LOOM_LLM_ALLOWED_KEY_ENVS),
     allowedBaseUrls: baseUrls.length > 0 ? baseUrls : undefined,
+    serverBaseUrl: env.LOOM_LLM_BASE_URL?.trim() || DEFAULT_SERVER_BASE_URL,
   };
 }
 
@@ -73,6 +85,19 @@ export function policyIssues(config: unknown, policy: ConfigPolicy): PolicyIssue
           `URL listed in LOOM_LLM_ALLOWED_BASE_URLS (${
             describeList(allowedUrls.map(redactCredentials))
           }); to allow it, add it to LOOM_LLM_ALLOWED_BASE_URLS on the Loom server`,
+      });
+    }
+    const server = policy.serverBaseUrl;
+    if (
+      typeof baseUrl === "string" && typeof keyEnv === "string" && !allowedUrls && server &&
+      !isBaseUrlAllowed(baseUrl, [server])
+    ) {
+      issues.push({
+        path: ["models", name, "base_url"],
+        message: `${baseUrl} may not receive a key: a model with api_key_env may only call the ` +
+          `server's endpoint ${redactCredentials(server)} (LOOM_LLM_BASE_URL) unless ` +
+          `LOOM_LLM_ALLOWED_BASE_URLS lists more; to allow it, add it to ` +
+          `LOOM_LLM_ALLOWED_BASE_URLS on the Loom server, or drop api_key_env for a key-less endpoint`,
       });
     }
   }

@@ -10,12 +10,33 @@ Deno.test("configPolicyFromEnv reads comma-separated lists and ignores blanks", 
     {
       allowedKeyEnvs: ["OPENAI_API_KEY", "GROQ_API_KEY"],
       allowedBaseUrls: ["https://api.openai.com/v1", "http://localhost:11434"],
+      serverBaseUrl: "https://api.openai.com/v1",
     },
   );
-  assert.deepEqual(configPolicyFromEnv({ LOOM_LLM_ALLOWED_BASE_URLS: " " }), {
-    allowedKeyEnvs: [],
-    allowedBaseUrls: undefined,
+  assert.deepEqual(
+    configPolicyFromEnv({ LOOM_LLM_ALLOWED_BASE_URLS: " ", LOOM_LLM_BASE_URL: "http://vllm:8000/v1" }),
+    { allowedKeyEnvs: [], allowedBaseUrls: undefined, serverBaseUrl: "http://vllm:8000/v1" },
+  );
+});
+
+Deno.test("without an allow-list, a model with a key may only call the server's endpoint", () => {
+  const policy = configPolicyFromEnv({ LOOM_LLM_BASE_URL: "https://api.groq.com/openai/v1" });
+  const config = {
+    models: {
+      keyed_home: { base_url: "https://api.groq.com/openai/v1", api_key_env: "LOOM_LLM_API_KEY" },
+      keyed_away: { base_url: "https://attacker.example/v1", api_key_env: "LOOM_LLM_API_KEY" },
+      keyless_local: { base_url: "http://localhost:11434/v1" },
+    },
+  };
+  const issues = policyIssues(config, policy);
+  assert.deepEqual(issues.map((i) => i.path), [["models", "keyed_away", "base_url"]]);
+  assert.match(issues[0].message, /LOOM_LLM_ALLOWED_BASE_URLS/);
+  // An explicit allow-list replaces the rule: the operator decided.
+  const listed = policyIssues(config, {
+    ...policy,
+    allowedBaseUrls: ["https://attacker.example", "https://api.groq.com", "http://localhost:11434"],
   });
+  assert.deepEqual(listed, []);
 });
 
 Deno.test("base URLs match an allowed prefix at a path boundary, slashes normalised", () => {

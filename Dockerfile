@@ -1,0 +1,53 @@
+# Loom server image.
+#
+#   docker build -t loom .
+#   docker run -d -p 8080:8080 -v loom-data:/data --env-file loom.env --stop-timeout 40 loom
+#
+# The base must be glibc-based Debian (the unqualified denoland/deno tag is the Debian variant):
+# @libsql/client loads a Node-API addon from @libsql/linux-x64-gnu (or linux-arm64-gnu) whose
+# index.node links glibc (NEEDED: libc.so.6, ld-linux-x86-64.so.2), and the deno binary links
+# glibc too. distroless/static has no libc at all. On Alpine, deno only runs over a glibc
+# compatibility layer while libsql's loader (detect-libc) sees musl and loads the musl addon into
+# that glibc process; Deno fetches both addons because it ignores npm's "libc" field, so the
+# build succeeds and the server fails only when it opens the database.
+FROM denoland/deno:2.9.6
+
+# The update check would reach for the network on every start; a server has no use for it.
+ENV DENO_NO_UPDATE_CHECK=1
+
+# The base image's unprivileged `deno` user (uid 1993) owns DENO_DIR (/deno-dir). The source
+# stays root-owned so the server cannot rewrite its own code; /data is the one place it writes.
+RUN mkdir -p /data && chown deno:deno /data
+WORKDIR /app
+USER deno
+
+# Dependencies first, in their own layer, so a source change does not download them again.
+# --frozen fails the build when deno.lock does not match deno.json instead of quietly resolving
+# different versions than the ones tested.
+COPY deno.json deno.lock ./
+RUN deno install --frozen
+
+# Only what the server runs: no .git, tests, local databases or build output in the image.
+COPY main.ts ./
+COPY src/ src/
+COPY adapters/ adapters/
+COPY migrations/ migrations/
+COPY prompts/ prompts/
+# Fetches anything main.ts reaches that the layer above did not, and fails the build on a missing
+# module here rather than at first start.
+RUN deno cache --frozen main.ts
+
+VOLUME /data
+ENV LOOM_DB_URL=file:/data/loom.db
+EXPOSE 8080
+
+# The image has no curl, so deno itself asks /health (200 when the database answers, else 503).
+# `deno eval` runs with all permissions; --no-config keeps it from reading /app/deno.json.
+# A refused connection throws, which exits non-zero too.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["deno", "eval", "--no-config", "const r = await fetch('http://127.0.0.1:8080/health'); Deno.exit(r.ok ? 0 : 1);"]
+
+# On SIGTERM Loom lets running jobs finish for LOOM_SHUTDOWN_GRACE_S (30 s by default), but
+# `docker stop` kills after 10 s unless told otherwise: use --stop-timeout 40 (docker run),
+# stop_grace_period: 40s (compose) or terminationGracePeriodSeconds: 40 (Kubernetes).
+CMD ["deno", "run", "-A", "main.ts", "serve", "--port", "8080"]

@@ -1,0 +1,10 @@
+/**
+ * Unified diffs: parse git's output into files and hunks, find the lines a comment can sit on,
+ * and render files (or parts of them) back to text for prompts.
+ * @module
+ */
+
+export type { DiffFile, DiffLine, Hunk } from "./diff_file.ts";
+export { parseDiff } from "./parse.ts";
+export { commentableLines } from "./commentable.ts";
+export { renderFileDiff, renderFileHeader, renderHunk } from "./render.ts";

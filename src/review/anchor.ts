@@ -1,0 +1,224 @@
+/**
+ * Anchoring: tying what a model reported to lines of the diff a forge will accept comments on,
+ * and giving each finding a fingerprint that survives the code moving.
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import type { DiffFile } from "../diff/mod.ts";
+import { type Finding, type RawFinding, SEVERITIES, type Severity } from "./finding.ts";
+
+/** The pipeline a batch of raw findings came from. */
+export interface AnchorPipeline {
+  name: string;
+  /** Severity for findings the model gave none. */
+  severity: Severity;
+}
+
+/** Anchored findings, and how many were dropped for naming a file the diff does not touch. */
+export interface AnchorResult {
+  findings: Finding[];
+  droppedUnknownPath: number;
+}
+
+/** What a fingerprint is computed from; see {@link fingerprintOf}. */
+export interface FingerprintInput {
+  path: string;
+  pipeline: string;
+  /** The title as the model wrote it; {@link normaliseTitle} is applied here. */
+  title: string;
+  /** New-side text of the line before, the anchored line and the line after ("" if unknown). */
+  code?: readonly string[];
+  /** Used only without `code`: a finding outside the diff has no code to be recognised by. */
+  line?: number;
+}
+
+// Models often name the line just past a hunk (the old number of a deleted line, an off-by-one)
+// while meaning the change; three is git's default context, so further away is another place.
+const SNAP_DISTANCE = 3;
+
+/** What the index knows of one new-side line of the diff. */
+interface NewLine {
+  text: string;
+  added: boolean;
+  /** Last new-side line of the hunk this line is in: a comment range must not leave it. */
+  hunkEnd: number;
+}
+
+/**
+ * Anchors a pipeline's raw findings to the diff, fingerprints them and removes duplicates.
+ *
+ * - Paths are matched after dropping `./`, a leading `/` and, when the path as given is not in
+ *   the diff, an `a/` or `b/` prefix; a renamed file is also found by its old path. A finding on
+ *   a file the diff does not touch is dropped and counted.
+ * - A finding on a commentable new-side line (added or context) stays there. One up to 3 lines
+ *   away from a commentable line moves to the nearest one; on a tie an added line wins (the
+ *   change is what is under review), then the line above. Any other finding keeps its line with
+ *   `inDiff: false`, as do all findings on a deleted or binary file (no new side).
+ * - `end_line` survives only when it is past `line`; in the diff it is clamped to the end of the
+ *   anchored line's hunk (forges reject ranges spanning hunks) and dropped if nothing is left.
+ * - A `suggestion` replaces exactly the lines it names, so it is dropped when the line moved or
+ *   the range was clamped: applied to other lines it would corrupt the file.
+ * - Severity defaults to the pipeline's. Findings with equal fingerprints collapse into the most
+ *   severe, then the first.
+ *
+ * Linear in the findings plus the lines of the files they name: each file is indexed once.
+ *
+ * @example
+ * ```ts
+ * const { findings, droppedUnknownPath } = anchorFindings(
+ *   answer.findings,
+ *   { name: "security", severity: "warning" },
+ *   parseDiff(diffText),
+ * );
+ * ```
+ */
+export function anchorFindings(
+  raw: readonly RawFinding[],
+  pipeline: AnchorPipeline,
+  files: readonly DiffFile[],
+): AnchorResult {
+  const byPath = indexPaths(files);
+  const lineIndexes = new Map<DiffFile, Map<number, NewLine>>();
+  const findings: Finding[] = [];
+  let droppedUnknownPath = 0;
+
+  for (const r of raw) {
+    const file = findFile(byPath, r.path);
+    if (!file) {
+      droppedUnknownPath++;
+      continue;
+    }
+    let lines = lineIndexes.get(file);
+    if (!lines) lineIndexes.set(file, lines = indexNewLines(file));
+
+    const wantedEnd = r.end_line !== undefined && r.end_line > r.line ? r.end_line : undefined;
+    const line = lines.has(r.line) ? r.line : snap(lines, r.line) ?? r.line;
+    const at = lines.get(line);
+    const end = at
+      ? (wantedEnd === undefined ? undefined : Math.min(wantedEnd, at.hunkEnd))
+      : wantedEnd;
+    const endLine = end !== undefined && end > line ? end : undefined;
+    const sameRange = line === r.line && endLine === wantedEnd;
+
+    const finding: Finding = {
+      path: file.path,
+      line,
+      ...(endLine !== undefined ? { end_line: endLine } : {}),
+      severity: SEVERITIES.includes(r.severity as Severity)
+        ? r.severity as Severity
+        : pipeline.severity,
+      pipeline: pipeline.name,
+      title: r.title,
+      body: r.body,
+      ...(r.suggestion !== undefined && sameRange ? { suggestion: r.suggestion } : {}),
+      fingerprint: fingerprintOf({
+        path: file.path,
+        pipeline: pipeline.name,
+        title: r.title,
+        ...(at
+          ? { code: [lines.get(line - 1)?.text ?? "", at.text, lines.get(line + 1)?.text ?? ""] }
+          : { line }),
+      }),
+      inDiff: at !== undefined,
+    };
+    findings.push(finding);
+  }
+  return { findings: keepMostSevere(findings), droppedUnknownPath };
+}
+
+/**
+ * A finding's stable identity: the first 16 hex chars of a SHA-256 over the path, pipeline,
+ * normalised title and the whitespace-collapsed code around the anchored line. The line number
+ * is left out so the same finding is recognised after lines above it are added or removed, and
+ * the title is normalised because models reword "Line 12: X" as "line 14 - x" between runs.
+ * Without code (outside the diff) the line number stands in for it.
+ *
+ * @example
+ * ```ts
+ * fingerprintOf({ path: "a.ts", pipeline: "sec", title: "SQL injection", code: ["", "q(x)", ""] });
+ * // "3f1c…" (16 hex chars)
+ * ```
+ */
+export function fingerprintOf(input: FingerprintInput): string {
+  const where = input.code
+    ? input.code.map((text) => text.trim().replace(/\s+/g, " "))
+    : input.line ?? null;
+  // JSON keeps the parts apart: no separator character can be forged inside a title or path.
+  const key = JSON.stringify([input.path, input.pipeline, normaliseTitle(input.title), where]);
+  return createHash("sha256").update(key).digest("hex").slice(0, 16);
+}
+
+/**
+ * A title reduced to its words: lowercase, digits and punctuation gone, whitespace collapsed,
+ * so that titles differing only in line numbers or separators compare equal.
+ *
+ * @example
+ * ```ts
+ * normaliseTitle("Line 12: SQL-injection!"); // "line sql injection"
+ * ```
+ */
+export function normaliseTitle(title: string): string {
+  return title.toLowerCase().replace(/[\p{P}\p{S}\p{N}\s]+/gu, " ").trim();
+}
+
+function indexPaths(files: readonly DiffFile[]): Map<string, DiffFile> {
+  const byPath = new Map<string, DiffFile>();
+  for (const file of files) byPath.set(file.path, file);
+  // Old names second, so a file now living at another file's old name keeps its own.
+  for (const file of files) {
+    if (file.oldPath !== null && !byPath.has(file.oldPath)) byPath.set(file.oldPath, file);
+  }
+  return byPath;
+}
+
+function findFile(byPath: Map<string, DiffFile>, raw: string): DiffFile | undefined {
+  const path = raw.trim().replace(/^(?:\.\/|\/)+/, "");
+  const found = byPath.get(path);
+  if (found) return found;
+  // Only as a fallback: a repository may really have a top-level folder named `a` or `b`.
+  return /^[ab]\//.test(path) ? byPath.get(path.slice(2)) : undefined;
+}
+
+function indexNewLines(file: DiffFile): Map<number, NewLine> {
+  const lines = new Map<number, NewLine>();
+  for (const hunk of file.hunks) {
+    const inHunk: NewLine[] = [];
+    let hunkEnd = 0;
+    for (const l of hunk.lines) {
+      if (l.newLine === null) continue;
+      const entry = { text: l.text, added: l.kind === "add", hunkEnd: 0 };
+      lines.set(l.newLine, entry);
+      inHunk.push(entry);
+      hunkEnd = l.newLine;
+    }
+    for (const entry of inHunk) entry.hunkEnd = hunkEnd;
+  }
+  return lines;
+}
+
+function snap(lines: Map<number, NewLine>, line: number): number | undefined {
+  for (let d = 1; d <= SNAP_DISTANCE; d++) {
+    const above = lines.get(line - d);
+    const below = lines.get(line + d);
+    if (above && below) return below.added && !above.added ? line + d : line - d;
+    if (above) return line - d;
+    if (below) return line + d;
+  }
+  return undefined;
+}
+
+function keepMostSevere(findings: Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const slot = new Map<string, number>();
+  for (const f of findings) {
+    const i = slot.get(f.fingerprint);
+    if (i === undefined) {
+      slot.set(f.fingerprint, out.length);
+      out.push(f);
+    } else if (SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf(out[i].severity)) {
+      out[i] = f;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * Finishing a review: the pipelines' findings deduped, filtered by `min_severity`, and the
+ * summary written.
+ * @module
+ */
+import type { Usage } from "../llm/mod.ts";
+import type { RepoConfig } from "../repo_config/mod.ts";
+import { dedupeFindings } from "./dedupe.ts";
+import { type Finding, SEVERITIES } from "./finding.ts";
+import type { ReviewPlan } from "./plan.ts";
+import type { PipelineOutcome } from "./run_pipeline.ts";
+import { renderSummary, type SummaryInput } from "./summary.ts";
+
+/** The result of a review, whatever ran it. */
+export interface ReviewResult {
+  /** Every finding, deduped, most severe first; `inDiff` false ones belong in the summary only. */
+  findings: Finding[];
+  pipelines: PipelineOutcome[];
+  plan: ReviewPlan;
+  usage: Usage;
+  /** The summary comment, markdown. */
+  summary: string;
+  /** What the summary was rendered from, for other renderings (text, JSON). */
+  summaryInput: SummaryInput;
+  droppedUnknownPath: number;
+}
+
+/** Combines the outcomes of `plan`'s pipelines into the review's result. */
+export function finishReview(
+  plan: ReviewPlan,
+  outcomes: PipelineOutcome[],
+  config: RepoConfig,
+): ReviewResult {
+  const floor = SEVERITIES.indexOf(config.review.min_severity);
+  const findings = dedupeFindings(outcomes.flatMap((o) => o.findings))
+    .filter((f) => SEVERITIES.indexOf(f.severity) <= floor)
+    .sort((a, b) =>
+      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+      a.path.localeCompare(b.path) || a.line - b.line
+    );
+  const usage = outcomes.reduce(
+    (u, o) => ({
+      promptTokens: u.promptTokens + o.usage.promptTokens,
+      completionTokens: u.completionTokens + o.usage.completionTokens,
+      calls: u.calls + o.usage.calls,
+    }),
+    { promptTokens: 0, completionTokens: 0, calls: 0 },
+  );
+  const droppedUnknownPath = outcomes.reduce((n, o) => n + o.droppedUnknownPath, 0);
+  // A file left out by several pipelines for the same reason is listed once.
+  const notReviewed = [
+    ...new Map(plan.notReviewed.map((n) => [`${n.path}\0${n.reason}`, n])).values(),
+  ].map((n) => ({ path: n.path, reason: n.reason }));
+  const summaryInput: SummaryInput = {
+    findings,
+    pipelines: outcomes.map((o) => ({
+      name: o.name,
+      model: o.model,
+      status: o.status,
+      error: o.error,
+      findings: findings.filter((f) => f.pipeline === o.name).length,
+      usage: o.usage,
+    })),
+    skippedFiles: plan.skippedFiles,
+    notReviewed,
+    droppedUnknownPath,
+    skippedReason: plan.skippedReason,
+  };
+  return {
+    findings,
+    pipelines: outcomes,
+    plan,
+    usage,
+    summary: renderSummary(summaryInput),
+    summaryInput,
+    droppedUnknownPath,
+  };
+}

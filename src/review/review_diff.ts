@@ -1,0 +1,63 @@
+/**
+ * The review engine in one call: prompts loaded, plan made, pipelines run in parallel, result
+ * finished. `loom review` uses it directly; the server splits the same steps across jobs.
+ * @module
+ */
+import { loadPromptText, type RepoConfig } from "../repo_config/mod.ts";
+import { finishReview, type ReviewResult } from "./finish.ts";
+import { modelSpecFor } from "./model_spec.ts";
+import { type ChangeContext, planReview } from "./plan.ts";
+import { runPipeline } from "./run_pipeline.ts";
+
+/** Inputs of {@link reviewDiff}. */
+export interface ReviewDiffInput {
+  diff: string;
+  config: RepoConfig;
+  change: ChangeContext;
+  /** Reads a file of the reviewed repository (prompts), relative to its root; null if missing. */
+  readRepoFile(path: string): Promise<string | null>;
+  /** Where API keys are looked up by `api_key_env`. */
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
+  /** In-place retries of retryable model errors. */
+  retries?: number;
+}
+
+/**
+ * Reviews `diff` under `config`. A pipeline whose prompt file is missing or whose model cannot
+ * be called fails on its own; the others' findings stand.
+ *
+ * @example
+ * const result = await reviewDiff({ diff, config, change, readRepoFile, env: Deno.env.toObject() });
+ * console.log(result.summary);
+ */
+export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> {
+  const { config } = input;
+  const templates: Record<string, string> = {};
+  const missing = new Map<string, string>();
+  for (const pipeline of config.pipelines.filter((p) => p.enabled)) {
+    const text = await loadPromptText(pipeline.prompt_file, { readRepoFile: input.readRepoFile });
+    if (text === null) missing.set(pipeline.name, `prompt file ${pipeline.prompt_file} not found`);
+    templates[pipeline.name] = text ?? "";
+  }
+  const plan = planReview({ diff: input.diff, config, templates, change: input.change });
+  const outcomes = await Promise.all(plan.pipelines.map((pipelinePlan) => {
+    const modelConfig = config.models[pipelinePlan.modelName];
+    let spec;
+    try {
+      spec = modelSpecFor(pipelinePlan.modelName, modelConfig, input.env);
+    } catch (error) {
+      spec = { name: pipelinePlan.modelName, model: modelConfig.model, error: (error as Error).message };
+    }
+    const error = missing.get(pipelinePlan.name);
+    return runPipeline(error ? { ...pipelinePlan, error } : pipelinePlan, {
+      files: plan.files,
+      spec,
+      signal: input.signal,
+      fetch: input.fetch,
+      retries: input.retries,
+    });
+  }));
+  return finishReview(plan, outcomes, config);
+}

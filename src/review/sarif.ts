@@ -1,0 +1,112 @@
+/**
+ * Findings as SARIF 2.1.0, for code-scanning dashboards (`loom review --format sarif`).
+ * @module
+ */
+
+import { type Finding, SEVERITIES, type Severity } from "./finding.ts";
+
+/** The SARIF log {@link toSarif} produces: the subset of SARIF 2.1.0 Loom fills in. */
+export interface SarifLog {
+  $schema: string;
+  version: "2.1.0";
+  runs: {
+    tool: {
+      driver: {
+        name: string;
+        version: string;
+        informationUri?: string;
+        rules: { id: string; shortDescription: { text: string } }[];
+      };
+    };
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: "error" | "warning" | "note";
+      message: { text: string };
+      locations: {
+        physicalLocation: {
+          artifactLocation: { uri: string; uriBaseId: string };
+          region: { startLine: number; endLine: number };
+        };
+      }[];
+      partialFingerprints: Record<string, string>;
+      properties: { inDiff: boolean };
+    }[];
+  }[];
+}
+
+const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
+  blocker: "error",
+  warning: "warning",
+  info: "note",
+};
+
+/**
+ * Converts findings to a SARIF 2.1.0 log with one run.
+ *
+ * There is one rule per pipeline (rule id = pipeline name): titles are free text that models
+ * reword from run to run, so a rule per title would flood dashboards with one-off rules; the
+ * title leads the result's message instead. Locations are repository-relative URIs (each path
+ * segment percent-encoded) against `%SRCROOT%`. The fingerprint goes in `partialFingerprints`
+ * under `loom/v1`, so dashboards track a finding across line shifts as Loom does. Rules and
+ * results are sorted, so the same findings give the same log.
+ *
+ * @example
+ * ```ts
+ * const log = toSarif(findings, { version: VERSION });
+ * await Deno.writeTextFile("loom.sarif", JSON.stringify(log, null, 2));
+ * ```
+ */
+export function toSarif(
+  findings: readonly Finding[],
+  tool: { version: string; informationUri?: string },
+): SarifLog {
+  const sorted = [...findings].sort(byPlace);
+  const ruleIds = [...new Set(sorted.map((f) => f.pipeline))].sort(cmp);
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  return {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [{
+      tool: {
+        driver: {
+          name: "Loom",
+          version: tool.version,
+          ...(tool.informationUri ? { informationUri: tool.informationUri } : {}),
+          rules: ruleIds.map((id) => ({
+            id,
+            shortDescription: { text: `Findings of the Loom review pipeline "${id}".` },
+          })),
+        },
+      },
+      results: sorted.map((f) => ({
+        ruleId: f.pipeline,
+        ruleIndex: ruleIndex.get(f.pipeline)!,
+        level: LEVEL[f.severity],
+        message: { text: f.body.trim() ? `${f.title}\n\n${f.body.trim()}` : f.title },
+        locations: [{
+          physicalLocation: {
+            artifactLocation: { uri: toUri(f.path), uriBaseId: "%SRCROOT%" },
+            region: { startLine: f.line, endLine: f.end_line ?? f.line },
+          },
+        }],
+        partialFingerprints: { "loom/v1": f.fingerprint },
+        properties: { inDiff: f.inDiff },
+      })),
+    }],
+  };
+}
+
+function toUri(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byPlace(a: Finding, b: Finding): number {
+  return cmp(a.path, b.path) || a.line - b.line ||
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    cmp(a.pipeline, b.pipeline) || cmp(a.fingerprint, b.fingerprint);
+}
