@@ -5,7 +5,7 @@
  */
 
 import { createHash } from "node:crypto";
-import type { DiffFile } from "../diff/mod.ts";
+import type { DiffFile, Hunk } from "../diff/mod.ts";
 import { type Finding, type RawFinding, SEVERITIES, type Severity } from "./finding.ts";
 
 /** The pipeline a batch of raw findings came from. */
@@ -46,6 +46,18 @@ interface NewLine {
 }
 
 /**
+ * One hunk's new side. Lines are mapped only when a finding lands in the hunk: a 20,000-line
+ * diff is mostly hunks no finding touches.
+ */
+interface HunkSide {
+  hunk: Hunk;
+  start: number;
+  end: number;
+  /** `hunk.lines` index of new line `start + i`, or -1; null until first needed. */
+  at: Int32Array | null;
+}
+
+/**
  * Anchors a pipeline's raw findings to the diff, fingerprints them and removes duplicates.
  *
  * - Paths are matched after dropping `./`, a leading `/` and, when the path as given is not in
@@ -79,7 +91,7 @@ export function anchorFindings(
   files: readonly DiffFile[],
 ): AnchorResult {
   const byPath = indexPaths(files);
-  const lineIndexes = new Map<DiffFile, Map<number, NewLine>>();
+  const sides = new Map<DiffFile, HunkSide[]>();
   const findings: Finding[] = [];
   let droppedUnknownPath = 0;
 
@@ -89,8 +101,9 @@ export function anchorFindings(
       droppedUnknownPath++;
       continue;
     }
-    let lines = lineIndexes.get(file);
-    if (!lines) lineIndexes.set(file, lines = indexNewLines(file));
+    let hunks = sides.get(file);
+    if (!hunks) sides.set(file, hunks = hunkSides(file));
+    const lines = hunks;
 
     const wantedEnd = r.end_line !== undefined && r.end_line > r.line ? r.end_line : undefined;
     const line = lines.has(r.line) ? r.line : snap(lines, r.line) ?? r.line;
@@ -180,27 +193,52 @@ function findFile(byPath: Map<string, DiffFile>, raw: string): DiffFile | undefi
   return /^[ab]\//.test(path) ? byPath.get(path.slice(2)) : undefined;
 }
 
-function indexNewLines(file: DiffFile): Map<number, NewLine> {
-  const lines = new Map<number, NewLine>();
+function hunkSides(file: DiffFile): HunkSide[] {
+  const sides: HunkSide[] = [];
   for (const hunk of file.hunks) {
-    const inHunk: NewLine[] = [];
-    let hunkEnd = 0;
-    for (const l of hunk.lines) {
-      if (l.newLine === null) continue;
-      const entry = { text: l.text, added: l.kind === "add", hunkEnd: 0 };
-      lines.set(l.newLine, entry);
-      inHunk.push(entry);
-      hunkEnd = l.newLine;
-    }
-    for (const entry of inHunk) entry.hunkEnd = hunkEnd;
+    if (hunk.newLines <= 0) continue;
+    sides.push({ hunk, start: hunk.newStart, end: hunk.newStart + hunk.newLines - 1, at: null });
   }
-  return lines;
+  // git emits hunks in order; sorting guards the binary search against hand-made diffs.
+  return sides.sort((a, b) => a.start - b.start);
 }
 
-function snap(lines: Map<number, NewLine>, line: number): number | undefined {
+function lineAt(sides: HunkSide[], line: number): NewLine | undefined {
+  let lo = 0;
+  let hi = sides.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const side = sides[mid];
+    if (line < side.start) hi = mid - 1;
+    else if (line > side.end) lo = mid + 1;
+    else {
+      const at = side.at ??= mapLines(side);
+      const i = at[line - side.start];
+      if (i < 0) return undefined;
+      const l = side.hunk.lines[i];
+      return { text: l.text, added: l.kind === "add", hunkEnd: side.end };
+    }
+  }
+  return undefined;
+}
+
+function mapLines(side: HunkSide): Int32Array {
+  const at = new Int32Array(side.end - side.start + 1).fill(-1);
+  let last = side.start - 1;
+  side.hunk.lines.forEach((l, i) => {
+    if (l.newLine === null || l.newLine < side.start || l.newLine > side.end) return;
+    at[l.newLine - side.start] = i;
+    last = Math.max(last, l.newLine);
+  });
+  // A hunk cut short (a truncated diff) ends at its last real line, not where its header says.
+  side.end = last;
+  return at;
+}
+
+function snap(sides: HunkSide[], line: number): number | undefined {
   for (let d = 1; d <= SNAP_DISTANCE; d++) {
-    const above = lines.get(line - d);
-    const below = lines.get(line + d);
+    const above = lineAt(sides, line - d);
+    const below = lineAt(sides, line + d);
     if (above && below) return below.added && !above.added ? line + d : line - d;
     if (above) return line - d;
     if (below) return line + d;

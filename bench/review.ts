@@ -1,0 +1,108 @@
+/**
+ * Review engine benchmark: Loom's own time for a whole review (parse the diff, select, pack,
+ * render prompts, parse the model's answers, anchor, dedupe, summarise) with a zero-latency fake
+ * model answering in-process, so only Loom is measured. Prints one JSON line.
+ *
+ *   deno task bench:review [--runs N]
+ */
+import { parseArgs } from "node:util";
+import { parseRepoConfig } from "../src/repo_config/mod.ts";
+import { reviewDiff } from "../src/review/review_diff.ts";
+
+const { values } = parseArgs({ args: Deno.args, options: { runs: { type: "string", default: "15" } } });
+const runs = Number(values.runs);
+
+/** A git-style diff of `files` files with `lines` changed lines in all, in hunks of ~25. */
+function makeDiff(files: number, lines: number): string {
+  const perFile = Math.floor(lines / files);
+  let out = "";
+  for (let f = 0; f < files; f++) {
+    const path = `src/module_${f % 20}/file_${f}.ts`;
+    out += `diff --git a/${path} b/${path}\nindex 1111111..2222222 100644\n--- a/${path}\n+++ b/${path}\n`;
+    let oldLine = 10;
+    let newLine = 10;
+    for (let done = 0; done < perFile;) {
+      const adds = Math.min(20, perFile - done);
+      const dels = Math.min(2, adds);
+      out += `@@ -${oldLine},${3 + dels + 3} +${newLine},${3 + adds + 3} @@ export function f${f}() {\n`;
+      for (let c = 0; c < 3; c++) out += ` const context${c} = compute(${c}, "unchanged");\n`;
+      for (let d = 0; d < dels; d++) out += `-  const old${d} = legacy(${d});\n`;
+      for (let a = 0; a < adds - dels; a++) {
+        out += `+  const value${done + a} = await service.call("${path}", ${done + a}, { retry: true });\n`;
+      }
+      for (let c = 0; c < 3; c++) out += ` const trailing${c} = compute(${c}, "unchanged");\n`;
+      done += adds;
+      oldLine += 40;
+      newLine += 40 + adds - dels;
+    }
+  }
+  return out;
+}
+
+/** Answers every chat call at once with one finding per file of the chunk, on its first hunk. */
+const fakeFetch: typeof fetch = async (_input, init) => {
+  const body = JSON.parse(String(init?.body));
+  const prompt: string = body.messages.map((m: { content: string }) => m.content).join("\n");
+  const findings = [];
+  for (const match of prompt.matchAll(/^\+\+\+ b\/(\S+)\n@@ -\d+,\d+ \+(\d+)/gm)) {
+    findings.push({
+      path: match[1],
+      line: Number(match[2]) + 4,
+      end_line: null,
+      severity: null,
+      title: "Unchecked result of service.call",
+      body: "The call may fail; handle the error or document why it cannot.",
+      suggestion: null,
+    });
+  }
+  await Promise.resolve();
+  return new Response(JSON.stringify({
+    id: "bench",
+    object: "chat.completion",
+    created: 0,
+    model: body.model,
+    choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ findings }) }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
+  }), { headers: { "content-type": "application/json" } });
+};
+
+const CONFIG = `models:
+  default: {base_url: http://127.0.0.1:9/v1, model: bench, context_window: 128000, max_tokens: 4000}
+pipelines:
+  - {name: security, prompt_file: builtin:security, severity: blocker}
+  - {name: quality, prompt_file: builtin:quality, severity: warning}
+triggers: {max_changes: 100000}
+review: {max_llm_calls: 50}
+`;
+const parsed = parseRepoConfig(CONFIG, "bench.yaml", { allowedKeyEnvs: [] });
+if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+const config = parsed.config;
+
+async function measure(files: number, lines: number) {
+  const diff = makeDiff(files, lines);
+  const times: number[] = [];
+  let findings = 0;
+  let calls = 0;
+  for (let i = 0; i < runs + 2; i++) {
+    const started = performance.now();
+    const result = await reviewDiff({
+      diff,
+      config,
+      change: { title: "Bench", description: "", repo: "bench/bench", baseBranch: "main", headBranch: "x" },
+      readRepoFile: () => Promise.resolve(null),
+      env: {},
+      fetch: fakeFetch,
+    });
+    const elapsed = performance.now() - started;
+    if (i >= 2) times.push(elapsed); // the first runs warm up the JIT
+    findings = result.findings.length;
+    calls = result.usage.calls;
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))] * 10) / 10;
+  return { files, changed_lines: lines, llm_calls: calls, findings, p50_ms: at(0.5), p90_ms: at(0.9) };
+}
+
+const small = await measure(20, 500);
+const large = await measure(400, 20_000);
+console.log(JSON.stringify({ bench: "review", runs, small, large }));
