@@ -5,8 +5,10 @@
  */
 import type { Migration } from "kysely/migration";
 import * as initial from "./0001_initial.ts";
+import * as reviewFlow from "./0002_review_flow.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_review_flow": reviewFlow,
 };

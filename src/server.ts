@@ -3,11 +3,13 @@
  * and stopped together. `loom serve` calls this; tests call it with their own job handlers.
  * @module
  */
+import { platformsFromSettings } from "../adapters/mod.ts";
 import { migrateToLatest, openDatabase } from "./db/mod.ts";
 import { createApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
+import { reviewHandlers } from "./review/jobs/mod.ts";
 import type { Settings } from "./settings.ts";
 import { createWorkerPool, type JobHandler } from "./worker/pool.ts";
 
@@ -25,10 +27,13 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Job handlers by kind, plus anything else the caller wants the server built with. */
+/** What the server is built with besides its settings. */
 export interface ServerOptions {
-  handlers: Record<string, JobHandler>;
+  /** Extra job handlers by kind (tests add kinds with countable side effects). */
+  handlers?: Record<string, JobHandler>;
   log: Logger;
+  /** The environment model keys are read from (`api_key_env`). */
+  env: Record<string, string | undefined>;
 }
 
 /** Opens and migrates the store, then starts the pool and the HTTP listener. */
@@ -40,13 +45,32 @@ export async function startServer(
   const store = await openDatabase(settings.dbUrl);
   const applied = await migrateToLatest(store);
   if (applied.length > 0) log.info("migrations applied", { migrations: applied });
+  const platforms = platformsFromSettings(settings);
+  for (const [platform, why] of Object.entries(platforms.disabled)) {
+    log.info("platform disabled", { platform, reason: why });
+  }
   const queue = await createQueue(store);
   const metrics = createMetrics(() => queue.count());
   const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
   const pool = createWorkerPool({
     queue,
-    handlers: options.handlers,
+    handlers: {
+      ...reviewHandlers({
+        store,
+        queue,
+        adapters: platforms.adapters,
+        llm: settings.llm,
+        policy: {
+          allowedKeyEnvs: settings.llm.allowedKeyEnvs,
+          allowedBaseUrls: settings.llm.allowedBaseUrls,
+          serverBaseUrl: settings.llm.baseUrl,
+        },
+        env: options.env,
+        log,
+      }),
+      ...options.handlers,
+    },
     slots: settings.workers,
     workerId,
     leaseMs: settings.leaseS * 1000,
@@ -70,7 +94,19 @@ export async function startServer(
     },
   });
 
-  const app = createApp({ queue, metrics, log, adminToken: settings.adminToken });
+  const app = createApp({
+    store,
+    queue,
+    metrics,
+    log,
+    adminToken: settings.adminToken,
+    webhooks: {
+      adapters: platforms.adapters,
+      disabled: platforms.disabled,
+      maxBodyBytes: settings.maxBodyBytes,
+      rateLimitPerRepo: settings.rateLimitPerRepo,
+    },
+  });
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
     port: settings.port,

@@ -58,6 +58,19 @@ export interface Settings {
     /** Base URLs a repository's config may send its model requests to. */
     allowedBaseUrls?: string[];
   };
+  /** GitHub (github.com or Enterprise Server); webhooks are disabled without the secret. */
+  github: {
+    /** REST API root: `https://api.github.com`, or `https://HOST/api/v3` for GHES. */
+    apiUrl: string;
+    webhookSecret?: string;
+    /** A token (PAT or fine-grained); alternatively a GitHub App below. */
+    token?: string;
+    appId?: string;
+    /** The App's private key (PEM) itself… */
+    appPrivateKey?: string;
+    /** …or a file holding it. */
+    appPrivateKeyFile?: string;
+  };
 }
 
 /** One thing wrong with the given settings, phrased for the operator who has to fix it. */
@@ -360,6 +373,53 @@ const ROWS: { [K in SettingKey]: Row<SettingValue<K>> } = {
     default: undefined,
     about: "Base URLs a repository's config may send its model requests to.",
     check: listOf(httpUrlEntry),
+  },
+  "github.apiUrl": {
+    env: "LOOM_GITHUB_API_URL",
+    yaml: "github.api_url",
+    default: "https://api.github.com",
+    about: "GitHub REST API root; for GitHub Enterprise Server, `https://HOST/api/v3`.",
+    check: httpUrl,
+  },
+  "github.webhookSecret": {
+    env: "LOOM_GITHUB_WEBHOOK_SECRET",
+    yaml: "github.webhook_secret",
+    default: undefined,
+    about: "Secret of the GitHub webhook (X-Hub-Signature-256); GitHub webhooks are disabled " +
+      "without it.",
+    check: secretText(8, "it is what proves a delivery came from GitHub"),
+    secret: true,
+  },
+  "github.token": {
+    env: "LOOM_GITHUB_TOKEN",
+    yaml: "github.token",
+    default: undefined,
+    about: "GitHub token Loom acts with (needs pull requests: write, contents: read, " +
+      "commit statuses: write). Alternatively a GitHub App.",
+    check: text,
+    secret: true,
+  },
+  "github.appId": {
+    env: "LOOM_GITHUB_APP_ID",
+    yaml: "github.app_id",
+    default: undefined,
+    about: "GitHub App id; with a private key, Loom acts as the App's installation.",
+    check: text,
+  },
+  "github.appPrivateKey": {
+    env: "LOOM_GITHUB_APP_PRIVATE_KEY",
+    yaml: "github.app_private_key",
+    default: undefined,
+    about: "The GitHub App's private key (PEM).",
+    check: text,
+    secret: true,
+  },
+  "github.appPrivateKeyFile": {
+    env: "LOOM_GITHUB_APP_PRIVATE_KEY_FILE",
+    yaml: "github.app_private_key_file",
+    default: undefined,
+    about: "A file holding the GitHub App's private key (PEM).",
+    check: text,
   },
 };
 

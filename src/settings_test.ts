@@ -47,6 +47,7 @@ Deno.test("with nothing given, every setting takes its documented default", () =
     maxBodyBytes: 26_214_400,
     rateLimitPerRepo: 30,
     llm: { baseUrl: "https://api.openai.com/v1", model: "gpt-4o-mini", allowedKeyEnvs: [] },
+    github: { apiUrl: "https://api.github.com" },
   });
 });
 
@@ -345,6 +346,12 @@ Deno.test("every row of the table is read from its variable and its YAML key", (
     "llm.model": ["m", "m"],
     "llm.allowedKeyEnvs": ["K1,K2", "[K1, K2]"],
     "llm.allowedBaseUrls": ["https://a.example", "[https://a.example]"],
+    "github.apiUrl": ["https://ghe.example/api/v3", "https://ghe.example/api/v3"],
+    "github.webhookSecret": ["hook-secret-123", "hook-secret-123"],
+    "github.token": ["ghp_token", "ghp_token"],
+    "github.appId": ["12345", '"12345"'],
+    "github.appPrivateKey": ["PEM", "PEM"],
+    "github.appPrivateKeyFile": ["/etc/loom/app.pem", "/etc/loom/app.pem"],
   };
   assert.deepEqual(SETTINGS_TABLE.map((r) => r.key).sort(), Object.keys(samples).sort());
 
@@ -403,4 +410,15 @@ Deno.test("deploy/loom.env.example lists every variable with its current default
       : String(row.default);
     assert.equal(shown, expected, `${row.env} default`);
   }
+});
+
+Deno.test("the README's settings table is the one generated from the settings", async () => {
+  // deno fmt pads table cells, so compare with the padding squeezed out.
+  const squeeze = (text: string) =>
+    text.split("\n").map((l) => l.replace(/\s*\|\s*/g, "|").replace(/-{3,}/g, "---")).join("\n");
+  const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+  assert.ok(
+    squeeze(readme).includes(squeeze(settingsMarkdownTable())),
+    "README.md is out of date: paste settingsMarkdownTable() into its Settings section",
+  );
 });

@@ -57,7 +57,7 @@ export async function serveCommand(
   log.info("starting loom", { version: VERSION, settings: redactedSettings(settings) });
   let server;
   try {
-    server = await startServer(settings, { handlers, log });
+    server = await startServer(settings, { handlers, log, env: io.env });
   } catch (error) {
     log.error("could not start", { error: error instanceof Error ? error.message : String(error) });
     return EXIT.failure;

@@ -30,6 +30,8 @@ export interface JobsTable {
   /** JSON array of `{ at, attempt, message }`, oldest first. */
   errors: string;
   dedupe_key: string | null;
+  /** The pull request a job belongs to (`platform:repo#number`), for superseding and closing. */
+  group_key: string | null;
   created_at: number;
   updated_at: number;
   started_at: number | null;
@@ -82,6 +84,9 @@ export interface ReviewsTable {
   error: string | null;
   created_at: number;
   finished_at: number | null;
+  /** JSON of what the pipeline and publish jobs share: diff, resolved config, prompts. */
+  inputs: string | null;
+  pr_title: string | null;
 }
 
 /** The outcome of one pipeline (security, quality, …) within a review. */

@@ -3,21 +3,27 @@
  * @module
  */
 import { Hono } from "hono";
+import type { Database } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Queue } from "../queue/mod.ts";
 import { adminAuth } from "./admin_auth.ts";
 import { jobsApi } from "./api/jobs.ts";
+import { reviewsApi } from "./api/reviews.ts";
 import { healthHandler } from "./health.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestLog } from "./request_log.ts";
+import { type WebhookDeps, webhookRoutes } from "./webhooks.ts";
 
 /** What the app needs, handed in so tests can build it around fakes. */
 export interface AppDeps {
+  store: Database;
   queue: Queue;
   metrics: Metrics;
   log: Logger;
   /** Undefined disables `/api`. */
   adminToken?: string;
+  /** Webhook adapters and limits; without it there are no webhook routes (tests of the API). */
+  webhooks?: Omit<WebhookDeps, "store" | "queue" | "log">;
 }
 
 /**
@@ -39,8 +45,13 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(await deps.metrics.render());
   });
 
+  if (deps.webhooks) {
+    app.route("/webhooks", webhookRoutes({ ...deps.webhooks, store: deps.store, queue: deps.queue, log: deps.log }));
+  }
+
   app.use("/api/*", adminAuth(deps.adminToken));
   app.route("/api/jobs", jobsApi(deps.queue));
+  app.route("/api/reviews", reviewsApi(deps.store));
 
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

@@ -15,6 +15,8 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** While a job with this key is queued or running, enqueueing the key again adds nothing. */
   dedupeKey?: string;
+  /** The pull request the job belongs to (`platform:repo#number`); see `cancelGroup`. */
+  groupKey?: string;
 }
 
 /** One job to add. */
@@ -45,11 +47,11 @@ export async function enqueue(q: QueueContext, jobs: readonly NewJob[]): Promise
     const runAt = job.options?.runAt ?? now;
     return sql`(${job.kind}, ${job.lane}, ${JSON.stringify(job.payload ?? null)}, 'queued', 0,
       ${job.options?.maxAttempts ?? 3}, ${runAt}, ${claimScore(job.lane, runAt, q.agingMs)}, '[]',
-      ${job.options?.dedupeKey ?? null}, ${now}, ${now})`;
+      ${job.options?.dedupeKey ?? null}, ${job.options?.groupKey ?? null}, ${now}, ${now})`;
   });
   const inserted = await sql<{ id: number; dedupe_key: string | null }>`
     insert into jobs (kind, lane, payload, status, attempts, max_attempts, run_at, score,
-                      errors, dedupe_key, created_at, updated_at)
+                      errors, dedupe_key, group_key, created_at, updated_at)
     values ${sql.join(rows)}
     on conflict (dedupe_key) where status in ('queued', 'running') do nothing
     returning id, dedupe_key`.execute(q.db);

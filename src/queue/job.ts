@@ -28,6 +28,7 @@ export interface Job<P = unknown> {
   lastError: string | null;
   errors: JobError[];
   dedupeKey: string | null;
+  groupKey: string | null;
   createdAt: number;
   updatedAt: number;
   startedAt: number | null;
@@ -53,6 +54,7 @@ export function rowToJob(row: JobRow): Job {
     lastError: row.last_error,
     errors: JSON.parse(row.errors),
     dedupeKey: row.dedupe_key,
+    groupKey: row.group_key,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     startedAt: row.started_at === null ? null : Number(row.started_at),

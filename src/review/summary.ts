@@ -185,7 +185,7 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
     blocks.push(
       "### Outside the diff\n\nThese are on lines this change does not touch, so they cannot be " +
         `inline comments.${cut}\n\n` +
-        list(outside, mode.maxItems, (f) => findingItem(f, mode.bodies))
+        list(outside, mode.maxItems, "finding", (f) => findingItem(f, mode.bodies))
           .join(mode.bodies ? "\n\n" : "\n"),
     );
   }
@@ -279,10 +279,10 @@ function findingItem(f: Finding, bodies: boolean): string {
   return `${head}\n\n${quoted}`;
 }
 
-function list<T>(items: T[], maxItems: number, item: (t: T) => string): string[] {
+function list<T>(items: T[], maxItems: number, noun: string, item: (t: T) => string): string[] {
   const lines = items.slice(0, maxItems).map(item);
   const rest = items.length - lines.length;
-  if (rest > 0) lines.push(moreNote(rest, "entry"));
+  if (rest > 0) lines.push(moreNote(rest, noun));
   return lines;
 }
 
@@ -292,14 +292,15 @@ function folded(
   maxItems: number,
   item: (n: FileNote) => string,
 ): string {
-  const lines = list(notes, maxItems, item).join("\n");
+  const lines = list(notes, maxItems, "file", item).join("\n");
   if (notes.length <= FOLD_OVER) return lines;
   return `<details>\n<summary>${notes.length} files ${what}</summary>\n\n${lines}\n\n</details>`;
 }
 
-function moreNote(n: number, what: string): string {
-  const noun = what === "entry" ? (n === 1 ? "entry" : "entries") : plural(n, what);
-  return `- …and ${n} more ${noun}, left out to keep this comment within the size limit.`;
+function moreNote(n: number, noun: string): string {
+  return `- …and ${n} more ${
+    plural(n, noun)
+  }, left out to keep this comment within the size limit.`;
 }
 
 function usageTable(pipelines: PipelineSummary[]): string {
@@ -356,8 +357,8 @@ function code(text: string): string {
   for (const run of t.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const ticks = "`".repeat(longest + 1);
   const pad = t.startsWith("`") || t.endsWith("`") ? " " : "";
-  // `|` would end a table cell even inside code; escaped it still shows as `|`.
-  return `${ticks}${pad}${t.replaceAll("|", "\\|")}${pad}${ticks}`;
+  // Never used in a table cell, where a `|` inside code would still end the cell.
+  return `${ticks}${pad}${t}${pad}${ticks}`;
 }
 
 const HTML_ENTITY: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;" };

@@ -202,6 +202,8 @@ Deno.test("model text cannot break the layout, inject HTML or mention people", (
   assert.ok(text.includes("  > const m: Map<string, T> = new Map();\n  > @decorator()\n  > ```"));
   assert.ok(text.includes("| a\\|b | ❌ failed |"));
   assert.ok(text.includes("bad &lt;b&gt;gateway&lt;/b&gt;"));
+  const oddPath = renderSummary(input({ findings: [finding({ path: "src/a|b `x`.ts" })] }));
+  assert.ok(oddPath.includes("``src/a|b `x`.ts:10``"), oddPath);
 });
 
 Deno.test("credentials in a pipeline's error do not reach the summary", () => {

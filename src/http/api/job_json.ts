@@ -21,6 +21,7 @@ export function jobJson(job: Job) {
     last_error: job.lastError,
     errors: job.errors.map((e) => ({ ...e, at: iso(e.at) })),
     dedupe_key: job.dedupeKey,
+    group_key: job.groupKey,
     created_at: iso(job.createdAt),
     updated_at: iso(job.updatedAt),
     started_at: iso(job.startedAt),

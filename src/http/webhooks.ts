@@ -1,0 +1,74 @@
+/**
+ * `POST /webhooks/:platform`: verify, parse, hand to intake, answer in milliseconds.
+ * Verification fails closed: a platform without a webhook secret has no route.
+ * @module
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { RequestIdVariables } from "hono/request-id";
+import type { GitAdapter } from "../../adapters/types.ts";
+import { WebhookPayloadError } from "../../adapters/types.ts";
+import { intake, type IntakeDeps } from "../intake.ts";
+import type { Logger } from "../log.ts";
+
+/** Every platform Loom knows, configured or not, for clear 404s. */
+export const PLATFORMS = ["github", "gitlab", "gitea", "bitbucket", "azure-devops"] as const;
+
+/** What the webhook routes need. */
+export interface WebhookDeps extends IntakeDeps {
+  /** Configured adapters by platform; a platform missing here has its webhooks disabled. */
+  adapters: Record<string, GitAdapter>;
+  /** Why each known but unconfigured platform is disabled, e.g. "set LOOM_GITHUB_WEBHOOK_SECRET". */
+  disabled: Record<string, string>;
+  maxBodyBytes: number;
+  log: Logger;
+}
+
+/** The routes, mounted at `/webhooks`. */
+export function webhookRoutes(deps: WebhookDeps): Hono<{ Variables: RequestIdVariables }> {
+  const app = new Hono<{ Variables: RequestIdVariables }>();
+  app.post(
+    "/:platform",
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: (c) =>
+        c.json({ error: `payload larger than ${deps.maxBodyBytes} bytes (LOOM_MAX_BODY_BYTES)` }, 413),
+    }),
+    async (c) => {
+      const platform = c.req.param("platform");
+      const adapter = deps.adapters[platform];
+      if (!adapter) {
+        const why = deps.disabled[platform];
+        return c.json({
+          error: why
+            ? `${platform} webhooks are disabled: ${why}`
+            : `unknown platform ${platform}; known: ${PLATFORMS.join(", ")}`,
+        }, 404);
+      }
+      const raw = new Uint8Array(await c.req.arrayBuffer());
+      if (!(await adapter.verifyWebhook(c.req.raw, raw))) {
+        return c.json({ error: "signature or token missing or wrong" }, 401);
+      }
+      let event;
+      try {
+        event = adapter.parseEvent(c.req.raw, raw);
+      } catch (error) {
+        if (error instanceof WebhookPayloadError) return c.json({ error: error.message }, 400);
+        throw error;
+      }
+      const deliveryId = adapter.deliveryId(c.req.raw);
+      const result = await intake(deps, platform, deliveryId, event);
+      deps.log.info("webhook", {
+        request_id: c.get("requestId"),
+        platform,
+        delivery_id: deliveryId,
+        event: event.type,
+        status: result.status,
+        ...result.body,
+      });
+      if (result.status === 429) c.header("Retry-After", String(result.retryAfterS));
+      return c.json(result.body, result.status);
+    },
+  );
+  return app;
+}

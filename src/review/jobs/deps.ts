@@ -1,0 +1,25 @@
+/**
+ * What the review jobs need, handed in so tests run them against fakes.
+ * @module
+ */
+import type { GitAdapter } from "../../../adapters/types.ts";
+import type { Database } from "../../db/mod.ts";
+import type { Logger } from "../../log.ts";
+import type { Queue } from "../../queue/mod.ts";
+import type { ConfigPolicy } from "../../repo_config/mod.ts";
+
+/** See the module doc. */
+export interface ReviewJobDeps {
+  store: Database;
+  queue: Queue;
+  adapters: Record<string, GitAdapter>;
+  /** The server's default model, used when a repository has no config. */
+  llm: { baseUrl: string; model: string; apiKey?: string };
+  policy: ConfigPolicy;
+  /** Where `api_key_env` is looked up: the server's environment. */
+  env: Record<string, string | undefined>;
+  log: Logger;
+  /** For model calls; tests may pass their own. */
+  fetch?: typeof fetch;
+  now?: () => number;
+}

@@ -1,0 +1,31 @@
+/**
+ * Posting the summary comment: found again by its marker and edited in place, recorded on the
+ * review, and left alone when its text has not changed.
+ * @module
+ */
+import { sql } from "kysely";
+import type { GitAdapter, PostedComment, PullRequest, RepoRef } from "../../../adapters/types.ts";
+import type { ReviewJobDeps } from "./deps.ts";
+
+/** Posts or updates the pull request's one summary comment; returns its id. */
+export async function postSummaryComment(
+  deps: ReviewJobDeps,
+  adapter: GitAdapter,
+  repo: RepoRef,
+  pr: PullRequest,
+  reviewId: number,
+  body: string,
+  existing?: PostedComment[],
+): Promise<string> {
+  const comments = existing ?? await adapter.listComments(repo, pr);
+  const previous = comments.find((c) => c.kind === "summary");
+  const unchanged = previous && normalise(previous.body).includes(normalise(body));
+  const posted = unchanged ? previous : await adapter.postSummary(repo, pr, body, previous);
+  await sql`update reviews set summary_comment_id = ${posted.id}, summary = ${body}
+    where id = ${reviewId}`.execute(deps.store.db);
+  return posted.id;
+}
+
+function normalise(text: string): string {
+  return text.replaceAll("\r\n", "\n").trim();
+}
