@@ -48,6 +48,8 @@ export interface GithubApi {
   request(req: GithubRequest): Promise<Response>;
   /** The JSON body of a 2xx answer, checked against `schema`. */
   json<T>(req: GithubRequest, schema: z.ZodType<T>): Promise<T>;
+  /** The JSON body of a response `request` returned, checked against `schema`. */
+  read<T>(res: Response, schema: z.ZodType<T>): Promise<T>;
   /** Every item of a paginated list, following `Link: <…>; rel="next"` to the end. */
   list<T>(req: GithubRequest, item: z.ZodType<T>): Promise<T[]>;
 }
@@ -77,10 +79,13 @@ export function createGithubApi(options: GithubApiOptions): GithubApi {
       : new URL(req.path.replace(/^\/+/, ""), base);
     // A `Link` header pointing elsewhere must not receive our credentials.
     if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
-      throw new PlatformError(`GitHub sent a link outside the API URL: ${url.origin}${url.pathname}`, {
-        status: 0,
-        retryable: false,
-      });
+      throw new PlatformError(
+        `GitHub sent a link outside the API URL: ${url.origin}${url.pathname}`,
+        {
+          status: 0,
+          retryable: false,
+        },
+      );
     }
     for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, String(v));
     return url;
@@ -102,10 +107,13 @@ export function createGithubApi(options: GithubApiOptions): GithubApi {
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new PlatformError(`GitHub ${describe(req, url, base)} could not be reached: ${reason}`, {
-        status: 0,
-        retryable: true,
-      });
+      throw new PlatformError(
+        `GitHub ${describe(req, url, base)} could not be reached: ${reason}`,
+        {
+          status: 0,
+          retryable: true,
+        },
+      );
     }
   };
 
@@ -121,7 +129,13 @@ export function createGithubApi(options: GithubApiOptions): GithubApi {
       res = await send(req, url, await options.authorization(req.repo));
     }
     if (res.ok || req.expect?.includes(res.status)) return res;
-    throw toPlatformError(res, await res.text(), describe(req, url, base), req.notFound, options.now());
+    throw toPlatformError(
+      res,
+      await res.text(),
+      describe(req, url, base),
+      req.notFound,
+      options.now(),
+    );
   };
 
   const json = async <T>(req: GithubRequest, schema: z.ZodType<T>): Promise<T> => {
@@ -132,6 +146,10 @@ export function createGithubApi(options: GithubApiOptions): GithubApi {
   return {
     request,
     json,
+    async read<T>(res: Response, schema: z.ZodType<T>): Promise<T> {
+      const what = res.url ? "/" + new URL(res.url).pathname.slice(base.pathname.length) : "";
+      return parseBody(await res.text(), schema, what, res.status);
+    },
     async list<T>(req: GithubRequest, item: z.ZodType<T>): Promise<T[]> {
       const out: T[] = [];
       const seen = new Set<string>();

@@ -10,6 +10,8 @@
  * @module
  */
 
+import { PlatformError } from "./types.ts";
+
 /** Refresh an installation token this long before GitHub says it expires. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
@@ -43,8 +45,8 @@ export interface GithubAppAuth {
 }
 
 /**
- * Creates the App authenticator. The private key is imported on first use, and a key that does
- * not import fails with a message that never quotes the key.
+ * Creates the App authenticator. The private key is imported on first use; a key that does not
+ * work fails with a permanent {@link PlatformError} whose message never quotes the key.
  *
  * @example
  * ```ts
@@ -56,11 +58,17 @@ export function createGithubAppAuth(options: GithubAppAuthOptions): GithubAppAut
   let key: Promise<CryptoKey> | null = null;
   const tokens = new Map<number, { token: string; refreshAt: number }>();
   const pending = new Map<number, Promise<string>>();
-  const installations = new Map<string, number>();
+  const installations = new Map<string, Promise<number>>();
 
   const appJwt = async () => {
     key ??= importRsaPrivateKey(options.privateKey);
-    return signAppJwt(options.appId, await key, options.now());
+    const imported = await key;
+    try {
+      return await signAppJwt(options.appId, imported, options.now());
+    } catch {
+      // Web Crypto may accept a damaged key at import and fail only here.
+      throw keyError("the GitHub App private key cannot sign: it is not a valid RSA key");
+    }
   };
 
   const mint = async (installationId: number): Promise<string> => {
@@ -72,11 +80,13 @@ export function createGithubAppAuth(options: GithubAppAuthOptions): GithubAppAut
     return token;
   };
 
-  const installationOf = async (repo: { fullName: string; installationId?: number }) => {
-    if (repo.installationId !== undefined) return repo.installationId;
+  const installationOf = (repo: { fullName: string; installationId?: number }) => {
+    if (repo.installationId !== undefined) return Promise.resolve(repo.installationId);
     let id = installations.get(repo.fullName);
-    if (id === undefined) {
-      id = await options.findInstallation(await appJwt(), repo.fullName);
+    if (!id) {
+      id = appJwt().then((jwt) => options.findInstallation(jwt, repo.fullName));
+      // A failed lookup (not installed yet, a 5xx) is asked again next time.
+      id.catch(() => installations.delete(repo.fullName));
       installations.set(repo.fullName, id);
     }
     return id;
@@ -135,15 +145,15 @@ async function importRsaPrivateKey(pem: string): Promise<CryptoKey> {
   const label = pkcs1 ? "RSA PRIVATE KEY" : "PRIVATE KEY";
   const match = new RegExp(`-----BEGIN ${label}-----([^-]*)-----END ${label}-----`).exec(pem);
   if (!match) {
-    throw new Error(
+    throw keyError(
       "the GitHub App private key is not a PEM RSA key (BEGIN RSA PRIVATE KEY or BEGIN PRIVATE KEY)",
     );
   }
-  let der: Uint8Array;
+  let der: Uint8Array<ArrayBuffer>;
   try {
     der = Uint8Array.from(atob(match[1].replace(/\s+/g, "")), (c) => c.charCodeAt(0));
   } catch {
-    throw new Error("the GitHub App private key's PEM body is not valid base64");
+    throw keyError("the GitHub App private key's PEM body is not valid base64");
   }
   try {
     return await crypto.subtle.importKey(
@@ -155,8 +165,13 @@ async function importRsaPrivateKey(pem: string): Promise<CryptoKey> {
     );
   } catch {
     // The underlying error is dropped on purpose: some engines quote the input.
-    throw new Error("the GitHub App private key could not be imported as an RSA key");
+    throw keyError("the GitHub App private key could not be imported as an RSA key");
   }
+}
+
+/** A broken key is configuration, not a passing failure: no retry can fix it. */
+function keyError(message: string): PlatformError {
+  return new PlatformError(message, { status: 0, retryable: false });
 }
 
 // AlgorithmIdentifier for rsaEncryption (OID 1.2.840.113549.1.1.1, NULL parameters).
@@ -166,7 +181,7 @@ const RSA_ALGORITHM = Uint8Array.from(
 );
 
 /** PrivateKeyInfo ::= SEQUENCE { version 0, rsaEncryption, OCTET STRING { RSAPrivateKey } } */
-function pkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array {
+function pkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array<ArrayBuffer> {
   const octets = derTag(0x04, pkcs1);
   const body = new Uint8Array(3 + RSA_ALGORITHM.length + octets.length);
   body.set([0x02, 0x01, 0x00]);
@@ -175,7 +190,7 @@ function pkcs1ToPkcs8(pkcs1: Uint8Array): Uint8Array {
   return derTag(0x30, body);
 }
 
-function derTag(tag: number, content: Uint8Array): Uint8Array {
+function derTag(tag: number, content: Uint8Array): Uint8Array<ArrayBuffer> {
   const length: number[] = [];
   if (content.length < 0x80) length.push(content.length);
   else {

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { main } from "../../main.ts";
+import { openDatabase } from "../db/mod.ts";
+import { createQueue, PermanentError } from "../queue/mod.ts";
+import { freshSqliteUrl } from "../../tests/stores.ts";
+import type { CliIo } from "./io.ts";
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: (s) => (stdout += s + "\n"),
+    stderr: (s) => (stderr += s + "\n"),
+    env,
+    cwd: Deno.cwd(),
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+Deno.test("cli: version, help and unknown commands", async () => {
+  const version = await run(["version"]);
+  assert.equal(version.code, 0);
+  assert.match(version.stdout, /^loom \d+\.\d+\.\d+ \(deno /);
+  for (const command of ["serve", "migrate", "jobs", "review"]) {
+    const help = await run([command, "--help"]);
+    assert.equal(help.code, 0, command);
+    assert.match(help.stdout, new RegExp(`Usage: loom ${command}`));
+  }
+  assert.equal((await run(["--help"])).code, 0);
+  assert.equal((await run([])).code, 2);
+  const unknown = await run(["frobnicate"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+  const badFlag = await run(["jobs", "list", "--nope"]);
+  assert.equal(badFlag.code, 2);
+  assert.match(badFlag.stderr, /Unknown option '--nope'/);
+});
+
+Deno.test("cli: migrate, then jobs list, show, retry and cancel against the store", async () => {
+  const db = await freshSqliteUrl();
+  try {
+    const migrated = await run(["migrate", "--db", db.url]);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(migrated.stdout, /applied: 0001_initial, 0002_review_flow/);
+    assert.match((await run(["migrate", "--db", db.url])).stdout, /up to date/);
+
+    const store = await openDatabase(db.url);
+    const queue = await createQueue(store);
+    const dead = await queue.enqueue("review", "high", { pr: 1 });
+    const queued = await queue.enqueue("publish", "low", { pr: 2 });
+    const [claimed] = await queue.claim("w", 1, { kinds: ["review"], leaseMs: 10_000 });
+    await queue.fail("w", claimed, new PermanentError("config is broken"));
+    await queue.close();
+    await store.close();
+
+    const list = await run(["jobs", "list", "--db", db.url]);
+    assert.equal(list.code, 0);
+    assert.match(list.stdout, new RegExp(`${dead.id}\\s+dead\\s+high\\s+review.*config is broken`));
+    assert.match(list.stdout, new RegExp(`${queued.id}\\s+queued\\s+low\\s+publish`));
+    const json = JSON.parse((await run(["jobs", "list", "--status", "dead", "--json", "--db", db.url])).stdout);
+    assert.deepEqual(json.jobs.map((j: { id: number }) => j.id), [dead.id]);
+
+    const show = await run(["jobs", "show", String(dead.id), "--db", db.url]);
+    assert.equal(JSON.parse(show.stdout).last_error, "PermanentError: config is broken");
+
+    assert.equal((await run(["jobs", "retry", String(queued.id), "--db", db.url])).code, 1);
+    const retried = await run(["jobs", "retry", String(dead.id), "--db", db.url]);
+    assert.equal(retried.code, 0);
+    assert.match(retried.stdout, /queued/);
+    const cancelled = await run(["jobs", "cancel", String(queued.id), "--db", db.url]);
+    assert.equal(cancelled.code, 0);
+    assert.match(cancelled.stdout, /cancelled/);
+    assert.equal((await run(["jobs", "show", "999999", "--db", db.url])).code, 1);
+    assert.equal((await run(["jobs", "show", "--db", db.url])).code, 2);
+    assert.equal((await run(["jobs", "list", "--status", "nope", "--db", db.url])).code, 2);
+  } finally {
+    await db.dispose();
+  }
+});
