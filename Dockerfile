@@ -3,6 +3,9 @@
 #   docker build -t loom .
 #   docker run -d -p 8080:8080 -v loom-data:/data --env-file loom.env --stop-timeout 40 loom
 #
+# The server runs as uid 1993 (`deno`): a host directory bind-mounted at /data must be writable
+# by that uid. A named volume, as above, inherits the right owner from the image.
+#
 # The base must be glibc-based Debian (the unqualified denoland/deno tag is the Debian variant):
 # @libsql/client loads a Node-API addon from @libsql/linux-x64-gnu (or linux-arm64-gnu) whose
 # index.node links glibc (NEEDED: libc.so.6, ld-linux-x86-64.so.2), and the deno binary links
@@ -27,14 +30,13 @@ USER deno
 COPY deno.json deno.lock ./
 RUN deno install --frozen
 
-# Only what the server runs: no .git, tests, local databases or build output in the image.
+# Only what the server runs: no .git, tests, local databases or build output in the image. A new
+# top-level source folder needs a line here (adapters/ too, once it holds code); the cache step
+# below fails the build on a module left out, rather than the server failing at start.
 COPY main.ts ./
 COPY src/ src/
-COPY adapters/ adapters/
 COPY migrations/ migrations/
 COPY prompts/ prompts/
-# Fetches anything main.ts reaches that the layer above did not, and fails the build on a missing
-# module here rather than at first start.
 RUN deno cache --frozen main.ts
 
 VOLUME /data

@@ -40,7 +40,7 @@ export const SUMMARY_MARKER = "<!-- loom:summary -->";
 // Starts every answer to a chat command, so Loom never reads its own answer as a command even
 // when it posts as a user (a token) rather than as a bot.
 const REPLY_MARKER = "<!-- loom:reply -->";
-const FINGERPRINT_MARKER = /\n\n<!-- loom:fp:([^\s>]+) -->\s*$/;
+const FINGERPRINT_MARKER = /\r?\n\r?\n<!-- loom:fp:([^\s>]+) -->\s*$/;
 const MAX_STATUS_DESCRIPTION = 140;
 
 /**
@@ -365,7 +365,7 @@ function anchorOf(c: InlineComment) {
   return {
     path: c.path,
     line: c.line,
-    side: "right",
+    side: "RIGHT",
     ...(range ? { start_line: c.startLine, start_side: "RIGHT" } : {}),
   };
 }

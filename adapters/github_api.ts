@@ -66,7 +66,9 @@ const SECONDARY_LIMIT_WAIT_MS = 60_000;
  *
  * @example
  * ```ts
- * const api = createGithubApi({ apiUrl, fetch, now: Date.now, authorization: async () => `Bearer ${token}` });
+ * const api = createGithubApi({
+ *   apiUrl, fetch, now: Date.now, authorization: () => Promise.resolve(`Bearer ${token}`),
+ * });
  * const pr = await api.json({ path: "/repos/octo/app/pulls/7", repo }, pullSchema);
  * ```
  */

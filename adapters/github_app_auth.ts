@@ -19,7 +19,7 @@ const REFRESH_MARGIN_MS = 5 * 60_000;
 export interface GithubAppAuthOptions {
   /** The App ID (numeric) or client ID. */
   appId: string;
-  /** PEM, PKCS#1 (`BEGIN RSA PRIVATE KEY`, as GitHub hands it out) or PKCS#8 (`BEGIN PRIVATE KEY`). */
+  /** PEM: PKCS#1 (`BEGIN RSA PRIVATE KEY`, GitHub's download) or PKCS#8 (`BEGIN PRIVATE KEY`). */
   privateKey: string;
   now: () => number;
   /**
@@ -50,7 +50,9 @@ export interface GithubAppAuth {
  *
  * @example
  * ```ts
- * const auth = createGithubAppAuth({ appId: "12345", privateKey: pem, now: Date.now, exchange, findInstallation });
+ * const auth = createGithubAppAuth({
+ *   appId: "12345", privateKey: pem, now: Date.now, exchange, findInstallation,
+ * });
  * const token = await auth.installationToken({ fullName: "octo/app", installationId: 42 });
  * ```
  */
@@ -146,7 +148,8 @@ async function importRsaPrivateKey(pem: string): Promise<CryptoKey> {
   const match = new RegExp(`-----BEGIN ${label}-----([^-]*)-----END ${label}-----`).exec(pem);
   if (!match) {
     throw keyError(
-      "the GitHub App private key is not a PEM RSA key (BEGIN RSA PRIVATE KEY or BEGIN PRIVATE KEY)",
+      "the GitHub App private key is not a PEM RSA key " +
+        "(BEGIN RSA PRIVATE KEY or BEGIN PRIVATE KEY)",
     );
   }
   let der: Uint8Array<ArrayBuffer>;

@@ -59,7 +59,8 @@ const issueCommentEvent = z.object({
  * @example
  * ```ts
  * parseGithubEvent("pull_request", body, {});
- * // { type: "review", reason: "opened", repo: { platform: "github", fullName: "octo/app" }, pr: 7, … }
+ * // { type: "review", reason: "opened", repo: { platform: "github", fullName: "octo/app" },
+ * //   pr: 7, headSha: "…", baseRef: "main", draft: false }
  * ```
  */
 export function parseGithubEvent(

@@ -26,7 +26,9 @@ const bytes = (value: unknown) =>
 function prComment(body: string, user?: { login: string; type: string }): Payload {
   const payload = example("issue_comment", "created", false);
   // Every published example is on a plain issue; GitHub marks a pull request's by this key.
-  payload.issue.pull_request = { url: "https://api.github.com/repos/Codertocat/Hello-World/pulls/1" };
+  payload.issue.pull_request = {
+    url: "https://api.github.com/repos/Codertocat/Hello-World/pulls/1",
+  };
   payload.comment.body = body;
   if (user) payload.comment.user = { ...payload.comment.user, ...user };
   return payload;

@@ -108,7 +108,10 @@ Deno.test("the diff built from the files list parses to the same files and lines
 
 Deno.test("headers follow git: /dev/null for added and removed, rename lines, binary note", () => {
   const built = diffFromFiles(FILES);
-  assert.match(built, /^diff --git a\/old\.txt b\/old\.txt\ndeleted file mode 100644\n--- a\/old\.txt\n\+\+\+ \/dev\/null\n/m);
+  assert.match(
+    built,
+    /^diff --git a\/old\.txt b\/old\.txt\ndeleted file mode 100644\n--- a\/old\.txt\n\+\+\+ \/dev\/null\n/m,
+  );
   assert.match(built, /^--- \/dev\/null\n\+\+\+ b\/docs\/new guide\.md\n/m);
   assert.match(
     built,

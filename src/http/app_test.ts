@@ -19,6 +19,7 @@ async function withApp(
   const fresh = await open();
   const queue = await createQueue(fresh.store);
   const app = createApp({
+    store: fresh.store,
     queue,
     metrics: createMetrics(() => queue.count()),
     log: silentLogger,

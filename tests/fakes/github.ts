@@ -30,7 +30,7 @@ import { checkRequestBody } from "./github_openapi.ts";
 /** One HTTP request as the fake received it. */
 export interface RecordedRequest {
   method: string;
-  /** Path without the query string and without the fake's path prefix, e.g. `/repos/o/r/pulls/1`. */
+  /** Path without query string and without the fake's path prefix, e.g. `/repos/o/r/pulls/1`. */
   path: string;
   query: Record<string, string>;
   /** Header names are lower case. */
@@ -176,11 +176,11 @@ export interface FailureMatch {
 
 /** Options for {@link startFakeGithub}. */
 export interface FakeGithubOptions {
-  /** Calls must carry `Authorization: Bearer TOKEN` (or `token TOKEN`); any call passes when unset. */
+  /** Calls must carry `Authorization: Bearer TOKEN` (or `token TOKEN`); unset, any call passes. */
   token?: string;
   /** Serve below a prefix, as GitHub Enterprise Server serves `/api/v3`. */
   pathPrefix?: string;
-  /** The fake's clock (installation token expiry, JWT checks, timestamps); defaults to `Date.now`. */
+  /** The clock for installation token expiry, JWT checks and timestamps; `Date.now` by default. */
   now?: () => number;
   /** The author of everything Loom posts; defaults to `{ login: "loom[bot]", type: "Bot" }`. */
   botUser?: FakeUser;
