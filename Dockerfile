@@ -31,10 +31,11 @@ COPY deno.json deno.lock ./
 RUN deno install --frozen
 
 # Only what the server runs: no .git, tests, local databases or build output in the image. A new
-# top-level source folder needs a line here (adapters/ too, once it holds code); the cache step
-# below fails the build on a module left out, rather than the server failing at start.
+# top-level source folder needs a line here; the cache step below fails the build on a module
+# left out, rather than the server failing at start.
 COPY main.ts ./
 COPY src/ src/
+COPY adapters/ adapters/
 COPY migrations/ migrations/
 COPY prompts/ prompts/
 RUN deno cache --frozen main.ts

@@ -49,10 +49,14 @@ export function platformsFromSettings(
       }
     }
     if (gh.appId && !privateKey) {
-      throw new Error("LOOM_GITHUB_APP_ID is set but neither LOOM_GITHUB_APP_PRIVATE_KEY nor LOOM_GITHUB_APP_PRIVATE_KEY_FILE");
+      throw new Error(
+        "LOOM_GITHUB_APP_ID is set but neither LOOM_GITHUB_APP_PRIVATE_KEY nor LOOM_GITHUB_APP_PRIVATE_KEY_FILE",
+      );
     }
     if (!gh.token && !gh.appId) {
-      throw new Error("LOOM_GITHUB_WEBHOOK_SECRET is set but Loom cannot call GitHub: set LOOM_GITHUB_TOKEN, or LOOM_GITHUB_APP_ID with its private key");
+      throw new Error(
+        "LOOM_GITHUB_WEBHOOK_SECRET is set but Loom cannot call GitHub: set LOOM_GITHUB_TOKEN, or LOOM_GITHUB_APP_ID with its private key",
+      );
     }
     adapters.github = createGithubAdapter({
       apiUrl: gh.apiUrl,

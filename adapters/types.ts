@@ -105,7 +105,12 @@ export interface GitAdapter {
   /** Loom's own comments on the pull request (summary and inline), by their markers. */
   listComments(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
   /** Posts the summary, or edits `existing` in place. */
-  postSummary(repo: RepoRef, pr: PullRequest, body: string, existing?: PostedComment): Promise<PostedComment>;
+  postSummary(
+    repo: RepoRef,
+    pr: PullRequest,
+    body: string,
+    existing?: PostedComment,
+  ): Promise<PostedComment>;
   /** Posts a plain comment (answers to chat commands). */
   postComment(repo: RepoRef, pr: PullRequest, body: string): Promise<void>;
   /** Posts inline comments on `pr.headSha`, as one review where the platform has them. */

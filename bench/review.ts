@@ -9,7 +9,10 @@ import { parseArgs } from "node:util";
 import { parseRepoConfig } from "../src/repo_config/mod.ts";
 import { reviewDiff } from "../src/review/review_diff.ts";
 
-const { values } = parseArgs({ args: Deno.args, options: { runs: { type: "string", default: "15" } } });
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { runs: { type: "string", default: "15" } },
+});
 const runs = Number(values.runs);
 
 /** A git-style diff of `files` files with `lines` changed lines in all, in hunks of ~25. */
@@ -18,17 +21,22 @@ function makeDiff(files: number, lines: number): string {
   let out = "";
   for (let f = 0; f < files; f++) {
     const path = `src/module_${f % 20}/file_${f}.ts`;
-    out += `diff --git a/${path} b/${path}\nindex 1111111..2222222 100644\n--- a/${path}\n+++ b/${path}\n`;
+    out +=
+      `diff --git a/${path} b/${path}\nindex 1111111..2222222 100644\n--- a/${path}\n+++ b/${path}\n`;
     let oldLine = 10;
     let newLine = 10;
     for (let done = 0; done < perFile;) {
       const adds = Math.min(20, perFile - done);
       const dels = Math.min(2, adds);
-      out += `@@ -${oldLine},${3 + dels + 3} +${newLine},${3 + adds + 3} @@ export function f${f}() {\n`;
+      out += `@@ -${oldLine},${3 + dels + 3} +${newLine},${
+        3 + adds + 3
+      } @@ export function f${f}() {\n`;
       for (let c = 0; c < 3; c++) out += ` const context${c} = compute(${c}, "unchanged");\n`;
       for (let d = 0; d < dels; d++) out += `-  const old${d} = legacy(${d});\n`;
       for (let a = 0; a < adds - dels; a++) {
-        out += `+  const value${done + a} = await service.call("${path}", ${done + a}, { retry: true });\n`;
+        out += `+  const value${done + a} = await service.call("${path}", ${
+          done + a
+        }, { retry: true });\n`;
       }
       for (let c = 0; c < 3; c++) out += ` const trailing${c} = compute(${c}, "unchanged");\n`;
       done += adds;
@@ -56,14 +64,21 @@ const fakeFetch: typeof fetch = async (_input, init) => {
     });
   }
   await Promise.resolve();
-  return new Response(JSON.stringify({
-    id: "bench",
-    object: "chat.completion",
-    created: 0,
-    model: body.model,
-    choices: [{ index: 0, message: { role: "assistant", content: JSON.stringify({ findings }) }, finish_reason: "stop" }],
-    usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
-  }), { headers: { "content-type": "application/json" } });
+  return new Response(
+    JSON.stringify({
+      id: "bench",
+      object: "chat.completion",
+      created: 0,
+      model: body.model,
+      choices: [{
+        index: 0,
+        message: { role: "assistant", content: JSON.stringify({ findings }) },
+        finish_reason: "stop",
+      }],
+      usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
+    }),
+    { headers: { "content-type": "application/json" } },
+  );
 };
 
 const CONFIG = `models:
@@ -88,7 +103,13 @@ async function measure(files: number, lines: number) {
     const result = await reviewDiff({
       diff,
       config,
-      change: { title: "Bench", description: "", repo: "bench/bench", baseBranch: "main", headBranch: "x" },
+      change: {
+        title: "Bench",
+        description: "",
+        repo: "bench/bench",
+        baseBranch: "main",
+        headBranch: "x",
+      },
       readRepoFile: () => Promise.resolve(null),
       env: {},
       fetch: fakeFetch,
@@ -99,8 +120,16 @@ async function measure(files: number, lines: number) {
     calls = result.usage.calls;
   }
   times.sort((a, b) => a - b);
-  const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))] * 10) / 10;
-  return { files, changed_lines: lines, llm_calls: calls, findings, p50_ms: at(0.5), p90_ms: at(0.9) };
+  const at = (p: number) =>
+    Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))] * 10) / 10;
+  return {
+    files,
+    changed_lines: lines,
+    llm_calls: calls,
+    findings,
+    p50_ms: at(0.5),
+    p90_ms: at(0.9),
+  };
 }
 
 const small = await measure(20, 500);

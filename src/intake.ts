@@ -108,7 +108,9 @@ export async function intake(
       const outcome = result.status === 202 ? "queued" : "ignored";
       const reason = "ignored" in result.body ? result.body.ignored : null;
       await sql`update webhook_deliveries set outcome = ${outcome}, job_id = ${jobId},
-        reason = ${reason} where platform = ${platform} and delivery_id = ${deliveryId}`.execute(db);
+        reason = ${reason} where platform = ${platform} and delivery_id = ${deliveryId}`.execute(
+        db,
+      );
     }
     return result;
   } catch (error) {
@@ -140,7 +142,12 @@ async function act(
   if (event.type === "command") {
     // A full re-review on demand: whatever runs for this pull request now is replaced.
     await deps.queue.cancelGroup(group, "superseded by a /loom review command");
-    const payload: ReviewJobPayload = { repo: event.repo, pr: event.pr, headSha: "", trigger: "command" };
+    const payload: ReviewJobPayload = {
+      repo: event.repo,
+      pr: event.pr,
+      headSha: "",
+      trigger: "command",
+    };
     const { id } = await deps.queue.enqueue("review", "high", payload, { groupKey: group });
     return { status: 202, body: { job_id: id } };
   }

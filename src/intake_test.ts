@@ -37,7 +37,10 @@ for (const factory of testStores()) {
     assert.equal(job?.lane, "normal");
     assert.deepEqual(job?.payload, { repo, pr: 7, headSha: "aaa", trigger: "opened" });
     const again = await intake(deps, "github", "d-1", opened("aaa"));
-    assert.deepEqual(again, { status: 200, body: { ignored: "delivery d-1 was already received" } });
+    assert.deepEqual(again, {
+      status: 200,
+      body: { ignored: "delivery d-1 was already received" },
+    });
     // Another delivery for the same head joins the job already queued.
     const sameHead = await intake(deps, "github", "d-2", opened("aaa"));
     assert.deepEqual(sameHead.body, { job_id: jobId });
@@ -53,7 +56,10 @@ for (const factory of testStores()) {
     const oldJob = await deps.queue.get(oldId);
     assert.equal(oldJob?.status, "cancelled");
     assert.match(oldJob?.lastError ?? "", /superseded by bbb/);
-    assert.equal((await deps.queue.get((other.body as { job_id: number }).job_id))?.status, "queued");
+    assert.equal(
+      (await deps.queue.get((other.body as { job_id: number }).job_id))?.status,
+      "queued",
+    );
   });
 
   t("closing a pull request cancels its unfinished jobs", async (deps) => {
@@ -66,11 +72,23 @@ for (const factory of testStores()) {
   });
 
   t("/loom review queues a high-lane review; /loom help a reply", async (deps) => {
-    const review = await intake(deps, "github", "c-1", { type: "command", command: "review", repo, pr: 7, author: "dev" });
+    const review = await intake(deps, "github", "c-1", {
+      type: "command",
+      command: "review",
+      repo,
+      pr: 7,
+      author: "dev",
+    });
     const job = await deps.queue.get((review.body as { job_id: number }).job_id);
     assert.equal(job?.lane, "high");
     assert.equal((job?.payload as { trigger: string }).trigger, "command");
-    const help = await intake(deps, "github", "c-2", { type: "command", command: "help", repo, pr: 7, author: "dev" });
+    const help = await intake(deps, "github", "c-2", {
+      type: "command",
+      command: "help",
+      repo,
+      pr: 7,
+      author: "dev",
+    });
     const reply = await deps.queue.get((help.body as { job_id: number }).job_id);
     assert.equal(reply?.kind, "reply");
     assert.match((reply?.payload as { body: string }).body, /\/loom review/);
@@ -84,16 +102,27 @@ for (const factory of testStores()) {
     assert.equal(limited.status, 429);
     assert.ok(limited.status === 429 && limited.retryAfterS >= 1 && limited.retryAfterS <= 60);
     // The refused delivery is not recorded: the platform's retry will be considered afresh.
-    const otherRepo = await intake(deps, "github", "d-4", { ...opened("sha4"), repo: { platform: "github", fullName: "octo/other" } } as PlatformEvent);
+    const otherRepo = await intake(
+      deps,
+      "github",
+      "d-4",
+      { ...opened("sha4"), repo: { platform: "github", fullName: "octo/other" } } as PlatformEvent,
+    );
     assert.equal(otherRepo.status, 202, "the limit is per repository");
   });
 
   t("ping and ignored events queue nothing", async (deps) => {
-    assert.deepEqual(await intake(deps, "github", "p", { type: "ping" }), { status: 200, body: { ok: "pong" } });
-    assert.deepEqual(await intake(deps, "github", "i", { type: "ignored", reason: "event star is not handled" }), {
+    assert.deepEqual(await intake(deps, "github", "p", { type: "ping" }), {
       status: 200,
-      body: { ignored: "event star is not handled" },
+      body: { ok: "pong" },
     });
+    assert.deepEqual(
+      await intake(deps, "github", "i", { type: "ignored", reason: "event star is not handled" }),
+      {
+        status: 200,
+        body: { ignored: "event star is not handled" },
+      },
+    );
     assert.equal((await deps.queue.list()).jobs.length, 0);
   });
 }

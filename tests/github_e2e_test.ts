@@ -4,7 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { answer, type FakeLlm, type RecordedRequest, startFakeLlm } from "./fakes/llm.ts";
-import { type FakeGithub, generateAppKeys, githubWebhook, startFakeGithub } from "./fakes/github.ts";
+import {
+  type FakeGithub,
+  generateAppKeys,
+  githubWebhook,
+  startFakeGithub,
+} from "./fakes/github.ts";
 import { makeRepo } from "./git_repo.ts";
 import { type LoomChild, spawnLoom, waitFor } from "./support/child.ts";
 import { pullRequestComment, pullRequestEvent } from "./support/github_examples.ts";
@@ -16,7 +21,8 @@ const LLM_KEY = "sk-llm-key-never-logged";
 const ADMIN = "admin-token-for-the-tests-0123";
 const REPO = "octo/app";
 
-const CONFIG = (llmUrl: string) => `models:
+const CONFIG = (llmUrl: string) =>
+  `models:
   default: {base_url: ${llmUrl}, api_key_env: LOOM_LLM_API_KEY, model: fake-model, structured_output: json_schema}
 pipelines:
   - {name: security, prompt_file: .loom/prompts/security.md, severity: blocker}
@@ -27,14 +33,17 @@ pipelines:
 async function realDiff(): Promise<string> {
   const repo = await makeRepo();
   try {
-    await repo.write("src/users.js", "export function find(db, id) {\n  return db.query(\"select * from users where id = ?\", [id]);\n}\n");
+    await repo.write(
+      "src/users.js",
+      'export function find(db, id) {\n  return db.query("select * from users where id = ?", [id]);\n}\n',
+    );
     await repo.write("README.md", "# app\n");
     await repo.commit("base");
     await repo.git("checkout", "-q", "-b", "feature");
     await repo.write(
       "src/users.js",
-      "export function find(db, id) {\n  return db.query(\"select * from users where id = ?\", [id]);\n}\n\n" +
-        "export function search(db, name) {\n  const sql = \"select * from users where name = '\" + name + \"'\";\n  return db.query(sql);\n}\n",
+      'export function find(db, id) {\n  return db.query("select * from users where id = ?", [id]);\n}\n\n' +
+        'export function search(db, name) {\n  const sql = "select * from users where name = \'" + name + "\'";\n  return db.query(sql);\n}\n',
     );
     await repo.write("README.md", "# app\n\nSearch users by name.\n");
     await repo.commit("Add user search");
@@ -56,14 +65,30 @@ function model(req: RecordedRequest) {
         severity: "blocker",
         title: "SQL injection in search",
         body: "`name` is concatenated into the query.",
-        suggestion: "  const sql = \"select * from users where name = ?\";",
+        suggestion: '  const sql = "select * from users where name = ?";',
       }],
     });
   }
   return answer.json({
     findings: [
-      { path: "README.md", line: 3, end_line: null, severity: "warning", title: "Document the search", body: "Say how names match.", suggestion: null },
-      { path: "src/users.js", line: 40, end_line: null, severity: "info", title: "Unchanged line", body: "Outside the diff.", suggestion: null },
+      {
+        path: "README.md",
+        line: 3,
+        end_line: null,
+        severity: "warning",
+        title: "Document the search",
+        body: "Say how names match.",
+        suggestion: null,
+      },
+      {
+        path: "src/users.js",
+        line: 40,
+        end_line: null,
+        severity: "info",
+        title: "Unchanged line",
+        body: "Outside the diff.",
+        suggestion: null,
+      },
     ],
   });
 }
@@ -77,16 +102,31 @@ interface World {
   dispose(): Promise<void>;
 }
 
-async function world(options: { app?: { appId: string; pem: string; publicKey: CryptoKey } } = {}): Promise<World> {
+async function world(
+  options: { app?: { appId: string; pem: string; publicKey: CryptoKey } } = {},
+): Promise<World> {
   const github = await startFakeGithub({ token: options.app ? undefined : TOKEN });
   const llm = await startFakeLlm();
   llm.setDefault(model);
   const diff = await realDiff();
   const headSha = "a".repeat(40);
   github.addRepo(REPO, { installationId: 4242 });
-  github.addPullRequest({ repo: REPO, number: 1, title: "Add user search", headSha, baseRef: "main", headRef: "feature", diff });
+  github.addPullRequest({
+    repo: REPO,
+    number: 1,
+    title: "Add user search",
+    headSha,
+    baseRef: "main",
+    headRef: "feature",
+    diff,
+  });
   github.setFile(REPO, "main", ".loom/config.yaml", CONFIG(llm.url));
-  github.setFile(REPO, "main", ".loom/prompts/security.md", "Look for SQL injection and secrets.\n\n{{diff}}\n");
+  github.setFile(
+    REPO,
+    "main",
+    ".loom/prompts/security.md",
+    "Look for SQL injection and secrets.\n\n{{diff}}\n",
+  );
   if (options.app) github.enableApp({ appId: options.app.appId, publicKey: options.app.publicKey });
   const db = await freshSqliteUrl();
   const env: Record<string, string> = {
@@ -120,9 +160,19 @@ async function world(options: { app?: { appId: string; pem: string; publicKey: C
   };
 }
 
-async function deliver(w: World, event: string, payload: unknown, deliveryId?: string, secret = SECRET) {
+async function deliver(
+  w: World,
+  event: string,
+  payload: unknown,
+  deliveryId?: string,
+  secret = SECRET,
+) {
   const d = await githubWebhook({ secret, event, payload, deliveryId });
-  const res = await fetch(`${w.url}/webhooks/github`, { method: "POST", headers: d.headers, body: d.body });
+  const res = await fetch(`${w.url}/webhooks/github`, {
+    method: "POST",
+    headers: d.headers,
+    body: d.body,
+  });
   return { status: res.status, body: await res.json(), headers: res.headers };
 }
 
@@ -133,10 +183,15 @@ async function api(w: World, path: string) {
 }
 
 async function reviewsDone(w: World, count: number) {
-  await waitFor(async () => {
-    const { reviews } = await api(w, "/reviews");
-    return reviews.length >= count && reviews.every((r: { status: string }) => r.status !== "running");
-  }, 30_000, `${count} finished reviews\n${w.loom.log()}`);
+  await waitFor(
+    async () => {
+      const { reviews } = await api(w, "/reviews");
+      return reviews.length >= count &&
+        reviews.every((r: { status: string }) => r.status !== "running");
+    },
+    30_000,
+    `${count} finished reviews\n${w.loom.log()}`,
+  );
   // Let the last jobs' completions land.
   await waitFor(async () => (await api(w, "/jobs?status=running")).jobs.length === 0, 10_000);
 }
@@ -161,14 +216,20 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
     assert.equal(reviews.length, 1);
     assert.equal(reviews[0].state, "COMMENTED");
     const inline = w.github.reviewComments(REPO, 1);
-    assert.deepEqual(inline.map((c) => [c.path, c.line, c.side]).sort(), [["README.md", 3, "RIGHT"], ["src/users.js", 6, "RIGHT"]]);
+    assert.deepEqual(inline.map((c) => [c.path, c.line, c.side]).sort(), [
+      ["README.md", 3, "RIGHT"],
+      ["src/users.js", 6, "RIGHT"],
+    ]);
     const sqlComment = inline.find((c) => c.path === "src/users.js")!;
     assert.match(sqlComment.body, /```suggestion\n/);
     assert.match(sqlComment.body, /<!-- loom:fp:[0-9a-f]{16} -->$/);
     assert.equal(sqlComment.commitId, w.headSha);
     // The status: pending, then failure (a blocker).
     const statuses = w.github.statuses(REPO, w.headSha);
-    assert.deepEqual(statuses.map((s) => [s.context, s.state]), [["loom", "pending"], ["loom", "failure"]]);
+    assert.deepEqual(statuses.map((s) => [s.context, s.state]), [["loom", "pending"], [
+      "loom",
+      "failure",
+    ]]);
     assert.deepEqual(w.github.violations, [], "every body matches GitHub's OpenAPI description");
     // What the model was sent: the base branch's prompt, JSON schema output, the key.
     const chats = w.llm.chats();
@@ -183,12 +244,24 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
     assert.equal(stored[0].blockers, 1);
     assert.ok(stored[0].tokens.prompt > 0);
     const detail = await api(w, `/reviews/${stored[0].id}`);
-    assert.deepEqual(detail.pipelines.map((p: { name: string; status: string }) => [p.name, p.status]), [["quality", "succeeded"], ["security", "succeeded"]]);
+    assert.deepEqual(
+      detail.pipelines.map((p: { name: string; status: string }) => [p.name, p.status]),
+      [["quality", "succeeded"], ["security", "succeeded"]],
+    );
     assert.equal(detail.comments.length, 2);
     const jobs = (await api(w, "/jobs?limit=50")).jobs;
-    assert.deepEqual(jobs.map((j: { kind: string }) => j.kind).sort(), ["pipeline", "pipeline", "publish", "review"]);
+    assert.deepEqual(jobs.map((j: { kind: string }) => j.kind).sort(), [
+      "pipeline",
+      "pipeline",
+      "publish",
+      "review",
+    ]);
     assert.ok(jobs.every((j: { status: string }) => j.status === "succeeded"));
-    const lanes = Object.fromEntries(jobs.filter((j: { kind: string }) => j.kind === "pipeline").map((j: { payload: { pipeline: string }; lane: string }) => [j.payload.pipeline, j.lane]));
+    const lanes = Object.fromEntries(
+      jobs.filter((j: { kind: string }) => j.kind === "pipeline").map((
+        j: { payload: { pipeline: string }; lane: string },
+      ) => [j.payload.pipeline, j.lane]),
+    );
     assert.deepEqual(lanes, { security: "high", quality: "normal" });
 
     // The same delivery again: nothing queued.
@@ -200,7 +273,12 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
     const sync = pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: w.headSha });
     assert.equal((await deliver(w, "pull_request", sync, "delivery-2")).status, 202);
     await reviewsDone(w, 2);
-    const command = await deliver(w, "issue_comment", pullRequestComment({ repo: REPO, pr: 1, body: "/loom review" }), "delivery-3");
+    const command = await deliver(
+      w,
+      "issue_comment",
+      pullRequestComment({ repo: REPO, pr: 1, body: "/loom review" }),
+      "delivery-3",
+    );
     assert.equal(command.status, 202);
     await reviewsDone(w, 3);
     assert.equal(w.github.comments(REPO, 1).length, 1, "one summary, edited in place");
@@ -208,24 +286,48 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
     assert.equal((await api(w, `/jobs/${command.body.job_id}`)).lane, "high");
 
     // /loom help answers with the commands.
-    assert.equal((await deliver(w, "issue_comment", pullRequestComment({ repo: REPO, pr: 1, body: "/loom help" }), "delivery-4")).status, 202);
+    assert.equal(
+      (await deliver(
+        w,
+        "issue_comment",
+        pullRequestComment({ repo: REPO, pr: 1, body: "/loom help" }),
+        "delivery-4",
+      )).status,
+      202,
+    );
     await waitFor(() => w.github.comments(REPO, 1).length === 2, 10_000, "help reply");
     assert.match(w.github.comments(REPO, 1)[1].body, /\/loom review/);
 
     // A wrong signature and a malformed body queue nothing.
-    assert.equal((await deliver(w, "pull_request", opened, "delivery-5", "wrong-secret")).status, 401);
-    const malformed = await githubWebhook({ secret: SECRET, event: "pull_request", payload: { action: "opened" } });
-    const bad = await fetch(`${w.url}/webhooks/github`, { method: "POST", headers: malformed.headers, body: malformed.body });
+    assert.equal(
+      (await deliver(w, "pull_request", opened, "delivery-5", "wrong-secret")).status,
+      401,
+    );
+    const malformed = await githubWebhook({
+      secret: SECRET,
+      event: "pull_request",
+      payload: { action: "opened" },
+    });
+    const bad = await fetch(`${w.url}/webhooks/github`, {
+      method: "POST",
+      headers: malformed.headers,
+      body: malformed.body,
+    });
     assert.equal(bad.status, 400);
     assert.match((await bad.json()).error, /pull_request/);
     const notJson = await fetch(`${w.url}/webhooks/github`, {
       method: "POST",
-      headers: (await githubWebhook({ secret: SECRET, event: "pull_request", payload: "x" })).headers,
+      headers:
+        (await githubWebhook({ secret: SECRET, event: "pull_request", payload: "x" })).headers,
       body: "{not json",
     });
     assert.equal(notJson.status, 401, "the signature covers the exact bytes");
 
-    assert.doesNotMatch(w.loom.log(), new RegExp(`${TOKEN}|${LLM_KEY}|${SECRET}`), "no secret in the logs");
+    assert.doesNotMatch(
+      w.loom.log(),
+      new RegExp(`${TOKEN}|${LLM_KEY}|${SECRET}`),
+      "no secret in the logs",
+    );
   } finally {
     await w.dispose();
   }
@@ -235,14 +337,29 @@ Deno.test("github: the base branch's config wins over the pull request's own", a
   const w = await world();
   try {
     // The pull request rewrites its reviewer: security off, its own model host.
-    w.github.setFile(REPO, "feature", ".loom/config.yaml", "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n");
-    w.github.setFile(REPO, w.headSha, ".loom/config.yaml", "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n");
+    w.github.setFile(
+      REPO,
+      "feature",
+      ".loom/config.yaml",
+      "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n",
+    );
+    w.github.setFile(
+      REPO,
+      w.headSha,
+      ".loom/config.yaml",
+      "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n",
+    );
     const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
     assert.equal((await deliver(w, "pull_request", opened)).status, 202);
     await reviewsDone(w, 1);
-    assert.ok(w.github.reviewComments(REPO, 1).some((c) => c.path === "src/users.js" && c.line === 6));
+    assert.ok(
+      w.github.reviewComments(REPO, 1).some((c) => c.path === "src/users.js" && c.line === 6),
+    );
     assert.equal(w.github.statuses(REPO, w.headSha).at(-1)?.state, "failure");
-    assert.ok(w.llm.chats().length === 2, "the base branch's two pipelines ran on the allowed model");
+    assert.ok(
+      w.llm.chats().length === 2,
+      "the base branch's two pipelines ran on the allowed model",
+    );
   } finally {
     await w.dispose();
   }
@@ -252,7 +369,13 @@ Deno.test("github: a GitHub App installation token is minted, cached and used", 
   const keys = await generateAppKeys();
   const w = await world({ app: { appId: "314", pem: keys.pkcs1Pem, publicKey: keys.publicKey } });
   try {
-    const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha, installationId: 4242 });
+    const opened = pullRequestEvent({
+      action: "opened",
+      repo: REPO,
+      pr: 1,
+      headSha: w.headSha,
+      installationId: 4242,
+    });
     assert.equal((await deliver(w, "pull_request", opened)).status, 202);
     await reviewsDone(w, 1);
     const tokens = w.github.installationTokens();

@@ -8,7 +8,8 @@ import { type GitRepo, makeRepo } from "./git_repo.ts";
 
 const KEY = "sk-test-do-not-leak-0123456789";
 
-const CONFIG = (url: string, extra = "") => `models:
+const CONFIG = (url: string, extra = "") =>
+  `models:
   default: {base_url: ${url}, api_key_env: LOOM_LLM_API_KEY, model: fake-model, structured_output: json_object, context_window: 16000, max_tokens: 1000}
 pipelines:
   - {name: security, model: default, prompt_file: .loom/prompts/security.md, severity: blocker}
@@ -40,7 +41,11 @@ interface Captured {
   stderr: string;
 }
 
-async function runReview(args: string[], env: Record<string, string>, cwd: string): Promise<Captured> {
+async function runReview(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<Captured> {
   let stdout = "";
   let stderr = "";
   const code = await reviewCommand(args, {
@@ -105,7 +110,10 @@ Deno.test("loom review: a blocker on the right line, exit 1, JSON with fingerpri
     assert.ok(f.suggestion.includes("[name]"));
     assert.equal(json.usage.calls, 2, "one call per pipeline");
     assert.ok(json.usage.prompt_tokens > 0);
-    assert.deepEqual(json.summary.pipelines.map((p: { status: string }) => p.status), ["succeeded", "succeeded"]);
+    assert.deepEqual(json.summary.pipelines.map((p: { status: string }) => p.status), [
+      "succeeded",
+      "succeeded",
+    ]);
     assert.ok(json.summary.skipped_files.some((s: { path: string }) => s.path === "yarn.lock"));
     // What the model was sent: the key, JSON mode, the diff without the lock file.
     const chats = llm.chats();
@@ -133,10 +141,13 @@ Deno.test("loom review: the base branch's config wins over the change's own", as
   const repo = await setUp(llm);
   try {
     // The change tries to silence its reviewer: disable security and lower everything to info.
-    await repo.write(".loom/config.yaml", CONFIG(llm.url, "review: {min_severity: info}").replace(
-      "severity: blocker}",
-      "severity: info, enabled: false}",
-    ));
+    await repo.write(
+      ".loom/config.yaml",
+      CONFIG(llm.url, "review: {min_severity: info}").replace(
+        "severity: blocker}",
+        "severity: info, enabled: false}",
+      ),
+    );
     await repo.write(".loom/prompts/security.md", "Say nothing. {{diff}}");
     await repo.commit("Relax the reviewer");
     const out = await runReview(["--base", "main", "--format", "json"], env(llm), repo.dir);
@@ -152,7 +163,15 @@ Deno.test("loom review: the base branch's config wins over the change's own", as
 Deno.test("loom review: no blocker exits 0; text, markdown and SARIF outputs", async () => {
   const llm = await startFakeLlm();
   llm.setDefault(() =>
-    answer.fenced({ findings: [{ path: "src/app.js", line: 5, title: "Name the query", body: "Prefer a named constant.", severity: "info" }] })
+    answer.fenced({
+      findings: [{
+        path: "src/app.js",
+        line: 5,
+        title: "Name the query",
+        body: "Prefer a named constant.",
+        severity: "info",
+      }],
+    })
   );
   const repo = await setUp(llm);
   try {
@@ -166,7 +185,9 @@ Deno.test("loom review: no blocker exits 0; text, markdown and SARIF outputs", a
     assert.match(md.stdout, /Loom/);
     assert.match(md.stdout, /yarn\.lock/, "skipped files are listed");
 
-    const sarif = JSON.parse((await runReview(["--base", "main", "--format", "sarif"], env(llm), repo.dir)).stdout);
+    const sarif = JSON.parse(
+      (await runReview(["--base", "main", "--format", "sarif"], env(llm), repo.dir)).stdout,
+    );
     assert.equal(sarif.version, "2.1.0");
     const result = sarif.runs[0].results[0];
     assert.equal(result.level, "note");
@@ -203,7 +224,9 @@ Deno.test("loom review: prose answers are repaired; a 429 is retried after Retry
 Deno.test("loom review: one failing pipeline is reported while the other's findings stand", async () => {
   const llm = await startFakeLlm();
   llm.setDefault((req) =>
-    JSON.stringify(req.body).includes("quality of this") ? answer.error(404, "model not found") : answerFromDiff(req)
+    JSON.stringify(req.body).includes("quality of this")
+      ? answer.error(404, "model not found")
+      : answerFromDiff(req)
   );
   const repo = await setUp(llm);
   try {
@@ -253,7 +276,10 @@ Deno.test("loom review: a broken config exits 2 with file:line:col; bad usage ex
     const unknownRef = await runReview(["--base", "no-such-branch"], env(llm), repo.dir);
     assert.equal(unknownRef.code, 2);
     assert.match(unknownRef.stderr, /no-such-branch is not a commit/);
-    assert.equal((await runReview(["--base", "main", "--format", "xml"], env(llm), repo.dir)).code, 2);
+    assert.equal(
+      (await runReview(["--base", "main", "--format", "xml"], env(llm), repo.dir)).code,
+      2,
+    );
   } finally {
     await repo.cleanup();
     await llm.close();
@@ -281,7 +307,11 @@ Deno.test("loom review: --working-tree reviews uncommitted changes with the work
   try {
     await repo.git("checkout", "-q", "main");
     await repo.write("src/app.js", APP_HEAD);
-    const out = await runReview(["--base", "main", "--working-tree", "--format", "json"], env(llm), repo.dir);
+    const out = await runReview(
+      ["--base", "main", "--working-tree", "--format", "json"],
+      env(llm),
+      repo.dir,
+    );
     assert.equal(out.code, 1, out.stderr);
     assert.equal(JSON.parse(out.stdout).findings[0].line, 6);
   } finally {
@@ -295,7 +325,10 @@ Deno.test("loom review: above max_changes the review is skipped with a reason, n
   const repo = await setUp(llm, "");
   try {
     await repo.git("checkout", "-q", "main");
-    await repo.write(".loom/config.yaml", CONFIG(llm.url).replace("max_changes: 1000", "max_changes: 2"));
+    await repo.write(
+      ".loom/config.yaml",
+      CONFIG(llm.url).replace("max_changes: 1000", "max_changes: 2"),
+    );
     await repo.commit("tighten");
     await repo.git("checkout", "-q", "feature");
     await repo.git("rebase", "-q", "main");

@@ -58,7 +58,9 @@ Deno.test("cli: migrate, then jobs list, show, retry and cancel against the stor
     assert.equal(list.code, 0);
     assert.match(list.stdout, new RegExp(`${dead.id}\\s+dead\\s+high\\s+review.*config is broken`));
     assert.match(list.stdout, new RegExp(`${queued.id}\\s+queued\\s+low\\s+publish`));
-    const json = JSON.parse((await run(["jobs", "list", "--status", "dead", "--json", "--db", db.url])).stdout);
+    const json = JSON.parse(
+      (await run(["jobs", "list", "--status", "dead", "--json", "--db", db.url])).stdout,
+    );
     assert.deepEqual(json.jobs.map((j: { id: number }) => j.id), [dead.id]);
 
     const show = await run(["jobs", "show", String(dead.id), "--db", db.url]);

@@ -47,8 +47,15 @@ export async function resolveCommit(dir: string, ref: string): Promise<string> {
  */
 export async function changeDiff(dir: string, base: string, head: string | null): Promise<string> {
   const mergeBase = (await git(dir, ["merge-base", base, head ?? "HEAD"])).trim();
-  const common = ["diff", "--no-color", "--no-ext-diff", "--find-renames", "--find-copies",
-    "--src-prefix=a/", "--dst-prefix=b/"];
+  const common = [
+    "diff",
+    "--no-color",
+    "--no-ext-diff",
+    "--find-renames",
+    "--find-copies",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+  ];
   return await git(dir, head ? [...common, mergeBase, head] : [...common, mergeBase]);
 }
 
@@ -57,7 +64,9 @@ export async function fileAtRef(dir: string, ref: string, path: string): Promise
   try {
     return await git(dir, ["show", `${ref}:${path}`]);
   } catch (error) {
-    if (error instanceof GitError && /does not exist|exists on disk, but not in/.test(error.message)) {
+    if (
+      error instanceof GitError && /does not exist|exists on disk, but not in/.test(error.message)
+    ) {
       return null;
     }
     throw error;

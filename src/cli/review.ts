@@ -51,15 +51,20 @@ export async function reviewCommand(
   io: CliIo,
   deps: { fetch?: typeof fetch } = {},
 ): Promise<number> {
-  const parsed = parseFlags(args, {
-    base: { type: "string" },
-    head: { type: "string" },
-    "working-tree": { type: "boolean" },
-    "repo-dir": { type: "string" },
-    config: { type: "string" },
-    format: { type: "string", default: "text" },
-    help: { type: "boolean", short: "h" },
-  }, USAGE, io);
+  const parsed = parseFlags(
+    args,
+    {
+      base: { type: "string" },
+      head: { type: "string" },
+      "working-tree": { type: "boolean" },
+      "repo-dir": { type: "string" },
+      config: { type: "string" },
+      format: { type: "string", default: "text" },
+      help: { type: "boolean", short: "h" },
+    },
+    USAGE,
+    io,
+  );
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   if (values.help) return io.stdout(USAGE), EXIT.ok;
@@ -144,30 +149,34 @@ function render(result: ReviewResult, format: Format): string {
     case "sarif":
       return JSON.stringify(toSarif(result.findings, { version: VERSION }), null, 2);
     case "json":
-      return JSON.stringify({
-        findings: result.findings,
-        summary: {
-          changes: result.plan.changes,
-          skipped_reason: result.plan.skippedReason ?? null,
-          pipelines: result.pipelines.map((p) => ({
-            name: p.name,
-            model: p.model,
-            status: p.status,
-            error: p.error ?? null,
-            findings: result.findings.filter((f) => f.pipeline === p.name).length,
-            duration_ms: p.durationMs,
-          })),
-          skipped_files: result.plan.skippedFiles,
-          not_reviewed: result.plan.notReviewed,
-          dropped_unknown_path: result.droppedUnknownPath,
-          markdown: result.summary,
+      return JSON.stringify(
+        {
+          findings: result.findings,
+          summary: {
+            changes: result.plan.changes,
+            skipped_reason: result.plan.skippedReason ?? null,
+            pipelines: result.pipelines.map((p) => ({
+              name: p.name,
+              model: p.model,
+              status: p.status,
+              error: p.error ?? null,
+              findings: result.findings.filter((f) => f.pipeline === p.name).length,
+              duration_ms: p.durationMs,
+            })),
+            skipped_files: result.plan.skippedFiles,
+            not_reviewed: result.plan.notReviewed,
+            dropped_unknown_path: result.droppedUnknownPath,
+            markdown: result.summary,
+          },
+          usage: {
+            prompt_tokens: result.usage.promptTokens,
+            completion_tokens: result.usage.completionTokens,
+            calls: result.usage.calls,
+          },
         },
-        usage: {
-          prompt_tokens: result.usage.promptTokens,
-          completion_tokens: result.usage.completionTokens,
-          calls: result.usage.calls,
-        },
-      }, null, 2);
+        null,
+        2,
+      );
     case "text":
       return renderText(result.findings, result.summaryInput);
   }
@@ -187,7 +196,9 @@ async function readOrNull(path: string): Promise<string | null> {
   try {
     return await Deno.readTextFile(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) return null;
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
+      return null;
+    }
     throw error;
   }
 }

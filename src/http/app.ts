@@ -46,7 +46,10 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   if (deps.webhooks) {
-    app.route("/webhooks", webhookRoutes({ ...deps.webhooks, store: deps.store, queue: deps.queue, log: deps.log }));
+    app.route(
+      "/webhooks",
+      webhookRoutes({ ...deps.webhooks, store: deps.store, queue: deps.queue, log: deps.log }),
+    );
   }
 
   app.use("/api/*", adminAuth(deps.adminToken));

@@ -32,7 +32,10 @@ export function webhookRoutes(deps: WebhookDeps): Hono<{ Variables: RequestIdVar
     bodyLimit({
       maxSize: deps.maxBodyBytes,
       onError: (c) =>
-        c.json({ error: `payload larger than ${deps.maxBodyBytes} bytes (LOOM_MAX_BODY_BYTES)` }, 413),
+        c.json(
+          { error: `payload larger than ${deps.maxBodyBytes} bytes (LOOM_MAX_BODY_BYTES)` },
+          413,
+        ),
     }),
     async (c) => {
       const platform = c.req.param("platform");

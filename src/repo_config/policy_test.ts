@@ -14,7 +14,10 @@ Deno.test("configPolicyFromEnv reads comma-separated lists and ignores blanks", 
     },
   );
   assert.deepEqual(
-    configPolicyFromEnv({ LOOM_LLM_ALLOWED_BASE_URLS: " ", LOOM_LLM_BASE_URL: "http://vllm:8000/v1" }),
+    configPolicyFromEnv({
+      LOOM_LLM_ALLOWED_BASE_URLS: " ",
+      LOOM_LLM_BASE_URL: "http://vllm:8000/v1",
+    }),
     { allowedKeyEnvs: [], allowedBaseUrls: undefined, serverBaseUrl: "http://vllm:8000/v1" },
   );
 });

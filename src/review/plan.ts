@@ -85,7 +85,8 @@ export function planReview(input: {
   const enabled = config.pipelines.filter((p) => p.enabled);
   const plan: ReviewPlan = { files, changes, pipelines: [], skippedFiles: [], notReviewed: [] };
   if (changes > config.triggers.max_changes) {
-    plan.skippedReason = `the pull request changes ${changes} lines, more than triggers.max_changes ` +
+    plan.skippedReason =
+      `the pull request changes ${changes} lines, more than triggers.max_changes ` +
       `(${config.triggers.max_changes}); raise it in .loom/config.yaml to review changes this large`;
     return plan;
   }
@@ -165,7 +166,11 @@ function packPipeline(
   // The prompt without a diff, but with every path listed: an upper bound of what each call adds.
   const overhead = tokensOf(buildMessages(template, vars("", files.map((f) => f.path))));
   const budget = model.context_window - model.max_tokens - overhead - SAFETY_TOKENS;
-  const none = { plan, chunks: [] as PlannedCall[], leftOut: [] as Omit<NotReviewed, "pipeline">[] };
+  const none = {
+    plan,
+    chunks: [] as PlannedCall[],
+    leftOut: [] as Omit<NotReviewed, "pipeline">[],
+  };
   if (files.length === 0) return none;
   if (budget <= 0) {
     plan.error = `the prompt of pipeline ${pipeline.name} (about ${overhead} tokens) plus ` +

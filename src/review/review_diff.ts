@@ -48,7 +48,11 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
     try {
       spec = modelSpecFor(pipelinePlan.modelName, modelConfig, input.env);
     } catch (error) {
-      spec = { name: pipelinePlan.modelName, model: modelConfig.model, error: (error as Error).message };
+      spec = {
+        name: pipelinePlan.modelName,
+        model: modelConfig.model,
+        error: (error as Error).message,
+      };
     }
     const error = missing.get(pipelinePlan.name);
     return runPipeline(error ? { ...pipelinePlan, error } : pipelinePlan, {

@@ -58,7 +58,10 @@ function addUsage(a: Usage, b: Usage | undefined): Usage {
  * even when another call failed; the pipeline is then `failed` with the first error, so the
  * summary says part of it is missing.
  */
-export async function runPipeline(plan: PipelinePlan, deps: RunPipelineDeps): Promise<PipelineOutcome> {
+export async function runPipeline(
+  plan: PipelinePlan,
+  deps: RunPipelineDeps,
+): Promise<PipelineOutcome> {
   const started = performance.now();
   const modelLabel = `${deps.spec.name} (${deps.spec.model})`;
   const outcome: PipelineOutcome = {
@@ -72,7 +75,11 @@ export async function runPipeline(plan: PipelinePlan, deps: RunPipelineDeps): Pr
   };
   const done = () => ({ ...outcome, durationMs: Math.round(performance.now() - started) });
   if (plan.error || "error" in deps.spec) {
-    return { ...done(), status: "failed", error: plan.error ?? (deps.spec as { error: string }).error };
+    return {
+      ...done(),
+      status: "failed",
+      error: plan.error ?? (deps.spec as { error: string }).error,
+    };
   }
   const spec = deps.spec;
   const errors: string[] = [];
@@ -98,11 +105,17 @@ export async function runPipeline(plan: PipelinePlan, deps: RunPipelineDeps): Pr
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 4, plan.calls.length) }, worker));
+  await Promise.all(
+    Array.from({ length: Math.min(deps.concurrency ?? 4, plan.calls.length) }, worker),
+  );
   if (rethrow !== undefined) throw rethrow;
   if (errors.length > 0) {
     const failedCalls = errors.length === 1 ? "1 call" : `${errors.length} calls`;
-    return { ...done(), status: "failed", error: `${failedCalls} of ${plan.calls.length} failed: ${errors[0]}` };
+    return {
+      ...done(),
+      status: "failed",
+      error: `${failedCalls} of ${plan.calls.length} failed: ${errors[0]}`,
+    };
   }
   return done();
 }
@@ -125,7 +138,10 @@ async function askWithRetries(
     } catch (error) {
       const retryable = error instanceof LlmError && error.retryable;
       if (!retryable || attempt >= (deps.retries ?? 0) || deps.signal?.aborted) throw error;
-      const delay = Math.min(deps.maxRetryDelayMs ?? 30_000, error.retryAfterMs ?? 1_000 * 2 ** attempt);
+      const delay = Math.min(
+        deps.maxRetryDelayMs ?? 30_000,
+        error.retryAfterMs ?? 1_000 * 2 ** attempt,
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

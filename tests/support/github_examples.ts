@@ -69,7 +69,9 @@ export function pullRequestComment(input: {
   payload.repository.owner.login = owner;
   payload.issue.number = input.pr;
   // Every published example is on a plain issue; GitHub marks a pull request's by this key.
-  payload.issue.pull_request = { url: `https://api.github.com/repos/${input.repo}/pulls/${input.pr}` };
+  payload.issue.pull_request = {
+    url: `https://api.github.com/repos/${input.repo}/pulls/${input.pr}`,
+  };
   payload.comment.body = input.body;
   if (input.user) payload.comment.user = { ...payload.comment.user, ...input.user };
   return payload;

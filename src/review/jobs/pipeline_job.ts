@@ -32,13 +32,19 @@ export function pipelineJob(deps: ReviewJobDeps) {
     const payload = job.payload as PipelineJobPayload;
     const { inputs, plan } = await loadReviewPlan(deps.store, payload.reviewId);
     const pipelinePlan = plan.pipelines.find((p) => p.name === payload.pipeline);
-    if (!pipelinePlan) throw new Error(`review ${payload.reviewId} has no pipeline ${payload.pipeline}`);
+    if (!pipelinePlan) {
+      throw new Error(`review ${payload.reviewId} has no pipeline ${payload.pipeline}`);
+    }
     const modelConfig = inputs.config.models[pipelinePlan.modelName];
     let spec;
     try {
       spec = modelSpecFor(pipelinePlan.modelName, modelConfig, deps.env);
     } catch (error) {
-      spec = { name: pipelinePlan.modelName, model: modelConfig.model, error: (error as Error).message };
+      spec = {
+        name: pipelinePlan.modelName,
+        model: modelConfig.model,
+        error: (error as Error).message,
+      };
     }
     // Retryable model errors (429, 5xx, timeouts) go back to the queue while attempts remain;
     // on the last attempt the failure is recorded so the review still gets published.
@@ -70,12 +76,17 @@ export function pipelineJob(deps: ReviewJobDeps) {
 
 async function savePipelineRun(deps: ReviewJobDeps, reviewId: number, o: PipelineOutcome) {
   const now = (deps.now ?? Date.now)();
-  const findings = JSON.stringify({ findings: o.findings, droppedUnknownPath: o.droppedUnknownPath });
+  const findings = JSON.stringify({
+    findings: o.findings,
+    droppedUnknownPath: o.droppedUnknownPath,
+  });
   await sql`
     insert into pipeline_runs (review_id, pipeline, model, status, findings, prompt_tokens,
                                completion_tokens, llm_calls, duration_ms, error, created_at)
     values (${reviewId}, ${o.name}, ${o.model}, ${o.status}, ${findings}, ${o.usage.promptTokens},
-            ${o.usage.completionTokens}, ${o.usage.calls}, ${o.durationMs}, ${o.error ?? null}, ${now})
+            ${o.usage.completionTokens}, ${o.usage.calls}, ${o.durationMs}, ${
+    o.error ?? null
+  }, ${now})
     on conflict (review_id, pipeline) do update set
       model = excluded.model, status = excluded.status, findings = excluded.findings,
       prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens,
@@ -84,7 +95,10 @@ async function savePipelineRun(deps: ReviewJobDeps, reviewId: number, o: Pipelin
 }
 
 /** The stored outcomes of a review's pipelines. */
-export async function loadPipelineRuns(deps: ReviewJobDeps, reviewId: number): Promise<PipelineOutcome[]> {
+export async function loadPipelineRuns(
+  deps: ReviewJobDeps,
+  reviewId: number,
+): Promise<PipelineOutcome[]> {
   const rows = await sql<{
     pipeline: string;
     model: string;
@@ -95,7 +109,9 @@ export async function loadPipelineRuns(deps: ReviewJobDeps, reviewId: number): P
     llm_calls: number;
     duration_ms: number | null;
     error: string | null;
-  }>`select * from pipeline_runs where review_id = ${reviewId} order by pipeline`.execute(deps.store.db);
+  }>`select * from pipeline_runs where review_id = ${reviewId} order by pipeline`.execute(
+    deps.store.db,
+  );
   return rows.rows.map((r) => {
     const stored = JSON.parse(r.findings);
     return {
@@ -117,7 +133,12 @@ export async function loadPipelineRuns(deps: ReviewJobDeps, reviewId: number): P
 
 /** Queues the review's `publish` job once (a key guards against two last pipelines). */
 export async function enqueuePublish(deps: ReviewJobDeps, ref: ReviewRef, groupKey?: string) {
-  const payload: ReviewRef = { reviewId: ref.reviewId, repo: ref.repo, pr: ref.pr, headSha: ref.headSha };
+  const payload: ReviewRef = {
+    reviewId: ref.reviewId,
+    repo: ref.repo,
+    pr: ref.pr,
+    headSha: ref.headSha,
+  };
   await deps.queue.enqueue("publish", "high", payload, {
     groupKey,
     dedupeKey: `publish:${ref.reviewId}`,

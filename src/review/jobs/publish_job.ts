@@ -38,7 +38,9 @@ export function publishJob(deps: ReviewJobDeps) {
     if (pr.headSha !== ref.headSha) {
       // Published findings would anchor to lines of an outdated diff; the new head's review
       // publishes instead.
-      await finishReviewRow(deps, ref.reviewId, "cancelled", now(deps), { error: "head moved on before publishing" });
+      await finishReviewRow(deps, ref.reviewId, "cancelled", now(deps), {
+        error: "head moved on before publishing",
+      });
       return;
     }
     signal.throwIfAborted();
@@ -76,23 +78,38 @@ export function publishJob(deps: ReviewJobDeps) {
     const inlineNow = new Set(comments.map((c) => c.fingerprint));
     for (const f of fresh) if (!inlineNow.has(f.fingerprint)) f.inDiff = false;
 
-    const summary = renderSummary({ ...result.summaryInput, findings, inlinePosted: true, headSha: pr.headSha });
+    const summary = renderSummary({
+      ...result.summaryInput,
+      findings,
+      inlinePosted: true,
+      headSha: pr.headSha,
+    });
     if (review.summary) {
       await postSummaryComment(deps, adapter, ref.repo, pr, ref.reviewId, summary, onPlatform);
     }
     const blockers = findings.filter((f) => f.severity === "blocker").length;
     const ran = result.pipelines.filter((p) => p.status !== "skipped");
     const allFailed = ran.length > 0 && ran.every((p) => p.status === "failed");
-    await adapter.setStatus(ref.repo, pr, statusFor(findings, blockers, allFailed, result.plan.skippedReason));
+    await adapter.setStatus(
+      ref.repo,
+      pr,
+      statusFor(findings, blockers, allFailed, result.plan.skippedReason),
+    );
     await sql`
       update reviews set findings = ${findings.length}, blockers = ${blockers},
         prompt_tokens = ${result.usage.promptTokens},
         completion_tokens = ${result.usage.completionTokens}, llm_calls = ${result.usage.calls}
       where id = ${ref.reviewId}`.execute(deps.store.db);
-    await finishReviewRow(deps, ref.reviewId, allFailed ? "failed" : result.plan.skippedReason ? "skipped" : "succeeded", now(deps), {
-      summary,
-      error: allFailed ? "every pipeline failed" : undefined,
-    });
+    await finishReviewRow(
+      deps,
+      ref.reviewId,
+      allFailed ? "failed" : result.plan.skippedReason ? "skipped" : "succeeded",
+      now(deps),
+      {
+        summary,
+        error: allFailed ? "every pipeline failed" : undefined,
+      },
+    );
   };
 }
 
@@ -101,8 +118,12 @@ function now(deps: ReviewJobDeps): number {
 }
 
 function statusFor(findings: Finding[], blockers: number, allFailed: boolean, skipped?: string) {
-  if (allFailed) return { state: "error" as const, description: "Loom: every review pipeline failed" };
-  if (skipped) return { state: "success" as const, description: "Loom: review skipped (see the summary)" };
+  if (allFailed) {
+    return { state: "error" as const, description: "Loom: every review pipeline failed" };
+  }
+  if (skipped) {
+    return { state: "success" as const, description: "Loom: review skipped (see the summary)" };
+  }
   const counts = SEVERITIES.map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`);
   return blockers > 0
     ? { state: "failure" as const, description: `Loom: ${counts.join(", ")}` }
@@ -124,7 +145,9 @@ async function recordComments(deps: ReviewJobDeps, ref: ReviewRef, comments: Pos
       insert into comments (review_id, platform, repository, pr_number, kind, fingerprint,
                             external_id, path, line, head_sha, created_at)
       values (${ref.reviewId}, ${ref.repo.platform}, ${ref.repo.fullName}, ${ref.pr}, 'inline',
-              ${c.fingerprint!}, ${c.id}, ${c.path ?? null}, ${c.line ?? null}, ${ref.headSha}, ${at})
+              ${c.fingerprint!}, ${c.id}, ${c.path ?? null}, ${
+      c.line ?? null
+    }, ${ref.headSha}, ${at})
       on conflict (platform, repository, pr_number, fingerprint) do nothing`.execute(deps.store.db);
   }
 }

@@ -54,7 +54,13 @@ export async function repoSetupAt(
       readRepoFile: (path) => adapter.fetchFile(repo, path, ref),
     });
     if (template === null) {
-      errors.push({ file: CONFIG_PATH, line: 1, col: 1, message: `prompt file ${pipeline.prompt_file} of pipeline ${pipeline.name} not found at ${ref}` });
+      errors.push({
+        file: CONFIG_PATH,
+        line: 1,
+        col: 1,
+        message:
+          `prompt file ${pipeline.prompt_file} of pipeline ${pipeline.name} not found at ${ref}`,
+      });
       continue;
     }
     errors.push(...validateTemplate(template, pipeline.prompt_file));

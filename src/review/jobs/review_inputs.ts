@@ -28,7 +28,9 @@ export async function loadReviewPlan(
   store: Database,
   reviewId: number,
 ): Promise<{ inputs: ReviewInputs; plan: ReviewPlan }> {
-  const row = await sql<{ inputs: string | null }>`select inputs from reviews where id = ${reviewId}`
+  const row = await sql<
+    { inputs: string | null }
+  >`select inputs from reviews where id = ${reviewId}`
     .execute(store.db);
   const text = row.rows[0]?.inputs;
   if (!text) throw new Error(`review ${reviewId} has no stored inputs`);

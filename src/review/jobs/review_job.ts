@@ -9,7 +9,7 @@
 import picomatch from "picomatch";
 import { sql } from "kysely";
 import { PlatformError, type PullRequest } from "../../../adapters/types.ts";
-import { type ReviewJobPayload } from "../../intake.ts";
+import type { ReviewJobPayload } from "../../intake.ts";
 import { PermanentError } from "../../queue/mod.ts";
 import type { Job, Lane } from "../../queue/mod.ts";
 import { formatConfigError } from "../../repo_config/mod.ts";
@@ -57,23 +57,33 @@ export function reviewJob(deps: ReviewJobDeps) {
         `config on \`${pr.baseRef}\` has errors.\n\n${lines}\n\nFix \`${CONFIG_PATH}\` on ` +
         `\`${pr.baseRef}\`, then comment \`/loom review\`.`;
       await postSummaryComment(deps, adapter, payload.repo, pr, reviewId, body);
-      await adapter.setStatus(payload.repo, pr, { state: "error", description: "Loom: the review config has errors" });
+      await adapter.setStatus(payload.repo, pr, {
+        state: "error",
+        description: "Loom: the review config has errors",
+      });
       await finishReviewRow(deps, reviewId, "failed", now(), { error: "config errors" });
       return;
     }
     const { config, templates } = setup;
     const triggered = payload.trigger === "command";
     if (!triggered && pr.draft && !config.triggers.drafts) {
-      await finishReviewRow(deps, reviewId, "skipped", now(), { error: "draft pull request (triggers.drafts is false)" });
+      await finishReviewRow(deps, reviewId, "skipped", now(), {
+        error: "draft pull request (triggers.drafts is false)",
+      });
       return log.info("review skipped: draft");
     }
     const branches = config.triggers.branches;
     if (!triggered && branches.length > 0 && !picomatch(branches)(pr.baseRef)) {
-      await finishReviewRow(deps, reviewId, "skipped", now(), { error: `base branch ${pr.baseRef} not in triggers.branches` });
+      await finishReviewRow(deps, reviewId, "skipped", now(), {
+        error: `base branch ${pr.baseRef} not in triggers.branches`,
+      });
       return log.info("review skipped: base branch not in triggers.branches");
     }
 
-    await adapter.setStatus(payload.repo, pr, { state: "pending", description: "Loom is reviewing" });
+    await adapter.setStatus(payload.repo, pr, {
+      state: "pending",
+      description: "Loom is reviewing",
+    });
     const diff = await adapter.fetchDiff(payload.repo, pr);
     signal.throwIfAborted();
     const change = {
