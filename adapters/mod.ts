@@ -4,7 +4,8 @@
  * @module
  */
 import type { Settings } from "../src/settings.ts";
-import { createGithubAdapter } from "./github.ts";
+import { githubFromSettings } from "./github_from_settings.ts";
+import type { PlatformDeps } from "./platform_deps.ts";
 import type { GitAdapter } from "./types.ts";
 
 export type * from "./types.ts";
@@ -16,55 +17,32 @@ export interface Platforms {
   disabled: Record<string, string>;
 }
 
+/** Each platform's builder: its adapter, or the reason it is disabled. One line per platform. */
+const BUILDERS: Record<string, (settings: Settings, deps: PlatformDeps) => GitAdapter | string> = {
+  github: githubFromSettings,
+  gitlab: () => "GitLab is not supported yet",
+  gitea: () => "Gitea and Forgejo are not supported yet",
+  bitbucket: () => "Bitbucket is not supported yet",
+  "azure-devops": () => "Azure DevOps is not supported yet",
+};
+
 /**
- * Builds the adapters `settings` enable. `readFile` reads a GitHub App key file. Throws with a
- * clear message when a platform is half configured (a secret but no way to call its API).
+ * Builds the adapters `settings` enable. Throws with a clear message when a platform is half
+ * configured (a secret but no way to call its API).
  */
 export function platformsFromSettings(
   settings: Settings,
-  deps: { fetch?: typeof fetch; readFile?: (path: string) => string } = {},
+  deps: Partial<PlatformDeps> = {},
 ): Platforms {
-  const adapters: Record<string, GitAdapter> = {};
-  const disabled: Record<string, string> = {
-    gitlab: "GitLab is not supported yet",
-    gitea: "Gitea and Forgejo are not supported yet",
-    bitbucket: "Bitbucket is not supported yet",
-    "azure-devops": "Azure DevOps is not supported yet",
+  const full: PlatformDeps = {
+    fetch: deps.fetch,
+    readFile: deps.readFile ?? ((path) => Deno.readTextFileSync(path)),
   };
-  const gh = settings.github;
-  if (!gh.webhookSecret) {
-    disabled.github = "set LOOM_GITHUB_WEBHOOK_SECRET to enable it";
-  } else {
-    const readFile = deps.readFile ?? ((path: string) => Deno.readTextFileSync(path));
-    let privateKey = gh.appPrivateKey;
-    if (!privateKey && gh.appPrivateKeyFile) {
-      try {
-        privateKey = readFile(gh.appPrivateKeyFile);
-      } catch (error) {
-        throw new Error(
-          `LOOM_GITHUB_APP_PRIVATE_KEY_FILE ${gh.appPrivateKeyFile} cannot be read: ${
-            error instanceof Error ? error.message : error
-          }`,
-        );
-      }
-    }
-    if (gh.appId && !privateKey) {
-      throw new Error(
-        "LOOM_GITHUB_APP_ID is set but neither LOOM_GITHUB_APP_PRIVATE_KEY nor LOOM_GITHUB_APP_PRIVATE_KEY_FILE",
-      );
-    }
-    if (!gh.token && !gh.appId) {
-      throw new Error(
-        "LOOM_GITHUB_WEBHOOK_SECRET is set but Loom cannot call GitHub: set LOOM_GITHUB_TOKEN, or LOOM_GITHUB_APP_ID with its private key",
-      );
-    }
-    adapters.github = createGithubAdapter({
-      apiUrl: gh.apiUrl,
-      webhookSecret: gh.webhookSecret,
-      token: gh.appId ? undefined : gh.token,
-      app: gh.appId && privateKey ? { appId: gh.appId, privateKey } : undefined,
-      fetch: deps.fetch,
-    });
+  const platforms: Platforms = { adapters: {}, disabled: {} };
+  for (const [platform, build] of Object.entries(BUILDERS)) {
+    const built = build(settings, full);
+    if (typeof built === "string") platforms.disabled[platform] = built;
+    else platforms.adapters[platform] = built;
   }
-  return { adapters, disabled };
+  return platforms;
 }

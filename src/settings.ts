@@ -71,6 +71,29 @@ export interface Settings {
     /** …or a file holding it. */
     appPrivateKeyFile?: string;
   };
+  /** GitLab (gitlab.com or self-managed); webhooks are disabled without the secret. */
+  gitlab: { url: string; token?: string; webhookSecret?: string };
+  /** Gitea or Forgejo; webhooks are disabled without the secret. */
+  gitea: { url?: string; token?: string; webhookSecret?: string };
+  /** Bitbucket Cloud; webhooks are disabled without the secret. */
+  bitbucket: {
+    apiUrl: string;
+    /** A repository, project or workspace access token (Bearer)… */
+    token?: string;
+    /** …or a user's Atlassian account email with an API token (Basic). */
+    email?: string;
+    apiToken?: string;
+    webhookSecret?: string;
+  };
+  /** Azure DevOps Services; webhooks are disabled without the service hook's credentials. */
+  azureDevops: {
+    /** `https://dev.azure.com/ORG`. */
+    url?: string;
+    /** A personal access token. */
+    token?: string;
+    webhookUsername?: string;
+    webhookPassword?: string;
+  };
 }
 
 /** One thing wrong with the given settings, phrased for the operator who has to fix it. */
@@ -421,6 +444,125 @@ const ROWS: { [K in SettingKey]: Row<SettingValue<K>> } = {
     about: "A file holding the GitHub App's private key (PEM).",
     check: text,
   },
+  "gitlab.url": {
+    env: "LOOM_GITLAB_URL",
+    yaml: "gitlab.url",
+    default: "https://gitlab.com",
+    about: "GitLab instance URL (self-managed instances too).",
+    check: httpUrl,
+  },
+  "gitlab.token": {
+    env: "LOOM_GITLAB_TOKEN",
+    yaml: "gitlab.token",
+    default: undefined,
+    about: "GitLab token Loom acts with (scope `api`).",
+    check: text,
+    secret: true,
+  },
+  "gitlab.webhookSecret": {
+    env: "LOOM_GITLAB_WEBHOOK_SECRET",
+    yaml: "gitlab.webhook_secret",
+    default: undefined,
+    about: "Secret token of the GitLab webhook (X-Gitlab-Token); GitLab webhooks are disabled " +
+      "without it.",
+    check: secretText(8, "it is what proves a delivery came from GitLab"),
+    secret: true,
+  },
+  "gitea.url": {
+    env: "LOOM_GITEA_URL",
+    yaml: "gitea.url",
+    default: undefined,
+    about: "Gitea or Forgejo instance URL, e.g. `https://git.example.com`.",
+    check: httpUrl,
+  },
+  "gitea.token": {
+    env: "LOOM_GITEA_TOKEN",
+    yaml: "gitea.token",
+    default: undefined,
+    about: "Gitea or Forgejo access token Loom acts with (repository: read and write).",
+    check: text,
+    secret: true,
+  },
+  "gitea.webhookSecret": {
+    env: "LOOM_GITEA_WEBHOOK_SECRET",
+    yaml: "gitea.webhook_secret",
+    default: undefined,
+    about: "Secret of the Gitea or Forgejo webhook (HMAC-SHA256); their webhooks are disabled " +
+      "without it.",
+    check: secretText(8, "it is what proves a delivery came from Gitea or Forgejo"),
+    secret: true,
+  },
+  "bitbucket.apiUrl": {
+    env: "LOOM_BITBUCKET_API_URL",
+    yaml: "bitbucket.api_url",
+    default: "https://api.bitbucket.org/2.0",
+    about: "Bitbucket Cloud REST API root.",
+    check: httpUrl,
+  },
+  "bitbucket.token": {
+    env: "LOOM_BITBUCKET_TOKEN",
+    yaml: "bitbucket.token",
+    default: undefined,
+    about: "A Bitbucket repository, project or workspace access token (sent as Bearer).",
+    check: text,
+    secret: true,
+  },
+  "bitbucket.email": {
+    env: "LOOM_BITBUCKET_EMAIL",
+    yaml: "bitbucket.email",
+    default: undefined,
+    about: "Atlassian account email for a user API token (instead of an access token).",
+    check: text,
+  },
+  "bitbucket.apiToken": {
+    env: "LOOM_BITBUCKET_API_TOKEN",
+    yaml: "bitbucket.api_token",
+    default: undefined,
+    about: "A user API token, with LOOM_BITBUCKET_EMAIL (Basic auth). App passwords are not " +
+      "supported.",
+    check: text,
+    secret: true,
+  },
+  "bitbucket.webhookSecret": {
+    env: "LOOM_BITBUCKET_WEBHOOK_SECRET",
+    yaml: "bitbucket.webhook_secret",
+    default: undefined,
+    about: "Secret of the Bitbucket webhook (X-Hub-Signature); Bitbucket webhooks are disabled " +
+      "without it.",
+    check: secretText(8, "it is what proves a delivery came from Bitbucket"),
+    secret: true,
+  },
+  "azureDevops.url": {
+    env: "LOOM_AZURE_DEVOPS_URL",
+    yaml: "azure_devops.url",
+    default: undefined,
+    about: "Azure DevOps organization URL, `https://dev.azure.com/ORG`.",
+    check: httpUrl,
+  },
+  "azureDevops.token": {
+    env: "LOOM_AZURE_DEVOPS_TOKEN",
+    yaml: "azure_devops.token",
+    default: undefined,
+    about: "Azure DevOps personal access token (Code: read and write; Code status).",
+    check: text,
+    secret: true,
+  },
+  "azureDevops.webhookUsername": {
+    env: "LOOM_AZURE_DEVOPS_WEBHOOK_USERNAME",
+    yaml: "azure_devops.webhook_username",
+    default: undefined,
+    about: "Basic-auth user name set on the Azure DevOps service hook.",
+    check: text,
+  },
+  "azureDevops.webhookPassword": {
+    env: "LOOM_AZURE_DEVOPS_WEBHOOK_PASSWORD",
+    yaml: "azure_devops.webhook_password",
+    default: undefined,
+    about: "Basic-auth password set on the service hook; Azure DevOps webhooks are disabled " +
+      "without it.",
+    check: secretText(8, "it is what proves a delivery came from Azure DevOps"),
+    secret: true,
+  },
 };
 
 type AnyRow = Row<unknown> & { key: string };
@@ -474,6 +616,10 @@ export function loadSettings(input: SettingsInput): SettingsResult {
 
   const settings: Record<string, unknown> = {};
   for (const row of ROW_LIST) {
+    // A group exists even when all its settings are unset (`settings.gitea.url` is undefined,
+    // not a crash).
+    const group = row.key.split(".");
+    if (group.length > 1) settings[group[0]] ??= {};
     const given = pickSource(row, input, file);
     if (given === undefined) {
       if (row.default !== undefined) setPath(settings, row.key, structuredClone(row.default));

@@ -48,6 +48,10 @@ Deno.test("with nothing given, every setting takes its documented default", () =
     rateLimitPerRepo: 30,
     llm: { baseUrl: "https://api.openai.com/v1", model: "gpt-4o-mini", allowedKeyEnvs: [] },
     github: { apiUrl: "https://api.github.com" },
+    gitlab: { url: "https://gitlab.com" },
+    gitea: {},
+    bitbucket: { apiUrl: "https://api.bitbucket.org/2.0" },
+    azureDevops: {},
   });
 });
 
@@ -352,6 +356,21 @@ Deno.test("every row of the table is read from its variable and its YAML key", (
     "github.appId": ["12345", '"12345"'],
     "github.appPrivateKey": ["PEM", "PEM"],
     "github.appPrivateKeyFile": ["/etc/loom/app.pem", "/etc/loom/app.pem"],
+    "gitlab.url": ["https://gitlab.example", "https://gitlab.example"],
+    "gitlab.token": ["glpat-x", "glpat-x"],
+    "gitlab.webhookSecret": ["hook-secret-123", "hook-secret-123"],
+    "gitea.url": ["https://git.example", "https://git.example"],
+    "gitea.token": ["gitea-token", "gitea-token"],
+    "gitea.webhookSecret": ["hook-secret-123", "hook-secret-123"],
+    "bitbucket.apiUrl": ["https://bb.example/2.0", "https://bb.example/2.0"],
+    "bitbucket.token": ["bb-token", "bb-token"],
+    "bitbucket.email": ["dev@example.com", "dev@example.com"],
+    "bitbucket.apiToken": ["bb-api-token", "bb-api-token"],
+    "bitbucket.webhookSecret": ["hook-secret-123", "hook-secret-123"],
+    "azureDevops.url": ["https://dev.azure.com/org", "https://dev.azure.com/org"],
+    "azureDevops.token": ["ado-pat", "ado-pat"],
+    "azureDevops.webhookUsername": ["loom", "loom"],
+    "azureDevops.webhookPassword": ["hook-secret-123", "hook-secret-123"],
   };
   assert.deepEqual(SETTINGS_TABLE.map((r) => r.key).sort(), Object.keys(samples).sort());
 
