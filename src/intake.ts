@@ -151,6 +151,23 @@ async function act(
     const { id } = await deps.queue.enqueue("review", "high", payload, { groupKey: group });
     return { status: 202, body: { job_id: id } };
   }
+  // Platforms also send "updated" for title or reviewer edits (Bitbucket, Azure DevOps) and
+  // GitHub redelivers under new ids: a head already reviewed is not reviewed again unasked.
+  const reviewed = await sql<{ id: number }>`
+    select id from reviews where platform = ${event.repo.platform}
+      and repository = ${event.repo.fullName} and pr_number = ${event.pr}
+      and head_sha = ${event.headSha} and status = 'succeeded'
+    limit 1`.execute(deps.store.db);
+  if (reviewed.rows.length > 0) {
+    return {
+      status: 200,
+      body: {
+        ignored: `${
+          event.headSha.slice(0, 12)
+        } was already reviewed (comment /loom review to review it again)`,
+      },
+    };
+  }
   // A new head commit makes the reviews of older heads moot; the same head's jobs stay.
   await deps.queue.cancelGroup(
     group,

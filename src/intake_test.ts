@@ -111,6 +111,44 @@ for (const factory of testStores()) {
     assert.equal(otherRepo.status, 202, "the limit is per repository");
   });
 
+  t("a head already reviewed is not reviewed again unless asked", async (deps) => {
+    await deps.store.db.insertInto("reviews").values({
+      platform: "github",
+      repository: "octo/app",
+      pr_number: 7,
+      head_sha: "aaa",
+      base_sha: null,
+      status: "succeeded",
+      trigger: "opened",
+      job_id: null,
+      summary_comment_id: null,
+      findings: 0,
+      blockers: 0,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      llm_calls: 0,
+      duration_ms: null,
+      summary: null,
+      error: null,
+      created_at: 1,
+      finished_at: 2,
+      inputs: null,
+      pr_title: null,
+    }).execute();
+    const edited = await intake(deps, "github", "d-1", opened("aaa"));
+    assert.equal(edited.status, 200);
+    assert.match((edited.body as { ignored: string }).ignored, /already reviewed/);
+    const asked = await intake(deps, "github", "d-2", {
+      type: "command",
+      command: "review",
+      repo,
+      pr: 7,
+      author: "dev",
+    });
+    assert.equal(asked.status, 202);
+    assert.equal((await intake(deps, "github", "d-3", opened("bbb"))).status, 202, "a new head is");
+  });
+
   t("ping and ignored events queue nothing", async (deps) => {
     assert.deepEqual(await intake(deps, "github", "p", { type: "ping" }), {
       status: 200,
