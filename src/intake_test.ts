@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { PlatformEvent, RepoRef } from "../adapters/types.ts";
 import { testStores } from "../tests/stores.ts";
-import { intake, prGroupKey } from "./intake.ts";
+import { createIntake, type IntakeDeps, prGroupKey } from "./intake.ts";
 import { createQueue } from "./queue/mod.ts";
 
 const repo: RepoRef = { platform: "github", fullName: "octo/app" };
@@ -16,42 +16,46 @@ const opened = (headSha: string, pr = 7): PlatformEvent => ({
 });
 
 for (const factory of testStores()) {
-  const t = (name: string, body: (deps: Parameters<typeof intake>[0]) => Promise<void>) =>
+  const t = (
+    name: string,
+    body: (deps: IntakeDeps, intake: ReturnType<typeof createIntake>) => Promise<void>,
+  ) =>
     Deno.test(`intake [${factory.name}]: ${name}`, async () => {
       const fresh = await factory.open();
       const queue = await createQueue(fresh.store);
       try {
-        await body({ store: fresh.store, queue, rateLimitPerRepo: 3 });
+        const deps = { store: fresh.store, queue, rateLimitPerRepo: 3 };
+        await body(deps, createIntake(deps));
       } finally {
         await queue.close();
         await fresh.dispose();
       }
     });
 
-  t("a review event queues one review job; its redelivery queues nothing", async (deps) => {
-    const first = await intake(deps, "github", "d-1", opened("aaa"));
+  t("a review event queues one review job; its redelivery queues nothing", async (deps, intake) => {
+    const first = await intake("github", "d-1", opened("aaa"));
     assert.equal(first.status, 202);
     const jobId = (first.body as { job_id: number }).job_id;
     const job = await deps.queue.get(jobId);
     assert.equal(job?.kind, "review");
     assert.equal(job?.lane, "normal");
     assert.deepEqual(job?.payload, { repo, pr: 7, headSha: "aaa", trigger: "opened" });
-    const again = await intake(deps, "github", "d-1", opened("aaa"));
+    const again = await intake("github", "d-1", opened("aaa"));
     assert.deepEqual(again, {
       status: 200,
       body: { ignored: "delivery d-1 was already received" },
     });
     // Another delivery for the same head joins the job already queued.
-    const sameHead = await intake(deps, "github", "d-2", opened("aaa"));
+    const sameHead = await intake("github", "d-2", opened("aaa"));
     assert.deepEqual(sameHead.body, { job_id: jobId });
     assert.equal((await deps.queue.list({ kind: "review" })).jobs.length, 1);
   });
 
-  t("a new head supersedes the older head's unfinished jobs", async (deps) => {
-    const old = await intake(deps, "github", "d-1", opened("aaa"));
+  t("a new head supersedes the older head's unfinished jobs", async (deps, intake) => {
+    const old = await intake("github", "d-1", opened("aaa"));
     const oldId = (old.body as { job_id: number }).job_id;
-    const other = await intake(deps, "github", "d-x", opened("zzz", 8));
-    const next = await intake(deps, "github", "d-2", opened("bbb"));
+    const other = await intake("github", "d-x", opened("zzz", 8));
+    const next = await intake("github", "d-2", opened("bbb"));
     assert.equal(next.status, 202);
     const oldJob = await deps.queue.get(oldId);
     assert.equal(oldJob?.status, "cancelled");
@@ -62,17 +66,17 @@ for (const factory of testStores()) {
     );
   });
 
-  t("closing a pull request cancels its unfinished jobs", async (deps) => {
-    const queued = await intake(deps, "github", "d-1", opened("aaa"));
-    const closed = await intake(deps, "github", "d-2", { type: "closed", repo, pr: 7 });
+  t("closing a pull request cancels its unfinished jobs", async (deps, intake) => {
+    const queued = await intake("github", "d-1", opened("aaa"));
+    const closed = await intake("github", "d-2", { type: "closed", repo, pr: 7 });
     assert.equal(closed.status, 200);
     const job = await deps.queue.get((queued.body as { job_id: number }).job_id);
     assert.equal(job?.status, "cancelled");
     assert.equal(job?.groupKey, prGroupKey(repo, 7));
   });
 
-  t("/loom review queues a high-lane review; /loom help a reply", async (deps) => {
-    const review = await intake(deps, "github", "c-1", {
+  t("/loom review queues a high-lane review; /loom help a reply", async (deps, intake) => {
+    const review = await intake("github", "c-1", {
       type: "command",
       command: "review",
       repo,
@@ -82,7 +86,7 @@ for (const factory of testStores()) {
     const job = await deps.queue.get((review.body as { job_id: number }).job_id);
     assert.equal(job?.lane, "high");
     assert.equal((job?.payload as { trigger: string }).trigger, "command");
-    const help = await intake(deps, "github", "c-2", {
+    const help = await intake("github", "c-2", {
       type: "command",
       command: "help",
       repo,
@@ -94,16 +98,15 @@ for (const factory of testStores()) {
     assert.match((reply?.payload as { body: string }).body, /\/loom review/);
   });
 
-  t("a repository over its reviews per minute gets 429 with Retry-After", async (deps) => {
+  t("a repository over its reviews per minute gets 429 with Retry-After", async (_deps, intake) => {
     for (let i = 0; i < 3; i++) {
-      assert.equal((await intake(deps, "github", `d-${i}`, opened(`sha${i}`, 10 + i))).status, 202);
+      assert.equal((await intake("github", `d-${i}`, opened(`sha${i}`, 10 + i))).status, 202);
     }
-    const limited = await intake(deps, "github", "d-3", opened("sha3", 20));
+    const limited = await intake("github", "d-3", opened("sha3", 20));
     assert.equal(limited.status, 429);
     assert.ok(limited.status === 429 && limited.retryAfterS >= 1 && limited.retryAfterS <= 60);
     // The refused delivery is not recorded: the platform's retry will be considered afresh.
     const otherRepo = await intake(
-      deps,
       "github",
       "d-4",
       { ...opened("sha4"), repo: { platform: "github", fullName: "octo/other" } } as PlatformEvent,
@@ -111,7 +114,7 @@ for (const factory of testStores()) {
     assert.equal(otherRepo.status, 202, "the limit is per repository");
   });
 
-  t("a head already reviewed is not reviewed again unless asked", async (deps) => {
+  t("a head already reviewed is not reviewed again unless asked", async (deps, intake) => {
     await deps.store.db.insertInto("reviews").values({
       platform: "github",
       repository: "octo/app",
@@ -135,10 +138,10 @@ for (const factory of testStores()) {
       inputs: null,
       pr_title: null,
     }).execute();
-    const edited = await intake(deps, "github", "d-1", opened("aaa"));
+    const edited = await intake("github", "d-1", opened("aaa"));
     assert.equal(edited.status, 200);
     assert.match((edited.body as { ignored: string }).ignored, /already reviewed/);
-    const asked = await intake(deps, "github", "d-2", {
+    const asked = await intake("github", "d-2", {
       type: "command",
       command: "review",
       repo,
@@ -146,16 +149,16 @@ for (const factory of testStores()) {
       author: "dev",
     });
     assert.equal(asked.status, 202);
-    assert.equal((await intake(deps, "github", "d-3", opened("bbb"))).status, 202, "a new head is");
+    assert.equal((await intake("github", "d-3", opened("bbb"))).status, 202, "a new head is");
   });
 
-  t("ping and ignored events queue nothing", async (deps) => {
-    assert.deepEqual(await intake(deps, "github", "p", { type: "ping" }), {
+  t("ping and ignored events queue nothing", async (deps, intake) => {
+    assert.deepEqual(await intake("github", "p", { type: "ping" }), {
       status: 200,
       body: { ok: "pong" },
     });
     assert.deepEqual(
-      await intake(deps, "github", "i", { type: "ignored", reason: "event star is not handled" }),
+      await intake("github", "i", { type: "ignored", reason: "event star is not handled" }),
       {
         status: 200,
         body: { ignored: "event star is not handled" },

@@ -5,6 +5,7 @@
  */
 import { platformsFromSettings } from "../adapters/mod.ts";
 import { migrateToLatest, openDatabase } from "./db/mod.ts";
+import { createIntake } from "./intake.ts";
 import { createApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
@@ -104,7 +105,7 @@ export async function startServer(
       adapters: platforms.adapters,
       disabled: platforms.disabled,
       maxBodyBytes: settings.maxBodyBytes,
-      rateLimitPerRepo: settings.rateLimitPerRepo,
+      intake: createIntake({ store, queue, rateLimitPerRepo: settings.rateLimitPerRepo }),
     },
   });
   const listening = Promise.withResolvers<Deno.NetAddr>();

@@ -7,6 +7,7 @@ import { answer, type FakeLlm, type RecordedRequest, startFakeLlm } from "./fake
 import {
   type FakeGithub,
   generateAppKeys,
+  githubFailure,
   githubWebhook,
   startFakeGithub,
 } from "./fakes/github.ts";
@@ -408,5 +409,54 @@ Deno.test("github: disabled without a webhook secret: 404 saying why, logged at 
     loom.process.kill("SIGTERM");
     await loom.exited;
     await db.dispose();
+  }
+});
+
+Deno.test("github: rate limits are retried, a refused inline comment moves to the summary, a missing PR is dead", async () => {
+  const w = await world();
+  try {
+    // GitHub rate-limits the first look at the pull request: the job waits and tries again.
+    w.github.failNext(githubFailure.rateLimited(1), {
+      method: "GET",
+      path: `/repos/${REPO}/pulls/1`,
+    });
+    // The batched review is refused, and so is one of the comments posted one by one.
+    const refusal = githubFailure.http(422, {
+      message: "Validation Failed",
+      errors: ["pull_request_review_thread.line must be part of the diff"],
+    });
+    w.github.failNext(refusal, { method: "POST", path: `/repos/${REPO}/pulls/1/reviews` });
+    w.github.failNext(refusal, { method: "POST", path: `/repos/${REPO}/pulls/1/comments` });
+    const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+    const accepted = await deliver(w, "pull_request", opened);
+    assert.equal(accepted.status, 202);
+    await reviewsDone(w, 1);
+    const review = await api(w, `/jobs/${accepted.body.job_id}`);
+    assert.equal(review.status, "succeeded");
+    assert.equal(review.attempts, 2);
+    assert.match(review.errors[0].message, /rate limit/i);
+    assert.equal(w.github.reviewComments(REPO, 1).length, 1, "one comment landed");
+    const summary = w.github.comments(REPO, 1)[0].body;
+    assert.match(summary, /Outside the diff/);
+    const { reviews } = await api(w, "/reviews");
+    assert.equal(reviews[0].status, "succeeded");
+
+    // A pull request GitHub does not know: the job is dead with a clear reason, at once.
+    const missing = await deliver(
+      w,
+      "pull_request",
+      pullRequestEvent({ action: "opened", repo: REPO, pr: 99, headSha: "b".repeat(40) }),
+    );
+    assert.equal(missing.status, 202);
+    await waitFor(
+      async () => (await api(w, `/jobs/${missing.body.job_id}`)).status === "dead",
+      15_000,
+      "dead job",
+    );
+    const dead = await api(w, `/jobs/${missing.body.job_id}`);
+    assert.equal(dead.attempts, 1, "a 404 is not retried");
+    assert.match(dead.last_error, /octo\/app#99 not found/);
+  } finally {
+    await w.dispose();
   }
 });

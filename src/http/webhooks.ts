@@ -8,14 +8,15 @@ import { bodyLimit } from "hono/body-limit";
 import type { RequestIdVariables } from "hono/request-id";
 import type { GitAdapter } from "../../adapters/types.ts";
 import { WebhookPayloadError } from "../../adapters/types.ts";
-import { intake, type IntakeDeps } from "../intake.ts";
+import type { Intake } from "../intake.ts";
 import type { Logger } from "../log.ts";
 
 /** Every platform Loom knows, configured or not, for clear 404s. */
 export const PLATFORMS = ["github", "gitlab", "gitea", "bitbucket", "azure-devops"] as const;
 
 /** What the webhook routes need. */
-export interface WebhookDeps extends IntakeDeps {
+export interface WebhookDeps {
+  intake: Intake;
   /** Configured adapters by platform; a platform missing here has its webhooks disabled. */
   adapters: Record<string, GitAdapter>;
   /** Why each known but unconfigured platform is disabled, e.g. "set LOOM_GITHUB_WEBHOOK_SECRET". */
@@ -60,7 +61,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<{ Variables: RequestIdVar
         throw error;
       }
       const deliveryId = adapter.deliveryId(c.req.raw);
-      const result = await intake(deps, platform, deliveryId, event);
+      const result = await deps.intake(platform, deliveryId, event);
       deps.log.info("webhook", {
         request_id: c.get("requestId"),
         platform,

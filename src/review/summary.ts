@@ -110,9 +110,9 @@ export function renderSummary(input: SummaryInput): string {
 /**
  * Renders the body of one inline comment: a severity and pipeline line, the title in bold, the
  * body, and the suggestion as the forge applies it: a ` ```suggestion ` block for GitHub,
- * ` ```suggestion:-0+N ` for GitLab (N = lines after `line` it replaces), a ` ```diff ` block
- * of added lines for forges without suggestions, nothing for `"none"`. The fingerprint marker
- * is the platform layer's to add.
+ * ` ```suggestion:-N+0 ` for GitLab (N = lines above `end_line`, where a range comment is
+ * anchored, that it replaces), a ` ```diff ` block of added lines for forges without
+ * suggestions, nothing for `"none"`. The fingerprint marker is the platform layer's to add.
  *
  * @example
  * ```ts
@@ -332,10 +332,12 @@ function usageTable(pipelines: PipelineSummary[]): string {
 function suggestionBlock(f: Finding, style: SuggestionStyle): string {
   if (f.suggestion === undefined || style === "none") return "";
   const text = f.suggestion.replace(/\r?\n$/, "");
-  const after = (f.end_line ?? f.line) - f.line;
+  const span = (f.end_line ?? f.line) - f.line;
   if (style === "github") return fence(text, "suggestion");
-  if (style === "gitlab") return fence(text, `suggestion:-0+${after}`);
-  const lines = after > 0 ? `lines ${f.line}-${f.end_line}` : `line ${f.line}`;
+  // GitLab counts from the line the note is anchored on, the range's last line (as its own UI
+  // anchors a dragged selection), so the range reaches upwards.
+  if (style === "gitlab") return fence(text, `suggestion:-${span}+0`);
+  const lines = span > 0 ? `lines ${f.line}-${f.end_line}` : `line ${f.line}`;
   if (f.suggestion === "") return `Suggested change: delete ${lines}.`;
   const added = text.split("\n").map((l) => `+${l}`).join("\n");
   return `Suggested change for ${lines}:\n\n${fence(added, "diff")}`;

@@ -262,10 +262,10 @@ Deno.test("an inline comment has a header line, the title in bold, the body and 
   );
 });
 
-Deno.test("GitLab suggestions say how many lines below the comment they replace", () => {
+Deno.test("GitLab suggestions say how many lines above the anchored last line they replace", () => {
   const text = renderFindingComment(SUGGESTED, { suggestionStyle: "gitlab" });
   assert.ok(
-    text.endsWith("```suggestion:-0+2\nconst rows = await db.query(sql, [id]);\nreturn rows;\n```"),
+    text.endsWith("```suggestion:-2+0\nconst rows = await db.query(sql, [id]);\nreturn rows;\n```"),
   );
   const single = renderFindingComment({ ...SUGGESTED, end_line: undefined }, {
     suggestionStyle: "gitlab",

@@ -41,11 +41,14 @@ export function spawnLoom(
   let stderr = "";
   const listening = Promise.withResolvers<string>();
   const decoder = new TextDecoder();
+  let port: string | undefined;
   const pump = async () => {
     for await (const chunk of process.stderr) {
       stderr += decoder.decode(chunk, { stream: true });
-      const match = /"msg":"listening","host":"[^"]*","port":(\d+)/.exec(stderr);
-      if (match) listening.resolve(`http://127.0.0.1:${match[1]}`);
+      if (port === undefined) {
+        port = /"msg":"listening","host":"[^"]*","port":(\d+)/.exec(stderr)?.[1];
+        if (port) listening.resolve(`http://127.0.0.1:${port}`);
+      }
     }
   };
   const pumped = pump();
