@@ -6,23 +6,33 @@
 import type { ModelSpec } from "../llm/mod.ts";
 import type { ModelConfig } from "../repo_config/mod.ts";
 
+/** A configured model that cannot be called, and why; its pipeline fails with `error`. */
+export interface UnusableModel {
+  name: string;
+  model: string;
+  error: string;
+}
+
 /**
- * The {@link ModelSpec} for model `name`. Throws a message naming the variable (never a value)
- * when `api_key_env` names a variable that is not set, because a call without the key would only
- * fail later with a less useful 401.
+ * The {@link ModelSpec} for model `name`, or why it cannot be called: `api_key_env` names a
+ * variable that is not set (the message names the variable, never a value). A call without the
+ * key would only fail later with a less useful 401; this way the pipeline fails saying why.
  */
 export function modelSpecFor(
   name: string,
   model: ModelConfig,
   env: Record<string, string | undefined>,
-): ModelSpec {
+): ModelSpec | UnusableModel {
   let apiKey: string | undefined;
   if (model.api_key_env) {
     apiKey = env[model.api_key_env];
     if (!apiKey) {
-      throw new Error(
-        `model ${name}: environment variable ${model.api_key_env} (api_key_env) is not set on the server`,
-      );
+      return {
+        name,
+        model: model.model,
+        error:
+          `model ${name}: environment variable ${model.api_key_env} (api_key_env) is not set on the server`,
+      };
     }
   }
   return {

@@ -44,16 +44,7 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
   const plan = planReview({ diff: input.diff, config, templates, change: input.change });
   const outcomes = await Promise.all(plan.pipelines.map((pipelinePlan) => {
     const modelConfig = config.models[pipelinePlan.modelName];
-    let spec;
-    try {
-      spec = modelSpecFor(pipelinePlan.modelName, modelConfig, input.env);
-    } catch (error) {
-      spec = {
-        name: pipelinePlan.modelName,
-        model: modelConfig.model,
-        error: (error as Error).message,
-      };
-    }
+    const spec = modelSpecFor(pipelinePlan.modelName, modelConfig, input.env);
     const error = missing.get(pipelinePlan.name);
     return runPipeline(error ? { ...pipelinePlan, error } : pipelinePlan, {
       files: plan.files,

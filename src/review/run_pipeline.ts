@@ -6,6 +6,7 @@ import type { DiffFile } from "../diff/mod.ts";
 import { askForFindings, LlmError, type ModelSpec, type Usage } from "../llm/mod.ts";
 import { anchorFindings } from "./anchor.ts";
 import type { Finding } from "./finding.ts";
+import type { UnusableModel } from "./model_spec.ts";
 import type { PipelinePlan } from "./plan.ts";
 
 /** How a pipeline ended. */
@@ -26,7 +27,7 @@ export interface PipelineOutcome {
 export interface RunPipelineDeps {
   files: DiffFile[];
   /** The model, or the reason it cannot be used (an unset key variable…). */
-  spec: ModelSpec | { error: string; name: string; model: string };
+  spec: ModelSpec | UnusableModel;
   signal?: AbortSignal;
   fetch?: typeof fetch;
   /** Calls in flight at once for this pipeline. Default 4. */

@@ -36,16 +36,7 @@ export function pipelineJob(deps: ReviewJobDeps) {
       throw new Error(`review ${payload.reviewId} has no pipeline ${payload.pipeline}`);
     }
     const modelConfig = inputs.config.models[pipelinePlan.modelName];
-    let spec;
-    try {
-      spec = modelSpecFor(pipelinePlan.modelName, modelConfig, deps.env);
-    } catch (error) {
-      spec = {
-        name: pipelinePlan.modelName,
-        model: modelConfig.model,
-        error: (error as Error).message,
-      };
-    }
+    const spec = modelSpecFor(pipelinePlan.modelName, modelConfig, deps.env);
     // Retryable model errors (429, 5xx, timeouts) go back to the queue while attempts remain;
     // on the last attempt the failure is recorded so the review still gets published.
     const outcome = await runPipeline(pipelinePlan, {
