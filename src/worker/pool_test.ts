@@ -177,3 +177,42 @@ for (const factory of testStores()) {
     }
   });
 }
+
+Deno.test({
+  name: "worker pool [postgres]: a job enqueued by another node wakes an idle pool (LISTEN/NOTIFY)",
+  ignore: !testStores().some((f) => f.name === "postgres"),
+  async fn() {
+    const factory = testStores().find((f) => f.name === "postgres")!;
+    const fresh = await factory.open();
+    // A second connection to the same database stands for another Loom node.
+    const { openDatabase } = await import("../db/mod.ts");
+    const otherStore = await openDatabase(fresh.url);
+    const here = await createQueue(fresh.store);
+    const there = await createQueue(otherStore);
+    const started: number[] = [];
+    const pool = createWorkerPool({
+      queue: here,
+      slots: 1,
+      workerId: "listener",
+      leaseMs: 3_000,
+      pollMs: 60_000,
+      handlers: { remote: () => (started.push(Date.now()), Promise.resolve()) },
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 100));
+      const at = Date.now();
+      await there.enqueue("remote", "normal", null);
+      await until(() => started.length === 1, 5_000);
+      assert.ok(
+        started[0] - at < 1_000,
+        `woken by NOTIFY after ${started[0] - at} ms, not the poll`,
+      );
+    } finally {
+      await pool.stop(100);
+      await here.close();
+      await there.close();
+      await otherStore.close();
+      await fresh.dispose();
+    }
+  },
+});
