@@ -4,7 +4,11 @@
  * @module
  */
 import type { Settings } from "../src/settings.ts";
+import { azureDevopsFromSettings } from "./azure_devops_from_settings.ts";
+import { bitbucketFromSettings } from "./bitbucket_from_settings.ts";
+import { giteaFromSettings } from "./gitea_from_settings.ts";
 import { githubFromSettings } from "./github_from_settings.ts";
+import { gitlabFromSettings } from "./gitlab_from_settings.ts";
 import type { PlatformDeps } from "./platform_deps.ts";
 import type { GitAdapter } from "./types.ts";
 
@@ -20,10 +24,10 @@ export interface Platforms {
 /** Each platform's builder: its adapter, or the reason it is disabled. One line per platform. */
 const BUILDERS: Record<string, (settings: Settings, deps: PlatformDeps) => GitAdapter | string> = {
   github: githubFromSettings,
-  gitlab: () => "GitLab is not supported yet",
-  gitea: () => "Gitea and Forgejo are not supported yet",
-  bitbucket: () => "Bitbucket is not supported yet",
-  "azure-devops": () => "Azure DevOps is not supported yet",
+  gitlab: gitlabFromSettings,
+  gitea: giteaFromSettings,
+  bitbucket: bitbucketFromSettings,
+  "azure-devops": azureDevopsFromSettings,
 };
 
 /**
