@@ -3,6 +3,10 @@
  * rising concurrency against a real `loom serve` child process on SQLite with job processing
  * paused (`--workers 0`), then checks every accepted delivery is a queued job. One JSON line.
  *
+ * The load comes from keep-alive connections writing prebuilt HTTP/1.1 requests: Deno's `fetch`
+ * costs the client more CPU per request than Loom spends answering, and on a 2-core machine
+ * that would measure the client.
+ *
  *   deno task bench:webhook [--deliveries N] [--levels 1,8,32,64]
  */
 import { parseArgs } from "node:util";
@@ -39,29 +43,48 @@ const loom = spawnLoom([
   LOOM_GITHUB_TOKEN: "unused-in-this-benchmark",
   // One repository per 20 deliveries would trip the default 30 reviews a minute: lift it.
   LOOM_RATE_LIMIT_PER_REPO: "100000",
-  LOOM_LOG_LEVEL: Deno.env.get("LOOM_LOG_LEVEL") ?? "info",
 });
 const url = `${await loom.listening}/webhooks/github`;
 
+const { hostname, port } = new URL(url);
+const encoder = new TextEncoder();
+const example = pullRequestEvent({ action: "opened", repo: "bench/repo", pr: 1, headSha: "0" });
 let serial = 0;
-async function delivery() {
+
+/** One signed delivery as the bytes of an HTTP/1.1 request. */
+async function delivery(): Promise<Uint8Array> {
   const n = ++serial;
-  const payload = pullRequestEvent({
-    action: "opened",
-    repo: `bench/repo-${n % 100}`,
-    pr: n,
-    headSha: n.toString(16).padStart(40, "0"),
-  });
-  const body = JSON.stringify(payload);
-  return {
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": "pull_request",
-      "x-github-delivery": crypto.randomUUID(),
-      "x-hub-signature-256": await sign(SECRET, body),
-    },
-  };
+  example.repository.full_name = `bench/repo-${n % 100}`;
+  example.number = n;
+  example.pull_request.number = n;
+  example.pull_request.head.sha = n.toString(16).padStart(40, "0");
+  const body = encoder.encode(JSON.stringify(example));
+  const head = `POST /webhooks/github HTTP/1.1\r\nhost: ${hostname}:${port}\r\n` +
+    `content-type: application/json\r\nx-github-event: pull_request\r\n` +
+    `x-github-delivery: ${crypto.randomUUID()}\r\n` +
+    `x-hub-signature-256: ${await sign(SECRET, new TextDecoder().decode(body))}\r\n` +
+    `content-length: ${body.length}\r\n\r\n`;
+  const bytes = encoder.encode(head);
+  const request = new Uint8Array(bytes.length + body.length);
+  request.set(bytes);
+  request.set(body, bytes.length);
+  return request;
+}
+
+/** Sends `request` on `conn` and reads the whole response; returns its status. */
+async function exchange(conn: Deno.Conn, request: Uint8Array, buffer: Uint8Array): Promise<number> {
+  for (let sent = 0; sent < request.length;) sent += await conn.write(request.subarray(sent));
+  let text = "";
+  const decoder = new TextDecoder();
+  while (true) {
+    const read = await conn.read(buffer);
+    if (read === null) throw new Error("loom closed the connection");
+    text += decoder.decode(buffer.subarray(0, read));
+    const end = text.indexOf("\r\n\r\n");
+    if (end < 0) continue;
+    const length = Number(/content-length: *(\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
+    if (text.length >= end + 4 + length) return Number(text.slice(9, 12));
+  }
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -69,9 +92,11 @@ const percentile = (sorted: number[], p: number) =>
 const round = (n: number) => Math.round(n * 100) / 100;
 
 // Warm-up: the JIT and the store's first pages.
-for (let i = 0; i < 200; i++) {
-  const d = await delivery();
-  await (await fetch(url, { method: "POST", headers: d.headers, body: d.body })).body?.cancel();
+{
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const buffer = new Uint8Array(65_536);
+  for (let i = 0; i < 200; i++) await exchange(conn, await delivery(), buffer);
+  conn.close();
 }
 
 let accepted = 200;
@@ -84,15 +109,17 @@ for (const concurrency of levels) {
   let other = 0;
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
+    const conn = await Deno.connect({ hostname, port: Number(port) });
+    const buffer = new Uint8Array(65_536);
     while (next < prepared.length) {
-      const d = prepared[next++];
+      const request = prepared[next++];
       const t = performance.now();
-      const res = await fetch(url, { method: "POST", headers: d.headers, body: d.body });
-      await res.body?.cancel();
+      const status = await exchange(conn, request, buffer);
       latencies.push(performance.now() - t);
-      if (res.status === 202) accepted++;
+      if (status === 202) accepted++;
       else other++;
     }
+    conn.close();
   }));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
@@ -118,7 +145,7 @@ const best = results.reduce((a, b) => (b.per_s > a.per_s ? b : a));
 console.log(JSON.stringify({
   bench: "webhook",
   store: "sqlite",
-  payload_bytes: (await delivery()).body.length,
+  payload_bytes: JSON.stringify(example).length,
   levels: results,
   best_per_s: best.per_s,
   best_at_concurrency: best.concurrency,

@@ -23,7 +23,7 @@ export interface AppDeps {
   /** Undefined disables `/api`. */
   adminToken?: string;
   /** Webhook adapters and limits; without it there are no webhook routes (tests of the API). */
-  webhooks?: Omit<WebhookDeps, "log">;
+  webhooks?: WebhookDeps;
 }
 
 /**
@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.webhooks) {
     app.route(
       "/webhooks",
-      webhookRoutes({ ...deps.webhooks, log: deps.log }),
+      webhookRoutes(deps.webhooks),
     );
   }
 

@@ -4,10 +4,25 @@
  * not explode the metric's cardinality.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { requestId } from "hono/request-id";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "./metrics.ts";
+
+/**
+ * Adds `fields` to the request's one log line, so a handler's outcome (a webhook's delivery id
+ * and job) is recorded with the request instead of in a second line.
+ */
+export function logWithRequest(c: Context, fields: Record<string, unknown>): void {
+  c.set("logFields", { ...c.get("logFields"), ...fields });
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Extra fields for the request's log line; see {@link logWithRequest}. */
+    logFields?: Record<string, unknown>;
+  }
+}
 
 /** The request id middleware, then the log-and-measure one. */
 export function requestLog(log: Logger, metrics: Metrics): MiddlewareHandler[] {
@@ -24,6 +39,7 @@ export function requestLog(log: Logger, metrics: Metrics): MiddlewareHandler[] {
       route,
       status: c.res.status,
       duration_ms: Math.round(seconds * 100_000) / 100,
+      ...c.get("logFields"),
     };
     if (c.res.status >= 500) log.warn("request", fields);
     else log.info("request", fields);

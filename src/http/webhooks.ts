@@ -5,11 +5,10 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { RequestIdVariables } from "hono/request-id";
 import type { GitAdapter } from "../../adapters/types.ts";
 import { WebhookPayloadError } from "../../adapters/types.ts";
 import type { Intake } from "../intake.ts";
-import type { Logger } from "../log.ts";
+import { logWithRequest } from "./request_log.ts";
 
 /** Every platform Loom knows, configured or not, for clear 404s. */
 export const PLATFORMS = ["github", "gitlab", "gitea", "bitbucket", "azure-devops"] as const;
@@ -22,12 +21,11 @@ export interface WebhookDeps {
   /** Why each known but unconfigured platform is disabled, e.g. "set LOOM_GITHUB_WEBHOOK_SECRET". */
   disabled: Record<string, string>;
   maxBodyBytes: number;
-  log: Logger;
 }
 
 /** The routes, mounted at `/webhooks`. */
-export function webhookRoutes(deps: WebhookDeps): Hono<{ Variables: RequestIdVariables }> {
-  const app = new Hono<{ Variables: RequestIdVariables }>();
+export function webhookRoutes(deps: WebhookDeps): Hono {
+  const app = new Hono();
   app.post(
     "/:platform",
     bodyLimit({
@@ -62,8 +60,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<{ Variables: RequestIdVar
       }
       const deliveryId = adapter.deliveryId(c.req.raw);
       const result = await deps.intake(platform, deliveryId, event);
-      deps.log.info("webhook", {
-        request_id: c.get("requestId"),
+      logWithRequest(c, {
         platform,
         delivery_id: deliveryId,
         event: event.type,
