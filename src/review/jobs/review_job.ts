@@ -10,7 +10,7 @@ import picomatch from "picomatch";
 import { sql } from "kysely";
 import { PlatformError, type PullRequest } from "../../../adapters/types.ts";
 import type { ReviewJobPayload } from "../../intake.ts";
-import { PermanentError } from "../../queue/mod.ts";
+import { PermanentError, RetryableError } from "../../queue/mod.ts";
 import type { Job, Lane } from "../../queue/mod.ts";
 import { formatConfigError } from "../../repo_config/mod.ts";
 import type { HandlerContext } from "../../worker/pool.ts";
@@ -44,7 +44,15 @@ export function reviewJob(deps: ReviewJobDeps) {
     }
     if (pr.state !== "open") return log.info("review skipped: pull request not open");
     if (payload.headSha && pr.headSha !== payload.headSha) {
-      // A newer push is on its way through its own delivery; reviewing this head is moot.
+      // Either a newer push is on its way through its own delivery (reviewing this head is moot),
+      // or the platform's API does not show the pushed head yet (GitLab builds the new diff
+      // version after its hook fires): look once more before giving up on this head.
+      if (job.attempts === 1) {
+        throw new RetryableError(
+          `the platform shows head ${pr.headSha.slice(0, 12)}, not ${payload.headSha.slice(0, 12)}`,
+          { retryAfterMs: 3_000 },
+        );
+      }
       return log.info("review skipped: head moved on", { head: pr.headSha });
     }
     signal.throwIfAborted();
