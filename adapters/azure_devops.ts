@@ -9,6 +9,7 @@ import { commentableLines, type DiffFile, parseDiff } from "../src/diff/mod.ts";
 import { azureDevopsMessage, createAzureDevopsApi } from "./azure_devops_api.ts";
 import { fileDiff, type FileVersions } from "./azure_devops_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./azure_devops_events.ts";
+import { sameSecret } from "./constant_time.ts";
 import {
   type GitAdapter,
   type InlineComment,
@@ -601,20 +602,6 @@ function basicCredentials(header: string | null): { user: string; password: stri
   const colon = decoded.indexOf(":");
   if (colon < 0) return null;
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-
-/** Compares in constant time over SHA-256 digests, so neither content nor length leaks. */
-async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(given)),
-    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
-  ]);
-  const x = new Uint8Array(a);
-  const y = new Uint8Array(b);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
-  return diff === 0;
 }
 
 function compare(a: string, b: string): number {

@@ -7,6 +7,11 @@
 
 import type { z } from "zod";
 import { retryAfterMs } from "../src/llm/retry_after.ts";
+import { basicAuthorization } from "./http/basic_auth.ts";
+import { parseJsonBody } from "./http/json_body.ts";
+import { platformError } from "./http/platform_error.ts";
+import { untilReset } from "./http/retry_after.ts";
+import { sendJson } from "./http/send_json.ts";
 import { PlatformError } from "./types.ts";
 
 /** The REST API version every call names; Azure DevOps refuses calls without one. */
@@ -72,7 +77,7 @@ const REJECTED = "Azure DevOps rejected the credentials";
  */
 export function createAzureDevopsApi(options: AzureDevopsApiOptions): AzureDevopsApi {
   const base = new URL(options.url.replace(/\/+$/, "") + "/");
-  const authorization = `Basic ${base64(new TextEncoder().encode(`:${options.token}`))}`;
+  const authorization = basicAuthorization("", options.token);
 
   const urlOf = (req: AzureDevopsRequest): URL => {
     const url = new URL(req.path.replace(/^\/+/, ""), base);
@@ -90,22 +95,14 @@ export function createAzureDevopsApi(options: AzureDevopsApiOptions): AzureDevop
       "User-Agent": "loom",
       "X-TFS-FedAuthRedirect": "Suppress",
     };
-    if (req.body !== undefined) headers["Content-Type"] = "application/json";
-    let res: Response;
-    try {
-      res = await options.fetch(urlOf(req), {
-        method: req.method ?? "GET",
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        redirect: "manual",
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PlatformError(`Azure DevOps ${describe(req)} could not be reached: ${reason}`, {
-        status: 0,
-        retryable: true,
-      });
-    }
+    const res = await sendJson(options.fetch, urlOf(req), {
+      method: req.method ?? "GET",
+      headers,
+      body: req.body,
+      redirect: "manual",
+      platform: "Azure DevOps",
+      what: describe(req),
+    });
     // 203 is how Azure DevOps answers a token it does not accept: a sign-in page, "successfully".
     if (res.status === 203) {
       await res.body?.cancel();
@@ -158,63 +155,33 @@ function toPlatformError(
 ): PlatformError {
   const status = res.status;
   const message = azureDevopsMessage(body);
-  const said = message ? `: ${message}` : "";
-  if (status === 429) {
-    const reset = Number(res.headers.get("x-ratelimit-reset"));
-    const fromReset = Number.isFinite(reset) && reset > 0
-      ? Math.max(0, reset * 1000 - now)
-      : undefined;
-    return new PlatformError(`Azure DevOps rate limit on ${what} (429${said})`, {
-      status,
-      retryable: true,
-      retryAfterMs: retryAfterMs(res.headers, now) ?? fromReset ?? DEFAULT_RATE_LIMIT_WAIT_MS,
-    });
-  }
-  if (status >= 500) {
-    return new PlatformError(`Azure DevOps ${what} failed with ${status}${said}`, {
-      status,
-      retryable: true,
-      retryAfterMs: retryAfterMs(res.headers, now),
-    });
-  }
-  if (status === 401 || (status >= 300 && status < 400)) {
+  // Not followed (see createAzureDevopsApi): Azure redirects only to its sign-in page.
+  if (status >= 300 && status < 400) {
+    const said = message ? `: ${message}` : "";
     return new PlatformError(`${REJECTED} (${status}${said}) on ${what}`, {
       status,
       retryable: false,
     });
   }
-  if (status === 404 && notFound) return new PlatformError(notFound, { status, retryable: false });
-  return new PlatformError(`Azure DevOps ${what} failed with ${status}${said}`, {
+  // Unlike `parseRetryAfter`, this also reads `retry-after-ms`: Azure's waits stay as they were.
+  const retryAfter = retryAfterMs(res.headers, now);
+  return platformError({
+    platform: "Azure DevOps",
+    credential: "the credentials",
+    what,
     status,
-    retryable: false,
+    message,
+    notFound,
+    retryAfterMs: retryAfter,
+    rateLimit: status === 429
+      ? {
+        waitMs: retryAfter ?? untilReset(res.headers.get("x-ratelimit-reset"), now) ??
+          DEFAULT_RATE_LIMIT_WAIT_MS,
+      }
+      : undefined,
   });
 }
 
 function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, status: number): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new PlatformError(
-      `Azure DevOps ${what} answered ${status} with a body that is not JSON`,
-      {
-        status,
-        retryable: false,
-      },
-    );
-  }
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue.path.length > 0 ? issue.path.join(".") : "the body";
-  throw new PlatformError(
-    `Azure DevOps ${what} answered ${status} with an unexpected body: ${where}: ${issue.message}`,
-    { status, retryable: false },
-  );
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary);
+  return parseJsonBody("Azure DevOps", text, schema, what, status);
 }

@@ -6,7 +6,9 @@
  */
 
 import { z } from "zod";
+import { chatCommand } from "./chat_command.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "./types.ts";
+import { checkPayload, readPayload } from "./webhook_payload.ts";
 
 // Only the fields Loom reads: a payload carries much more, and Azure adds fields over time.
 const repository = z.object({
@@ -83,16 +85,11 @@ export function azureDevopsEventId(rawBody: Uint8Array): string | null {
  * ```
  */
 export function parseAzureDevopsEvent(rawBody: Uint8Array): PlatformEvent {
-  let body: unknown;
-  try {
-    body = JSON.parse(new TextDecoder().decode(rawBody));
-  } catch {
-    throw new WebhookPayloadError("the body is not valid JSON");
-  }
-  const { eventType } = check(envelope, body, "service hook");
+  const body = readPayload(rawBody);
+  const { eventType } = checkPayload(envelope, body, "service hook");
 
   if (eventType === "git.pullrequest.created" || eventType === "git.pullrequest.updated") {
-    const { resource: pr } = check(pullRequestEvent, body, eventType);
+    const { resource: pr } = checkPayload(pullRequestEvent, body, eventType);
     const repo = repoOf(pr.repository);
     if (CLOSED_STATUSES.has(pr.status)) return { type: "closed", repo, pr: pr.pullRequestId };
     if (eventType === "git.pullrequest.created" && pr.status !== "active") {
@@ -117,7 +114,7 @@ export function parseAzureDevopsEvent(rawBody: Uint8Array): PlatformEvent {
           "hook's resource version to 2.0",
       );
     }
-    const { resource } = check(commentEvent, body, eventType);
+    const { resource } = checkPayload(commentEvent, body, eventType);
     const { comment, pullRequest } = resource;
     if (comment.isDeleted) return { type: "ignored", reason: "the comment was deleted" };
     if (comment.commentType && comment.commentType !== "text") {
@@ -126,7 +123,7 @@ export function parseAzureDevopsEvent(rawBody: Uint8Array): PlatformEvent {
     if (edited(comment.publishedDate, comment.lastContentUpdatedDate)) {
       return { type: "ignored", reason: "the comment was edited, not posted" };
     }
-    const command = commandOf(comment.content ?? "");
+    const command = chatCommand(comment.content ?? "");
     if (!command) return { type: "ignored", reason: "the comment is not a /loom command" };
     return {
       type: "command",
@@ -140,14 +137,6 @@ export function parseAzureDevopsEvent(rawBody: Uint8Array): PlatformEvent {
   return { type: "ignored", reason: `event ${eventType} is not handled` };
 }
 
-/** The command a comment's first line gives, if any; Loom never posts such a line itself. */
-function commandOf(text: string): "review" | "help" | null {
-  const first = text.split("\n", 1)[0].trim().toLowerCase();
-  const m = /^\/loom(?:\s+(\S+))?/.exec(first);
-  if (!m || (first.length > 5 && !/\s/.test(first[5]))) return null;
-  return m[1] === "review" ? "review" : "help";
-}
-
 function edited(published?: string | null, contentUpdated?: string | null): boolean {
   if (!published || !contentUpdated) return false;
   const a = Date.parse(published);
@@ -157,17 +146,4 @@ function edited(published?: string | null, contentUpdated?: string | null): bool
 
 function repoOf(r: z.infer<typeof repository>): RepoRef {
   return { platform: "azure-devops", fullName: `${r.project.name}/${r.name}`, id: r.id };
-}
-
-function check<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue.path.join(".") || "the body";
-  const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
-  throw new WebhookPayloadError(
-    missing
-      ? `${what} payload: ${field} is missing`
-      : `${what} payload: ${field}: ${issue.message}`,
-  );
 }

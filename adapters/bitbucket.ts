@@ -16,6 +16,9 @@ import {
   summaryText,
   withFingerprint,
 } from "./bitbucket_markers.ts";
+import { basicAuthorization } from "./http/basic_auth.ts";
+import { fileText } from "./http/file_text.ts";
+import { statusDescription } from "./status_description.ts";
 import {
   type CommitStatus,
   type GitAdapter,
@@ -196,16 +199,13 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
         commit = (await api.read(res, branch, `GET /refs/branches/${encoded}`)).target.hash;
       }
       const file = path.split("/").map(encodeURIComponent).join("/");
-      const res = await api.request({
-        path: `${repoPath(repo.fullName)}/src/${encodeURIComponent(commit)}/${file}`,
-        accept: "*/*",
-        expect: [404],
-      });
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return null;
-      }
-      return await res.text();
+      return await fileText(
+        await api.request({
+          path: `${repoPath(repo.fullName)}/src/${encodeURIComponent(commit)}/${file}`,
+          accept: "*/*",
+          expect: [404],
+        }),
+      );
     },
 
     async listComments(repo, pr) {
@@ -313,9 +313,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
 
     async setStatus(repo, pr, status) {
       const hash = await fullHash(repo, pr.headSha);
-      const description = status.description.length > MAX_STATUS_DESCRIPTION
-        ? status.description.slice(0, MAX_STATUS_DESCRIPTION - 1) + "…"
-        : status.description;
+      const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
       const res = await api.request({
         method: "POST",
         path: `${repoPath(repo.fullName)}/commit/${hash}/statuses/build`,
@@ -374,12 +372,7 @@ const branch = z.object({ target: z.object({ hash: z.string().min(1) }) });
 
 function authorizationOf(options: BitbucketAdapterOptions): string | null {
   if (options.token) return `Bearer ${options.token}`;
-  if (options.user) {
-    const bytes = new TextEncoder().encode(`${options.user.email}:${options.user.apiToken}`);
-    let binary = "";
-    for (const b of bytes) binary += String.fromCharCode(b);
-    return `Basic ${btoa(binary)}`;
-  }
+  if (options.user) return basicAuthorization(options.user.email, options.user.apiToken);
   return null;
 }
 

@@ -6,6 +6,11 @@
  */
 
 import { z } from "zod";
+import { parseJsonBody } from "./http/json_body.ts";
+import { followPages, insideApiRoot } from "./http/paginate.ts";
+import { platformError } from "./http/platform_error.ts";
+import { parseRetryAfter } from "./http/retry_after.ts";
+import { sendJson } from "./http/send_json.ts";
 import { PlatformError } from "./types.ts";
 
 /** Where calls go and how they authenticate; see {@link createBitbucketApi}. */
@@ -50,8 +55,6 @@ export interface BitbucketApi {
 // without holding a review back for long.
 const RATE_LIMIT_WAIT_MS = 60_000;
 const MAX_REDIRECTS = 5;
-// A loop guard far above any real pull request's comment count (100 a page).
-const MAX_PAGES = 1_000;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
@@ -71,7 +74,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 export function createBitbucketApi(options: BitbucketApiOptions): BitbucketApi {
   const base = new URL(options.apiUrl.replace(/\/+$/, "") + "/");
 
-  const inside = (url: URL) => url.origin === base.origin && url.pathname.startsWith(base.pathname);
+  const inside = (url: URL) => insideApiRoot(url, base);
   const where = (url: URL) => "/" + url.pathname.slice(base.pathname.length);
 
   const urlOf = (req: BitbucketRequest): URL => {
@@ -89,27 +92,20 @@ export function createBitbucketApi(options: BitbucketApiOptions): BitbucketApi {
     return url;
   };
 
-  const send = async (method: string, url: URL, req: BitbucketRequest, body: unknown) => {
+  const send = (method: string, url: URL, req: BitbucketRequest, body: unknown) => {
     const headers: Record<string, string> = {
       "Accept": req.accept ?? "application/json",
       "User-Agent": "loom",
     };
     if (options.authorization) headers["Authorization"] = options.authorization;
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    try {
-      return await options.fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        redirect: "manual",
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PlatformError(`Bitbucket ${method} ${where(url)} could not be reached: ${reason}`, {
-        status: 0,
-        retryable: true,
-      });
-    }
+    return sendJson(options.fetch, url, {
+      method,
+      headers,
+      body,
+      redirect: "manual",
+      platform: "Bitbucket",
+      what: `${method} ${where(url)}`,
+    });
   };
 
   const request = async (req: BitbucketRequest): Promise<Response> => {
@@ -157,27 +153,19 @@ export function createBitbucketApi(options: BitbucketApiOptions): BitbucketApi {
     async read<T>(res: Response, schema: z.ZodType<T>, what: string): Promise<T> {
       return parseBody(await res.text(), schema, what, res.status);
     },
-    async list<T>(req: BitbucketRequest, item: z.ZodType<T>): Promise<T[]> {
-      const out: T[] = [];
-      const seen = new Set<string>();
-      let next: BitbucketRequest | null = req;
-      while (next && seen.size < MAX_PAGES) {
-        const url = urlOf(next);
-        if (seen.has(url.href)) break;
-        seen.add(url.href);
-        const res = await request(next);
+    list: <T>(req: BitbucketRequest, item: z.ZodType<T>): Promise<T[]> =>
+      followPages(req, urlOf, async (current, url) => {
+        const res = await request(current);
         const page: { values: T[]; next?: string | null } = parseBody(
           await res.text(),
           pageOf(item),
-          describe(next, url, where),
+          describe(current, url, where),
           res.status,
         );
-        out.push(...page.values);
         // `next` already carries every query parameter; it is followed verbatim.
-        next = page.next ? { ...req, path: page.next, query: undefined } : null;
-      }
-      return out;
-    },
+        const next = page.next ? { ...req, path: page.next, query: undefined } : null;
+        return { items: page.values, next };
+      }),
   };
 }
 
@@ -215,15 +203,6 @@ export function bitbucketMessage(body: string): string {
   return parts.join(": ").slice(0, 1_000);
 }
 
-/** `retry-after` in seconds or as an HTTP date, in milliseconds from `now`. */
-function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 function toPlatformError(
   res: Response,
   body: string,
@@ -231,34 +210,16 @@ function toPlatformError(
   notFound: string | undefined,
   now: number,
 ): PlatformError {
-  const status = res.status;
-  const message = bitbucketMessage(body);
-  const said = message ? `: ${message}` : "";
   const retryAfter = parseRetryAfter(res.headers.get("retry-after"), now);
-  if (status === 429) {
-    return new PlatformError(`Bitbucket rate limit on ${what} (429${said})`, {
-      status,
-      retryable: true,
-      retryAfterMs: retryAfter ?? RATE_LIMIT_WAIT_MS,
-    });
-  }
-  if (status >= 500) {
-    return new PlatformError(`Bitbucket ${what} failed with ${status}${said}`, {
-      status,
-      retryable: true,
-      retryAfterMs: retryAfter,
-    });
-  }
-  if (status === 401) {
-    return new PlatformError(`Bitbucket rejected the credentials (401${said}) on ${what}`, {
-      status,
-      retryable: false,
-    });
-  }
-  if (status === 404 && notFound) return new PlatformError(notFound, { status, retryable: false });
-  return new PlatformError(`Bitbucket ${what} failed with ${status}${said}`, {
-    status,
-    retryable: false,
+  return platformError({
+    platform: "Bitbucket",
+    credential: "the credentials",
+    what,
+    status: res.status,
+    message: bitbucketMessage(body),
+    notFound,
+    retryAfterMs: retryAfter,
+    rateLimit: res.status === 429 ? { waitMs: retryAfter ?? RATE_LIMIT_WAIT_MS } : undefined,
   });
 }
 
@@ -271,21 +232,5 @@ function pageOf<T>(item: z.ZodType<T>) {
 }
 
 function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, status: number): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new PlatformError(`Bitbucket ${what} answered ${status} with a body that is not JSON`, {
-      status,
-      retryable: false,
-    });
-  }
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue.path.length > 0 ? issue.path.join(".") : "the body";
-  throw new PlatformError(
-    `Bitbucket ${what} answered ${status} with an unexpected body: ${where}: ${issue.message}`,
-    { status, retryable: false },
-  );
+  return parseJsonBody("Bitbucket", text, schema, what, status);
 }

@@ -7,7 +7,9 @@
 import { z } from "zod";
 import { comparableHash } from "./bitbucket_hash.ts";
 import { isLoomComment } from "./bitbucket_markers.ts";
+import { chatCommand } from "./chat_command.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "./types.ts";
+import { checkPayload, readPayload } from "./webhook_payload.ts";
 
 // Only the fields Loom reads: Bitbucket sends much more, and adds fields over time.
 const repository = z.object({
@@ -77,18 +79,18 @@ export function parseBitbucketEvent(eventKey: string | null, rawBody: Uint8Array
   if (!handled.includes(eventKey)) {
     return { type: "ignored", reason: `event ${eventKey} is not handled` };
   }
-  const body = readJson(rawBody);
+  const body = readPayload(rawBody);
 
   if (eventKey === "pullrequest:fulfilled" || eventKey === "pullrequest:rejected") {
-    const e = check(pullRequestId, body, eventKey);
+    const e = checkPayload(pullRequestId, body, eventKey);
     return { type: "closed", repo: repoOf(e), pr: e.pullrequest.id };
   }
 
   if (eventKey === "pullrequest:comment_created") {
-    const e = check(commentEvent, body, eventKey);
+    const e = checkPayload(commentEvent, body, eventKey);
     const text = e.comment.content.raw ?? "";
     if (isLoomComment(text)) return { type: "ignored", reason: "the comment is Loom's own" };
-    const command = commandOf(text);
+    const command = chatCommand(text);
     if (!command) return { type: "ignored", reason: "the comment is not a /loom command" };
     const who = e.comment.user ?? e.actor;
     return {
@@ -100,7 +102,7 @@ export function parseBitbucketEvent(eventKey: string | null, rawBody: Uint8Array
     };
   }
 
-  const e = check(pullRequestEvent, body, eventKey);
+  const e = checkPayload(pullRequestEvent, body, eventKey);
   const state = e.pullrequest.state ?? "OPEN";
   if (state !== "OPEN") {
     return { type: "ignored", reason: `the pull request is ${state.toLowerCase()}` };
@@ -116,34 +118,6 @@ export function parseBitbucketEvent(eventKey: string | null, rawBody: Uint8Array
   };
 }
 
-function commandOf(body: string): "review" | "help" | null {
-  const first = body.split("\n", 1)[0].trim().toLowerCase();
-  const m = /^\/loom(?:\s+(\S+))?/.exec(first);
-  if (!m || (first.length > 5 && !/\s/.test(first[5]))) return null;
-  return m[1] === "review" ? "review" : "help";
-}
-
 function repoOf(e: { repository: { full_name: string } }): RepoRef {
   return { platform: "bitbucket", fullName: e.repository.full_name };
-}
-
-function readJson(rawBody: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(rawBody));
-  } catch {
-    throw new WebhookPayloadError("the body is not valid JSON");
-  }
-}
-
-function check<T>(schema: z.ZodType<T>, body: unknown, eventKey: string): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue.path.join(".") || "the body";
-  const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
-  throw new WebhookPayloadError(
-    missing
-      ? `${eventKey} payload: ${field} is missing`
-      : `${eventKey} payload: ${field}: ${issue.message}`,
-  );
 }

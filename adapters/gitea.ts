@@ -12,6 +12,16 @@ import { detectGiteaFlavor, type GiteaFlavor } from "./gitea_flavor.ts";
 import { createGiteaSignatureCheck } from "./gitea_signature.ts";
 import { hasWipPrefix } from "./gitea_wip.ts";
 import {
+  fingerprintOf,
+  landedByFingerprint,
+  markedInline,
+  markedSummary,
+  replyText,
+  summaryText,
+  withFingerprint,
+} from "./html_markers.ts";
+import { fileText } from "./http/file_text.ts";
+import {
   type GitAdapter,
   type InlineComment,
   type InlineResult,
@@ -35,11 +45,9 @@ export interface GiteaAdapterOptions {
   botLogin?: string;
 }
 
-/** Starts every summary comment; Gitea's Markdown renderer hides HTML comments. */
-export const SUMMARY_MARKER = "<!-- loom:summary -->";
-// Starts every answer to a chat command, so Loom never reads its own answer as a command.
-const REPLY_MARKER = "<!-- loom:reply -->";
-const FINGERPRINT_MARKER = /\r?\n\r?\n<!-- loom:fp:([^\s>]+) -->\s*$/;
+// The summary marker is shared with the other HTML-comment platforms; named here for callers
+// that know this adapter only.
+export { SUMMARY_MARKER } from "./html_markers.ts";
 
 /**
  * Creates the adapter for a Gitea or Forgejo instance.
@@ -123,7 +131,10 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
         commit_id: pr.headSha,
         event: "COMMENT",
         body: "",
-        comments: placed.map((p) => ({ ...p.anchor, body: withFingerprint(p.comment) })),
+        comments: placed.map((p) => ({
+          ...p.anchor,
+          body: withFingerprint(p.comment.body, p.comment.fingerprint),
+        })),
       },
       expect: [422, 500],
     });
@@ -170,7 +181,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
   // of Loom's comments alone is Loom's.
   const onlyLoomComments = async (repo: RepoRef, pr: PullRequest, reviewId: number) => {
     const comments = await reviewComments(repo, pr.number, reviewId);
-    return comments.length > 0 && comments.every((c) => FINGERPRINT_MARKER.test(c.body ?? ""));
+    return comments.length > 0 && comments.every((c) => fingerprintOf(c.body ?? "") !== null);
   };
 
   return {
@@ -211,17 +222,14 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
 
     async fetchFile(repo, path, ref) {
       const encoded = path.split("/").map(encodeURIComponent).join("/");
-      const res = await api.request({
-        path: `${repoPath(repo.fullName)}/raw/${encoded}`,
-        query: { ref },
-        accept: "*/*",
-        expect: [404],
-      });
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return null;
-      }
-      return await res.text();
+      return await fileText(
+        await api.request({
+          path: `${repoPath(repo.fullName)}/raw/${encoded}`,
+          query: { ref },
+          accept: "*/*",
+          expect: [404],
+        }),
+      );
     },
 
     async listComments(repo, pr) {
@@ -232,7 +240,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       ]);
       const out: PostedComment[] = [];
       for (const c of summaries) {
-        const summary = summaryOf(c);
+        const summary = markedSummary(c);
         if (summary) out.push(summary);
       }
       // Each review's comments are one call: only Loom's own submitted reviews are read.
@@ -250,7 +258,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     },
 
     async postSummary(repo, pr, body, existing) {
-      const text = `${SUMMARY_MARKER}\n\n${body}`;
+      const text = summaryText(body);
       if (existing) {
         const call: GiteaRequest = {
           method: "PATCH",
@@ -279,7 +287,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     async postComment(repo, pr, body) {
       const res = await api.request(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
         method: "POST",
-        body: { body: `${REPLY_MARKER}\n\n${body}` },
+        body: { body: replyText(body) },
       }));
       await res.body?.cancel();
     },
@@ -300,11 +308,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       if (placed.length === 0) return result;
 
       const take = (landed: ReviewComment[], batch: typeof placed) => {
-        const byFingerprint = new Map<string, ReviewComment[]>();
-        for (const c of landed) {
-          const fp = FINGERPRINT_MARKER.exec(c.body ?? "")?.[1];
-          if (fp) byFingerprint.set(fp, [...byFingerprint.get(fp) ?? [], c]);
-        }
+        const byFingerprint = landedByFingerprint(landed);
         for (const { comment } of batch) {
           const match = byFingerprint.get(comment.fingerprint)?.shift();
           if (match) result.posted.push(postedInline(match, comment));
@@ -396,34 +400,14 @@ function sameLogin(a: string | undefined, b: string): boolean {
   return a !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
-function withFingerprint(c: InlineComment): string {
-  return `${c.body}\n\n<!-- loom:fp:${c.fingerprint} -->`;
-}
-
-function summaryOf(c: z.infer<typeof issueComment>): PostedComment | null {
-  const text = c.body ?? "";
-  if (!text.startsWith(SUMMARY_MARKER)) return null;
-  // Handed back without the marker, as the caller wrote it, so an unchanged summary compares
-  // equal and is not edited for nothing.
-  const body = text.slice(SUMMARY_MARKER.length).replace(/^\r?\n(\r?\n)?/, "");
-  return { id: String(c.id), kind: "summary", body };
-}
-
 /** The last line a comment covers: Forgejo anchors a range on its first line. */
 function lineOf(c: ReviewComment): number | undefined {
   return c.position ? c.position + (c.extra_lines_count ?? 0) : undefined;
 }
 
 function inlineOf(c: ReviewComment): (PostedComment & { fingerprint: string }) | null {
-  const text = c.body ?? "";
-  const m = FINGERPRINT_MARKER.exec(text);
-  if (!m) return null;
-  const posted: PostedComment & { fingerprint: string } = {
-    id: String(c.id),
-    kind: "inline",
-    body: text.slice(0, m.index),
-    fingerprint: m[1],
-  };
+  const posted = markedInline(c);
+  if (!posted) return null;
   if (c.path) posted.path = c.path;
   const line = lineOf(c);
   if (line !== undefined) posted.line = line;

@@ -6,6 +6,12 @@
  */
 
 import type { z } from "zod";
+import { errorBody } from "./http/error_body.ts";
+import { parseJsonBody } from "./http/json_body.ts";
+import { nextLink } from "./http/paginate.ts";
+import { platformError } from "./http/platform_error.ts";
+import { parseRetryAfter } from "./http/retry_after.ts";
+import { sendJson } from "./http/send_json.ts";
 import { PlatformError } from "./types.ts";
 
 /** Where calls go and how they authenticate; see {@link createGiteaApi}. */
@@ -86,22 +92,14 @@ export function createGiteaApi(options: GiteaApiOptions): GiteaApi {
       "Authorization": `token ${options.token}`,
       "User-Agent": "loom",
     };
-    if (req.body !== undefined) headers["Content-Type"] = "application/json";
-    let res: Response;
-    try {
-      res = await options.fetch(url, {
-        method: req.method ?? "GET",
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-        redirect: "manual",
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PlatformError(`Gitea ${describe(req)} could not be reached: ${reason}`, {
-        status: 0,
-        retryable: true,
-      });
-    }
+    const res = await sendJson(options.fetch, url, {
+      method: req.method ?? "GET",
+      headers,
+      body: req.body,
+      redirect: "manual",
+      platform: "Gitea",
+      what: describe(req),
+    });
     if (res.ok || req.expect?.includes(res.status)) return res;
     throw toPlatformError(res, await res.text(), describe(req), req.notFound, options.now());
   };
@@ -151,14 +149,9 @@ export function instanceUrl(url: string): string {
  * `token does not have at least one of required scope(s): [write:issue]`.
  */
 export function giteaMessage(body: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return body.trim().slice(0, 300);
-  }
-  if (typeof parsed !== "object" || parsed === null) return String(parsed).slice(0, 300);
-  const { message, errors } = parsed as { message?: unknown; errors?: unknown };
+  const parsed = errorBody(body);
+  if (typeof parsed === "string") return parsed;
+  const { message, errors } = parsed;
   const details = Array.isArray(errors) ? errors.map(String).filter(Boolean) : [];
   const head = typeof message === "string" ? message : "";
   return [head, details.join("; ")].filter(Boolean).join(": ").slice(0, 1_000);
@@ -172,23 +165,7 @@ function toPlatformError(
   now: number,
 ): PlatformError {
   const status = res.status;
-  const message = giteaMessage(body);
-  const said = message ? `: ${message}` : "";
-  const retryAfter = parseRetryAfter(res.headers.get("retry-after"), now);
-  if (status === 429) {
-    return new PlatformError(`Gitea rate limit on ${what} (429${said})`, {
-      status,
-      retryable: true,
-      retryAfterMs: retryAfter ?? DEFAULT_RATE_LIMIT_WAIT_MS,
-    });
-  }
-  if (status >= 500) {
-    return new PlatformError(`Gitea ${what} failed with ${status}${said}`, {
-      status,
-      retryable: true,
-      retryAfterMs: retryAfter,
-    });
-  }
+  // Not followed (see createGiteaApi): a redirect means Loom has the instance's address wrong.
   if (status >= 300 && status < 400) {
     const location = res.headers.get("location") ?? "elsewhere";
     return new PlatformError(
@@ -197,60 +174,31 @@ function toPlatformError(
       { status, retryable: false },
     );
   }
-  if (status === 401) {
-    return new PlatformError(`Gitea rejected the token (401${said}) on ${what}`, {
-      status,
-      retryable: false,
-    });
-  }
-  if (status === 404 && notFound) return new PlatformError(notFound, { status, retryable: false });
-  return new PlatformError(`Gitea ${what} failed with ${status}${said}`, {
+  const retryAfter = parseRetryAfter(res.headers.get("retry-after"), now);
+  return platformError({
+    platform: "Gitea",
+    credential: "the token",
+    what,
     status,
-    retryable: false,
+    message: giteaMessage(body),
+    notFound,
+    retryAfterMs: retryAfter,
+    rateLimit: status === 429 ? { waitMs: retryAfter ?? DEFAULT_RATE_LIMIT_WAIT_MS } : undefined,
   });
-}
-
-/** `retry-after` in seconds or as an HTTP date, in milliseconds from `now`. */
-function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** The `page` of the `rel="next"` link, or null. */
 function nextPage(header: string | null): number | null {
-  if (!header) return null;
-  for (const part of header.split(",")) {
-    const m = /<([^>]+)>\s*;(.*)/.exec(part.trim());
-    if (!m || !/\brel="?([^";]*\s)?next(\s[^";]*)?"?/.test(m[2])) continue;
-    try {
-      const page = Number(new URL(m[1], "http://x/").searchParams.get("page"));
-      return Number.isInteger(page) && page > 0 ? page : null;
-    } catch {
-      return null;
-    }
+  const link = nextLink(header);
+  if (link === null) return null;
+  try {
+    const page = Number(new URL(link, "http://x/").searchParams.get("page"));
+    return Number.isInteger(page) && page > 0 ? page : null;
+  } catch {
+    return null;
   }
-  return null;
 }
 
 function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, status: number): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new PlatformError(`Gitea ${what} answered ${status} with a body that is not JSON`, {
-      status,
-      retryable: false,
-    });
-  }
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue.path.length > 0 ? issue.path.join(".") : "the body";
-  throw new PlatformError(
-    `Gitea ${what} answered ${status} with an unexpected body: ${where}: ${issue.message}`,
-    { status, retryable: false },
-  );
+  return parseJsonBody("Gitea", text, schema, what, status);
 }

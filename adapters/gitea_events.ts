@@ -5,11 +5,11 @@
  */
 
 import { z } from "zod";
+import { chatCommand } from "./chat_command.ts";
 import { hasWipPrefix } from "./gitea_wip.ts";
+import { isLoomComment } from "./html_markers.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "./types.ts";
-
-// Every hidden marker Loom puts in its comments starts with this.
-const LOOM_MARKER_PREFIX = "<!-- loom:";
+import { checkPayload, readPayload } from "./webhook_payload.ts";
 
 // Only the fields Loom reads: the payloads carry much more, and both forks add fields often.
 const repository = z.object({ full_name: z.string().min(1) });
@@ -78,18 +78,18 @@ export function parseGiteaEvent(
   const isPull = name === "pull_request" || name === "pull_request_sync";
   const isComment = name === "pull_request_comment" || name === "issue_comment";
   if (!isPull && !isComment) return { type: "ignored", reason: `event ${name} is not handled` };
-  const body = readJson(rawBody);
-  const { action: verb } = check(action, body, name);
+  const body = readPayload(rawBody);
+  const { action: verb } = checkPayload(action, body, name);
 
   if (isPull) {
     if (verb === "closed") {
-      const e = check(closedEvent, body, name);
+      const e = checkPayload(closedEvent, body, name);
       return { type: "closed", repo: repoOf(e), pr: e.number };
     }
     if (!["opened", "reopened", "synchronized", "edited"].includes(verb)) {
       return { type: "ignored", reason: `${name} action ${verb} is not handled` };
     }
-    const e = check(pullRequestEvent, body, name);
+    const e = checkPayload(pullRequestEvent, body, name);
     const draft = e.pull_request.draft === true || hasWipPrefix(e.pull_request.title);
     let reason: "opened" | "new_commits" | "reopened" | "ready";
     if (verb === "edited") {
@@ -118,51 +118,23 @@ export function parseGiteaEvent(
   if (verb !== "created") {
     return { type: "ignored", reason: `${name} action ${verb} is not handled` };
   }
-  const e = check(commentEvent, body, name);
+  const e = checkPayload(commentEvent, body, name);
   const onPull = e.is_pull === true ||
     (e.issue.pull_request !== undefined && e.issue.pull_request !== null);
   if (!onPull) return { type: "ignored", reason: "the comment is on an issue, not a pull request" };
   const text = e.comment.body ?? "";
   const login = e.comment.user.login;
   if (
-    text.includes(LOOM_MARKER_PREFIX) ||
+    isLoomComment(text) ||
     (options.botLogin && login.toLowerCase() === options.botLogin.toLowerCase())
   ) {
     return { type: "ignored", reason: "the comment is Loom's own" };
   }
-  const command = commandOf(text);
+  const command = chatCommand(text);
   if (!command) return { type: "ignored", reason: "the comment is not a /loom command" };
   return { type: "command", command, repo: repoOf(e), pr: e.issue.number, author: login };
 }
 
-function commandOf(body: string): "review" | "help" | null {
-  const first = body.split("\n", 1)[0].trim().toLowerCase();
-  const m = /^\/loom(?:\s+(\S+))?/.exec(first);
-  if (!m || (first.length > 5 && !/\s/.test(first[5]))) return null;
-  return m[1] === "review" ? "review" : "help";
-}
-
 function repoOf(e: { repository: { full_name: string } }): RepoRef {
   return { platform: "gitea", fullName: e.repository.full_name };
-}
-
-function readJson(rawBody: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(rawBody));
-  } catch {
-    throw new WebhookPayloadError("the body is not valid JSON");
-  }
-}
-
-function check<T>(schema: z.ZodType<T>, body: unknown, eventName: string): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue.path.join(".") || "the body";
-  const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
-  throw new WebhookPayloadError(
-    missing
-      ? `${eventName} payload: ${field} is missing`
-      : `${eventName} payload: ${field}: ${issue.message}`,
-  );
 }

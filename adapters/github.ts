@@ -10,6 +10,16 @@ import { createGithubAppAuth, type GithubAppAuth } from "./github_app_auth.ts";
 import { parseGithubEvent } from "./github_events.ts";
 import { diffFromFiles } from "./github_files_diff.ts";
 import {
+  landedByFingerprint,
+  markedInline,
+  markedSummary,
+  replyText,
+  summaryText,
+  withFingerprint,
+} from "./html_markers.ts";
+import { fileText } from "./http/file_text.ts";
+import { statusDescription } from "./status_description.ts";
+import {
   type GitAdapter,
   type InlineComment,
   type InlineResult,
@@ -35,12 +45,11 @@ export interface GithubAdapterOptions {
   botLogin?: string;
 }
 
-/** Starts every summary comment; the blank line after it keeps GitHub rendering the Markdown. */
-export const SUMMARY_MARKER = "<!-- loom:summary -->";
-// Starts every answer to a chat command, so Loom never reads its own answer as a command even
-// when it posts as a user (a token) rather than as a bot.
-const REPLY_MARKER = "<!-- loom:reply -->";
-const FINGERPRINT_MARKER = /\r?\n\r?\n<!-- loom:fp:([^\s>]+) -->\s*$/;
+// The summary marker is shared with the other HTML-comment platforms; named here for callers
+// that know this adapter only.
+export { SUMMARY_MARKER } from "./html_markers.ts";
+
+// GitHub refuses a longer status description.
 const MAX_STATUS_DESCRIPTION = 140;
 
 /**
@@ -118,7 +127,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
   ): Promise<{ posted: ReviewComment } | { rejected: string }> => {
     const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}/comments`, {
       method: "POST",
-      body: { commit_id: pr.headSha, ...anchorOf(c), body: withFingerprint(c) },
+      body: { commit_id: pr.headSha, ...anchorOf(c), body: withFingerprint(c.body, c.fingerprint) },
       expect: [422],
     }));
     if (res.status === 422) return { rejected: githubMessage(await res.text()) };
@@ -184,18 +193,15 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
 
     async fetchFile(repo, path, ref) {
       const encoded = path.split("/").map(encodeURIComponent).join("/");
-      const res = await api.request({
-        path: `${repoPath(repo.fullName)}/contents/${encoded}`,
-        query: { ref },
-        accept: "application/vnd.github.raw+json",
-        repo,
-        expect: [404],
-      });
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return null;
-      }
-      return await res.text();
+      return await fileText(
+        await api.request({
+          path: `${repoPath(repo.fullName)}/contents/${encoded}`,
+          query: { ref },
+          accept: "application/vnd.github.raw+json",
+          repo,
+          expect: [404],
+        }),
+      );
     },
 
     async listComments(repo, pr) {
@@ -206,7 +212,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
       ]);
       const out: PostedComment[] = [];
       for (const c of summaries) {
-        const summary = summaryOf(c);
+        const summary = markedSummary(c);
         if (summary) out.push(summary);
       }
       for (const c of inline) {
@@ -217,7 +223,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     },
 
     async postSummary(repo, pr, body, existing) {
-      const text = `${SUMMARY_MARKER}\n\n${body}`;
+      const text = summaryText(body);
       if (existing) {
         const res = await api.request({
           method: "PATCH",
@@ -246,7 +252,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     async postComment(repo, pr, body) {
       const res = await api.request(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
         method: "POST",
-        body: { body: `${REPLY_MARKER}\n\n${body}` },
+        body: { body: replyText(body) },
       }));
       await res.body?.cancel();
     },
@@ -261,7 +267,10 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
           // Without `event` the review stays PENDING, visible to nobody but its author.
           event: "COMMENT",
           body: "",
-          comments: comments.map((c) => ({ ...anchorOf(c), body: withFingerprint(c) })),
+          comments: comments.map((c) => ({
+            ...anchorOf(c),
+            body: withFingerprint(c.body, c.fingerprint),
+          })),
         },
         expect: [422],
       }));
@@ -273,11 +282,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
           }),
           reviewComment,
         );
-        const byFingerprint = new Map<string, ReviewComment[]>();
-        for (const c of landed) {
-          const fp = FINGERPRINT_MARKER.exec(c.body ?? "")?.[1];
-          if (fp) byFingerprint.set(fp, [...byFingerprint.get(fp) ?? [], c]);
-        }
+        const byFingerprint = landedByFingerprint(landed);
         for (const c of comments) {
           const match = byFingerprint.get(c.fingerprint)?.shift();
           if (match) result.posted.push(postedInline(match, c));
@@ -295,9 +300,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     },
 
     async setStatus(repo, pr, status) {
-      const description = status.description.length > MAX_STATUS_DESCRIPTION
-        ? status.description.slice(0, MAX_STATUS_DESCRIPTION - 1) + "…"
-        : status.description;
+      const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
       const res = await api.request({
         method: "POST",
         path: `${repoPath(repo.fullName)}/statuses/${encodeURIComponent(pr.headSha)}`,
@@ -370,29 +373,9 @@ function anchorOf(c: InlineComment) {
   };
 }
 
-function withFingerprint(c: InlineComment): string {
-  return `${c.body}\n\n<!-- loom:fp:${c.fingerprint} -->`;
-}
-
-function summaryOf(c: z.infer<typeof issueComment>): PostedComment | null {
-  const text = c.body ?? "";
-  if (!text.startsWith(SUMMARY_MARKER)) return null;
-  // Bodies are handed back without the marker, as the caller wrote them, so that an unchanged
-  // summary compares equal and is not edited for nothing.
-  const body = text.slice(SUMMARY_MARKER.length).replace(/^\r?\n(\r?\n)?/, "");
-  return { id: String(c.id), kind: "summary", body };
-}
-
 function inlineOf(c: ReviewComment): (PostedComment & { fingerprint: string }) | null {
-  const text = c.body ?? "";
-  const m = FINGERPRINT_MARKER.exec(text);
-  if (!m) return null;
-  const posted: PostedComment & { fingerprint: string } = {
-    id: String(c.id),
-    kind: "inline",
-    body: text.slice(0, m.index),
-    fingerprint: m[1],
-  };
+  const posted = markedInline(c);
+  if (!posted) return null;
   if (c.path) posted.path = c.path;
   // An outdated comment loses `line`; where it was first placed still tells the review code.
   const line = c.line ?? c.original_line;

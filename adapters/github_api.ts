@@ -5,6 +5,12 @@
  */
 
 import type { z } from "zod";
+import { errorBody } from "./http/error_body.ts";
+import { parseJsonBody } from "./http/json_body.ts";
+import { followPages, insideApiRoot, nextLink } from "./http/paginate.ts";
+import { platformError } from "./http/platform_error.ts";
+import { parseRetryAfter, untilReset } from "./http/retry_after.ts";
+import { sendJson } from "./http/send_json.ts";
 import { PlatformError, type RepoRef } from "./types.ts";
 
 /** Where calls go and how they authenticate; see {@link createGithubApi}. */
@@ -54,8 +60,6 @@ export interface GithubApi {
   list<T>(req: GithubRequest, item: z.ZodType<T>): Promise<T[]>;
 }
 
-// A loop guard, far above GitHub's own caps (3,000 files, 30 per page).
-const MAX_PAGES = 1_000;
 // GitHub asks clients that hit a secondary limit without a `retry-after` to wait at least a minute.
 const SECONDARY_LIMIT_WAIT_MS = 60_000;
 
@@ -80,7 +84,7 @@ export function createGithubApi(options: GithubApiOptions): GithubApi {
       ? new URL(req.path)
       : new URL(req.path.replace(/^\/+/, ""), base);
     // A `Link` header pointing elsewhere must not receive our credentials.
-    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+    if (!insideApiRoot(url, base)) {
       throw new PlatformError(
         `GitHub sent a link outside the API URL: ${url.origin}${url.pathname}`,
         {
@@ -93,30 +97,20 @@ export function createGithubApi(options: GithubApiOptions): GithubApi {
     return url;
   };
 
-  const send = async (req: GithubRequest, url: URL, authorization: string | null) => {
+  const send = (req: GithubRequest, url: URL, authorization: string | null) => {
     const headers: Record<string, string> = {
       "Accept": req.accept ?? "application/vnd.github+json",
       "X-GitHub-Api-Version": "2022-11-28",
       "User-Agent": "loom",
     };
     if (authorization) headers["Authorization"] = authorization;
-    if (req.body !== undefined) headers["Content-Type"] = "application/json";
-    try {
-      return await options.fetch(url, {
-        method: req.method ?? "GET",
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PlatformError(
-        `GitHub ${describe(req, url, base)} could not be reached: ${reason}`,
-        {
-          status: 0,
-          retryable: true,
-        },
-      );
-    }
+    return sendJson(options.fetch, url, {
+      method: req.method ?? "GET",
+      headers,
+      body: req.body,
+      platform: "GitHub",
+      what: describe(req, url, base),
+    });
   };
 
   const request = async (req: GithubRequest): Promise<Response> => {
@@ -145,6 +139,20 @@ export function createGithubApi(options: GithubApiOptions): GithubApi {
     return parseBody(await res.text(), schema, describe(req, urlOf(req), base), res.status);
   };
 
+  const list = <T>(req: GithubRequest, item: z.ZodType<T>): Promise<T[]> =>
+    followPages(req, urlOf, async (page, url) => {
+      const res = await request(page);
+      const items = parseBody(
+        await res.text(),
+        item.array(),
+        describe(page, url, base),
+        res.status,
+      );
+      const link = nextLink(res.headers.get("link"));
+      // The next URL already carries the query; keep only what is not in the URL.
+      return { items, next: link ? { ...req, path: link, query: undefined } : null };
+    });
+
   return {
     request,
     json,
@@ -152,24 +160,7 @@ export function createGithubApi(options: GithubApiOptions): GithubApi {
       const what = res.url ? "/" + new URL(res.url).pathname.slice(base.pathname.length) : "";
       return parseBody(await res.text(), schema, what, res.status);
     },
-    async list<T>(req: GithubRequest, item: z.ZodType<T>): Promise<T[]> {
-      const out: T[] = [];
-      const seen = new Set<string>();
-      let next: GithubRequest | null = req;
-      while (next && seen.size < MAX_PAGES) {
-        const url = urlOf(next).href;
-        if (seen.has(url)) break;
-        seen.add(url);
-        const res = await request(next);
-        const what = describe(next, urlOf(next), base);
-        const page = parseBody(await res.text(), item.array(), what, res.status);
-        out.push(...page);
-        const link = nextLink(res.headers.get("link"));
-        // The next URL already carries the query; keep only what is not in the URL.
-        next = link ? { ...req, path: link, query: undefined } : null;
-      }
-      return out;
-    },
+    list,
   };
 }
 
@@ -179,14 +170,9 @@ export function createGithubApi(options: GithubApiOptions): GithubApi {
  * `Validation Failed: pull_request_review_thread.line must be part of the diff`.
  */
 export function githubMessage(body: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return body.trim().slice(0, 300);
-  }
-  if (typeof parsed !== "object" || parsed === null) return String(parsed).slice(0, 300);
-  const { message, errors } = parsed as { message?: unknown; errors?: unknown };
+  const parsed = errorBody(body);
+  if (typeof parsed === "string") return parsed;
+  const { message, errors } = parsed;
   const details = Array.isArray(errors)
     ? errors.map((e) => {
       if (typeof e === "string") return e;
@@ -211,58 +197,27 @@ function toPlatformError(
 ): PlatformError {
   const status = res.status;
   const message = githubMessage(body);
-  const said = message ? `: ${message}` : "";
   const retryAfter = parseRetryAfter(res.headers.get("retry-after"), now);
   const exhausted = res.headers.get("x-ratelimit-remaining") === "0";
   const secondary = /secondary rate limit/i.test(message);
-  if (status === 429 || (status === 403 && (exhausted || secondary || retryAfter !== undefined))) {
-    const reset = Number(res.headers.get("x-ratelimit-reset"));
-    const retryAfterMs = retryAfter ??
-      (exhausted && Number.isFinite(reset) && reset > 0
-        ? Math.max(0, reset * 1000 - now) + 1000
-        : SECONDARY_LIMIT_WAIT_MS);
-    return new PlatformError(`GitHub rate limit on ${what} (${status}${said})`, {
-      status,
-      retryable: true,
-      retryAfterMs,
-    });
-  }
-  if (status >= 500) {
-    return new PlatformError(`GitHub ${what} failed with ${status}${said}`, {
-      status,
-      retryable: true,
-      retryAfterMs: retryAfter,
-    });
-  }
-  if (status === 401) {
-    return new PlatformError(`GitHub rejected the credentials (401${said}) on ${what}`, {
-      status,
-      retryable: false,
-    });
-  }
-  if (status === 404 && notFound) return new PlatformError(notFound, { status, retryable: false });
-  return new PlatformError(`GitHub ${what} failed with ${status}${said}`, {
+  const limited = status === 429 ||
+    (status === 403 && (exhausted || secondary || retryAfter !== undefined));
+  // A second past the primary limit's reset, which the header gives in whole seconds.
+  const untilPrimaryReset = exhausted
+    ? untilReset(res.headers.get("x-ratelimit-reset"), now, 1000)
+    : undefined;
+  return platformError({
+    platform: "GitHub",
+    credential: "the credentials",
+    what,
     status,
-    retryable: false,
+    message,
+    notFound,
+    retryAfterMs: retryAfter,
+    rateLimit: limited
+      ? { waitMs: retryAfter ?? untilPrimaryReset ?? SECONDARY_LIMIT_WAIT_MS }
+      : undefined,
   });
-}
-
-/** `retry-after` in seconds or as an HTTP date, in milliseconds from `now`. */
-function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function nextLink(header: string | null): string | null {
-  if (!header) return null;
-  for (const part of header.split(",")) {
-    const m = /<([^>]+)>\s*;(.*)/.exec(part.trim());
-    if (m && /\brel="?([^";]*\s)?next(\s[^";]*)?"?/.test(m[2])) return m[1];
-  }
-  return null;
 }
 
 function describe(req: GithubRequest, url: URL, base: URL): string {
@@ -271,21 +226,5 @@ function describe(req: GithubRequest, url: URL, base: URL): string {
 }
 
 function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, status: number): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new PlatformError(`GitHub ${what} answered ${status} with a body that is not JSON`, {
-      status,
-      retryable: false,
-    });
-  }
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue.path.length > 0 ? issue.path.join(".") : "the body";
-  throw new PlatformError(
-    `GitHub ${what} answered ${status} with an unexpected body: ${where}: ${issue.message}`,
-    { status, retryable: false },
-  );
+  return parseJsonBody("GitHub", text, schema, what, status);
 }

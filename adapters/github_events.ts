@@ -5,10 +5,10 @@
  */
 
 import { z } from "zod";
+import { chatCommand } from "./chat_command.ts";
+import { isLoomComment } from "./html_markers.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "./types.ts";
-
-// Every hidden marker Loom puts in its comments starts with this.
-const LOOM_MARKER_PREFIX = "<!-- loom:";
+import { checkPayload, readPayload } from "./webhook_payload.ts";
 
 const REVIEW_ACTIONS = {
   opened: "opened",
@@ -73,18 +73,18 @@ export function parseGithubEvent(
   if (eventName !== "pull_request" && eventName !== "issue_comment") {
     return { type: "ignored", reason: `event ${eventName} is not handled` };
   }
-  const body = readJson(rawBody);
-  const { action: verb } = check(action, body, eventName);
+  const body = readPayload(rawBody);
+  const { action: verb } = checkPayload(action, body, eventName);
 
   if (eventName === "pull_request") {
     if (verb === "closed") {
-      const e = check(closedEvent, body, eventName);
+      const e = checkPayload(closedEvent, body, eventName);
       return { type: "closed", repo: repoOf(e), pr: e.number };
     }
     if (!Object.hasOwn(REVIEW_ACTIONS, verb)) {
       return { type: "ignored", reason: `pull_request action ${verb} is not handled` };
     }
-    const e = check(pullRequestEvent, body, eventName);
+    const e = checkPayload(pullRequestEvent, body, eventName);
     return {
       type: "review",
       reason: REVIEW_ACTIONS[verb as keyof typeof REVIEW_ACTIONS],
@@ -99,28 +99,21 @@ export function parseGithubEvent(
   if (verb !== "created") {
     return { type: "ignored", reason: `issue_comment action ${verb} is not handled` };
   }
-  const e = check(issueCommentEvent, body, eventName);
+  const e = checkPayload(issueCommentEvent, body, eventName);
   if (e.issue.pull_request === undefined || e.issue.pull_request === null) {
     return { type: "ignored", reason: "the comment is on an issue, not a pull request" };
   }
   const text = e.comment.body ?? "";
   const { login, type } = e.comment.user;
   if (
-    text.includes(LOOM_MARKER_PREFIX) ||
+    isLoomComment(text) ||
     (type === "Bot" && options.botLogin !== undefined && login === options.botLogin)
   ) {
     return { type: "ignored", reason: "the comment is Loom's own" };
   }
-  const command = commandOf(text);
+  const command = chatCommand(text);
   if (!command) return { type: "ignored", reason: "the comment is not a /loom command" };
   return { type: "command", command, repo: repoOf(e), pr: e.issue.number, author: login };
-}
-
-function commandOf(body: string): "review" | "help" | null {
-  const first = body.split("\n", 1)[0].trim().toLowerCase();
-  const m = /^\/loom(?:\s+(\S+))?/.exec(first);
-  if (!m || (first.length > 5 && !/\s/.test(first[5]))) return null;
-  return m[1] === "review" ? "review" : "help";
 }
 
 function repoOf(
@@ -129,25 +122,4 @@ function repoOf(
   const repo: RepoRef = { platform: "github", fullName: e.repository.full_name };
   if (e.installation) repo.installationId = e.installation.id;
   return repo;
-}
-
-function readJson(rawBody: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(rawBody));
-  } catch {
-    throw new WebhookPayloadError("the body is not valid JSON");
-  }
-}
-
-function check<T>(schema: z.ZodType<T>, body: unknown, eventName: string): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue.path.join(".") || "the body";
-  const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
-  throw new WebhookPayloadError(
-    missing
-      ? `${eventName} payload: ${field} is missing`
-      : `${eventName} payload: ${field}: ${issue.message}`,
-  );
 }

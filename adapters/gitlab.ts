@@ -6,10 +6,20 @@
 
 import { z } from "zod";
 import { type DiffFile, parseDiff } from "../src/diff/mod.ts";
+import { sameSecret } from "./constant_time.ts";
 import { createGitlabApi, gitlabMessage, type GitlabRequest } from "./gitlab_api.ts";
 import { diffFromGitlabDiffs, type GitlabDiffEntry } from "./gitlab_diff.ts";
 import { parseGitlabEvent } from "./gitlab_events.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./gitlab_position.ts";
+import {
+  markedInline,
+  markedSummary,
+  replyText,
+  summaryText,
+  withFingerprint,
+} from "./html_markers.ts";
+import { fileText } from "./http/file_text.ts";
+import { statusDescription } from "./status_description.ts";
 import {
   type CommitStatus,
   type GitAdapter,
@@ -35,12 +45,10 @@ export interface GitlabAdapterOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** Starts every summary note; GitLab renders HTML comments invisibly. */
-export const SUMMARY_MARKER = "<!-- loom:summary -->";
-// Starts every answer to a chat command, so Loom never reads its own answer as a command even
-// though it posts as an ordinary user.
-const REPLY_MARKER = "<!-- loom:reply -->";
-const FINGERPRINT_MARKER = /\r?\n\r?\n<!-- loom:fp:([^\s>]+) -->\s*$/;
+// The summary marker is shared with the other HTML-comment platforms; named here for callers
+// that know this adapter only.
+export { SUMMARY_MARKER } from "./html_markers.ts";
+
 const STATUS_NAME = "loom";
 const MAX_STATUS_DESCRIPTION = 255;
 // Reads of a merge request whose `diff_refs` are missing, before the job is handed back to the
@@ -148,7 +156,10 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
   ): Promise<{ posted: PostedComment & { fingerprint: string } } | { rejected: string }> => {
     const res = await api.request(mrCall(repo, pr.number, "/discussions", {
       method: "POST",
-      body: { body: withFingerprint(c), position: gitlabPosition(files, refs, c) },
+      body: {
+        body: withFingerprint(c.body, c.fingerprint),
+        position: gitlabPosition(files, refs, c),
+      },
       expect: [400],
     }));
     if (res.status === 400) return { rejected: gitlabMessage(await res.text()) };
@@ -205,16 +216,13 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     fetchDiff: (repo, pr) => diffText(repo, pr.number),
 
     async fetchFile(repo, path, ref) {
-      const res = await api.request({
-        path: `${projectPath(repo)}/repository/files/${encodeURIComponent(path)}/raw`,
-        query: { ref },
-        expect: [404],
-      });
-      if (res.status === 404) {
-        await res.body?.cancel();
-        return null;
-      }
-      return await res.text();
+      return await fileText(
+        await api.request({
+          path: `${projectPath(repo)}/repository/files/${encodeURIComponent(path)}/raw`,
+          query: { ref },
+          expect: [404],
+        }),
+      );
     },
 
     async listComments(repo, pr) {
@@ -227,14 +235,14 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
       const out: PostedComment[] = [];
       for (const n of notes) {
         if (n.system) continue;
-        const found = summaryOf(n) ?? inlineOf(n);
+        const found = markedSummary(n) ?? inlineOf(n);
         if (found) out.push(found);
       }
       return out;
     },
 
     async postSummary(repo, pr, body, existing) {
-      const text = `${SUMMARY_MARKER}\n\n${body}`;
+      const text = summaryText(body);
       if (existing) {
         const res = await api.request(mrCall(repo, pr.number, `/notes/${existing.id}`, {
           method: "PUT",
@@ -258,7 +266,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     async postComment(repo, pr, body) {
       const res = await api.request(mrCall(repo, pr.number, "/notes", {
         method: "POST",
-        body: { body: `${REPLY_MARKER}\n\n${body}` },
+        body: { body: replyText(body) },
       }));
       await res.body?.cancel();
     },
@@ -287,9 +295,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     },
 
     async setStatus(repo, pr, status) {
-      const description = status.description.length > MAX_STATUS_DESCRIPTION
-        ? status.description.slice(0, MAX_STATUS_DESCRIPTION - 1) + "…"
-        : status.description;
+      const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
       const res = await api.request({
         method: "POST",
         path: `${projectPath(repo)}/statuses/${encodeURIComponent(pr.headSha)}`,
@@ -387,47 +393,10 @@ function projectPath(repo: RepoRef): string {
   return `/projects/${encodeURIComponent(id)}`;
 }
 
-function withFingerprint(c: InlineComment): string {
-  return `${c.body}\n\n<!-- loom:fp:${c.fingerprint} -->`;
-}
-
-function summaryOf(n: Note): PostedComment | null {
-  const text = n.body ?? "";
-  if (!text.startsWith(SUMMARY_MARKER)) return null;
-  // Bodies are handed back without the marker, as the caller wrote them, so that an unchanged
-  // summary compares equal and is not edited for nothing.
-  const body = text.slice(SUMMARY_MARKER.length).replace(/^\r?\n(\r?\n)?/, "");
-  return { id: String(n.id), kind: "summary", body };
-}
-
 function inlineOf(n: Note): (PostedComment & { fingerprint: string }) | null {
-  const text = n.body ?? "";
-  const m = FINGERPRINT_MARKER.exec(text);
-  if (!m) return null;
-  const posted: PostedComment & { fingerprint: string } = {
-    id: String(n.id),
-    kind: "inline",
-    body: text.slice(0, m.index),
-    fingerprint: m[1],
-  };
+  const posted = markedInline(n);
+  if (!posted) return null;
   if (n.position?.new_path) posted.path = n.position.new_path;
   if (typeof n.position?.new_line === "number") posted.line = n.position.new_line;
   return posted;
-}
-
-/**
- * Compares a received token with the secret in constant time: both are hashed first, so neither
- * their contents nor their lengths show in the time taken.
- */
-async function sameSecret(received: string, secret: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(received)),
-    crypto.subtle.digest("SHA-256", encoder.encode(secret)),
-  ]);
-  const x = new Uint8Array(a);
-  const y = new Uint8Array(b);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
-  return diff === 0;
 }

@@ -5,6 +5,12 @@
  */
 
 import type { z } from "zod";
+import { errorBody } from "./http/error_body.ts";
+import { parseJsonBody } from "./http/json_body.ts";
+import { followPages, insideApiRoot, nextLink } from "./http/paginate.ts";
+import { platformError } from "./http/platform_error.ts";
+import { parseRetryAfter, untilReset } from "./http/retry_after.ts";
+import { sendJson } from "./http/send_json.ts";
 import { PlatformError } from "./types.ts";
 
 /** Where calls go and how they authenticate; see {@link createGitlabApi}. */
@@ -45,9 +51,6 @@ export interface GitlabApi {
   list<T>(req: GitlabRequest, item: z.ZodType<T>): Promise<T[]>;
 }
 
-// A loop guard far above what a merge request has (GitLab caps offset pagination at 50,000 rows).
-const MAX_PAGES = 1_000;
-
 /**
  * Creates the client. Error messages name the method, the path and GitLab's own message, and
  * never the token: headers are not part of any message. Rate limits (429) are retryable after
@@ -70,7 +73,7 @@ export function createGitlabApi(options: GitlabApiOptions): GitlabApi {
       ? new URL(req.path)
       : new URL(base.href + req.path.replace(/^\/+/, ""));
     // A `Link` header pointing elsewhere must not receive the token.
-    if (url.origin !== base.origin || !url.pathname.startsWith(base.pathname)) {
+    if (!insideApiRoot(url, base)) {
       throw new PlatformError(
         `GitLab sent a link outside the API URL: ${url.origin}${url.pathname}`,
         { status: 0, retryable: false },
@@ -87,21 +90,13 @@ export function createGitlabApi(options: GitlabApiOptions): GitlabApi {
     const url = urlOf(req);
     const headers: Record<string, string> = { "Accept": "application/json", "User-Agent": "loom" };
     if (options.token) headers["Authorization"] = `Bearer ${options.token}`;
-    if (req.body !== undefined) headers["Content-Type"] = "application/json";
-    let res: Response;
-    try {
-      res = await options.fetch(url, {
-        method: req.method ?? "GET",
-        headers,
-        body: req.body === undefined ? undefined : JSON.stringify(req.body),
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new PlatformError(`GitLab ${describe(req, url)} could not be reached: ${reason}`, {
-        status: 0,
-        retryable: true,
-      });
-    }
+    const res = await sendJson(options.fetch, url, {
+      method: req.method ?? "GET",
+      headers,
+      body: req.body,
+      platform: "GitLab",
+      what: describe(req, url),
+    });
     if (res.ok || req.expect?.includes(res.status)) return res;
     throw toPlatformError(res, await res.text(), describe(req, url), req.notFound, options.now());
   };
@@ -117,24 +112,17 @@ export function createGitlabApi(options: GitlabApiOptions): GitlabApi {
       const res = await request(req);
       return await read(res, schema, describe(req, urlOf(req)));
     },
-    async list<T>(req: GitlabRequest, item: z.ZodType<T>): Promise<T[]> {
-      const out: T[] = [];
-      const seen = new Set<string>();
-      let next: GitlabRequest | null = req;
-      while (next && seen.size < MAX_PAGES) {
-        const url = urlOf(next);
-        if (seen.has(url.href)) break;
-        seen.add(url.href);
-        const res = await request(next);
-        out.push(...await read(res, item.array(), describe(next, url)));
+    list: <T>(req: GitlabRequest, item: z.ZodType<T>): Promise<T[]> =>
+      followPages(req, urlOf, async (current, url) => {
+        const res = await request(current);
+        const items = await read(res, item.array(), describe(current, url));
         const link = nextLink(res.headers.get("link"));
         const page = res.headers.get("x-next-page")?.trim();
+        let next: GitlabRequest | null = null;
         if (link) next = { ...req, path: link, query: undefined };
         else if (page) next = { ...req, path: url.href, query: { page } };
-        else next = null;
-      }
-      return out;
-    },
+        return { items, next };
+      }),
   };
 }
 
@@ -145,14 +133,9 @@ export function createGitlabApi(options: GitlabApiOptions): GitlabApi {
  * (`ref is missing`) with an optional `error_description`, or plain text (`Retry later`).
  */
 export function gitlabMessage(body: string): string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return body.trim().slice(0, 300);
-  }
-  if (typeof parsed !== "object" || parsed === null) return String(parsed).slice(0, 300);
-  const { message, error, error_description } = parsed as Record<string, unknown>;
+  const parsed = errorBody(body);
+  if (typeof parsed === "string") return parsed;
+  const { message, error, error_description } = parsed;
   const parts: string[] = [];
   for (const value of [message, error, error_description]) {
     if (typeof value === "string") parts.push(value);
@@ -175,74 +158,23 @@ function toPlatformError(
   notFound: string | undefined,
   now: number,
 ): PlatformError {
-  const status = res.status;
-  const message = gitlabMessage(body);
-  const said = message ? `: ${message}` : "";
   const retryAfter = parseRetryAfter(res.headers.get("retry-after"), now);
-  if (status === 429) {
-    const reset = Number(res.headers.get("ratelimit-reset"));
-    const retryAfterMs = retryAfter ??
-      (Number.isFinite(reset) && reset > 0 ? Math.max(0, reset * 1000 - now) + 1000 : undefined);
-    return new PlatformError(`GitLab rate limit on ${what} (429${said})`, {
-      status,
-      retryable: true,
-      retryAfterMs,
-    });
-  }
-  if (status >= 500) {
-    return new PlatformError(`GitLab ${what} failed with ${status}${said}`, {
-      status,
-      retryable: true,
-      retryAfterMs: retryAfter,
-    });
-  }
-  if (status === 401) {
-    return new PlatformError(`GitLab rejected the token (401${said}) on ${what}`, {
-      status,
-      retryable: false,
-    });
-  }
-  if (status === 404 && notFound) return new PlatformError(notFound, { status, retryable: false });
-  return new PlatformError(`GitLab ${what} failed with ${status}${said}`, {
-    status,
-    retryable: false,
+  return platformError({
+    platform: "GitLab",
+    credential: "the token",
+    what,
+    status: res.status,
+    message: gitlabMessage(body),
+    notFound,
+    retryAfterMs: retryAfter,
+    // A second past the reset, which the header gives in whole seconds; without either header
+    // the queue's own backoff decides.
+    rateLimit: res.status === 429
+      ? { waitMs: retryAfter ?? untilReset(res.headers.get("ratelimit-reset"), now, 1000) }
+      : undefined,
   });
 }
 
-/** `Retry-After` in seconds or as an HTTP date, in milliseconds from `now`. */
-function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function nextLink(header: string | null): string | null {
-  if (!header) return null;
-  for (const part of header.split(",")) {
-    const m = /<([^>]+)>\s*;(.*)/.exec(part.trim());
-    if (m && /\brel="?([^";]*\s)?next(\s[^";]*)?"?/.test(m[2])) return m[1];
-  }
-  return null;
-}
-
 function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, status: number): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new PlatformError(`GitLab ${what} answered ${status} with a body that is not JSON`, {
-      status,
-      retryable: false,
-    });
-  }
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue.path.length > 0 ? issue.path.join(".") : "the body";
-  throw new PlatformError(
-    `GitLab ${what} answered ${status} with an unexpected body: ${where}: ${issue.message}`,
-    { status, retryable: false },
-  );
+  return parseJsonBody("GitLab", text, schema, what, status);
 }

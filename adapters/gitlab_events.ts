@@ -5,7 +5,10 @@
  */
 
 import { z } from "zod";
+import { chatCommand } from "./chat_command.ts";
+import { isLoomComment } from "./html_markers.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "./types.ts";
+import { checkPayload, readPayload } from "./webhook_payload.ts";
 
 /** A parsed delivery, and a stable id for it when GitLab sent none. */
 export interface GitlabDelivery {
@@ -17,9 +20,6 @@ export interface GitlabDelivery {
    */
   derivedId: string | null;
 }
-
-// Every hidden marker Loom puts in its notes starts with this.
-const LOOM_MARKER_PREFIX = "<!-- loom:";
 
 // Only the fields Loom reads: a payload carries much more, and GitLab adds fields often.
 const project = z.object({ id: z.number().int(), path_with_namespace: z.string().min(1) });
@@ -86,8 +86,8 @@ export function parseGitlabEvent(eventName: string | null, rawBody: Uint8Array):
   if (header && !["Merge Request Hook", "Note Hook", "System Hook"].includes(header)) {
     return ignored(`event ${header} is not handled`);
   }
-  const body = readJson(rawBody);
-  const { object_kind: objectKind } = check(kind, body, header ?? "the delivery");
+  const body = readPayload(rawBody);
+  const { object_kind: objectKind } = checkPayload(kind, body, header ?? "the delivery");
   const expected = header === "Merge Request Hook"
     ? "merge_request"
     : header === "Note Hook"
@@ -103,13 +103,13 @@ export function parseGitlabEvent(eventName: string | null, rawBody: Uint8Array):
 
 function mergeRequest(body: unknown): GitlabDelivery {
   const what = "merge_request";
-  const { object_attributes: { action } } = check(
+  const { object_attributes: { action } } = checkPayload(
     z.object({ object_attributes: z.object({ action: z.string().nullish() }) }),
     body,
     what,
   );
   if (action === "close" || action === "merge") {
-    const e = check(mergeRequestIid, body, what);
+    const e = checkPayload(mergeRequestIid, body, what);
     // Closing is idempotent, and a merge request closed, reopened and closed again on one head
     // must cancel twice: no id to dedupe on.
     return {
@@ -120,7 +120,7 @@ function mergeRequest(body: unknown): GitlabDelivery {
   if (action !== "open" && action !== "reopen" && action !== "update") {
     return ignored(`merge_request action ${action ?? "(none)"} is not handled`);
   }
-  const e = check(mergeRequestEvent, body, what);
+  const e = checkPayload(mergeRequestEvent, body, what);
   const a = e.object_attributes;
   let reason: "opened" | "reopened" | "new_commits" | "ready";
   if (action === "open") reason = "opened";
@@ -149,7 +149,7 @@ function becameReady(changes: z.infer<typeof mergeRequestEvent>["changes"]): boo
 }
 
 function note(body: unknown): GitlabDelivery {
-  const e = check(noteEvent, body, "note");
+  const e = checkPayload(noteEvent, body, "note");
   const n = e.object_attributes;
   if (n.noteable_type !== "MergeRequest") {
     return ignored(`the note is not on a merge request (noteable_type ${n.noteable_type})`);
@@ -160,8 +160,8 @@ function note(body: unknown): GitlabDelivery {
   if (n.system) return ignored("the note is a system note");
   if (!e.merge_request) throw new WebhookPayloadError("note payload: merge_request is missing");
   const text = n.note ?? "";
-  if (text.includes(LOOM_MARKER_PREFIX)) return ignored("the note is Loom's own");
-  const command = commandOf(text);
+  if (isLoomComment(text)) return ignored("the note is Loom's own");
+  const command = chatCommand(text);
   if (!command) return ignored("the note is not a /loom command");
   return {
     event: {
@@ -175,38 +175,10 @@ function note(body: unknown): GitlabDelivery {
   };
 }
 
-function commandOf(body: string): "review" | "help" | null {
-  const first = body.split("\n", 1)[0].trim().toLowerCase();
-  const m = /^\/loom(?:\s+(\S+))?/.exec(first);
-  if (!m || (first.length > 5 && !/\s/.test(first[5]))) return null;
-  return m[1] === "review" ? "review" : "help";
-}
-
 function ignored(reason: string): GitlabDelivery {
   return { event: { type: "ignored", reason }, derivedId: null };
 }
 
 function repoOf(p: { id: number; path_with_namespace: string }): RepoRef {
   return { platform: "gitlab", fullName: p.path_with_namespace, id: String(p.id) };
-}
-
-function readJson(rawBody: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(rawBody));
-  } catch {
-    throw new WebhookPayloadError("the body is not valid JSON");
-  }
-}
-
-function check<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue.path.join(".") || "the body";
-  const missing = issue.code === "invalid_type" && /received undefined/.test(issue.message);
-  throw new WebhookPayloadError(
-    missing
-      ? `${what} payload: ${field} is missing`
-      : `${what} payload: ${field}: ${issue.message}`,
-  );
 }

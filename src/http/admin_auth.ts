@@ -4,20 +4,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-
-/** Compares in constant time over SHA-256 digests, so neither content nor length leaks. */
-async function sameSecret(given: string, expected: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(given)),
-    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
-  ]);
-  const x = new Uint8Array(a);
-  const y = new Uint8Array(b);
-  let diff = 0;
-  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
-  return diff === 0;
-}
+import { sameSecret } from "../../adapters/constant_time.ts";
 
 /** The middleware; `token` undefined disables the API. */
 export function adminAuth(token: string | undefined): MiddlewareHandler {
