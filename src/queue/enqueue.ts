@@ -19,6 +19,9 @@ export interface EnqueueOptions {
   groupKey?: string;
 }
 
+/** Rows per insert statement. */
+const MAX_ROWS = 500;
+
 /** One job to add. */
 export interface NewJob {
   kind: string;
@@ -42,6 +45,14 @@ export interface EnqueueResult {
  */
 export async function enqueue(q: QueueContext, jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
   if (jobs.length === 0) return [];
+  if (jobs.length > MAX_ROWS) {
+    // SQLite caps a statement's parameters (32,766); 12 a row, so large batches go in slices.
+    const results: EnqueueResult[] = [];
+    for (let i = 0; i < jobs.length; i += MAX_ROWS) {
+      results.push(...await enqueue(q, jobs.slice(i, i + MAX_ROWS)));
+    }
+    return results;
+  }
   const now = q.now();
   const rows = jobs.map((job) => {
     const runAt = job.options?.runAt ?? now;

@@ -99,6 +99,21 @@ for (const factory of testStores()) {
     assert.equal(new Set(results.map((r) => r.id)).size, 46);
   });
 
+  t(
+    "enqueueing thousands of jobs at once works past the store's parameter limit",
+    async (queue) => {
+      const results = await queue.enqueueMany(
+        Array.from(
+          { length: 3_001 },
+          (_, i) => ({ kind: "noop", lane: "low" as const, payload: i }),
+        ),
+      );
+      assert.equal(results.length, 3_001);
+      assert.equal(new Set(results.map((r) => r.id)).size, 3_001);
+      assert.deepEqual((await queue.get(results[3_000].id))?.payload, 3_000);
+    },
+  );
+
   t("run_at in the future is not claimed before its time; kinds filter", async (queue, clock) => {
     const later = await queue.enqueue("noop", "high", null, { runAt: clock.now + 5_000 });
     await queue.enqueue("unhandled", "high", null);
