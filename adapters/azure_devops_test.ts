@@ -17,19 +17,14 @@ import {
   pullRequestCreatedPayload,
 } from "../tests/fakes/azure_devops_payloads.ts";
 import { type GitRepo, makeRepo } from "../tests/git_repo.ts";
+import { comment, platformError } from "../tests/support/adapter_test_kit.ts";
 import {
   type AzureDevopsAdapterOptions,
   createAzureDevopsAdapter,
   FINGERPRINT_PROPERTY,
   KIND_PROPERTY,
 } from "./azure_devops.ts";
-import {
-  type GitAdapter,
-  type InlineComment,
-  PlatformError,
-  type PullRequest,
-  type RepoRef,
-} from "./types.ts";
+import type { GitAdapter, PlatformError, PullRequest, RepoRef } from "./types.ts";
 
 const TOKEN = "azdo-pat-s3cret0123456789abcdefghijklmnop";
 const HOOK_USER = "loom-hook";
@@ -134,25 +129,6 @@ async function setup(
   const repo: RepoRef = { platform: "azure-devops", fullName: REPO_NAME, id };
   const pr = await adapter.getPullRequest(repo, 7);
   return { azure, adapter, repo, pr, seeded, [Symbol.asyncDispose]: () => azure.close() };
-}
-
-async function platformError(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof PlatformError, `not a PlatformError: ${error}`);
-    return error;
-  }
-  assert.fail("expected a PlatformError");
-}
-
-function comment(
-  path: string,
-  line: number,
-  fingerprint: string,
-  extra: Partial<InlineComment> = {},
-) {
-  return { path, line, fingerprint, body: `Finding ${fingerprint}`, ...extra };
 }
 
 /** What a reviewer of the diff sees of a file: everything but git's similarity score. */

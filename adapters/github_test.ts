@@ -8,48 +8,15 @@ import {
   githubWebhook,
   startFakeGithub,
 } from "../tests/fakes/github.ts";
+import { comment, platformError, SAMPLE_DIFF as DIFF } from "../tests/support/adapter_test_kit.ts";
 import { createGithubAdapter, type GithubAdapterOptions, SUMMARY_MARKER } from "./github.ts";
-import {
-  type GitAdapter,
-  type InlineComment,
-  PlatformError,
-  type PullRequest,
-  type RepoRef,
-} from "./types.ts";
+import type { GitAdapter, PlatformError, PullRequest, RepoRef } from "./types.ts";
 
 const TOKEN = "ghp_s3cretTokenValue0123456789abcdef";
 const SECRET = "webhook-secret";
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const HEAD = "a".repeat(40);
 const REPO: RepoRef = { platform: "github", fullName: "octo/app" };
-
-// New-side lines that can carry a comment: src/db.ts 1-6 and 42-44, README.md 1-2.
-const DIFF = `diff --git a/src/db.ts b/src/db.ts
-index 1111111..2222222 100644
---- a/src/db.ts
-+++ b/src/db.ts
-@@ -1,4 +1,6 @@
- import { sql } from "./sql.ts";
--export function find(id) {
--  return sql(\`select * from t where id = \${id}\`);
-+
-+export function find(id: string) {
-+  const q = \`select * from t where id = \${id}\`;
-+  return sql(q);
- }
-@@ -40,2 +42,3 @@ export function close() {
-   pool.end();
-+  log("closed");
- }
-diff --git a/README.md b/README.md
-new file mode 100644
-index 0000000..3333333
---- /dev/null
-+++ b/README.md
-@@ -0,0 +1,2 @@
-+# App
-+Docs.
-`;
 
 interface Env extends AsyncDisposable {
   github: FakeGithub;
@@ -86,25 +53,6 @@ async function setup(
   });
   const pr = await adapter.getPullRequest(REPO, 7);
   return { github, adapter, pr, clock, [Symbol.asyncDispose]: () => github.close() };
-}
-
-async function platformError(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof PlatformError, `not a PlatformError: ${error}`);
-    return error;
-  }
-  assert.fail("expected a PlatformError");
-}
-
-function comment(
-  path: string,
-  line: number,
-  fingerprint: string,
-  extra: Partial<InlineComment> = {},
-) {
-  return { path, line, fingerprint, body: `Finding ${fingerprint}`, ...extra };
 }
 
 function reviewable(files: DiffFile[]) {

@@ -9,14 +9,9 @@ import {
   startFakeGitlab,
 } from "../tests/fakes/gitlab.ts";
 import { mergeRequestHook, mergeRequestNoteHook } from "../tests/fakes/gitlab_examples.ts";
+import { comment, platformError, SAMPLE_DIFF as DIFF } from "../tests/support/adapter_test_kit.ts";
 import { createGitlabAdapter, type GitlabAdapterOptions, SUMMARY_MARKER } from "./gitlab.ts";
-import {
-  type GitAdapter,
-  type InlineComment,
-  PlatformError,
-  type PullRequest,
-  type RepoRef,
-} from "./types.ts";
+import type { GitAdapter, PlatformError, PullRequest, RepoRef } from "./types.ts";
 
 const TOKEN = "glpat-s3cretTokenValue0123456789";
 const SECRET = "webhook-secret-token";
@@ -27,34 +22,6 @@ const START = "c".repeat(40);
 const PROJECT = "acme/platform/app";
 const REPO: RepoRef = { platform: "gitlab", fullName: PROJECT, id: "14" };
 const ENCODED = "/projects/acme%2Fplatform%2Fapp";
-
-// New-side lines that can carry a comment: src/db.ts 1-6 and 42-44, README.md 1-2.
-const DIFF = `diff --git a/src/db.ts b/src/db.ts
-index 1111111..2222222 100644
---- a/src/db.ts
-+++ b/src/db.ts
-@@ -1,4 +1,6 @@
- import { sql } from "./sql.ts";
--export function find(id) {
--  return sql(\`select * from t where id = \${id}\`);
-+
-+export function find(id: string) {
-+  const q = \`select * from t where id = \${id}\`;
-+  return sql(q);
- }
-@@ -40,2 +42,3 @@ export function close() {
-   pool.end();
-+  log("closed");
- }
-diff --git a/README.md b/README.md
-new file mode 100644
-index 0000000..3333333
---- /dev/null
-+++ b/README.md
-@@ -0,0 +1,2 @@
-+# App
-+Docs.
-`;
 
 interface Env extends AsyncDisposable {
   gitlab: FakeGitlab;
@@ -97,25 +64,6 @@ async function setup(
   });
   const pr = await adapter.getPullRequest(REPO, 7);
   return { gitlab, adapter, pr, waits, [Symbol.asyncDispose]: () => gitlab.close() };
-}
-
-async function platformError(promise: Promise<unknown>): Promise<PlatformError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof PlatformError, `not a PlatformError: ${error}`);
-    return error;
-  }
-  assert.fail("expected a PlatformError");
-}
-
-function comment(
-  path: string,
-  line: number,
-  fingerprint: string,
-  extra: Partial<InlineComment> = {},
-): InlineComment {
-  return { path, line, fingerprint, body: `Finding ${fingerprint}`, ...extra };
 }
 
 const request = (headers: Record<string, string>) =>

@@ -3,155 +3,73 @@
  * ones Gitea and Forgejo send, the fake instance and the fake model, both over real HTTP.
  */
 import assert from "node:assert/strict";
-import { answer, type FakeLlm, type RecordedRequest, startFakeLlm } from "./fakes/llm.ts";
 import { type FakeGitea, giteaWebhook, startFakeGitea } from "./fakes/gitea.ts";
 import { giteaCommentPayload, giteaPullRequestPayload } from "./fakes/gitea_payloads.ts";
-import { makeRepo } from "./git_repo.ts";
-import { type LoomChild, spawnLoom, waitFor } from "./support/child.ts";
-import { freshSqliteUrl } from "./stores.ts";
+import { waitFor } from "./support/child.ts";
+import {
+  api,
+  assertNoSecretLogged,
+  type LoomE2e,
+  postWebhook,
+  reviewsDone,
+  startLoomE2e,
+  withServe,
+} from "./support/e2e.ts";
+import {
+  FINDINGS,
+  reviewer,
+  seedLoomConfig,
+  userSearchDiff,
+} from "./support/user_search_scenario.ts";
 
 const SECRET = "gitea-webhook-secret-for-tests";
 const TOKEN = "gitea_token_never_logged_0123456789";
-const LLM_KEY = "sk-llm-key-never-logged";
-const ADMIN = "admin-token-for-the-tests-0123";
 const REPO = "octo/app";
-
-const CONFIG = (llmUrl: string) =>
-  `models:
-  default: {base_url: ${llmUrl}, api_key_env: LOOM_LLM_API_KEY, model: fake-model, structured_output: json_schema}
-pipelines:
-  - {name: security, prompt_file: .loom/prompts/security.md, severity: blocker}
-  - {name: quality, prompt_file: builtin:quality, severity: warning}
-`;
-
-/** A real diff, made by git: a feature branch adds a search with SQL built from input. */
-async function realDiff(): Promise<string> {
-  const repo = await makeRepo();
-  try {
-    await repo.write(
-      "src/users.js",
-      'export function find(db, id) {\n  return db.query("select * from users where id = ?", [id]);\n}\n',
-    );
-    await repo.write("README.md", "# app\n");
-    await repo.commit("base");
-    await repo.git("checkout", "-q", "-b", "feature");
-    await repo.write(
-      "src/users.js",
-      'export function find(db, id) {\n  return db.query("select * from users where id = ?", [id]);\n}\n\n' +
-        'export function search(db, name) {\n  const sql = "select * from users where name = \'" + name + "\'";\n  return db.query(sql);\n}\n',
-    );
-    await repo.write("README.md", "# app\n\nSearch users by name.\n");
-    await repo.commit("Add user search");
-    return await repo.git("diff", "main...feature");
-  } finally {
-    await repo.cleanup();
-  }
-}
 
 /**
  * The model: a blocker on the SQL (lines 6-7) for security, a warning on the README and a
  * finding outside the diff for quality.
  */
-function model(req: RecordedRequest) {
-  const prompt = JSON.stringify(req.body.messages);
-  if (prompt.includes("Look for SQL")) {
-    return answer.json({
-      findings: [{
-        path: "src/users.js",
-        line: 6,
-        end_line: 7,
-        severity: "blocker",
-        title: "SQL injection in search",
-        body: "`name` is concatenated into the query.",
-        suggestion:
-          '  const sql = "select * from users where name = ?";\n  return db.query(sql, [name]);',
-      }],
-    });
-  }
-  return answer.json({
-    findings: [
-      {
-        path: "README.md",
-        line: 3,
-        end_line: null,
-        severity: "warning",
-        title: "Document the search",
-        body: "Say how names match.",
-        suggestion: null,
-      },
-      {
-        path: "src/users.js",
-        line: 40,
-        end_line: null,
-        severity: "info",
-        title: "Unchanged line",
-        body: "Outside the diff.",
-        suggestion: null,
-      },
-    ],
-  });
-}
+const model = reviewer({
+  security: [{
+    ...FINDINGS.sqlInjection,
+    end_line: 7,
+    suggestion:
+      '  const sql = "select * from users where name = ?";\n  return db.query(sql, [name]);',
+  }],
+});
 
-interface World {
+interface World extends LoomE2e {
   gitea: FakeGitea;
-  llm: FakeLlm;
-  loom: LoomChild;
-  url: string;
   headSha: string;
   flavor: "gitea" | "forgejo";
-  dispose(): Promise<void>;
 }
 
 async function world(flavor: "gitea" | "forgejo"): Promise<World> {
   const gitea = await startFakeGitea({ token: TOKEN, flavor });
-  const llm = await startFakeLlm();
-  llm.setDefault(model);
-  const diff = await realDiff();
   const headSha = "a".repeat(40);
-  gitea.addPullRequest({
-    repo: REPO,
-    number: 1,
-    title: "Add user search",
-    headSha,
-    baseRef: "main",
-    headRef: "feature",
-    diff,
-  });
-  gitea.setFile(REPO, "main", ".loom/config.yaml", CONFIG(llm.url));
-  gitea.setFile(
-    REPO,
-    "main",
-    ".loom/prompts/security.md",
-    "Look for SQL injection and secrets.\n\n{{diff}}\n",
-  );
-  const db = await freshSqliteUrl();
-  const loom = spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", db.url], {
-    LOOM_GITEA_WEBHOOK_SECRET: SECRET,
-    LOOM_GITEA_URL: gitea.url,
-    LOOM_GITEA_TOKEN: TOKEN,
-    LOOM_LLM_API_KEY: LLM_KEY,
-    LOOM_LLM_ALLOWED_BASE_URLS: llm.url,
-    LOOM_ADMIN_TOKEN: ADMIN,
-    LOOM_POLL_INTERVAL_MS: "50",
-  });
-  const url = await loom.listening;
-  return {
-    gitea,
-    llm,
-    loom,
-    url,
-    headSha,
-    flavor,
-    async dispose() {
-      try {
-        loom.process.kill("SIGTERM");
-      } catch { /* already gone */ }
-      await loom.exited;
-      await gitea.close();
-      await llm.close();
-      await db.dispose();
+  const e2e = await startLoomE2e({
+    model,
+    async platform(llm) {
+      gitea.addPullRequest({
+        repo: REPO,
+        number: 1,
+        title: "Add user search",
+        headSha,
+        baseRef: "main",
+        headRef: "feature",
+        diff: await userSearchDiff(),
+      });
+      seedLoomConfig(gitea, REPO, llm.url);
+      return {
+        LOOM_GITEA_WEBHOOK_SECRET: SECRET,
+        LOOM_GITEA_URL: gitea.url,
+        LOOM_GITEA_TOKEN: TOKEN,
+      };
     },
-  };
+    close: () => gitea.close(),
+  });
+  return { ...e2e, gitea, headSha, flavor };
 }
 
 async function deliver(
@@ -162,12 +80,7 @@ async function deliver(
   secret = SECRET,
 ) {
   const d = await giteaWebhook({ secret, eventType, payload, deliveryId, flavor: w.flavor });
-  const res = await fetch(`${w.url}/webhooks/gitea`, {
-    method: "POST",
-    headers: d.headers,
-    body: d.body,
-  });
-  return { status: res.status, body: await res.json() };
+  return await postWebhook(w, "gitea", d);
 }
 
 const opened = (w: World, headSha = w.headSha) =>
@@ -177,192 +90,150 @@ const synchronized = (headSha: string) =>
 const comment = (body: string, user?: string) =>
   giteaCommentPayload({ repo: REPO, pr: 1, body, user });
 
-async function api(w: World, path: string) {
-  const res = await fetch(`${w.url}/api${path}`, { headers: { Authorization: `Bearer ${ADMIN}` } });
-  assert.equal(res.status, 200, path);
-  return await res.json();
-}
-
-async function reviewsDone(w: World, count: number) {
-  await waitFor(
-    async () => {
-      const { reviews } = await api(w, "/reviews");
-      return reviews.length >= count &&
-        reviews.every((r: { status: string }) => r.status !== "running");
-    },
-    30_000,
-    `${count} finished reviews\n${w.loom.log()}`,
-  );
-  await waitFor(async () => (await api(w, "/jobs?status=running")).jobs.length === 0, 10_000);
-}
-
 Deno.test("gitea: a pull request is reviewed end to end, and nothing is ever posted twice", async () => {
-  const w = await world("gitea");
-  try {
-    const first = await deliver(w, "pull_request", opened(w), "delivery-1");
-    assert.equal(first.status, 202);
-    assert.ok(Number.isInteger(first.body.job_id));
-    await reviewsDone(w, 1);
+  await using w = await world("gitea");
+  const first = await deliver(w, "pull_request", opened(w), "delivery-1");
+  assert.equal(first.status, 202);
+  assert.ok(Number.isInteger(first.body.job_id));
+  await reviewsDone(w, 1);
 
-    // One summary comment, found by its marker, with the counts and the outside-diff finding.
-    const comments = w.gitea.comments(REPO, 1);
-    assert.equal(comments.length, 1);
-    assert.equal(comments[0].user, "loom-bot");
-    assert.match(comments[0].body, /^<!-- loom:summary -->\n\n/);
-    assert.match(comments[0].body, /Outside the diff/);
-    assert.match(comments[0].body, /Unchanged line/);
-    // The inline comments: one submitted COMMENT review, new-file lines, the range's first line.
-    const reviews = w.gitea.reviews(REPO, 1);
-    assert.deepEqual(reviews.map((r) => [r.state, r.commitId]), [["COMMENT", w.headSha]]);
-    const inline = w.gitea.reviewComments(REPO, 1);
-    assert.deepEqual(inline.map((c) => [c.path, c.newLine, c.oldLine, c.extraLines]).sort(), [
-      ["README.md", 3, 0, 0],
-      ["src/users.js", 6, 0, 0],
-    ]);
-    const sql = inline.find((c) => c.path === "src/users.js")!;
-    assert.match(sql.body, /Suggested change for lines 6-7:\n\n```diff\n\+ {2}const sql = /);
-    assert.doesNotMatch(sql.body, /```suggestion/, "Gitea has no suggestion blocks");
-    assert.match(sql.body, /<!-- loom:fp:[0-9a-f]{16} -->$/);
-    const sent = w.gitea.requests.find((r) => r.method === "POST" && r.path.endsWith("/reviews"))!;
-    assert.equal(sent.body.event, "COMMENT");
-    assert.equal(sent.headers.authorization, `token ${TOKEN}`);
-    // The status: pending, then failure (a blocker).
-    assert.deepEqual(w.gitea.statuses(REPO, w.headSha).map((s) => [s.context, s.state]), [
-      ["loom", "pending"],
-      ["loom", "failure"],
-    ]);
-    assert.equal(w.llm.chats().length, 2);
-    const { reviews: stored } = await api(w, "/reviews");
-    assert.deepEqual(
-      stored.map((r: { status: string; blockers: number }) => [r.status, r.blockers]),
-      [
-        ["succeeded", 1],
-      ],
-    );
+  // One summary comment, found by its marker, with the counts and the outside-diff finding.
+  const comments = w.gitea.comments(REPO, 1);
+  assert.equal(comments.length, 1);
+  assert.equal(comments[0].user, "loom-bot");
+  assert.match(comments[0].body, /^<!-- loom:summary -->\n\n/);
+  assert.match(comments[0].body, /Outside the diff/);
+  assert.match(comments[0].body, /Unchanged line/);
+  // The inline comments: one submitted COMMENT review, new-file lines, the range's first line.
+  const reviews = w.gitea.reviews(REPO, 1);
+  assert.deepEqual(reviews.map((r) => [r.state, r.commitId]), [["COMMENT", w.headSha]]);
+  const inline = w.gitea.reviewComments(REPO, 1);
+  assert.deepEqual(inline.map((c) => [c.path, c.newLine, c.oldLine, c.extraLines]).sort(), [
+    ["README.md", 3, 0, 0],
+    ["src/users.js", 6, 0, 0],
+  ]);
+  const sql = inline.find((c) => c.path === "src/users.js")!;
+  assert.match(sql.body, /Suggested change for lines 6-7:\n\n```diff\n\+ {2}const sql = /);
+  assert.doesNotMatch(sql.body, /```suggestion/, "Gitea has no suggestion blocks");
+  assert.match(sql.body, /<!-- loom:fp:[0-9a-f]{16} -->$/);
+  const sent = w.gitea.requests.find((r) => r.method === "POST" && r.path.endsWith("/reviews"))!;
+  assert.equal(sent.body.event, "COMMENT");
+  assert.equal(sent.headers.authorization, `token ${TOKEN}`);
+  // The status: pending, then failure (a blocker).
+  assert.deepEqual(w.gitea.statuses(REPO, w.headSha).map((s) => [s.context, s.state]), [
+    ["loom", "pending"],
+    ["loom", "failure"],
+  ]);
+  assert.equal(w.llm.chats().length, 2);
+  const { reviews: stored } = await api(w, "/reviews");
+  assert.deepEqual(
+    stored.map((r: { status: string; blockers: number }) => [r.status, r.blockers]),
+    [
+      ["succeeded", 1],
+    ],
+  );
 
-    // The same delivery again: nothing queued.
-    const again = await deliver(w, "pull_request", opened(w), "delivery-1");
-    assert.equal(again.status, 200);
-    assert.match(again.body.ignored, /already received/);
-    // pull_request_sync for the same head (another delivery): already reviewed.
-    const sync = await deliver(w, "pull_request_sync", synchronized(w.headSha), "delivery-2");
-    assert.equal(sync.status, 200);
-    assert.match(sync.body.ignored, /already reviewed/);
+  // The same delivery again: nothing queued.
+  const again = await deliver(w, "pull_request", opened(w), "delivery-1");
+  assert.equal(again.status, 200);
+  assert.match(again.body.ignored, /already received/);
+  // pull_request_sync for the same head (another delivery): already reviewed.
+  const sync = await deliver(w, "pull_request_sync", synchronized(w.headSha), "delivery-2");
+  assert.equal(sync.status, 200);
+  assert.match(sync.body.ignored, /already reviewed/);
 
-    // /loom review reviews it again from scratch: nothing is posted twice.
-    const command = await deliver(w, "pull_request_comment", comment("/loom review"), "delivery-3");
-    assert.equal(command.status, 202);
-    await reviewsDone(w, 2);
-    assert.equal(w.llm.chats().length, 4, "the model was asked again");
-    assert.equal(w.gitea.comments(REPO, 1).length, 1, "one summary, edited in place");
-    assert.equal(w.gitea.reviewComments(REPO, 1).length, 2, "no inline comment twice");
-    assert.ok(w.gitea.reviews(REPO, 1).every((r) => r.state !== "PENDING"));
+  // /loom review reviews it again from scratch: nothing is posted twice.
+  const command = await deliver(w, "pull_request_comment", comment("/loom review"), "delivery-3");
+  assert.equal(command.status, 202);
+  await reviewsDone(w, 2);
+  assert.equal(w.llm.chats().length, 4, "the model was asked again");
+  assert.equal(w.gitea.comments(REPO, 1).length, 1, "one summary, edited in place");
+  assert.equal(w.gitea.reviewComments(REPO, 1).length, 2, "no inline comment twice");
+  assert.ok(w.gitea.reviews(REPO, 1).every((r) => r.state !== "PENDING"));
 
-    // /loom help answers; Loom's own answer, delivered back, is not a command.
-    assert.equal(
-      (await deliver(w, "pull_request_comment", comment("/loom help"), "delivery-4")).status,
-      202,
-    );
-    await waitFor(() => w.gitea.comments(REPO, 1).length === 2, 10_000, "help reply");
-    const reply = w.gitea.comments(REPO, 1)[1];
-    assert.match(reply.body, /\/loom review/);
-    const echo = await deliver(w, "pull_request_comment", comment(reply.body, "loom-bot"), "d-5");
-    assert.deepEqual(echo, { status: 200, body: { ignored: "the comment is Loom's own" } });
+  // /loom help answers; Loom's own answer, delivered back, is not a command.
+  assert.equal(
+    (await deliver(w, "pull_request_comment", comment("/loom help"), "delivery-4")).status,
+    202,
+  );
+  await waitFor(() => w.gitea.comments(REPO, 1).length === 2, 10_000, "help reply");
+  const reply = w.gitea.comments(REPO, 1)[1];
+  assert.match(reply.body, /\/loom review/);
+  const echo = await deliver(w, "pull_request_comment", comment(reply.body, "loom-bot"), "d-5");
+  assert.deepEqual(echo, { status: 200, body: { ignored: "the comment is Loom's own" } });
 
-    // A wrong secret, an unsigned delivery and a malformed body queue nothing.
-    const jobsBefore = (await api(w, "/jobs?limit=100")).jobs.length;
-    assert.equal((await deliver(w, "pull_request", opened(w), "d-6", "wrong-secret")).status, 401);
-    assert.equal((await deliver(w, "pull_request", opened(w), "d-7", "")).status, 401);
-    const malformed = await deliver(w, "pull_request", { action: "opened", number: 1 }, "d-8");
-    assert.equal(malformed.status, 400);
-    assert.match(malformed.body.error, /pull_request payload: repository is missing/);
-    const signedNotJson = await giteaWebhook({
-      secret: SECRET,
-      eventType: "pull_request",
-      payload: 0,
-    });
-    const notJson = await fetch(`${w.url}/webhooks/gitea`, {
-      method: "POST",
-      headers: signedNotJson.headers,
-      body: "{not json",
-    });
-    assert.equal(notJson.status, 401, "the signature covers the exact bytes");
-    await notJson.body?.cancel();
-    assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobsBefore);
+  // A wrong secret, an unsigned delivery and a malformed body queue nothing.
+  const jobsBefore = (await api(w, "/jobs?limit=100")).jobs.length;
+  assert.equal((await deliver(w, "pull_request", opened(w), "d-6", "wrong-secret")).status, 401);
+  assert.equal((await deliver(w, "pull_request", opened(w), "d-7", "")).status, 401);
+  const malformed = await deliver(w, "pull_request", { action: "opened", number: 1 }, "d-8");
+  assert.equal(malformed.status, 400);
+  assert.match(malformed.body.error, /pull_request payload: repository is missing/);
+  const signedNotJson = await giteaWebhook({
+    secret: SECRET,
+    eventType: "pull_request",
+    payload: 0,
+  });
+  const notJson = await fetch(`${w.url}/webhooks/gitea`, {
+    method: "POST",
+    headers: signedNotJson.headers,
+    body: "{not json",
+  });
+  assert.equal(notJson.status, 401, "the signature covers the exact bytes");
+  await notJson.body?.cancel();
+  assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobsBefore);
 
-    assert.doesNotMatch(
-      w.loom.log(),
-      new RegExp(`${TOKEN}|${LLM_KEY}|${SECRET}`),
-      "no secret in the logs",
-    );
-  } finally {
-    await w.dispose();
-  }
+  assertNoSecretLogged(w, TOKEN, SECRET);
 });
 
 Deno.test("forgejo: ranges use extra_lines_count, a push is reviewed without reposting, close cancels", async () => {
-  const w = await world("forgejo");
-  try {
-    assert.equal((await deliver(w, "pull_request", opened(w), "f-1")).status, 202);
-    await reviewsDone(w, 1);
-    const inline = w.gitea.reviewComments(REPO, 1);
-    assert.deepEqual(inline.map((c) => [c.path, c.newLine, c.extraLines]).sort(), [
-      ["README.md", 3, 0],
-      ["src/users.js", 6, 1],
-    ]);
-    assert.equal(
-      w.gitea.requests.filter((r) => r.path === "/api/forgejo/v1/version").length,
-      1,
-      "asked once",
-    );
+  await using w = await world("forgejo");
+  assert.equal((await deliver(w, "pull_request", opened(w), "f-1")).status, 202);
+  await reviewsDone(w, 1);
+  const inline = w.gitea.reviewComments(REPO, 1);
+  assert.deepEqual(inline.map((c) => [c.path, c.newLine, c.extraLines]).sort(), [
+    ["README.md", 3, 0],
+    ["src/users.js", 6, 1],
+  ]);
+  assert.equal(
+    w.gitea.requests.filter((r) => r.path === "/api/forgejo/v1/version").length,
+    1,
+    "asked once",
+  );
 
-    // New commits come as pull_request_sync: the hook must tick "Pull Request Synchronized".
-    const next = "b".repeat(40);
-    w.gitea.updatePullRequest(REPO, 1, { headSha: next });
-    const sync = await deliver(w, "pull_request_sync", synchronized(next), "f-2");
-    assert.equal(sync.status, 202);
-    await reviewsDone(w, 2);
-    assert.equal(w.gitea.reviewComments(REPO, 1).length, 2, "the same findings are not reposted");
-    assert.equal(w.gitea.comments(REPO, 1).length, 1);
-    assert.deepEqual(w.gitea.statuses(REPO, next).map((s) => s.state), ["pending", "failure"]);
+  // New commits come as pull_request_sync: the hook must tick "Pull Request Synchronized".
+  const next = "b".repeat(40);
+  w.gitea.updatePullRequest(REPO, 1, { headSha: next });
+  const sync = await deliver(w, "pull_request_sync", synchronized(next), "f-2");
+  assert.equal(sync.status, 202);
+  await reviewsDone(w, 2);
+  assert.equal(w.gitea.reviewComments(REPO, 1).length, 2, "the same findings are not reposted");
+  assert.equal(w.gitea.comments(REPO, 1).length, 1);
+  assert.deepEqual(w.gitea.statuses(REPO, next).map((s) => s.state), ["pending", "failure"]);
 
-    const closed = giteaPullRequestPayload({
-      action: "closed",
-      repo: REPO,
-      pr: 1,
-      headSha: next,
-      merged: true,
-    });
-    const close = await deliver(w, "pull_request", closed, "f-3");
-    assert.equal(close.status, 200);
-    assert.match(close.body.ok, /^closed/);
-  } finally {
-    await w.dispose();
-  }
+  const closed = giteaPullRequestPayload({
+    action: "closed",
+    repo: REPO,
+    pr: 1,
+    headSha: next,
+    merged: true,
+  });
+  const close = await deliver(w, "pull_request", closed, "f-3");
+  assert.equal(close.status, 200);
+  assert.match(close.body.ok, /^closed/);
 });
 
 Deno.test("gitea: disabled without a secret (404 saying why); half configured, loom refuses to start", async () => {
-  const db = await freshSqliteUrl();
-  const loom = spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", db.url]);
-  try {
+  await withServe({}, async (loom) => {
     const url = await loom.listening;
     const res = await fetch(`${url}/webhooks/gitea`, { method: "POST", body: "{}" });
     assert.equal(res.status, 404);
     assert.match((await res.json()).error, /LOOM_GITEA_WEBHOOK_SECRET/);
-  } finally {
-    loom.process.kill("SIGTERM");
-    await loom.exited;
-  }
-  const half = spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", db.url], {
-    LOOM_GITEA_WEBHOOK_SECRET: SECRET,
-    LOOM_GITEA_TOKEN: TOKEN,
   });
-  try {
+  await withServe({ LOOM_GITEA_WEBHOOK_SECRET: SECRET, LOOM_GITEA_TOKEN: TOKEN }, async (half) => {
     const code = await half.exited;
     assert.notEqual(code, 0);
     assert.match(half.log(), /LOOM_GITEA_URL/);
     assert.ok(!half.log().includes(TOKEN) && !half.log().includes(SECRET));
-  } finally {
-    await db.dispose();
-  }
+  });
 });

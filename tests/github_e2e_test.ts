@@ -3,7 +3,6 @@
  * examples, the fake GitHub and the fake model, both over real HTTP.
  */
 import assert from "node:assert/strict";
-import { answer, type FakeLlm, type RecordedRequest, startFakeLlm } from "./fakes/llm.ts";
 import {
   type FakeGithub,
   generateAppKeys,
@@ -11,154 +10,63 @@ import {
   githubWebhook,
   startFakeGithub,
 } from "./fakes/github.ts";
-import { makeRepo } from "./git_repo.ts";
-import { type LoomChild, spawnLoom, waitFor } from "./support/child.ts";
+import { waitFor } from "./support/child.ts";
+import {
+  api,
+  assertNoSecretLogged,
+  LLM_KEY,
+  type LoomE2e,
+  postWebhook,
+  reviewsDone,
+  startLoomE2e,
+  withServe,
+} from "./support/e2e.ts";
 import { pullRequestComment, pullRequestEvent } from "./support/github_examples.ts";
-import { freshSqliteUrl } from "./stores.ts";
+import { reviewer, seedLoomConfig, userSearchDiff } from "./support/user_search_scenario.ts";
 
 const SECRET = "webhook-secret-for-tests";
 const TOKEN = "ghp_test_token_never_logged";
-const LLM_KEY = "sk-llm-key-never-logged";
-const ADMIN = "admin-token-for-the-tests-0123";
 const REPO = "octo/app";
 
-const CONFIG = (llmUrl: string) =>
-  `models:
-  default: {base_url: ${llmUrl}, api_key_env: LOOM_LLM_API_KEY, model: fake-model, structured_output: json_schema}
-pipelines:
-  - {name: security, prompt_file: .loom/prompts/security.md, severity: blocker}
-  - {name: quality, prompt_file: builtin:quality, severity: warning}
-`;
-
-/** A real diff, made by git: a feature branch adds a search with SQL built from input. */
-async function realDiff(): Promise<string> {
-  const repo = await makeRepo();
-  try {
-    await repo.write(
-      "src/users.js",
-      'export function find(db, id) {\n  return db.query("select * from users where id = ?", [id]);\n}\n',
-    );
-    await repo.write("README.md", "# app\n");
-    await repo.commit("base");
-    await repo.git("checkout", "-q", "-b", "feature");
-    await repo.write(
-      "src/users.js",
-      'export function find(db, id) {\n  return db.query("select * from users where id = ?", [id]);\n}\n\n' +
-        'export function search(db, name) {\n  const sql = "select * from users where name = \'" + name + "\'";\n  return db.query(sql);\n}\n',
-    );
-    await repo.write("README.md", "# app\n\nSearch users by name.\n");
-    await repo.commit("Add user search");
-    return await repo.git("diff", "main...feature");
-  } finally {
-    await repo.cleanup();
-  }
-}
-
-/** The model: a blocker on the SQL line for security, a warning on the README for quality. */
-function model(req: RecordedRequest) {
-  const prompt = JSON.stringify(req.body.messages);
-  if (prompt.includes("Look for SQL")) {
-    return answer.json({
-      findings: [{
-        path: "src/users.js",
-        line: 6,
-        end_line: null,
-        severity: "blocker",
-        title: "SQL injection in search",
-        body: "`name` is concatenated into the query.",
-        suggestion: '  const sql = "select * from users where name = ?";',
-      }],
-    });
-  }
-  return answer.json({
-    findings: [
-      {
-        path: "README.md",
-        line: 3,
-        end_line: null,
-        severity: "warning",
-        title: "Document the search",
-        body: "Say how names match.",
-        suggestion: null,
-      },
-      {
-        path: "src/users.js",
-        line: 40,
-        end_line: null,
-        severity: "info",
-        title: "Unchanged line",
-        body: "Outside the diff.",
-        suggestion: null,
-      },
-    ],
-  });
-}
-
-interface World {
+interface World extends LoomE2e {
   github: FakeGithub;
-  llm: FakeLlm;
-  loom: LoomChild;
-  url: string;
   headSha: string;
-  dispose(): Promise<void>;
 }
 
 async function world(
   options: { app?: { appId: string; pem: string; publicKey: CryptoKey } } = {},
 ): Promise<World> {
   const github = await startFakeGithub({ token: options.app ? undefined : TOKEN });
-  const llm = await startFakeLlm();
-  llm.setDefault(model);
-  const diff = await realDiff();
   const headSha = "a".repeat(40);
-  github.addRepo(REPO, { installationId: 4242 });
-  github.addPullRequest({
-    repo: REPO,
-    number: 1,
-    title: "Add user search",
-    headSha,
-    baseRef: "main",
-    headRef: "feature",
-    diff,
-  });
-  github.setFile(REPO, "main", ".loom/config.yaml", CONFIG(llm.url));
-  github.setFile(
-    REPO,
-    "main",
-    ".loom/prompts/security.md",
-    "Look for SQL injection and secrets.\n\n{{diff}}\n",
-  );
-  if (options.app) github.enableApp({ appId: options.app.appId, publicKey: options.app.publicKey });
-  const db = await freshSqliteUrl();
-  const env: Record<string, string> = {
-    LOOM_GITHUB_WEBHOOK_SECRET: SECRET,
-    LOOM_GITHUB_API_URL: github.url,
-    LOOM_LLM_API_KEY: LLM_KEY,
-    LOOM_LLM_ALLOWED_BASE_URLS: llm.url,
-    LOOM_ADMIN_TOKEN: ADMIN,
-    LOOM_POLL_INTERVAL_MS: "50",
-    ...(options.app
-      ? { LOOM_GITHUB_APP_ID: options.app.appId, LOOM_GITHUB_APP_PRIVATE_KEY: options.app.pem }
-      : { LOOM_GITHUB_TOKEN: TOKEN }),
-  };
-  const loom = spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", db.url], env);
-  const url = await loom.listening;
-  return {
-    github,
-    llm,
-    loom,
-    url,
-    headSha,
-    async dispose() {
-      try {
-        loom.process.kill("SIGTERM");
-      } catch { /* already gone */ }
-      await loom.exited;
-      await github.close();
-      await llm.close();
-      await db.dispose();
+  const e2e = await startLoomE2e({
+    // The model: a blocker on the SQL line for security, a warning on the README for quality.
+    model: reviewer(),
+    async platform(llm) {
+      github.addRepo(REPO, { installationId: 4242 });
+      github.addPullRequest({
+        repo: REPO,
+        number: 1,
+        title: "Add user search",
+        headSha,
+        baseRef: "main",
+        headRef: "feature",
+        diff: await userSearchDiff(),
+      });
+      seedLoomConfig(github, REPO, llm.url);
+      if (options.app) {
+        github.enableApp({ appId: options.app.appId, publicKey: options.app.publicKey });
+      }
+      return {
+        LOOM_GITHUB_WEBHOOK_SECRET: SECRET,
+        LOOM_GITHUB_API_URL: github.url,
+        ...(options.app
+          ? { LOOM_GITHUB_APP_ID: options.app.appId, LOOM_GITHUB_APP_PRIVATE_KEY: options.app.pem }
+          : { LOOM_GITHUB_TOKEN: TOKEN }),
+      };
     },
-  };
+    close: () => github.close(),
+  });
+  return { ...e2e, github, headSha };
 }
 
 async function deliver(
@@ -168,241 +76,202 @@ async function deliver(
   deliveryId?: string,
   secret = SECRET,
 ) {
-  const d = await githubWebhook({ secret, event, payload, deliveryId });
-  const res = await fetch(`${w.url}/webhooks/github`, {
-    method: "POST",
-    headers: d.headers,
-    body: d.body,
-  });
-  return { status: res.status, body: await res.json(), headers: res.headers };
-}
-
-async function api(w: World, path: string) {
-  const res = await fetch(`${w.url}/api${path}`, { headers: { Authorization: `Bearer ${ADMIN}` } });
-  assert.equal(res.status, 200, path);
-  return await res.json();
-}
-
-async function reviewsDone(w: World, count: number) {
-  await waitFor(
-    async () => {
-      const { reviews } = await api(w, "/reviews");
-      return reviews.length >= count &&
-        reviews.every((r: { status: string }) => r.status !== "running");
-    },
-    30_000,
-    `${count} finished reviews\n${w.loom.log()}`,
+  return await postWebhook(
+    w,
+    "github",
+    await githubWebhook({ secret, event, payload, deliveryId }),
   );
-  // Let the last jobs' completions land.
-  await waitFor(async () => (await api(w, "/jobs?status=running")).jobs.length === 0, 10_000);
 }
 
 Deno.test("github: a pull request is reviewed end to end, and nothing is ever posted twice", async () => {
-  const w = await world();
-  try {
-    const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
-    const first = await deliver(w, "pull_request", opened, "delivery-1");
-    assert.equal(first.status, 202);
-    assert.ok(Number.isInteger(first.body.job_id));
-    // One log line per request, carrying the delivery and its job.
-    assert.match(
-      w.loom.log(),
-      /"msg":"request","request_id":"[^"]+".*"route":"\/webhooks\/:platform","status":202.*"delivery_id":"delivery-1".*"job_id":\d+/,
-    );
-    await reviewsDone(w, 1);
+  await using w = await world();
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  const first = await deliver(w, "pull_request", opened, "delivery-1");
+  assert.equal(first.status, 202);
+  assert.ok(Number.isInteger(first.body.job_id));
+  // One log line per request, carrying the delivery and its job.
+  assert.match(
+    w.loom.log(),
+    /"msg":"request","request_id":"[^"]+".*"route":"\/webhooks\/:platform","status":202.*"delivery_id":"delivery-1".*"job_id":\d+/,
+  );
+  await reviewsDone(w, 1);
 
-    // One summary comment, found by its marker, with the counts and the outside-diff finding.
-    const comments = w.github.comments(REPO, 1);
-    assert.equal(comments.length, 1);
-    assert.match(comments[0].body, /^<!-- loom:summary -->\n\n/);
-    assert.match(comments[0].body, /Outside the diff/);
-    assert.match(comments[0].body, /Unchanged line/);
-    // The inline comments, as one review, on the right lines, with a suggestion block.
-    const reviews = w.github.reviews(REPO, 1);
-    assert.equal(reviews.length, 1);
-    assert.equal(reviews[0].state, "COMMENTED");
-    const inline = w.github.reviewComments(REPO, 1);
-    assert.deepEqual(inline.map((c) => [c.path, c.line, c.side]).sort(), [
-      ["README.md", 3, "RIGHT"],
-      ["src/users.js", 6, "RIGHT"],
-    ]);
-    const sqlComment = inline.find((c) => c.path === "src/users.js")!;
-    assert.match(sqlComment.body, /```suggestion\n/);
-    assert.match(sqlComment.body, /<!-- loom:fp:[0-9a-f]{16} -->$/);
-    assert.equal(sqlComment.commitId, w.headSha);
-    // The status: pending, then failure (a blocker).
-    const statuses = w.github.statuses(REPO, w.headSha);
-    assert.deepEqual(statuses.map((s) => [s.context, s.state]), [["loom", "pending"], [
-      "loom",
-      "failure",
-    ]]);
-    assert.deepEqual(w.github.violations, [], "every body matches GitHub's OpenAPI description");
-    // What the model was sent: the base branch's prompt, JSON schema output, the key.
-    const chats = w.llm.chats();
-    assert.equal(chats.length, 2);
-    assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
-    assert.equal(chats[0].body.response_format.type, "json_schema");
+  // One summary comment, found by its marker, with the counts and the outside-diff finding.
+  const comments = w.github.comments(REPO, 1);
+  assert.equal(comments.length, 1);
+  assert.match(comments[0].body, /^<!-- loom:summary -->\n\n/);
+  assert.match(comments[0].body, /Outside the diff/);
+  assert.match(comments[0].body, /Unchanged line/);
+  // The inline comments, as one review, on the right lines, with a suggestion block.
+  const reviews = w.github.reviews(REPO, 1);
+  assert.equal(reviews.length, 1);
+  assert.equal(reviews[0].state, "COMMENTED");
+  const inline = w.github.reviewComments(REPO, 1);
+  assert.deepEqual(inline.map((c) => [c.path, c.line, c.side]).sort(), [
+    ["README.md", 3, "RIGHT"],
+    ["src/users.js", 6, "RIGHT"],
+  ]);
+  const sqlComment = inline.find((c) => c.path === "src/users.js")!;
+  assert.match(sqlComment.body, /```suggestion\n/);
+  assert.match(sqlComment.body, /<!-- loom:fp:[0-9a-f]{16} -->$/);
+  assert.equal(sqlComment.commitId, w.headSha);
+  // The status: pending, then failure (a blocker).
+  const statuses = w.github.statuses(REPO, w.headSha);
+  assert.deepEqual(statuses.map((s) => [s.context, s.state]), [["loom", "pending"], [
+    "loom",
+    "failure",
+  ]]);
+  assert.deepEqual(w.github.violations, [], "every body matches GitHub's OpenAPI description");
+  // What the model was sent: the base branch's prompt, JSON schema output, the key.
+  const chats = w.llm.chats();
+  assert.equal(chats.length, 2);
+  assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
+  assert.equal(chats[0].body.response_format.type, "json_schema");
 
-    // The stored review, its pipelines, comments and tokens.
-    const { reviews: stored } = await api(w, "/reviews");
-    assert.equal(stored.length, 1);
-    assert.equal(stored[0].status, "succeeded");
-    assert.equal(stored[0].blockers, 1);
-    assert.ok(stored[0].tokens.prompt > 0);
-    const detail = await api(w, `/reviews/${stored[0].id}`);
-    assert.deepEqual(
-      detail.pipelines.map((p: { name: string; status: string }) => [p.name, p.status]),
-      [["quality", "succeeded"], ["security", "succeeded"]],
-    );
-    assert.equal(detail.comments.length, 2);
-    const jobs = (await api(w, "/jobs?limit=50")).jobs;
-    assert.deepEqual(jobs.map((j: { kind: string }) => j.kind).sort(), [
-      "pipeline",
-      "pipeline",
-      "publish",
-      "review",
-    ]);
-    assert.ok(jobs.every((j: { status: string }) => j.status === "succeeded"));
-    const lanes = Object.fromEntries(
-      jobs.filter((j: { kind: string }) => j.kind === "pipeline").map((
-        j: { payload: { pipeline: string }; lane: string },
-      ) => [j.payload.pipeline, j.lane]),
-    );
-    assert.deepEqual(lanes, { security: "high", quality: "normal" });
+  // The stored review, its pipelines, comments and tokens.
+  const { reviews: stored } = await api(w, "/reviews");
+  assert.equal(stored.length, 1);
+  assert.equal(stored[0].status, "succeeded");
+  assert.equal(stored[0].blockers, 1);
+  assert.ok(stored[0].tokens.prompt > 0);
+  const detail = await api(w, `/reviews/${stored[0].id}`);
+  assert.deepEqual(
+    detail.pipelines.map((p: { name: string; status: string }) => [p.name, p.status]),
+    [["quality", "succeeded"], ["security", "succeeded"]],
+  );
+  assert.equal(detail.comments.length, 2);
+  const jobs = (await api(w, "/jobs?limit=50")).jobs;
+  assert.deepEqual(jobs.map((j: { kind: string }) => j.kind).sort(), [
+    "pipeline",
+    "pipeline",
+    "publish",
+    "review",
+  ]);
+  assert.ok(jobs.every((j: { status: string }) => j.status === "succeeded"));
+  const lanes = Object.fromEntries(
+    jobs.filter((j: { kind: string }) => j.kind === "pipeline").map((
+      j: { payload: { pipeline: string }; lane: string },
+    ) => [j.payload.pipeline, j.lane]),
+  );
+  assert.deepEqual(lanes, { security: "high", quality: "normal" });
 
-    // The same delivery again: nothing queued.
-    const again = await deliver(w, "pull_request", opened, "delivery-1");
-    assert.equal(again.status, 200);
-    assert.match(again.body.ignored, /already received/);
+  // The same delivery again: nothing queued.
+  const again = await deliver(w, "pull_request", opened, "delivery-1");
+  assert.equal(again.status, 200);
+  assert.match(again.body.ignored, /already received/);
 
-    // A second delivery for the same head (another id): already reviewed, nothing queued.
-    const sync = pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: w.headSha });
-    const second = await deliver(w, "pull_request", sync, "delivery-2");
-    assert.equal(second.status, 200);
-    assert.match(second.body.ignored, /already reviewed/);
-    // /loom review reviews it again, from scratch: nothing is posted twice.
-    const command = await deliver(
+  // A second delivery for the same head (another id): already reviewed, nothing queued.
+  const sync = pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: w.headSha });
+  const second = await deliver(w, "pull_request", sync, "delivery-2");
+  assert.equal(second.status, 200);
+  assert.match(second.body.ignored, /already reviewed/);
+  // /loom review reviews it again, from scratch: nothing is posted twice.
+  const command = await deliver(
+    w,
+    "issue_comment",
+    pullRequestComment({ repo: REPO, pr: 1, body: "/loom review" }),
+    "delivery-3",
+  );
+  assert.equal(command.status, 202);
+  await reviewsDone(w, 2);
+  assert.equal(w.llm.chats().length, 4, "the model was asked again");
+  assert.equal(w.github.comments(REPO, 1).length, 1, "one summary, edited in place");
+  assert.equal(w.github.reviewComments(REPO, 1).length, 2, "no inline comment twice");
+  assert.equal((await api(w, `/jobs/${command.body.job_id}`)).lane, "high");
+
+  // /loom help answers with the commands.
+  assert.equal(
+    (await deliver(
       w,
       "issue_comment",
-      pullRequestComment({ repo: REPO, pr: 1, body: "/loom review" }),
-      "delivery-3",
-    );
-    assert.equal(command.status, 202);
-    await reviewsDone(w, 2);
-    assert.equal(w.llm.chats().length, 4, "the model was asked again");
-    assert.equal(w.github.comments(REPO, 1).length, 1, "one summary, edited in place");
-    assert.equal(w.github.reviewComments(REPO, 1).length, 2, "no inline comment twice");
-    assert.equal((await api(w, `/jobs/${command.body.job_id}`)).lane, "high");
+      pullRequestComment({ repo: REPO, pr: 1, body: "/loom help" }),
+      "delivery-4",
+    )).status,
+    202,
+  );
+  await waitFor(() => w.github.comments(REPO, 1).length === 2, 10_000, "help reply");
+  assert.match(w.github.comments(REPO, 1)[1].body, /\/loom review/);
 
-    // /loom help answers with the commands.
-    assert.equal(
-      (await deliver(
-        w,
-        "issue_comment",
-        pullRequestComment({ repo: REPO, pr: 1, body: "/loom help" }),
-        "delivery-4",
-      )).status,
-      202,
-    );
-    await waitFor(() => w.github.comments(REPO, 1).length === 2, 10_000, "help reply");
-    assert.match(w.github.comments(REPO, 1)[1].body, /\/loom review/);
+  // A wrong signature and a malformed body queue nothing.
+  assert.equal(
+    (await deliver(w, "pull_request", opened, "delivery-5", "wrong-secret")).status,
+    401,
+  );
+  const malformed = await githubWebhook({
+    secret: SECRET,
+    event: "pull_request",
+    payload: { action: "opened" },
+  });
+  const bad = await fetch(`${w.url}/webhooks/github`, {
+    method: "POST",
+    headers: malformed.headers,
+    body: malformed.body,
+  });
+  assert.equal(bad.status, 400);
+  assert.match((await bad.json()).error, /pull_request/);
+  const notJson = await fetch(`${w.url}/webhooks/github`, {
+    method: "POST",
+    headers: (await githubWebhook({ secret: SECRET, event: "pull_request", payload: "x" })).headers,
+    body: "{not json",
+  });
+  assert.equal(notJson.status, 401, "the signature covers the exact bytes");
 
-    // A wrong signature and a malformed body queue nothing.
-    assert.equal(
-      (await deliver(w, "pull_request", opened, "delivery-5", "wrong-secret")).status,
-      401,
-    );
-    const malformed = await githubWebhook({
-      secret: SECRET,
-      event: "pull_request",
-      payload: { action: "opened" },
-    });
-    const bad = await fetch(`${w.url}/webhooks/github`, {
-      method: "POST",
-      headers: malformed.headers,
-      body: malformed.body,
-    });
-    assert.equal(bad.status, 400);
-    assert.match((await bad.json()).error, /pull_request/);
-    const notJson = await fetch(`${w.url}/webhooks/github`, {
-      method: "POST",
-      headers:
-        (await githubWebhook({ secret: SECRET, event: "pull_request", payload: "x" })).headers,
-      body: "{not json",
-    });
-    assert.equal(notJson.status, 401, "the signature covers the exact bytes");
-
-    assert.doesNotMatch(
-      w.loom.log(),
-      new RegExp(`${TOKEN}|${LLM_KEY}|${SECRET}`),
-      "no secret in the logs",
-    );
-  } finally {
-    await w.dispose();
-  }
+  assertNoSecretLogged(w, TOKEN, SECRET);
 });
 
 Deno.test("github: the base branch's config wins over the pull request's own", async () => {
-  const w = await world();
-  try {
-    // The pull request rewrites its reviewer: security off, its own model host.
-    w.github.setFile(
-      REPO,
-      "feature",
-      ".loom/config.yaml",
-      "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n",
-    );
-    w.github.setFile(
-      REPO,
-      w.headSha,
-      ".loom/config.yaml",
-      "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n",
-    );
-    const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
-    assert.equal((await deliver(w, "pull_request", opened)).status, 202);
-    await reviewsDone(w, 1);
-    assert.ok(
-      w.github.reviewComments(REPO, 1).some((c) => c.path === "src/users.js" && c.line === 6),
-    );
-    assert.equal(w.github.statuses(REPO, w.headSha).at(-1)?.state, "failure");
-    assert.ok(
-      w.llm.chats().length === 2,
-      "the base branch's two pipelines ran on the allowed model",
-    );
-  } finally {
-    await w.dispose();
-  }
+  await using w = await world();
+  // The pull request rewrites its reviewer: security off, its own model host.
+  w.github.setFile(
+    REPO,
+    "feature",
+    ".loom/config.yaml",
+    "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n",
+  );
+  w.github.setFile(
+    REPO,
+    w.headSha,
+    ".loom/config.yaml",
+    "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n",
+  );
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  assert.equal((await deliver(w, "pull_request", opened)).status, 202);
+  await reviewsDone(w, 1);
+  assert.ok(
+    w.github.reviewComments(REPO, 1).some((c) => c.path === "src/users.js" && c.line === 6),
+  );
+  assert.equal(w.github.statuses(REPO, w.headSha).at(-1)?.state, "failure");
+  assert.ok(
+    w.llm.chats().length === 2,
+    "the base branch's two pipelines ran on the allowed model",
+  );
 });
 
 Deno.test("github: a GitHub App installation token is minted, cached and used", async () => {
   const keys = await generateAppKeys();
-  const w = await world({ app: { appId: "314", pem: keys.pkcs1Pem, publicKey: keys.publicKey } });
-  try {
-    const opened = pullRequestEvent({
-      action: "opened",
-      repo: REPO,
-      pr: 1,
-      headSha: w.headSha,
-      installationId: 4242,
-    });
-    assert.equal((await deliver(w, "pull_request", opened)).status, 202);
-    await reviewsDone(w, 1);
-    const tokens = w.github.installationTokens();
-    assert.equal(tokens.length, 1, "one token for every call of the review");
-    assert.equal(tokens[0].installationId, 4242);
-    const calls = w.github.requests.filter((r) => r.path.startsWith("/repos/"));
-    assert.ok(calls.length > 5);
-    assert.ok(calls.every((r) => r.headers.authorization === `Bearer ${tokens[0].token}`));
-    assert.equal(w.github.comments(REPO, 1).length, 1);
-  } finally {
-    await w.dispose();
-  }
+  await using w = await world({
+    app: { appId: "314", pem: keys.pkcs1Pem, publicKey: keys.publicKey },
+  });
+  const opened = pullRequestEvent({
+    action: "opened",
+    repo: REPO,
+    pr: 1,
+    headSha: w.headSha,
+    installationId: 4242,
+  });
+  assert.equal((await deliver(w, "pull_request", opened)).status, 202);
+  await reviewsDone(w, 1);
+  const tokens = w.github.installationTokens();
+  assert.equal(tokens.length, 1, "one token for every call of the review");
+  assert.equal(tokens[0].installationId, 4242);
+  const calls = w.github.requests.filter((r) => r.path.startsWith("/repos/"));
+  assert.ok(calls.length > 5);
+  assert.ok(calls.every((r) => r.headers.authorization === `Bearer ${tokens[0].token}`));
+  assert.equal(w.github.comments(REPO, 1).length, 1);
 });
 
 Deno.test("github: disabled without a webhook secret: 404 saying why, logged at start", async () => {
-  const db = await freshSqliteUrl();
-  const loom = spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", db.url]);
-  try {
+  await withServe({}, async (loom) => {
     const url = await loom.listening;
     const res = await fetch(`${url}/webhooks/github`, { method: "POST", body: "{}" });
     assert.equal(res.status, 404);
@@ -410,58 +279,50 @@ Deno.test("github: disabled without a webhook secret: 404 saying why, logged at 
     assert.match(loom.log(), /"msg":"platform disabled","platform":"github"/);
     const big = await fetch(`${url}/webhooks/nope`, { method: "POST", body: "{}" });
     assert.equal(big.status, 404);
-  } finally {
-    loom.process.kill("SIGTERM");
-    await loom.exited;
-    await db.dispose();
-  }
+  });
 });
 
 Deno.test("github: rate limits are retried, a refused inline comment moves to the summary, a missing PR is dead", async () => {
-  const w = await world();
-  try {
-    // GitHub rate-limits the first look at the pull request: the job waits and tries again.
-    w.github.failNext(githubFailure.rateLimited(1), {
-      method: "GET",
-      path: `/repos/${REPO}/pulls/1`,
-    });
-    // The batched review is refused, and so is one of the comments posted one by one.
-    const refusal = githubFailure.http(422, {
-      message: "Validation Failed",
-      errors: ["pull_request_review_thread.line must be part of the diff"],
-    });
-    w.github.failNext(refusal, { method: "POST", path: `/repos/${REPO}/pulls/1/reviews` });
-    w.github.failNext(refusal, { method: "POST", path: `/repos/${REPO}/pulls/1/comments` });
-    const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
-    const accepted = await deliver(w, "pull_request", opened);
-    assert.equal(accepted.status, 202);
-    await reviewsDone(w, 1);
-    const review = await api(w, `/jobs/${accepted.body.job_id}`);
-    assert.equal(review.status, "succeeded");
-    assert.equal(review.attempts, 2);
-    assert.match(review.errors[0].message, /rate limit/i);
-    assert.equal(w.github.reviewComments(REPO, 1).length, 1, "one comment landed");
-    const summary = w.github.comments(REPO, 1)[0].body;
-    assert.match(summary, /Outside the diff/);
-    const { reviews } = await api(w, "/reviews");
-    assert.equal(reviews[0].status, "succeeded");
+  await using w = await world();
+  // GitHub rate-limits the first look at the pull request: the job waits and tries again.
+  w.github.failNext(githubFailure.rateLimited(1), {
+    method: "GET",
+    path: `/repos/${REPO}/pulls/1`,
+  });
+  // The batched review is refused, and so is one of the comments posted one by one.
+  const refusal = githubFailure.http(422, {
+    message: "Validation Failed",
+    errors: ["pull_request_review_thread.line must be part of the diff"],
+  });
+  w.github.failNext(refusal, { method: "POST", path: `/repos/${REPO}/pulls/1/reviews` });
+  w.github.failNext(refusal, { method: "POST", path: `/repos/${REPO}/pulls/1/comments` });
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  const accepted = await deliver(w, "pull_request", opened);
+  assert.equal(accepted.status, 202);
+  await reviewsDone(w, 1);
+  const review = await api(w, `/jobs/${accepted.body.job_id}`);
+  assert.equal(review.status, "succeeded");
+  assert.equal(review.attempts, 2);
+  assert.match(review.errors[0].message, /rate limit/i);
+  assert.equal(w.github.reviewComments(REPO, 1).length, 1, "one comment landed");
+  const summary = w.github.comments(REPO, 1)[0].body;
+  assert.match(summary, /Outside the diff/);
+  const { reviews } = await api(w, "/reviews");
+  assert.equal(reviews[0].status, "succeeded");
 
-    // A pull request GitHub does not know: the job is dead with a clear reason, at once.
-    const missing = await deliver(
-      w,
-      "pull_request",
-      pullRequestEvent({ action: "opened", repo: REPO, pr: 99, headSha: "b".repeat(40) }),
-    );
-    assert.equal(missing.status, 202);
-    await waitFor(
-      async () => (await api(w, `/jobs/${missing.body.job_id}`)).status === "dead",
-      15_000,
-      "dead job",
-    );
-    const dead = await api(w, `/jobs/${missing.body.job_id}`);
-    assert.equal(dead.attempts, 1, "a 404 is not retried");
-    assert.match(dead.last_error, /octo\/app#99 not found/);
-  } finally {
-    await w.dispose();
-  }
+  // A pull request GitHub does not know: the job is dead with a clear reason, at once.
+  const missing = await deliver(
+    w,
+    "pull_request",
+    pullRequestEvent({ action: "opened", repo: REPO, pr: 99, headSha: "b".repeat(40) }),
+  );
+  assert.equal(missing.status, 202);
+  await waitFor(
+    async () => (await api(w, `/jobs/${missing.body.job_id}`)).status === "dead",
+    15_000,
+    "dead job",
+  );
+  const dead = await api(w, `/jobs/${missing.body.job_id}`);
+  assert.equal(dead.attempts, 1, "a 404 is not retried");
+  assert.match(dead.last_error, /octo\/app#99 not found/);
 });

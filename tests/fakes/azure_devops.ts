@@ -31,21 +31,20 @@
  * @module
  */
 
-import { commentableLines, type DiffFile, parseDiff } from "../../src/diff/mod.ts";
-
-/** One HTTP request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  /** Path below the organization, without query: `/Proj/_apis/git/repositories/app/items`. */
-  path: string;
-  query: Record<string, string>;
-  /** Header names are lower case. */
-  headers: Record<string, string>;
-  /** The JSON body, parsed; `undefined` when empty or not JSON. */
-  // deno-lint-ignore no-explicit-any
-  body: any;
-  rawBody: string;
-}
+import { commentableLinesOf, diffFiles } from "./diff_lines.ts";
+import { fakeSha as sha } from "./fake_sha.ts";
+import {
+  type FakeApi,
+  fakeApi,
+  type FakeFailure,
+  type FakeRoute,
+  httpFailure,
+  json,
+  matchRoute,
+  type RecordedRequest,
+  startFakeServer,
+  text,
+} from "./fake_server.ts";
 
 /** Something Azure DevOps would accept but get wrong, or a call Loom should not make. */
 export interface FakeViolation {
@@ -185,23 +184,6 @@ export interface FakeStatus {
   creationDate: string;
 }
 
-/** An answer the fake gives instead of the real one; see {@link azureFailure}. */
-export interface FakeFailure {
-  status: number;
-  /** Sent as JSON unless it is a string. */
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** Which requests a failure applies to; all when empty. */
-export interface FailureMatch {
-  /** How many matching requests get the failure; defaults to 1. `Infinity` for all. */
-  times?: number;
-  method?: string;
-  /** The path below the organization: equal to a string, or matching a RegExp. */
-  path?: string | RegExp;
-}
-
 /** Options for {@link startFakeAzureDevops}. */
 export interface FakeAzureDevopsOptions {
   /** The organization the URL ends with; `fabrikam` by default. */
@@ -218,11 +200,12 @@ export interface FakeAzureDevopsOptions {
 }
 
 /** A running fake; see {@link startFakeAzureDevops}. `await using` closes it. */
-export interface FakeAzureDevops extends AsyncDisposable {
-  /** The organization URL to give Loom (`LOOM_AZURE_DEVOPS_URL`), no trailing slash. */
+export interface FakeAzureDevops extends FakeApi<FakeFailure> {
+  /**
+   * The organization URL to give Loom (`LOOM_AZURE_DEVOPS_URL`), no trailing slash. Requests are
+   * recorded with their path below it: `/Proj/_apis/git/repositories/app/items`.
+   */
   url: string;
-  /** Every request received, in arrival order. */
-  requests: RecordedRequest[];
   /** What Azure would accept but get wrong; tests assert this stays empty. */
   violations: FakeViolation[];
   /** The identity Loom posts as. */
@@ -250,10 +233,6 @@ export interface FakeAzureDevops extends AsyncDisposable {
   /** Deletes a thread's comments, as a person deleting Loom's summary would. */
   deleteThread(repo: string, number: number, threadId: number): void;
   statuses(repo: string, number: number): FakeStatus[];
-  /** Answers the next matching requests with `failure` instead of the real answer. */
-  failNext(failure: FakeFailure, match?: FailureMatch): void;
-  /** Stops the server; safe to call twice. */
-  close(): Promise<void>;
 }
 
 /**
@@ -297,9 +276,7 @@ export const azureFailure = {
     return { status: 203, body: SIGN_IN_PAGE, headers: { "content-type": "text/html" } };
   },
   /** Any answer. */
-  http(status: number, body?: unknown, headers: Record<string, string> = {}): FakeFailure {
-    return { status, body, headers };
-  },
+  http: httpFailure,
 };
 
 const SIGN_IN_PAGE = "<!DOCTYPE html><html><head><title>Azure DevOps Services | Sign In</title>" +
@@ -330,9 +307,7 @@ interface PullState extends Omit<FakePullRequest, "repo" | "headSha"> {
 
 type Handler = (req: RecordedRequest, params: string[], url: URL) => Response;
 
-interface Route {
-  method: string;
-  pattern: RegExp;
+interface Route extends FakeRoute {
   handle: Handler;
 }
 
@@ -357,24 +332,12 @@ export function startFakeAzureDevops(
     id: guid("jamie"),
   };
   const maxPage = options.maxChangesPage ?? 2000;
-  const requests: RecordedRequest[] = [];
   const violations: FakeViolation[] = [];
   const repos = new Map<string, RepoState>();
-  const failures: { failure: FakeFailure; match: FailureMatch; left: number }[] = [];
-  const diffs = new Map<string, DiffFile[]>();
   let nextId = 1;
 
   const iso = () => new Date(now()).toISOString();
   let base = "";
-
-  const parsed = (diff: string): DiffFile[] => {
-    let files = diffs.get(diff);
-    if (!files) {
-      files = parseDiff(diff);
-      diffs.set(diff, files);
-    }
-    return files;
-  };
 
   const repoState = (fullName: string): RepoState => {
     const repo = repos.get(fullName);
@@ -428,7 +391,7 @@ export function startFakeAzureDevops(
     const deleted = [...before.keys()].filter((p) => !after.has(p));
     const renames = new Map<string, string>(); // new path → old path
     if (input.diff !== undefined) {
-      for (const f of parsed(input.diff)) {
+      for (const f of diffFiles(input.diff)) {
         if (f.status === "renamed" && f.oldPath && f.newPath) renames.set(f.newPath, f.oldPath);
       }
     } else {
@@ -618,8 +581,6 @@ export function startFakeAzureDevops(
 
   // --- Answers --------------------------------------------------------------------------------
 
-  const json = (value: unknown, status = 200, headers: Record<string, string> = {}) =>
-    Response.json(value, { status, headers });
   const error = (status: number, message: string, typeKey: string) =>
     json({
       $id: "1",
@@ -701,8 +662,7 @@ export function startFakeAzureDevops(
       );
     }
     if (it.diff === undefined) return;
-    const file = parsed(it.diff).find((f) => f.newPath === path.slice(1));
-    const lines = file ? commentableLines(file, "new") : new Set<number>();
+    const lines = commentableLinesOf(it.diff, path.slice(1));
     for (const line of new Set([start.line, end.line])) {
       if (!lines.has(line)) {
         violation(
@@ -993,67 +953,33 @@ export function startFakeAzureDevops(
       password = decoded.slice(decoded.indexOf(":") + 1);
     } catch { /* not base64 */ }
     if (password !== options.token) {
-      return new Response(SIGN_IN_PAGE, {
-        status: 203,
-        headers: { "content-type": "text/html; charset=utf-8" },
-      });
+      return text(SIGN_IN_PAGE, "text/html; charset=utf-8", 203);
     }
     return null;
   };
 
-  const handler = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const rawBody = await request.text();
-    const inside = url.pathname.startsWith(prefix + "/");
-    const path = inside ? url.pathname.slice(prefix.length) : url.pathname;
-    const recorded: RecordedRequest = {
-      method: request.method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(request.headers),
-      body: parseJson(rawBody),
-      rawBody,
-    };
-    requests.push(recorded);
-    if (!inside) return new Response("Not Found", { status: 404 });
-
-    const failing = failures.find((f) =>
-      f.left > 0 &&
-      (!f.match.method || f.match.method.toUpperCase() === recorded.method) &&
-      (!f.match.path ||
-        (typeof f.match.path === "string" ? f.match.path === path : f.match.path.test(path)))
-    );
-    if (failing) {
-      failing.left--;
-      const { status, body, headers } = failing.failure;
-      const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
-      const type = typeof body === "string" ? "text/html" : "application/json; charset=utf-8";
-      return new Response(text, { status, headers: { "content-type": type, ...headers } });
-    }
-
-    const refused = authorized(recorded);
-    if (refused) return refused;
-    const version = url.searchParams.get("api-version");
-    if (!version) {
-      return badRequest(
-        `No api-version was supplied for the "${request.method}" request. The version "7.1" is ` +
-          "recommended.",
-      );
-    }
-    if (version !== "7.1") violation(recorded, `api-version=${version}, not 7.1`);
-
-    for (const route of routes) {
-      if (route.method !== recorded.method) continue;
-      const m = route.pattern.exec(path);
-      if (!m) continue;
-      return route.handle(recorded, m.slice(1).map(decodeURIComponent), url);
-    }
-    return new Response("Not Found", { status: 404 });
-  };
-
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
-  base = `http://127.0.0.1:${server.addr.port}${prefix}`;
-  let closed: Promise<void> | null = null;
+  const server = startFakeServer({
+    prefix,
+    failureContentType: (f) =>
+      typeof f.body === "string" ? "text/html" : "application/json; charset=utf-8",
+    handle(req, url) {
+      const refused = authorized(req);
+      if (refused) return refused;
+      const version = url.searchParams.get("api-version");
+      if (!version) {
+        return badRequest(
+          `No api-version was supplied for the "${req.method}" request. The version "7.1" is ` +
+            "recommended.",
+        );
+      }
+      if (version !== "7.1") violation(req, `api-version=${version}, not 7.1`);
+      const found = matchRoute(routes, req);
+      return found
+        ? found.route.handle(req, found.params, url)
+        : new Response("Not Found", { status: 404 });
+    },
+  });
+  base = server.origin + prefix;
 
   const snapshot = (p: PullState): FakePullRequest => ({
     repo: `${p.repo.project}/${p.repo.name}`,
@@ -1071,8 +997,7 @@ export function startFakeAzureDevops(
   });
 
   return Promise.resolve({
-    url: base,
-    requests,
+    ...fakeApi(server, base),
     violations,
     bot,
     addRepository,
@@ -1168,17 +1093,6 @@ export function startFakeAzureDevops(
       for (const c of thread.comments) c.isDeleted = true;
     },
     statuses: (repo, number) => pullState(repo, number).statuses.map((s) => ({ ...s })),
-    failNext(failure, match = {}) {
-      failures.push({ failure, match, left: match.times ?? 1 });
-    },
-    close() {
-      closed ??= server.shutdown();
-      return closed;
-    },
-    [Symbol.asyncDispose]() {
-      closed ??= server.shutdown();
-      return closed;
-    },
   });
 }
 
@@ -1222,17 +1136,6 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A stable 40-hex id from a label. */
-function sha(label: string): string {
-  let h = 2166136261;
-  let out = "";
-  for (let round = 0; out.length < 40; round++) {
-    for (const ch of `${round}:${label}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-    out += h.toString(16).padStart(8, "0");
-  }
-  return out.slice(0, 40);
-}
-
 function blobId(content: Uint8Array): string {
   let label = "";
   for (let i = 0; i < content.length; i += Math.max(1, Math.floor(content.length / 64))) {
@@ -1247,13 +1150,4 @@ function guid(label: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${
     h.slice(20, 32)
   }`;
-}
-
-function parseJson(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

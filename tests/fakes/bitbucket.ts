@@ -29,7 +29,22 @@
  * @module
  */
 
-import { commentableLines, type DiffFile, parseDiff } from "../../src/diff/mod.ts";
+import { commentableLinesOf } from "./diff_lines.ts";
+import { fakeSha as sha } from "./fake_sha.ts";
+import {
+  type FakeApi,
+  fakeApi,
+  type FakeFailure,
+  type FakeRoute,
+  httpFailure,
+  json,
+  matchRoute,
+  type RecordedRequest,
+  startFakeServer,
+  text,
+} from "./fake_server.ts";
+import { hmacHex } from "./hmac.ts";
+import { pageOf, pageUrl } from "./pagination.ts";
 import {
   accountEntity,
   commentPayload,
@@ -39,20 +54,6 @@ import {
   pullRequestPayload,
   repositoryEntity,
 } from "./bitbucket_payloads.ts";
-
-/** One HTTP request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  /** Path without query string and without `/2.0`, e.g. `/repositories/ws/app/pullrequests/1`. */
-  path: string;
-  query: Record<string, string>;
-  /** Header names are lower case. */
-  headers: Record<string, string>;
-  /** The JSON body, parsed; `undefined` when empty or not JSON. */
-  // deno-lint-ignore no-explicit-any
-  body: any;
-  rawBody: string;
-}
 
 /** How a pull request is seeded; everything but `repo` has a default. */
 export interface FakePullRequestInput {
@@ -115,23 +116,6 @@ export interface FakeStatus {
   url: string;
 }
 
-/** An answer the fake gives instead of the real one; see {@link bitbucketFailure}. */
-export interface FakeFailure {
-  status: number;
-  /** Sent as JSON unless it is a string. */
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** Which requests a failure applies to; all when empty. */
-export interface FailureMatch {
-  /** How many matching requests get the failure; defaults to 1. `Infinity` for all. */
-  times?: number;
-  method?: string;
-  /** The request path (without query and `/2.0`): equal to a string, or matching a RegExp. */
-  path?: string | RegExp;
-}
-
 /** Options for {@link startFakeBitbucket}. */
 export interface FakeBitbucketOptions {
   /** An access token calls may carry as `Authorization: Bearer TOKEN`. */
@@ -145,11 +129,12 @@ export interface FakeBitbucketOptions {
 }
 
 /** A running fake; see {@link startFakeBitbucket}. `await using` closes it. */
-export interface FakeBitbucket extends AsyncDisposable {
-  /** The API URL to give Loom (`LOOM_BITBUCKET_API_URL`): `http://127.0.0.1:PORT/2.0`. */
+export interface FakeBitbucket extends FakeApi<FakeFailure> {
+  /**
+   * The API URL to give Loom (`LOOM_BITBUCKET_API_URL`): `http://127.0.0.1:PORT/2.0`. Requests
+   * are recorded with their path below it: `/repositories/ws/app/…`.
+   */
   url: string;
-  /** Every request received, in arrival order. */
-  requests: RecordedRequest[];
   /** Requests Bitbucket is not documented to refuse but Loom must never send. */
   violations: string[];
   addPullRequest(input: FakePullRequestInput): FakePullRequest;
@@ -191,10 +176,6 @@ export interface FakeBitbucket extends AsyncDisposable {
     raw: string,
     options?: { user?: PayloadAccount; inline?: { path: string; to: number } },
   ): Payload;
-  /** Answers the next matching requests with `failure` instead of the real answer. */
-  failNext(failure: FakeFailure, match?: FailureMatch): void;
-  /** Stops the server; safe to call twice. */
-  close(): Promise<void>;
 }
 
 /**
@@ -224,9 +205,7 @@ export const bitbucketFailure = {
     return { status, body: { type: "error", error: { message: "Service Unavailable" } } };
   },
   /** Any answer. */
-  http(status: number, body?: unknown, headers: Record<string, string> = {}): FakeFailure {
-    return { status, body, headers };
-  },
+  http: httpFailure,
 };
 
 /**
@@ -273,9 +252,7 @@ interface RepoState {
 
 type Handler = (req: RecordedRequest, params: string[], url: URL) => Response;
 
-interface Route {
-  method: string;
-  pattern: RegExp;
+interface Route extends FakeRoute {
   handle: Handler;
 }
 
@@ -287,6 +264,7 @@ const DEFAULT_BOT: PayloadAccount = {
   uuid: "{1c0de000-0000-4000-8000-000000000001}",
 };
 const STATES = ["INPROGRESS", "SUCCESSFUL", "FAILED", "STOPPED"];
+const PAGE_SIZE = { param: "pagelen", byDefault: 10, max: 100 };
 
 /**
  * Starts the fake on a free port of 127.0.0.1. Always `close()` it (or `await using`): an open
@@ -294,13 +272,10 @@ const STATES = ["INPROGRESS", "SUCCESSFUL", "FAILED", "STOPPED"];
  */
 export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<FakeBitbucket> {
   const bot = options.botUser ?? DEFAULT_BOT;
-  const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const repos = new Map<string, RepoState>();
   const comments: FakeComment[] = [];
   const statusHistory: FakeStatus[] = [];
-  const failures: { failure: FakeFailure; match: FailureMatch; left: number }[] = [];
-  const diffs = new Map<string, DiffFile[]>();
   const diffSpecs = new Map<string, string>();
   let nextId = 500;
   let commitCounter = 0;
@@ -324,14 +299,6 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
     const hash = sha(`${repo.fullName} ${label} ${commitCounter++}`);
     repo.commits.add(hash);
     return hash;
-  };
-  const parsed = (diff: string): DiffFile[] => {
-    let files = diffs.get(diff);
-    if (!files) {
-      files = parseDiff(diff);
-      diffs.set(diff, files);
-    }
-    return files;
   };
   /** A branch name, a full hash or an unambiguous abbreviation, as Bitbucket resolves them. */
   const resolve = (repo: RepoState, rev: string): string | null => {
@@ -437,7 +404,6 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
 
   // --- Answers -------------------------------------------------------------------------------
 
-  const json = (value: unknown, status = 200) => Response.json(value, { status });
   const error = (status: number, message: string, fields?: Record<string, string[]>) =>
     json({ type: "error", error: { message, ...(fields ? { fields } : {}) } }, status);
   const notFound = (message = "Resource not found") => error(404, message);
@@ -445,24 +411,10 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
     error(400, message, fields);
 
   const paginate = (url: URL, items: unknown[]) => {
-    const pagelen = Math.min(100, Math.max(1, Number(url.searchParams.get("pagelen")) || 10));
-    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
-    const body: Record<string, unknown> = {
-      pagelen,
-      size: items.length,
-      page,
-      values: items.slice((page - 1) * pagelen, page * pagelen),
-    };
-    const next = new URL(url);
-    if (page * pagelen < items.length) {
-      next.searchParams.set("page", String(page + 1));
-      body.next = next.href;
-    }
-    if (page > 1) {
-      const previous = new URL(url);
-      previous.searchParams.set("page", String(page - 1));
-      body.previous = previous.href;
-    }
+    const { page, size, items: values } = pageOf(url, items, PAGE_SIZE);
+    const body: Record<string, unknown> = { pagelen: size, size: items.length, page, values };
+    if (page * size < items.length) body.next = pageUrl(url, page + 1);
+    if (page > 1) body.previous = pageUrl(url, page - 1);
     return json(body);
   };
 
@@ -500,8 +452,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       });
     }
     // Not documented [?]: refused here, and recorded, because Loom must check anchors itself.
-    const file = parsed(pull.diff).find((f) => f.newPath === inline.path);
-    const lines = file ? commentableLines(file, "new") : new Set<number>();
+    const lines = commentableLinesOf(pull.diff, inline.path);
     const offDiff = [inline.to, inline.start_to].filter((l) => l !== undefined && !lines.has(l));
     if (inline.to !== undefined && offDiff.length > 0) {
       violations.push(
@@ -555,8 +506,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       handle(req) {
         const m = /^\/repositories\/([^/]+\/[^/]+)\/diff\/(.+)$/.exec(req.path)!;
         const diff = diffSpecs.get(`${m[1]}/${m[2]}`);
-        if (diff === undefined) return notFound();
-        return new Response(diff, { headers: { "content-type": "text/plain" } });
+        return diff === undefined ? notFound() : text(diff, "text/plain");
       },
     },
     {
@@ -576,9 +526,9 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
         const repo = repos.get(params[0]);
         const hash = repo && resolve(repo, params[1]);
         if (!repo || !hash) return notFound(`Commit not found`);
-        const text = repo.files.get(`${hash}\u0000${params[2]}`);
-        if (text === undefined) return notFound(`No such file or directory: ${params[2]}`);
-        return new Response(text, { headers: { "content-type": "text/plain" } });
+        const file = repo.files.get(`${hash}\u0000${params[2]}`);
+        if (file === undefined) return notFound(`No such file or directory: ${params[2]}`);
+        return text(file, "text/plain");
       },
     },
     {
@@ -722,61 +672,20 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
 
   // --- Server --------------------------------------------------------------------------------
 
-  const handler = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const rawBody = await request.text();
-    const inside = url.pathname.startsWith(PREFIX + "/");
-    const path = inside ? url.pathname.slice(PREFIX.length) : url.pathname;
-    const recorded: RecordedRequest = {
-      method: request.method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(request.headers),
-      body: parseJson(rawBody),
-      rawBody,
-    };
-    requests.push(recorded);
-    if (!inside) return notFound();
-
-    const failing = failures.find((f) =>
-      f.left > 0 &&
-      (!f.match.method || f.match.method.toUpperCase() === recorded.method) &&
-      (!f.match.path ||
-        (typeof f.match.path === "string" ? f.match.path === path : f.match.path.test(path)))
-    );
-    if (failing) {
-      failing.left--;
-      const { status, body, headers } = failing.failure;
-      const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
-      return new Response(text, {
-        status,
-        headers: { "content-type": "application/json", ...headers },
-      });
-    }
-
-    if (!authorized(recorded)) {
-      return new Response(JSON.stringify({ type: "error", error: { message: "Unauthorized" } }), {
-        status: 401,
-        headers: {
-          "content-type": "application/json",
+  const server = startFakeServer({
+    prefix: PREFIX,
+    outside: () => notFound(),
+    handle(req, url) {
+      if (!authorized(req)) {
+        return json({ type: "error", error: { message: "Unauthorized" } }, 401, {
           "www-authenticate": 'Basic realm="Bitbucket.org HTTP"',
-        },
-      });
-    }
-    for (const route of routes) {
-      if (route.method !== recorded.method) continue;
-      const m = route.pattern.exec(path);
-      if (!m) continue;
-      // Decoded segment by segment: an encoded `/` inside a segment must not split it.
-      const params = m.slice(1).map((p) => p.split("/").map(decodeURIComponent).join("/"));
-      return route.handle(recorded, params, url);
-    }
-    return notFound();
-  };
-
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
-  const base = `http://127.0.0.1:${server.addr.port}${PREFIX}`;
-  let closed: Promise<void> | null = null;
+        });
+      }
+      const found = matchRoute(routes, req);
+      return found ? found.route.handle(req, found.params, url) : notFound();
+    },
+  });
+  const base = server.origin + PREFIX;
 
   const copyPull = (p: FakePullRequest): FakePullRequest => ({ ...p, author: { ...p.author } });
   const payloadPull = (repo: string, number: number) => {
@@ -798,8 +707,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
   };
 
   return Promise.resolve({
-    url: base,
-    requests,
+    ...fakeApi(server, base),
     violations,
     addPullRequest(input) {
       const repo = repoOf(input.repo);
@@ -890,50 +798,5 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       pullRequestPayload({ ...payloadPull(repo, number), actor }),
     commentPayload: (repo, number, raw, opts = {}) =>
       commentPayload(payloadPull(repo, number), { raw, user: opts.user, inline: opts.inline }),
-    failNext(failure, match = {}) {
-      failures.push({ failure, match, left: match.times ?? 1 });
-    },
-    close() {
-      closed ??= server.shutdown();
-      return closed;
-    },
-    [Symbol.asyncDispose]() {
-      closed ??= server.shutdown();
-      return closed;
-    },
   });
-}
-
-/** A stable 40-hex "hash" from a label, so seeded commits get distinct, repeatable hashes. */
-function sha(label: string): string {
-  let h = 2166136261;
-  let out = "";
-  for (let round = 0; out.length < 40; round++) {
-    for (const ch of `${round}:${label}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-    out += h.toString(16).padStart(8, "0");
-  }
-  return out.slice(0, 40);
-}
-
-function parseJson(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function hmacHex(secret: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(
-    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)),
-  );
-  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { fetchParsed } from "./fetch_parsed.ts";
 import { bitbucketWebhook, startFakeBitbucket } from "./bitbucket.ts";
 
 const TOKEN = "fake-token";
@@ -10,13 +11,7 @@ async function call(url: string, init: RequestInit & { auth?: string | null } = 
   const headers = new Headers(init.headers);
   if (init.auth !== null) headers.set("authorization", init.auth ?? `Bearer ${TOKEN}`);
   if (init.body) headers.set("content-type", "application/json");
-  const res = await fetch(url, { ...init, headers, redirect: "manual" });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch { /* a diff or a file */ }
-  return { status: res.status, headers: res.headers, text, json };
+  return await fetchParsed(url, { ...init, headers, redirect: "manual" });
 }
 
 Deno.test("fake Bitbucket: both kinds of credentials, and the /diff redirect that wants them too", async () => {

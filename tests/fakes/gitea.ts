@@ -19,21 +19,24 @@
  * @module
  */
 
-import { commentableLines, type DiffFile, parseDiff } from "../../src/diff/mod.ts";
-
-/** One HTTP request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  /** Path below the instance (the path prefix removed), without query: `/api/v1/repos/o/r/…`. */
-  path: string;
-  query: Record<string, string>;
-  /** Header names are lower case. */
-  headers: Record<string, string>;
-  /** The JSON body, parsed; `undefined` when empty or not JSON. */
-  // deno-lint-ignore no-explicit-any
-  body: any;
-  rawBody: string;
-}
+import { commentableLines } from "../../src/diff/mod.ts";
+import { fileOn, inOneHunk } from "./diff_lines.ts";
+import { fakeSha as sha } from "./fake_sha.ts";
+import {
+  type FakeApi,
+  fakeApi,
+  type FakeFailure,
+  type FakeRoute,
+  httpFailure,
+  json,
+  matchRoute,
+  type RecordedRequest,
+  startFakeServer,
+  text,
+} from "./fake_server.ts";
+import { giteaUser } from "./gitea_payloads.ts";
+import { hmacHex } from "./hmac.ts";
+import { pageLink, pageOf } from "./pagination.ts";
 
 /** How a pull request is seeded; everything but `repo` has a default. */
 export interface FakePullRequestInput {
@@ -121,23 +124,6 @@ export interface FakeStatus {
   targetUrl: string;
 }
 
-/** An answer the fake gives instead of the real one; see {@link giteaFailure}. */
-export interface FakeFailure {
-  status: number;
-  /** Sent as JSON unless it is a string. */
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** Which requests a failure applies to; all when empty. */
-export interface FailureMatch {
-  /** How many matching requests get the failure; defaults to 1. `Infinity` for all. */
-  times?: number;
-  method?: string;
-  /** The recorded path: equal to a string, or matching a RegExp. */
-  path?: string | RegExp;
-}
-
 /** Options for {@link startFakeGitea}. */
 export interface FakeGiteaOptions {
   /** Calls must carry this token; unset, any call passes as the bot user. */
@@ -165,11 +151,12 @@ export interface FakeGiteaOptions {
 }
 
 /** A running fake; see {@link startFakeGitea}. `await using` closes it. */
-export interface FakeGitea extends AsyncDisposable {
-  /** The instance URL to give Loom (`LOOM_GITEA_URL`), with the path prefix, no trailing slash. */
+export interface FakeGitea extends FakeApi<FakeFailure> {
+  /**
+   * The instance URL to give Loom (`LOOM_GITEA_URL`), with the path prefix, no trailing slash.
+   * Requests are recorded with their path below it: `/api/v1/repos/o/r/…`.
+   */
   url: string;
-  /** Every request received, in arrival order. */
-  requests: RecordedRequest[];
   addPullRequest(input: FakePullRequestInput): FakePullRequest;
   /** Changes a pull request: a new `headSha` is a push, `state`/`merged` a close or merge. */
   updatePullRequest(
@@ -190,10 +177,6 @@ export interface FakeGitea extends AsyncDisposable {
   /** Every code comment of a pull request, oldest first, those of pending reviews included. */
   reviewComments(repo: string, pr: number): FakeReviewComment[];
   statuses(repo: string, sha: string): FakeStatus[];
-  /** Answers the next matching requests with `failure` instead of the real answer. */
-  failNext(failure: FakeFailure, match?: FailureMatch): void;
-  /** Stops the server; safe to call twice. */
-  close(): Promise<void>;
 }
 
 /**
@@ -214,9 +197,7 @@ export const giteaFailure = {
     return { status, body: status === 500 ? { message: "", url: "" } : "Bad Gateway" };
   },
   /** Any answer. */
-  http(status: number, body?: unknown, headers: Record<string, string> = {}): FakeFailure {
-    return { status, body, headers };
-  },
+  http: httpFailure,
 };
 
 /**
@@ -243,8 +224,8 @@ export async function giteaWebhook(input: {
   const body = JSON.stringify(input.payload, null, 2);
   const id = input.deliveryId ?? crypto.randomUUID();
   const event = COARSE_EVENTS[input.eventType] ?? input.eventType;
-  const sha256 = input.secret ? await hmacHex("SHA-256", input.secret, body) : "";
-  const sha1 = input.secret ? await hmacHex("SHA-1", input.secret, body) : "";
+  const sha256 = input.secret ? await hmacHex(input.secret, body) : "";
+  const sha1 = input.secret ? await hmacHex(input.secret, body, "SHA-1") : "";
   const headers: Record<string, string> = {
     "content-type": "application/json",
     "user-agent": "Go-http-client/1.1",
@@ -308,9 +289,7 @@ type Handler = (
   url: URL,
 ) => Response | Promise<Response>;
 
-interface Route {
-  method: string;
-  pattern: RegExp;
+interface Route extends FakeRoute {
   /** Public routes need no token (`/version`). */
   open?: boolean;
   handle: Handler;
@@ -332,14 +311,11 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   const maxItems = options.maxResponseItems ?? 50;
   const wip = (options.wipPrefixes ?? ["WIP:", "[WIP]"]).map((p) => p.toUpperCase());
 
-  const requests: RecordedRequest[] = [];
   const repos = new Map<string, RepoState>();
   const issueComments: FakeIssueComment[] = [];
   const reviews: FakeReview[] = [];
   const codeComments: FakeReviewComment[] = [];
   const statuses: FakeStatus[] = [];
-  const failures: { failure: FakeFailure; match: FailureMatch; left: number }[] = [];
-  const diffs = new Map<string, DiffFile[]>();
   let nextId = 100;
 
   const iso = () => new Date(now()).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -352,43 +328,17 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     }
     return repo;
   };
-  const parsed = (diff: string): DiffFile[] => {
-    let files = diffs.get(diff);
-    if (!files) {
-      files = parseDiff(diff);
-      diffs.set(diff, files);
-    }
-    return files;
-  };
 
   // --- JSON as Gitea shapes it ----------------------------------------------------------------
 
   const html = () => (options.rootUrl ?? base).replace(/\/+$/, "");
-  const userJson = (login: string) => ({
-    id: login === bot ? 2 : 10 + [...login].reduce((a, c) => a + c.charCodeAt(0), 0),
-    login,
-    login_name: "",
-    source_id: 0,
-    full_name: "",
-    email: `${login}@noreply.localhost`,
-    avatar_url: `${html()}/avatars/${login}`,
-    html_url: `${html()}/${login}`,
-    language: "",
-    is_admin: false,
-    last_login: "0001-01-01T00:00:00Z",
-    created: "2024-01-01T00:00:00Z",
-    restricted: false,
-    active: true,
-    prohibit_login: false,
-    location: "",
-    website: "",
-    description: "",
-    visibility: "public",
-    followers_count: 0,
-    following_count: 0,
-    starred_repos_count: 0,
-    username: login,
-  });
+  const userJson = (login: string) =>
+    giteaUser(
+      login,
+      login === bot ? 2 : 10 + [...login].reduce((a, c) => a + c.charCodeAt(0), 0),
+      html(),
+      true,
+    );
   const repoJson = (r: RepoState) => {
     const [owner, name] = r.fullName.split("/");
     return {
@@ -519,28 +469,24 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   // --- Answers -------------------------------------------------------------------------------
 
   const swagger = () => `${html()}/api/swagger`;
-  const json = (value: unknown, status = 200, headers: Record<string, string> = {}) =>
-    Response.json(value, { status, headers });
   const error = (status: number, message: string) => json({ message, url: swagger() }, status);
   const notFound = () => json({ errors: null, message: "not found", url: swagger() }, 404);
 
   /** modules/context/api.go SetLinkHeader + SetTotalCountHeader, over one list. */
   const paginate = (url: URL, items: unknown[]) => {
-    const limit = Math.min(maxItems, Math.max(1, Number(url.searchParams.get("limit")) || 30));
-    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
-    const last = Math.max(1, Math.ceil(items.length / limit));
-    const link = (n: number, rel: string) => {
-      // Built from ROOT_URL, not from the address the request came to.
-      const u = new URL(html() + url.pathname.slice(prefix.length) + url.search);
-      u.searchParams.set("page", String(n));
-      return `<${u.href}>; rel="${rel}"`;
-    };
+    const { page, last, items: slice } = pageOf(url, items, {
+      param: "limit",
+      byDefault: 30,
+      max: maxItems,
+    });
+    // Built from ROOT_URL, not from the address the request came to.
+    const root = html() + url.pathname.slice(prefix.length) + url.search;
     const links: string[] = [];
-    if (page < last) links.push(link(page + 1, "next"), link(last, "last"));
-    if (page > 1) links.push(link(1, "first"), link(page - 1, "prev"));
+    if (page < last) links.push(pageLink(root, page + 1, "next"), pageLink(root, last, "last"));
+    if (page > 1) links.push(pageLink(root, 1, "first"), pageLink(root, page - 1, "prev"));
     const headers: Record<string, string> = { "x-total-count": String(items.length) };
     if (links.length > 0) headers["link"] = links.join(",");
-    return json(items.slice((page - 1) * limit, page * limit), 200, headers);
+    return json(slice, 200, headers);
   };
 
   const pullOf = (params: string[]) =>
@@ -555,16 +501,10 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     const side = oldLine > 0 ? "old" : "new";
     const line = oldLine > 0 ? oldLine : newLine;
     if (line <= 0) return false;
-    const file = parsed(pull.diff).find((f) =>
-      side === "new" ? f.newPath === c.path : f.oldPath === c.path
-    );
+    const file = fileOn(pull.diff, c.path, side);
     if (!file || !commentableLines(file, side).has(line)) return false;
     const extra = extraLines && typeof c.extra_lines_count === "number" ? c.extra_lines_count : 0;
-    if (extra === 0) return true;
-    const lineOn = (l: { newLine: number | null; oldLine: number | null }) =>
-      side === "new" ? l.newLine : l.oldLine;
-    const hunk = file.hunks.find((h) => h.lines.some((l) => lineOn(l) === line));
-    return hunk?.lines.some((l) => lineOn(l) === line + extra) ?? false;
+    return extra === 0 || inOneHunk(file, side, line, line + extra);
   };
 
   const pendingOf = (pull: PullState) =>
@@ -587,9 +527,8 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       ref = known ?? "main";
       if (known) path = path.slice(known.length + 1);
     }
-    const text = repo.files.get(fileKey(ref, path));
-    if (text === undefined) return notFound();
-    return new Response(text, { headers: { "content-type": "text/plain; charset=utf-8" } });
+    const file = repo.files.get(fileKey(ref, path));
+    return file === undefined ? notFound() : text(file);
   };
 
   const routes: Route[] = [
@@ -618,10 +557,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       pattern: new RegExp(`${R}/pulls/(\\d+)\\.diff$`),
       handle(_req, params) {
         const pull = pullOf(params);
-        if (!pull) return notFound();
-        return new Response(pull.diff, {
-          headers: { "content-type": "text/plain; charset=utf-8" },
-        });
+        return pull ? text(pull.diff) : notFound();
       },
     },
     {
@@ -866,58 +802,23 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     /^(?:bearer|token)\s+(.+)$/i.exec(req.headers["authorization"] ?? "")?.[1] ??
       url.searchParams.get("token") ?? url.searchParams.get("access_token");
 
-  const handler = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const rawBody = await request.text();
-    const inside = !prefix || url.pathname.startsWith(prefix + "/");
-    const path = inside ? url.pathname.slice(prefix.length) : url.pathname;
-    const recorded: RecordedRequest = {
-      method: request.method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(request.headers),
-      body: parseJson(rawBody),
-      rawBody,
-    };
-    requests.push(recorded);
-    if (!inside) return notFound();
-
-    const failing = failures.find((f) =>
-      f.left > 0 &&
-      (!f.match.method || f.match.method.toUpperCase() === recorded.method) &&
-      (!f.match.path ||
-        (typeof f.match.path === "string" ? f.match.path === path : f.match.path.test(path)))
-    );
-    if (failing) {
-      failing.left--;
-      const { status, body, headers } = failing.failure;
-      const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
-      return new Response(text, {
-        status,
-        headers: { "content-type": "application/json;charset=utf-8", ...headers },
-      });
-    }
-
-    for (const route of routes) {
-      if (route.method !== recorded.method) continue;
-      const m = route.pattern.exec(path);
-      if (!m) continue;
+  const server = startFakeServer({
+    prefix,
+    outside: () => notFound(),
+    failureContentType: "application/json;charset=utf-8",
+    async handle(req, url) {
+      const found = matchRoute(routes, req);
+      if (!found) return notFound();
       if (
-        !route.open && options.token !== undefined && credentialOf(recorded, url) !== options.token
+        !found.route.open && options.token !== undefined &&
+        credentialOf(req, url) !== options.token
       ) {
         return error(401, "invalid username, password or token");
       }
-      // Decoded segment by segment: an encoded `/` inside a segment must not split it.
-      const params = m.slice(1).map((p) => p.split("/").map(decodeURIComponent).join("/"));
-      return await route.handle(recorded, params, url);
-    }
-    return notFound();
-  };
-
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
-  const base = `http://127.0.0.1:${server.addr.port}${prefix}`;
-  let closed: Promise<void> | null = null;
-  const close = () => (closed ??= server.shutdown());
+      return await found.route.handle(req, found.params, url);
+    },
+  });
+  const base: string = server.origin + prefix;
 
   const fakePull = (p: PullState): FakePullRequest => {
     const { shas: _shas, id: _id, createdAt: _createdAt, ...rest } = p;
@@ -925,8 +826,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   };
 
   return Promise.resolve({
-    url: base,
-    requests,
+    ...fakeApi(server, base),
     addPullRequest(input) {
       const repo = repoOf(input.repo);
       const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
@@ -994,48 +894,9 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       })),
     statuses: (repo, target) =>
       statuses.filter((s) => key(s.repo) === key(repo) && s.sha === target).map((s) => ({ ...s })),
-    failNext(failure, match = {}) {
-      failures.push({ failure, match, left: match.times ?? 1 });
-    },
-    close,
-    [Symbol.asyncDispose]: close,
   });
 }
 
 function fileKey(ref: string, path: string): string {
   return `${ref}\u0000${path}`;
-}
-
-/** A stable 40-hex "SHA" from a label, so seeded pull requests get distinct, repeatable heads. */
-function sha(label: string): string {
-  let h = 2166136261;
-  let out = "";
-  for (let round = 0; out.length < 40; round++) {
-    for (const ch of `${round}:${label}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-    out += h.toString(16).padStart(8, "0");
-  }
-  return out.slice(0, 40);
-}
-
-function parseJson(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-async function hmacHex(hash: "SHA-256" | "SHA-1", secret: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(
-    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)),
-  );
-  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -12,7 +12,11 @@ export type Payload = Record<string, any>;
 
 const HOST = "https://git.example.com";
 
-function user(login: string, id: number): Payload {
+/**
+ * A user as Gitea shows it (`structs.User`), its links below `host`; `active` is false in
+ * deliveries, true in API answers.
+ */
+export function giteaUser(login: string, id: number, host = HOST, active = false): Payload {
   return {
     id,
     login,
@@ -20,14 +24,14 @@ function user(login: string, id: number): Payload {
     source_id: 0,
     full_name: "",
     email: `${login}@noreply.localhost`,
-    avatar_url: `${HOST}/avatars/${login}`,
-    html_url: `${HOST}/${login}`,
+    avatar_url: `${host}/avatars/${login}`,
+    html_url: `${host}/${login}`,
     language: "",
     is_admin: false,
     last_login: "0001-01-01T00:00:00Z",
     created: "2024-01-01T00:00:00Z",
     restricted: false,
-    active: false,
+    active,
     prohibit_login: false,
     location: "",
     website: "",
@@ -44,7 +48,7 @@ function repository(fullName: string): Payload {
   const [owner, name] = fullName.split("/");
   return {
     id: 6,
-    owner: user(owner, 2),
+    owner: giteaUser(owner, 2),
     name,
     full_name: fullName,
     description: "",
@@ -130,7 +134,7 @@ export interface PullRequestPayloadInput {
  */
 export function giteaPullRequestPayload(input: PullRequestPayloadInput): Payload {
   const closed = input.action === "closed";
-  const author = user(input.author ?? "alice", 1);
+  const author = giteaUser(input.author ?? "alice", 1);
   const url = `${HOST}/${input.repo}/pulls/${input.pr}`;
   const repo = repository(input.repo);
   const title = input.title ?? "Add user search";
@@ -212,7 +216,7 @@ export function giteaCommentPayload(input: {
   /** False: a comment on a plain issue (event type `issue_comment`). */
   isPull?: boolean;
 }): Payload {
-  const commenter = user(input.user ?? "alice", 1);
+  const commenter = giteaUser(input.user ?? "alice", 1);
   const isPull = input.isPull ?? true;
   const url = `${HOST}/${input.repo}/${isPull ? "pulls" : "issues"}/${input.pr}`;
   return {
@@ -222,7 +226,7 @@ export function giteaCommentPayload(input: {
       url: `${HOST}/api/v1/repos/${input.repo}/issues/${input.pr}`,
       html_url: url,
       number: input.pr,
-      user: user("alice", 1),
+      user: giteaUser("alice", 1),
       original_author: "",
       original_author_id: 0,
       title: "Add user search",

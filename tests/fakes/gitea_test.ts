@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fetchParsed } from "./fetch_parsed.ts";
 import { giteaFailure, giteaWebhook, startFakeGitea } from "./gitea.ts";
 import { giteaPullRequestPayload } from "./gitea_payloads.ts";
 
@@ -21,17 +22,11 @@ async function call(
   body?: unknown,
   auth = `token ${TOKEN}`,
 ) {
-  const res = await fetch(`${base}${path}`, {
+  return await fetchParsed(`${base}${path}`, {
     method,
     headers: { authorization: auth, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
-  let json: unknown = undefined;
-  try {
-    json = JSON.parse(text);
-  } catch { /* text */ }
-  return { status: res.status, json, text, headers: res.headers };
 }
 
 const REVIEWS = "/api/v1/repos/o/r/pulls/1/reviews";

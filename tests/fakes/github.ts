@@ -24,22 +24,23 @@
  */
 
 import { sign } from "@octokit/webhooks-methods";
-import { commentableLines, type DiffFile, parseDiff, renderHunk } from "../../src/diff/mod.ts";
+import { commentableLines, type DiffFile, renderHunk } from "../../src/diff/mod.ts";
+import { diffFiles, fileOn, inOneHunk } from "./diff_lines.ts";
+import { fakeSha } from "./fake_sha.ts";
+import {
+  type FakeApi,
+  fakeApi,
+  type FakeFailure as ServerFailure,
+  type FakeRoute,
+  httpFailure,
+  json,
+  matchRoute,
+  type RecordedRequest,
+  startFakeServer,
+  text,
+} from "./fake_server.ts";
 import { checkRequestBody } from "./github_openapi.ts";
-
-/** One HTTP request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  /** Path without query string and without the fake's path prefix, e.g. `/repos/o/r/pulls/1`. */
-  path: string;
-  query: Record<string, string>;
-  /** Header names are lower case. */
-  headers: Record<string, string>;
-  /** The JSON body, parsed; `undefined` when empty or not JSON. */
-  // deno-lint-ignore no-explicit-any
-  body: any;
-  rawBody: string;
-}
+import { pageLink, pageOf } from "./pagination.ts";
 
 /** A request body GitHub's OpenAPI description would not accept. */
 export interface BodyViolation {
@@ -156,22 +157,9 @@ export interface FakeInstallationToken {
 }
 
 /** An answer the fake gives instead of the real one; see {@link githubFailure}. */
-export interface FakeFailure {
-  status: number;
-  /** Sent as JSON unless it is a string. */
-  body?: unknown;
-  headers?: Record<string, string>;
+export interface FakeFailure extends ServerFailure {
   /** Only for requests of a unified diff (`Accept: application/vnd.github.diff`). */
   onlyDiff?: boolean;
-}
-
-/** Which requests a failure applies to; all when empty. */
-export interface FailureMatch {
-  /** How many matching requests get the failure; defaults to 1. `Infinity` for all. */
-  times?: number;
-  method?: string;
-  /** The request path (without query and prefix): equal to a string, or matching a RegExp. */
-  path?: string | RegExp;
 }
 
 /** Options for {@link startFakeGithub}. */
@@ -189,11 +177,12 @@ export interface FakeGithubOptions {
 }
 
 /** A running fake; see {@link startFakeGithub}. `await using` closes it. */
-export interface FakeGithub extends AsyncDisposable {
-  /** The API URL to give Loom (`LOOM_GITHUB_API_URL`), with the path prefix, no trailing slash. */
+export interface FakeGithub extends FakeApi<FakeFailure> {
+  /**
+   * The API URL to give Loom (`LOOM_GITHUB_API_URL`), with the path prefix, no trailing slash.
+   * Requests are recorded with their path below it: `/repos/o/r/pulls/1`.
+   */
   url: string;
-  /** Every request received, in arrival order. */
-  requests: RecordedRequest[];
   /** Bodies GitHub's OpenAPI description would refuse; tests assert this stays empty. */
   violations: BodyViolation[];
   /** Creates a repository (idempotent), with the installation of the GitHub App that covers it. */
@@ -226,10 +215,6 @@ export interface FakeGithub extends AsyncDisposable {
   enableApp(app: { appId: string; publicKey: CryptoKey | string; tokenLifetimeMs?: number }): void;
   /** The installation tokens minted so far, oldest first. */
   installationTokens(): FakeInstallationToken[];
-  /** Answers the next matching requests with `failure` instead of the real answer. */
-  failNext(failure: FakeFailure, match?: FailureMatch): void;
-  /** Stops the server; safe to call twice. */
-  close(): Promise<void>;
 }
 
 /**
@@ -290,9 +275,7 @@ export const githubFailure = {
     };
   },
   /** Any answer. */
-  http(status: number, body?: unknown, headers: Record<string, string> = {}): FakeFailure {
-    return { status, body, headers };
-  },
+  http: httpFailure,
 };
 
 /**
@@ -372,9 +355,7 @@ type Handler = (
   url: URL,
 ) => Response | Promise<Response>;
 
-interface Route {
-  method: string;
-  pattern: RegExp;
+interface Route extends FakeRoute {
   /** `repo`: a repository call; `app`: wants the App's JWT. */
   auth: "repo" | "app";
   /** The path as GitHub's OpenAPI description spells it, to check bodies against. */
@@ -383,6 +364,7 @@ interface Route {
 }
 
 const MAX_BODY = 65_536;
+const PAGE_SIZE = { param: "per_page", byDefault: 30, max: 100 };
 const VALIDATION_DOCS = "https://docs.github.com/rest/pulls/comments";
 
 /**
@@ -395,7 +377,6 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   const bot = options.botUser ?? { login: "loom[bot]", type: "Bot" };
   const checkBodies = options.checkBodies ?? true;
 
-  const requests: RecordedRequest[] = [];
   const violations: BodyViolation[] = [];
   const repos = new Map<string, RepoState>();
   const issueComments: FakeIssueComment[] = [];
@@ -403,8 +384,6 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   const reviews: FakeReview[] = [];
   const statuses: FakeStatus[] = [];
   const tokens: FakeInstallationToken[] = [];
-  const failures: { failure: FakeFailure; match: FailureMatch; left: number }[] = [];
-  const diffs = new Map<string, DiffFile[]>();
   let app: { appId: string; key: Promise<CryptoKey>; lifetimeMs: number } | null = null;
   let nextId = 1000;
 
@@ -416,14 +395,6 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       repos.set(fullName, repo);
     }
     return repo;
-  };
-  const parsed = (diff: string): DiffFile[] => {
-    let files = diffs.get(diff);
-    if (!files) {
-      files = parseDiff(diff);
-      diffs.set(diff, files);
-    }
-    return files;
   };
 
   // --- JSON as GitHub shapes it ---------------------------------------------------------------
@@ -488,8 +459,6 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
 
   // --- Answers -------------------------------------------------------------------------------
 
-  const json = (value: unknown, status = 200, headers: Record<string, string> = {}) =>
-    Response.json(value, { status, headers });
   const notFound = () =>
     json(
       { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" },
@@ -499,20 +468,12 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     json({ message: "Validation Failed", errors, documentation_url: docs, status: "422" }, 422);
 
   const paginate = (url: URL, items: unknown[]) => {
-    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get("per_page")) || 30));
-    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
-    const last = Math.max(1, Math.ceil(items.length / perPage));
-    const link = (n: number, rel: string) => {
-      const u = new URL(url);
-      u.searchParams.set("page", String(n));
-      return `<${u.href}>; rel="${rel}"`;
-    };
+    const { page, last, items: slice } = pageOf(url, items, PAGE_SIZE);
     const links: string[] = [];
-    if (page > 1) links.push(link(page - 1, "prev"));
-    if (page < last) links.push(link(page + 1, "next"), link(last, "last"));
-    if (page > 1) links.push(link(1, "first"));
-    const headers: Record<string, string> = links.length ? { link: links.join(", ") } : {};
-    return json(items.slice((page - 1) * perPage, page * perPage), 200, headers);
+    if (page > 1) links.push(pageLink(url, page - 1, "prev"));
+    if (page < last) links.push(pageLink(url, page + 1, "next"), pageLink(url, last, "last"));
+    if (page > 1) links.push(pageLink(url, 1, "first"));
+    return json(slice, 200, links.length ? { link: links.join(", ") } : {});
   };
 
   // --- Inline comment anchors, as GitHub validates them ----------------------------------------
@@ -532,12 +493,10 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     if (typeof c.path !== "string") return "pull_request_review_thread.path can't be blank";
     const side = c.side ?? "RIGHT";
     if (side !== "RIGHT" && side !== "LEFT") return "pull_request_review_thread.side is invalid";
-    const file = parsed(pull.diff).find((f) =>
-      side === "RIGHT" ? f.newPath === c.path : f.oldPath === c.path
-    );
+    const which = side === "RIGHT" ? "new" : "old";
+    const file = fileOn(pull.diff, c.path, which);
     if (!file) return "Path could not be resolved";
     if (typeof c.line !== "number") return "pull_request_review_thread.line can't be blank";
-    const which = side === "RIGHT" ? "new" : "old";
     if (!commentableLines(file, which).has(c.line)) {
       return "pull_request_review_thread.line must be part of the diff";
     }
@@ -548,10 +507,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       if (c.start_line >= c.line) {
         return "pull_request_review_thread.start_line must precede the end line";
       }
-      const lineOf = (l: { newLine: number | null; oldLine: number | null }) =>
-        which === "new" ? l.newLine : l.oldLine;
-      const hunk = file.hunks.find((h) => h.lines.some((l) => lineOf(l) === c.line));
-      if (!hunk?.lines.some((l) => lineOf(l) === c.start_line)) {
+      if (!inOneHunk(file, which, c.line, c.start_line)) {
         return "pull_request_review_thread.start_line must be part of the same hunk as the line";
       }
     }
@@ -596,9 +552,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
         const pull = pullOr404(params);
         if (!pull) return notFound();
         if (/application\/vnd\.github(\.v3)?\.diff/.test(req.headers["accept"] ?? "")) {
-          return new Response(pull.diff, {
-            headers: { "content-type": "text/plain; charset=utf-8" },
-          });
+          return text(pull.diff);
         }
         return json(pullJson(pull));
       },
@@ -610,7 +564,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       handle(_req, params, url) {
         const pull = pullOr404(params);
         if (!pull) return notFound();
-        return paginate(url, parsed(pull.diff).map(fileJson));
+        return paginate(url, diffFiles(pull.diff).map(fileJson));
       },
     },
     {
@@ -620,14 +574,12 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       handle(req, params, url) {
         const repo = repos.get(params[0]);
         const ref = url.searchParams.get("ref") ?? "main";
-        const text = repo?.files.get(fileKey(ref, params[1]));
-        if (text === undefined) return notFound();
+        const file = repo?.files.get(fileKey(ref, params[1]));
+        if (file === undefined) return notFound();
         if (/application\/vnd\.github(\.v3)?\.raw/.test(req.headers["accept"] ?? "")) {
-          return new Response(text, {
-            headers: { "content-type": "application/vnd.github.raw; charset=utf-8" },
-          });
+          return text(file, "application/vnd.github.raw; charset=utf-8");
         }
-        const bytes = new TextEncoder().encode(text);
+        const bytes = new TextEncoder().encode(file);
         return json({
           type: "file",
           encoding: "base64",
@@ -997,60 +949,28 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
 
   // --- Server --------------------------------------------------------------------------------
 
-  const handler = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const rawBody = await request.text();
-    const inside = !prefix || url.pathname.startsWith(prefix + "/");
-    const path = inside ? url.pathname.slice(prefix.length) : url.pathname;
-    const recorded: RecordedRequest = {
-      method: request.method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(request.headers),
-      body: parseJson(rawBody),
-      rawBody,
-    };
-    requests.push(recorded);
-    if (!inside) return notFound();
-
-    const isDiff = /\.diff/.test(recorded.headers["accept"] ?? "");
-    const failing = failures.find((f) =>
-      f.left > 0 &&
-      (!f.match.method || f.match.method.toUpperCase() === recorded.method) &&
-      (!f.match.path ||
-        (typeof f.match.path === "string" ? f.match.path === path : f.match.path.test(path))) &&
-      (!f.failure.onlyDiff || isDiff)
-    );
-    if (failing) {
-      failing.left--;
-      const { status, body, headers } = failing.failure;
-      const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
-      return new Response(status === 204 ? null : text, {
-        status,
-        headers: { "content-type": "application/json; charset=utf-8", ...headers },
-      });
-    }
-
-    for (const route of routes) {
-      if (route.method !== recorded.method) continue;
-      const m = route.pattern.exec(path);
-      if (!m) continue;
-      // Decoded segment by segment: an encoded `/` inside a segment must not split it.
-      const params = m.slice(1).map((p) => p.split("/").map(decodeURIComponent).join("/"));
-      const refused = await authorize(recorded, route, params);
+  const server = startFakeServer<FakeFailure>({
+    prefix,
+    outside: () => notFound(),
+    failureApplies: (failure, req) =>
+      !failure.onlyDiff || /\.diff/.test(req.headers["accept"] ?? ""),
+    failureContentType: "application/json; charset=utf-8",
+    async handle(req, url) {
+      const found = matchRoute(routes, req);
+      if (!found) return notFound();
+      const { route, params } = found;
+      const refused = await authorize(req, route, params);
       if (refused) return refused;
       if (checkBodies && route.template) {
-        const problems = await checkRequestBody(route.method, route.template, recorded.body);
-        if (problems.length > 0) violations.push({ method: route.method, path, problems });
+        const problems = await checkRequestBody(route.method, route.template, req.body);
+        if (problems.length > 0) {
+          violations.push({ method: route.method, path: req.path, problems });
+        }
       }
-      return await route.handle(recorded, params, url);
-    }
-    return notFound();
-  };
-
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
-  const base = `http://127.0.0.1:${server.addr.port}${prefix}`;
-  let closed: Promise<void> | null = null;
+      return await route.handle(req, params, url);
+    },
+  });
+  const base = server.origin + prefix;
 
   const fakePull = (p: PullState): FakePullRequest => {
     const { shas: _shas, ...rest } = p;
@@ -1058,8 +978,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   };
 
   return Promise.resolve({
-    url: base,
-    requests,
+    ...fakeApi(server, base),
     violations,
     addRepo(repo, opts = {}) {
       const state = repoOf(repo);
@@ -1068,14 +987,14 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     addPullRequest(input) {
       const repo = repoOf(input.repo);
       const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
-      const headSha = input.headSha ?? sha(`${input.repo}#${number} head`);
+      const headSha = input.headSha ?? fakeSha(`${input.repo}#${number} head`);
       const pull: PullState = {
         repo: input.repo,
         number,
         title: input.title ?? `Pull request ${number}`,
         body: input.body ?? "",
         headSha,
-        baseSha: input.baseSha ?? sha(`${input.repo}#${number} base`),
+        baseSha: input.baseSha ?? fakeSha(`${input.repo}#${number} base`),
         headRef: input.headRef ?? `feature-${number}`,
         baseRef: input.baseRef ?? "main",
         draft: input.draft ?? false,
@@ -1140,42 +1059,11 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       };
     },
     installationTokens: () => tokens.map((t) => ({ ...t })),
-    failNext(failure, match = {}) {
-      failures.push({ failure, match, left: match.times ?? 1 });
-    },
-    close() {
-      closed ??= server.shutdown();
-      return closed;
-    },
-    [Symbol.asyncDispose]() {
-      closed ??= server.shutdown();
-      return closed;
-    },
   });
 }
 
 function fileKey(ref: string, path: string): string {
   return `${ref}\u0000${path}`;
-}
-
-/** A stable 40-hex "SHA" from a label, so seeded pull requests get distinct, repeatable heads. */
-function sha(label: string): string {
-  let h = 2166136261;
-  let out = "";
-  for (let round = 0; out.length < 40; round++) {
-    for (const ch of `${round}:${label}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-    out += h.toString(16).padStart(8, "0");
-  }
-  return out.slice(0, 40);
-}
-
-function parseJson(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { verify } from "@octokit/webhooks-methods";
+import { fetchParsed } from "./fetch_parsed.ts";
 import { generateAppKeys, githubFailure, githubWebhook, startFakeGithub } from "./github.ts";
 
 const TOKEN = "t0ken";
@@ -41,20 +42,11 @@ async function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const res = await fetch(url + path, {
+  return await fetchParsed(url + path, {
     method,
     headers: { authorization: `Bearer ${TOKEN}`, ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  // deno-lint-ignore no-explicit-any
-  return { status: res.status, headers: res.headers, text, json: json as any };
 }
 
 async function seeded() {

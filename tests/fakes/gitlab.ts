@@ -27,21 +27,22 @@
  */
 
 import { createHash } from "node:crypto";
-import { type DiffFile, type DiffLine, parseDiff, renderHunk } from "../../src/diff/mod.ts";
-
-/** One HTTP request as the fake received it. */
-export interface RecordedRequest {
-  method: string;
-  /** Below `/api/v4`, as sent (still URL-encoded): `/projects/group%2Fapp/merge_requests/1`. */
-  path: string;
-  query: Record<string, string>;
-  /** Header names are lower case. */
-  headers: Record<string, string>;
-  /** The JSON body, parsed; `undefined` when empty or not JSON. */
-  // deno-lint-ignore no-explicit-any
-  body: any;
-  rawBody: string;
-}
+import { type DiffFile, type DiffLine, renderHunk } from "../../src/diff/mod.ts";
+import { diffFiles } from "./diff_lines.ts";
+import { fakeSha as sha } from "./fake_sha.ts";
+import {
+  type FakeApi,
+  fakeApi,
+  type FakeFailure,
+  type FakeRoute,
+  httpFailure,
+  json,
+  matchRoute,
+  type RecordedRequest,
+  startFakeServer,
+  text,
+} from "./fake_server.ts";
+import { pageLink, pageOf } from "./pagination.ts";
 
 /** A user as GitLab shows it. */
 export interface FakeUser {
@@ -149,23 +150,6 @@ export interface FakeStatus {
   createdAt: string;
 }
 
-/** An answer the fake gives instead of the real one; see {@link gitlabFailure}. */
-export interface FakeFailure {
-  status: number;
-  /** Sent as JSON unless it is a string. */
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-/** Which requests a failure applies to; all when empty. */
-export interface FailureMatch {
-  /** How many matching requests get the failure; defaults to 1. `Infinity` for all. */
-  times?: number;
-  method?: string;
-  /** The request path below `/api/v4` (as sent): equal to a string, or matching a RegExp. */
-  path?: string | RegExp;
-}
-
 /** Options for {@link startFakeGitlab}. */
 export interface FakeGitlabOptions {
   /** Calls must carry this token (`PRIVATE-TOKEN` or `Authorization: Bearer`); unset, all pass. */
@@ -189,11 +173,13 @@ export interface FakeGitlabOptions {
 }
 
 /** A running fake; see {@link startFakeGitlab}. `await using` closes it. */
-export interface FakeGitlab extends AsyncDisposable {
-  /** The instance URL to give Loom (`LOOM_GITLAB_URL`), with the path prefix, no trailing slash. */
+export interface FakeGitlab extends FakeApi<FakeFailure> {
+  /**
+   * The instance URL to give Loom (`LOOM_GITLAB_URL`), with the path prefix, no trailing slash.
+   * Requests are recorded with their path below `/api/v4`, as sent (still URL-encoded):
+   * `/projects/group%2Fapp/merge_requests/1`.
+   */
   url: string;
-  /** Every request received, in arrival order. */
-  requests: RecordedRequest[];
   /** What GitLab would accept but show wrongly; tests assert this stays empty. */
   violations: string[];
   /** Creates a project (idempotent) and returns its numeric id. */
@@ -223,10 +209,6 @@ export interface FakeGitlab extends AsyncDisposable {
   discussions(project: string, iid: number): FakeDiscussion[];
   /** The commit statuses accepted for a SHA, oldest first. */
   statuses(project: string, sha: string): FakeStatus[];
-  /** Answers the next matching requests with `failure` instead of the real answer. */
-  failNext(failure: FakeFailure, match?: FailureMatch): void;
-  /** Stops the server; safe to call twice. */
-  close(): Promise<void>;
 }
 
 /**
@@ -265,9 +247,7 @@ export const gitlabFailure = {
     return { status, body: { message: `${status} Bad Gateway` } };
   },
   /** Any answer. */
-  http(status: number, body?: unknown, headers: Record<string, string> = {}): FakeFailure {
-    return { status, body, headers };
-  },
+  http: httpFailure,
 };
 
 /**
@@ -319,8 +299,7 @@ type Handler = (
   url: URL,
 ) => Response | Promise<Response>;
 
-interface Route {
-  method: string;
+interface Route extends FakeRoute {
   /** Matched against the path below `/projects/:id`. */
   pattern: RegExp;
   handle: Handler;
@@ -349,26 +328,15 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
   const bot = options.botUser ?? { id: 9001, username: "project_14_bot_loom", name: "Loom" };
   const person: FakeUser = { id: 2, username: "alice", name: "Alice" };
 
-  const requests: RecordedRequest[] = [];
   const violations: string[] = [];
   const projects = new Map<number, ProjectState>();
   const notes: FakeNote[] = [];
   const discussions: FakeDiscussion[] = [];
   const statuses: FakeStatus[] = [];
-  const failures: { failure: FakeFailure; match: FailureMatch; left: number }[] = [];
-  const parsed = new Map<string, DiffFile[]>();
   let nextId = 1000;
   let nextProjectId = 14;
 
   const iso = () => new Date(now()).toISOString();
-  const filesOf = (diff: string): DiffFile[] => {
-    let files = parsed.get(diff);
-    if (!files) {
-      files = parseDiff(diff);
-      parsed.set(diff, files);
-    }
-    return files;
-  };
   const projectByPath = (path: string) => [...projects.values()].find((p) => p.path === path);
   const projectOf = (path: string, id?: number): ProjectState => {
     let project = projectByPath(path);
@@ -488,8 +456,6 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
 
   // --- Answers -------------------------------------------------------------------------------
 
-  const json = (value: unknown, status = 200, headers: Record<string, string> = {}) =>
-    Response.json(value, { status, headers });
   const message = (status: number, text: string) => json({ message: text }, status);
   const lineCodeRefusal = () =>
     options.lineCodeError === "hash"
@@ -500,9 +466,8 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
       );
 
   const paginate = (url: URL, items: unknown[]) => {
-    const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get("per_page")) || 20));
-    const page = Math.max(1, Number(url.searchParams.get("page")) || 1);
-    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const p = pageOf(url, items, { param: "per_page", byDefault: 20, max: 100 });
+    const { page, size: perPage, last } = p;
     const headers: Record<string, string> = {
       "x-page": String(page),
       "x-per-page": String(perPage),
@@ -512,19 +477,14 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
       "x-prev-page": page > 1 ? String(page - 1) : "",
     };
     if (!options.withoutLinkHeader) {
-      const link = (n: number, rel: string) => {
-        const u = new URL(url);
-        u.searchParams.set("page", String(n));
-        u.searchParams.set("per_page", String(perPage));
-        return `<${u.href}>; rel="${rel}"`;
-      };
+      const link = (n: number, rel: string) => pageLink(url, n, rel, { per_page: String(perPage) });
       const links: string[] = [];
       if (page > 1) links.push(link(page - 1, "prev"));
       if (page < last) links.push(link(page + 1, "next"));
       links.push(link(1, "first"), link(last, "last"));
       headers["link"] = links.join(", ");
     }
-    return json(items.slice((page - 1) * perPage, page * perPage), 200, headers);
+    return json(p.items, 200, headers);
   };
 
   // --- Positions, as GitLab checks them -------------------------------------------------------
@@ -559,7 +519,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
     if (typeof p.new_path !== "string" || typeof p.old_path !== "string") {
       violations.push(`${where}: position without both old_path and new_path`);
     }
-    const file = filesOf(version.diff).find((f) =>
+    const file = diffFiles(version.diff).find((f) =>
       (f.newPath ?? f.oldPath) === (p.new_path ?? p.old_path)
     );
     if (!file) return lineCodeRefusal();
@@ -636,7 +596,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
         const mr = mrOr404(project, params[0]);
         if (!mr) return mrNotFound();
         if (mr.unpreparedReads > 0) return paginate(url, []);
-        return paginate(url, filesOf(mr.versions[0].diff).map((f) => diffJson(mr, f)));
+        return paginate(url, diffFiles(mr.versions[0].diff).map((f) => diffJson(mr, f)));
       },
     },
     {
@@ -646,7 +606,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
         const mr = mrOr404(project, params[0]);
         if (options.rawDiffs === false) return json({ error: "404 Not Found" }, 404);
         if (!mr) return mrNotFound();
-        return new Response(mr.versions[0].diff, { headers: { "content-type": "text/plain" } });
+        return text(mr.versions[0].diff, "text/plain");
       },
     },
     {
@@ -654,9 +614,8 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
       pattern: /^\/repository\/files\/([^/]+)\/raw$/,
       handle(_req, project, params, url) {
         const ref = url.searchParams.get("ref") ?? "main";
-        const text = project.files.get(fileKey(ref, decodeURIComponent(params[0])));
-        if (text === undefined) return message(404, "404 File Not Found");
-        return new Response(text, { headers: { "content-type": "text/plain; charset=utf-8" } });
+        const file = project.files.get(fileKey(ref, decodeURIComponent(params[0])));
+        return file === undefined ? message(404, "404 File Not Found") : text(file);
       },
     },
     {
@@ -841,59 +800,23 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
     return req.headers["private-token"] === options.token || bearer === options.token;
   };
 
-  const handler = async (request: Request): Promise<Response> => {
-    const url = new URL(request.url);
-    const rawBody = await request.text();
-    const root = prefix + API;
-    const inside = url.pathname.startsWith(root + "/");
-    const path = inside ? url.pathname.slice(root.length) : url.pathname;
-    const recorded: RecordedRequest = {
-      method: request.method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(request.headers),
-      body: parseJson(rawBody),
-      rawBody,
-    };
-    requests.push(recorded);
-    if (!inside) return new Response("Not Found", { status: 404 });
-
-    const failing = failures.find((f) =>
-      f.left > 0 &&
-      (!f.match.method || f.match.method.toUpperCase() === recorded.method) &&
-      (!f.match.path ||
-        (typeof f.match.path === "string" ? f.match.path === path : f.match.path.test(path)))
-    );
-    if (failing) {
-      failing.left--;
-      const { status, body, headers } = failing.failure;
-      const text = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
-      return new Response(text, {
-        status,
-        headers: { "content-type": "application/json", ...headers },
-      });
-    }
-    if (!authorized(recorded)) return message(401, "401 Unauthorized");
-
-    const m = /^\/projects\/([^/]+)(\/.*)$/.exec(path);
-    if (!m) return json({ error: "404 Not Found" }, 404);
-    const idOrPath = decodeURIComponent(m[1]);
-    const project = /^\d+$/.test(idOrPath)
-      ? projects.get(Number(idOrPath))
-      : projectByPath(idOrPath);
-    for (const route of routes) {
-      if (route.method !== recorded.method) continue;
-      const params = route.pattern.exec(m[2]);
-      if (!params) continue;
+  const server = startFakeServer({
+    prefix: prefix + API,
+    async handle(req, url) {
+      if (!authorized(req)) return message(401, "401 Unauthorized");
+      const m = /^\/projects\/([^/]+)(\/.*)$/.exec(req.path);
+      if (!m) return json({ error: "404 Not Found" }, 404);
+      const idOrPath = decodeURIComponent(m[1]);
+      const project = /^\d+$/.test(idOrPath)
+        ? projects.get(Number(idOrPath))
+        : projectByPath(idOrPath);
+      const found = matchRoute(routes, { method: req.method, path: m[2] }, { decode: false });
+      if (!found) return json({ error: "404 Not Found" }, 404);
       if (!project) return message(404, "404 Project Not Found");
-      return await route.handle(recorded, project, params.slice(1), url);
-    }
-    return json({ error: "404 Not Found" }, 404);
-  };
-
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
-  const base = `http://127.0.0.1:${server.addr.port}${prefix}`;
-  let closed: Promise<void> | null = null;
+      return await found.route.handle(req, project, found.params, url);
+    },
+  });
+  const base = server.origin + prefix;
 
   const copy = (mr: FakeMergeRequest): FakeMergeRequest => ({
     ...mr,
@@ -902,8 +825,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
   });
 
   return Promise.resolve({
-    url: base,
-    requests,
+    ...fakeApi(server, base),
     violations,
     addProject: (path, id) => projectOf(path, id).id,
     addMergeRequest(input) {
@@ -1001,34 +923,9 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
       const pid = projectByPath(project)?.id;
       return statuses.filter((s) => s.projectId === pid && s.sha === commit).map((s) => ({ ...s }));
     },
-    failNext(failure, match = {}) {
-      failures.push({ failure, match, left: match.times ?? 1 });
-    },
-    close() {
-      closed ??= server.shutdown();
-      return closed;
-    },
-    [Symbol.asyncDispose]() {
-      closed ??= server.shutdown();
-      return closed;
-    },
   });
 }
 
 function fileKey(ref: string, path: string): string {
   return `${ref}\u0000${path}`;
-}
-
-/** A stable 40-hex "SHA" from a label, so seeded merge requests get distinct, repeatable heads. */
-function sha(label: string): string {
-  return createHash("sha1").update(label).digest("hex");
-}
-
-function parseJson(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

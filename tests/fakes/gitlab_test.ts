@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
+import { fetchParsed } from "./fetch_parsed.ts";
 import { gitlabFailure, gitlabWebhook, startFakeGitlab } from "./gitlab.ts";
 
 const TOKEN = "glpat-t0ken";
@@ -23,20 +24,11 @@ async function call(
   body?: unknown,
   headers: Record<string, string> = { "private-token": TOKEN },
 ) {
-  const res = await fetch(`${url}/api/v4${path}`, {
+  return await fetchParsed(`${url}/api/v4${path}`, {
     method,
     headers: { "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  // deno-lint-ignore no-explicit-any
-  return { status: res.status, headers: res.headers, text, json: json as any };
 }
 
 async function seeded() {

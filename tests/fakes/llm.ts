@@ -20,18 +20,10 @@
  * @module
  */
 
-/** One HTTP request as the fake received it, so tests assert on what Loom really sent. */
-export interface RecordedRequest {
-  method: string;
-  /** Path without the query string, e.g. `/v1/chat/completions`. */
-  path: string;
-  /** Header names are lower case (`authorization`, `content-type`, ...). */
-  headers: Record<string, string>;
-  /** The JSON body, parsed; `undefined` when the body is empty or not JSON. */
-  // deno-lint-ignore no-explicit-any
-  body: any;
-  rawBody: string;
-}
+import { type RecordedRequest, startFakeServer } from "./fake_server.ts";
+
+/** The fake's {@link RecordedRequest}s have the whole path, e.g. `/v1/chat/completions`. */
+export type { RecordedRequest };
 
 /** A chat completion the fake sends back with status 200. */
 export interface ContentAnswer {
@@ -166,33 +158,21 @@ export const answer = {
  */
 export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   const models = options.models ?? ["fake-model"];
-  const requests: RecordedRequest[] = [];
   const queue: FakeAnswer[] = [];
   let fallback: FakeAnswer = answer.json({ findings: [] });
   // Pending hangs and delays wait on this; aborting it lets shutdown finish, leaving no timers.
   const closing = new AbortController();
   let completionCounter = 0;
 
-  const handler = async (req: Request): Promise<Response> => {
-    const url = new URL(req.url);
-    const rawBody = await req.text();
-    const recorded: RecordedRequest = {
-      method: req.method,
-      path: url.pathname,
-      headers: Object.fromEntries(req.headers),
-      body: parseJson(rawBody),
-      rawBody,
-    };
-    requests.push(recorded);
-
-    if (req.method === "GET" && url.pathname === "/v1/models") {
+  const handler = async (recorded: RecordedRequest): Promise<Response> => {
+    if (recorded.method === "GET" && recorded.path === "/v1/models") {
       return Response.json({
         object: "list",
         data: models.map((id) => ({ id, object: "model", created: 0, owned_by: "loom-fake" })),
       });
     }
-    if (req.method !== "POST" || url.pathname !== "/v1/chat/completions") {
-      return toResponse(answer.error(404, `Unknown route ${req.method} ${url.pathname}`));
+    if (recorded.method !== "POST" || recorded.path !== "/v1/chat/completions") {
+      return toResponse(answer.error(404, `Unknown route ${recorded.method} ${recorded.path}`));
     }
 
     let next = queue.shift() ?? fallback;
@@ -211,21 +191,22 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     return Response.json(completion(next, recorded, completionCounter));
   };
 
-  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, handler);
+  const server = startFakeServer({ handle: handler });
 
   let closed: Promise<void> | undefined;
   // A promise although Deno.serve listens at once: callers need not change if startup ever waits.
   return Promise.resolve({
-    url: `http://127.0.0.1:${server.addr.port}/v1`,
-    requests,
-    chats: () => requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions"),
+    url: `${server.origin}/v1`,
+    requests: server.requests,
+    chats: () =>
+      server.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions"),
     script: (...answers) => void queue.push(...answers),
     setDefault: (a) => void (fallback = a),
     close: () => {
       closed ??= (async () => {
         closing.abort();
         // Graceful: released hangs still get their 503 before the port closes.
-        await server.shutdown();
+        await server.close();
       })();
       return closed;
     },
@@ -264,14 +245,6 @@ function toResponse(a: HttpAnswer): Response {
   }
   const body = a.body === undefined ? null : isText ? a.body as string : JSON.stringify(a.body);
   return new Response(body, { status: a.status, headers });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function untilAborted(signal: AbortSignal): Promise<void> {

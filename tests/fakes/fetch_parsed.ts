@@ -1,0 +1,25 @@
+/**
+ * Calls a fake the way a client would and keeps the whole answer, for the fakes' own tests.
+ * @module
+ */
+
+/** An answer: its status and headers, its body as text, and as JSON when it parses. */
+export interface ParsedAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The body parsed as JSON; `undefined` when it is not JSON (a diff, a file, an HTML page). */
+  // deno-lint-ignore no-explicit-any
+  json: any;
+}
+
+/** Fetches `url` and reads the whole body, as text and, when it parses, as JSON. */
+export async function fetchParsed(url: string, init: RequestInit = {}): Promise<ParsedAnswer> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, text, json };
+}

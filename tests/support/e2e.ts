@@ -1,0 +1,170 @@
+/**
+ * The end-to-end harness the platform tests share: a real `loom serve` child process on a fresh
+ * SQLite file, the fake model, and Loom's admin API to watch the reviews. Each platform's test
+ * brings its fake platform, its deliveries and its assertions.
+ *
+ * @example
+ * ```ts
+ * const github = await startFakeGithub({ token });
+ * await using w = await startLoomE2e({
+ *   model: reviewer(),
+ *   platform: (llm) => {
+ *     seedLoomConfig(github, "octo/app", llm.url);
+ *     return { LOOM_GITHUB_API_URL: github.url, LOOM_GITHUB_TOKEN: token };
+ *   },
+ *   close: () => github.close(),
+ * });
+ * assert.equal((await postWebhook(w, "github", delivery)).status, 202);
+ * await reviewsDone(w, 1);
+ * ```
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { type FakeAnswer, type FakeLlm, startFakeLlm } from "../fakes/llm.ts";
+import { freshSqliteUrl } from "../stores.ts";
+import { type LoomChild, spawnLoom, waitFor } from "./child.ts";
+
+/** The model's API key Loom is given: it must reach the model, and never the logs. */
+export const LLM_KEY = "sk-llm-key-never-logged";
+const ADMIN_TOKEN = "admin-token-for-the-tests-0123";
+
+/** A running Loom and its fake model; see {@link startLoomE2e}. `await using` disposes it. */
+export interface LoomE2e extends AsyncDisposable {
+  llm: FakeLlm;
+  loom: LoomChild;
+  /** Loom's base URL. */
+  url: string;
+  /** Stops Loom, then closes the platform, the model and the store. */
+  dispose(): Promise<void>;
+}
+
+/** Options for {@link startLoomE2e}. */
+export interface LoomE2eOptions {
+  /** What the fake model answers (see `reviewer`). */
+  model: FakeAnswer;
+  /**
+   * Seeds the platform once the model runs (the config Loom reads names the model's URL) and
+   * returns Loom's environment for the platform.
+   */
+  platform(llm: FakeLlm): Record<string, string> | Promise<Record<string, string>>;
+  /** Closes the platform (and whatever else the test made) once Loom has stopped. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the fake model, seeds the platform and spawns `loom serve` on a fresh SQLite file, with
+ * the platform's environment and the common one: the model's key and allowed base URL, the admin
+ * token and a fast poll. Always `dispose()` it; a start that fails disposes of what it made.
+ */
+export async function startLoomE2e(options: LoomE2eOptions): Promise<LoomE2e> {
+  const llm = await startFakeLlm();
+  llm.setDefault(options.model);
+  let db: { url: string; dispose(): Promise<void> } | undefined;
+  let loom: LoomChild | undefined;
+  const dispose = async () => {
+    if (loom) await stopLoom(loom);
+    await options.close();
+    await llm.close();
+    await db?.dispose();
+  };
+  try {
+    const env = await options.platform(llm);
+    db = await freshSqliteUrl();
+    loom = spawnServe(db.url, {
+      ...env,
+      LOOM_LLM_API_KEY: LLM_KEY,
+      LOOM_LLM_ALLOWED_BASE_URLS: llm.url,
+      LOOM_ADMIN_TOKEN: ADMIN_TOKEN,
+      LOOM_POLL_INTERVAL_MS: "50",
+    });
+    const url = await loom.listening;
+    return { llm, loom, url, dispose, [Symbol.asyncDispose]: dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+/** Spawns `loom serve` on a free port of 127.0.0.1 with the store at `dbUrl`. */
+function spawnServe(dbUrl: string, env: Record<string, string> = {}): LoomChild {
+  return spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", dbUrl], env);
+}
+
+/**
+ * Runs `check` with `loom serve` spawned with only `env` on a fresh store (no platform, no
+ * model: for how Loom starts, or refuses to), then stops it and removes the store.
+ */
+export async function withServe(
+  env: Record<string, string>,
+  check: (loom: LoomChild) => Promise<void>,
+): Promise<void> {
+  const db = await freshSqliteUrl();
+  const loom = spawnServe(db.url, env);
+  try {
+    await check(loom);
+  } finally {
+    await stopLoom(loom);
+    await db.dispose();
+  }
+}
+
+/** Asserts that Loom's log holds none of `secrets`, nor the model's key. */
+export function assertNoSecretLogged(w: { loom: LoomChild }, ...secrets: string[]): void {
+  const log = w.loom.log();
+  for (const secret of [...secrets, LLM_KEY]) {
+    assert.ok(!log.includes(secret), "no secret in the logs");
+  }
+}
+
+/** Stops a Loom child with SIGTERM and waits for it to exit. */
+async function stopLoom(loom: LoomChild): Promise<void> {
+  try {
+    loom.process.kill("SIGTERM");
+  } catch { /* already gone */ }
+  await loom.exited;
+}
+
+/** GETs Loom's admin API at `/api{path}` with the admin token; asserts a 200 and returns JSON. */
+// deno-lint-ignore no-explicit-any
+export async function api(w: { url: string }, path: string): Promise<any> {
+  const res = await fetch(`${w.url}/api${path}`, {
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  assert.equal(res.status, 200, path);
+  return await res.json();
+}
+
+/** Waits until `count` reviews exist, none running, and the last jobs' completions have landed. */
+export async function reviewsDone(w: { url: string; loom: LoomChild }, count: number) {
+  await waitFor(
+    async () => {
+      const { reviews } = await api(w, "/reviews");
+      return reviews.length >= count &&
+        reviews.every((r: { status: string }) => r.status !== "running");
+    },
+    30_000,
+    `${count} finished reviews\n${w.loom.log()}`,
+  );
+  // Let the last jobs' completions land.
+  await waitFor(async () => (await api(w, "/jobs?status=running")).jobs.length === 0, 10_000);
+}
+
+/**
+ * POSTs a webhook delivery to Loom's `/webhooks/{platform}`, with `body` instead of the
+ * delivery's own when given; returns the status and the JSON answer.
+ */
+export async function postWebhook(
+  w: { url: string },
+  platform: string,
+  delivery: { headers: Record<string, string>; body: string },
+  body = delivery.body,
+  // deno-lint-ignore no-explicit-any
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${w.url}/webhooks/${platform}`, {
+    method: "POST",
+    headers: delivery.headers,
+    body,
+  });
+  return { status: res.status, body: await res.json() };
+}
