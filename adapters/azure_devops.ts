@@ -86,8 +86,6 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     now: options.now ?? Date.now,
   });
   const concurrency = Math.max(1, options.concurrency ?? 6);
-  // The delivery id is in the body, which only parseEvent and verifyWebhook are handed.
-  const eventIds = new WeakMap<Request, string>();
 
   const prPath = (repo: RepoRef, number: number) => `${repoPath(repo)}/pullRequests/${number}`;
   const missingPr = (repo: RepoRef, number: number) =>
@@ -220,7 +218,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
   return {
     platform: "azure-devops",
 
-    async verifyWebhook(req, rawBody) {
+    async verifyWebhook(req) {
       const expected = { user: options.webhookUsername, password: options.webhookPassword };
       if (!expected.user || !expected.password) return false;
       const given = basicCredentials(req.headers.get("authorization"));
@@ -230,19 +228,12 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
         sameSecret(given.password, expected.password),
       ]);
       if (!user || !password) return false;
-      const id = azureDevopsEventId(rawBody);
-      if (id) eventIds.set(req, id);
       return true;
     },
 
-    deliveryId: (req) => eventIds.get(req) ?? null,
+    deliveryId: (_req, rawBody) => azureDevopsEventId(rawBody),
 
-    parseEvent(req, rawBody) {
-      const event = parseAzureDevopsEvent(rawBody);
-      const id = azureDevopsEventId(rawBody);
-      if (id) eventIds.set(req, id);
-      return event;
-    },
+    parseEvent: (_req, rawBody) => parseAzureDevopsEvent(rawBody),
 
     async getPullRequest(repo, number) {
       const pr = await api.json(

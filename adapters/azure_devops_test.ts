@@ -178,7 +178,7 @@ Deno.test("verifyWebhook wants the service hook's Basic credentials, both of the
   });
   assert.equal(await check({ username: "", password: "" }, unset), false);
 
-  // The delivery id is the body's `id`, read once the delivery is parsed.
+  // The delivery id is the body's `id`.
   const d = azureDevopsWebhook({ username: HOOK_USER, password: HOOK_PASSWORD, payload });
   const req = new Request("http://loom/webhooks/azure-devops", {
     method: "POST",
@@ -186,8 +186,8 @@ Deno.test("verifyWebhook wants the service hook's Basic credentials, both of the
   });
   const raw = new TextEncoder().encode(d.body);
   assert.equal(adapter.parseEvent(req, raw).type, "review");
-  assert.equal(adapter.deliveryId(req), "e-1");
-  assert.equal(adapter.deliveryId(new Request("http://loom/")), null);
+  assert.equal(adapter.deliveryId(req, raw), "e-1");
+  assert.equal(adapter.deliveryId(new Request("http://loom/"), new Uint8Array()), null);
 });
 
 Deno.test("getPullRequest sends the PAT as Basic auth and api-version=7.1, and maps the pull request", async () => {

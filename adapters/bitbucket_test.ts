@@ -100,8 +100,8 @@ Deno.test("verifyWebhook accepts Bitbucket's X-Hub-Signature over the raw bytes 
   const noSecret = createBitbucketAdapter({ apiUrl: "http://127.0.0.1:9/2.0", webhookSecret: "" });
   assert.equal(await noSecret.verifyWebhook(request(delivery.headers), raw), false);
 
-  assert.equal(adapter.deliveryId(request(delivery.headers)), "d-1");
-  assert.equal(adapter.deliveryId(request({})), null);
+  assert.equal(adapter.deliveryId(request(delivery.headers), new Uint8Array()), "d-1");
+  assert.equal(adapter.deliveryId(request({}), new Uint8Array()), null);
 });
 
 Deno.test("getPullRequest sends the access token and maps the pull request, heads cut to 12", async () => {

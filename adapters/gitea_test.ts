@@ -113,9 +113,9 @@ Deno.test("verifyWebhook: Gitea's hex HMAC over the raw bytes, Forgejo's header 
   };
   assert.equal(await adapter.verifyWebhook(request(wrongForgejo), bytes(forgejo.body)), false);
 
-  assert.equal(adapter.deliveryId(request(signed.headers)), "d-1");
-  assert.equal(adapter.deliveryId(request(forgejo.headers)), "f-1");
-  assert.equal(adapter.deliveryId(request({})), null);
+  assert.equal(adapter.deliveryId(request(signed.headers), new Uint8Array()), "d-1");
+  assert.equal(adapter.deliveryId(request(forgejo.headers), new Uint8Array()), "f-1");
+  assert.equal(adapter.deliveryId(request({}), new Uint8Array()), null);
   const event = adapter.parseEvent(request(forgejo.headers), bytes(forgejo.body));
   assert.equal(event.type === "review" && event.reason, "opened");
 });

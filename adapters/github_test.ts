@@ -89,8 +89,8 @@ Deno.test("verifyWebhook accepts GitHub's signature over the raw bytes and nothi
   assert.equal(await noSecret.verifyWebhook(request(delivery.headers), raw), false);
   assert.equal(signature.startsWith("sha256="), true);
 
-  assert.equal(adapter.deliveryId(request(delivery.headers)), "d-1");
-  assert.equal(adapter.deliveryId(request({})), null);
+  assert.equal(adapter.deliveryId(request(delivery.headers), new Uint8Array()), "d-1");
+  assert.equal(adapter.deliveryId(request({}), new Uint8Array()), null);
   assert.deepEqual(adapter.parseEvent(request(delivery.headers), raw), { type: "ping" });
 });
 

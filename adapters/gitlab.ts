@@ -99,8 +99,6 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     fetch: options.fetch ?? fetch,
     now,
   });
-  // Delivery ids made from the body by parseEvent, for deliveryId, which sees only the request.
-  const derivedIds = new WeakMap<Request, string>();
 
   const mrCall = (repo: RepoRef, iid: number, suffix: string, extra: Partial<GitlabRequest>) =>
     ({
@@ -186,15 +184,19 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
       return await sameSecret(token, options.webhookSecret);
     },
 
-    deliveryId: (req) =>
-      req.headers.get("idempotency-key") || req.headers.get("x-gitlab-event-uuid") ||
-      derivedIds.get(req) || null,
-
-    parseEvent(req, rawBody) {
-      const { event, derivedId } = parseGitlabEvent(req.headers.get("x-gitlab-event"), rawBody);
-      if (derivedId) derivedIds.set(req, derivedId);
-      return event;
+    deliveryId(req, rawBody) {
+      const header = req.headers.get("idempotency-key") || req.headers.get("x-gitlab-event-uuid");
+      if (header) return header;
+      // Old GitLab sends neither header: an id made from the body still recognises its retries.
+      try {
+        return parseGitlabEvent(req.headers.get("x-gitlab-event"), rawBody).derivedId ?? null;
+      } catch {
+        return null;
+      }
     },
+
+    parseEvent: (req, rawBody) =>
+      parseGitlabEvent(req.headers.get("x-gitlab-event"), rawBody).event,
 
     async getPullRequest(repo, number) {
       const mr = await readyMergeRequest(repo, number);

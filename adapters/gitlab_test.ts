@@ -108,8 +108,9 @@ Deno.test("deliveryId: Idempotency-Key, else X-Gitlab-Event-UUID, else one made 
       eventUuid,
     });
   const both = delivery("key-1", "uuid-1");
-  assert.equal(adapter.deliveryId(request(both.headers)), "key-1");
-  assert.equal(adapter.deliveryId(request(delivery(null, "uuid-1").headers)), "uuid-1");
+  const none = new Uint8Array();
+  assert.equal(adapter.deliveryId(request(both.headers), none), "key-1");
+  assert.equal(adapter.deliveryId(request(delivery(null, "uuid-1").headers), none), "uuid-1");
 
   const neither = delivery(null, null);
   const first = request(neither.headers);
@@ -122,13 +123,13 @@ Deno.test("deliveryId: Idempotency-Key, else X-Gitlab-Event-UUID, else one made 
     baseRef: "main",
     draft: false,
   });
-  const made = adapter.deliveryId(first);
+  const made = adapter.deliveryId(first, new TextEncoder().encode(neither.body));
   assert.equal(made, `derived:mr:14:7:${HEAD}:update:new_commits`);
   // GitLab retrying the same delivery: another request, the same id.
   const retry = request(neither.headers);
   adapter.parseEvent(retry, new TextEncoder().encode(neither.body));
-  assert.equal(adapter.deliveryId(retry), made);
-  assert.equal(adapter.deliveryId(request({})), null, "nothing parsed, no headers: no id");
+  assert.equal(adapter.deliveryId(retry, new TextEncoder().encode(neither.body)), made);
+  assert.equal(adapter.deliveryId(request({}), none), null, "no body, no headers: no id");
 });
 
 Deno.test("getPullRequest sends the token and maps the merge request", async () => {

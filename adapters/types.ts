@@ -93,8 +93,11 @@ export interface GitAdapter {
   platform: string;
   /** Checks the delivery's signature or token over the exact bytes received. */
   verifyWebhook(req: Request, rawBody: Uint8Array): Promise<boolean>;
-  /** The delivery id the platform sends for dedupe, or null. */
-  deliveryId(req: Request): string | null;
+  /**
+   * The delivery id the platform sends for dedupe, or null. Some platforms put it in the body
+   * (Azure DevOps) or have none to give (old GitLab), so the body is handed in too.
+   */
+  deliveryId(req: Request, rawBody: Uint8Array): string | null;
   /** Parses a verified delivery; throws {@link WebhookPayloadError} for malformed bodies. */
   parseEvent(req: Request, rawBody: Uint8Array): PlatformEvent;
   getPullRequest(repo: RepoRef, number: number): Promise<PullRequest>;

@@ -66,7 +66,6 @@ async function openSqlite(url: string): Promise<Database> {
   // last ones) at a fraction of FULL's fsync cost.
   await client.execute("pragma synchronous = normal");
   await client.execute("pragma foreign_keys = on");
-  await client.execute("pragma wal_autocheckpoint = 10000");
   // The dialect was typed against an older @libsql/client; the runtime interface it uses is the same.
   const dialect = new LibsqlDialect({ client: client as never });
   const db = new Kysely<Tables>({ dialect });

@@ -58,7 +58,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
         if (error instanceof WebhookPayloadError) return c.json({ error: error.message }, 400);
         throw error;
       }
-      const deliveryId = adapter.deliveryId(c.req.raw);
+      const deliveryId = adapter.deliveryId(c.req.raw, raw);
       const result = await deps.intake(platform, deliveryId, event);
       logWithRequest(c, {
         platform,
