@@ -326,3 +326,37 @@ Deno.test("github: rate limits are retried, a refused inline comment moves to th
   assert.equal(dead.attempts, 1, "a 404 is not retried");
   assert.match(dead.last_error, /octo\/app#99 not found/);
 });
+
+Deno.test("github: a delivery ahead of the API is looked at once more; a head that moved on is skipped", async () => {
+  await using w = await world();
+  // GitHub's API still shows the previous head when the delivery for the new one arrives.
+  const older = "c".repeat(40);
+  w.github.updatePullRequest(REPO, 1, { headSha: older });
+  const early = await deliver(
+    w,
+    "pull_request",
+    pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: w.headSha }),
+  );
+  assert.equal(early.status, 202);
+  setTimeout(() => w.github.updatePullRequest(REPO, 1, { headSha: w.headSha }), 500);
+  await reviewsDone(w, 1);
+  const job = await api(w, `/jobs/${early.body.job_id}`);
+  assert.equal(job.attempts, 2);
+  assert.match(job.errors[0].message, /shows head cccccccccccc/);
+  assert.equal(w.github.comments(REPO, 1).length, 1, "reviewed once the API caught up");
+
+  // A delivery for a head the pull request has already left: looked at twice, then skipped.
+  const stale = await deliver(
+    w,
+    "pull_request",
+    pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: "d".repeat(40) }),
+  );
+  await waitFor(
+    async () => (await api(w, `/jobs/${stale.body.job_id}`)).status === "succeeded",
+    15_000,
+    "stale job",
+  );
+  assert.equal((await api(w, `/jobs/${stale.body.job_id}`)).attempts, 2);
+  assert.equal(w.github.statuses(REPO, "d".repeat(40)).length, 0, "nothing posted for it");
+  assert.equal(w.github.comments(REPO, 1).length, 1);
+});
