@@ -226,3 +226,21 @@ pipelines:
     `${FILE}:2:60: models.other.max_tokens: must be at least 1`,
   ]);
 });
+
+Deno.test("a negated glob is refused at its position, pointing at exclude", () => {
+  const text = [
+    "models:",
+    "  default: {base_url: http://localhost:11434/v1, model: m}",
+    "pipelines:",
+    "  - name: quality",
+    "    prompt_file: builtin:quality",
+    '    include: ["src/**", "!src/vendor/**"]',
+    "",
+  ].join("\n");
+  const result = parseRepoConfig(text, ".loom/config.yaml", { allowedKeyEnvs: [] });
+  assert.equal(result.ok, false);
+  if (result.ok) return;
+  assert.equal(result.errors.length, 1);
+  assert.equal(result.errors[0].line, 6);
+  assert.match(result.errors[0].message, /negated patterns .* exclude/);
+});

@@ -13,7 +13,14 @@ import { parsePromptRef } from "./prompt_ref.ts";
 
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
-const globList = z.array(z.string().min(1, "a glob pattern must not be empty")).default([]);
+// A leading "!" would silently invert the match in picomatch instead of excluding, so it is
+// refused with a pointer to what does exclude.
+const globList = z.array(
+  z.string().min(1, "a glob pattern must not be empty").refine((g) => !g.startsWith("!"), {
+    error: 'negated patterns ("!…") are not supported: list them under exclude, or in ' +
+      "triggers.ignore_paths",
+  }),
+).default([]);
 
 // Not z.int(): its failure aborts the whole parse, which would hide the cross-field checks.
 const wholeNumber = () => z.number().refine(Number.isInteger, "must be a whole number");
