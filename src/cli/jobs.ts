@@ -5,7 +5,15 @@
  */
 import { openDatabase } from "../db/mod.ts";
 import { jobJson } from "../http/api/job_json.ts";
-import { createQueue, isLane, type Job, type JobStatus, type Queue } from "../queue/mod.ts";
+import {
+  createQueue,
+  isLane,
+  type Job,
+  type JobAction,
+  type JobStatus,
+  type Queue,
+  refusal,
+} from "../queue/mod.ts";
 import { parseFlags, settingsFrom, STORE_FLAGS } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
 
@@ -103,14 +111,8 @@ async function run(
   const before = await queue.get(id);
   if (!before) return io.stderr(`no job ${id}`), EXIT.failure;
   if (action === "show") return io.stdout(JSON.stringify(jobJson(before), null, 2)), EXIT.ok;
-  if (action === "retry" && before.status !== "dead" && before.status !== "cancelled") {
-    io.stderr(`job ${id} is ${before.status}: only dead or cancelled jobs can be retried`);
-    return EXIT.failure;
-  }
-  if (action === "cancel" && before.status !== "queued" && before.status !== "running") {
-    io.stderr(`job ${id} is ${before.status}: only queued or running jobs can be cancelled`);
-    return EXIT.failure;
-  }
+  const refused = refusal(before, action as JobAction);
+  if (refused) return io.stderr(refused), EXIT.failure;
   const after = action === "retry"
     ? await queue.retry(id)
     : await queue.cancel(id, "cancelled with loom jobs cancel");

@@ -47,6 +47,7 @@ export {
 } from "./errors.ts";
 export type { FailOutcome } from "./fail_job.ts";
 export type { Job, JobError, JobStatus, Lane } from "./job.ts";
+export { type JobAction, refusal } from "./job_actions.ts";
 export { isLane, LANES } from "./lanes.ts";
 export type { JobPage, ListJobsOptions } from "./list_jobs.ts";
 export { createWakeup, type Wakeup } from "./wakeup.ts";

@@ -3,8 +3,7 @@
  * @module
  */
 import type { Job } from "../../queue/mod.ts";
-
-const iso = (ms: number | null) => ms === null ? null : new Date(ms).toISOString();
+import { iso } from "./iso.ts";
 
 /** The JSON form of a job. */
 export function jobJson(job: Job) {

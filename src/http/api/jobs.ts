@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { LANES, type Queue } from "../../queue/mod.ts";
+import { LANES, type Queue, refusal } from "../../queue/mod.ts";
 import { jobJson } from "./job_json.ts";
 
 const STATUSES = ["queued", "running", "succeeded", "dead", "cancelled"] as const;
@@ -39,33 +39,20 @@ export function jobsApi(queue: Queue): Hono {
     return job ? c.json(jobJson(job)) : c.json({ error: `no job ${id.data}` }, 404);
   });
 
-  app.post("/:id/retry", async (c) => {
-    const id = jobId.safeParse(c.req.param("id"));
-    if (!id.success) return c.json({ error: "job id must be a positive integer" }, 400);
-    const before = await queue.get(id.data);
-    if (!before) return c.json({ error: `no job ${id.data}` }, 404);
-    if (before.status !== "dead" && before.status !== "cancelled") {
-      return c.json({
-        error: `job ${id.data} is ${before.status}: only dead or cancelled jobs can be retried`,
-      }, 409);
-    }
-    const job = await queue.retry(id.data);
-    return c.json(jobJson(job!));
-  });
-
-  app.post("/:id/cancel", async (c) => {
-    const id = jobId.safeParse(c.req.param("id"));
-    if (!id.success) return c.json({ error: "job id must be a positive integer" }, 400);
-    const before = await queue.get(id.data);
-    if (!before) return c.json({ error: `no job ${id.data}` }, 404);
-    if (before.status !== "queued" && before.status !== "running") {
-      return c.json({
-        error: `job ${id.data} is ${before.status}: only queued or running jobs can be cancelled`,
-      }, 409);
-    }
-    const job = await queue.cancel(id.data, "cancelled through the admin API");
-    return c.json(jobJson(job!));
-  });
+  for (const action of ["retry", "cancel"] as const) {
+    app.post(`/:id/${action}`, async (c) => {
+      const id = jobId.safeParse(c.req.param("id"));
+      if (!id.success) return c.json({ error: "job id must be a positive integer" }, 400);
+      const before = await queue.get(id.data);
+      if (!before) return c.json({ error: `no job ${id.data}` }, 404);
+      const refused = refusal(before, action);
+      if (refused) return c.json({ error: refused }, 409);
+      const job = action === "retry"
+        ? await queue.retry(id.data)
+        : await queue.cancel(id.data, "cancelled through the admin API");
+      return c.json(jobJson(job!));
+    });
+  }
 
   return app;
 }

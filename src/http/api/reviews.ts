@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../db/mod.ts";
+import { iso } from "./iso.ts";
 
 const listQuery = z.object({
   platform: z.string().min(1).optional(),
@@ -15,8 +16,6 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   cursor: z.coerce.number().int().positive().optional(),
 }).strict();
-
-const iso = (ms: number | null) => ms === null ? null : new Date(Number(ms)).toISOString();
 
 // deno-lint-ignore no-explicit-any
 function reviewJson(r: any) {
