@@ -4,16 +4,16 @@
  * @module
  */
 import type { Settings } from "../src/settings.ts";
-import { azureDevopsFromSettings } from "./azure_devops_from_settings.ts";
-import { bitbucketFromSettings } from "./bitbucket_from_settings.ts";
-import { giteaFromSettings } from "./gitea_from_settings.ts";
-import { githubFromSettings } from "./github_from_settings.ts";
-import { gitlabFromSettings } from "./gitlab_from_settings.ts";
-import type { PlatformDeps } from "./platform_deps.ts";
-import type { GitAdapter } from "./types.ts";
+import { azureDevopsFromSettings } from "./azure_devops/settings.ts";
+import { bitbucketFromSettings } from "./bitbucket/settings.ts";
+import { giteaFromSettings } from "./gitea/settings.ts";
+import { githubFromSettings } from "./github/settings.ts";
+import { gitlabFromSettings } from "./gitlab/settings.ts";
+import type { PlatformDeps } from "./_shared/platform_deps.ts";
+import type { GitAdapter } from "../src/platform/mod.ts";
 
-export type * from "./types.ts";
-export { PlatformError, WebhookPayloadError } from "./types.ts";
+export type * from "../src/platform/mod.ts";
+export { PlatformError, WebhookPayloadError } from "../src/platform/mod.ts";
 
 /** Enabled adapters, and why each other platform is disabled. */
 export interface Platforms {

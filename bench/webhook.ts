@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { sign } from "@octokit/webhooks-methods";
 import { openDatabase } from "../src/db/mod.ts";
 import { spawnLoom } from "../tests/support/child.ts";
-import { pullRequestEvent } from "../tests/support/github_examples.ts";
+import { pullRequestEvent } from "../tests/fakes/github/payloads.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

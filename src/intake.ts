@@ -4,7 +4,7 @@
  * @module
  */
 import { sql } from "kysely";
-import type { PlatformEvent, RepoRef } from "../adapters/types.ts";
+import type { PlatformEvent, RepoRef } from "./platform/mod.ts";
 import type { Database } from "./db/mod.ts";
 import { createBatcher, type Queue } from "./queue/mod.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { PlatformEvent, RepoRef } from "../adapters/types.ts";
+import type { PlatformEvent, RepoRef } from "./platform/mod.ts";
 import { testStores } from "../tests/stores.ts";
 import { createIntake, type IntakeDeps, prGroupKey } from "./intake.ts";
 import { createQueue } from "./queue/mod.ts";

@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { reviewCommand } from "../src/cli/review.ts";
-import { answer, type FakeLlm, type RecordedRequest, startFakeLlm } from "./fakes/llm.ts";
+import { answer, type FakeLlm, type RecordedRequest, startFakeLlm } from "./fakes/llm/server.ts";
 import { type GitRepo, makeRepo } from "./git_repo.ts";
 
 const KEY = "sk-test-do-not-leak-0123456789";

@@ -5,8 +5,8 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { GitAdapter } from "../../adapters/types.ts";
-import { WebhookPayloadError } from "../../adapters/types.ts";
+import type { GitAdapter } from "../platform/mod.ts";
+import { WebhookPayloadError } from "../platform/mod.ts";
 import type { Intake } from "../intake.ts";
 import { logWithRequest } from "./request_log.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { answer, type FakeLlm, startFakeLlm } from "../../tests/fakes/llm.ts";
+import { answer, type FakeLlm, startFakeLlm } from "../../tests/fakes/llm/server.ts";
 import { askForFindings } from "./ask_for_findings.ts";
 import type { ChatMessage } from "./chat_message.ts";
 import { FINDINGS_JSON_SCHEMA } from "./findings_json_schema.ts";

@@ -6,6 +6,7 @@
  */
 
 import type { Usage } from "../llm/mod.ts";
+import type { PlatformDialect } from "../platform/mod.ts";
 import { type Finding, SEVERITIES, type Severity } from "./finding.ts";
 
 /** How one pipeline of the review went. */
@@ -46,7 +47,12 @@ export interface SummaryInput {
 }
 
 /** How a suggested replacement is written in an inline comment; see {@link renderFindingComment}. */
-export type SuggestionStyle = "github" | "gitlab" | "diff" | "none";
+export interface SuggestionOptions {
+  /** The platform's suggestion fence for a range reaching `span` lines up (its dialect), or null. */
+  suggestionFence: PlatformDialect["suggestionFence"];
+  /** False leaves suggestions out altogether. */
+  suggestions?: boolean;
+}
 
 const TITLE = "## Loom review";
 const DEFAULT_MAX_CHARS = 60_000;
@@ -109,26 +115,25 @@ export function renderSummary(input: SummaryInput): string {
 
 /**
  * Renders the body of one inline comment: a severity and pipeline line, the title in bold, the
- * body, and the suggestion as the forge applies it: a ` ```suggestion ` block for GitHub,
- * ` ```suggestion:-N+0 ` for GitLab (N = lines above `end_line`, where a range comment is
- * anchored, that it replaces), a ` ```diff ` block of added lines for forges without
- * suggestions, nothing for `"none"`. The fingerprint marker is the platform layer's to add.
+ * body, and the suggestion as the platform applies it: a block fenced with the platform's
+ * suggestion fence, a ` ```diff ` block of added lines where the platform has none, nothing when
+ * `suggestions` is false. The fingerprint marker is the platform layer's to add.
  *
  * @example
  * ```ts
- * renderFindingComment(finding, { suggestionStyle: "github" });
+ * renderFindingComment(finding, { suggestionFence: () => "suggestion" });
  * // "🔴 **blocker** · security\n\n**SQL injection**\n\nUse a bound parameter.\n\n```suggestion\n…"
  * ```
  */
 export function renderFindingComment(
   f: Finding,
-  opts: { suggestionStyle: SuggestionStyle },
+  opts: SuggestionOptions,
 ): string {
   const parts = [`${EMOJI[f.severity]} **${f.severity}** · ${inline(f.pipeline)}`];
   parts.push(`**${inline(f.title)}**`);
   const body = escapeBody(f.body);
   if (body) parts.push(body);
-  const suggestion = suggestionBlock(f, opts.suggestionStyle);
+  const suggestion = suggestionBlock(f, opts);
   if (suggestion) parts.push(suggestion);
   return parts.join("\n\n");
 }
@@ -329,14 +334,12 @@ function usageTable(pipelines: PipelineSummary[]): string {
   return rows.join("\n");
 }
 
-function suggestionBlock(f: Finding, style: SuggestionStyle): string {
-  if (f.suggestion === undefined || style === "none") return "";
+function suggestionBlock(f: Finding, opts: SuggestionOptions): string {
+  if (f.suggestion === undefined || opts.suggestions === false) return "";
   const text = f.suggestion.replace(/\r?\n$/, "");
   const span = (f.end_line ?? f.line) - f.line;
-  if (style === "github") return fence(text, "suggestion");
-  // GitLab counts from the line the note is anchored on, the range's last line (as its own UI
-  // anchors a dragged selection), so the range reaches upwards.
-  if (style === "gitlab") return fence(text, `suggestion:-${span}+0`);
+  const info = opts.suggestionFence(span);
+  if (info !== null) return fence(text, info);
   const lines = span > 0 ? `lines ${f.line}-${f.end_line}` : `line ${f.line}`;
   if (f.suggestion === "") return `Suggested change: delete ${lines}.`;
   const added = text.split("\n").map((l) => `+${l}`).join("\n");

@@ -256,25 +256,14 @@ const SUGGESTED: Finding = finding({
 
 Deno.test("an inline comment has a header line, the title in bold, the body and a suggestion", () => {
   assert.equal(
-    renderFindingComment(SUGGESTED, { suggestionStyle: "github" }),
+    renderFindingComment(SUGGESTED, { suggestionFence: () => "suggestion" }),
     "🔴 **blocker** · security\n\n**SQL injection**\n\nBind the parameter.\n\n" +
       "```suggestion\nconst rows = await db.query(sql, [id]);\nreturn rows;\n```",
   );
 });
 
-Deno.test("GitLab suggestions say how many lines above the anchored last line they replace", () => {
-  const text = renderFindingComment(SUGGESTED, { suggestionStyle: "gitlab" });
-  assert.ok(
-    text.endsWith("```suggestion:-2+0\nconst rows = await db.query(sql, [id]);\nreturn rows;\n```"),
-  );
-  const single = renderFindingComment({ ...SUGGESTED, end_line: undefined }, {
-    suggestionStyle: "gitlab",
-  });
-  assert.ok(single.includes("```suggestion:-0+0\n"));
-});
-
 Deno.test("forges without suggestions get a diff block; 'none' leaves the suggestion out", () => {
-  const diff = renderFindingComment(SUGGESTED, { suggestionStyle: "diff" });
+  const diff = renderFindingComment(SUGGESTED, { suggestionFence: () => null });
   assert.ok(
     diff.endsWith(
       "Suggested change for lines 12-14:\n\n```diff\n+const rows = await db.query(sql, [id]);\n" +
@@ -282,14 +271,14 @@ Deno.test("forges without suggestions get a diff block; 'none' leaves the sugges
     ),
     diff,
   );
-  const none = renderFindingComment(SUGGESTED, { suggestionStyle: "none" });
+  const none = renderFindingComment(SUGGESTED, { suggestionFence: () => null, suggestions: false });
   assert.ok(!none.includes("```") && !none.includes("db.query"));
   const deletion = renderFindingComment({ ...SUGGESTED, suggestion: "" }, {
-    suggestionStyle: "diff",
+    suggestionFence: () => null,
   });
   assert.ok(deletion.endsWith("Suggested change: delete lines 12-14."));
   const githubDeletion = renderFindingComment({ ...SUGGESTED, suggestion: "" }, {
-    suggestionStyle: "github",
+    suggestionFence: () => "suggestion",
   });
   assert.ok(githubDeletion.endsWith("```suggestion\n```"));
 });
@@ -299,7 +288,7 @@ Deno.test("a suggestion containing a code fence gets a longer fence", () => {
     ...SUGGESTED,
     suggestion: "/**\n * ```ts\n * x\n * ```\n */",
   }, {
-    suggestionStyle: "github",
+    suggestionFence: () => "suggestion",
   });
   assert.ok(text.endsWith("````suggestion\n/**\n * ```ts\n * x\n * ```\n */\n````"), text);
 });

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type InlineComment, PlatformError } from "../../adapters/types.ts";
+import { type InlineComment, PlatformError } from "../../src/platform/mod.ts";
 
 /**
  * The diff of the pull request the adapter tests seed. New-side lines that can carry a comment:

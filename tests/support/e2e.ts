@@ -21,7 +21,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type FakeAnswer, type FakeLlm, startFakeLlm } from "../fakes/llm.ts";
+import { type FakeAnswer, type FakeLlm, startFakeLlm } from "../fakes/llm/server.ts";
 import { freshSqliteUrl } from "../stores.ts";
 import { type LoomChild, spawnLoom, waitFor } from "./child.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { answer, type ContentAnswer, type RecordedRequest } from "../fakes/llm.ts";
+import { answer, type ContentAnswer, type RecordedRequest } from "../fakes/llm/server.ts";
 import { type GitRepo, makeRepo } from "../git_repo.ts";
 
 const FIND = "export function find(db, id) {\n" +

@@ -2,7 +2,7 @@
  * What the review jobs need, handed in so tests run them against fakes.
  * @module
  */
-import type { GitAdapter } from "../../../adapters/types.ts";
+import type { GitAdapter } from "../../platform/mod.ts";
 import type { Database } from "../../db/mod.ts";
 import type { Logger } from "../../log.ts";
 import type { Queue } from "../../queue/mod.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { sql } from "kysely";
-import type { RepoRef } from "../../../adapters/types.ts";
+import type { RepoRef } from "../../platform/mod.ts";
 import type { Job } from "../../queue/mod.ts";
 import type { HandlerContext } from "../../worker/pool.ts";
 import { modelSpecFor } from "../model_spec.ts";

@@ -9,20 +9,18 @@
  * @module
  */
 import { sql } from "kysely";
-import type { InlineComment, PostedComment, PullRequest } from "../../../adapters/types.ts";
+import type { InlineComment, PostedComment, PullRequest } from "../../platform/mod.ts";
 import { PermanentError } from "../../queue/mod.ts";
 import type { Job } from "../../queue/mod.ts";
 import type { HandlerContext } from "../../worker/pool.ts";
 import { type Finding, SEVERITIES } from "../finding.ts";
 import { finishReview } from "../finish.ts";
-import { renderFindingComment, renderSummary, type SuggestionStyle } from "../summary.ts";
+import { renderFindingComment, renderSummary } from "../summary.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { loadPipelineRuns, type ReviewRef } from "./pipeline_job.ts";
 import { finishReviewRow } from "./review_job.ts";
 import { loadReviewPlan } from "./review_inputs.ts";
 import { postSummaryComment } from "./summary_comment.ts";
-
-const SUGGESTIONS: Record<string, SuggestionStyle> = { github: "github", gitlab: "gitlab" };
 
 /** The handler of `publish` jobs. */
 export function publishJob(deps: ReviewJobDeps) {
@@ -54,12 +52,11 @@ export function publishJob(deps: ReviewJobDeps) {
     const findings = result.findings.map((f) => ({ ...f }));
     const fresh = findings.filter((f) => f.inDiff && !posted.has(f.fingerprint));
     const inline = review.inline ? fresh.slice(0, review.max_inline_comments) : [];
-    const style = SUGGESTIONS[ref.repo.platform] ?? "diff";
     const comments: InlineComment[] = inline.map((f) => ({
       path: f.path,
       line: f.end_line ?? f.line,
       startLine: f.end_line ? f.line : undefined,
-      body: renderFindingComment(f, { suggestionStyle: style }),
+      body: renderFindingComment(f, adapter.dialect),
       fingerprint: f.fingerprint,
     }));
     if (comments.length > 0) {

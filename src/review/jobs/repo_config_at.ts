@@ -3,7 +3,7 @@
  * pull request cannot rewrite its own reviewer (models, keys, prompts, severities).
  * @module
  */
-import type { GitAdapter, RepoRef } from "../../../adapters/types.ts";
+import type { GitAdapter, RepoRef } from "../../platform/mod.ts";
 import {
   type ConfigError,
   type ConfigPolicy,

@@ -8,7 +8,7 @@
  */
 import picomatch from "picomatch";
 import { sql } from "kysely";
-import { PlatformError, type PullRequest } from "../../../adapters/types.ts";
+import { PlatformError, type PullRequest } from "../../platform/mod.ts";
 import type { ReviewJobPayload } from "../../intake.ts";
 import { PermanentError, RetryableError } from "../../queue/mod.ts";
 import type { Job, Lane } from "../../queue/mod.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { sql } from "kysely";
-import type { GitAdapter, PostedComment, PullRequest, RepoRef } from "../../../adapters/types.ts";
+import type { GitAdapter, PostedComment, PullRequest, RepoRef } from "../../platform/mod.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 
 /** Posts or updates the pull request's one summary comment; returns its id. */

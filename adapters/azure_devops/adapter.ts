@@ -1,0 +1,620 @@
+/**
+ * The Azure DevOps adapter (Azure DevOps Services; Azure Repos pull requests), with a personal
+ * access token, fed by a service hook ("Web Hooks", Basic authentication).
+ * @module
+ */
+
+import { z } from "zod";
+import { commentableLines, type DiffFile, parseDiff } from "../../src/diff/mod.ts";
+import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
+import { fileDiff, type FileVersions } from "./_diff.ts";
+import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
+import { sameSecret } from "../../src/secrets/same_secret.ts";
+import {
+  type GitAdapter,
+  type InlineComment,
+  type InlineResult,
+  PlatformError,
+  type PostedComment,
+  type PullRequest,
+  type RepoRef,
+} from "../../src/platform/mod.ts";
+
+/** How to reach Azure DevOps and check its deliveries; see {@link createAzureDevopsAdapter}. */
+export interface AzureDevopsAdapterOptions {
+  /** `LOOM_AZURE_DEVOPS_URL`: the organization, `https://dev.azure.com/ORG`. */
+  url: string;
+  /** `LOOM_AZURE_DEVOPS_TOKEN`: a personal access token (Code: read & write, Code: status). */
+  token: string;
+  /** The Basic-auth user name set on the service hook; empty refuses every delivery. */
+  webhookUsername: string;
+  /** The Basic-auth password set on the service hook; empty refuses every delivery. */
+  webhookPassword: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** File versions fetched at once while building a diff; 6 by default. */
+  concurrency?: number;
+}
+
+/** The thread property that says what a thread of Loom's is: `summary`, `inline` or `reply`. */
+export const KIND_PROPERTY = "loom.kind";
+/** The thread property carrying an inline comment's fingerprint. */
+export const FINGERPRINT_PROPERTY = "loom.fingerprint";
+/** Where Loom's pull request status appears: genre `loom`, name `review`. */
+export const STATUS_CONTEXT = { genre: "loom", name: "review" } as const;
+
+const STATES = {
+  pending: "pending",
+  success: "succeeded",
+  failure: "failed",
+  error: "error",
+} as const;
+// Iteration changes come in pages of at most 2000 entries; the guard is far above any pull request.
+const CHANGES_PAGE = 2000;
+const MAX_PAGES = 500;
+// A push is visible in the pull request a moment before its iteration: worth a quick retry.
+const ITERATION_WAIT_MS = 10_000;
+
+/**
+ * Creates the Azure DevOps adapter.
+ *
+ * Repositories are `project/repository` by name (`RepoRef.fullName`), called by their id when
+ * `RepoRef.id` has it. Azure has no diff endpoint: the diff is built from the iteration of the
+ * head commit, its changed files (with `$compareTo=0`, against the merge base) and both versions
+ * of each file. Loom's comments are threads found again by their `properties` (`loom.kind`,
+ * `loom.fingerprint`), not by a marker in the text: the summary and answers to commands are
+ * posted `closed`, so they never block completion; findings are posted `active`. Azure accepts
+ * an inline thread on any line, so each anchor is checked against the diff first, and one
+ * outside it is returned as rejected without being sent.
+ *
+ * @example
+ * ```ts
+ * const azure = createAzureDevopsAdapter({
+ *   url: "https://dev.azure.com/fabrikam",
+ *   token: pat,
+ *   webhookUsername: "loom",
+ *   webhookPassword: secret,
+ * });
+ * const pr = await azure.getPullRequest({ platform: "azure-devops", fullName: "Web/app" }, 7);
+ * ```
+ */
+export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): GitAdapter {
+  const api = createAzureDevopsApi({
+    url: options.url,
+    token: options.token,
+    fetch: options.fetch ?? fetch,
+    now: options.now ?? Date.now,
+  });
+  const concurrency = Math.max(1, options.concurrency ?? 6);
+
+  const prPath = (repo: RepoRef, number: number) => `${repoPath(repo)}/pullRequests/${number}`;
+  const missingPr = (repo: RepoRef, number: number) =>
+    `pull request ${repo.fullName}!${number} not found (or the token cannot see it)`;
+
+  const iterations = async (repo: RepoRef, number: number): Promise<Iteration[]> => {
+    const list = await api.json(
+      { path: `${prPath(repo, number)}/iterations`, notFound: missingPr(repo, number) },
+      z.object({ value: z.array(iteration) }),
+    );
+    return list.value.toSorted((a, b) => a.id - b.id);
+  };
+
+  /** The latest iteration whose head is `headSha`: the one a review of that head is about. */
+  const iterationOf = async (repo: RepoRef, pr: PullRequest): Promise<Iteration> => {
+    const all = await iterations(repo, pr.number);
+    const found = all.findLast((i) => i.sourceRefCommit.commitId === pr.headSha);
+    if (found) return found;
+    throw new PlatformError(
+      `pull request ${repo.fullName}!${pr.number} has no iteration for ${
+        pr.headSha.slice(0, 12)
+      } yet`,
+      { status: 0, retryable: true, retryAfterMs: ITERATION_WAIT_MS },
+    );
+  };
+
+  const changesOf = async (repo: RepoRef, pr: PullRequest, it: Iteration): Promise<Change[]> => {
+    const path = `${prPath(repo, pr.number)}/iterations/${it.id}/changes`;
+    const out: Change[] = [];
+    let query: Record<string, string | number> = {
+      $top: CHANGES_PAGE,
+      $skip: 0,
+      $compareTo: 0,
+    };
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const req = { path, query, notFound: missingPr(repo, pr.number) };
+      const res = await api.request(req);
+      const token = res.headers.get("x-ms-continuationtoken");
+      const body = await api.read(res, req, changesPage);
+      out.push(...body.changeEntries);
+      if (body.changeEntries.length === 0) break;
+      if (body.nextTop && body.nextTop > 0) {
+        query = {
+          $top: Math.min(body.nextTop, CHANGES_PAGE),
+          $skip: body.nextSkip ?? 0,
+          $compareTo: 0,
+        };
+      } else if (token) {
+        query = { ...query, continuationToken: token };
+      } else {
+        break;
+      }
+    }
+    return out;
+  };
+
+  const content = async (
+    repo: RepoRef,
+    path: string,
+    version: string,
+    versionType: "commit" | "branch" | "tag",
+  ): Promise<Uint8Array | null> => {
+    const res = await api.request({
+      path: `${repoPath(repo)}/items`,
+      query: {
+        path: `/${path}`,
+        "versionDescriptor.version": version,
+        "versionDescriptor.versionType": versionType,
+        download: "true",
+      },
+      accept: "application/octet-stream",
+      expect: [404],
+    });
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return null;
+    }
+    return new Uint8Array(await res.arrayBuffer());
+  };
+
+  /** Both versions of a changed file; a side Azure does not have is treated as absent. */
+  const versionsOf = async (
+    repo: RepoRef,
+    paths: ChangePaths,
+    base: string,
+    head: string,
+  ): Promise<FileVersions> => {
+    const [oldContent, newContent] = await Promise.all([
+      paths.oldPath === null ? null : content(repo, paths.oldPath, base, "commit"),
+      paths.newPath === null ? null : content(repo, paths.newPath, head, "commit"),
+    ]);
+    return {
+      oldPath: oldContent === null ? null : paths.oldPath,
+      newPath: newContent === null ? null : paths.newPath,
+      oldContent,
+      newContent,
+    };
+  };
+
+  /** The pull request's files as of `pr.headSha`, each with its change tracking id. */
+  const changedFiles = async (repo: RepoRef, pr: PullRequest) => {
+    const it = await iterationOf(repo, pr);
+    const changes = await changesOf(repo, pr, it);
+    const files: (ChangePaths & { trackingId: number })[] = [];
+    for (const c of changes) {
+      const paths = pathsOf(c);
+      if (paths) files.push({ ...paths, trackingId: c.changeTrackingId });
+    }
+    files.sort((a, b) => compare(a.newPath ?? a.oldPath ?? "", b.newPath ?? b.oldPath ?? ""));
+    const base = it.commonRefCommit?.commitId ?? it.targetRefCommit?.commitId ?? pr.baseSha;
+    return { iteration: it, files, base, head: it.sourceRefCommit.commitId };
+  };
+
+  const postThread = (repo: RepoRef, pr: PullRequest, body: unknown, expect: number[] = []) =>
+    api.request({
+      method: "POST",
+      path: `${prPath(repo, pr.number)}/threads`,
+      body,
+      expect,
+      notFound: missingPr(repo, pr.number),
+    });
+
+  /** The id Loom keeps for a thread it posted: `thread/comment`, its first comment's ids. */
+  const postedId = async (res: Response, repo: RepoRef, pr: PullRequest) => {
+    const path = `${prPath(repo, pr.number)}/threads`;
+    const t = await api.read(res, { method: "POST", path }, thread);
+    return `${t.id}/${firstComment(t)?.id ?? 1}`;
+  };
+
+  return {
+    platform: "azure-devops",
+    dialect: {
+      // Azure DevOps' suggestion UI is not reachable through comment markdown.
+      suggestionFence: () => null,
+      // No smaller documented limit; Loom keeps every platform to GitHub's bound.
+      maxCommentChars: 65_536,
+    },
+
+    async verifyWebhook(req) {
+      const expected = { user: options.webhookUsername, password: options.webhookPassword };
+      if (!expected.user || !expected.password) return false;
+      const given = basicCredentials(req.headers.get("authorization"));
+      if (!given) return false;
+      const [user, password] = await Promise.all([
+        sameSecret(given.user, expected.user),
+        sameSecret(given.password, expected.password),
+      ]);
+      if (!user || !password) return false;
+      return true;
+    },
+
+    deliveryId: (_req, rawBody) => azureDevopsEventId(rawBody),
+
+    parseEvent: (_req, rawBody) => parseAzureDevopsEvent(rawBody),
+
+    async getPullRequest(repo, number) {
+      const pr = await api.json(
+        { path: `${repoPath(repo)}/pullrequests/${number}`, notFound: missingPr(repo, number) },
+        pullRequest,
+      );
+      // Azure fills the merge commits in once it has computed the merge; until then the
+      // latest iteration says where the branches are.
+      let headSha = pr.lastMergeSourceCommit?.commitId;
+      let baseSha = pr.lastMergeTargetCommit?.commitId;
+      if (!headSha || !baseSha) {
+        const latest = (await iterations(repo, number)).at(-1);
+        headSha ??= latest?.sourceRefCommit.commitId ?? "";
+        baseSha ??= latest?.targetRefCommit?.commitId ?? "";
+      }
+      return {
+        number: pr.pullRequestId,
+        title: pr.title ?? "",
+        description: pr.description ?? "",
+        headSha,
+        baseSha,
+        headRef: branchName(pr.sourceRefName),
+        baseRef: branchName(pr.targetRefName),
+        draft: pr.isDraft ?? false,
+        state: pr.status === "completed" ? "merged" : pr.status === "abandoned" ? "closed" : "open",
+        author: pr.createdBy?.uniqueName || pr.createdBy?.displayName || "",
+      };
+    },
+
+    async fetchDiff(repo, pr) {
+      const { files, base, head } = await changedFiles(repo, pr);
+      const diffs = await mapLimit(
+        files,
+        concurrency,
+        async (f) => fileDiff(await versionsOf(repo, f, base, head)),
+      );
+      return diffs.join("");
+    },
+
+    async fetchFile(repo, path, ref) {
+      const [version, type] = versionOf(ref);
+      const bytes = await content(repo, path.replace(/^\/+/, ""), version, type);
+      return bytes === null ? null : new TextDecoder().decode(bytes);
+    },
+
+    async listComments(repo, pr) {
+      const list = await api.json(
+        { path: `${prPath(repo, pr.number)}/threads`, notFound: missingPr(repo, pr.number) },
+        z.object({ value: z.array(thread) }),
+      );
+      const out: PostedComment[] = [];
+      for (const t of list.value) {
+        const kind = property(t.properties, KIND_PROPERTY);
+        const first = firstComment(t);
+        if (t.isDeleted || !first || first.isDeleted) continue;
+        const id = `${t.id}/${first.id}`;
+        const body = first.content ?? "";
+        if (kind === "summary") out.push({ id, kind: "summary", body });
+        const fingerprint = property(t.properties, FINGERPRINT_PROPERTY);
+        if (kind === "inline" && fingerprint) {
+          const posted: PostedComment = { id, kind: "inline", body, fingerprint };
+          const path = t.threadContext?.filePath;
+          if (path) posted.path = path.replace(/^\/+/, "");
+          const line = t.threadContext?.rightFileEnd?.line ?? t.threadContext?.rightFileStart?.line;
+          if (typeof line === "number") posted.line = line;
+          out.push(posted);
+        }
+      }
+      return out;
+    },
+
+    async postSummary(repo, pr, body, existing) {
+      const ids = existing ? /^(\d+)\/(\d+)$/.exec(existing.id) : null;
+      if (ids) {
+        const res = await api.request({
+          method: "PATCH",
+          path: `${prPath(repo, pr.number)}/threads/${ids[1]}/comments/${ids[2]}`,
+          body: { content: body },
+          // Someone deleted the summary: post a new one rather than fail the review.
+          expect: [404],
+        });
+        await res.body?.cancel();
+        if (res.status !== 404) return { id: existing!.id, kind: "summary", body };
+      }
+      const res = await postThread(repo, pr, {
+        comments: [{ parentCommentId: 0, content: body, commentType: "text" }],
+        status: "closed",
+        properties: { [KIND_PROPERTY]: typed("summary") },
+      });
+      return { id: await postedId(res, repo, pr), kind: "summary", body };
+    },
+
+    async postComment(repo, pr, body) {
+      const res = await postThread(repo, pr, {
+        comments: [{ parentCommentId: 0, content: neverACommand(body), commentType: "text" }],
+        status: "closed",
+        properties: { [KIND_PROPERTY]: typed("reply") },
+      });
+      await res.body?.cancel();
+    },
+
+    async postInline(repo, pr, comments) {
+      const result: InlineResult = { posted: [], rejected: [] };
+      if (comments.length === 0) return result;
+      const { iteration: it, files, base, head } = await changedFiles(repo, pr);
+      const wanted = new Set(comments.map((c) => c.path));
+      const diffs = new Map<string, { file?: DiffFile; lines: string[]; trackingId: number }>();
+      await mapLimit(
+        files.filter((f) => f.newPath !== null && wanted.has(f.newPath)),
+        concurrency,
+        async (f) => {
+          const versions = await versionsOf(repo, f, base, head);
+          const text = versions.newContent ? new TextDecoder().decode(versions.newContent) : "";
+          diffs.set(f.newPath!, {
+            file: parseDiff(fileDiff(versions))[0],
+            lines: text.split("\n"),
+            trackingId: f.trackingId,
+          });
+        },
+      );
+      for (const c of comments) {
+        const target = diffs.get(c.path);
+        const problem = anchorProblem(target?.file, c);
+        if (problem || !target) {
+          result.rejected.push({ comment: c, reason: problem ?? "not in the diff" });
+          continue;
+        }
+        const start = c.startLine !== undefined && c.startLine < c.line ? c.startLine : c.line;
+        const endText = (target.lines[c.line - 1] ?? "").replace(/\r$/, "");
+        const res = await postThread(repo, pr, {
+          comments: [{ parentCommentId: 0, content: c.body, commentType: "text" }],
+          status: "active",
+          threadContext: {
+            filePath: `/${c.path}`,
+            rightFileStart: { line: start, offset: 1 },
+            rightFileEnd: { line: c.line, offset: endText.length + 1 },
+          },
+          pullRequestThreadContext: {
+            changeTrackingId: target.trackingId,
+            iterationContext: { firstComparingIteration: 1, secondComparingIteration: it.id },
+          },
+          properties: {
+            [KIND_PROPERTY]: typed("inline"),
+            [FINGERPRINT_PROPERTY]: typed(c.fingerprint),
+          },
+        }, [400]);
+        if (res.status === 400) {
+          result.rejected.push({ comment: c, reason: azureDevopsMessage(await res.text()) });
+          continue;
+        }
+        result.posted.push({
+          id: await postedId(res, repo, pr),
+          kind: "inline",
+          body: c.body,
+          fingerprint: c.fingerprint,
+          path: c.path,
+          line: c.line,
+        });
+      }
+      return result;
+    },
+
+    async setStatus(repo, pr, status) {
+      // Tied to the head's iteration, Azure shows the status as outdated once a push follows.
+      const all = await iterations(repo, pr.number);
+      const it = all.findLast((i) => i.sourceRefCommit.commitId === pr.headSha);
+      const res = await api.request({
+        method: "POST",
+        path: `${prPath(repo, pr.number)}/statuses`,
+        body: {
+          state: STATES[status.state],
+          description: status.description,
+          context: STATUS_CONTEXT,
+          ...(status.targetUrl ? { targetUrl: status.targetUrl } : {}),
+          ...(it ? { iterationId: it.id } : {}),
+        },
+        notFound: missingPr(repo, pr.number),
+      });
+      await res.body?.cancel();
+    },
+  };
+}
+
+const commitRef = z.object({ commitId: z.string().min(1) });
+
+const pullRequest = z.object({
+  pullRequestId: z.number().int(),
+  title: z.string().nullish(),
+  description: z.string().nullish(),
+  status: z.string(),
+  isDraft: z.boolean().nullish(),
+  sourceRefName: z.string(),
+  targetRefName: z.string(),
+  lastMergeSourceCommit: commitRef.nullish(),
+  lastMergeTargetCommit: commitRef.nullish(),
+  createdBy: z.object({
+    uniqueName: z.string().nullish(),
+    displayName: z.string().nullish(),
+  }).nullish(),
+});
+
+const iteration = z.object({
+  id: z.number().int(),
+  sourceRefCommit: commitRef,
+  targetRefCommit: commitRef.nullish(),
+  commonRefCommit: commitRef.nullish(),
+});
+type Iteration = z.infer<typeof iteration>;
+
+const change = z.object({
+  changeTrackingId: z.number().int(),
+  changeType: z.union([z.string(), z.number()]),
+  item: z.object({
+    path: z.string().nullish(),
+    isFolder: z.boolean().nullish(),
+    gitObjectType: z.string().nullish(),
+  }).nullish(),
+  originalPath: z.string().nullish(),
+});
+type Change = z.infer<typeof change>;
+
+const changesPage = z.object({
+  changeEntries: z.array(change).nullish().transform((v) => v ?? []),
+  nextSkip: z.number().int().nullish(),
+  nextTop: z.number().int().nullish(),
+});
+
+const position = z.object({ line: z.number().int() }).nullish();
+
+const thread = z.object({
+  id: z.number().int(),
+  isDeleted: z.boolean().nullish(),
+  comments: z.array(z.object({
+    id: z.number().int(),
+    parentCommentId: z.number().int().nullish(),
+    content: z.string().nullish(),
+    isDeleted: z.boolean().nullish(),
+  })).nullish(),
+  properties: z.record(z.string(), z.unknown()).nullish(),
+  threadContext: z.object({
+    filePath: z.string().nullish(),
+    rightFileStart: position,
+    rightFileEnd: position,
+  }).nullish(),
+});
+type Thread = z.infer<typeof thread>;
+
+interface ChangePaths {
+  oldPath: string | null;
+  newPath: string | null;
+}
+
+// VersionControlChangeType flags, for an answer that gives the number rather than the names.
+const CHANGE_FLAGS: [number, string][] = [
+  [1, "add"],
+  [2, "edit"],
+  [8, "rename"],
+  [16, "delete"],
+  [32, "undelete"],
+];
+
+/** Where a change takes a file from and to; null for folders and submodules. */
+function pathsOf(c: Change): ChangePaths | null {
+  const raw = c.item?.path;
+  if (!raw || c.item?.isFolder || (c.item?.gitObjectType && c.item.gitObjectType !== "blob")) {
+    return null;
+  }
+  const flags = typeof c.changeType === "number"
+    ? new Set(CHANGE_FLAGS.filter(([bit]) => (c.changeType as number) & bit).map(([, n]) => n))
+    : new Set(c.changeType.split(",").map((s) => s.trim().toLowerCase()));
+  const path = raw.replace(/^\/+/, "");
+  if (flags.has("delete")) return { oldPath: path, newPath: null };
+  if (flags.has("add") || flags.has("undelete")) return { oldPath: null, newPath: path };
+  const from = flags.has("rename") && c.originalPath ? c.originalPath.replace(/^\/+/, "") : path;
+  return { oldPath: from, newPath: path };
+}
+
+function anchorProblem(file: DiffFile | undefined, c: InlineComment): string | null {
+  if (!file) return `${c.path} is not changed by this pull request`;
+  if (file.binary) return `${c.path} is a binary file`;
+  if (!commentableLines(file, "new").has(c.line)) {
+    return `line ${c.line} of ${c.path} is not part of the diff`;
+  }
+  if (c.startLine !== undefined && c.startLine !== c.line) {
+    if (c.startLine > c.line) return `start line ${c.startLine} is after line ${c.line}`;
+    const hunk = file.hunks.find((h) => h.lines.some((l) => l.newLine === c.line));
+    if (!hunk?.lines.some((l) => l.newLine === c.startLine)) {
+      return `lines ${c.startLine}-${c.line} of ${c.path} are not in one hunk of the diff`;
+    }
+  }
+  return null;
+}
+
+function repoPath(repo: RepoRef): string {
+  const slash = repo.fullName.indexOf("/");
+  if (slash <= 0 || slash === repo.fullName.length - 1) {
+    throw new PlatformError(`"${repo.fullName}" is not an Azure DevOps project/repository`, {
+      status: 0,
+      retryable: false,
+    });
+  }
+  const project = repo.fullName.slice(0, slash);
+  const name = repo.id || repo.fullName.slice(slash + 1);
+  return `/${encodeURIComponent(project)}/_apis/git/repositories/${encodeURIComponent(name)}`;
+}
+
+function branchName(ref: string): string {
+  return ref.replace(/^refs\/heads\//, "");
+}
+
+/** A ref as Azure's version descriptor: a 40-hex SHA is a commit, anything else a branch. */
+function versionOf(ref: string): [string, "commit" | "branch" | "tag"] {
+  if (/^[0-9a-f]{40}$/i.test(ref)) return [ref, "commit"];
+  if (ref.startsWith("refs/tags/")) return [ref.slice("refs/tags/".length), "tag"];
+  return [branchName(ref), "branch"];
+}
+
+/** A string property as Azure stores it, so that it reads back with the same type. */
+function typed(value: string) {
+  return { $type: "System.String", $value: value };
+}
+
+function property(props: Record<string, unknown> | null | undefined, key: string) {
+  const v = props?.[key];
+  if (typeof v === "string") return v;
+  if (typeof v === "object" && v !== null && "$value" in v) {
+    const value = (v as { $value: unknown }).$value;
+    return value === undefined || value === null ? undefined : String(value);
+  }
+  return undefined;
+}
+
+function firstComment(t: Thread) {
+  const comments = (t.comments ?? []).filter((c) => !c.parentCommentId);
+  return comments.toSorted((a, b) => a.id - b.id)[0];
+}
+
+/**
+ * A text that cannot read as a `/loom` command: a first line starting with `/loom` gets a
+ * Markdown escape (`\/loom`), which renders the same but is not a command, so that an answer
+ * Loom posts never triggers another.
+ */
+function neverACommand(text: string): string {
+  return /^\s*\/loom/i.test(text) ? text.replace(/^(\s*)\//, "$1\\/") : text;
+}
+
+function basicCredentials(header: string | null): { user: string; password: string } | null {
+  const m = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header ?? "");
+  if (!m) return null;
+  let decoded: string;
+  try {
+    const bytes = Uint8Array.from(atob(m[1]), (ch) => ch.charCodeAt(0));
+    decoded = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return null;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `fn` over `items`, at most `limit` at a time, results in the order of `items`. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>) {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,710 @@
+import assert from "node:assert/strict";
+import { type DiffFile, parseDiff } from "../../src/diff/mod.ts";
+import {
+  azureFailure,
+  type FakeAzureDevops,
+  type FakeAzureDevopsOptions,
+  startFakeAzureDevops,
+} from "../../tests/fakes/azure_devops/server.ts";
+import {
+  pullRequestFromGit,
+  pushFromGit,
+  type SeededFromGit,
+} from "../../tests/fakes/azure_devops/_git.ts";
+import {
+  azureDevopsWebhook,
+  pullRequestCommentPayload,
+  pullRequestCreatedPayload,
+} from "../../tests/fakes/azure_devops/payloads.ts";
+import { type GitRepo, makeRepo } from "../../tests/git_repo.ts";
+import { comment, platformError } from "../../tests/support/adapter_test_kit.ts";
+import {
+  type AzureDevopsAdapterOptions,
+  createAzureDevopsAdapter,
+  FINGERPRINT_PROPERTY,
+  KIND_PROPERTY,
+} from "./adapter.ts";
+import type { GitAdapter, PlatformError, PullRequest, RepoRef } from "../../src/platform/mod.ts";
+
+const TOKEN = "azdo-pat-s3cret0123456789abcdefghijklmnop";
+const HOOK_USER = "loom-hook";
+const HOOK_PASSWORD = "hook-password-never-logged";
+const REPO_NAME = "Fabrikam Web/app";
+
+/**
+ * The repository every test reviews, made by git: on `feature`, src/db.ts changes in two places
+ * (new-side lines 1-7 and 37-43 can carry a comment), README.md is added, lib/util.ts is renamed
+ * and edited, logo.png (binary) changes and old.txt is deleted. `feature2` pushes one more commit.
+ */
+async function fixture(): Promise<GitRepo> {
+  const git = await makeRepo();
+  const body = Array.from({ length: 40 }, (_, i) => `  step(${i});`);
+  await git.write(
+    "src/db.ts",
+    [
+      "import { sql } from '../sql.ts';",
+      "export function find(id) {",
+      "  return sql(id);",
+      "}",
+      ...body,
+      "",
+    ]
+      .join("\n"),
+  );
+  await git.write(
+    "lib/util.ts",
+    "export const one = 1;\nexport const two = 2;\nexport const three = 3;\n",
+  );
+  await git.write("logo.png", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 1]));
+  await git.write("old.txt", "obsolete\n");
+  await git.write(".loom/config.yaml", "pipelines: []\n");
+  await git.commit("base");
+  await git.git("checkout", "-q", "-b", "feature");
+  const edited = [...body];
+  edited.splice(36, 1, "  step(36, 'fast');", "  log('done');");
+  await git.write(
+    "src/db.ts",
+    [
+      "import { sql } from '../sql.ts';",
+      "",
+      "export function find(id: string) {",
+      "  return sql`select * from t where id = ${id}`;",
+      "}",
+      ...edited,
+      "",
+    ].join("\n"),
+  );
+  await git.move("lib/util.ts", "lib/utils.ts");
+  await git.write(
+    "lib/utils.ts",
+    "export const one = 1;\nexport const two = 2;\nexport const three = 4;\n",
+  );
+  await git.write("README.md", "# App\n\nDocs.\n");
+  await git.write("logo.png", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 2]));
+  await git.remove("old.txt");
+  await git.commit("feature");
+  await git.git("checkout", "-q", "-b", "feature2");
+  await git.write("README.md", "# App\n\nDocs, and more docs.\n");
+  await git.commit("more docs");
+  return git;
+}
+
+const GIT = await fixture();
+// Removed when the test process ends; Deno runs no hook after the last test.
+globalThis.addEventListener("unload", () => {
+  try {
+    Deno.removeSync(GIT.dir, { recursive: true });
+  } catch { /* already gone */ }
+});
+
+interface Env extends AsyncDisposable {
+  azure: FakeAzureDevops;
+  adapter: GitAdapter;
+  repo: RepoRef;
+  pr: PullRequest;
+  seeded: SeededFromGit;
+}
+
+async function setup(
+  fakeOptions: FakeAzureDevopsOptions = {},
+  adapterOptions: Partial<AzureDevopsAdapterOptions> = {},
+): Promise<Env> {
+  const azure = await startFakeAzureDevops({ token: TOKEN, ...fakeOptions });
+  const { id } = azure.addRepository({ project: "Fabrikam Web", name: "app" });
+  const seeded = await pullRequestFromGit(azure, GIT, {
+    repo: REPO_NAME,
+    number: 7,
+    title: "Parameterise find",
+    description: "Fixes the SQL.",
+    base: "main",
+    head: "feature",
+  });
+  const adapter = createAzureDevopsAdapter({
+    url: azure.url,
+    token: TOKEN,
+    webhookUsername: HOOK_USER,
+    webhookPassword: HOOK_PASSWORD,
+    ...adapterOptions,
+  });
+  const repo: RepoRef = { platform: "azure-devops", fullName: REPO_NAME, id };
+  const pr = await adapter.getPullRequest(repo, 7);
+  return { azure, adapter, repo, pr, seeded, [Symbol.asyncDispose]: () => azure.close() };
+}
+
+/** What a reviewer of the diff sees of a file: everything but git's similarity score. */
+function seen(files: DiffFile[]) {
+  return files.map(({ similarity: _s, ...f }) => f).toSorted((a, b) => a.path < b.path ? -1 : 1);
+}
+
+Deno.test("verifyWebhook wants the service hook's Basic credentials, both of them", async () => {
+  const adapter = createAzureDevopsAdapter({
+    url: "http://127.0.0.1:9/org",
+    token: TOKEN,
+    webhookUsername: HOOK_USER,
+    webhookPassword: HOOK_PASSWORD,
+  });
+  const payload = pullRequestCreatedPayload({
+    eventId: "e-1",
+    project: "Web",
+    repo: "app",
+    repoId: "r-1",
+    pr: 1,
+    headSha: "a".repeat(40),
+  });
+  const check = async (credentials: { username?: string; password?: string }, a = adapter) => {
+    const d = azureDevopsWebhook({ ...credentials, payload });
+    const req = new Request("http://loom/webhooks/azure-devops", {
+      method: "POST",
+      headers: d.headers,
+    });
+    return await a.verifyWebhook(req, new TextEncoder().encode(d.body));
+  };
+  assert.equal(await check({ username: HOOK_USER, password: HOOK_PASSWORD }), true);
+  assert.equal(await check({ username: HOOK_USER, password: "wrong" }), false);
+  assert.equal(await check({ username: "someone", password: HOOK_PASSWORD }), false);
+  assert.equal(await check({ username: HOOK_USER, password: HOOK_PASSWORD + "x" }), false);
+  assert.equal(await check({}), false);
+  const bearer = new Request("http://loom/", {
+    headers: { authorization: `Bearer ${HOOK_PASSWORD}` },
+  });
+  assert.equal(await adapter.verifyWebhook(bearer, new Uint8Array()), false);
+  const garbled = new Request("http://loom/", { headers: { authorization: "Basic %%%" } });
+  assert.equal(await adapter.verifyWebhook(garbled, new Uint8Array()), false);
+  const unset = createAzureDevopsAdapter({
+    url: "http://127.0.0.1:9/org",
+    token: TOKEN,
+    webhookUsername: "",
+    webhookPassword: "",
+  });
+  assert.equal(await check({ username: "", password: "" }, unset), false);
+
+  // The delivery id is the body's `id`.
+  const d = azureDevopsWebhook({ username: HOOK_USER, password: HOOK_PASSWORD, payload });
+  const req = new Request("http://loom/webhooks/azure-devops", {
+    method: "POST",
+    headers: d.headers,
+  });
+  const raw = new TextEncoder().encode(d.body);
+  assert.equal(adapter.parseEvent(req, raw).type, "review");
+  assert.equal(adapter.deliveryId(req, raw), "e-1");
+  assert.equal(adapter.deliveryId(new Request("http://loom/"), new Uint8Array()), null);
+});
+
+Deno.test("getPullRequest sends the PAT as Basic auth and api-version=7.1, and maps the pull request", async () => {
+  await using env = await setup();
+  assert.deepEqual(env.pr, {
+    number: 7,
+    title: "Parameterise find",
+    description: "Fixes the SQL.",
+    headSha: env.seeded.headSha,
+    baseSha: env.seeded.targetSha,
+    headRef: "feature",
+    baseRef: "main",
+    draft: false,
+    state: "open",
+    author: "jamie@fabrikam.example",
+  });
+  const sent = env.azure.requests[0];
+  assert.equal(sent.path, `/Fabrikam%20Web/_apis/git/repositories/${env.repo.id}/pullrequests/7`);
+  assert.deepEqual(sent.query, { "api-version": "7.1" });
+  assert.equal(sent.headers["authorization"], `Basic ${btoa(`:${TOKEN}`)}`);
+  assert.equal(sent.headers["accept"], "application/json");
+  assert.equal(sent.headers["x-tfs-fedauthredirect"], "Suppress", "a 401, not a sign-in page");
+
+  // Without the repository id (a job started from the API), the name is used.
+  const byName = await env.adapter.getPullRequest(
+    { platform: "azure-devops", fullName: REPO_NAME },
+    7,
+  );
+  assert.equal(byName.headSha, env.seeded.headSha);
+  assert.equal(
+    env.azure.requests.at(-1)?.path,
+    "/Fabrikam%20Web/_apis/git/repositories/app/pullrequests/7",
+  );
+
+  env.azure.updatePullRequest(REPO_NAME, 7, { status: "completed" });
+  assert.equal((await env.adapter.getPullRequest(env.repo, 7)).state, "merged");
+  env.azure.updatePullRequest(REPO_NAME, 7, { status: "abandoned", isDraft: true });
+  const abandoned = await env.adapter.getPullRequest(env.repo, 7);
+  assert.deepEqual([abandoned.state, abandoned.draft], ["closed", true]);
+
+  // Before Azure has computed the merge, the latest iteration gives the head.
+  env.azure.updatePullRequest(REPO_NAME, 7, { mergeComputed: false, status: "active" });
+  const pending = await env.adapter.getPullRequest(env.repo, 7);
+  assert.deepEqual([pending.headSha, pending.baseSha], [env.seeded.headSha, env.seeded.targetSha]);
+  assert.deepEqual(env.azure.violations, []);
+});
+
+Deno.test("fetchDiff builds git's diff from the iteration's changes and both versions of each file", async () => {
+  await using env = await setup();
+  const diff = await env.adapter.fetchDiff(env.repo, env.pr);
+  assert.deepEqual(seen(parseDiff(diff)), seen(parseDiff(env.seeded.diff)));
+  assert.deepEqual(parseDiff(diff).map((f) => [f.status, f.path]), [
+    ["added", "README.md"],
+    ["renamed", "lib/utils.ts"],
+    ["modified", "logo.png"],
+    ["deleted", "old.txt"],
+    ["modified", "src/db.ts"],
+  ]);
+
+  const calls = env.azure.requests.slice(1);
+  const prPath = `/Fabrikam%20Web/_apis/git/repositories/${env.repo.id}/pullRequests/7`;
+  assert.equal(calls[0].path, `${prPath}/iterations`);
+  assert.equal(calls[1].path, `${prPath}/iterations/1/changes`);
+  assert.deepEqual(calls[1].query, {
+    $top: "2000",
+    $skip: "0",
+    $compareTo: "0",
+    "api-version": "7.1",
+  });
+  const items = calls.filter((r) => r.path.endsWith("/items"));
+  assert.ok(items.every((r) => r.headers["accept"] === "application/octet-stream"));
+  const fetched = items.map((r) =>
+    `${r.query.path}@${
+      r.query["versionDescriptor.version"] === env.seeded.mergeBase ? "base" : "head"
+    }`
+  ).sort();
+  assert.deepEqual(fetched, [
+    "/README.md@head",
+    "/lib/util.ts@base",
+    "/lib/utils.ts@head",
+    "/logo.png@base",
+    "/logo.png@head",
+    "/old.txt@base",
+    "/src/db.ts@base",
+    "/src/db.ts@head",
+  ]);
+  assert.ok(items.every((r) => r.query["versionDescriptor.versionType"] === "commit"));
+  assert.ok(env.azure.requests.every((r) => r.query["api-version"] === "7.1"));
+  assert.deepEqual(env.azure.violations, []);
+});
+
+Deno.test("iteration changes are read over every page, by nextSkip/nextTop or continuation token", async () => {
+  for (const changesPaging of ["skip", "continuation"] as const) {
+    await using env = await setup({ maxChangesPage: 2, changesPaging });
+    const diff = await env.adapter.fetchDiff(env.repo, env.pr);
+    assert.equal(parseDiff(diff).length, 5, changesPaging);
+    const pages = env.azure.requests.filter((r) => r.path.endsWith("/changes"));
+    assert.equal(pages.length, 3, changesPaging);
+    if (changesPaging === "skip") {
+      assert.deepEqual(pages.map((r) => [r.query.$skip, r.query.$top]), [
+        ["0", "2000"],
+        ["2", "2"],
+        ["4", "2"],
+      ]);
+    } else {
+      assert.deepEqual(pages.map((r) => r.query.continuationToken), [undefined, "2", "4"]);
+    }
+  }
+});
+
+Deno.test("after a push, each head's diff comes from its own iteration", async () => {
+  await using env = await setup();
+  const pushed = await pushFromGit(env.azure, GIT, {
+    repo: REPO_NAME,
+    number: 7,
+    base: "main",
+    head: "feature2",
+  });
+  const now = await env.adapter.getPullRequest(env.repo, 7);
+  assert.equal(now.headSha, pushed.headSha);
+  assert.deepEqual(
+    seen(parseDiff(await env.adapter.fetchDiff(env.repo, now))),
+    seen(parseDiff(pushed.diff)),
+  );
+  // The first head is still reviewable (a job started before the push): iteration 1.
+  const before = await env.adapter.fetchDiff(env.repo, env.pr);
+  assert.deepEqual(seen(parseDiff(before)), seen(parseDiff(env.seeded.diff)));
+  const changes = env.azure.requests.filter((r) => r.path.endsWith("/changes")).map((r) =>
+    r.path.split("/").at(-2)
+  );
+  assert.deepEqual(changes, ["2", "1"]);
+
+  // A head Azure has no iteration for yet: retry soon.
+  const early = await platformError(
+    env.adapter.fetchDiff(env.repo, { ...now, headSha: "c".repeat(40) }),
+  );
+  assert.deepEqual([early.retryable, early.retryAfterMs], [true, 10_000]);
+  assert.match(early.message, /no iteration for cccccccccccc yet/);
+});
+
+Deno.test("fetchFile reads a file at a branch or a commit, and gives null when absent", async () => {
+  await using env = await setup();
+  assert.equal(
+    await env.adapter.fetchFile(env.repo, ".loom/config.yaml", "main"),
+    "pipelines: []\n",
+  );
+  const sent = env.azure.requests.at(-1)!;
+  assert.deepEqual(sent.query, {
+    path: "/.loom/config.yaml",
+    "versionDescriptor.version": "main",
+    "versionDescriptor.versionType": "branch",
+    download: "true",
+    "api-version": "7.1",
+  });
+  assert.equal(
+    await env.adapter.fetchFile(env.repo, "README.md", env.seeded.headSha),
+    "# App\n\nDocs.\n",
+  );
+  assert.equal(env.azure.requests.at(-1)?.query["versionDescriptor.versionType"], "commit");
+  assert.equal(await env.adapter.fetchFile(env.repo, "README.md", "refs/heads/main"), null);
+  assert.equal(await env.adapter.fetchFile(env.repo, "x", "no-such-branch"), null);
+});
+
+Deno.test("the summary is a closed thread found by its property, edited in place; a deleted one is posted anew", async () => {
+  await using env = await setup();
+  env.azure.addThread(REPO_NAME, 7, "## Loom review\n\nA person quoting Loom.");
+  const first = await env.adapter.postSummary(env.repo, env.pr, "## Loom review\n\nNo findings.");
+  const [, thread] = env.azure.threads(REPO_NAME, 7);
+  assert.equal(first.id, `${thread.id}/1`);
+  assert.equal(thread.status, "closed");
+  assert.equal(thread.threadContext, null);
+  assert.deepEqual(thread.properties[KIND_PROPERTY], { $type: "System.String", $value: "summary" });
+  assert.equal(thread.comments[0].content, "## Loom review\n\nNo findings.");
+
+  const edited = await env.adapter.postSummary(
+    env.repo,
+    env.pr,
+    "## Loom review\n\n1 warning.",
+    first,
+  );
+  assert.equal(edited.id, first.id);
+  const patch = env.azure.requests.at(-1)!;
+  assert.equal(patch.method, "PATCH");
+  assert.match(patch.path, new RegExp(`/threads/${thread.id}/comments/1$`));
+  assert.deepEqual(patch.body, { content: "## Loom review\n\n1 warning." });
+  assert.equal(env.azure.threads(REPO_NAME, 7).length, 2);
+  assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [
+    { id: first.id, kind: "summary", body: "## Loom review\n\n1 warning." },
+  ]);
+
+  env.azure.deleteThread(REPO_NAME, 7, thread.id);
+  assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), []);
+  const again = await env.adapter.postSummary(env.repo, env.pr, "## Loom review\n\nBack.", edited);
+  assert.notEqual(again.id, first.id);
+  assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [
+    { id: again.id, kind: "summary", body: "## Loom review\n\nBack." },
+  ]);
+  assert.deepEqual(env.azure.violations, []);
+});
+
+Deno.test("inline comments are active threads on the right file, lines, tracking id and iteration", async () => {
+  await using env = await setup();
+  const suggestion =
+    "Use a bound parameter.\n\n```diff\n+  return sql`select * from t where id = ?`;\n```";
+  const comments = [
+    comment("src/db.ts", 4, "fp-range", { startLine: 3, body: suggestion }),
+    comment("src/db.ts", 41, "fp-single", { startLine: 41 }),
+    comment("README.md", 1, "fp-readme"),
+    comment("lib/utils.ts", 3, "fp-renamed"),
+  ];
+  const result = await env.adapter.postInline(env.repo, env.pr, comments);
+  assert.deepEqual(result.rejected, []);
+  const threads = env.azure.threads(REPO_NAME, 7);
+  const iteration = env.azure.pullRequest(REPO_NAME, 7)!.iterations[0];
+  const trackingId = (path: string) =>
+    iteration.changes.find((c) => c.path === path)!.changeTrackingId;
+  assert.deepEqual(
+    threads.map((t) => [
+      t.status,
+      t.threadContext.filePath,
+      t.threadContext.rightFileStart,
+      t.threadContext.rightFileEnd,
+      t.pullRequestThreadContext.changeTrackingId,
+      t.pullRequestThreadContext.iterationContext,
+    ]),
+    [
+      [
+        "active",
+        "/src/db.ts",
+        { line: 3, offset: 1 },
+        { line: 4, offset: 48 },
+        trackingId("/src/db.ts"),
+        {
+          firstComparingIteration: 1,
+          secondComparingIteration: 1,
+        },
+      ],
+      [
+        "active",
+        "/src/db.ts",
+        { line: 41, offset: 1 },
+        { line: 41, offset: 12 },
+        trackingId("/src/db.ts"),
+        {
+          firstComparingIteration: 1,
+          secondComparingIteration: 1,
+        },
+      ],
+      [
+        "active",
+        "/README.md",
+        { line: 1, offset: 1 },
+        { line: 1, offset: 6 },
+        trackingId("/README.md"),
+        {
+          firstComparingIteration: 1,
+          secondComparingIteration: 1,
+        },
+      ],
+      [
+        "active",
+        "/lib/utils.ts",
+        { line: 3, offset: 1 },
+        { line: 3, offset: 24 },
+        trackingId("/lib/utils.ts"),
+        {
+          firstComparingIteration: 1,
+          secondComparingIteration: 1,
+        },
+      ],
+    ],
+  );
+  assert.notEqual(trackingId("/src/db.ts"), trackingId("/README.md"));
+  assert.equal(threads[0].comments[0].content, suggestion);
+  assert.deepEqual(threads[0].properties[FINGERPRINT_PROPERTY], {
+    $type: "System.String",
+    $value: "fp-range",
+  });
+  assert.deepEqual(threads[0].properties[KIND_PROPERTY], {
+    $type: "System.String",
+    $value: "inline",
+  });
+  assert.deepEqual(
+    result.posted,
+    comments.map((c, i) => ({
+      id: `${threads[i].id}/1`,
+      kind: "inline",
+      body: c.body,
+      fingerprint: c.fingerprint,
+      path: c.path,
+      line: c.line,
+    })),
+  );
+  const listed = await env.adapter.listComments(env.repo, env.pr);
+  assert.deepEqual(
+    listed.map((c) => [c.kind, c.fingerprint, c.path, c.line, c.body]),
+    comments.map((c) => ["inline", c.fingerprint, c.path, c.line, c.body]),
+  );
+  assert.deepEqual(env.azure.violations, [], "every anchor is where Azure shows the diff");
+});
+
+Deno.test("anchors outside the diff are rejected without being sent; the others land", async () => {
+  await using env = await setup();
+  const good = comment("src/db.ts", 2, "fp-good");
+  const bad = [
+    comment("src/db.ts", 20, "fp-unchanged"),
+    comment("src/db.ts", 41, "fp-two-hunks", { startLine: 4 }),
+    comment("docs/none.md", 1, "fp-no-file"),
+    comment("logo.png", 1, "fp-binary"),
+    comment("src/db.ts", 4, "fp-backwards", { startLine: 5 }),
+  ];
+  const alsoGood = comment("README.md", 3, "fp-also", { startLine: 1 });
+  const result = await env.adapter.postInline(env.repo, env.pr, [good, ...bad, alsoGood]);
+  assert.deepEqual(result.posted.map((c) => c.fingerprint), ["fp-good", "fp-also"]);
+  assert.deepEqual(result.rejected.map((r) => [r.comment.fingerprint, r.reason]), [
+    ["fp-unchanged", "line 20 of src/db.ts is not part of the diff"],
+    ["fp-two-hunks", "lines 4-41 of src/db.ts are not in one hunk of the diff"],
+    ["fp-no-file", "docs/none.md is not changed by this pull request"],
+    ["fp-binary", "logo.png is a binary file"],
+    ["fp-backwards", "start line 5 is after line 4"],
+  ]);
+  const posted = env.azure.requests.filter((r) =>
+    r.method === "POST" && r.path.endsWith("/threads")
+  );
+  assert.equal(posted.length, 2, "the rejected ones were never sent");
+  assert.deepEqual(env.azure.violations, []);
+
+  // Azure's own refusal of one thread (400) rejects it alone.
+  env.azure.failNext(
+    azureFailure.http(400, {
+      message: "TF401234: The comment is too long.",
+      typeKey: "InvalidArgumentValueException",
+    }),
+    { method: "POST", path: /\/threads$/ },
+  );
+  const refused = await env.adapter.postInline(env.repo, env.pr, [
+    comment("src/db.ts", 3, "fp-a"),
+    comment("src/db.ts", 5, "fp-b"),
+  ]);
+  assert.deepEqual(refused.rejected.map((r) => [r.comment.fingerprint, r.reason]), [
+    ["fp-a", "TF401234: The comment is too long."],
+  ]);
+  assert.deepEqual(refused.posted.map((c) => c.fingerprint), ["fp-b"]);
+});
+
+Deno.test("rate limits and 5xx are retryable after the delay Azure asks for; network errors too", async () => {
+  await using env = await setup();
+  env.azure.failNext(azureFailure.rateLimited(7));
+  const limited = await platformError(env.adapter.getPullRequest(env.repo, 7));
+  assert.deepEqual([limited.status, limited.retryable, limited.retryAfterMs], [429, true, 7000]);
+  assert.match(limited.message, /rate limit .*TF400733/);
+
+  env.azure.failNext(azureFailure.serverError(503), { path: /\/threads$/ });
+  const unavailable = await platformError(env.adapter.listComments(env.repo, env.pr));
+  assert.deepEqual([unavailable.status, unavailable.retryable], [503, true]);
+
+  env.azure.failNext(azureFailure.rateLimited(2), { method: "POST", path: /\/threads$/ });
+  const midway = await platformError(
+    env.adapter.postInline(env.repo, env.pr, [comment("src/db.ts", 3, "fp-1")]),
+  );
+  assert.deepEqual([midway.retryable, midway.retryAfterMs], [true, 2000]);
+
+  const closed = await startFakeAzureDevops();
+  await closed.close();
+  const offline = createAzureDevopsAdapter({
+    url: closed.url,
+    token: TOKEN,
+    webhookUsername: HOOK_USER,
+    webhookPassword: HOOK_PASSWORD,
+  });
+  const network = await platformError(offline.getPullRequest(env.repo, 7));
+  assert.deepEqual([network.status, network.retryable], [0, true]);
+  assert.match(network.message, /could not be reached/);
+});
+
+Deno.test("a missing pull request, a 404 and a PAT Azure rejects are permanent, with clear messages", async () => {
+  await using env = await setup();
+  const missing = await platformError(env.adapter.getPullRequest(env.repo, 99));
+  assert.equal(
+    missing.message,
+    "pull request Fabrikam Web/app!99 not found (or the token cannot see it)",
+  );
+  assert.deepEqual([missing.status, missing.retryable], [404, false]);
+
+  const wrong = createAzureDevopsAdapter({
+    url: env.azure.url,
+    token: "not-the-pat",
+    webhookUsername: HOOK_USER,
+    webhookPassword: HOOK_PASSWORD,
+  });
+  const denied = await platformError(wrong.getPullRequest(env.repo, 7));
+  assert.match(denied.message, /^Azure DevOps rejected the credentials \(203, a sign-in page\)/);
+  assert.deepEqual([denied.status, denied.retryable], [203, false]);
+
+  env.azure.failNext(azureFailure.http(401, "Access Denied"));
+  const unauthorized = await platformError(
+    env.adapter.setStatus(env.repo, env.pr, { state: "pending", description: "x" }),
+  );
+  assert.match(unauthorized.message, /^Azure DevOps rejected the credentials \(401/);
+  assert.equal(unauthorized.retryable, false);
+
+  env.azure.failNext(
+    azureFailure.http(302, "", { location: "https://spsprodweu5.vssps.visualstudio.com/_signin" }),
+  );
+  const redirected = await platformError(env.adapter.getPullRequest(env.repo, 7));
+  assert.match(redirected.message, /^Azure DevOps rejected the credentials \(302\)/);
+  assert.equal(
+    env.azure.requests.filter((r) => r.path.includes("_signin")).length,
+    0,
+    "the sign-in page never receives the token",
+  );
+});
+
+Deno.test("no error message or stack ever carries the PAT", async () => {
+  await using env = await setup();
+  const errors: PlatformError[] = [];
+  for (
+    const failure of [
+      azureFailure.rateLimited(1),
+      azureFailure.serverError(),
+      azureFailure.badCredentials(),
+      azureFailure.http(401, "Access Denied"),
+      azureFailure.http(400, { message: "bad" }),
+    ]
+  ) {
+    env.azure.failNext(failure);
+    errors.push(await platformError(env.adapter.getPullRequest(env.repo, 7)));
+  }
+  errors.push(await platformError(env.adapter.getPullRequest(env.repo, 404)));
+  const closed = await startFakeAzureDevops();
+  await closed.close();
+  const offline = createAzureDevopsAdapter({
+    url: closed.url,
+    token: TOKEN,
+    webhookUsername: HOOK_USER,
+    webhookPassword: HOOK_PASSWORD,
+  });
+  errors.push(await platformError(offline.fetchFile(env.repo, "a", "main")));
+  assert.equal(errors.length, 7);
+  const encoded = btoa(`:${TOKEN}`);
+  for (const e of errors) {
+    const text = `${e.message}\n${e.stack}`;
+    assert.ok(!text.includes(TOKEN) && !text.includes(encoded), e.message);
+    assert.ok(!text.includes(HOOK_PASSWORD), e.message);
+  }
+});
+
+Deno.test("listComments reads every thread at once and keeps only Loom's", async () => {
+  await using env = await setup();
+  for (let i = 0; i < 230; i++) env.azure.addThread(REPO_NAME, 7, `comment ${i}`);
+  const summary = await env.adapter.postSummary(env.repo, env.pr, "Summary text");
+  const many = Array.from({ length: 30 }, (_, i) => comment("src/db.ts", 1 + (i % 7), `fp-${i}`));
+  assert.equal((await env.adapter.postInline(env.repo, env.pr, many)).posted.length, 30);
+  await env.adapter.postComment(env.repo, env.pr, "An answer.");
+
+  const before = env.azure.requests.length;
+  const listed = await env.adapter.listComments(env.repo, env.pr);
+  assert.equal(env.azure.requests.length - before, 1, "GET threads returns them all");
+  assert.deepEqual(listed.filter((c) => c.kind === "summary"), [{
+    id: summary.id,
+    kind: "summary",
+    body: "Summary text",
+  }]);
+  assert.deepEqual(
+    listed.filter((c) => c.kind === "inline").map((c) => c.fingerprint),
+    many.map((c) => c.fingerprint),
+  );
+  assert.equal(listed.length, 31);
+});
+
+Deno.test("setStatus posts the loom/review status on the head's iteration", async () => {
+  await using env = await setup();
+  await env.adapter.setStatus(env.repo, env.pr, {
+    state: "pending",
+    description: "Loom is reviewing",
+  });
+  await env.adapter.setStatus(env.repo, env.pr, {
+    state: "failure",
+    description: "Loom: 1 blocker, 0 warning, 0 info",
+    targetUrl: "https://loom.example/reviews/1",
+  });
+  await env.adapter.setStatus(env.repo, env.pr, { state: "success", description: "ok" });
+  await env.adapter.setStatus(env.repo, env.pr, { state: "error", description: "broken" });
+  const statuses = env.azure.statuses(REPO_NAME, 7);
+  assert.deepEqual(
+    statuses.map((s) => [s.state, s.context, s.iterationId, s.description, s.targetUrl]),
+    [
+      ["pending", { genre: "loom", name: "review" }, 1, "Loom is reviewing", null],
+      [
+        "failed",
+        { genre: "loom", name: "review" },
+        1,
+        "Loom: 1 blocker, 0 warning, 0 info",
+        "https://loom.example/reviews/1",
+      ],
+      ["succeeded", { genre: "loom", name: "review" }, 1, "ok", null],
+      ["error", { genre: "loom", name: "review" }, 1, "broken", null],
+    ],
+  );
+});
+
+Deno.test("postComment answers in a closed thread, and the answer is never read as a command", async () => {
+  await using env = await setup();
+  await env.adapter.postComment(env.repo, env.pr, "/loom review — reviews the pull request again.");
+  const [answer] = env.azure.threads(REPO_NAME, 7);
+  assert.equal(answer.status, "closed");
+  assert.deepEqual(answer.properties[KIND_PROPERTY], { $type: "System.String", $value: "reply" });
+  assert.equal(answer.comments[0].content, "\\/loom review — reviews the pull request again.");
+  const payload = pullRequestCommentPayload({
+    project: "Fabrikam Web",
+    repo: "app",
+    repoId: env.repo.id!,
+    pr: 7,
+    headSha: env.pr.headSha,
+    content: answer.comments[0].content,
+  });
+  const raw = new TextEncoder().encode(JSON.stringify(payload));
+  assert.equal(env.adapter.parseEvent(new Request("http://loom/"), raw).type, "ignored");
+  assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), []);
+});

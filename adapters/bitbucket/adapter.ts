@@ -1,0 +1,406 @@
+/**
+ * The Bitbucket Cloud adapter (REST 2.0), with an access token or a user API token.
+ * @module
+ */
+
+import { z } from "zod";
+import { parseDiff } from "../../src/diff/mod.ts";
+import { anchorProblem } from "./_anchors.ts";
+import { bitbucketMessage, createBitbucketApi } from "./api.ts";
+import { parseBitbucketEvent } from "./events.ts";
+import { comparableHash, isFullHash } from "./_hash.ts";
+import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
+import { basicAuthorization } from "../_shared/basic_auth.ts";
+import { fileText } from "../_shared/file_text.ts";
+import { statusDescription } from "../_shared/status_description.ts";
+import {
+  type CommitStatus,
+  type GitAdapter,
+  type InlineComment,
+  type InlineResult,
+  PlatformError,
+  type PostedComment,
+  type RepoRef,
+} from "../../src/platform/mod.ts";
+
+/** How to reach Bitbucket and prove who Loom is; see {@link createBitbucketAdapter}. */
+export interface BitbucketAdapterOptions {
+  /** `LOOM_BITBUCKET_API_URL`: `https://api.bitbucket.org/2.0`. */
+  apiUrl: string;
+  /** The secret deliveries are signed with; empty refuses every delivery. */
+  webhookSecret: string;
+  /** A repository, project or workspace access token, sent as `Bearer`. */
+  token?: string;
+  /** A user API token with its Atlassian account email, sent as `Basic`; used without `token`. */
+  user?: { email: string; apiToken: string };
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+/** The key of Loom's build status on a commit: Bitbucket overwrites a status of the same key. */
+export const STATUS_KEY = "loom";
+
+const STATES: Record<CommitStatus["state"], string> = {
+  pending: "INPROGRESS",
+  success: "SUCCESSFUL",
+  failure: "FAILED",
+  // Loom could not finish (config errors, every model failing): not a verdict on the code.
+  error: "STOPPED",
+};
+// Bitbucket documents no limit; this keeps the line readable in its build list.
+const MAX_STATUS_DESCRIPTION = 255;
+// Enough for every pull request a busy server has in flight.
+const CACHE_SIZE = 500;
+
+/**
+ * Creates the Bitbucket Cloud adapter.
+ *
+ * Deliveries are verified with `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body>`,
+ * compared in constant time by Web Crypto. Calls go to `apiUrl` with `Authorization: Bearer
+ * <token>` or `Basic <email:apiToken>`. Failures throw {@link PlatformError}: 429 is retryable
+ * after Bitbucket's `Retry-After` (a minute without one), 5xx and network errors are
+ * retryable, other 4xx are permanent.
+ *
+ * Bitbucket has no batch review and documents no check of inline anchors, so `postInline`
+ * checks every anchor against the pull request's diff and posts the valid ones one by one; a
+ * comment Bitbucket refuses (400) is reported as rejected too. Comments are marked with
+ * invisible link reference definitions (see `bitbucket_markers.ts`). Heads are compared as
+ * 12-character abbreviations (see `bitbucket_hash.ts`); the build status, which needs the full
+ * hash, looks it up with `GET /repositories/{ws}/{repo}/commit/{short}` and caches it.
+ *
+ * @example
+ * ```ts
+ * const bitbucket = createBitbucketAdapter({
+ *   apiUrl: "https://api.bitbucket.org/2.0",
+ *   webhookSecret: settings.bitbucket.webhookSecret,
+ *   token: settings.bitbucket.token,
+ * });
+ * const pr = await bitbucket.getPullRequest({ platform: "bitbucket", fullName: "ws/app" }, 7);
+ * ```
+ */
+export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAdapter {
+  const fetchFn = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  const api = createBitbucketApi({
+    apiUrl: options.apiUrl,
+    fetch: fetchFn,
+    now,
+    authorization: authorizationOf(options),
+  });
+  const fullHashes = boundedMap<string, string>(CACHE_SIZE);
+  const pullLinks = boundedMap<string, string>(CACHE_SIZE);
+  const key = options.webhookSecret
+    ? crypto.subtle.importKey(
+      "raw",
+      new TextEncoder().encode(options.webhookSecret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["verify"],
+    )
+    : null;
+
+  const pullPath = (repo: RepoRef, number: number, suffix = "") =>
+    `${repoPath(repo.fullName)}/pullrequests/${number}${suffix}`;
+  const missingPull = (repo: RepoRef, number: number) =>
+    `pull request ${repo.fullName}#${number} not found (or the credentials cannot see it)`;
+
+  const fullHash = async (repo: RepoRef, hash: string): Promise<string> => {
+    if (isFullHash(hash)) return hash.toLowerCase();
+    const cacheKey = `${repo.fullName}@${hash}`;
+    const cached = fullHashes.get(cacheKey);
+    if (cached) return cached;
+    const commit = await api.json({
+      path: `${repoPath(repo.fullName)}/commit/${encodeURIComponent(hash)}`,
+      notFound: `commit ${hash} not found in ${repo.fullName}`,
+    }, z.object({ hash: z.string() }));
+    if (!isFullHash(commit.hash) || !commit.hash.toLowerCase().startsWith(hash.toLowerCase())) {
+      throw new PlatformError(`Bitbucket resolved commit ${hash} to ${commit.hash}`, {
+        status: 200,
+        retryable: false,
+      });
+    }
+    fullHashes.set(cacheKey, commit.hash.toLowerCase());
+    return commit.hash.toLowerCase();
+  };
+
+  const fetchDiff = async (repo: RepoRef, number: number): Promise<string> => {
+    const res = await api.request({
+      path: pullPath(repo, number, "/diff"),
+      accept: "text/plain",
+      notFound: missingPull(repo, number),
+    });
+    return await res.text();
+  };
+
+  return {
+    platform: "bitbucket",
+    dialect: {
+      // Bitbucket Cloud renders no suggestion blocks.
+      suggestionFence: () => null,
+      // No documented limit; Loom keeps every platform to GitHub's bound.
+      maxCommentChars: 65_536,
+    },
+
+    async verifyWebhook(req, rawBody) {
+      const header = req.headers.get("x-hub-signature") ?? "";
+      const m = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
+      if (!key || !m || rawBody.length === 0) return false;
+      const signature = new Uint8Array(32);
+      for (let i = 0; i < 32; i++) signature[i] = parseInt(m[1].slice(i * 2, i * 2 + 2), 16);
+      try {
+        return await crypto.subtle.verify("HMAC", await key, signature, new Uint8Array(rawBody));
+      } catch {
+        return false;
+      }
+    },
+
+    deliveryId: (req) => req.headers.get("x-request-uuid") || null,
+
+    parseEvent: (req, rawBody) => parseBitbucketEvent(req.headers.get("x-event-key"), rawBody),
+
+    async getPullRequest(repo, number) {
+      const pr = await api.json(
+        { path: pullPath(repo, number), notFound: missingPull(repo, number) },
+        pullRequest,
+      );
+      const head = pr.source.commit?.hash ?? "";
+      if (isFullHash(head)) fullHashes.set(`${repo.fullName}@${comparableHash(head)}`, head);
+      const html = pr.links?.html?.href;
+      if (html) pullLinks.set(`${repo.fullName}#${number}`, html);
+      return {
+        number: pr.id,
+        title: pr.title,
+        description: pr.description ?? pr.summary?.raw ?? "",
+        headSha: comparableHash(head),
+        baseSha: comparableHash(pr.destination.commit?.hash ?? ""),
+        headRef: pr.source.branch?.name ?? "",
+        baseRef: pr.destination.branch?.name ?? "",
+        draft: pr.draft ?? false,
+        state: pr.state === "OPEN" ? "open" : pr.state === "MERGED" ? "merged" : "closed",
+        author: pr.author?.nickname ?? pr.author?.display_name ?? "",
+      };
+    },
+
+    fetchDiff: (repo, pr) => fetchDiff(repo, pr.number),
+
+    async fetchFile(repo, path, ref) {
+      let commit = ref;
+      if (ref.includes("/")) {
+        // `src/{commit}/{path}` cannot tell a branch's slashes from the path's: use its tip.
+        const encoded = ref.split("/").map(encodeURIComponent).join("/");
+        const res = await api.request({
+          path: `${repoPath(repo.fullName)}/refs/branches/${encoded}`,
+          expect: [404],
+        });
+        if (res.status === 404) {
+          await res.body?.cancel();
+          return null;
+        }
+        commit = (await api.read(res, branch, `GET /refs/branches/${encoded}`)).target.hash;
+      }
+      const file = path.split("/").map(encodeURIComponent).join("/");
+      return await fileText(
+        await api.request({
+          path: `${repoPath(repo.fullName)}/src/${encodeURIComponent(commit)}/${file}`,
+          accept: "*/*",
+          expect: [404],
+        }),
+      );
+    },
+
+    async listComments(repo, pr) {
+      const comments = await api.list(
+        {
+          path: pullPath(repo, pr.number, "/comments"),
+          query: { pagelen: 100 },
+          notFound: missingPull(repo, pr.number),
+        },
+        comment,
+      );
+      const out: PostedComment[] = [];
+      for (const c of comments) {
+        if (c.deleted || c.pending) continue;
+        const raw = c.content?.raw ?? "";
+        if (!c.inline) {
+          const body = summaryBody(raw);
+          if (body !== null) out.push({ id: String(c.id), kind: "summary", body });
+          continue;
+        }
+        const marked = fingerprintOf(raw);
+        if (!marked) continue;
+        const posted: PostedComment = {
+          id: String(c.id),
+          kind: "inline",
+          body: marked.body,
+          fingerprint: marked.fingerprint,
+          path: c.inline.path,
+        };
+        const line = c.inline.to ?? c.inline.from;
+        if (typeof line === "number") posted.line = line;
+        out.push(posted);
+      }
+      return out;
+    },
+
+    async postSummary(repo, pr, body, existing) {
+      const content = { content: { raw: summaryText(body) } };
+      if (existing) {
+        const res = await api.request({
+          method: "PUT",
+          path: pullPath(repo, pr.number, `/comments/${encodeURIComponent(existing.id)}`),
+          body: content,
+          // Someone deleted the summary: post a new one rather than fail the review.
+          expect: [404],
+        });
+        if (res.status !== 404) {
+          const edited = await api.read(res, comment, "PUT /comments");
+          return { id: String(edited.id), kind: "summary", body };
+        }
+        await res.body?.cancel();
+      }
+      const created = await api.json({
+        method: "POST",
+        path: pullPath(repo, pr.number, "/comments"),
+        body: content,
+        notFound: missingPull(repo, pr.number),
+      }, comment);
+      return { id: String(created.id), kind: "summary", body };
+    },
+
+    async postComment(repo, pr, body) {
+      const res = await api.request({
+        method: "POST",
+        path: pullPath(repo, pr.number, "/comments"),
+        body: { content: { raw: replyText(body) } },
+        notFound: missingPull(repo, pr.number),
+      });
+      await res.body?.cancel();
+    },
+
+    async postInline(repo, pr, comments) {
+      const result: InlineResult = { posted: [], rejected: [] };
+      if (comments.length === 0) return result;
+      const files = parseDiff(await fetchDiff(repo, pr.number));
+      for (const c of comments) {
+        const problem = anchorProblem(files, c);
+        if (problem) {
+          result.rejected.push({ comment: c, reason: problem });
+          continue;
+        }
+        const res = await api.request({
+          method: "POST",
+          path: pullPath(repo, pr.number, "/comments"),
+          body: { content: { raw: withFingerprint(c.body, c.fingerprint) }, inline: inlineOf(c) },
+          expect: [400],
+          notFound: missingPull(repo, pr.number),
+        });
+        if (res.status === 400) {
+          result.rejected.push({ comment: c, reason: bitbucketMessage(await res.text()) });
+          continue;
+        }
+        const posted = await api.read(res, comment, "POST /comments");
+        result.posted.push({
+          id: String(posted.id),
+          kind: "inline",
+          body: c.body,
+          fingerprint: c.fingerprint,
+          path: posted.inline?.path ?? c.path,
+          line: posted.inline?.to ?? c.line,
+        });
+      }
+      return result;
+    },
+
+    async setStatus(repo, pr, status) {
+      const hash = await fullHash(repo, pr.headSha);
+      const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
+      const res = await api.request({
+        method: "POST",
+        path: `${repoPath(repo.fullName)}/commit/${hash}/statuses/build`,
+        body: {
+          key: STATUS_KEY,
+          state: STATES[status.state],
+          name: "Loom",
+          description,
+          // Bitbucket wants a link; without a review page, the pull request itself.
+          url: status.targetUrl ?? pullLinks.get(`${repo.fullName}#${pr.number}`) ??
+            `https://bitbucket.org/${repo.fullName}/pull-requests/${pr.number}`,
+        },
+        notFound: `commit ${hash} not found in ${repo.fullName}`,
+      });
+      await res.body?.cancel();
+    },
+  };
+}
+
+const account = z.object({
+  display_name: z.string().nullish(),
+  nickname: z.string().nullish(),
+}).nullish();
+
+const endpoint = z.object({
+  branch: z.object({ name: z.string() }).nullish(),
+  commit: z.object({ hash: z.string() }).nullish(),
+});
+
+const pullRequest = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  description: z.string().nullish(),
+  summary: z.object({ raw: z.string().nullish() }).nullish(),
+  state: z.string(),
+  draft: z.boolean().nullish(),
+  author: account,
+  source: endpoint,
+  destination: endpoint,
+  links: z.object({ html: z.object({ href: z.string() }).nullish() }).nullish(),
+});
+
+const comment = z.object({
+  id: z.number().int(),
+  content: z.object({ raw: z.string().nullish() }).nullish(),
+  deleted: z.boolean().nullish(),
+  pending: z.boolean().nullish(),
+  inline: z.object({
+    path: z.string(),
+    to: z.number().int().nullish(),
+    from: z.number().int().nullish(),
+  }).nullish(),
+});
+
+const branch = z.object({ target: z.object({ hash: z.string().min(1) }) });
+
+function authorizationOf(options: BitbucketAdapterOptions): string | null {
+  if (options.token) return `Bearer ${options.token}`;
+  if (options.user) return basicAuthorization(options.user.email, options.user.apiToken);
+  return null;
+}
+
+function repoPath(fullName: string): string {
+  const parts = fullName.split("/");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new PlatformError(`"${fullName}" is not a Bitbucket workspace/repo_slug`, {
+      status: 0,
+      retryable: false,
+    });
+  }
+  return `/repositories/${encodeURIComponent(parts[0])}/${encodeURIComponent(parts[1])}`;
+}
+
+/** A single line sends `to` alone; a range adds `start_to` (Bitbucket refuses it above `to`). */
+function inlineOf(c: InlineComment) {
+  const range = c.startLine !== undefined && c.startLine !== c.line;
+  return { path: c.path, to: c.line, ...(range ? { start_to: c.startLine } : {}) };
+}
+
+function boundedMap<K, V>(size: number) {
+  const map = new Map<K, V>();
+  return {
+    get: (k: K) => map.get(k),
+    set(k: K, v: V) {
+      map.delete(k);
+      map.set(k, v);
+      if (map.size > size) map.delete(map.keys().next().value as K);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Where an inline comment goes in a Gitea or Forgejo review, checked against the diff first:
+ * Gitea does not check a line against the diff, it answers 500 for a comment it cannot place,
+ * and that 500 takes the whole review down with it.
+ * @module
+ */
+
+import { commentableLines, type DiffFile } from "../../src/diff/mod.ts";
+import type { InlineComment } from "../../src/platform/mod.ts";
+
+/** One entry of a review's `comments`, as the API takes it. */
+export interface GiteaReviewAnchor {
+  path: string;
+  /** The new-file line number (not a diff offset). */
+  new_position: number;
+  /** Always 0: a positive `old_position` wins over `new_position` and moves the comment. */
+  old_position: 0;
+  /** Forgejo: the lines after `new_position` the comment covers. */
+  extra_lines_count?: number;
+}
+
+/**
+ * The anchor of `c` in the diff `files`, or why it cannot be placed. A single line must be an
+ * added or context line of the new side. A range (`startLine` below `line`) must lie in one
+ * hunk; with `ranges` (Forgejo's `extra_lines_count`) it is anchored on its first line and
+ * covers the rest, and without it (Gitea) it is anchored on its first line alone.
+ *
+ * @example
+ * ```ts
+ * giteaAnchor(parseDiff(diff), { path: "a.ts", line: 7, startLine: 5, body, fingerprint }, true);
+ * // { path: "a.ts", new_position: 5, old_position: 0, extra_lines_count: 2 }
+ * ```
+ */
+export function giteaAnchor(
+  files: DiffFile[],
+  c: InlineComment,
+  ranges: boolean,
+): GiteaReviewAnchor | { reason: string } {
+  const file = files.find((f) => f.newPath === c.path);
+  if (!file || file.hunks.length === 0) return { reason: `${c.path} is not part of the diff` };
+  if (!Number.isInteger(c.line) || !commentableLines(file, "new").has(c.line)) {
+    return { reason: `line ${c.line} of ${c.path} is not part of the diff` };
+  }
+  const start = c.startLine ?? c.line;
+  if (start === c.line) return { path: c.path, new_position: c.line, old_position: 0 };
+  if (!Number.isInteger(start) || start > c.line) {
+    return { reason: `the range ${start}-${c.line} of ${c.path} ends before it starts` };
+  }
+  const hunk = file.hunks.find((h) => h.lines.some((l) => l.newLine === c.line));
+  if (!hunk?.lines.some((l) => l.newLine === start)) {
+    return { reason: `lines ${start}-${c.line} of ${c.path} are not in one hunk of the diff` };
+  }
+  return ranges
+    ? { path: c.path, new_position: start, old_position: 0, extra_lines_count: c.line - start }
+    : { path: c.path, new_position: start, old_position: 0 };
+}

@@ -1,0 +1,432 @@
+/**
+ * The Gitea and Forgejo adapter (API v1, a Gitea-type webhook).
+ * @module
+ */
+
+import { z } from "zod";
+import { parseDiff } from "../../src/diff/mod.ts";
+import { giteaAnchor, type GiteaReviewAnchor } from "./_anchors.ts";
+import { createGiteaApi, giteaMessage, type GiteaRequest } from "./api.ts";
+import { parseGiteaEvent } from "./events.ts";
+import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
+import { createGiteaSignatureCheck } from "./_signature.ts";
+import { hasWipPrefix } from "./_wip.ts";
+import {
+  fingerprintOf,
+  landedByFingerprint,
+  markedInline,
+  markedSummary,
+  replyText,
+  summaryText,
+  withFingerprint,
+} from "../_shared/html_markers.ts";
+import { fileText } from "../_shared/file_text.ts";
+import {
+  type GitAdapter,
+  type InlineComment,
+  type InlineResult,
+  PlatformError,
+  type PostedComment,
+  type PullRequest,
+  type RepoRef,
+} from "../../src/platform/mod.ts";
+
+/** How to reach the instance and prove who Loom is; see {@link createGiteaAdapter}. */
+export interface GiteaAdapterOptions {
+  /** `LOOM_GITEA_URL`: the instance, `https://git.example.com` (the API is below `/api/v1`). */
+  url: string;
+  /** An access token of the user Loom posts as. */
+  token: string;
+  /** The secret deliveries are signed with; empty refuses every delivery. */
+  webhookSecret: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Loom's own login; read once from `GET /api/v1/user` when not given. */
+  botLogin?: string;
+}
+
+// The summary marker is shared with the other HTML-comment platforms; named here for callers
+// that know this adapter only.
+export { SUMMARY_MARKER } from "../_shared/html_markers.ts";
+
+/**
+ * Creates the adapter for a Gitea or Forgejo instance.
+ *
+ * Calls go to `url/api/v1` with `Authorization: token …`. Inline comments go out as one review
+ * with `event: COMMENT` (without it Gitea keeps the review PENDING, visible to no one else),
+ * anchored by new-file line with `old_position: 0`. Each is first checked against the pull
+ * request's diff, since Gitea answers 500 for a comment it cannot place: the ones that fail
+ * the check are returned as rejected and never sent. Ranges use Forgejo's `extra_lines_count`
+ * (the fork is asked once, `/api/forgejo/v1/version`, and remembered); Gitea gets the first
+ * line. Failures throw {@link PlatformError}: 429 and 5xx and network errors are retryable
+ * (after `Retry-After`), other 4xx permanent.
+ *
+ * @example
+ * ```ts
+ * const gitea = createGiteaAdapter({ url: "https://git.example.com", token, webhookSecret });
+ * const pr = await gitea.getPullRequest({ platform: "gitea", fullName: "octo/app" }, 7);
+ * ```
+ */
+export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
+  const api = createGiteaApi({
+    url: options.url,
+    token: options.token,
+    fetch: options.fetch ?? fetch,
+    now: options.now ?? Date.now,
+  });
+  const verify = createGiteaSignatureCheck(options.webhookSecret);
+
+  let flavor: Promise<GiteaFlavor> | null = null;
+  const fork = () => {
+    flavor ??= detectGiteaFlavor(api).catch((error) => {
+      flavor = null; // not remembered: asked again on the next range
+      throw error;
+    });
+    return flavor;
+  };
+
+  // Loom's login, once known; null when the token may not read its user (a scoped token).
+  let login: string | null | undefined = options.botLogin;
+  let identity: Promise<string | null> | null = null;
+  const whoAmI = (): Promise<string | null> => {
+    if (login !== undefined) return Promise.resolve(login);
+    identity ??= api.json({ path: "/user" }, z.object({ login: z.string().min(1) })).then(
+      (user) => (login = user.login),
+      (error) => {
+        identity = null;
+        // Without `read:user` the markers alone tell Loom's comments apart; do not ask again.
+        if (error instanceof PlatformError && [403, 404].includes(error.status)) login = null;
+        return null;
+      },
+    );
+    return identity;
+  };
+
+  const prCall = (repo: RepoRef, number: number, suffix: string, extra: Partial<GiteaRequest>) =>
+    ({
+      path: `${repoPath(repo.fullName)}${suffix}`,
+      notFound: `pull request ${repo.fullName}#${number} not found (or the token cannot see it)`,
+      ...extra,
+    }) satisfies GiteaRequest;
+
+  const diffOf = async (repo: RepoRef, number: number): Promise<string> => {
+    const res = await api.request(prCall(repo, number, `/pulls/${number}.diff`, {
+      accept: "text/plain",
+    }));
+    return await res.text();
+  };
+
+  /**
+   * Posts one COMMENT review: what landed, or `failed` when Gitea refused it, 500 for a comment
+   * it cannot place, 422 for a pull request closed meanwhile.
+   */
+  const postReview = async (
+    repo: RepoRef,
+    pr: PullRequest,
+    placed: { comment: InlineComment; anchor: GiteaReviewAnchor }[],
+  ): Promise<{ landed: ReviewComment[] } | { failed: string }> => {
+    const call = prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {
+      method: "POST",
+      body: {
+        commit_id: pr.headSha,
+        event: "COMMENT",
+        body: "",
+        comments: placed.map((p) => ({
+          ...p.anchor,
+          body: withFingerprint(p.comment.body, p.comment.fingerprint),
+        })),
+      },
+      expect: [422, 500],
+    });
+    const res = await api.request(call);
+    if (res.status === 500 || res.status === 422) {
+      return {
+        failed: `Gitea refused the review (${res.status}: ${giteaMessage(await res.text())})`,
+      };
+    }
+    const review = await api.read(res, call, z.object({ id: z.number() }));
+    return { landed: await reviewComments(repo, pr.number, review.id) };
+  };
+
+  const reviewComments = (repo: RepoRef, number: number, reviewId: number) =>
+    api.json(
+      prCall(repo, number, `/pulls/${number}/reviews/${reviewId}/comments`, {}),
+      reviewComment.array(),
+    );
+
+  /**
+   * Comments created before Gitea's 500 stay in a PENDING review of Loom's; the next review
+   * would submit them along with itself, twice over. Deleting that review drops them.
+   */
+  const discardPending = async (repo: RepoRef, pr: PullRequest) => {
+    const me = await whoAmI();
+    const reviews = await api.list(
+      prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {}),
+      review,
+    );
+    for (const r of reviews) {
+      if (r.state !== "PENDING") continue;
+      if (me !== null ? !sameLogin(r.user?.login, me) : !(await onlyLoomComments(repo, pr, r.id))) {
+        continue;
+      }
+      const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}/reviews/${r.id}`, {
+        method: "DELETE",
+        expect: [404],
+      }));
+      await res.body?.cancel();
+    }
+  };
+
+  // An admin token sees everyone's pending reviews: without Loom's login, only a review made
+  // of Loom's comments alone is Loom's.
+  const onlyLoomComments = async (repo: RepoRef, pr: PullRequest, reviewId: number) => {
+    const comments = await reviewComments(repo, pr.number, reviewId);
+    return comments.length > 0 && comments.every((c) => fingerprintOf(c.body ?? "") !== null);
+  };
+
+  return {
+    platform: "gitea",
+    dialect: {
+      // Gitea and Forgejo render no suggestion blocks.
+      suggestionFence: () => null,
+      // No documented limit; Loom keeps every platform to GitHub's bound.
+      maxCommentChars: 65_536,
+    },
+
+    verifyWebhook: (req, rawBody) => verify(req.headers, rawBody),
+
+    deliveryId: (req) =>
+      req.headers.get("x-forgejo-delivery") || req.headers.get("x-gitea-delivery") || null,
+
+    parseEvent: (req, rawBody) =>
+      parseGiteaEvent(
+        {
+          type: req.headers.get("x-forgejo-event-type") ?? req.headers.get("x-gitea-event-type"),
+          event: req.headers.get("x-forgejo-event") ?? req.headers.get("x-gitea-event"),
+        },
+        rawBody,
+        { botLogin: login },
+      ),
+
+    async getPullRequest(repo, number) {
+      const pr = await api.json(prCall(repo, number, `/pulls/${number}`, {}), pullRequest);
+      return {
+        number: pr.number,
+        title: pr.title,
+        description: pr.body ?? "",
+        headSha: pr.head.sha,
+        baseSha: pr.base.sha ?? "",
+        headRef: pr.head.ref,
+        baseRef: pr.base.ref,
+        draft: pr.draft === true || hasWipPrefix(pr.title),
+        state: pr.merged ? "merged" : pr.state === "open" ? "open" : "closed",
+        author: pr.user?.login ?? "",
+      };
+    },
+
+    fetchDiff: (repo, pr) => diffOf(repo, pr.number),
+
+    async fetchFile(repo, path, ref) {
+      const encoded = path.split("/").map(encodeURIComponent).join("/");
+      return await fileText(
+        await api.request({
+          path: `${repoPath(repo.fullName)}/raw/${encoded}`,
+          query: { ref },
+          accept: "*/*",
+          expect: [404],
+        }),
+      );
+    },
+
+    async listComments(repo, pr) {
+      const [summaries, reviews, me] = await Promise.all([
+        api.list(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {}), issueComment),
+        api.list(prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {}), review),
+        whoAmI(),
+      ]);
+      const out: PostedComment[] = [];
+      for (const c of summaries) {
+        const summary = markedSummary(c);
+        if (summary) out.push(summary);
+      }
+      // Each review's comments are one call: only Loom's own submitted reviews are read.
+      const ours = reviews.filter((r) =>
+        r.state !== "PENDING" && (r.comments_count ?? 1) > 0 &&
+        (me === null || sameLogin(r.user?.login, me))
+      );
+      for (const r of ours) {
+        for (const c of await reviewComments(repo, pr.number, r.id)) {
+          const posted = inlineOf(c);
+          if (posted) out.push(posted);
+        }
+      }
+      return out;
+    },
+
+    async postSummary(repo, pr, body, existing) {
+      const text = summaryText(body);
+      if (existing) {
+        const call: GiteaRequest = {
+          method: "PATCH",
+          path: `${repoPath(repo.fullName)}/issues/comments/${existing.id}`,
+          body: { body: text },
+          // Someone deleted the summary: post a new one rather than fail the review.
+          expect: [404],
+        };
+        const res = await api.request(call);
+        if (res.status !== 404) {
+          const edited = await api.read(res, call, issueComment);
+          return { id: String(edited.id), kind: "summary", body };
+        }
+        await res.body?.cancel();
+      }
+      const created = await api.json(
+        prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
+          method: "POST",
+          body: { body: text },
+        }),
+        issueComment,
+      );
+      return { id: String(created.id), kind: "summary", body };
+    },
+
+    async postComment(repo, pr, body) {
+      const res = await api.request(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
+        method: "POST",
+        body: { body: replyText(body) },
+      }));
+      await res.body?.cancel();
+    },
+
+    async postInline(repo, pr, comments) {
+      const result: InlineResult = { posted: [], rejected: [] };
+      if (comments.length === 0) return result;
+      const files = parseDiff(await diffOf(repo, pr.number));
+      const hasRange = comments.some((c) => c.startLine !== undefined && c.startLine !== c.line);
+      // Older Forgejo versions ignore the unknown field: the comment lands on the first line.
+      const ranges = hasRange && (await fork()).kind === "forgejo";
+      const placed: { comment: InlineComment; anchor: GiteaReviewAnchor }[] = [];
+      for (const comment of comments) {
+        const anchor = giteaAnchor(files, comment, ranges);
+        if ("reason" in anchor) result.rejected.push({ comment, reason: anchor.reason });
+        else placed.push({ comment, anchor });
+      }
+      if (placed.length === 0) return result;
+
+      const take = (landed: ReviewComment[], batch: typeof placed) => {
+        const byFingerprint = landedByFingerprint(landed);
+        for (const { comment } of batch) {
+          const match = byFingerprint.get(comment.fingerprint)?.shift();
+          if (match) result.posted.push(postedInline(match, comment));
+          else {
+            result.rejected.push({ comment, reason: "Gitea accepted the review without it" });
+          }
+        }
+      };
+
+      const all = await postReview(repo, pr, placed);
+      if ("landed" in all) {
+        take(all.landed, placed);
+        return result;
+      }
+      // Something in the review could not be placed after all: each alone, to keep the others.
+      await discardPending(repo, pr);
+      for (const one of placed) {
+        const single = await postReview(repo, pr, [one]);
+        if ("landed" in single) {
+          take(single.landed, [one]);
+        } else {
+          await discardPending(repo, pr);
+          result.rejected.push({ comment: one.comment, reason: single.failed });
+        }
+      }
+      return result;
+    },
+
+    async setStatus(repo, pr, status) {
+      const res = await api.request({
+        method: "POST",
+        path: `${repoPath(repo.fullName)}/statuses/${encodeURIComponent(pr.headSha)}`,
+        body: {
+          state: status.state,
+          context: "loom",
+          description: status.description,
+          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        },
+      });
+      await res.body?.cancel();
+    },
+  };
+}
+
+const user = z.object({ login: z.string() }).nullish();
+
+const pullRequest = z.object({
+  number: z.number().int(),
+  title: z.string(),
+  body: z.string().nullish(),
+  state: z.string(),
+  merged: z.boolean().nullish(),
+  draft: z.boolean().nullish(),
+  user,
+  head: z.object({ sha: z.string(), ref: z.string() }),
+  base: z.object({ sha: z.string().nullish(), ref: z.string() }),
+});
+
+const issueComment = z.object({ id: z.number(), body: z.string().nullish() });
+
+const review = z.object({
+  id: z.number(),
+  state: z.string().nullish(),
+  comments_count: z.number().nullish(),
+  user,
+});
+
+const reviewComment = z.object({
+  id: z.number(),
+  body: z.string().nullish(),
+  path: z.string().nullish(),
+  position: z.number().nullish(),
+  extra_lines_count: z.number().nullish(),
+});
+type ReviewComment = z.infer<typeof reviewComment>;
+
+function repoPath(fullName: string): string {
+  const parts = fullName.split("/");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new PlatformError(`"${fullName}" is not a Gitea owner/name`, {
+      status: 0,
+      retryable: false,
+    });
+  }
+  return `/repos/${encodeURIComponent(parts[0])}/${encodeURIComponent(parts[1])}`;
+}
+
+function sameLogin(a: string | undefined, b: string): boolean {
+  return a !== undefined && a.toLowerCase() === b.toLowerCase();
+}
+
+/** The last line a comment covers: Forgejo anchors a range on its first line. */
+function lineOf(c: ReviewComment): number | undefined {
+  return c.position ? c.position + (c.extra_lines_count ?? 0) : undefined;
+}
+
+function inlineOf(c: ReviewComment): (PostedComment & { fingerprint: string }) | null {
+  const posted = markedInline(c);
+  if (!posted) return null;
+  if (c.path) posted.path = c.path;
+  const line = lineOf(c);
+  if (line !== undefined) posted.line = line;
+  return posted;
+}
+
+function postedInline(c: ReviewComment, sent: InlineComment) {
+  return {
+    id: String(c.id),
+    kind: "inline" as const,
+    body: sent.body,
+    fingerprint: sent.fingerprint,
+    path: c.path ?? sent.path,
+    line: lineOf(c) ?? sent.line,
+  };
+}

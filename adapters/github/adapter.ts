@@ -1,0 +1,400 @@
+/**
+ * The GitHub adapter (github.com and GitHub Enterprise Server), with a token or a GitHub App.
+ * @module
+ */
+
+import { verify } from "@octokit/webhooks-methods";
+import { z } from "zod";
+import { createGithubApi, githubMessage, type GithubRequest } from "./api.ts";
+import { createGithubAppAuth, type GithubAppAuth } from "./_app_auth.ts";
+import { parseGithubEvent } from "./events.ts";
+import { diffFromFiles } from "./_files_diff.ts";
+import {
+  landedByFingerprint,
+  markedInline,
+  markedSummary,
+  replyText,
+  summaryText,
+  withFingerprint,
+} from "../_shared/html_markers.ts";
+import { fileText } from "../_shared/file_text.ts";
+import { statusDescription } from "../_shared/status_description.ts";
+import {
+  type GitAdapter,
+  type InlineComment,
+  type InlineResult,
+  PlatformError,
+  type PostedComment,
+  type PullRequest,
+  type RepoRef,
+} from "../../src/platform/mod.ts";
+
+/** How to reach GitHub and prove who Loom is; see {@link createGithubAdapter}. */
+export interface GithubAdapterOptions {
+  /** `LOOM_GITHUB_API_URL`: `https://api.github.com`, or `https://HOST/api/v3` on GHES. */
+  apiUrl: string;
+  /** The secret deliveries are signed with; empty refuses every delivery. */
+  webhookSecret: string;
+  /** A personal access token (or any token GitHub takes as `Bearer`). */
+  token?: string;
+  /** A GitHub App; used instead of `token` when both are given. */
+  app?: { appId: string; privateKey: string };
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Loom's own login (`my-app[bot]`), so that its comments never trigger a command. */
+  botLogin?: string;
+}
+
+// The summary marker is shared with the other HTML-comment platforms; named here for callers
+// that know this adapter only.
+export { SUMMARY_MARKER } from "../_shared/html_markers.ts";
+
+// GitHub refuses a longer status description.
+const MAX_STATUS_DESCRIPTION = 140;
+
+/**
+ * Creates the GitHub adapter.
+ *
+ * Calls go to `apiUrl` with `Authorization: Bearer …`: the token, or for an App an installation
+ * token for the repository's installation (from the delivery, else looked up), cached until
+ * 5 minutes before it expires. Failures throw {@link PlatformError}: rate limits (429, 403 with
+ * `x-ratelimit-remaining: 0` or a secondary limit) are retryable after GitHub's `retry-after`
+ * or `x-ratelimit-reset`; 5xx and network errors are retryable; other 4xx are permanent.
+ *
+ * @example
+ * ```ts
+ * const github = createGithubAdapter({
+ *   apiUrl: "https://api.github.com",
+ *   webhookSecret: settings.githubWebhookSecret,
+ *   app: { appId: "12345", privateKey: pem },
+ *   botLogin: "loom-review[bot]",
+ * });
+ * const pr = await github.getPullRequest({ platform: "github", fullName: "octo/app" }, 7);
+ * ```
+ */
+export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
+  const fetchFn = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  let app: GithubAppAuth | null = null;
+
+  const api = createGithubApi({
+    apiUrl: options.apiUrl,
+    fetch: fetchFn,
+    now,
+    async authorization(repo) {
+      if (app && repo) return `Bearer ${await app.installationToken(repo)}`;
+      return options.token ? `Bearer ${options.token}` : null;
+    },
+    rejected: (authorization) => app?.forget(authorization.replace(/^Bearer /, "")) ?? false,
+  });
+
+  if (options.app) {
+    app = createGithubAppAuth({
+      ...options.app,
+      now,
+      async exchange(jwt, installationId) {
+        const answer = await api.json({
+          method: "POST",
+          path: `/app/installations/${installationId}/access_tokens`,
+          authorization: `Bearer ${jwt}`,
+          notFound: `GitHub App installation ${installationId} not found`,
+        }, z.object({ token: z.string().min(1), expires_at: z.string() }));
+        return { token: answer.token, expiresAt: answer.expires_at };
+      },
+      async findInstallation(jwt, fullName) {
+        const answer = await api.json({
+          path: `${repoPath(fullName)}/installation`,
+          authorization: `Bearer ${jwt}`,
+          notFound: `the GitHub App is not installed on ${fullName}`,
+        }, z.object({ id: z.number().int() }));
+        return answer.id;
+      },
+    });
+  }
+
+  const prCall = (repo: RepoRef, number: number, suffix: string, extra: Partial<GithubRequest>) =>
+    ({
+      path: `${repoPath(repo.fullName)}${suffix}`,
+      repo,
+      notFound: `pull request ${repo.fullName}#${number} not found (or the token cannot see it)`,
+      ...extra,
+    }) satisfies GithubRequest;
+
+  const postSingle = async (
+    repo: RepoRef,
+    pr: PullRequest,
+    c: InlineComment,
+  ): Promise<{ posted: ReviewComment } | { rejected: string }> => {
+    const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}/comments`, {
+      method: "POST",
+      body: { commit_id: pr.headSha, ...anchorOf(c), body: withFingerprint(c.body, c.fingerprint) },
+      expect: [422],
+    }));
+    if (res.status === 422) return { rejected: githubMessage(await res.text()) };
+    return { posted: await api.read(res, reviewComment) };
+  };
+
+  return {
+    platform: "github",
+    dialect: {
+      suggestionFence: () => "suggestion",
+      // GitHub answers 422 "Body is too long (maximum is 65536 characters)".
+      maxCommentChars: 65_536,
+    },
+
+    async verifyWebhook(req, rawBody) {
+      const signature = req.headers.get("x-hub-signature-256");
+      if (!options.webhookSecret || !signature || rawBody.length === 0) return false;
+      let payload: string;
+      try {
+        // GitHub signs bytes; the library takes a string, which round-trips exactly only when the
+        // bytes are valid UTF-8 and a leading BOM is kept.
+        payload = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(rawBody);
+      } catch {
+        return false;
+      }
+      try {
+        return await verify(options.webhookSecret, payload, signature);
+      } catch {
+        return false;
+      }
+    },
+
+    deliveryId: (req) => req.headers.get("x-github-delivery") || null,
+
+    parseEvent: (req, rawBody) =>
+      parseGithubEvent(req.headers.get("x-github-event"), rawBody, { botLogin: options.botLogin }),
+
+    async getPullRequest(repo, number) {
+      const pr = await api.json(prCall(repo, number, `/pulls/${number}`, {}), pullRequest);
+      return {
+        number: pr.number,
+        title: pr.title,
+        description: pr.body ?? "",
+        headSha: pr.head.sha,
+        baseSha: pr.base.sha,
+        headRef: pr.head.ref,
+        baseRef: pr.base.ref,
+        draft: pr.draft ?? false,
+        state: pr.merged || pr.merged_at ? "merged" : pr.state === "open" ? "open" : "closed",
+        author: pr.user?.login ?? "",
+      };
+    },
+
+    async fetchDiff(repo, pr) {
+      const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}`, {
+        accept: "application/vnd.github.diff",
+        expect: [406],
+      }));
+      if (res.status !== 406) return await res.text();
+      await res.body?.cancel();
+      // Small pages: GitHub is reported to drop patches once one page's patches pass ~20k lines.
+      const files = await api.list(
+        prCall(repo, pr.number, `/pulls/${pr.number}/files`, { query: { per_page: 30 } }),
+        pullFile,
+      );
+      return diffFromFiles(files);
+    },
+
+    async fetchFile(repo, path, ref) {
+      const encoded = path.split("/").map(encodeURIComponent).join("/");
+      return await fileText(
+        await api.request({
+          path: `${repoPath(repo.fullName)}/contents/${encoded}`,
+          query: { ref },
+          accept: "application/vnd.github.raw+json",
+          repo,
+          expect: [404],
+        }),
+      );
+    },
+
+    async listComments(repo, pr) {
+      const query = { per_page: 100 };
+      const [summaries, inline] = await Promise.all([
+        api.list(prCall(repo, pr.number, `/issues/${pr.number}/comments`, { query }), issueComment),
+        api.list(prCall(repo, pr.number, `/pulls/${pr.number}/comments`, { query }), reviewComment),
+      ]);
+      const out: PostedComment[] = [];
+      for (const c of summaries) {
+        const summary = markedSummary(c);
+        if (summary) out.push(summary);
+      }
+      for (const c of inline) {
+        const posted = inlineOf(c);
+        if (posted) out.push(posted);
+      }
+      return out;
+    },
+
+    async postSummary(repo, pr, body, existing) {
+      const text = summaryText(body);
+      if (existing) {
+        const res = await api.request({
+          method: "PATCH",
+          path: `${repoPath(repo.fullName)}/issues/comments/${existing.id}`,
+          body: { body: text },
+          repo,
+          // Someone deleted the summary: post a new one rather than fail the review.
+          expect: [404],
+        });
+        if (res.status !== 404) {
+          const edited = await api.read(res, issueComment);
+          return { id: String(edited.id), kind: "summary", body };
+        }
+        await res.body?.cancel();
+      }
+      const created = await api.json(
+        prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
+          method: "POST",
+          body: { body: text },
+        }),
+        issueComment,
+      );
+      return { id: String(created.id), kind: "summary", body };
+    },
+
+    async postComment(repo, pr, body) {
+      const res = await api.request(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
+        method: "POST",
+        body: { body: replyText(body) },
+      }));
+      await res.body?.cancel();
+    },
+
+    async postInline(repo, pr, comments) {
+      const result: InlineResult = { posted: [], rejected: [] };
+      if (comments.length === 0) return result;
+      const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {
+        method: "POST",
+        body: {
+          commit_id: pr.headSha,
+          // Without `event` the review stays PENDING, visible to nobody but its author.
+          event: "COMMENT",
+          body: "",
+          comments: comments.map((c) => ({
+            ...anchorOf(c),
+            body: withFingerprint(c.body, c.fingerprint),
+          })),
+        },
+        expect: [422],
+      }));
+      if (res.status !== 422) {
+        const review = await api.read(res, z.object({ id: z.number() }));
+        const landed = await api.list(
+          prCall(repo, pr.number, `/pulls/${pr.number}/reviews/${review.id}/comments`, {
+            query: { per_page: 100 },
+          }),
+          reviewComment,
+        );
+        const byFingerprint = landedByFingerprint(landed);
+        for (const c of comments) {
+          const match = byFingerprint.get(c.fingerprint)?.shift();
+          if (match) result.posted.push(postedInline(match, c));
+        }
+        return result;
+      }
+      // One bad anchor fails the whole review: post each alone to keep the good ones.
+      await res.body?.cancel();
+      for (const c of comments) {
+        const single = await postSingle(repo, pr, c);
+        if ("posted" in single) result.posted.push(postedInline(single.posted, c));
+        else result.rejected.push({ comment: c, reason: single.rejected });
+      }
+      return result;
+    },
+
+    async setStatus(repo, pr, status) {
+      const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
+      const res = await api.request({
+        method: "POST",
+        path: `${repoPath(repo.fullName)}/statuses/${encodeURIComponent(pr.headSha)}`,
+        body: {
+          state: status.state,
+          context: "loom",
+          description,
+          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        },
+        repo,
+      });
+      await res.body?.cancel();
+    },
+  };
+}
+
+const pullRequest = z.object({
+  number: z.number().int(),
+  title: z.string(),
+  body: z.string().nullish(),
+  state: z.string(),
+  merged: z.boolean().nullish(),
+  merged_at: z.string().nullish(),
+  draft: z.boolean().nullish(),
+  user: z.object({ login: z.string() }).nullish(),
+  head: z.object({ sha: z.string(), ref: z.string() }),
+  base: z.object({ sha: z.string(), ref: z.string() }),
+});
+
+const pullFile = z.object({
+  filename: z.string(),
+  status: z.string(),
+  previous_filename: z.string().optional(),
+  patch: z.string().optional(),
+  changes: z.number().optional(),
+});
+
+const issueComment = z.object({ id: z.number(), body: z.string().nullish() });
+
+const reviewComment = z.object({
+  id: z.number(),
+  body: z.string().nullish(),
+  path: z.string().nullish(),
+  line: z.number().nullish(),
+  original_line: z.number().nullish(),
+});
+type ReviewComment = z.infer<typeof reviewComment>;
+
+function repoPath(fullName: string): string {
+  const slash = fullName.indexOf("/");
+  if (slash <= 0 || slash === fullName.length - 1) {
+    throw new PlatformError(`"${fullName}" is not a GitHub owner/name`, {
+      status: 0,
+      retryable: false,
+    });
+  }
+  const owner = fullName.slice(0, slash);
+  const name = fullName.slice(slash + 1);
+  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+}
+
+/** GitHub refuses `start_line` equal to `line` ("must precede the end line"), so it is omitted. */
+function anchorOf(c: InlineComment) {
+  const range = c.startLine !== undefined && c.startLine !== c.line;
+  return {
+    path: c.path,
+    line: c.line,
+    side: "RIGHT",
+    ...(range ? { start_line: c.startLine, start_side: "RIGHT" } : {}),
+  };
+}
+
+function inlineOf(c: ReviewComment): (PostedComment & { fingerprint: string }) | null {
+  const posted = markedInline(c);
+  if (!posted) return null;
+  if (c.path) posted.path = c.path;
+  // An outdated comment loses `line`; where it was first placed still tells the review code.
+  const line = c.line ?? c.original_line;
+  if (typeof line === "number") posted.line = line;
+  return posted;
+}
+
+function postedInline(c: ReviewComment, sent: InlineComment) {
+  return {
+    id: String(c.id),
+    kind: "inline" as const,
+    body: sent.body,
+    fingerprint: sent.fingerprint,
+    path: c.path ?? sent.path,
+    line: c.line ?? sent.line,
+  };
+}

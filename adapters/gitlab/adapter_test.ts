@@ -1,0 +1,576 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { parseDiff } from "../../src/diff/mod.ts";
+import { renderFindingComment } from "../../src/review/summary.ts";
+import {
+  type FakeGitlab,
+  type FakeGitlabOptions,
+  gitlabFailure,
+  gitlabWebhook,
+  startFakeGitlab,
+} from "../../tests/fakes/gitlab/server.ts";
+import { mergeRequestHook, mergeRequestNoteHook } from "../../tests/fakes/gitlab/payloads.ts";
+import {
+  comment,
+  platformError,
+  SAMPLE_DIFF as DIFF,
+} from "../../tests/support/adapter_test_kit.ts";
+import { createGitlabAdapter, type GitlabAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
+import type { GitAdapter, PlatformError, PullRequest, RepoRef } from "../../src/platform/mod.ts";
+
+const TOKEN = "glpat-s3cretTokenValue0123456789";
+const SECRET = "webhook-secret-token";
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const HEAD = "a".repeat(40);
+const BASE = "b".repeat(40);
+const START = "c".repeat(40);
+const PROJECT = "acme/platform/app";
+const REPO: RepoRef = { platform: "gitlab", fullName: PROJECT, id: "14" };
+const ENCODED = "/projects/acme%2Fplatform%2Fapp";
+
+interface Env extends AsyncDisposable {
+  gitlab: FakeGitlab;
+  adapter: GitAdapter;
+  pr: PullRequest;
+  waits: number[];
+}
+
+/** A fake GitLab with merge request acme/platform/app!7 and an adapter with a token. */
+async function setup(
+  adapterOptions: Partial<GitlabAdapterOptions> = {},
+  fakeOptions: FakeGitlabOptions = {},
+): Promise<Env> {
+  const gitlab = await startFakeGitlab({ token: TOKEN, now: () => T0, ...fakeOptions });
+  gitlab.addMergeRequest({
+    project: PROJECT,
+    projectId: 14,
+    iid: 7,
+    title: "Parameterise find",
+    description: "Fixes the SQL.",
+    headSha: HEAD,
+    baseSha: BASE,
+    startSha: START,
+    sourceBranch: "fix-sql",
+    targetBranch: "main",
+    author: "alice",
+    diff: DIFF,
+  });
+  const waits: number[] = [];
+  const adapter = createGitlabAdapter({
+    url: gitlab.url,
+    webhookSecret: SECRET,
+    token: TOKEN,
+    now: () => T0,
+    sleep: (ms) => {
+      waits.push(ms);
+      return Promise.resolve();
+    },
+    ...adapterOptions,
+  });
+  const pr = await adapter.getPullRequest(REPO, 7);
+  return { gitlab, adapter, pr, waits, [Symbol.asyncDispose]: () => gitlab.close() };
+}
+
+const request = (headers: Record<string, string>) =>
+  new Request("http://loom/webhooks/gitlab", { method: "POST", headers });
+
+Deno.test("verifyWebhook accepts GitLab's token, compared whole, and nothing else", async () => {
+  const adapter = createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: SECRET });
+  const payload = mergeRequestHook({
+    action: "open",
+    project: { id: 14, path: PROJECT },
+    iid: 7,
+    headSha: HEAD,
+  });
+  const raw = (d: { body: string }) => new TextEncoder().encode(d.body);
+  const good = gitlabWebhook({ token: SECRET, event: "Merge Request Hook", payload });
+  assert.equal(await adapter.verifyWebhook(request(good.headers), raw(good)), true);
+  for (const token of [null, "", "webhook-secret-toke", `${SECRET}x`, SECRET.toUpperCase()]) {
+    const d = gitlabWebhook({ token, event: "Merge Request Hook", payload });
+    assert.equal(await adapter.verifyWebhook(request(d.headers), raw(d)), false, String(token));
+  }
+  const noSecret = createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: "" });
+  assert.equal(await noSecret.verifyWebhook(request(good.headers), raw(good)), false);
+  const empty = gitlabWebhook({ token: "", event: "Merge Request Hook", payload });
+  assert.equal(await noSecret.verifyWebhook(request(empty.headers), raw(empty)), false);
+});
+
+Deno.test("deliveryId: Idempotency-Key, else X-Gitlab-Event-UUID, else one made from the body", () => {
+  const adapter = createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: SECRET });
+  const payload = mergeRequestHook({
+    action: "update",
+    project: { id: 14, path: PROJECT },
+    iid: 7,
+    headSha: HEAD,
+    oldrev: BASE,
+  });
+  const delivery = (idempotencyKey: string | null, eventUuid: string | null) =>
+    gitlabWebhook({
+      token: SECRET,
+      event: "Merge Request Hook",
+      payload,
+      idempotencyKey,
+      eventUuid,
+    });
+  const both = delivery("key-1", "uuid-1");
+  const none = new Uint8Array();
+  assert.equal(adapter.deliveryId(request(both.headers), none), "key-1");
+  assert.equal(adapter.deliveryId(request(delivery(null, "uuid-1").headers), none), "uuid-1");
+
+  const neither = delivery(null, null);
+  const first = request(neither.headers);
+  assert.deepEqual(adapter.parseEvent(first, new TextEncoder().encode(neither.body)), {
+    type: "review",
+    reason: "new_commits",
+    repo: REPO,
+    pr: 7,
+    headSha: HEAD,
+    baseRef: "main",
+    draft: false,
+  });
+  const made = adapter.deliveryId(first, new TextEncoder().encode(neither.body));
+  assert.equal(made, `derived:mr:14:7:${HEAD}:update:new_commits`);
+  // GitLab retrying the same delivery: another request, the same id.
+  const retry = request(neither.headers);
+  adapter.parseEvent(retry, new TextEncoder().encode(neither.body));
+  assert.equal(adapter.deliveryId(retry, new TextEncoder().encode(neither.body)), made);
+  assert.equal(adapter.deliveryId(request({}), none), null, "no body, no headers: no id");
+});
+
+Deno.test("getPullRequest sends the token and maps the merge request", async () => {
+  await using env = await setup();
+  assert.deepEqual(env.pr, {
+    number: 7,
+    title: "Parameterise find",
+    description: "Fixes the SQL.",
+    headSha: HEAD,
+    baseSha: BASE,
+    headRef: "fix-sql",
+    baseRef: "main",
+    draft: false,
+    state: "open",
+    author: "alice",
+  });
+  const sent = env.gitlab.requests[0];
+  assert.equal(sent.path, "/projects/14/merge_requests/7");
+  assert.equal(sent.headers["authorization"], `Bearer ${TOKEN}`);
+  assert.equal(sent.headers["user-agent"], "loom");
+
+  env.gitlab.updateMergeRequest(PROJECT, 7, { state: "merged", draft: true, description: "" });
+  const merged = await env.adapter.getPullRequest(REPO, 7);
+  assert.deepEqual([merged.state, merged.draft, merged.description], ["merged", true, ""]);
+  env.gitlab.updateMergeRequest(PROJECT, 7, { state: "closed" });
+  assert.equal((await env.adapter.getPullRequest(REPO, 7)).state, "closed");
+});
+
+Deno.test("a project is found by its URL-encoded path too, below a relative URL root", async () => {
+  await using env = await setup({}, { pathPrefix: "/gitlab" });
+  assert.match(env.gitlab.url, /\/gitlab$/);
+  const byPath: RepoRef = { platform: "gitlab", fullName: PROJECT };
+  assert.equal((await env.adapter.getPullRequest(byPath, 7)).headSha, HEAD);
+  assert.equal(env.gitlab.requests.at(-1)?.path, `${ENCODED}/merge_requests/7`);
+  const notAPath = await platformError(
+    env.adapter.getPullRequest({ platform: "gitlab", fullName: "app" }, 7),
+  );
+  assert.equal(notAPath.retryable, false);
+});
+
+Deno.test("a merge request GitLab is still preparing is read again, then retried later", async () => {
+  await using env = await setup();
+  env.gitlab.updateMergeRequest(PROJECT, 7, { unpreparedReads: 2 });
+  const before = env.gitlab.requests.length;
+  assert.equal((await env.adapter.getPullRequest(REPO, 7)).baseSha, BASE);
+  assert.equal(env.gitlab.requests.length - before, 3, "two reads without diff_refs, then one");
+  assert.deepEqual(env.waits, [1_000, 2_000]);
+
+  env.gitlab.updateMergeRequest(PROJECT, 7, { unpreparedReads: 5 });
+  const waiting = await platformError(env.adapter.getPullRequest(REPO, 7));
+  assert.deepEqual([waiting.retryable, waiting.retryAfterMs], [true, 5_000]);
+  assert.match(waiting.message, /still preparing the diff of acme\/platform\/app!7/);
+
+  // A closed merge request is what it is: no waiting for a diff nobody will review.
+  env.gitlab.updateMergeRequest(PROJECT, 7, { unpreparedReads: 5, state: "closed" });
+  env.waits.length = 0;
+  assert.equal((await env.adapter.getPullRequest(REPO, 7)).state, "closed");
+  assert.deepEqual(env.waits, []);
+});
+
+Deno.test("fetchDiff rebuilds the diff from /diffs, over pages, by Link or x-next-page", async () => {
+  for (const withoutLinkHeader of [false, true]) {
+    await using env = await setup({}, { withoutLinkHeader });
+    assert.equal(await env.adapter.fetchDiff(REPO, env.pr), DIFF.replace(/^index .*\n/gm, ""));
+
+    let big = DIFF;
+    for (let i = 0; i < 120; i++) {
+      big += `diff --git a/gen/f${i}.ts b/gen/f${i}.ts\n--- a/gen/f${i}.ts\n+++ b/gen/f${i}.ts\n` +
+        `@@ -${i + 1},2 +${i + 1},2 @@\n ctx\n-old ${i}\n+new ${i}\n`;
+    }
+    env.gitlab.updateMergeRequest(PROJECT, 7, { diff: big, headSha: "d".repeat(40) });
+    const files = parseDiff(await env.adapter.fetchDiff(REPO, env.pr));
+    assert.equal(files.length, 122);
+    assert.deepEqual(files.map((f) => f.hunks), parseDiff(big).map((f) => f.hunks));
+    const pages = env.gitlab.requests.filter((r) => r.path.endsWith("/merge_requests/7/diffs"));
+    assert.deepEqual(pages.slice(1).map((r) => [r.query.per_page, r.query.page ?? "1"]), [
+      ["100", "1"],
+      ["100", "2"],
+    ]);
+  }
+});
+
+Deno.test("files GitLab leaves out as too large come from /raw_diffs, or are marked skipped", async () => {
+  await using env = await setup();
+  env.gitlab.updateMergeRequest(PROJECT, 7, { tooLarge: ["src/db.ts"] });
+  const whole = parseDiff(await env.adapter.fetchDiff(REPO, env.pr));
+  assert.deepEqual(whole.map((f) => [f.path, f.binary, f.hunks.length]), [
+    ["src/db.ts", false, 2],
+    ["README.md", false, 1],
+  ]);
+  assert.ok(env.gitlab.requests.some((r) => r.path.endsWith("/merge_requests/7/raw_diffs")));
+
+  await using old = await setup({}, { rawDiffs: false });
+  old.gitlab.updateMergeRequest(PROJECT, 7, { tooLarge: ["src/db.ts"] });
+  const partial = parseDiff(await old.adapter.fetchDiff(REPO, old.pr));
+  assert.deepEqual(partial.map((f) => [f.path, f.binary, f.hunks.length]), [
+    ["src/db.ts", true, 0],
+    ["README.md", false, 1],
+  ]);
+});
+
+Deno.test("an empty diff of a merge request not yet prepared is retryable", async () => {
+  await using env = await setup();
+  env.gitlab.updateMergeRequest(PROJECT, 7, { unpreparedReads: 1 });
+  const error = await platformError(env.adapter.fetchDiff(REPO, env.pr));
+  assert.deepEqual([error.retryable, error.retryAfterMs], [true, 5_000]);
+  env.gitlab.updateMergeRequest(PROJECT, 7, { diff: "" });
+  assert.equal(await env.adapter.fetchDiff(REPO, env.pr), "", "prepared and empty is empty");
+});
+
+Deno.test("fetchFile reads a file at a ref, encodes its path, and gives null when absent", async () => {
+  await using env = await setup();
+  env.gitlab.setFile(PROJECT, "main", ".loom/config.yaml", "pipelines: []\n");
+  env.gitlab.setFile(PROJECT, HEAD, "docs/my café #1.md", "# Café\n");
+  assert.equal(await env.adapter.fetchFile(REPO, ".loom/config.yaml", "main"), "pipelines: []\n");
+  const sent = env.gitlab.requests.at(-1)!;
+  assert.equal(sent.path, "/projects/14/repository/files/.loom%2Fconfig.yaml/raw");
+  assert.deepEqual(sent.query, { ref: "main" });
+  assert.equal(await env.adapter.fetchFile(REPO, "docs/my café #1.md", HEAD), "# Café\n");
+  assert.equal(
+    env.gitlab.requests.at(-1)?.path,
+    "/projects/14/repository/files/docs%2Fmy%20caf%C3%A9%20%231.md/raw",
+  );
+  assert.equal(await env.adapter.fetchFile(REPO, ".loom/config.yaml", HEAD), null);
+});
+
+Deno.test("the summary is posted once, then edited in place; a deleted one is posted anew", async () => {
+  await using env = await setup();
+  const first = await env.adapter.postSummary(REPO, env.pr, "## Loom review\n\nNo findings.");
+  const posted = env.gitlab.notes(PROJECT, 7);
+  assert.deepEqual(posted.map((n) => [String(n.id), n.type, n.body]), [
+    [first.id, null, `${SUMMARY_MARKER}\n\n## Loom review\n\nNo findings.`],
+  ]);
+
+  const edited = await env.adapter.postSummary(REPO, env.pr, "## Loom review\n\n1 warning.", first);
+  assert.equal(edited.id, first.id);
+  assert.equal(env.gitlab.requests.at(-1)?.method, "PUT");
+  assert.deepEqual(env.gitlab.notes(PROJECT, 7).map((n) => n.body), [
+    `${SUMMARY_MARKER}\n\n## Loom review\n\n1 warning.`,
+  ]);
+  assert.deepEqual(await env.adapter.listComments(REPO, env.pr), [
+    { id: first.id, kind: "summary", body: "## Loom review\n\n1 warning." },
+  ]);
+
+  env.gitlab.deleteNote(PROJECT, Number(first.id));
+  const again = await env.adapter.postSummary(REPO, env.pr, "## Loom review\n\nBack.", edited);
+  assert.notEqual(again.id, first.id);
+  assert.deepEqual(env.gitlab.notes(PROJECT, 7).map((n) => [String(n.id), n.body]), [
+    [again.id, `${SUMMARY_MARKER}\n\n## Loom review\n\nBack.`],
+  ]);
+});
+
+Deno.test("inline comments are diff discussions at GitLab positions, with ranges and suggestions", async () => {
+  await using env = await setup();
+  const suggestion =
+    "Use a bound parameter.\n\n```suggestion:-1+0\n  return sql`select ${id}`;\n```";
+  const comments = [
+    comment("src/db.ts", 5, "fp-range", { startLine: 4, body: suggestion }),
+    comment("src/db.ts", 44, "fp-context"),
+    comment("README.md", 2, "fp-readme", { startLine: 2 }),
+  ];
+  const result = await env.adapter.postInline(REPO, env.pr, comments);
+
+  const sent = env.gitlab.requests.filter((r) => r.path.endsWith("/discussions"));
+  const refs = { base_sha: BASE, start_sha: START, head_sha: HEAD, position_type: "text" };
+  assert.deepEqual(sent.map((r) => r.body.position), [
+    {
+      ...refs,
+      old_path: "src/db.ts",
+      new_path: "src/db.ts",
+      new_line: 5,
+      line_range: {
+        start: { line_code: `${sha1("src/db.ts")}_4_4`, type: "new", new_line: 4 },
+        end: { line_code: `${sha1("src/db.ts")}_4_5`, type: "new", new_line: 5 },
+      },
+    },
+    { ...refs, old_path: "src/db.ts", new_path: "src/db.ts", new_line: 44, old_line: 41 },
+    { ...refs, old_path: "README.md", new_path: "README.md", new_line: 2 },
+  ]);
+  assert.equal(sent[0].body.body, `${suggestion}\n\n<!-- loom:fp:fp-range -->`);
+
+  const discussions = env.gitlab.discussions(PROJECT, 7);
+  assert.equal(discussions.length, 3);
+  assert.deepEqual(result.rejected, []);
+  assert.deepEqual(
+    result.posted,
+    comments.map((c, i) => ({
+      id: String(discussions[i].noteIds[0]),
+      kind: "inline",
+      body: c.body,
+      fingerprint: c.fingerprint,
+      path: c.path,
+      line: c.line,
+    })),
+  );
+  const listed = await env.adapter.listComments(REPO, env.pr);
+  assert.deepEqual(
+    listed.map((c) => [c.kind, c.fingerprint, c.path, c.line, c.body]),
+    comments.map((c) => ["inline", c.fingerprint, c.path, c.line, c.body]),
+  );
+  assert.deepEqual(env.gitlab.violations, []);
+});
+
+Deno.test("a comment outside the diff is rejected with GitLab's message; the others land", async () => {
+  for (const lineCodeError of ["current", "hash"] as const) {
+    await using env = await setup({}, { lineCodeError });
+    const good = comment("src/db.ts", 4, "fp-good");
+    const outside = comment("src/db.ts", 20, "fp-outside");
+    const alsoGood = comment("README.md", 2, "fp-also", { startLine: 1 });
+    const result = await env.adapter.postInline(REPO, env.pr, [good, outside, alsoGood]);
+    assert.deepEqual(result.rejected, [{
+      comment: outside,
+      reason: lineCodeError === "current"
+        ? `400 Bad request - Note {:line_code=>["can't be blank", "must be a valid line code"]}`
+        : "line_code can't be blank, must be a valid line code",
+    }]);
+    assert.deepEqual(result.posted.map((p) => p.fingerprint), ["fp-good", "fp-also"]);
+    assert.deepEqual(
+      env.gitlab.discussions(PROJECT, 7).map((d) => [d.position.new_path, d.position.new_line]),
+      [["src/db.ts", 4], ["README.md", 2]],
+    );
+    assert.deepEqual(env.gitlab.violations, []);
+  }
+});
+
+Deno.test("postInline refuses to post on a head that moved, and lets other failures through", async () => {
+  await using env = await setup();
+  env.gitlab.updateMergeRequest(PROJECT, 7, { headSha: "e".repeat(40) });
+  const moved = await platformError(
+    env.adapter.postInline(REPO, env.pr, [comment("src/db.ts", 4, "fp")]),
+  );
+  assert.equal(moved.retryable, true);
+  assert.match(moved.message, /moved from aaaaaaaaaaaa to eeeeeeeeeeee/);
+  assert.deepEqual(env.gitlab.discussions(PROJECT, 7), []);
+
+  const pr = await env.adapter.getPullRequest(REPO, 7);
+  env.gitlab.failNext(gitlabFailure.serverError(503), { method: "POST", path: /\/discussions$/ });
+  const failed = await platformError(
+    env.adapter.postInline(REPO, pr, [comment("src/db.ts", 4, "fp")]),
+  );
+  assert.deepEqual([failed.status, failed.retryable], [503, true]);
+  assert.deepEqual(await env.adapter.postInline(REPO, pr, []), { posted: [], rejected: [] });
+});
+
+Deno.test("rate limits are retryable after GitLab's Retry-After, or the queue's backoff", async () => {
+  await using env = await setup();
+  env.gitlab.failNext(gitlabFailure.rateLimited(3, T0));
+  const limited = await platformError(env.adapter.getPullRequest(REPO, 7));
+  assert.deepEqual([limited.status, limited.retryable, limited.retryAfterMs], [429, true, 3000]);
+  assert.match(limited.message, /rate limit.*Retry later/);
+
+  env.gitlab.failNext(gitlabFailure.http(429, "Retry later\n", {
+    "ratelimit-reset": String(T0 / 1000 + 60),
+  }));
+  const byReset = await platformError(env.adapter.fetchDiff(REPO, env.pr));
+  assert.equal(byReset.retryAfterMs, 61_000);
+
+  env.gitlab.failNext(gitlabFailure.rateLimitedWithoutHeaders());
+  const bare = await platformError(env.adapter.listComments(REPO, env.pr));
+  assert.deepEqual([bare.retryable, bare.retryAfterMs], [true, undefined]);
+});
+
+Deno.test("5xx and network failures are retryable", async () => {
+  await using env = await setup();
+  env.gitlab.failNext(gitlabFailure.serverError(502));
+  const bad = await platformError(env.adapter.listComments(REPO, env.pr));
+  assert.deepEqual([bad.status, bad.retryable, bad.retryAfterMs], [502, true, undefined]);
+
+  const closed = await startFakeGitlab();
+  await closed.close();
+  const offline = createGitlabAdapter({ url: closed.url, webhookSecret: SECRET, token: TOKEN });
+  const network = await platformError(offline.getPullRequest(REPO, 7));
+  assert.deepEqual([network.status, network.retryable], [0, true]);
+  assert.match(network.message, /could not be reached/);
+});
+
+Deno.test("a missing merge request and a bad token are permanent, with clear messages", async () => {
+  await using env = await setup();
+  const missing = await platformError(env.adapter.getPullRequest(REPO, 99));
+  assert.equal(
+    missing.message,
+    "merge request acme/platform/app!99 not found (or the token cannot see it)",
+  );
+  assert.deepEqual([missing.status, missing.retryable], [404, false]);
+
+  const wrong = createGitlabAdapter({
+    url: env.gitlab.url,
+    webhookSecret: SECRET,
+    token: "glpat-wrongTokenValue",
+  });
+  const denied = await platformError(wrong.getPullRequest(REPO, 7));
+  assert.equal(
+    denied.message,
+    "GitLab rejected the token (401: 401 Unauthorized) on GET /projects/14/merge_requests/7",
+  );
+  assert.deepEqual([denied.status, denied.retryable], [401, false]);
+
+  env.gitlab.failNext(gitlabFailure.http(403, { message: "403 Forbidden" }));
+  const forbidden = await platformError(env.adapter.postComment(REPO, env.pr, "hi"));
+  assert.deepEqual([forbidden.status, forbidden.retryable], [403, false]);
+  assert.match(forbidden.message, /POST \/projects\/14\/merge_requests\/7\/notes failed with 403/);
+});
+
+Deno.test("no error message or stack ever carries the token", async () => {
+  await using env = await setup();
+  const errors: PlatformError[] = [];
+  for (
+    const failure of [
+      gitlabFailure.rateLimited(1, T0),
+      gitlabFailure.serverError(),
+      gitlabFailure.http(401, { message: "401 Unauthorized" }),
+      gitlabFailure.http(400, { message: { note: ["is invalid"] } }),
+    ]
+  ) {
+    env.gitlab.failNext(failure);
+    errors.push(await platformError(env.adapter.getPullRequest(REPO, 7)));
+  }
+  errors.push(await platformError(env.adapter.getPullRequest(REPO, 404)));
+  const closed = await startFakeGitlab();
+  await closed.close();
+  const offline = createGitlabAdapter({ url: closed.url, webhookSecret: SECRET, token: TOKEN });
+  errors.push(await platformError(offline.fetchFile(REPO, "a", "main")));
+  assert.equal(errors.length, 6);
+  for (const e of errors) {
+    assert.ok(!`${e.message}\n${e.stack}`.includes(TOKEN), e.message);
+    assert.ok(!e.message.includes(TOKEN.slice(6, 20)), e.message);
+  }
+});
+
+Deno.test("listComments finds Loom's notes by marker across pages, skipping system notes", async () => {
+  await using env = await setup();
+  for (let i = 0; i < 200; i++) env.gitlab.addNote(PROJECT, 7, `comment ${i}`);
+  env.gitlab.addNote(PROJECT, 7, "added 1 commit", { system: true });
+  env.gitlab.addNote(PROJECT, 7, "Loom said <!-- loom:summary --> somewhere");
+  const summary = await env.adapter.postSummary(REPO, env.pr, "Summary text");
+  const result = await env.adapter.postInline(REPO, env.pr, [
+    comment("src/db.ts", 2, "fp-1"),
+    comment("README.md", 1, "fp-2"),
+  ]);
+  assert.equal(result.posted.length, 2);
+
+  const listed = await env.adapter.listComments(REPO, env.pr);
+  assert.deepEqual(listed.map((c) => [c.kind, c.id, c.fingerprint ?? null]), [
+    ["summary", summary.id, null],
+    ["inline", result.posted[0].id, "fp-1"],
+    ["inline", result.posted[1].id, "fp-2"],
+  ]);
+  const pages = env.gitlab.requests.filter((r) =>
+    r.method === "GET" && r.path.endsWith("/merge_requests/7/notes")
+  );
+  assert.deepEqual(pages.map((r) => [r.query.page ?? "1", r.query.per_page, r.query.sort]), [
+    ["1", "100", "asc"],
+    ["2", "100", "asc"],
+    ["3", "100", "asc"],
+  ]);
+});
+
+Deno.test("setStatus posts the loom status on the head commit, in GitLab's states", async () => {
+  await using env = await setup();
+  await env.adapter.setStatus(REPO, env.pr, { state: "pending", description: "Loom is reviewing" });
+  // A retried review sets it again: GitLab refuses the same-state transition; that is fine.
+  await env.adapter.setStatus(REPO, env.pr, { state: "pending", description: "Loom is reviewing" });
+  await env.adapter.setStatus(REPO, env.pr, {
+    state: "failure",
+    description: "Loom: 2 blocker, " + "x".repeat(300),
+    targetUrl: "https://loom.example/reviews/1",
+  });
+  await env.adapter.setStatus(REPO, env.pr, {
+    state: "error",
+    description: "every pipeline failed",
+  });
+  await env.adapter.setStatus(REPO, env.pr, { state: "success", description: "ok" });
+  const statuses = env.gitlab.statuses(PROJECT, HEAD);
+  assert.deepEqual(statuses.map((s) => [s.name, s.status]), [
+    ["loom", "running"],
+    ["loom", "failed"],
+    ["loom", "failed"],
+    ["loom", "success"],
+  ]);
+  assert.equal(statuses[1].description?.length, 255);
+  assert.equal(statuses[1].targetUrl, "https://loom.example/reviews/1");
+  assert.equal(statuses[0].targetUrl, null);
+  const sent = env.gitlab.requests.filter((r) => r.path === `/projects/14/statuses/${HEAD}`);
+  assert.equal(sent.length, 5);
+
+  env.gitlab.failNext(gitlabFailure.http(400, { message: "name is too long" }));
+  const refused = await platformError(
+    env.adapter.setStatus(REPO, env.pr, { state: "success", description: "ok" }),
+  );
+  assert.deepEqual([refused.status, refused.retryable], [400, false]);
+  assert.match(refused.message, /name is too long/);
+});
+
+Deno.test("postComment answers in the merge request, and the answer is never read as a command", async () => {
+  await using env = await setup();
+  await env.adapter.postComment(REPO, env.pr, "/loom review — re-runs the review.");
+  const [answer] = env.gitlab.notes(PROJECT, 7);
+  assert.match(answer.body, /^<!-- loom:reply -->\n\n\/loom review — re-runs the review\.$/);
+  const delivery = gitlabWebhook({
+    token: SECRET,
+    event: "Note Hook",
+    payload: mergeRequestNoteHook({
+      project: { id: 14, path: PROJECT },
+      iid: 7,
+      note: answer.body,
+    }),
+  });
+  const event = env.adapter.parseEvent(
+    request(delivery.headers),
+    new TextEncoder().encode(delivery.body),
+  );
+  assert.deepEqual(event, { type: "ignored", reason: "the note is Loom's own" });
+});
+
+function sha1(text: string): string {
+  return createHash("sha1").update(text).digest("hex");
+}
+
+Deno.test("GitLab suggestions say how many lines above the anchored last line they replace", async () => {
+  await using env = await setup();
+  const suggested = {
+    path: "src/db.ts",
+    line: 12,
+    end_line: 14,
+    severity: "blocker" as const,
+    title: "SQL injection",
+    body: "Bind the parameter.",
+    suggestion: "const rows = await db.query(sql, [id]);\nreturn rows;\n",
+    pipeline: "security",
+    fingerprint: "fp",
+    inDiff: true,
+  };
+  const text = renderFindingComment(suggested, env.adapter.dialect);
+  assert.ok(
+    text.endsWith("```suggestion:-2+0\nconst rows = await db.query(sql, [id]);\nreturn rows;\n```"),
+  );
+  const single = renderFindingComment({ ...suggested, end_line: undefined }, env.adapter.dialect);
+  assert.ok(single.includes("```suggestion:-0+0\n"));
+});

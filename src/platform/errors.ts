@@ -1,0 +1,29 @@
+/**
+ * The two errors an adapter throws: an API call that failed, and a delivery that is malformed.
+ * @module
+ */
+
+/** A platform API call that failed; read by the queue by shape (`retryable`, `retryAfterMs`). */
+export class PlatformError extends Error {
+  status: number;
+  retryable: boolean;
+  retryAfterMs?: number;
+  constructor(
+    message: string,
+    options: { status: number; retryable: boolean; retryAfterMs?: number },
+  ) {
+    super(message);
+    this.name = "PlatformError";
+    this.status = options.status;
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A delivery whose body is not what the platform documents; answered 400 with `message`. */
+export class WebhookPayloadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WebhookPayloadError";
+  }
+}

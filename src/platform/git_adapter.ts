@@ -1,0 +1,94 @@
+/**
+ * The port every platform implements: what Loom asks of a git platform, so that no code outside
+ * `adapters/` sees a platform's JSON or dialect.
+ * @module
+ */
+import type { PlatformEvent } from "./platform_event.ts";
+import type { PullRequest } from "./pull_request.ts";
+import type { RepoRef } from "./repo_ref.ts";
+
+/** A comment Loom posted earlier, found again by its hidden marker. */
+export interface PostedComment {
+  id: string;
+  kind: "summary" | "inline";
+  body: string;
+  /** Inline comments: the fingerprint carried by the marker. */
+  fingerprint?: string;
+  path?: string;
+  line?: number;
+}
+
+/** One inline comment to post on the new side of the diff. */
+export interface InlineComment {
+  path: string;
+  /** Last (or only) new-side line. */
+  line: number;
+  /** First line of a range, in the same hunk, below `line`. */
+  startLine?: number;
+  /** Markdown body without marker: the adapter adds the platform's hidden marker. */
+  body: string;
+  fingerprint: string;
+}
+
+/** The outcome of posting inline comments: what landed, and what the platform refused. */
+export interface InlineResult {
+  posted: (PostedComment & { fingerprint: string })[];
+  rejected: { comment: InlineComment; reason: string }[];
+}
+
+/** The commit status Loom sets on the head commit. */
+export interface CommitStatus {
+  state: "pending" | "success" | "failure" | "error";
+  description: string;
+  targetUrl?: string;
+}
+
+/**
+ * How a platform's comments are written, answered by its adapter so that no code outside
+ * `adapters/` names a platform.
+ */
+export interface PlatformDialect {
+  /**
+   * The info string of a fenced block the platform applies as a suggested change to the lines an
+   * inline comment covers (`span`: how many lines above the comment's last line the range
+   * reaches), or null where the platform has no suggestions: Loom then shows a `diff` block.
+   */
+  suggestionFence(span: number): string | null;
+  /** The longest comment body the platform accepts, in characters. */
+  maxCommentChars: number;
+}
+
+/** A platform. Methods throw {@link PlatformError} on API failures. */
+export interface GitAdapter {
+  platform: string;
+  /** How this platform's comments are written. */
+  dialect: PlatformDialect;
+  /** Checks the delivery's signature or token over the exact bytes received. */
+  verifyWebhook(req: Request, rawBody: Uint8Array): Promise<boolean>;
+  /**
+   * The delivery id the platform sends for dedupe, or null. Some platforms put it in the body
+   * (Azure DevOps) or have none to give (old GitLab), so the body is handed in too.
+   */
+  deliveryId(req: Request, rawBody: Uint8Array): string | null;
+  /** Parses a verified delivery; throws {@link WebhookPayloadError} for malformed bodies. */
+  parseEvent(req: Request, rawBody: Uint8Array): PlatformEvent;
+  getPullRequest(repo: RepoRef, number: number): Promise<PullRequest>;
+  /** The unified diff of the pull request (three-dot, as the platform shows it). */
+  fetchDiff(repo: RepoRef, pr: PullRequest): Promise<string>;
+  /** A file's text at a ref, or null when it does not exist there. */
+  fetchFile(repo: RepoRef, path: string, ref: string): Promise<string | null>;
+  /** Loom's own comments on the pull request (summary and inline), by their markers. */
+  listComments(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
+  /** Posts the summary, or edits `existing` in place. */
+  postSummary(
+    repo: RepoRef,
+    pr: PullRequest,
+    body: string,
+    existing?: PostedComment,
+  ): Promise<PostedComment>;
+  /** Posts a plain comment (answers to chat commands). */
+  postComment(repo: RepoRef, pr: PullRequest, body: string): Promise<void>;
+  /** Posts inline comments on `pr.headSha`, as one review where the platform has them. */
+  postInline(repo: RepoRef, pr: PullRequest, comments: InlineComment[]): Promise<InlineResult>;
+  setStatus(repo: RepoRef, pr: PullRequest, status: CommitStatus): Promise<void>;
+}

@@ -1,0 +1,17 @@
+/**
+ * The platform port: what every git platform implements and the rest of Loom uses. Adapters live
+ * in `adapters/`; only the composition roots import them.
+ * @module
+ */
+export type {
+  CommitStatus,
+  GitAdapter,
+  InlineComment,
+  InlineResult,
+  PlatformDialect,
+  PostedComment,
+} from "./git_adapter.ts";
+export type { PlatformEvent } from "./platform_event.ts";
+export type { PullRequest } from "./pull_request.ts";
+export type { RepoRef } from "./repo_ref.ts";
+export { PlatformError, WebhookPayloadError } from "./errors.ts";

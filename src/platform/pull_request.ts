@@ -1,0 +1,18 @@
+/**
+ * The facts of a pull request that Loom reads, whatever platform it lives on.
+ * @module
+ */
+
+/** The facts of a pull request Loom uses. */
+export interface PullRequest {
+  number: number;
+  title: string;
+  description: string;
+  headSha: string;
+  baseSha: string;
+  headRef: string;
+  baseRef: string;
+  draft: boolean;
+  state: "open" | "closed" | "merged";
+  author: string;
+}

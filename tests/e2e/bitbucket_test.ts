@@ -1,0 +1,287 @@
+/**
+ * Bitbucket Cloud end to end: a real `loom serve` process, signed deliveries shaped like
+ * Bitbucket's documented `pullrequest:*` payloads, the fake Bitbucket and the fake model, both
+ * over real HTTP.
+ */
+import assert from "node:assert/strict";
+import {
+  bitbucketWebhook,
+  type FakeBitbucket,
+  startFakeBitbucket,
+} from "../fakes/bitbucket/server.ts";
+import { waitFor } from "../support/child.ts";
+import {
+  api,
+  assertNoSecretLogged,
+  type LoomE2e,
+  postWebhook,
+  reviewsDone,
+  startLoomE2e,
+  withServe,
+} from "../support/e2e.ts";
+import { reviewer, seedLoomConfig, userSearchRepo } from "../support/user_search_scenario.ts";
+
+const SECRET = "bitbucket-webhook-secret-for-tests";
+const TOKEN = "bb_access_token_never_logged";
+const EMAIL = "loom-bot@example.com";
+const API_TOKEN = "ATATT-user-api-token-never-logged";
+const REPO = "ws/app";
+
+/** Real diffs, made by git: a feature branch adds a search with SQL built from input, then more. */
+async function realDiffs(): Promise<{ first: string; second: string }> {
+  const repo = await userSearchRepo();
+  try {
+    const first = await repo.git("diff", "main...feature");
+    await repo.write("src/count.js", "export const count = (db) => db.query('select 1');\n");
+    await repo.commit("Add count");
+    return { first, second: await repo.git("diff", "main...feature") };
+  } finally {
+    await repo.cleanup();
+  }
+}
+
+interface World extends LoomE2e {
+  bitbucket: FakeBitbucket;
+  /** The full hash of the pull request's head. */
+  headSha: string;
+  diffs: { first: string; second: string };
+}
+
+async function world(options: { basic?: boolean } = {}): Promise<World> {
+  const bitbucket = await startFakeBitbucket(
+    options.basic ? { user: { email: EMAIL, apiToken: API_TOKEN } } : { token: TOKEN },
+  );
+  const diffs = await realDiffs();
+  const pr = bitbucket.addPullRequest({
+    repo: REPO,
+    number: 1,
+    title: "Add user search",
+    baseRef: "main",
+    headRef: "feature",
+    diff: diffs.first,
+  });
+  const e2e = await startLoomE2e({
+    // The model: a blocker on the SQL line for security, a warning on the README for quality.
+    model: reviewer(),
+    platform(llm) {
+      seedLoomConfig(bitbucket, REPO, llm.url);
+      return {
+        LOOM_BITBUCKET_WEBHOOK_SECRET: SECRET,
+        LOOM_BITBUCKET_API_URL: bitbucket.url,
+        ...(options.basic
+          ? { LOOM_BITBUCKET_EMAIL: EMAIL, LOOM_BITBUCKET_API_TOKEN: API_TOKEN }
+          : { LOOM_BITBUCKET_TOKEN: TOKEN }),
+      };
+    },
+    close: () => bitbucket.close(),
+  });
+  return { ...e2e, bitbucket, headSha: pr.headSha, diffs };
+}
+
+async function deliver(
+  w: World,
+  event: string,
+  payload: unknown,
+  deliveryId?: string,
+  /** null sends no signature, as Bitbucket does for a hook without a secret. */
+  secret: string | null = SECRET,
+) {
+  const d = await bitbucketWebhook({ secret: secret ?? undefined, event, payload, deliveryId });
+  return await postWebhook(w, "bitbucket", d);
+}
+
+const summaries = (w: World) =>
+  w.bitbucket.comments(REPO, 1).filter((c) => !c.deleted && c.raw.startsWith("[loom-summary]: #"));
+const inline = (w: World) => w.bitbucket.comments(REPO, 1).filter((c) => c.inline !== null);
+
+Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever posted twice", async () => {
+  await using w = await world();
+  const created = w.bitbucket.pullRequestPayload(REPO, 1);
+  assert.equal(created.pullrequest.source.commit.hash, w.headSha.slice(0, 12), "short, as sent");
+  const first = await deliver(w, "pullrequest:created", created, "request-uuid-1");
+  assert.equal(first.status, 202);
+  assert.ok(Number.isInteger(first.body.job_id));
+  await reviewsDone(w, 1);
+
+  // One summary comment, found by its invisible marker, with the outside-diff finding.
+  const [summary, ...more] = summaries(w);
+  assert.equal(more.length, 0);
+  assert.match(summary.raw, /^\[loom-summary\]: #\n\n/);
+  assert.doesNotMatch(summary.raw, /<!--/, "no HTML comment: Bitbucket would show it");
+  assert.match(summary.raw, /Outside the diff/);
+  assert.match(summary.raw, /Unchanged line/);
+  assert.equal(summary.inline, null);
+  // The inline comments, one request each, on the right new-side lines; the suggestion is a
+  // diff block, and the fingerprint an unreferenced link definition.
+  const comments = inline(w);
+  assert.deepEqual(comments.map((c) => [c.inline?.path, c.inline?.to]).sort(), [
+    ["README.md", 3],
+    ["src/users.js", 6],
+  ]);
+  const sql = comments.find((c) => c.inline?.path === "src/users.js")!;
+  assert.match(
+    sql.raw,
+    /```diff\n\+ {2}const sql = "select \* from users where name = \?";\n```/,
+  );
+  assert.doesNotMatch(sql.raw, /```suggestion/);
+  assert.match(sql.raw, /\n\n\[loom-fp-[0-9a-f]{16}\]: #$/);
+  // The build status on the full hash: in progress, then failed (a blocker).
+  assert.deepEqual(
+    w.bitbucket.statusHistory(REPO, w.headSha).map((s) => [s.key, s.state]),
+    [["loom", "INPROGRESS"], ["loom", "FAILED"]],
+  );
+  assert.deepEqual(w.bitbucket.violations, [], "no anchor outside the diff, no short hash");
+  assert.ok(w.bitbucket.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}`));
+  assert.equal(w.llm.chats().length, 2);
+
+  const { reviews: stored } = await api(w, "/reviews");
+  assert.deepEqual(
+    stored.map((r: { status: string; blockers: number }) => [r.status, r.blockers]),
+    [["succeeded", 1]],
+  );
+
+  // The same delivery again: nothing queued.
+  const again = await deliver(w, "pullrequest:created", created, "request-uuid-1");
+  assert.equal(again.status, 200);
+  assert.match(again.body.ignored, /already received/);
+
+  // /loom review reviews it again, from scratch: nothing is posted twice.
+  const command = await deliver(
+    w,
+    "pullrequest:comment_created",
+    w.bitbucket.commentPayload(REPO, 1, "/loom review", {
+      user: { display_name: "Ana", nickname: "ana" },
+    }),
+    "request-uuid-3",
+  );
+  assert.equal(command.status, 202);
+  await reviewsDone(w, 2);
+  assert.equal(w.llm.chats().length, 4, "the model was asked again");
+  assert.equal(summaries(w).length, 1, "one summary, edited in place");
+  assert.equal(inline(w).length, 2, "no inline comment twice");
+
+  // /loom help answers; the answer, delivered back, is Loom's own and ignored.
+  const help = await deliver(
+    w,
+    "pullrequest:comment_created",
+    w.bitbucket.commentPayload(REPO, 1, "/loom help"),
+    "request-uuid-4",
+  );
+  assert.equal(help.status, 202);
+  const replies = () =>
+    w.bitbucket.comments(REPO, 1).filter((c) => c.raw.startsWith("[loom-reply]: #"));
+  await waitFor(() => replies().length === 1, 10_000, "help reply");
+  assert.match(replies()[0].raw, /\/loom review/);
+  const echo = await deliver(
+    w,
+    "pullrequest:comment_created",
+    w.bitbucket.commentPayload(REPO, 1, replies()[0].raw, { user: { display_name: "Loom" } }),
+    "request-uuid-5",
+  );
+  assert.deepEqual([echo.status, echo.body], [200, { ignored: "the comment is Loom's own" }]);
+
+  // A wrong or missing signature, and a malformed body, queue nothing.
+  const jobsBefore = (await api(w, "/jobs?limit=100")).jobs.length;
+  const updated = w.bitbucket.pullRequestPayload(REPO, 1);
+  assert.equal(
+    (await deliver(w, "pullrequest:updated", updated, "r-6", "wrong-secret")).status,
+    401,
+  );
+  assert.equal((await deliver(w, "pullrequest:updated", updated, "r-7", null)).status, 401);
+  const malformed = await deliver(w, "pullrequest:created", { pullrequest: { id: 1 } }, "r-8");
+  assert.equal(malformed.status, 400);
+  assert.match(malformed.body.error, /^pullrequest:created payload: repository is missing/);
+  const notJson = await bitbucketWebhook({
+    secret: SECRET,
+    event: "pullrequest:created",
+    payload: "{not json",
+  });
+  const res = await fetch(`${w.url}/webhooks/bitbucket`, {
+    method: "POST",
+    headers: notJson.headers,
+    body: notJson.body,
+  });
+  assert.equal(res.status, 400);
+  assert.match((await res.json()).error, /not valid JSON/);
+  assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobsBefore);
+
+  // Merged: closed, nothing left to cancel.
+  w.bitbucket.updatePullRequest(REPO, 1, { state: "MERGED" });
+  const merged = await deliver(
+    w,
+    "pullrequest:fulfilled",
+    w.bitbucket.pullRequestPayload(REPO, 1),
+    "r-9",
+  );
+  assert.equal(merged.status, 200);
+  assert.match(merged.body.ok, /^closed/);
+
+  assertNoSecretLogged(w, TOKEN, SECRET);
+});
+
+Deno.test("bitbucket: an updated delivery for a reviewed head queues and posts nothing; a push is reviewed", async () => {
+  await using w = await world();
+  assert.equal(
+    (await deliver(w, "pullrequest:created", w.bitbucket.pullRequestPayload(REPO, 1))).status,
+    202,
+  );
+  await reviewsDone(w, 1);
+  const jobs = (await api(w, "/jobs?limit=100")).jobs.length;
+  const calls = w.bitbucket.requests.length;
+  const comments = w.bitbucket.comments(REPO, 1);
+
+  // A title edit fires `pullrequest:updated` with the same head.
+  w.bitbucket.updatePullRequest(REPO, 1, { title: "Add user search (v2)" });
+  const edit = await deliver(w, "pullrequest:updated", w.bitbucket.pullRequestPayload(REPO, 1));
+  assert.equal(edit.status, 200);
+  assert.match(edit.body.ignored, new RegExp(`^${w.headSha.slice(0, 12)} was already reviewed`));
+  // Give a wrongly queued job the time to run and post.
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobs, "no job queued");
+  assert.equal(w.bitbucket.requests.length, calls, "no call to Bitbucket at all");
+  assert.deepEqual(w.bitbucket.comments(REPO, 1), comments, "nothing posted or edited");
+  assert.equal(w.llm.chats().length, 2);
+
+  // A push: a new head, reviewed; the summary is edited, the build status set on the new hash.
+  const pushed = w.bitbucket.updatePullRequest(REPO, 1, {
+    headSha: "f00dfeed0123" + "4".repeat(28),
+    diff: w.diffs.second,
+  });
+  const push = await deliver(w, "pullrequest:updated", w.bitbucket.pullRequestPayload(REPO, 1));
+  assert.equal(push.status, 202);
+  await reviewsDone(w, 2);
+  const { reviews } = await api(w, "/reviews");
+  assert.deepEqual(
+    reviews.map((r: { head_sha: string }) => r.head_sha).sort(),
+    [w.headSha.slice(0, 12), "f00dfeed0123"].sort(),
+  );
+  assert.deepEqual(
+    w.bitbucket.statusHistory(REPO, pushed.headSha).map((s) => s.state),
+    ["INPROGRESS", "FAILED"],
+  );
+  assert.equal(summaries(w).length, 1);
+  assert.equal(inline(w).length, 2, "the same findings on the new head are not posted again");
+  assert.deepEqual(w.bitbucket.violations, []);
+});
+
+Deno.test("bitbucket: a user API token is sent as Basic auth on every call", async () => {
+  await using w = await world({ basic: true });
+  const created = w.bitbucket.pullRequestPayload(REPO, 1);
+  assert.equal((await deliver(w, "pullrequest:created", created)).status, 202);
+  await reviewsDone(w, 1);
+  assert.equal(summaries(w).length, 1);
+  const basic = `Basic ${btoa(`${EMAIL}:${API_TOKEN}`)}`;
+  assert.ok(w.bitbucket.requests.length > 5);
+  assert.ok(w.bitbucket.requests.every((r) => r.headers.authorization === basic));
+  assert.doesNotMatch(w.loom.log(), new RegExp(`${API_TOKEN}|${btoa(`${EMAIL}:${API_TOKEN}`)}`));
+});
+
+Deno.test("bitbucket: disabled without a webhook secret: 404 saying why", async () => {
+  await withServe({ LOOM_BITBUCKET_TOKEN: TOKEN }, async (loom) => {
+    const url = await loom.listening;
+    const res = await fetch(`${url}/webhooks/bitbucket`, { method: "POST", body: "{}" });
+    assert.equal(res.status, 404);
+    assert.match((await res.json()).error, /LOOM_BITBUCKET_WEBHOOK_SECRET/);
+    assert.match(loom.log(), /"msg":"platform disabled","platform":"bitbucket"/);
+  });
+});

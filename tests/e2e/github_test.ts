@@ -1,0 +1,362 @@
+/**
+ * GitHub end to end: a real `loom serve` process, signed deliveries shaped like GitHub's own
+ * examples, the fake GitHub and the fake model, both over real HTTP.
+ */
+import assert from "node:assert/strict";
+import {
+  type FakeGithub,
+  generateAppKeys,
+  githubFailure,
+  githubWebhook,
+  startFakeGithub,
+} from "../fakes/github/server.ts";
+import { waitFor } from "../support/child.ts";
+import {
+  api,
+  assertNoSecretLogged,
+  LLM_KEY,
+  type LoomE2e,
+  postWebhook,
+  reviewsDone,
+  startLoomE2e,
+  withServe,
+} from "../support/e2e.ts";
+import { pullRequestComment, pullRequestEvent } from "../fakes/github/payloads.ts";
+import { reviewer, seedLoomConfig, userSearchDiff } from "../support/user_search_scenario.ts";
+
+const SECRET = "webhook-secret-for-tests";
+const TOKEN = "ghp_test_token_never_logged";
+const REPO = "octo/app";
+
+interface World extends LoomE2e {
+  github: FakeGithub;
+  headSha: string;
+}
+
+async function world(
+  options: { app?: { appId: string; pem: string; publicKey: CryptoKey } } = {},
+): Promise<World> {
+  const github = await startFakeGithub({ token: options.app ? undefined : TOKEN });
+  const headSha = "a".repeat(40);
+  const e2e = await startLoomE2e({
+    // The model: a blocker on the SQL line for security, a warning on the README for quality.
+    model: reviewer(),
+    async platform(llm) {
+      github.addRepo(REPO, { installationId: 4242 });
+      github.addPullRequest({
+        repo: REPO,
+        number: 1,
+        title: "Add user search",
+        headSha,
+        baseRef: "main",
+        headRef: "feature",
+        diff: await userSearchDiff(),
+      });
+      seedLoomConfig(github, REPO, llm.url);
+      if (options.app) {
+        github.enableApp({ appId: options.app.appId, publicKey: options.app.publicKey });
+      }
+      return {
+        LOOM_GITHUB_WEBHOOK_SECRET: SECRET,
+        LOOM_GITHUB_API_URL: github.url,
+        ...(options.app
+          ? { LOOM_GITHUB_APP_ID: options.app.appId, LOOM_GITHUB_APP_PRIVATE_KEY: options.app.pem }
+          : { LOOM_GITHUB_TOKEN: TOKEN }),
+      };
+    },
+    close: () => github.close(),
+  });
+  return { ...e2e, github, headSha };
+}
+
+async function deliver(
+  w: World,
+  event: string,
+  payload: unknown,
+  deliveryId?: string,
+  secret = SECRET,
+) {
+  return await postWebhook(
+    w,
+    "github",
+    await githubWebhook({ secret, event, payload, deliveryId }),
+  );
+}
+
+Deno.test("github: a pull request is reviewed end to end, and nothing is ever posted twice", async () => {
+  await using w = await world();
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  const first = await deliver(w, "pull_request", opened, "delivery-1");
+  assert.equal(first.status, 202);
+  assert.ok(Number.isInteger(first.body.job_id));
+  // One log line per request, carrying the delivery and its job.
+  assert.match(
+    w.loom.log(),
+    /"msg":"request","request_id":"[^"]+".*"route":"\/webhooks\/:platform","status":202.*"delivery_id":"delivery-1".*"job_id":\d+/,
+  );
+  await reviewsDone(w, 1);
+
+  // One summary comment, found by its marker, with the counts and the outside-diff finding.
+  const comments = w.github.comments(REPO, 1);
+  assert.equal(comments.length, 1);
+  assert.match(comments[0].body, /^<!-- loom:summary -->\n\n/);
+  assert.match(comments[0].body, /Outside the diff/);
+  assert.match(comments[0].body, /Unchanged line/);
+  // The inline comments, as one review, on the right lines, with a suggestion block.
+  const reviews = w.github.reviews(REPO, 1);
+  assert.equal(reviews.length, 1);
+  assert.equal(reviews[0].state, "COMMENTED");
+  const inline = w.github.reviewComments(REPO, 1);
+  assert.deepEqual(inline.map((c) => [c.path, c.line, c.side]).sort(), [
+    ["README.md", 3, "RIGHT"],
+    ["src/users.js", 6, "RIGHT"],
+  ]);
+  const sqlComment = inline.find((c) => c.path === "src/users.js")!;
+  assert.match(sqlComment.body, /```suggestion\n/);
+  assert.match(sqlComment.body, /<!-- loom:fp:[0-9a-f]{16} -->$/);
+  assert.equal(sqlComment.commitId, w.headSha);
+  // The status: pending, then failure (a blocker).
+  const statuses = w.github.statuses(REPO, w.headSha);
+  assert.deepEqual(statuses.map((s) => [s.context, s.state]), [["loom", "pending"], [
+    "loom",
+    "failure",
+  ]]);
+  assert.deepEqual(w.github.violations, [], "every body matches GitHub's OpenAPI description");
+  // What the model was sent: the base branch's prompt, JSON schema output, the key.
+  const chats = w.llm.chats();
+  assert.equal(chats.length, 2);
+  assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
+  assert.equal(chats[0].body.response_format.type, "json_schema");
+
+  // The stored review, its pipelines, comments and tokens.
+  const { reviews: stored } = await api(w, "/reviews");
+  assert.equal(stored.length, 1);
+  assert.equal(stored[0].status, "succeeded");
+  assert.equal(stored[0].blockers, 1);
+  assert.ok(stored[0].tokens.prompt > 0);
+  const detail = await api(w, `/reviews/${stored[0].id}`);
+  assert.deepEqual(
+    detail.pipelines.map((p: { name: string; status: string }) => [p.name, p.status]),
+    [["quality", "succeeded"], ["security", "succeeded"]],
+  );
+  assert.equal(detail.comments.length, 2);
+  const jobs = (await api(w, "/jobs?limit=50")).jobs;
+  assert.deepEqual(jobs.map((j: { kind: string }) => j.kind).sort(), [
+    "pipeline",
+    "pipeline",
+    "publish",
+    "review",
+  ]);
+  assert.ok(jobs.every((j: { status: string }) => j.status === "succeeded"));
+  const lanes = Object.fromEntries(
+    jobs.filter((j: { kind: string }) => j.kind === "pipeline").map((
+      j: { payload: { pipeline: string }; lane: string },
+    ) => [j.payload.pipeline, j.lane]),
+  );
+  assert.deepEqual(lanes, { security: "high", quality: "normal" });
+
+  // The same delivery again: nothing queued.
+  const again = await deliver(w, "pull_request", opened, "delivery-1");
+  assert.equal(again.status, 200);
+  assert.match(again.body.ignored, /already received/);
+
+  // A second delivery for the same head (another id): already reviewed, nothing queued.
+  const sync = pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: w.headSha });
+  const second = await deliver(w, "pull_request", sync, "delivery-2");
+  assert.equal(second.status, 200);
+  assert.match(second.body.ignored, /already reviewed/);
+  // /loom review reviews it again, from scratch: nothing is posted twice.
+  const command = await deliver(
+    w,
+    "issue_comment",
+    pullRequestComment({ repo: REPO, pr: 1, body: "/loom review" }),
+    "delivery-3",
+  );
+  assert.equal(command.status, 202);
+  await reviewsDone(w, 2);
+  assert.equal(w.llm.chats().length, 4, "the model was asked again");
+  assert.equal(w.github.comments(REPO, 1).length, 1, "one summary, edited in place");
+  assert.equal(w.github.reviewComments(REPO, 1).length, 2, "no inline comment twice");
+  assert.equal((await api(w, `/jobs/${command.body.job_id}`)).lane, "high");
+
+  // /loom help answers with the commands.
+  assert.equal(
+    (await deliver(
+      w,
+      "issue_comment",
+      pullRequestComment({ repo: REPO, pr: 1, body: "/loom help" }),
+      "delivery-4",
+    )).status,
+    202,
+  );
+  await waitFor(() => w.github.comments(REPO, 1).length === 2, 10_000, "help reply");
+  assert.match(w.github.comments(REPO, 1)[1].body, /\/loom review/);
+
+  // A wrong signature and a malformed body queue nothing.
+  assert.equal(
+    (await deliver(w, "pull_request", opened, "delivery-5", "wrong-secret")).status,
+    401,
+  );
+  const malformed = await githubWebhook({
+    secret: SECRET,
+    event: "pull_request",
+    payload: { action: "opened" },
+  });
+  const bad = await fetch(`${w.url}/webhooks/github`, {
+    method: "POST",
+    headers: malformed.headers,
+    body: malformed.body,
+  });
+  assert.equal(bad.status, 400);
+  assert.match((await bad.json()).error, /pull_request/);
+  const notJson = await fetch(`${w.url}/webhooks/github`, {
+    method: "POST",
+    headers: (await githubWebhook({ secret: SECRET, event: "pull_request", payload: "x" })).headers,
+    body: "{not json",
+  });
+  assert.equal(notJson.status, 401, "the signature covers the exact bytes");
+
+  assertNoSecretLogged(w, TOKEN, SECRET);
+});
+
+Deno.test("github: the base branch's config wins over the pull request's own", async () => {
+  await using w = await world();
+  // The pull request rewrites its reviewer: security off, its own model host.
+  w.github.setFile(
+    REPO,
+    "feature",
+    ".loom/config.yaml",
+    "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n",
+  );
+  w.github.setFile(
+    REPO,
+    w.headSha,
+    ".loom/config.yaml",
+    "models:\n  default: {base_url: https://evil.example/v1, api_key_env: LOOM_LLM_API_KEY, model: x}\npipelines:\n  - {name: quality, prompt_file: builtin:quality}\n",
+  );
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  assert.equal((await deliver(w, "pull_request", opened)).status, 202);
+  await reviewsDone(w, 1);
+  assert.ok(
+    w.github.reviewComments(REPO, 1).some((c) => c.path === "src/users.js" && c.line === 6),
+  );
+  assert.equal(w.github.statuses(REPO, w.headSha).at(-1)?.state, "failure");
+  assert.ok(
+    w.llm.chats().length === 2,
+    "the base branch's two pipelines ran on the allowed model",
+  );
+});
+
+Deno.test("github: a GitHub App installation token is minted, cached and used", async () => {
+  const keys = await generateAppKeys();
+  await using w = await world({
+    app: { appId: "314", pem: keys.pkcs1Pem, publicKey: keys.publicKey },
+  });
+  const opened = pullRequestEvent({
+    action: "opened",
+    repo: REPO,
+    pr: 1,
+    headSha: w.headSha,
+    installationId: 4242,
+  });
+  assert.equal((await deliver(w, "pull_request", opened)).status, 202);
+  await reviewsDone(w, 1);
+  const tokens = w.github.installationTokens();
+  assert.equal(tokens.length, 1, "one token for every call of the review");
+  assert.equal(tokens[0].installationId, 4242);
+  const calls = w.github.requests.filter((r) => r.path.startsWith("/repos/"));
+  assert.ok(calls.length > 5);
+  assert.ok(calls.every((r) => r.headers.authorization === `Bearer ${tokens[0].token}`));
+  assert.equal(w.github.comments(REPO, 1).length, 1);
+});
+
+Deno.test("github: disabled without a webhook secret: 404 saying why, logged at start", async () => {
+  await withServe({}, async (loom) => {
+    const url = await loom.listening;
+    const res = await fetch(`${url}/webhooks/github`, { method: "POST", body: "{}" });
+    assert.equal(res.status, 404);
+    assert.match((await res.json()).error, /LOOM_GITHUB_WEBHOOK_SECRET/);
+    assert.match(loom.log(), /"msg":"platform disabled","platform":"github"/);
+    const big = await fetch(`${url}/webhooks/nope`, { method: "POST", body: "{}" });
+    assert.equal(big.status, 404);
+  });
+});
+
+Deno.test("github: rate limits are retried, a refused inline comment moves to the summary, a missing PR is dead", async () => {
+  await using w = await world();
+  // GitHub rate-limits the first look at the pull request: the job waits and tries again.
+  w.github.failNext(githubFailure.rateLimited(1), {
+    method: "GET",
+    path: `/repos/${REPO}/pulls/1`,
+  });
+  // The batched review is refused, and so is one of the comments posted one by one.
+  const refusal = githubFailure.http(422, {
+    message: "Validation Failed",
+    errors: ["pull_request_review_thread.line must be part of the diff"],
+  });
+  w.github.failNext(refusal, { method: "POST", path: `/repos/${REPO}/pulls/1/reviews` });
+  w.github.failNext(refusal, { method: "POST", path: `/repos/${REPO}/pulls/1/comments` });
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  const accepted = await deliver(w, "pull_request", opened);
+  assert.equal(accepted.status, 202);
+  await reviewsDone(w, 1);
+  const review = await api(w, `/jobs/${accepted.body.job_id}`);
+  assert.equal(review.status, "succeeded");
+  assert.equal(review.attempts, 2);
+  assert.match(review.errors[0].message, /rate limit/i);
+  assert.equal(w.github.reviewComments(REPO, 1).length, 1, "one comment landed");
+  const summary = w.github.comments(REPO, 1)[0].body;
+  assert.match(summary, /Outside the diff/);
+  const { reviews } = await api(w, "/reviews");
+  assert.equal(reviews[0].status, "succeeded");
+
+  // A pull request GitHub does not know: the job is dead with a clear reason, at once.
+  const missing = await deliver(
+    w,
+    "pull_request",
+    pullRequestEvent({ action: "opened", repo: REPO, pr: 99, headSha: "b".repeat(40) }),
+  );
+  assert.equal(missing.status, 202);
+  await waitFor(
+    async () => (await api(w, `/jobs/${missing.body.job_id}`)).status === "dead",
+    15_000,
+    "dead job",
+  );
+  const dead = await api(w, `/jobs/${missing.body.job_id}`);
+  assert.equal(dead.attempts, 1, "a 404 is not retried");
+  assert.match(dead.last_error, /octo\/app#99 not found/);
+});
+
+Deno.test("github: a delivery ahead of the API is looked at once more; a head that moved on is skipped", async () => {
+  await using w = await world();
+  // GitHub's API still shows the previous head when the delivery for the new one arrives.
+  const older = "c".repeat(40);
+  w.github.updatePullRequest(REPO, 1, { headSha: older });
+  const early = await deliver(
+    w,
+    "pull_request",
+    pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: w.headSha }),
+  );
+  assert.equal(early.status, 202);
+  setTimeout(() => w.github.updatePullRequest(REPO, 1, { headSha: w.headSha }), 500);
+  await reviewsDone(w, 1);
+  const job = await api(w, `/jobs/${early.body.job_id}`);
+  assert.equal(job.attempts, 2);
+  assert.match(job.errors[0].message, /shows head cccccccccccc/);
+  assert.equal(w.github.comments(REPO, 1).length, 1, "reviewed once the API caught up");
+
+  // A delivery for a head the pull request has already left: looked at twice, then skipped.
+  const stale = await deliver(
+    w,
+    "pull_request",
+    pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: "d".repeat(40) }),
+  );
+  await waitFor(
+    async () => (await api(w, `/jobs/${stale.body.job_id}`)).status === "succeeded",
+    15_000,
+    "stale job",
+  );
+  assert.equal((await api(w, `/jobs/${stale.body.job_id}`)).attempts, 2);
+  assert.equal(w.github.statuses(REPO, "d".repeat(40)).length, 0, "nothing posted for it");
+  assert.equal(w.github.comments(REPO, 1).length, 1);
+});

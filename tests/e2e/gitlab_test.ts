@@ -1,0 +1,357 @@
+/**
+ * GitLab end to end: a real `loom serve` process, deliveries shaped like GitLab's documented
+ * Merge Request Hook and Note Hook carrying the secret token, the fake GitLab and the fake model,
+ * both over real HTTP.
+ */
+import assert from "node:assert/strict";
+import { answer, type RecordedRequest } from "../fakes/llm/server.ts";
+import { type FakeGitlab, gitlabWebhook, startFakeGitlab } from "../fakes/gitlab/server.ts";
+import { mergeRequestHook, mergeRequestNoteHook, type Payload } from "../fakes/gitlab/payloads.ts";
+import { waitFor } from "../support/child.ts";
+import {
+  api,
+  assertNoSecretLogged,
+  LLM_KEY,
+  type LoomE2e,
+  postWebhook,
+  reviewsDone,
+  startLoomE2e,
+  withServe,
+} from "../support/e2e.ts";
+import {
+  FINDINGS,
+  promptOf,
+  reviewer,
+  seedLoomConfig,
+  userSearchDiff,
+} from "../support/user_search_scenario.ts";
+
+const SECRET = "gitlab-webhook-secret-for-tests";
+const TOKEN = "glpat-test-token-never-logged";
+const PROJECT = { id: 42, path: "acme/backend/app" };
+
+/**
+ * The reviewer: a blocker with a suggestion on an added SQL line for security; for quality, a
+ * two-line warning with a suggestion on the README, a note on an unchanged (context) line of the
+ * diff, and one outside the diff.
+ */
+const review = reviewer({
+  quality: (prompt) => [
+    ...(prompt.includes("More.")
+      ? [{
+        path: "README.md",
+        line: 4,
+        end_line: null,
+        severity: "info",
+        title: "Say more",
+        body: "More what?",
+        suggestion: null,
+      }]
+      : []),
+    {
+      ...FINDINGS.readme,
+      line: 2,
+      end_line: 3,
+      suggestion: "\nSearch users by exact name (case-sensitive).",
+    },
+    {
+      path: "src/users.js",
+      line: 2,
+      end_line: null,
+      severity: "info",
+      title: "Select only the columns used",
+      body: "`select *` reads every column.",
+      suggestion: null,
+    },
+    FINDINGS.outsideDiff,
+  ],
+});
+
+/** The model: the reviewer, but slow on a head whose review runs when its request is closed. */
+function model(req: RecordedRequest) {
+  if (promptOf(req).includes("Slow.")) return answer.json({ findings: [] }, { delayMs: 10_000 });
+  return review(req);
+}
+
+interface World extends LoomE2e {
+  gitlab: FakeGitlab;
+  headSha: string;
+  baseSha: string;
+}
+
+async function world(options: { unpreparedReads?: number } = {}): Promise<World> {
+  const gitlab = await startFakeGitlab({ token: TOKEN });
+  const headSha = "a".repeat(40);
+  const baseSha = "b".repeat(40);
+  const e2e = await startLoomE2e({
+    model,
+    async platform(llm) {
+      gitlab.addMergeRequest({
+        project: PROJECT.path,
+        projectId: PROJECT.id,
+        iid: 1,
+        title: "Add user search",
+        headSha,
+        baseSha,
+        sourceBranch: "feature",
+        targetBranch: "main",
+        diff: await userSearchDiff(),
+        unpreparedReads: options.unpreparedReads,
+      });
+      seedLoomConfig(gitlab, PROJECT.path, llm.url);
+      return {
+        LOOM_GITLAB_URL: gitlab.url,
+        LOOM_GITLAB_TOKEN: TOKEN,
+        LOOM_GITLAB_WEBHOOK_SECRET: SECRET,
+      };
+    },
+    close: () => gitlab.close(),
+  });
+  return { ...e2e, gitlab, headSha, baseSha };
+}
+
+async function deliver(
+  w: World,
+  event: string,
+  payload: Payload | string,
+  ids: { idempotencyKey?: string | null; eventUuid?: string | null } = {},
+  token: string | null = SECRET,
+) {
+  const d = gitlabWebhook({ token, event, payload, ...ids });
+  return await postWebhook(w, "gitlab", d, typeof payload === "string" ? payload : d.body);
+}
+
+const opened = (
+  w: World,
+  action = "open",
+  extra: Partial<Parameters<typeof mergeRequestHook>[0]> = {},
+) => mergeRequestHook({ action, project: PROJECT, iid: 1, headSha: w.headSha, ...extra });
+const note = (text: string, noteId: number) =>
+  mergeRequestNoteHook({ project: PROJECT, iid: 1, note: text, noteId });
+
+Deno.test("gitlab: a merge request is reviewed end to end, and nothing is ever posted twice", async () => {
+  // The merge request is just opened: GitLab answers without diff_refs for its first reads.
+  await using w = await world({ unpreparedReads: 2 });
+  const first = await deliver(w, "Merge Request Hook", opened(w), { idempotencyKey: "key-1" });
+  assert.equal(first.status, 202);
+  assert.ok(Number.isInteger(first.body.job_id));
+  await reviewsDone(w, 1);
+
+  // One summary note, found by its marker, listing the finding outside the diff.
+  const notes = () => w.gitlab.notes(PROJECT.path, 1).filter((n) => n.type === null);
+  assert.equal(notes().length, 1);
+  assert.match(notes()[0].body, /^<!-- loom:summary -->\n\n/);
+  assert.match(notes()[0].body, /Unchanged line/);
+  // One diff discussion per inline comment, at GitLab positions of the current diff version.
+  const discussions = w.gitlab.discussions(PROJECT.path, 1);
+  const where = (d: (typeof discussions)[number]) => [
+    d.position.new_path,
+    d.position.old_line,
+    d.position.new_line,
+    d.position.line_range === null,
+  ];
+  assert.deepEqual(discussions.map(where).sort(), [
+    ["README.md", null, 3, false],
+    ["src/users.js", null, 6, true],
+    ["src/users.js", 2, 2, true],
+  ]);
+  for (const d of discussions) {
+    assert.deepEqual(
+      [d.position.base_sha, d.position.start_sha, d.position.head_sha],
+      [w.baseSha, w.baseSha, w.headSha],
+    );
+    assert.match(d.body, /<!-- loom:fp:[0-9a-f]{16} -->$/);
+  }
+  const readme = discussions.find((d) => d.position.new_path === "README.md")!;
+  assert.match(readme.body, /````?suggestion:-1\+0\n/);
+  assert.equal(readme.position.line_range.start.new_line, 2);
+  const sql = discussions.find((d) => d.position.new_line === 6)!;
+  assert.match(sql.body, /```suggestion:-0\+0\n/);
+  assert.deepEqual(w.gitlab.violations, [], "GitLab would show every comment where it belongs");
+  // The status on the head commit: running, then failed (a blocker).
+  assert.deepEqual(
+    w.gitlab.statuses(PROJECT.path, w.headSha).map((s) => [s.name, s.status]),
+    [["loom", "running"], ["loom", "failed"]],
+  );
+  // Every API call carried the token, addressed the project by the webhook's id.
+  assert.ok(w.gitlab.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}`));
+  assert.ok(w.gitlab.requests.every((r) => r.path.startsWith(`/projects/${PROJECT.id}/`)));
+  const mrReads = w.gitlab.requests.filter((r) => r.path === "/projects/42/merge_requests/1");
+  assert.ok(mrReads.length >= 3, "the merge request was read again until GitLab prepared it");
+
+  const chats = w.llm.chats();
+  assert.equal(chats.length, 2);
+  assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
+  const { reviews: stored } = await api(w, "/reviews");
+  assert.deepEqual(
+    stored.map((r: { status: string; blockers: number }) => [r.status, r.blockers]),
+    [
+      ["succeeded", 1],
+    ],
+  );
+
+  // GitLab retrying the delivery: the same Idempotency-Key, nothing queued.
+  const again = await deliver(w, "Merge Request Hook", opened(w), { idempotencyKey: "key-1" });
+  assert.equal(again.status, 200);
+  assert.match(again.body.ignored, /already received/);
+  // Reopened, or another update of the same head: already reviewed.
+  const reopened = await deliver(w, "Merge Request Hook", opened(w, "reopen"));
+  assert.match(reopened.body.ignored, /already reviewed/);
+  const push = await deliver(
+    w,
+    "Merge Request Hook",
+    opened(w, "update", { oldrev: "1".repeat(40) }),
+  );
+  assert.equal(push.status, 200);
+  assert.match(push.body.ignored, /already reviewed/);
+
+  // /loom review reviews it again, from scratch: nothing is posted twice.
+  const command = await deliver(w, "Note Hook", note("/loom review", 501));
+  assert.equal(command.status, 202);
+  await reviewsDone(w, 2);
+  assert.equal(w.llm.chats().length, 4, "the model was asked again");
+  assert.equal(notes().length, 1, "one summary, edited in place");
+  assert.equal(w.gitlab.discussions(PROJECT.path, 1).length, 3, "no inline comment twice");
+  assert.deepEqual(
+    w.gitlab.statuses(PROJECT.path, w.headSha).map((s) => s.status),
+    ["running", "failed", "running", "failed"],
+  );
+  // A GitLab too old to send Idempotency-Key: the event UUID, else an id made from the note.
+  const legacy = await deliver(w, "Note Hook", note("/loom review", 503), {
+    idempotencyKey: null,
+    eventUuid: "event-uuid-1",
+  });
+  assert.equal(legacy.status, 202);
+  const legacyAgain = await deliver(w, "Note Hook", note("/loom review", 503), {
+    idempotencyKey: null,
+    eventUuid: "event-uuid-1",
+  });
+  assert.match(legacyAgain.body.ignored, /delivery event-uuid-1 was already received/);
+  await reviewsDone(w, 3);
+  const bare = { idempotencyKey: null, eventUuid: null };
+  assert.equal((await deliver(w, "Note Hook", note("/loom review", 504), bare)).status, 202);
+  const sameNote = await deliver(w, "Note Hook", note("/loom review", 504), bare);
+  assert.match(sameNote.body.ignored, /delivery derived:note:42:504 was already received/);
+  await reviewsDone(w, 4);
+  assert.equal(w.gitlab.discussions(PROJECT.path, 1).length, 3);
+
+  // /loom help answers with the commands, marked so it never reads as a command itself.
+  assert.equal((await deliver(w, "Note Hook", note("/loom help", 502))).status, 202);
+  await waitFor(() => notes().length === 2, 10_000, "help reply");
+  assert.match(notes()[1].body, /^<!-- loom:reply -->[^]*\/loom review/);
+
+  // A wrong or missing token, and a malformed body, queue nothing.
+  const jobs = (await api(w, "/jobs?limit=100")).jobs.length;
+  const wrong = await deliver(w, "Merge Request Hook", opened(w), {}, "wrong-secret");
+  assert.deepEqual([wrong.status, wrong.body.error], [
+    401,
+    "signature or token missing or wrong",
+  ]);
+  assert.equal((await deliver(w, "Merge Request Hook", opened(w), {}, null)).status, 401);
+  const badJson = await deliver(w, "Merge Request Hook", "{not json");
+  assert.deepEqual([badJson.status, badJson.body.error], [400, "the body is not valid JSON"]);
+  const missing = opened(w);
+  delete missing.object_attributes.last_commit;
+  const incomplete = await deliver(w, "Merge Request Hook", missing);
+  assert.equal(incomplete.status, 400);
+  assert.match(incomplete.body.error, /object_attributes\.last_commit is missing/);
+  assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobs);
+
+  assertNoSecretLogged(w, TOKEN, SECRET);
+});
+
+Deno.test("gitlab: new commits are reviewed on the new diff version; closing cancels the rest", async () => {
+  await using w = await world();
+  assert.equal((await deliver(w, "Merge Request Hook", opened(w))).status, 202);
+  await reviewsDone(w, 1);
+  assert.equal(w.gitlab.discussions(PROJECT.path, 1).length, 3);
+
+  // A push adding a README line: a new diff version, with a new start SHA (the target moved).
+  const mr = w.gitlab.mergeRequest(PROJECT.path, 1)!;
+  const diff = mr.versions[0].diff.replace(
+    "+Search users by name.",
+    "+Search users by name.\n+More.",
+  )
+    .replace("@@ -1 +1,3 @@", "@@ -1 +1,4 @@");
+  const newHead = "e".repeat(40);
+  w.gitlab.updateMergeRequest(PROJECT.path, 1, {
+    headSha: newHead,
+    diff,
+    startSha: "f".repeat(40),
+  });
+  const pushed = await deliver(
+    w,
+    "Merge Request Hook",
+    opened(w, "update", { headSha: newHead, oldrev: w.headSha }),
+  );
+  assert.equal(pushed.status, 202);
+  await reviewsDone(w, 2);
+  const discussions = w.gitlab.discussions(PROJECT.path, 1);
+  assert.equal(discussions.length, 4, "the same findings are not posted again, the new one is");
+  const added = discussions[3].position;
+  assert.deepEqual(
+    [added.new_path, added.new_line, added.base_sha, added.start_sha, added.head_sha],
+    ["README.md", 4, w.baseSha, "f".repeat(40), newHead],
+  );
+  assert.deepEqual(
+    w.gitlab.statuses(PROJECT.path, newHead).map((s) => s.status),
+    ["running", "failed"],
+  );
+  assert.deepEqual(w.gitlab.violations, []);
+
+  // Draft → ready of the same head: already reviewed; closing answers with what it cancelled.
+  const ready = await deliver(
+    w,
+    "Merge Request Hook",
+    opened(w, "update", {
+      headSha: newHead,
+      changes: { draft: { previous: true, current: false } },
+    }),
+  );
+  assert.match(ready.body.ignored, /already reviewed/);
+  const closedNow = await deliver(
+    w,
+    "Merge Request Hook",
+    opened(w, "close", { headSha: newHead }),
+  );
+  assert.deepEqual([closedNow.status, closedNow.body.ok], [
+    200,
+    "closed: 0 unfinished jobs cancelled",
+  ]);
+
+  // A push whose review is still asking the model when the merge request is closed.
+  const slowHead = "9".repeat(40);
+  const chats = w.llm.chats().length;
+  w.gitlab.updateMergeRequest(PROJECT.path, 1, {
+    headSha: slowHead,
+    diff: diff.replace("+More.", "+More.\n+Slow.").replace("@@ -1 +1,4 @@", "@@ -1 +1,5 @@"),
+  });
+  const slow = opened(w, "update", { headSha: slowHead, oldrev: newHead });
+  assert.equal((await deliver(w, "Merge Request Hook", slow)).status, 202);
+  await waitFor(() => w.llm.chats().length > chats, 10_000, "the slow review's model call");
+  const closed = await deliver(
+    w,
+    "Merge Request Hook",
+    opened(w, "merge", { headSha: slowHead }),
+  );
+  assert.equal(closed.status, 200);
+  assert.match(closed.body.ok, /^closed: [1-9]\d* unfinished jobs cancelled$/);
+  await waitFor(async () => (await api(w, "/jobs?status=running")).jobs.length === 0, 10_000);
+  assert.deepEqual(w.gitlab.statuses(PROJECT.path, slowHead).map((s) => s.status), ["running"]);
+  assert.equal(w.gitlab.discussions(PROJECT.path, 1).length, 4, "nothing posted once closed");
+});
+
+Deno.test("gitlab: disabled without a webhook secret, and a secret without a token stops start-up", async () => {
+  await withServe({}, async (loom) => {
+    const url = await loom.listening;
+    const res = await fetch(`${url}/webhooks/gitlab`, { method: "POST", body: "{}" });
+    assert.equal(res.status, 404);
+    assert.match((await res.json()).error, /LOOM_GITLAB_WEBHOOK_SECRET/);
+    assert.match(loom.log(), /"msg":"platform disabled","platform":"gitlab"/);
+  });
+  await withServe({ LOOM_GITLAB_WEBHOOK_SECRET: SECRET }, async (half) => {
+    assert.notEqual(await half.exited, 0);
+    assert.match(half.log(), /LOOM_GITLAB_TOKEN/);
+    assert.doesNotMatch(half.log(), new RegExp(SECRET));
+  });
+});

@@ -1,0 +1,902 @@
+/**
+ * A stateful fake Gitea 1.2x (or Forgejo) API v1 on a real 127.0.0.1 port.
+ *
+ * It answers the calls Loom makes the way Gitea does, including its failures: a review comment
+ * on a line outside the diff is a 500 ("CreateCodeComment") that leaves the comments before it
+ * in a PENDING review, a review without `event` stays PENDING (visible to its author alone),
+ * lists are paginated with `page`/`limit`, `Link` and `X-Total-Count`, and the token is
+ * checked (`Authorization: token …` or `Bearer …`). It can be told to fail the next calls (429
+ * with `Retry-After`, 5xx) and records every request. As Forgejo it also serves
+ * `/api/forgejo/v1/version` and, from version 16, honours `extra_lines_count`.
+ *
+ * @example
+ * ```ts
+ * await using gitea = await startFakeGitea({ token: "t0ken", flavor: "forgejo" });
+ * gitea.addPullRequest({ repo: "octo/app", number: 7, diff: "diff --git a/a.ts b/a.ts\n…" });
+ * // ... point Loom at gitea.url ...
+ * assert.equal(gitea.reviewComments("octo/app", 7).length, 2);
+ * ```
+ * @module
+ */
+
+import { commentableLines } from "../../../src/diff/mod.ts";
+import { fileOn, inOneHunk } from "../diff_lines.ts";
+import { fakeSha as sha } from "../fake_sha.ts";
+import {
+  type FakeApi,
+  fakeApi,
+  type FakeFailure,
+  type FakeRoute,
+  httpFailure,
+  json,
+  matchRoute,
+  type RecordedRequest,
+  startFakeServer,
+  text,
+} from "../fake_server.ts";
+import { giteaUser } from "./payloads.ts";
+import { hmacHex } from "../hmac.ts";
+import { pageLink, pageOf } from "../pagination.ts";
+
+/** How a pull request is seeded; everything but `repo` has a default. */
+export interface FakePullRequestInput {
+  /** `owner/name`; the repository is created when new. */
+  repo: string;
+  number?: number;
+  title?: string;
+  body?: string;
+  headSha?: string;
+  baseSha?: string;
+  headRef?: string;
+  baseRef?: string;
+  state?: "open" | "closed";
+  merged?: boolean;
+  author?: string;
+  /** The unified diff `.diff` serves; review comments must sit on its lines. */
+  diff?: string;
+}
+
+/** A pull request as the fake holds it. */
+export interface FakePullRequest {
+  repo: string;
+  number: number;
+  title: string;
+  body: string;
+  headSha: string;
+  baseSha: string;
+  headRef: string;
+  baseRef: string;
+  state: "open" | "closed";
+  merged: boolean;
+  author: string;
+  diff: string;
+}
+
+/** A conversation comment (`/issues/{n}/comments`). */
+export interface FakeIssueComment {
+  id: number;
+  repo: string;
+  issue: number;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A review (`/pulls/{n}/reviews`). */
+export interface FakeReview {
+  id: number;
+  repo: string;
+  pull: number;
+  user: string;
+  /** `PENDING` until submitted: Gitea shows it to its author alone. */
+  state: "PENDING" | "COMMENT" | "APPROVED" | "REQUEST_CHANGES";
+  body: string;
+  commitId: string;
+}
+
+/** A code comment of a review. */
+export interface FakeReviewComment {
+  id: number;
+  repo: string;
+  pull: number;
+  reviewId: number;
+  path: string;
+  /** New-file line; 0 for an old-side comment. */
+  newLine: number;
+  /** Old-file line; 0 for a new-side comment. */
+  oldLine: number;
+  /** Forgejo: lines covered after the anchored one; 0 on Gitea, which ignores the field. */
+  extraLines: number;
+  body: string;
+  commitId: string;
+  user: string;
+}
+
+/** A commit status (`/statuses/{sha}`). */
+export interface FakeStatus {
+  id: number;
+  repo: string;
+  sha: string;
+  state: string;
+  context: string;
+  description: string;
+  targetUrl: string;
+}
+
+/** Options for {@link startFakeGitea}. */
+export interface FakeGiteaOptions {
+  /** Calls must carry this token; unset, any call passes as the bot user. */
+  token?: string;
+  /** `gitea` (default) or `forgejo`. */
+  flavor?: "gitea" | "forgejo";
+  /** What `/api/v1/version` answers; defaults to `1.24.6`, or `16.0.0+gitea-1.22.0` as Forgejo. */
+  version?: string;
+  /** Serve below a sub-path (`/gitea`), as an instance with ROOT_URL `https://host/gitea/`. */
+  pathPrefix?: string;
+  /**
+   * Gitea's ROOT_URL, which `Link` headers and `html_url`s are built from; by default the
+   * fake's own URL.
+   */
+  rootUrl?: string;
+  /** The login of the token's user; `loom-bot` by default. */
+  botLogin?: string;
+  /** False: the token lacks `read:user`, and `GET /user` answers 403. */
+  readUser?: boolean;
+  /** Gitea's `MAX_RESPONSE_ITEMS` (default 50): the largest page. */
+  maxResponseItems?: number;
+  /** Gitea's `WORK_IN_PROGRESS_PREFIXES`, for the `draft` field; `WIP:` and `[WIP]` by default. */
+  wipPrefixes?: string[];
+  now?: () => number;
+}
+
+/** A running fake; see {@link startFakeGitea}. `await using` closes it. */
+export interface FakeGitea extends FakeApi<FakeFailure> {
+  /**
+   * The instance URL to give Loom (`LOOM_GITEA_URL`), with the path prefix, no trailing slash.
+   * Requests are recorded with their path below it: `/api/v1/repos/o/r/…`.
+   */
+  url: string;
+  addPullRequest(input: FakePullRequestInput): FakePullRequest;
+  /** Changes a pull request: a new `headSha` is a push, `state`/`merged` a close or merge. */
+  updatePullRequest(
+    repo: string,
+    number: number,
+    changes: Partial<Omit<FakePullRequestInput, "repo" | "number">>,
+  ): FakePullRequest;
+  /** A file's text at a ref (a branch name and a SHA are two keys). */
+  setFile(repo: string, ref: string, path: string, text: string): void;
+  /** Seeds a conversation comment by someone else (`alice` by default). */
+  addIssueComment(repo: string, pr: number, body: string, user?: string): FakeIssueComment;
+  /** Deletes a conversation comment, as a person might delete Loom's summary. */
+  deleteIssueComment(repo: string, id: number): void;
+  /** The conversation comments on a pull request, oldest first. */
+  comments(repo: string, pr: number): FakeIssueComment[];
+  /** Every review of a pull request, pending ones included. */
+  reviews(repo: string, pr: number): FakeReview[];
+  /** Every code comment of a pull request, oldest first, those of pending reviews included. */
+  reviewComments(repo: string, pr: number): FakeReviewComment[];
+  statuses(repo: string, sha: string): FakeStatus[];
+}
+
+/**
+ * Failures a Gitea instance (or the proxy in front of it) really sends, for
+ * {@link FakeGitea.failNext}.
+ */
+export const giteaFailure = {
+  /** Gitea has no API rate limit of its own: this is a reverse proxy's 429, in plain text. */
+  rateLimited(retryAfterSeconds: number): FakeFailure {
+    return {
+      status: 429,
+      headers: { "retry-after": String(retryAfterSeconds), "content-type": "text/plain" },
+      body: "429 Too Many Requests",
+    };
+  },
+  /** A 5xx (502 by default, a proxy whose Gitea is restarting). */
+  serverError(status = 502): FakeFailure {
+    return { status, body: status === 500 ? { message: "", url: "" } : "Bad Gateway" };
+  },
+  /** Any answer. */
+  http: httpFailure,
+};
+
+/**
+ * A webhook delivery as Gitea (or Forgejo) sends it from a Gitea-type hook: the body pretty
+ * printed as Gitea marshals it, every header Gitea sets (its own, Gogs', GitHub's), signed with
+ * `secret` (lowercase hex HMAC-SHA256, no prefix). With an empty secret the signature headers
+ * are present but empty, as Gitea sends them for a hook without a secret.
+ *
+ * @example
+ * ```ts
+ * const d = await giteaWebhook({ secret, eventType: "pull_request_sync", payload });
+ * await fetch(`${loom}/webhooks/gitea`, { method: "POST", headers: d.headers, body: d.body });
+ * ```
+ */
+export async function giteaWebhook(input: {
+  secret: string;
+  /** The fine type (`X-Gitea-Event-Type`): `pull_request`, `pull_request_sync`, … */
+  eventType: string;
+  payload: unknown;
+  deliveryId?: string;
+  /** Forgejo also sends its `X-Forgejo-*` headers. */
+  flavor?: "gitea" | "forgejo";
+}): Promise<{ headers: Record<string, string>; body: string }> {
+  const body = JSON.stringify(input.payload, null, 2);
+  const id = input.deliveryId ?? crypto.randomUUID();
+  const event = COARSE_EVENTS[input.eventType] ?? input.eventType;
+  const sha256 = input.secret ? await hmacHex(input.secret, body) : "";
+  const sha1 = input.secret ? await hmacHex(input.secret, body, "SHA-1") : "";
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "user-agent": "Go-http-client/1.1",
+    "x-gitea-delivery": id,
+    "x-gitea-event": event,
+    "x-gitea-event-type": input.eventType,
+    "x-gitea-signature": sha256,
+    "x-gogs-delivery": id,
+    "x-gogs-event": event,
+    "x-gogs-event-type": input.eventType,
+    "x-gogs-signature": sha256,
+    "x-hub-signature": `sha1=${sha1}`,
+    "x-hub-signature-256": `sha256=${sha256}`,
+    "x-github-delivery": id,
+    "x-github-event": event,
+    "x-github-event-type": input.eventType,
+  };
+  if (input.flavor === "forgejo") {
+    headers["x-forgejo-delivery"] = id;
+    headers["x-forgejo-event"] = event;
+    headers["x-forgejo-event-type"] = input.eventType;
+    headers["x-forgejo-signature"] = sha256;
+  }
+  return { headers, body };
+}
+
+// modules/webhook/type.go: HookEventType.Event(), the coarse `X-Gitea-Event`.
+const COARSE_EVENTS: Record<string, string> = {
+  pull_request_sync: "pull_request",
+  pull_request_assign: "pull_request",
+  pull_request_label: "pull_request",
+  pull_request_milestone: "pull_request",
+  pull_request_review_request: "pull_request",
+  pull_request_comment: "issue_comment",
+  pull_request_review_approved: "pull_request_approved",
+  pull_request_review_rejected: "pull_request_rejected",
+  pull_request_review_comment: "pull_request_comment",
+  issue_assign: "issues",
+  issue_label: "issues",
+  issue_milestone: "issues",
+};
+
+interface RepoState {
+  fullName: string;
+  id: number;
+  pulls: Map<number, PullState>;
+  files: Map<string, string>;
+  refs: Set<string>;
+}
+
+interface PullState extends FakePullRequest {
+  id: number;
+  /** Every head the pull request had: comments may target any of them. */
+  shas: Set<string>;
+  createdAt: string;
+}
+
+type Handler = (
+  req: RecordedRequest,
+  params: string[],
+  url: URL,
+) => Response | Promise<Response>;
+
+interface Route extends FakeRoute {
+  /** Public routes need no token (`/version`). */
+  open?: boolean;
+  handle: Handler;
+}
+
+/**
+ * Starts the fake on a free port of 127.0.0.1. Always `close()` it (or `await using`): an open
+ * server fails Deno's resource sanitizer.
+ */
+export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGitea> {
+  const now = options.now ?? Date.now;
+  const flavor = options.flavor ?? "gitea";
+  const version = options.version ??
+    (flavor === "forgejo" ? "16.0.0+gitea-1.22.0" : "1.24.6");
+  // Forgejo 16 added `extra_lines_count`; older Forgejo and Gitea drop the unknown field.
+  const extraLines = flavor === "forgejo" && Number(version.split(".")[0]) >= 16;
+  const prefix = (options.pathPrefix ?? "").replace(/\/+$/, "");
+  const bot = options.botLogin ?? "loom-bot";
+  const maxItems = options.maxResponseItems ?? 50;
+  const wip = (options.wipPrefixes ?? ["WIP:", "[WIP]"]).map((p) => p.toUpperCase());
+
+  const repos = new Map<string, RepoState>();
+  const issueComments: FakeIssueComment[] = [];
+  const reviews: FakeReview[] = [];
+  const codeComments: FakeReviewComment[] = [];
+  const statuses: FakeStatus[] = [];
+  let nextId = 100;
+
+  const iso = () => new Date(now()).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const key = (fullName: string) => fullName.toLowerCase();
+  const repoOf = (fullName: string): RepoState => {
+    let repo = repos.get(key(fullName));
+    if (!repo) {
+      repo = { fullName, id: repos.size + 1, pulls: new Map(), files: new Map(), refs: new Set() };
+      repos.set(key(fullName), repo);
+    }
+    return repo;
+  };
+
+  // --- JSON as Gitea shapes it ----------------------------------------------------------------
+
+  const html = () => (options.rootUrl ?? base).replace(/\/+$/, "");
+  const userJson = (login: string) =>
+    giteaUser(
+      login,
+      login === bot ? 2 : 10 + [...login].reduce((a, c) => a + c.charCodeAt(0), 0),
+      html(),
+      true,
+    );
+  const repoJson = (r: RepoState) => {
+    const [owner, name] = r.fullName.split("/");
+    return {
+      id: r.id,
+      owner: userJson(owner),
+      name,
+      full_name: r.fullName,
+      description: "",
+      empty: false,
+      private: false,
+      fork: false,
+      html_url: `${html()}/${r.fullName}`,
+      clone_url: `${html()}/${r.fullName}.git`,
+      default_branch: "main",
+    };
+  };
+  const hasWip = (title: string) => wip.some((p) => title.toUpperCase().startsWith(p));
+  const pullJson = (p: PullState) => {
+    const repo = repoOf(p.repo);
+    const url = `${html()}/${p.repo}/pulls/${p.number}`;
+    return {
+      id: p.id,
+      url,
+      number: p.number,
+      user: userJson(p.author),
+      title: p.title,
+      body: p.body,
+      labels: [],
+      milestone: null,
+      assignee: null,
+      assignees: null,
+      requested_reviewers: null,
+      requested_reviewers_teams: null,
+      state: p.state,
+      draft: hasWip(p.title),
+      is_locked: false,
+      comments: issueComments.filter((c) => c.repo === p.repo && c.issue === p.number).length,
+      html_url: url,
+      diff_url: `${url}.diff`,
+      patch_url: `${url}.patch`,
+      mergeable: true,
+      merged: p.merged,
+      merged_at: p.merged ? iso() : null,
+      merge_commit_sha: p.merged ? sha(`${p.repo}#${p.number} merge`) : null,
+      merged_by: p.merged ? userJson(p.author) : null,
+      allow_maintainer_edit: false,
+      base: {
+        label: p.baseRef,
+        ref: p.baseRef,
+        sha: p.baseSha,
+        repo_id: repo.id,
+        repo: repoJson(repo),
+      },
+      head: {
+        label: p.headRef,
+        ref: p.headRef,
+        sha: p.headSha,
+        repo_id: repo.id,
+        repo: repoJson(repo),
+      },
+      merge_base: p.baseSha,
+      due_date: null,
+      created_at: p.createdAt,
+      updated_at: iso(),
+      closed_at: p.state === "closed" ? iso() : null,
+      pin_order: 0,
+    };
+  };
+  const commentJson = (c: FakeIssueComment) => ({
+    id: c.id,
+    html_url: `${html()}/${c.repo}/pulls/${c.issue}#issuecomment-${c.id}`,
+    pull_request_url: `${html()}/${c.repo}/pulls/${c.issue}`,
+    issue_url: "",
+    user: userJson(c.user),
+    original_author: "",
+    original_author_id: 0,
+    body: c.body,
+    assets: [],
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+  });
+  const reviewJson = (r: FakeReview) => ({
+    id: r.id,
+    user: userJson(r.user),
+    team: null,
+    state: r.state,
+    body: r.body,
+    commit_id: r.commitId,
+    stale: false,
+    official: false,
+    dismissed: false,
+    comments_count: codeComments.filter((c) => c.reviewId === r.id).length,
+    submitted_at: iso(),
+    updated_at: iso(),
+    html_url: `${html()}/${r.repo}/pulls/${r.pull}#issuecomment-${r.id}`,
+    pull_request_url: `${html()}/${r.repo}/pulls/${r.pull}`,
+  });
+  const codeCommentJson = (c: FakeReviewComment) => ({
+    id: c.id,
+    body: c.body,
+    user: userJson(c.user),
+    resolver: null,
+    pull_request_review_id: c.reviewId,
+    created_at: iso(),
+    updated_at: iso(),
+    path: c.path,
+    commit_id: c.commitId,
+    original_commit_id: c.commitId,
+    diff_hunk: "",
+    position: c.newLine,
+    original_position: c.oldLine,
+    html_url: `${html()}/${c.repo}/pulls/${c.pull}/files#issuecomment-${c.id}`,
+    pull_request_url: `${html()}/${c.repo}/pulls/${c.pull}`,
+    ...(flavor === "forgejo" ? { extra_lines_count: c.extraLines } : {}),
+  });
+  const statusJson = (s: FakeStatus) => ({
+    id: s.id,
+    status: s.state,
+    target_url: s.targetUrl,
+    description: s.description,
+    url: `${base}/api/v1/repos/${s.repo}/statuses/${s.sha}`,
+    context: s.context,
+    creator: userJson(bot),
+    created_at: iso(),
+    updated_at: iso(),
+  });
+
+  // --- Answers -------------------------------------------------------------------------------
+
+  const swagger = () => `${html()}/api/swagger`;
+  const error = (status: number, message: string) => json({ message, url: swagger() }, status);
+  const notFound = () => json({ errors: null, message: "not found", url: swagger() }, 404);
+
+  /** modules/context/api.go SetLinkHeader + SetTotalCountHeader, over one list. */
+  const paginate = (url: URL, items: unknown[]) => {
+    const { page, last, items: slice } = pageOf(url, items, {
+      param: "limit",
+      byDefault: 30,
+      max: maxItems,
+    });
+    // Built from ROOT_URL, not from the address the request came to.
+    const root = html() + url.pathname.slice(prefix.length) + url.search;
+    const links: string[] = [];
+    if (page < last) links.push(pageLink(root, page + 1, "next"), pageLink(root, last, "last"));
+    if (page > 1) links.push(pageLink(root, 1, "first"), pageLink(root, page - 1, "prev"));
+    const headers: Record<string, string> = { "x-total-count": String(items.length) };
+    if (links.length > 0) headers["link"] = links.join(",");
+    return json(slice, 200, headers);
+  };
+
+  const pullOf = (params: string[]) =>
+    repos.get(key(`${params[0]}/${params[1]}`))?.pulls.get(Number(params[2]));
+
+  /** Where a review comment can go; null when CreateCodeComment would fail. */
+  const placeable = (pull: PullState, c: Record<string, unknown>): boolean => {
+    if (typeof c.path !== "string" || typeof c.body !== "string") return false;
+    const oldLine = typeof c.old_position === "number" ? c.old_position : 0;
+    const newLine = typeof c.new_position === "number" ? c.new_position : 0;
+    // routers/api/v1/repo/pull_review.go: a positive old_position wins.
+    const side = oldLine > 0 ? "old" : "new";
+    const line = oldLine > 0 ? oldLine : newLine;
+    if (line <= 0) return false;
+    const file = fileOn(pull.diff, c.path, side);
+    if (!file || !commentableLines(file, side).has(line)) return false;
+    const extra = extraLines && typeof c.extra_lines_count === "number" ? c.extra_lines_count : 0;
+    return extra === 0 || inOneHunk(file, side, line, line + extra);
+  };
+
+  const pendingOf = (pull: PullState) =>
+    reviews.find((r) =>
+      r.repo === pull.repo && r.pull === pull.number && r.user === bot && r.state === "PENDING"
+    );
+
+  // --- Routes ------------------------------------------------------------------------------
+
+  const R = "^/api/v1/repos/([^/]+)/([^/]+)";
+  const rawFile: Handler = (_req, params, url) => {
+    const repo = repos.get(key(`${params[0]}/${params[1]}`));
+    if (!repo) return notFound();
+    let ref = url.searchParams.get("ref");
+    let path = params[2];
+    if (!ref) {
+      // The legacy form `/raw/{ref}/{path}`, else the default branch.
+      const known = [...repo.refs].sort((a, b) => b.length - a.length)
+        .find((r) => path.startsWith(`${r}/`));
+      ref = known ?? "main";
+      if (known) path = path.slice(known.length + 1);
+    }
+    const file = repo.files.get(fileKey(ref, path));
+    return file === undefined ? notFound() : text(file);
+  };
+
+  const routes: Route[] = [
+    {
+      method: "GET",
+      pattern: /^\/api\/v1\/version$/,
+      open: true,
+      handle: () => json({ version }),
+    },
+    {
+      method: "GET",
+      pattern: /^\/api\/forgejo\/v1\/version$/,
+      open: true,
+      handle: () => flavor === "forgejo" ? json({ version }) : notFound(),
+    },
+    {
+      method: "GET",
+      pattern: /^\/api\/v1\/user$/,
+      handle: () =>
+        options.readUser === false
+          ? error(403, "token does not have at least one of required scope(s): [read:user]")
+          : json(userJson(bot)),
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`${R}/pulls/(\\d+)\\.diff$`),
+      handle(_req, params) {
+        const pull = pullOf(params);
+        return pull ? text(pull.diff) : notFound();
+      },
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`${R}/pulls/(\\d+)$`),
+      handle(_req, params) {
+        const pull = pullOf(params);
+        return pull ? json(pullJson(pull)) : notFound();
+      },
+    },
+    { method: "GET", pattern: new RegExp(`${R}/raw/(.+)$`), handle: rawFile },
+    { method: "GET", pattern: new RegExp(`${R}/media/(.+)$`), handle: rawFile },
+    {
+      method: "GET",
+      pattern: new RegExp(`${R}/issues/(\\d+)/comments$`),
+      handle(_req, params, url) {
+        const pull = pullOf(params);
+        if (!pull) return notFound();
+        const list = issueComments.filter((c) => c.repo === pull.repo && c.issue === pull.number);
+        return paginate(url, list.map(commentJson));
+      },
+    },
+    {
+      method: "POST",
+      pattern: new RegExp(`${R}/issues/(\\d+)/comments$`),
+      handle(req, params) {
+        const pull = pullOf(params);
+        if (!pull) return notFound();
+        if (typeof req.body?.body !== "string" || req.body.body === "") {
+          return json({ message: "[Body]: Required", url: swagger() }, 422);
+        }
+        const comment: FakeIssueComment = {
+          id: nextId++,
+          repo: pull.repo,
+          issue: pull.number,
+          body: req.body.body,
+          user: bot,
+          createdAt: iso(),
+          updatedAt: iso(),
+        };
+        issueComments.push(comment);
+        return json(commentJson(comment), 201);
+      },
+    },
+    {
+      method: "PATCH",
+      pattern: new RegExp(`${R}/issues/comments/(\\d+)$`),
+      handle(req, params) {
+        const comment = issueComments.find((c) =>
+          key(c.repo) === key(`${params[0]}/${params[1]}`) && c.id === Number(params[2])
+        );
+        if (!comment) return notFound();
+        if (comment.user !== bot) return new Response(null, { status: 403 });
+        if (typeof req.body?.body !== "string" || req.body.body === "") {
+          return json({ message: "[Body]: Required", url: swagger() }, 422);
+        }
+        comment.body = req.body.body;
+        comment.updatedAt = iso();
+        return json(commentJson(comment));
+      },
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`${R}/pulls/(\\d+)/reviews$`),
+      handle(_req, params, url) {
+        const pull = pullOf(params);
+        if (!pull) return notFound();
+        // services/convert ToPullReviewList: a pending review is shown to its author alone.
+        const list = reviews.filter((r) =>
+          r.repo === pull.repo && r.pull === pull.number &&
+          (r.state !== "PENDING" || r.user === bot)
+        );
+        return paginate(url, list.map(reviewJson));
+      },
+    },
+    {
+      method: "POST",
+      pattern: new RegExp(`${R}/pulls/(\\d+)/reviews$`),
+      handle(req, params) {
+        const pull = pullOf(params);
+        if (!pull) return notFound();
+        const body = req.body ?? {};
+        const comments: Record<string, unknown>[] = Array.isArray(body.comments)
+          ? body.comments
+          : [];
+        const text = typeof body.body === "string" ? body.body : "";
+        const hasBody = text.trim() !== "";
+        // preparePullReviewType
+        let state: FakeReview["state"];
+        let needsBody = true;
+        switch (body.event) {
+          case "APPROVED":
+            if (pull.author === bot) return error(422, "approve your own pull is not allowed");
+            state = "APPROVED";
+            needsBody = false;
+            break;
+          case "REQUEST_CHANGES":
+            if (pull.author === bot) return error(422, "reject your own pull is not allowed");
+            state = "REQUEST_CHANGES";
+            break;
+          case "COMMENT":
+            state = "COMMENT";
+            needsBody = false;
+            if (!hasBody && comments.length === 0) {
+              return error(422, "review event COMMENT requires a body or a comment");
+            }
+            break;
+          default:
+            state = "PENDING";
+        }
+        if (needsBody && !hasBody) {
+          return error(422, `review event ${body.event ?? ""} requires a body`);
+        }
+        const commitId = typeof body.commit_id === "string" && body.commit_id
+          ? body.commit_id
+          : pull.headSha;
+        // CreateCodeComment, one by one, into the author's pending review: the first it cannot
+        // place is a 500, and those before it stay behind in that pending review.
+        for (const c of comments) {
+          if (!pull.shas.has(commitId) || !placeable(pull, c)) {
+            return error(500, "CreateCodeComment");
+          }
+          let pending = pendingOf(pull);
+          if (!pending) {
+            pending = {
+              id: nextId++,
+              repo: pull.repo,
+              pull: pull.number,
+              user: bot,
+              state: "PENDING",
+              body: "",
+              commitId,
+            };
+            reviews.push(pending);
+          }
+          const oldLine = typeof c.old_position === "number" && c.old_position > 0
+            ? c.old_position
+            : 0;
+          codeComments.push({
+            id: nextId++,
+            repo: pull.repo,
+            pull: pull.number,
+            reviewId: pending.id,
+            path: c.path as string,
+            newLine: oldLine > 0 ? 0 : c.new_position as number,
+            oldLine,
+            extraLines: extraLines && typeof c.extra_lines_count === "number"
+              ? c.extra_lines_count
+              : 0,
+            body: c.body as string,
+            commitId,
+            user: bot,
+          });
+        }
+        // SubmitReview
+        if (state !== "PENDING" && pull.state !== "open") {
+          return error(422, "can't submit review for a closed or merged PR");
+        }
+        let review = pendingOf(pull);
+        if (!review) {
+          review = {
+            id: nextId++,
+            repo: pull.repo,
+            pull: pull.number,
+            user: bot,
+            state,
+            body: text,
+            commitId,
+          };
+          reviews.push(review);
+        }
+        review.state = state;
+        review.body = text;
+        review.commitId = commitId;
+        return json(reviewJson(review));
+      },
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`${R}/pulls/(\\d+)/reviews/(\\d+)/comments$`),
+      handle(_req, params) {
+        const pull = pullOf(params);
+        const review = reviews.find((r) => r.id === Number(params[3]));
+        if (!pull || !review || review.pull !== pull.number || review.repo !== pull.repo) {
+          return notFound();
+        }
+        if (review.state === "PENDING" && review.user !== bot) return notFound();
+        // Gitea walks a map of path → line → comments: the order is not the posting order.
+        const list = codeComments.filter((c) => c.reviewId === review.id)
+          .sort((a, b) => a.path.localeCompare(b.path) || b.newLine - a.newLine);
+        return json(list.map(codeCommentJson));
+      },
+    },
+    {
+      method: "DELETE",
+      pattern: new RegExp(`${R}/pulls/(\\d+)/reviews/(\\d+)$`),
+      handle(_req, params) {
+        const pull = pullOf(params);
+        const i = reviews.findIndex((r) => r.id === Number(params[3]));
+        if (!pull || i < 0 || reviews[i].pull !== pull.number) return notFound();
+        if (reviews[i].user !== bot) return new Response(null, { status: 403 });
+        const [gone] = reviews.splice(i, 1);
+        for (let j = codeComments.length - 1; j >= 0; j--) {
+          if (codeComments[j].reviewId === gone.id) codeComments.splice(j, 1);
+        }
+        return new Response(null, { status: 204 });
+      },
+    },
+    {
+      method: "POST",
+      pattern: new RegExp(`${R}/statuses/([^/]+)$`),
+      handle(req, params) {
+        const repo = repos.get(key(`${params[0]}/${params[1]}`));
+        if (!repo) return notFound();
+        const target = params[2];
+        const known = [...repo.pulls.values()].some((p) =>
+          p.shas.has(target) || p.baseSha === target
+        );
+        if (!known) return error(500, `GetCommit[${target}]: object does not exist`);
+        const body = req.body ?? {};
+        if (!["pending", "success", "error", "failure", "warning"].includes(body.state)) {
+          return error(422, `invalid commit status state: ${body.state}`);
+        }
+        const status: FakeStatus = {
+          id: nextId++,
+          repo: repo.fullName,
+          sha: target,
+          state: body.state,
+          context: body.context ?? "default",
+          description: body.description ?? "",
+          targetUrl: body.target_url ?? "",
+        };
+        statuses.push(status);
+        return json(statusJson(status), 201);
+      },
+    },
+  ];
+
+  // --- Server --------------------------------------------------------------------------------
+
+  const credentialOf = (req: RecordedRequest, url: URL) =>
+    /^(?:bearer|token)\s+(.+)$/i.exec(req.headers["authorization"] ?? "")?.[1] ??
+      url.searchParams.get("token") ?? url.searchParams.get("access_token");
+
+  const server = startFakeServer({
+    prefix,
+    outside: () => notFound(),
+    failureContentType: "application/json;charset=utf-8",
+    async handle(req, url) {
+      const found = matchRoute(routes, req);
+      if (!found) return notFound();
+      if (
+        !found.route.open && options.token !== undefined &&
+        credentialOf(req, url) !== options.token
+      ) {
+        return error(401, "invalid username, password or token");
+      }
+      return await found.route.handle(req, found.params, url);
+    },
+  });
+  const base: string = server.origin + prefix;
+
+  const fakePull = (p: PullState): FakePullRequest => {
+    const { shas: _shas, id: _id, createdAt: _createdAt, ...rest } = p;
+    return { ...rest };
+  };
+
+  return Promise.resolve({
+    ...fakeApi(server, base),
+    addPullRequest(input) {
+      const repo = repoOf(input.repo);
+      const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
+      const headSha = input.headSha ?? sha(`${input.repo}#${number} head`);
+      const pull: PullState = {
+        id: nextId++,
+        repo: repo.fullName,
+        number,
+        title: input.title ?? `Pull request ${number}`,
+        body: input.body ?? "",
+        headSha,
+        baseSha: input.baseSha ?? sha(`${input.repo}#${number} base`),
+        headRef: input.headRef ?? `feature-${number}`,
+        baseRef: input.baseRef ?? "main",
+        state: input.state ?? "open",
+        merged: input.merged ?? false,
+        author: input.author ?? "alice",
+        diff: input.diff ?? "",
+        shas: new Set([headSha]),
+        createdAt: iso(),
+      };
+      repo.pulls.set(number, pull);
+      return fakePull(pull);
+    },
+    updatePullRequest(repo, number, changes) {
+      const pull = repos.get(key(repo))?.pulls.get(number);
+      if (!pull) throw new Error(`the fake has no pull request ${repo}#${number}`);
+      for (const [k, v] of Object.entries(changes)) {
+        if (v !== undefined) (pull as unknown as Record<string, unknown>)[k] = v;
+      }
+      pull.shas.add(pull.headSha);
+      return fakePull(pull);
+    },
+    setFile(repo, ref, path, text) {
+      const state = repoOf(repo);
+      state.refs.add(ref);
+      state.files.set(fileKey(ref, path), text);
+    },
+    addIssueComment(repo, pr, body, user = "alice") {
+      const comment: FakeIssueComment = {
+        id: nextId++,
+        repo: repoOf(repo).fullName,
+        issue: pr,
+        body,
+        user,
+        createdAt: iso(),
+        updatedAt: iso(),
+      };
+      issueComments.push(comment);
+      return { ...comment };
+    },
+    deleteIssueComment(repo, id) {
+      const i = issueComments.findIndex((c) => key(c.repo) === key(repo) && c.id === id);
+      if (i >= 0) issueComments.splice(i, 1);
+    },
+    comments: (repo, pr) =>
+      issueComments.filter((c) => key(c.repo) === key(repo) && c.issue === pr).map((c) => ({
+        ...c,
+      })),
+    reviews: (repo, pr) =>
+      reviews.filter((r) => key(r.repo) === key(repo) && r.pull === pr).map((r) => ({ ...r })),
+    reviewComments: (repo, pr) =>
+      codeComments.filter((c) => key(c.repo) === key(repo) && c.pull === pr).map((c) => ({
+        ...c,
+      })),
+    statuses: (repo, target) =>
+      statuses.filter((s) => key(s.repo) === key(repo) && s.sha === target).map((s) => ({ ...s })),
+  });
+}
+
+function fileKey(ref: string, path: string): string {
+  return `${ref}\u0000${path}`;
+}

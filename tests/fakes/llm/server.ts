@@ -1,0 +1,267 @@
+/**
+ * A fake OpenAI-compatible model server on a real 127.0.0.1 port.
+ *
+ * Loom talks to models over HTTP through the `openai` SDK, so tests that stub `fetch` would miss
+ * what really goes over the wire (headers, the request body the SDK builds, status handling).
+ * This server answers `POST /v1/chat/completions` and `GET /v1/models` like OpenAI does, plays
+ * back scripted answers in order (then a default), and records every request.
+ *
+ * @example
+ * ```ts
+ * const llm = await startFakeLlm();
+ * try {
+ *   llm.script(answer.fenced({ findings: [] }), answer.rateLimited("2"));
+ *   // ... point Loom at llm.url ...
+ *   assert.equal(llm.chats()[0].body.model, "gpt-test");
+ * } finally {
+ *   await llm.close();
+ * }
+ * ```
+ * @module
+ */
+
+import { type RecordedRequest, startFakeServer } from "../fake_server.ts";
+
+/** The fake's {@link RecordedRequest}s have the whole path, e.g. `/v1/chat/completions`. */
+export type { RecordedRequest };
+
+/** A chat completion the fake sends back with status 200. */
+export interface ContentAnswer {
+  kind: "content";
+  /** The assistant message content; `null` mimics an answer with no text. */
+  content: string | null;
+  /** Defaults to `"stop"`; `"length"` mimics output cut at `max_tokens`. */
+  finishReason?: string;
+  /** Token counts reported in `usage`; estimated from the text (chars / 4) when absent. */
+  usage?: { promptTokens: number; completionTokens: number };
+  /** Leave `usage` out of the response, as some local servers do. */
+  omitUsage?: boolean;
+  /** Wait this long before answering; the wait ends early when the fake closes. */
+  delayMs?: number;
+}
+
+/** An arbitrary HTTP response: errors (429, 500, 400 ...) or malformed bodies. */
+export interface HttpAnswer {
+  kind: "http";
+  status: number;
+  /** Sent as JSON unless it is a string. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Never answer: the request stays open until the fake closes (clients time out first). */
+export interface HangAnswer {
+  kind: "hang";
+}
+
+/** What the fake does for one chat request. A function computes it from the request. */
+export type FakeAnswer =
+  | ContentAnswer
+  | HttpAnswer
+  | HangAnswer
+  | ((req: RecordedRequest) => FakeAnswer | Promise<FakeAnswer>);
+
+/** A running fake; see {@link startFakeLlm}. */
+export interface FakeLlm {
+  /** Base URL to configure as a model's `base_url`; ends in `/v1`. */
+  url: string;
+  /** Every request received, in arrival order, including `GET /v1/models`. */
+  requests: RecordedRequest[];
+  /** Only the `POST /v1/chat/completions` requests, in arrival order. */
+  chats(): RecordedRequest[];
+  /** Queue answers for the next chat requests, consumed in order before the default. */
+  script(...answers: FakeAnswer[]): void;
+  /** The answer once the script runs out; initially `answer.json({ findings: [] })`. */
+  setDefault(answer: FakeAnswer): void;
+  /** Release hanging requests and stop the server; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Options for {@link startFakeLlm}. */
+export interface FakeLlmOptions {
+  /** Model ids listed by `GET /v1/models`; defaults to `["fake-model"]`. */
+  models?: string[];
+}
+
+/**
+ * Builders for common answers, named after what small and local models really send.
+ *
+ * @example
+ * ```ts
+ * llm.script(
+ *   answer.prose({ findings: [] }),       // "Sure! Here is my review: {...} Let me know ..."
+ *   answer.truncated('{"findings": [{"path": "a.ts", "line": 1, "title": "x", "bo'),
+ *   (req) => answer.json({ findings: [], echo: req.body.model }),
+ * );
+ * ```
+ */
+export const answer = {
+  /** Plain content text, finish_reason `stop`. */
+  text(content: string | null, extra: Partial<Omit<ContentAnswer, "kind">> = {}): ContentAnswer {
+    return { kind: "content", content, ...extra };
+  },
+  /** Clean JSON content, exactly as a well-behaved model answers. */
+  json(value: unknown, extra: Partial<Omit<ContentAnswer, "kind">> = {}): ContentAnswer {
+    return answer.text(JSON.stringify(value), extra);
+  },
+  /** JSON wrapped in a markdown code fence. */
+  fenced(value: unknown, lang = "json"): ContentAnswer {
+    return answer.text("```" + lang + "\n" + JSON.stringify(value, null, 2) + "\n```");
+  },
+  /** JSON with chatty prose before and after it. */
+  prose(value: unknown): ContentAnswer {
+    return answer.text(
+      "Sure! I reviewed the diff and here is what I found:\n\n" + JSON.stringify(value, null, 2) +
+        "\n\nLet me know if you want me to look at anything else.",
+    );
+  },
+  /** Pretty JSON with a trailing comma after every last array item and object property. */
+  trailingCommas(value: unknown): ContentAnswer {
+    const pretty = JSON.stringify(value, null, 2);
+    return answer.text(pretty.replace(/([^\s[{,])(\n\s*[}\]])/g, "$1,$2"));
+  },
+  /** Output cut at `max_tokens`: the text as given, finish_reason `length`. */
+  truncated(content: string): ContentAnswer {
+    return answer.text(content, { finishReason: "length" });
+  },
+  /** An OpenAI-style error body with the given status. */
+  error(status: number, message: string, headers: Record<string, string> = {}): HttpAnswer {
+    const type = status === 429
+      ? "rate_limit_error"
+      : status >= 500
+      ? "server_error"
+      : "invalid_request_error";
+    return {
+      kind: "http",
+      status,
+      headers,
+      body: { error: { message, type, param: null, code: null } },
+    };
+  },
+  /** 429 with a `Retry-After` header (seconds or an HTTP date). */
+  rateLimited(retryAfter: string): HttpAnswer {
+    return answer.error(429, "Rate limit reached, please slow down", { "retry-after": retryAfter });
+  },
+  /** 500 Internal Server Error. */
+  serverError(message = "The server had an error while processing your request"): HttpAnswer {
+    return answer.error(500, message);
+  },
+  /** Never answer; the request is released with a 503 when the fake closes. */
+  hang(): HangAnswer {
+    return { kind: "hang" };
+  },
+};
+
+/**
+ * Starts the fake on a free port of 127.0.0.1. Always `close()` it (in a `finally`): an open
+ * server fails Deno's resource sanitizer.
+ */
+export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
+  const models = options.models ?? ["fake-model"];
+  const queue: FakeAnswer[] = [];
+  let fallback: FakeAnswer = answer.json({ findings: [] });
+  // Pending hangs and delays wait on this; aborting it lets shutdown finish, leaving no timers.
+  const closing = new AbortController();
+  let completionCounter = 0;
+
+  const handler = async (recorded: RecordedRequest): Promise<Response> => {
+    if (recorded.method === "GET" && recorded.path === "/v1/models") {
+      return Response.json({
+        object: "list",
+        data: models.map((id) => ({ id, object: "model", created: 0, owned_by: "loom-fake" })),
+      });
+    }
+    if (recorded.method !== "POST" || recorded.path !== "/v1/chat/completions") {
+      return toResponse(answer.error(404, `Unknown route ${recorded.method} ${recorded.path}`));
+    }
+
+    let next = queue.shift() ?? fallback;
+    while (typeof next === "function") next = await next(recorded);
+
+    if (next.kind === "hang") {
+      // Held until close() rather than until the client leaves: Deno.serve warns about handlers
+      // that read req.signal, and the open request costs nothing but a pending promise.
+      await untilAborted(closing.signal);
+      return new Response(null, { status: 503 });
+    }
+    if (next.kind === "http") return toResponse(next);
+    if (next.delayMs) await sleep(next.delayMs, closing.signal);
+
+    completionCounter++;
+    return Response.json(completion(next, recorded, completionCounter));
+  };
+
+  const server = startFakeServer({ handle: handler });
+
+  let closed: Promise<void> | undefined;
+  // A promise although Deno.serve listens at once: callers need not change if startup ever waits.
+  return Promise.resolve({
+    url: `${server.origin}/v1`,
+    requests: server.requests,
+    chats: () =>
+      server.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions"),
+    script: (...answers) => void queue.push(...answers),
+    setDefault: (a) => void (fallback = a),
+    close: () => {
+      closed ??= (async () => {
+        closing.abort();
+        // Graceful: released hangs still get their 503 before the port closes.
+        await server.close();
+      })();
+      return closed;
+    },
+  });
+}
+
+function completion(a: ContentAnswer, req: RecordedRequest, n: number) {
+  const promptText = JSON.stringify(req.body?.messages ?? "");
+  const promptTokens = a.usage?.promptTokens ?? Math.ceil(promptText.length / 4);
+  const completionTokens = a.usage?.completionTokens ?? Math.ceil((a.content ?? "").length / 4);
+  return {
+    id: `chatcmpl-fake-${n}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: req.body?.model ?? "fake-model",
+    choices: [{
+      index: 0,
+      message: { role: "assistant", content: a.content },
+      finish_reason: a.finishReason ?? "stop",
+    }],
+    ...(a.omitUsage ? {} : {
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
+    }),
+  };
+}
+
+function toResponse(a: HttpAnswer): Response {
+  const isText = typeof a.body === "string";
+  const headers = new Headers(a.headers);
+  if (a.body !== undefined && !headers.has("content-type")) {
+    headers.set("content-type", isText ? "text/plain" : "application/json");
+  }
+  const body = a.body === undefined ? null : isText ? a.body as string : JSON.stringify(a.body);
+  return new Response(body, { status: a.status, headers });
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) =>
+    signal.addEventListener("abort", () => resolve(), { once: true })
+  );
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
