@@ -36,10 +36,10 @@ export interface GithubAppAuth {
   /** A fresh JWT for the App's own endpoints. */
   appJwt(): Promise<string>;
   /**
-   * The installation token for a repository: `installationId` from the delivery, else looked up
-   * once per repository. Cached per installation; concurrent callers share one request.
+   * The installation token for a repository: its `installation` from the delivery, else looked
+   * up once per repository. Cached per installation; concurrent callers share one request.
    */
-  installationToken(repo: { fullName: string; installationId?: number }): Promise<string>;
+  installationToken(repo: { fullName: string; installation?: string }): Promise<string>;
   /** Forgets `token` after GitHub refused it (revoked, clock skew), so the next call mints one. */
   forget(token: string): boolean;
 }
@@ -53,7 +53,7 @@ export interface GithubAppAuth {
  * const auth = createGithubAppAuth({
  *   appId: "12345", privateKey: pem, now: Date.now, exchange, findInstallation,
  * });
- * const token = await auth.installationToken({ fullName: "octo/app", installationId: 42 });
+ * const token = await auth.installationToken({ fullName: "octo/app", installation: "42" });
  * ```
  */
 export function createGithubAppAuth(options: GithubAppAuthOptions): GithubAppAuth {
@@ -82,8 +82,12 @@ export function createGithubAppAuth(options: GithubAppAuthOptions): GithubAppAut
     return token;
   };
 
-  const installationOf = (repo: { fullName: string; installationId?: number }) => {
-    if (repo.installationId !== undefined) return Promise.resolve(repo.installationId);
+  const installationOf = (repo: { fullName: string; installation?: string }) => {
+    // Only this adapter writes `installation`, as the delivery's numeric id; anything else is
+    // looked up rather than sent to GitHub.
+    if (repo.installation !== undefined && /^[1-9]\d*$/.test(repo.installation)) {
+      return Promise.resolve(Number(repo.installation));
+    }
     let id = installations.get(repo.fullName);
     if (!id) {
       id = appJwt().then((jwt) => options.findInstallation(jwt, repo.fullName));

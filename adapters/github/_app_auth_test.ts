@@ -67,7 +67,7 @@ Deno.test("a client ID is sent as the issuer string", async () => {
 
 Deno.test("installation tokens are cached, shared by concurrent callers, refreshed near expiry", async () => {
   const { auth, exchanges, advance } = harness();
-  const repo = { fullName: "octo/app", installationId: 9 };
+  const repo = { fullName: "octo/app", installation: "9" };
   const first = await Promise.all([1, 2, 3].map(() => auth.installationToken(repo)));
   assert.deepEqual(first, ["ghs_1", "ghs_1", "ghs_1"]);
   assert.equal(exchanges.length, 1);
@@ -91,7 +91,7 @@ Deno.test("installations are looked up once per repository when the delivery had
 
 Deno.test("a forgotten token is minted again", async () => {
   const { auth, exchanges } = harness();
-  const repo = { fullName: "octo/app", installationId: 9 };
+  const repo = { fullName: "octo/app", installation: "9" };
   const token = await auth.installationToken(repo);
   assert.equal(auth.forget("ghs_other"), false);
   assert.equal(auth.forget(token), true);

@@ -171,11 +171,11 @@ Deno.test("GitHub App: JWT checked by GitHub, installation token cached and refr
   ]);
 
   clock.now += 54 * 60_000; // 6 minutes before expiry: the cached token is still used
-  await adapter.getPullRequest({ ...REPO, installationId: 99 }, 7);
+  await adapter.getPullRequest({ ...REPO, installation: "99" }, 7);
   assert.equal(github.installationTokens().length, 1);
 
   clock.now += 2 * 60_000; // inside the 5-minute margin: a new token
-  await adapter.getPullRequest({ ...REPO, installationId: 99 }, 7);
+  await adapter.getPullRequest({ ...REPO, installation: "99" }, 7);
   const refreshed = github.installationTokens();
   assert.equal(refreshed.length, 2);
   assert.equal(github.requests.at(-1)?.headers["authorization"], `Bearer ${refreshed[1].token}`);
@@ -196,7 +196,7 @@ Deno.test("GitHub App: a token GitHub stops accepting early is replaced once", a
     app: { appId: "4242", privateKey: keys.pkcs8Pem },
     now: () => T0,
   });
-  const repo = { ...REPO, installationId: 99 };
+  const repo = { ...REPO, installation: "99" };
   await adapter.getPullRequest(repo, 7);
   fakeClock.now += 120_000;
   assert.equal((await adapter.getPullRequest(repo, 7)).headSha, HEAD);

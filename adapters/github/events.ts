@@ -120,6 +120,6 @@ function repoOf(
   e: { repository: { full_name: string }; installation?: { id: number } | null },
 ): RepoRef {
   const repo: RepoRef = { platform: "github", fullName: e.repository.full_name };
-  if (e.installation) repo.installationId = e.installation.id;
+  if (e.installation) repo.installation = String(e.installation.id);
   return repo;
 }

@@ -52,7 +52,7 @@ Deno.test("pull_request opened, synchronize, reopened and ready_for_review ask f
   assert.deepEqual(event.type === "review" && event.repo, {
     platform: "github",
     fullName: "Codertocat/Hello-World",
-    installationId: sync.installation.id,
+    installation: String(sync.installation.id),
   });
 
   const reasons = ["reopened", "ready_for_review"].map((action) => {
@@ -73,7 +73,7 @@ Deno.test("pull_request closed is closed; other actions are ignored with their n
   const closed = example("pull_request", "closed");
   assert.deepEqual(parseGithubEvent("pull_request", bytes(closed)), {
     type: "closed",
-    repo: { platform: "github", fullName: "Codertocat/Hello-World", installationId: 1 },
+    repo: { platform: "github", fullName: "Codertocat/Hello-World", installation: "1" },
     pr: 2,
   });
   assert.deepEqual(parseGithubEvent("pull_request", bytes(example("pull_request", "labeled"))), {

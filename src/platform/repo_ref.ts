@@ -11,6 +11,9 @@ export interface RepoRef {
   fullName: string;
   /** The platform's own id where its API wants one (GitLab project id…). */
   id?: string;
-  /** GitHub App installation that delivered the event, for installation tokens. */
-  installationId?: number;
+  /**
+   * Which installation of Loom on the platform delivered the event (a GitHub App installation
+   * id). Set and read only by the adapter; the rest of Loom carries it unchanged.
+   */
+  installation?: string;
 }
