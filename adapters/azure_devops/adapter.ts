@@ -5,14 +5,13 @@
  */
 
 import { z } from "zod";
-import { commentableLines, type DiffFile, parseDiff } from "../../src/diff/mod.ts";
+import { type DiffFile, parseDiff, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
 import { fileDiff, type FileVersions } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/same_secret.ts";
 import {
   type GitAdapter,
-  type InlineComment,
   type InlineResult,
   PlatformError,
   type PostedComment,
@@ -362,12 +361,12 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
       );
       for (const c of comments) {
         const target = diffs.get(c.path);
-        const problem = anchorProblem(target?.file, c);
-        if (problem || !target) {
+        const problem = placementProblem(target?.file ? [target.file] : [], c);
+        if (problem !== null || !target) {
           result.rejected.push({ comment: c, reason: problem ?? "not in the diff" });
           continue;
         }
-        const start = c.startLine !== undefined && c.startLine < c.line ? c.startLine : c.line;
+        const start = rangeStart(c) ?? c.line;
         const endText = (target.lines[c.line - 1] ?? "").replace(/\r$/, "");
         const res = await postThread(repo, pr, {
           comments: [{ parentCommentId: 0, content: c.body, commentType: "text" }],
@@ -515,22 +514,6 @@ function pathsOf(c: Change): ChangePaths | null {
   if (flags.has("add") || flags.has("undelete")) return { oldPath: null, newPath: path };
   const from = flags.has("rename") && c.originalPath ? c.originalPath.replace(/^\/+/, "") : path;
   return { oldPath: from, newPath: path };
-}
-
-function anchorProblem(file: DiffFile | undefined, c: InlineComment): string | null {
-  if (!file) return `${c.path} is not changed by this pull request`;
-  if (file.binary) return `${c.path} is a binary file`;
-  if (!commentableLines(file, "new").has(c.line)) {
-    return `line ${c.line} of ${c.path} is not part of the diff`;
-  }
-  if (c.startLine !== undefined && c.startLine !== c.line) {
-    if (c.startLine > c.line) return `start line ${c.startLine} is after line ${c.line}`;
-    const hunk = file.hunks.find((h) => h.lines.some((l) => l.newLine === c.line));
-    if (!hunk?.lines.some((l) => l.newLine === c.startLine)) {
-      return `lines ${c.startLine}-${c.line} of ${c.path} are not in one hunk of the diff`;
-    }
-  }
-  return null;
 }
 
 function repoPath(repo: RepoRef): string {

@@ -505,9 +505,9 @@ Deno.test("anchors outside the diff are rejected without being sent; the others 
   assert.deepEqual(result.rejected.map((r) => [r.comment.fingerprint, r.reason]), [
     ["fp-unchanged", "line 20 of src/db.ts is not part of the diff"],
     ["fp-two-hunks", "lines 4-41 of src/db.ts are not in one hunk of the diff"],
-    ["fp-no-file", "docs/none.md is not changed by this pull request"],
+    ["fp-no-file", "docs/none.md is not a file of the diff"],
     ["fp-binary", "logo.png is a binary file"],
-    ["fp-backwards", "start line 5 is after line 4"],
+    ["fp-backwards", "the range 5-4 of src/db.ts starts after it ends"],
   ]);
   const posted = env.azure.requests.filter((r) =>
     r.method === "POST" && r.path.endsWith("/threads")

@@ -4,8 +4,7 @@
  */
 
 import { z } from "zod";
-import { parseDiff } from "../../src/diff/mod.ts";
-import { anchorProblem } from "./_anchors.ts";
+import { parseDiff, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import { bitbucketMessage, createBitbucketApi } from "./api.ts";
 import { parseBitbucketEvent } from "./events.ts";
 import { comparableHash, isFullHash } from "./_hash.ts";
@@ -282,7 +281,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
       if (comments.length === 0) return result;
       const files = parseDiff(await fetchDiff(repo, pr.number));
       for (const c of comments) {
-        const problem = anchorProblem(files, c);
+        const problem = placementProblem(files, c);
         if (problem) {
           result.rejected.push({ comment: c, reason: problem });
           continue;
@@ -389,8 +388,8 @@ function repoPath(fullName: string): string {
 
 /** A single line sends `to` alone; a range adds `start_to` (Bitbucket refuses it above `to`). */
 function inlineOf(c: InlineComment) {
-  const range = c.startLine !== undefined && c.startLine !== c.line;
-  return { path: c.path, to: c.line, ...(range ? { start_to: c.startLine } : {}) };
+  const start = rangeStart(c);
+  return { path: c.path, to: c.line, ...(start !== undefined ? { start_to: start } : {}) };
 }
 
 function boundedMap<K, V>(size: number) {

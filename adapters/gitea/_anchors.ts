@@ -5,7 +5,7 @@
  * @module
  */
 
-import { commentableLines, type DiffFile } from "../../src/diff/mod.ts";
+import { type DiffFile, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import type { InlineComment } from "../../src/platform/mod.ts";
 
 /** One entry of a review's `comments`, as the API takes it. */
@@ -20,10 +20,9 @@ export interface GiteaReviewAnchor {
 }
 
 /**
- * The anchor of `c` in the diff `files`, or why it cannot be placed. A single line must be an
- * added or context line of the new side. A range (`startLine` below `line`) must lie in one
- * hunk; with `ranges` (Forgejo's `extra_lines_count`) it is anchored on its first line and
- * covers the rest, and without it (Gitea) it is anchored on its first line alone.
+ * The anchor of `c` in the diff `files`, or why it cannot be placed (`placementProblem`). A range
+ * is anchored on its first line; with `ranges` (Forgejo's `extra_lines_count`) it covers the
+ * rest, and without it (Gitea) it is that first line alone.
  *
  * @example
  * ```ts
@@ -36,20 +35,10 @@ export function giteaAnchor(
   c: InlineComment,
   ranges: boolean,
 ): GiteaReviewAnchor | { reason: string } {
-  const file = files.find((f) => f.newPath === c.path);
-  if (!file || file.hunks.length === 0) return { reason: `${c.path} is not part of the diff` };
-  if (!Number.isInteger(c.line) || !commentableLines(file, "new").has(c.line)) {
-    return { reason: `line ${c.line} of ${c.path} is not part of the diff` };
-  }
-  const start = c.startLine ?? c.line;
-  if (start === c.line) return { path: c.path, new_position: c.line, old_position: 0 };
-  if (!Number.isInteger(start) || start > c.line) {
-    return { reason: `the range ${start}-${c.line} of ${c.path} ends before it starts` };
-  }
-  const hunk = file.hunks.find((h) => h.lines.some((l) => l.newLine === c.line));
-  if (!hunk?.lines.some((l) => l.newLine === start)) {
-    return { reason: `lines ${start}-${c.line} of ${c.path} are not in one hunk of the diff` };
-  }
+  const reason = placementProblem(files, c);
+  if (reason !== null) return { reason };
+  const start = rangeStart(c);
+  if (start === undefined) return { path: c.path, new_position: c.line, old_position: 0 };
   return ranges
     ? { path: c.path, new_position: start, old_position: 0, extra_lines_count: c.line - start }
     : { path: c.path, new_position: start, old_position: 0 };

@@ -84,11 +84,11 @@ Deno.test("what Gitea could not place is refused with a reason, before any call"
   });
   assert.deepEqual(reasons, [
     "line 20 of src/db.ts is not part of the diff",
-    "README.md is not part of the diff",
-    "old.ts is not part of the diff",
-    "logo.png is not part of the diff",
+    "README.md is not a file of the diff",
+    "old.ts is not a file of the diff",
+    "logo.png is a binary file",
     "lines 5-43 of src/db.ts are not in one hunk of the diff",
-    "the range 6-4 of src/db.ts ends before it starts",
+    "the range 6-4 of src/db.ts starts after it ends",
     "line 4.5 of src/db.ts is not part of the diff",
   ]);
 });

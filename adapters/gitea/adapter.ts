@@ -4,7 +4,7 @@
  */
 
 import { z } from "zod";
-import { parseDiff } from "../../src/diff/mod.ts";
+import { parseDiff, rangeStart } from "../../src/diff/mod.ts";
 import { giteaAnchor, type GiteaReviewAnchor } from "./_anchors.ts";
 import { createGiteaApi, giteaMessage, type GiteaRequest } from "./api.ts";
 import { parseGiteaEvent } from "./events.ts";
@@ -302,7 +302,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       const result: InlineResult = { posted: [], rejected: [] };
       if (comments.length === 0) return result;
       const files = parseDiff(await diffOf(repo, pr.number));
-      const hasRange = comments.some((c) => c.startLine !== undefined && c.startLine !== c.line);
+      const hasRange = comments.some((c) => rangeStart(c) !== undefined);
       // Older Forgejo versions ignore the unknown field: the comment lands on the first line.
       const ranges = hasRange && (await fork()).kind === "forgejo";
       const placed: { comment: InlineComment; anchor: GiteaReviewAnchor }[] = [];

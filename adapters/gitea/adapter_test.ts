@@ -327,7 +327,7 @@ Deno.test("comments Gitea could not place are rejected and never sent; the other
 
   assert.deepEqual(result.rejected, [
     { comment: outside, reason: "line 20 of src/db.ts is not part of the diff" },
-    { comment: unknownFile, reason: "src/other.ts is not part of the diff" },
+    { comment: unknownFile, reason: "src/other.ts is not a file of the diff" },
     { comment: crossing, reason: "lines 5-43 of src/db.ts are not in one hunk of the diff" },
   ]);
   assert.deepEqual(result.posted.map((p) => p.fingerprint), ["fp-good", "fp-also"]);

@@ -9,6 +9,7 @@ import { createGithubApi, githubMessage, type GithubRequest } from "./api.ts";
 import { createGithubAppAuth, type GithubAppAuth } from "./_app_auth.ts";
 import { parseGithubEvent } from "./events.ts";
 import { diffFromFiles } from "./_files_diff.ts";
+import { rangeStart } from "../../src/diff/mod.ts";
 import {
   landedByFingerprint,
   markedInline,
@@ -369,12 +370,12 @@ function repoPath(fullName: string): string {
 
 /** GitHub refuses `start_line` equal to `line` ("must precede the end line"), so it is omitted. */
 function anchorOf(c: InlineComment) {
-  const range = c.startLine !== undefined && c.startLine !== c.line;
+  const start = rangeStart(c);
   return {
     path: c.path,
     line: c.line,
     side: "RIGHT",
-    ...(range ? { start_line: c.startLine, start_side: "RIGHT" } : {}),
+    ...(start !== undefined ? { start_line: start, start_side: "RIGHT" } : {}),
   };
 }
 

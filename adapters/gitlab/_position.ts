@@ -5,7 +5,7 @@
  */
 
 import { createHash } from "node:crypto";
-import type { DiffFile, DiffLine } from "../../src/diff/mod.ts";
+import { type DiffFile, type DiffLine, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 
 /** The three SHAs of the merge request's current diff version (its `diff_refs`). */
 export interface GitlabDiffRefs {
@@ -48,8 +48,9 @@ export interface GitlabPosition {
  * Both paths are always sent (the same path twice for an added file). A range is anchored on its
  * last line, with `line_range` from the first, as GitLab's own UI sends it, so that a
  * `suggestion:-N+0` block counts upwards from the anchor. A line that is not in the diff is sent
- * with `new_line` alone and left for GitLab to refuse; a range whose first line is not in the
- * diff is posted on its last line alone.
+ * with `new_line` alone and left for GitLab to refuse (in its own words); a range the placement
+ * rule refuses (`placementProblem`: its first line outside the diff or in another hunk) is
+ * posted on its last line alone.
  *
  * @example
  * ```ts
@@ -78,8 +79,9 @@ export function gitlabPosition(
   const end = lines.get(comment.line);
   if (!end) return position;
   if (end.line.oldLine !== null) position.old_line = end.line.oldLine;
-  if (comment.startLine !== undefined && comment.startLine < comment.line) {
-    const start = lines.get(comment.startLine);
+  const first = rangeStart(comment);
+  if (first !== undefined && placementProblem(files, comment) === null) {
+    const start = lines.get(first);
     if (start) {
       const code = createHash("sha1").update(comment.path).digest("hex");
       position.line_range = { start: rangePoint(code, start), end: rangePoint(code, end) };

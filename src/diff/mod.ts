@@ -7,4 +7,6 @@
 export type { DiffFile, DiffLine, Hunk } from "./diff_file.ts";
 export { parseDiff } from "./parse.ts";
 export { commentableLines } from "./commentable.ts";
+export type { CommentLines } from "./placement.ts";
+export { placementProblem, rangeStart } from "./placement.ts";
 export { renderFileDiff, renderFileHeader, renderHunk } from "./render.ts";
