@@ -24,3 +24,31 @@ export function errorBody(body: string): Record<string, unknown> | string {
   if (typeof parsed !== "object" || parsed === null) return String(parsed).slice(0, 300);
   return parsed as Record<string, unknown>;
 }
+
+/**
+ * The explanation in a `{ message, errors }` error body, GitHub's shape, which Gitea copies:
+ * `message`, then the `errors` entries (strings, or objects with a `message` or a
+ * `resource`/`field`/`code`) joined by `; `, cut to 1,000 characters; a body that is not a JSON
+ * object is its text.
+ *
+ * @example
+ * ```ts
+ * messageWithDetails('{"message":"Validation Failed","errors":[{"resource":"Issue","field":"title","code":"missing_field"}]}');
+ * // "Validation Failed: Issue.title missing_field"
+ * ```
+ */
+export function messageWithDetails(body: string): string {
+  const parsed = errorBody(body);
+  if (typeof parsed === "string") return parsed;
+  const { message, errors } = parsed;
+  const details = Array.isArray(errors) ? errors.map(detailText).filter(Boolean) : [];
+  const head = typeof message === "string" ? message : "";
+  return [head, details.join("; ")].filter(Boolean).join(": ").slice(0, 1_000);
+}
+
+function detailText(e: unknown): string {
+  if (typeof e !== "object" || e === null) return String(e);
+  const { message, resource, field, code } = e as Record<string, unknown>;
+  if (typeof message === "string") return message;
+  return [resource, field].filter(Boolean).join(".") + (code ? ` ${code}` : "");
+}

@@ -6,9 +6,8 @@
  */
 
 import { z } from "zod";
-import { chatCommand } from "../_shared/chat_command.ts";
+import { chatCommand, checkPayload, readPayload } from "../_shared/mod.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "../../src/platform/mod.ts";
-import { checkPayload, readPayload } from "../_shared/webhook_payload.ts";
 
 // Only the fields Loom reads: a payload carries much more, and Azure adds fields over time.
 const repository = z.object({

@@ -9,9 +9,7 @@ import { bitbucketMessage, createBitbucketApi } from "./api.ts";
 import { parseBitbucketEvent } from "./events.ts";
 import { comparableHash, isFullHash } from "./_hash.ts";
 import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
-import { basicAuthorization } from "../_shared/basic_auth.ts";
-import { fileText } from "../_shared/file_text.ts";
-import { statusDescription } from "../_shared/status_description.ts";
+import { basicAuthorization, fileText, statusDescription } from "../_shared/mod.ts";
 import {
   type CommitStatus,
   type GitAdapter,
@@ -187,15 +185,13 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
       if (ref.includes("/")) {
         // `src/{commit}/{path}` cannot tell a branch's slashes from the path's: use its tip.
         const encoded = ref.split("/").map(encodeURIComponent).join("/");
-        const res = await api.request({
-          path: `${repoPath(repo.fullName)}/refs/branches/${encoded}`,
-          expect: [404],
-        });
+        const call = { path: `${repoPath(repo.fullName)}/refs/branches/${encoded}`, expect: [404] };
+        const res = await api.request(call);
         if (res.status === 404) {
           await res.body?.cancel();
           return null;
         }
-        commit = (await api.read(res, branch, `GET /refs/branches/${encoded}`)).target.hash;
+        commit = (await api.read(res, call, branch)).target.hash;
       }
       const file = path.split("/").map(encodeURIComponent).join("/");
       return await fileText(
@@ -244,15 +240,16 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
     async postSummary(repo, pr, body, existing) {
       const content = { content: { raw: summaryText(body) } };
       if (existing) {
-        const res = await api.request({
+        const call = {
           method: "PUT",
           path: pullPath(repo, pr.number, `/comments/${encodeURIComponent(existing.id)}`),
           body: content,
           // Someone deleted the summary: post a new one rather than fail the review.
           expect: [404],
-        });
+        };
+        const res = await api.request(call);
         if (res.status !== 404) {
-          const edited = await api.read(res, comment, "PUT /comments");
+          const edited = await api.read(res, call, comment);
           return { id: String(edited.id), kind: "summary", body };
         }
         await res.body?.cancel();
@@ -286,18 +283,19 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
           result.rejected.push({ comment: c, reason: problem });
           continue;
         }
-        const res = await api.request({
+        const call = {
           method: "POST",
           path: pullPath(repo, pr.number, "/comments"),
           body: { content: { raw: withFingerprint(c.body, c.fingerprint) }, inline: inlineOf(c) },
           expect: [400],
           notFound: missingPull(repo, pr.number),
-        });
+        };
+        const res = await api.request(call);
         if (res.status === 400) {
           result.rejected.push({ comment: c, reason: bitbucketMessage(await res.text()) });
           continue;
         }
-        const posted = await api.read(res, comment, "POST /comments");
+        const posted = await api.read(res, call, comment);
         result.posted.push({
           id: String(posted.id),
           kind: "inline",

@@ -1,16 +1,17 @@
 /**
- * The Bitbucket Cloud REST 2.0 client the adapter calls through: credentials, redirects
- * followed by hand, `next` pagination, and the mapping of every failure to a
- * {@link PlatformError} the queue can act on.
+ * The Bitbucket Cloud REST 2.0 client the adapter calls through: the shared REST client set up
+ * with the credentials, redirects followed by hand, `next` pagination and Bitbucket's error
+ * envelope.
  * @module
  */
 
 import { z } from "zod";
-import { parseJsonBody } from "../_shared/json_body.ts";
-import { followPages, insideApiRoot } from "../_shared/paginate.ts";
-import { platformError } from "../_shared/platform_error.ts";
-import { parseRetryAfter } from "../_shared/retry_after.ts";
-import { sendJson } from "../_shared/send_json.ts";
+import {
+  createRestClient,
+  insideApiRoot,
+  type RestClient,
+  type RestRequest,
+} from "../_shared/mod.ts";
 import { PlatformError } from "../../src/platform/mod.ts";
 
 /** Where calls go and how they authenticate; see {@link createBitbucketApi}. */
@@ -23,33 +24,11 @@ export interface BitbucketApiOptions {
   authorization: string | null;
 }
 
-/** One call. */
-export interface BitbucketRequest {
-  method?: string;
-  /** Path below the API URL (`/repositories/ws/repo`), or an absolute URL inside it (`next`). */
-  path: string;
-  query?: Record<string, string | number>;
-  /** Sent as JSON. */
-  body?: unknown;
-  /** Defaults to `application/json`. */
-  accept?: string;
-  /** Statuses returned to the caller rather than thrown (404 for a missing file, 400…). */
-  expect?: number[];
-  /** The message of the permanent error for a 404, when the caller knows what is missing. */
-  notFound?: string;
-}
+/** One call: `path` below the API URL (`/repositories/ws/repo`), or a `next` link inside it. */
+export type BitbucketRequest = RestRequest;
 
-/** The client; see {@link createBitbucketApi}. */
-export interface BitbucketApi {
-  /** A response with a 2xx status or one of `expect`; anything else throws PlatformError. */
-  request(req: BitbucketRequest): Promise<Response>;
-  /** The JSON body of a 2xx answer, checked against `schema`. */
-  json<T>(req: BitbucketRequest, schema: z.ZodType<T>): Promise<T>;
-  /** The JSON body of a response `request` returned, checked against `schema`. */
-  read<T>(res: Response, schema: z.ZodType<T>, what: string): Promise<T>;
-  /** Every item of a paged list (`{values, next}`), following `next` to the end. */
-  list<T>(req: BitbucketRequest, item: z.ZodType<T>): Promise<T[]>;
-}
+/** The client; see {@link createBitbucketApi}. `list` reads paged lists (`{values, next}`). */
+export type BitbucketApi = RestClient<BitbucketRequest>;
 
 // Bitbucket names no wait for its rolling one-hour window; a minute lets it refill a little
 // without holding a review back for long.
@@ -58,12 +37,10 @@ const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
- * Creates the client. Every call carries `Accept` and `User-Agent: loom` and is sent with
- * `redirect: "manual"`: a redirect (the pull request's `/diff` answers 302) is followed by hand
- * with the credentials only while it stays below the API URL, because `fetch` may drop the
- * `Authorization` header on a cross-origin hop and must never hand it to another host. For the
- * same reason a `next` link outside the API URL is refused. Error messages name the method, the
- * path and Bitbucket's own message, and never a credential.
+ * Creates the client. Calls are sent with `redirect: "manual"`: a redirect (the pull request's
+ * `/diff` answers 302) is followed by hand with the credentials only while it stays below the
+ * API URL, because `fetch` may drop the `Authorization` header on a cross-origin hop and must
+ * never hand it to another host. 429 waits for `Retry-After`, else a minute.
  *
  * @example
  * ```ts
@@ -73,98 +50,62 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  */
 export function createBitbucketApi(options: BitbucketApiOptions): BitbucketApi {
   const base = new URL(options.apiUrl.replace(/\/+$/, "") + "/");
-
-  const inside = (url: URL) => insideApiRoot(url, base);
-  const where = (url: URL) => "/" + url.pathname.slice(base.pathname.length);
-
-  const urlOf = (req: BitbucketRequest): URL => {
-    const url = /^https?:\/\//i.test(req.path)
-      ? new URL(req.path)
-      : new URL(req.path.replace(/^\/+/, ""), base);
-    if (!inside(url)) {
-      throw new PlatformError(
-        `Bitbucket sent a link outside the API URL (${url.origin}${url.pathname}); not followed ` +
-          `so that the credentials stay with Bitbucket`,
-        { status: 0, retryable: false },
-      );
-    }
-    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, String(v));
-    return url;
-  };
-
-  const send = (method: string, url: URL, req: BitbucketRequest, body: unknown) => {
-    const headers: Record<string, string> = {
-      "Accept": req.accept ?? "application/json",
-      "User-Agent": "loom",
-    };
-    if (options.authorization) headers["Authorization"] = options.authorization;
-    return sendJson(options.fetch, url, {
-      method,
-      headers,
-      body,
-      redirect: "manual",
-      platform: "Bitbucket",
-      what: `${method} ${where(url)}`,
-    });
-  };
-
-  const request = async (req: BitbucketRequest): Promise<Response> => {
-    let method = req.method ?? "GET";
-    let body = req.body;
-    let url = urlOf(req);
-    const first = `${method} ${where(url)}`;
-    let res = await send(method, url, req, body);
-    for (let hops = 0; REDIRECTS.has(res.status); hops++) {
-      const location = res.headers.get("location");
-      await res.body?.cancel();
-      if (!location || hops >= MAX_REDIRECTS) {
-        throw new PlatformError(
-          `Bitbucket ${first} answered ${res.status} ${
-            location ? `after ${MAX_REDIRECTS} redirects` : "without a Location"
-          }`,
-          { status: res.status, retryable: false },
-        );
+  const client = createRestClient<BitbucketRequest>({
+    platform: "Bitbucket",
+    credential: "the credentials",
+    base,
+    fetch: options.fetch,
+    now: options.now,
+    accept: "application/json",
+    authorization: () => options.authorization,
+    redirect: "manual",
+    message: bitbucketMessage,
+    async answered(res, call) {
+      let { method, url } = call;
+      let body = call.req.body;
+      for (let hops = 0; REDIRECTS.has(res.status); hops++) {
+        const location = res.headers.get("location");
+        await res.body?.cancel();
+        if (!location || hops >= MAX_REDIRECTS) {
+          throw new PlatformError(
+            `Bitbucket ${call.what} answered ${res.status} ${
+              location ? `after ${MAX_REDIRECTS} redirects` : "without a Location"
+            }`,
+            { status: res.status, retryable: false },
+          );
+        }
+        const next = new URL(location, url);
+        if (!insideApiRoot(next, base)) {
+          throw new PlatformError(
+            `Bitbucket ${call.what} redirected outside the API URL (${next.origin}${next.pathname}); ` +
+              `not followed so that the credentials stay with Bitbucket`,
+            { status: res.status, retryable: false },
+          );
+        }
+        if (
+          res.status === 303 || ((res.status === 301 || res.status === 302) && method !== "GET")
+        ) {
+          method = "GET";
+          body = undefined;
+        }
+        url = next;
+        res = await call.resend({ url, method, body });
       }
-      const next = new URL(location, url);
-      if (!inside(next)) {
-        throw new PlatformError(
-          `Bitbucket ${first} redirected outside the API URL (${next.origin}${next.pathname}); ` +
-            `not followed so that the credentials stay with Bitbucket`,
-          { status: res.status, retryable: false },
-        );
-      }
-      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method !== "GET")) {
-        method = "GET";
-        body = undefined;
-      }
-      url = next;
-      res = await send(method, url, req, body);
-    }
-    if (res.ok || req.expect?.includes(res.status)) return res;
-    throw toPlatformError(res, await res.text(), first, req.notFound, options.now());
-  };
-
+      return res;
+    },
+    rateLimit: (res, { retryAfterMs }) =>
+      res.status === 429 ? { waitMs: retryAfterMs ?? RATE_LIMIT_WAIT_MS } : null,
+  });
   return {
-    request,
-    async json<T>(req: BitbucketRequest, schema: z.ZodType<T>): Promise<T> {
-      const res = await request(req);
-      return parseBody(await res.text(), schema, describe(req, urlOf(req), where), res.status);
-    },
-    async read<T>(res: Response, schema: z.ZodType<T>, what: string): Promise<T> {
-      return parseBody(await res.text(), schema, what, res.status);
-    },
-    list: <T>(req: BitbucketRequest, item: z.ZodType<T>): Promise<T[]> =>
-      followPages(req, urlOf, async (current, url) => {
-        const res = await request(current);
-        const page: { values: T[]; next?: string | null } = parseBody(
-          await res.text(),
-          pageOf(item),
-          describe(current, url, where),
-          res.status,
-        );
+    ...client,
+    list: (req, item) =>
+      client.pages(req, async (res, page) => {
+        const body = await client.read(res, page, pageOf(item));
         // `next` already carries every query parameter; it is followed verbatim.
-        const next = page.next ? { ...req, path: page.next, query: undefined } : null;
-        return { items: page.values, next };
+        return {
+          items: body.values,
+          next: body.next ? { ...req, path: body.next, query: undefined } : null,
+        };
       }),
   };
 }
@@ -203,34 +144,6 @@ export function bitbucketMessage(body: string): string {
   return parts.join(": ").slice(0, 1_000);
 }
 
-function toPlatformError(
-  res: Response,
-  body: string,
-  what: string,
-  notFound: string | undefined,
-  now: number,
-): PlatformError {
-  const retryAfter = parseRetryAfter(res.headers.get("retry-after"), now);
-  return platformError({
-    platform: "Bitbucket",
-    credential: "the credentials",
-    what,
-    status: res.status,
-    message: bitbucketMessage(body),
-    notFound,
-    retryAfterMs: retryAfter,
-    rateLimit: res.status === 429 ? { waitMs: retryAfter ?? RATE_LIMIT_WAIT_MS } : undefined,
-  });
-}
-
-function describe(req: BitbucketRequest, url: URL, where: (url: URL) => string): string {
-  return `${req.method ?? "GET"} ${where(url)}`;
-}
-
 function pageOf<T>(item: z.ZodType<T>) {
   return z.object({ values: z.array(item), next: z.string().nullish() });
-}
-
-function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, status: number): T {
-  return parseJsonBody("Bitbucket", text, schema, what, status);
 }

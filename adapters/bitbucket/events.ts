@@ -7,9 +7,8 @@
 import { z } from "zod";
 import { comparableHash } from "./_hash.ts";
 import { isLoomComment } from "./_markers.ts";
-import { chatCommand } from "../_shared/chat_command.ts";
+import { chatCommand, checkPayload, readPayload } from "../_shared/mod.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "../../src/platform/mod.ts";
-import { checkPayload, readPayload } from "../_shared/webhook_payload.ts";
 
 // Only the fields Loom reads: Bitbucket sends much more, and adds fields over time.
 const repository = z.object({

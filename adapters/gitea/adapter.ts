@@ -12,6 +12,7 @@ import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
 import { createGiteaSignatureCheck } from "./_signature.ts";
 import { hasWipPrefix } from "./_wip.ts";
 import {
+  fileText,
   fingerprintOf,
   landedByFingerprint,
   markedInline,
@@ -19,8 +20,7 @@ import {
   replyText,
   summaryText,
   withFingerprint,
-} from "../_shared/html_markers.ts";
-import { fileText } from "../_shared/file_text.ts";
+} from "../_shared/mod.ts";
 import {
   type GitAdapter,
   type InlineComment,
@@ -47,7 +47,7 @@ export interface GiteaAdapterOptions {
 
 // The summary marker is shared with the other HTML-comment platforms; named here for callers
 // that know this adapter only.
-export { SUMMARY_MARKER } from "../_shared/html_markers.ts";
+export { SUMMARY_MARKER } from "../_shared/mod.ts";
 
 /**
  * Creates the adapter for a Gitea or Forgejo instance.

@@ -1,17 +1,18 @@
 /**
- * The Gitea / Forgejo API v1 client the adapter calls through: the token, page-by-page lists
- * (`page`/`limit`, `Link` and `X-Total-Count`), and the mapping of every failure to a
- * {@link PlatformError} the queue can act on.
+ * The Gitea / Forgejo API v1 client the adapter calls through: the shared REST client set up
+ * with the token, redirects refused, and page-by-page lists (`page`/`limit`, `Link` and
+ * `X-Total-Count`).
  * @module
  */
 
 import type { z } from "zod";
-import { errorBody } from "../_shared/error_body.ts";
-import { parseJsonBody } from "../_shared/json_body.ts";
-import { nextLink } from "../_shared/paginate.ts";
-import { platformError } from "../_shared/platform_error.ts";
-import { parseRetryAfter } from "../_shared/retry_after.ts";
-import { sendJson } from "../_shared/send_json.ts";
+import {
+  createRestClient,
+  messageWithDetails,
+  nextLink,
+  type RestClient,
+  type RestRequest,
+} from "../_shared/mod.ts";
 import { PlatformError } from "../../src/platform/mod.ts";
 
 /** Where calls go and how they authenticate; see {@link createGiteaApi}. */
@@ -24,35 +25,17 @@ export interface GiteaApiOptions {
   now: () => number;
 }
 
-/** One call. */
-export interface GiteaRequest {
-  method?: string;
-  /** Path below `/api/v1` (`/repos/o/r/pulls/1`), or below the instance URL when `root` is set. */
-  path: string;
+/** One call: `path` is below `/api/v1` (`/repos/o/r/pulls/1`) unless `root` is set. */
+export interface GiteaRequest extends RestRequest {
   /** `path` is below the instance URL itself (`/api/forgejo/v1/version`). */
   root?: boolean;
-  query?: Record<string, string | number>;
-  /** Sent as JSON. */
-  body?: unknown;
-  /** Defaults to `application/json`. */
-  accept?: string;
-  /** Statuses returned to the caller rather than thrown (404 for a missing file…). */
-  expect?: number[];
-  /** The message of the permanent error for a 404, when the caller knows what is missing. */
-  notFound?: string;
 }
 
-/** The client; see {@link createGiteaApi}. */
-export interface GiteaApi {
-  /** A response with a 2xx status or one of `expect`; anything else throws PlatformError. */
-  request(req: GiteaRequest): Promise<Response>;
-  /** The JSON body of a 2xx answer, checked against `schema`. */
-  json<T>(req: GiteaRequest, schema: z.ZodType<T>): Promise<T>;
-  /** The JSON body of a response `request` returned for `req`, checked against `schema`. */
-  read<T>(res: Response, req: GiteaRequest, schema: z.ZodType<T>): Promise<T>;
-  /** Every item of a list, page by page, until the server says there is no more. */
-  list<T>(req: GiteaRequest, item: z.ZodType<T>): Promise<T[]>;
-}
+/**
+ * The client; see {@link createGiteaApi}. `list` reads every item of a list, page by page,
+ * until the server says there is no more.
+ */
+export type GiteaApi = RestClient<GiteaRequest>;
 
 // Gitea's default MAX_RESPONSE_ITEMS: asking for more is silently capped to it anyway.
 const PAGE_SIZE = 50;
@@ -62,10 +45,9 @@ const MAX_PAGES = 1_000;
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
 /**
- * Creates the client. Every call carries `Authorization: token …`, `Accept` and
- * `User-Agent: loom`. Redirects are not followed, so the token never reaches another host; a
- * redirect is a permanent error naming where it pointed. Error messages name the method, the
- * path and Gitea's own message, and never the token: headers are not part of any message.
+ * Creates the client. Redirects are not followed, so the token never reaches another host; a
+ * redirect is a permanent error naming where it pointed. 429 waits for `Retry-After`, else a
+ * minute.
  *
  * @example
  * ```ts
@@ -74,50 +56,41 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
  * ```
  */
 export function createGiteaApi(options: GiteaApiOptions): GiteaApi {
-  const root = new URL(instanceUrl(options.url) + "/");
-  const apiBase = new URL("api/v1/", root);
-
-  const urlOf = (req: GiteaRequest): URL => {
-    const url = new URL(req.path.replace(/^\/+/, ""), req.root ? root : apiBase);
-    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, String(v));
-    return url;
-  };
-  const describe = (req: GiteaRequest): string =>
-    `${req.method ?? "GET"} ${req.root ? "" : "/api/v1"}${req.path}`;
-
-  const request = async (req: GiteaRequest): Promise<Response> => {
-    const url = urlOf(req);
-    const headers: Record<string, string> = {
-      "Accept": req.accept ?? "application/json",
-      "Authorization": `token ${options.token}`,
-      "User-Agent": "loom",
-    };
-    const res = await sendJson(options.fetch, url, {
-      method: req.method ?? "GET",
-      headers,
-      body: req.body,
-      redirect: "manual",
-      platform: "Gitea",
-      what: describe(req),
-    });
-    if (res.ok || req.expect?.includes(res.status)) return res;
-    throw toPlatformError(res, await res.text(), describe(req), req.notFound, options.now());
-  };
-
-  const read = async <T>(res: Response, req: GiteaRequest, schema: z.ZodType<T>): Promise<T> =>
-    parseBody(await res.text(), schema, describe(req), res.status);
+  const client = createRestClient<GiteaRequest>({
+    platform: "Gitea",
+    credential: "the token",
+    base: new URL(instanceUrl(options.url) + "/"),
+    fetch: options.fetch,
+    now: options.now,
+    accept: "application/json",
+    authorization: () => `token ${options.token}`,
+    pathOf: (req) => req.root ? req.path : `/api/v1${req.path}`,
+    redirect: "manual",
+    message: giteaMessage,
+    // Not followed: a redirect means Loom has the instance's address wrong.
+    async answered(res, call) {
+      if (res.status < 300 || res.status >= 400) return res;
+      await res.body?.cancel();
+      const location = res.headers.get("location") ?? "elsewhere";
+      throw new PlatformError(
+        `Gitea ${call.what} was redirected (${res.status}) to ${location}; set LOOM_GITEA_URL ` +
+          "to the address Gitea answers on",
+        { status: res.status, retryable: false },
+      );
+    },
+    rateLimit: (res, { retryAfterMs }) =>
+      res.status === 429 ? { waitMs: retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS } : null,
+  });
 
   return {
-    request,
-    read,
-    json: async (req, schema) => read(await request(req), req, schema),
+    ...client,
     async list<T>(req: GiteaRequest, item: z.ZodType<T>): Promise<T[]> {
       const out: T[] = [];
       const firsts = new Set<string>();
       for (let page = 1; page <= MAX_PAGES; page++) {
         const pageReq = { ...req, query: { ...req.query, limit: PAGE_SIZE, page } };
-        const res = await request(pageReq);
-        const items = await read(res, pageReq, item.array());
+        const res = await client.request(pageReq);
+        const items = await client.read(res, pageReq, item.array());
         // A server that ignores `page` would send page 1 forever.
         const first = JSON.stringify(items[0]);
         if (items.length === 0 || firsts.has(first)) break;
@@ -148,44 +121,7 @@ export function instanceUrl(url: string): string {
  * Gitea's explanation of a failure: `message`, then the `errors` entries, e.g.
  * `token does not have at least one of required scope(s): [write:issue]`.
  */
-export function giteaMessage(body: string): string {
-  const parsed = errorBody(body);
-  if (typeof parsed === "string") return parsed;
-  const { message, errors } = parsed;
-  const details = Array.isArray(errors) ? errors.map(String).filter(Boolean) : [];
-  const head = typeof message === "string" ? message : "";
-  return [head, details.join("; ")].filter(Boolean).join(": ").slice(0, 1_000);
-}
-
-function toPlatformError(
-  res: Response,
-  body: string,
-  what: string,
-  notFound: string | undefined,
-  now: number,
-): PlatformError {
-  const status = res.status;
-  // Not followed (see createGiteaApi): a redirect means Loom has the instance's address wrong.
-  if (status >= 300 && status < 400) {
-    const location = res.headers.get("location") ?? "elsewhere";
-    return new PlatformError(
-      `Gitea ${what} was redirected (${status}) to ${location}; set LOOM_GITEA_URL to the ` +
-        "address Gitea answers on",
-      { status, retryable: false },
-    );
-  }
-  const retryAfter = parseRetryAfter(res.headers.get("retry-after"), now);
-  return platformError({
-    platform: "Gitea",
-    credential: "the token",
-    what,
-    status,
-    message: giteaMessage(body),
-    notFound,
-    retryAfterMs: retryAfter,
-    rateLimit: status === 429 ? { waitMs: retryAfter ?? DEFAULT_RATE_LIMIT_WAIT_MS } : undefined,
-  });
-}
+export const giteaMessage: (body: string) => string = messageWithDetails;
 
 /** The `page` of the `rel="next"` link, or null. */
 function nextPage(header: string | null): number | null {
@@ -197,8 +133,4 @@ function nextPage(header: string | null): number | null {
   } catch {
     return null;
   }
-}
-
-function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, status: number): T {
-  return parseJsonBody("Gitea", text, schema, what, status);
 }

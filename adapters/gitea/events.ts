@@ -5,11 +5,9 @@
  */
 
 import { z } from "zod";
-import { chatCommand } from "../_shared/chat_command.ts";
+import { chatCommand, checkPayload, isLoomComment, readPayload } from "../_shared/mod.ts";
 import { hasWipPrefix } from "./_wip.ts";
-import { isLoomComment } from "../_shared/html_markers.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "../../src/platform/mod.ts";
-import { checkPayload, readPayload } from "../_shared/webhook_payload.ts";
 
 // Only the fields Loom reads: the payloads carry much more, and both forks add fields often.
 const repository = z.object({ full_name: z.string().min(1) });

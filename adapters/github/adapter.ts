@@ -11,15 +11,15 @@ import { parseGithubEvent } from "./events.ts";
 import { diffFromFiles } from "./_files_diff.ts";
 import { rangeStart } from "../../src/diff/mod.ts";
 import {
+  fileText,
   landedByFingerprint,
   markedInline,
   markedSummary,
   replyText,
+  statusDescription,
   summaryText,
   withFingerprint,
-} from "../_shared/html_markers.ts";
-import { fileText } from "../_shared/file_text.ts";
-import { statusDescription } from "../_shared/status_description.ts";
+} from "../_shared/mod.ts";
 import {
   type GitAdapter,
   type InlineComment,
@@ -48,7 +48,7 @@ export interface GithubAdapterOptions {
 
 // The summary marker is shared with the other HTML-comment platforms; named here for callers
 // that know this adapter only.
-export { SUMMARY_MARKER } from "../_shared/html_markers.ts";
+export { SUMMARY_MARKER } from "../_shared/mod.ts";
 
 // GitHub refuses a longer status description.
 const MAX_STATUS_DESCRIPTION = 140;
@@ -126,13 +126,14 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     pr: PullRequest,
     c: InlineComment,
   ): Promise<{ posted: ReviewComment } | { rejected: string }> => {
-    const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}/comments`, {
+    const call = prCall(repo, pr.number, `/pulls/${pr.number}/comments`, {
       method: "POST",
       body: { commit_id: pr.headSha, ...anchorOf(c), body: withFingerprint(c.body, c.fingerprint) },
       expect: [422],
-    }));
+    });
+    const res = await api.request(call);
     if (res.status === 422) return { rejected: githubMessage(await res.text()) };
-    return { posted: await api.read(res, reviewComment) };
+    return { posted: await api.read(res, call, reviewComment) };
   };
 
   return {
@@ -231,16 +232,17 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     async postSummary(repo, pr, body, existing) {
       const text = summaryText(body);
       if (existing) {
-        const res = await api.request({
+        const call: GithubRequest = {
           method: "PATCH",
           path: `${repoPath(repo.fullName)}/issues/comments/${existing.id}`,
           body: { body: text },
           repo,
           // Someone deleted the summary: post a new one rather than fail the review.
           expect: [404],
-        });
+        };
+        const res = await api.request(call);
         if (res.status !== 404) {
-          const edited = await api.read(res, issueComment);
+          const edited = await api.read(res, call, issueComment);
           return { id: String(edited.id), kind: "summary", body };
         }
         await res.body?.cancel();
@@ -266,7 +268,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     async postInline(repo, pr, comments) {
       const result: InlineResult = { posted: [], rejected: [] };
       if (comments.length === 0) return result;
-      const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {
+      const call = prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {
         method: "POST",
         body: {
           commit_id: pr.headSha,
@@ -279,9 +281,10 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
           })),
         },
         expect: [422],
-      }));
+      });
+      const res = await api.request(call);
       if (res.status !== 422) {
-        const review = await api.read(res, z.object({ id: z.number() }));
+        const review = await api.read(res, call, z.object({ id: z.number() }));
         const landed = await api.list(
           prCall(repo, pr.number, `/pulls/${pr.number}/reviews/${review.id}/comments`, {
             query: { per_page: 100 },

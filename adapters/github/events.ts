@@ -5,10 +5,8 @@
  */
 
 import { z } from "zod";
-import { chatCommand } from "../_shared/chat_command.ts";
-import { isLoomComment } from "../_shared/html_markers.ts";
+import { chatCommand, checkPayload, isLoomComment, readPayload } from "../_shared/mod.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "../../src/platform/mod.ts";
-import { checkPayload, readPayload } from "../_shared/webhook_payload.ts";
 
 const REVIEW_ACTIONS = {
   opened: "opened",

@@ -12,14 +12,14 @@ import { diffFromGitlabDiffs, type GitlabDiffEntry } from "./_diff.ts";
 import { parseGitlabEvent } from "./events.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
+  fileText,
   markedInline,
   markedSummary,
   replyText,
+  statusDescription,
   summaryText,
   withFingerprint,
-} from "../_shared/html_markers.ts";
-import { fileText } from "../_shared/file_text.ts";
-import { statusDescription } from "../_shared/status_description.ts";
+} from "../_shared/mod.ts";
 import {
   type CommitStatus,
   type GitAdapter,
@@ -47,7 +47,7 @@ export interface GitlabAdapterOptions {
 
 // The summary marker is shared with the other HTML-comment platforms; named here for callers
 // that know this adapter only.
-export { SUMMARY_MARKER } from "../_shared/html_markers.ts";
+export { SUMMARY_MARKER } from "../_shared/mod.ts";
 
 const STATUS_NAME = "loom";
 const MAX_STATUS_DESCRIPTION = 255;
@@ -152,16 +152,17 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     files: DiffFile[],
     c: InlineComment,
   ): Promise<{ posted: PostedComment & { fingerprint: string } } | { rejected: string }> => {
-    const res = await api.request(mrCall(repo, pr.number, "/discussions", {
+    const call = mrCall(repo, pr.number, "/discussions", {
       method: "POST",
       body: {
         body: withFingerprint(c.body, c.fingerprint),
         position: gitlabPosition(files, refs, c),
       },
       expect: [400],
-    }));
+    });
+    const res = await api.request(call);
     if (res.status === 400) return { rejected: gitlabMessage(await res.text()) };
-    const discussion = await api.read(res, discussionSchema, "POST …/discussions");
+    const discussion = await api.read(res, call, discussionSchema);
     const note = discussion.notes[0];
     return {
       posted: {
@@ -253,14 +254,15 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     async postSummary(repo, pr, body, existing) {
       const text = summaryText(body);
       if (existing) {
-        const res = await api.request(mrCall(repo, pr.number, `/notes/${existing.id}`, {
+        const call = mrCall(repo, pr.number, `/notes/${existing.id}`, {
           method: "PUT",
           body: { body: text },
           // Someone deleted the summary: post a new one rather than fail the review.
           expect: [404],
-        }));
+        });
+        const res = await api.request(call);
         if (res.status !== 404) {
-          const edited = await api.read(res, noteSchema, "PUT …/notes");
+          const edited = await api.read(res, call, noteSchema);
           return { id: String(edited.id), kind: "summary", body };
         }
         await res.body?.cancel();

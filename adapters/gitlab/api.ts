@@ -1,17 +1,17 @@
 /**
- * The GitLab REST (v4) client the adapter calls through: the token, pagination by `Link` or
- * `x-next-page`, and the mapping of every failure to a {@link PlatformError} the queue can act on.
+ * The GitLab REST (v4) client the adapter calls through: the shared REST client set up with the
+ * token, pagination by `Link` or `x-next-page`, GitLab's error bodies and its `RateLimit-Reset`.
  * @module
  */
 
-import type { z } from "zod";
-import { errorBody } from "../_shared/error_body.ts";
-import { parseJsonBody } from "../_shared/json_body.ts";
-import { followPages, insideApiRoot, nextLink } from "../_shared/paginate.ts";
-import { platformError } from "../_shared/platform_error.ts";
-import { parseRetryAfter, untilReset } from "../_shared/retry_after.ts";
-import { sendJson } from "../_shared/send_json.ts";
-import { PlatformError } from "../../src/platform/mod.ts";
+import {
+  createRestClient,
+  errorBody,
+  linkNext,
+  type RestClient,
+  type RestRequest,
+  untilReset,
+} from "../_shared/mod.ts";
 
 /** Where calls go and how they authenticate; see {@link createGitlabApi}. */
 export interface GitlabApiOptions {
@@ -23,40 +23,16 @@ export interface GitlabApiOptions {
   now: () => number;
 }
 
-/** One call. */
-export interface GitlabRequest {
-  method?: string;
-  /** Path below `/api/v4` (`/projects/1/merge_requests/2`), or an absolute URL from `Link`. */
-  path: string;
-  query?: Record<string, string | number>;
-  /** Sent as JSON. */
-  body?: unknown;
-  /** Statuses returned to the caller rather than thrown (404 for a missing file, 400…). */
-  expect?: number[];
-  /** The message of the permanent error for a 404, when the caller knows what is missing. */
-  notFound?: string;
-}
+/** One call, below `/api/v4`; answers are always asked for as JSON. */
+export type GitlabRequest = Omit<RestRequest, "accept">;
 
-/** The client; see {@link createGitlabApi}. */
-export interface GitlabApi {
-  /** The API root every call goes below: `${url}/api/v4`. */
-  base: string;
-  /** A response with a 2xx status or one of `expect`; anything else throws PlatformError. */
-  request(req: GitlabRequest): Promise<Response>;
-  /** The JSON body of a 2xx answer, checked against `schema`. */
-  json<T>(req: GitlabRequest, schema: z.ZodType<T>): Promise<T>;
-  /** The JSON body of a response `request` returned, checked against `schema`. */
-  read<T>(res: Response, schema: z.ZodType<T>, what: string): Promise<T>;
-  /** Every item of a paginated list, following `Link: rel="next"` or `x-next-page` to the end. */
-  list<T>(req: GitlabRequest, item: z.ZodType<T>): Promise<T[]>;
-}
+/** The client; see {@link createGitlabApi}. `list` follows `Link: rel="next"` or `x-next-page`. */
+export type GitlabApi = RestClient<GitlabRequest>;
 
 /**
- * Creates the client. Error messages name the method, the path and GitLab's own message, and
- * never the token: headers are not part of any message. Rate limits (429) are retryable after
- * `Retry-After`, else `RateLimit-Reset`, else the queue's own backoff (GitLab is reported to
- * drop these headers on some 429s); 5xx and network errors are retryable; other 4xx are
- * permanent.
+ * Creates the client. Rate limits (429) are retryable after `Retry-After`, else a second past
+ * `RateLimit-Reset`, else the queue's own backoff (GitLab is reported to drop these headers on
+ * some 429s); 5xx and network errors are retryable; other 4xx are permanent.
  *
  * @example
  * ```ts
@@ -65,65 +41,25 @@ export interface GitlabApi {
  * ```
  */
 export function createGitlabApi(options: GitlabApiOptions): GitlabApi {
-  const base = new URL(options.url.replace(/\/+$/, "") + "/api/v4/");
-  const baseText = base.href.replace(/\/$/, "");
-
-  const urlOf = (req: GitlabRequest): URL => {
-    const url = /^https?:\/\//.test(req.path)
-      ? new URL(req.path)
-      : new URL(base.href + req.path.replace(/^\/+/, ""));
-    // A `Link` header pointing elsewhere must not receive the token.
-    if (!insideApiRoot(url, base)) {
-      throw new PlatformError(
-        `GitLab sent a link outside the API URL: ${url.origin}${url.pathname}`,
-        { status: 0, retryable: false },
-      );
-    }
-    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, String(v));
-    return url;
-  };
-
-  const describe = (req: GitlabRequest, url: URL) =>
-    `${req.method ?? "GET"} /${url.pathname.slice(base.pathname.length)}`;
-
-  const request = async (req: GitlabRequest): Promise<Response> => {
-    const url = urlOf(req);
-    const headers: Record<string, string> = { "Accept": "application/json", "User-Agent": "loom" };
-    if (options.token) headers["Authorization"] = `Bearer ${options.token}`;
-    const res = await sendJson(options.fetch, url, {
-      method: req.method ?? "GET",
-      headers,
-      body: req.body,
-      platform: "GitLab",
-      what: describe(req, url),
-    });
-    if (res.ok || req.expect?.includes(res.status)) return res;
-    throw toPlatformError(res, await res.text(), describe(req, url), req.notFound, options.now());
-  };
-
-  const read = async <T>(res: Response, schema: z.ZodType<T>, what: string): Promise<T> =>
-    parseBody(await res.text(), schema, what, res.status);
-
-  return {
-    base: baseText,
-    request,
-    read,
-    async json<T>(req: GitlabRequest, schema: z.ZodType<T>): Promise<T> {
-      const res = await request(req);
-      return await read(res, schema, describe(req, urlOf(req)));
+  return createRestClient<GitlabRequest>({
+    platform: "GitLab",
+    credential: "the token",
+    base: new URL(options.url.replace(/\/+$/, "") + "/api/v4/"),
+    fetch: options.fetch,
+    now: options.now,
+    accept: "application/json",
+    authorization: () => options.token ? `Bearer ${options.token}` : null,
+    message: gitlabMessage,
+    rateLimit: (res, { retryAfterMs, now }) =>
+      res.status === 429
+        // A second past the reset, which the header gives in whole seconds.
+        ? { waitMs: retryAfterMs ?? untilReset(res.headers.get("ratelimit-reset"), now, 1000) }
+        : null,
+    nextPage(res, first, url) {
+      const page = res.headers.get("x-next-page")?.trim();
+      return linkNext(res, first) ?? (page ? { ...first, path: url.href, query: { page } } : null);
     },
-    list: <T>(req: GitlabRequest, item: z.ZodType<T>): Promise<T[]> =>
-      followPages(req, urlOf, async (current, url) => {
-        const res = await request(current);
-        const items = await read(res, item.array(), describe(current, url));
-        const link = nextLink(res.headers.get("link"));
-        const page = res.headers.get("x-next-page")?.trim();
-        let next: GitlabRequest | null = null;
-        if (link) next = { ...req, path: link, query: undefined };
-        else if (page) next = { ...req, path: url.href, query: { page } };
-        return { items, next };
-      }),
-  };
+  });
 }
 
 /**
@@ -149,32 +85,4 @@ export function gitlabMessage(body: string): string {
     }
   }
   return parts.filter(Boolean).join(": ").slice(0, 1_000);
-}
-
-function toPlatformError(
-  res: Response,
-  body: string,
-  what: string,
-  notFound: string | undefined,
-  now: number,
-): PlatformError {
-  const retryAfter = parseRetryAfter(res.headers.get("retry-after"), now);
-  return platformError({
-    platform: "GitLab",
-    credential: "the token",
-    what,
-    status: res.status,
-    message: gitlabMessage(body),
-    notFound,
-    retryAfterMs: retryAfter,
-    // A second past the reset, which the header gives in whole seconds; without either header
-    // the queue's own backoff decides.
-    rateLimit: res.status === 429
-      ? { waitMs: retryAfter ?? untilReset(res.headers.get("ratelimit-reset"), now, 1000) }
-      : undefined,
-  });
-}
-
-function parseBody<T>(text: string, schema: z.ZodType<T>, what: string, status: number): T {
-  return parseJsonBody("GitLab", text, schema, what, status);
 }

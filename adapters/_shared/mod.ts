@@ -1,0 +1,32 @@
+/**
+ * What the platform folders share: the REST client kit, Loom's hidden comment markers, chat
+ * commands, webhook payload checks and small helpers. The platform folders import this file
+ * only; the other files here are its parts.
+ * @module
+ */
+
+export { basicAuthorization } from "./basic_auth.ts";
+export { chatCommand } from "./chat_command.ts";
+export { errorBody, messageWithDetails } from "./error_body.ts";
+export { fileText } from "./file_text.ts";
+export {
+  fingerprintOf,
+  isLoomComment,
+  landedByFingerprint,
+  markedInline,
+  markedSummary,
+  REPLY_MARKER,
+  replyText,
+  SUMMARY_MARKER,
+  summaryBody,
+  summaryText,
+  withFingerprint,
+} from "./html_markers.ts";
+export { insideApiRoot, nextLink } from "./paginate.ts";
+export type { Page } from "./paginate.ts";
+export type { PlatformDeps } from "./platform_deps.ts";
+export { createRestClient, linkNext } from "./rest_client.ts";
+export type { RestClient, RestDialect, RestRequest, SentCall } from "./rest_client.ts";
+export { parseRetryAfter, untilReset } from "./retry_after.ts";
+export { statusDescription } from "./status_description.ts";
+export { checkPayload, readPayload } from "./webhook_payload.ts";
