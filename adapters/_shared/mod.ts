@@ -7,6 +7,7 @@
 
 export { basicAuthorization } from "./basic_auth.ts";
 export { chatCommand } from "./chat_command.ts";
+export { editOrPost } from "./edit_or_post.ts";
 export { errorBody, messageWithDetails } from "./error_body.ts";
 export { fileText } from "./file_text.ts";
 export {

@@ -97,6 +97,8 @@ export interface RestClient<R extends RestRequest> {
   describe(req: R): string;
   /** A response with a 2xx status or one of `expect`; anything else throws PlatformError. */
   request(req: R): Promise<Response>;
+  /** The status of a call whose answer has nothing to read (2xx or one of `expect`). */
+  send(req: R): Promise<number>;
   /** The JSON body of a 2xx answer, checked against `schema`. */
   json<T>(req: R, schema: z.ZodType<T>): Promise<T>;
   /** The JSON body of a response `request` returned for `req`, checked against `schema`. */
@@ -233,6 +235,12 @@ export function createRestClient<R extends RestRequest>(dialect: RestDialect<R>)
     describe,
     request,
     read,
+    async send(req) {
+      const res = await request(req);
+      // Discarded so that the connection is freed.
+      await res.body?.cancel();
+      return res.status;
+    },
     json: async (req, schema) => await read(await request(req), req, schema),
     list: (req, item) =>
       pages(req, async (res, page, url) => ({

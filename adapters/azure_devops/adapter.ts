@@ -313,15 +313,14 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     async postSummary(repo, pr, body, existing) {
       const ids = existing ? /^(\d+)\/(\d+)$/.exec(existing.id) : null;
       if (ids) {
-        const res = await api.request({
+        const status = await api.send({
           method: "PATCH",
           path: `${prPath(repo, pr.number)}/threads/${ids[1]}/comments/${ids[2]}`,
           body: { content: body },
           // Someone deleted the summary: post a new one rather than fail the review.
           expect: [404],
         });
-        await res.body?.cancel();
-        if (res.status !== 404) return { id: existing!.id, kind: "summary", body };
+        if (status !== 404) return { id: existing!.id, kind: "summary", body };
       }
       const res = await postThread(repo, pr, {
         comments: [{ parentCommentId: 0, content: body, commentType: "text" }],
@@ -405,7 +404,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
       // Tied to the head's iteration, Azure shows the status as outdated once a push follows.
       const all = await iterations(repo, pr.number);
       const it = all.findLast((i) => i.sourceRefCommit.commitId === pr.headSha);
-      const res = await api.request({
+      await api.send({
         method: "POST",
         path: `${prPath(repo, pr.number)}/statuses`,
         body: {
@@ -417,7 +416,6 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
         },
         notFound: missingPr(repo, pr.number),
       });
-      await res.body?.cancel();
     },
   };
 }

@@ -9,7 +9,7 @@ import { bitbucketMessage, createBitbucketApi } from "./api.ts";
 import { parseBitbucketEvent } from "./events.ts";
 import { comparableHash, isFullHash } from "./_hash.ts";
 import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
-import { basicAuthorization, fileText, statusDescription } from "../_shared/mod.ts";
+import { basicAuthorization, editOrPost, fileText, statusDescription } from "../_shared/mod.ts";
 import {
   type CommitStatus,
   type GitAdapter,
@@ -237,40 +237,30 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
       return out;
     },
 
-    async postSummary(repo, pr, body, existing) {
+    postSummary(repo, pr, body, existing) {
       const content = { content: { raw: summaryText(body) } };
-      if (existing) {
-        const call = {
+      return editOrPost(api, {
+        edit: existing && {
           method: "PUT",
           path: pullPath(repo, pr.number, `/comments/${encodeURIComponent(existing.id)}`),
           body: content,
-          // Someone deleted the summary: post a new one rather than fail the review.
-          expect: [404],
-        };
-        const res = await api.request(call);
-        if (res.status !== 404) {
-          const edited = await api.read(res, call, comment);
-          return { id: String(edited.id), kind: "summary", body };
-        }
-        await res.body?.cancel();
-      }
-      const created = await api.json({
-        method: "POST",
-        path: pullPath(repo, pr.number, "/comments"),
-        body: content,
-        notFound: missingPull(repo, pr.number),
-      }, comment);
-      return { id: String(created.id), kind: "summary", body };
+        },
+        post: {
+          method: "POST",
+          path: pullPath(repo, pr.number, "/comments"),
+          body: content,
+          notFound: missingPull(repo, pr.number),
+        },
+      }, body);
     },
 
     async postComment(repo, pr, body) {
-      const res = await api.request({
+      await api.send({
         method: "POST",
         path: pullPath(repo, pr.number, "/comments"),
         body: { content: { raw: replyText(body) } },
         notFound: missingPull(repo, pr.number),
       });
-      await res.body?.cancel();
     },
 
     async postInline(repo, pr, comments) {
@@ -311,7 +301,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
     async setStatus(repo, pr, status) {
       const hash = await fullHash(repo, pr.headSha);
       const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
-      const res = await api.request({
+      await api.send({
         method: "POST",
         path: `${repoPath(repo.fullName)}/commit/${hash}/statuses/build`,
         body: {
@@ -325,7 +315,6 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
         },
         notFound: `commit ${hash} not found in ${repo.fullName}`,
       });
-      await res.body?.cancel();
     },
   };
 }

@@ -12,6 +12,7 @@ import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
 import { createGiteaSignatureCheck } from "./_signature.ts";
 import { hasWipPrefix } from "./_wip.ts";
 import {
+  editOrPost,
   fileText,
   fingerprintOf,
   landedByFingerprint,
@@ -169,11 +170,10 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       if (me !== null ? !sameLogin(r.user?.login, me) : !(await onlyLoomComments(repo, pr, r.id))) {
         continue;
       }
-      const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}/reviews/${r.id}`, {
+      await api.send(prCall(repo, pr.number, `/pulls/${pr.number}/reviews/${r.id}`, {
         method: "DELETE",
         expect: [404],
       }));
-      await res.body?.cancel();
     }
   };
 
@@ -263,39 +263,24 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       return out;
     },
 
-    async postSummary(repo, pr, body, existing) {
-      const text = summaryText(body);
-      if (existing) {
-        const call: GiteaRequest = {
+    postSummary: (repo, pr, body, existing) =>
+      editOrPost(api, {
+        edit: existing && {
           method: "PATCH",
           path: `${repoPath(repo.fullName)}/issues/comments/${existing.id}`,
-          body: { body: text },
-          // Someone deleted the summary: post a new one rather than fail the review.
-          expect: [404],
-        };
-        const res = await api.request(call);
-        if (res.status !== 404) {
-          const edited = await api.read(res, call, issueComment);
-          return { id: String(edited.id), kind: "summary", body };
-        }
-        await res.body?.cancel();
-      }
-      const created = await api.json(
-        prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
+          body: { body: summaryText(body) },
+        },
+        post: prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
           method: "POST",
-          body: { body: text },
+          body: { body: summaryText(body) },
         }),
-        issueComment,
-      );
-      return { id: String(created.id), kind: "summary", body };
-    },
+      }, body),
 
     async postComment(repo, pr, body) {
-      const res = await api.request(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
+      await api.send(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
         method: "POST",
         body: { body: replyText(body) },
       }));
-      await res.body?.cancel();
     },
 
     async postInline(repo, pr, comments) {
@@ -344,7 +329,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     },
 
     async setStatus(repo, pr, status) {
-      const res = await api.request({
+      await api.send({
         method: "POST",
         path: `${repoPath(repo.fullName)}/statuses/${encodeURIComponent(pr.headSha)}`,
         body: {
@@ -354,7 +339,6 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
           ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
         },
       });
-      await res.body?.cancel();
     },
   };
 }

@@ -11,6 +11,7 @@ import { parseGithubEvent } from "./events.ts";
 import { diffFromFiles } from "./_files_diff.ts";
 import { rangeStart } from "../../src/diff/mod.ts";
 import {
+  editOrPost,
   fileText,
   landedByFingerprint,
   markedInline,
@@ -229,40 +230,25 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
       return out;
     },
 
-    async postSummary(repo, pr, body, existing) {
-      const text = summaryText(body);
-      if (existing) {
-        const call: GithubRequest = {
+    postSummary: (repo, pr, body, existing) =>
+      editOrPost(api, {
+        edit: existing && {
           method: "PATCH",
           path: `${repoPath(repo.fullName)}/issues/comments/${existing.id}`,
-          body: { body: text },
+          body: { body: summaryText(body) },
           repo,
-          // Someone deleted the summary: post a new one rather than fail the review.
-          expect: [404],
-        };
-        const res = await api.request(call);
-        if (res.status !== 404) {
-          const edited = await api.read(res, call, issueComment);
-          return { id: String(edited.id), kind: "summary", body };
-        }
-        await res.body?.cancel();
-      }
-      const created = await api.json(
-        prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
+        },
+        post: prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
           method: "POST",
-          body: { body: text },
+          body: { body: summaryText(body) },
         }),
-        issueComment,
-      );
-      return { id: String(created.id), kind: "summary", body };
-    },
+      }, body),
 
     async postComment(repo, pr, body) {
-      const res = await api.request(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
+      await api.send(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
         method: "POST",
         body: { body: replyText(body) },
       }));
-      await res.body?.cancel();
     },
 
     async postInline(repo, pr, comments) {
@@ -310,7 +296,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
 
     async setStatus(repo, pr, status) {
       const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
-      const res = await api.request({
+      await api.send({
         method: "POST",
         path: `${repoPath(repo.fullName)}/statuses/${encodeURIComponent(pr.headSha)}`,
         body: {
@@ -321,7 +307,6 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
         },
         repo,
       });
-      await res.body?.cancel();
     },
   };
 }

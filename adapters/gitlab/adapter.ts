@@ -12,6 +12,7 @@ import { diffFromGitlabDiffs, type GitlabDiffEntry } from "./_diff.ts";
 import { parseGitlabEvent } from "./events.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
+  editOrPost,
   fileText,
   markedInline,
   markedSummary,
@@ -251,35 +252,24 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
       return out;
     },
 
-    async postSummary(repo, pr, body, existing) {
-      const text = summaryText(body);
-      if (existing) {
-        const call = mrCall(repo, pr.number, `/notes/${existing.id}`, {
-          method: "PUT",
-          body: { body: text },
-          // Someone deleted the summary: post a new one rather than fail the review.
-          expect: [404],
-        });
-        const res = await api.request(call);
-        if (res.status !== 404) {
-          const edited = await api.read(res, call, noteSchema);
-          return { id: String(edited.id), kind: "summary", body };
-        }
-        await res.body?.cancel();
-      }
-      const created = await api.json(
-        mrCall(repo, pr.number, "/notes", { method: "POST", body: { body: text } }),
-        noteSchema,
-      );
-      return { id: String(created.id), kind: "summary", body };
-    },
+    postSummary: (repo, pr, body, existing) =>
+      editOrPost(api, {
+        edit: existing &&
+          mrCall(repo, pr.number, `/notes/${existing.id}`, {
+            method: "PUT",
+            body: { body: summaryText(body) },
+          }),
+        post: mrCall(repo, pr.number, "/notes", {
+          method: "POST",
+          body: { body: summaryText(body) },
+        }),
+      }, body),
 
     async postComment(repo, pr, body) {
-      const res = await api.request(mrCall(repo, pr.number, "/notes", {
+      await api.send(mrCall(repo, pr.number, "/notes", {
         method: "POST",
         body: { body: replyText(body) },
       }));
-      await res.body?.cancel();
     },
 
     async postInline(repo, pr, comments) {
