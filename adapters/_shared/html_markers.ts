@@ -66,15 +66,24 @@ export function markedSummary(c: { id: number; body?: string | null }): PostedCo
 
 /**
  * `c` as one of Loom's inline comments, with its fingerprint and its body without the marker, or
- * null when it carries no fingerprint. Where it sits (`path`, `line`) is the caller's to add, from
- * the fields its platform keeps that in.
+ * null when it carries no fingerprint. Where it sits is taken from `at`, which the caller fills
+ * from the fields its platform keeps that in; a field the platform left empty is left out.
  */
 export function markedInline(
   c: { id: number; body?: string | null },
+  at: { path?: string | null; line?: number | null } = {},
 ): (PostedComment & { fingerprint: string }) | null {
   const marked = fingerprintOf(c.body ?? "");
   if (!marked) return null;
-  return { id: String(c.id), kind: "inline", body: marked.body, fingerprint: marked.fingerprint };
+  const posted: PostedComment & { fingerprint: string } = {
+    id: String(c.id),
+    kind: "inline",
+    body: marked.body,
+    fingerprint: marked.fingerprint,
+  };
+  if (at.path) posted.path = at.path;
+  if (typeof at.line === "number") posted.line = at.line;
+  return posted;
 }
 
 /**

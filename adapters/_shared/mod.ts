@@ -10,24 +10,24 @@ export { chatCommand } from "./chat_command.ts";
 export { editOrPost } from "./edit_or_post.ts";
 export { errorBody, messageWithDetails } from "./error_body.ts";
 export { fileText } from "./file_text.ts";
+export { githubStyle } from "./github_style.ts";
 export {
   fingerprintOf,
   isLoomComment,
   landedByFingerprint,
   markedInline,
   markedSummary,
-  REPLY_MARKER,
   replyText,
   SUMMARY_MARKER,
-  summaryBody,
   summaryText,
   withFingerprint,
 } from "./html_markers.ts";
+export { landedInline } from "./landed_inline.ts";
 export { insideApiRoot, nextLink } from "./paginate.ts";
 export type { Page } from "./paginate.ts";
 export type { PlatformDeps } from "./platform_deps.ts";
 export { createRestClient, linkNext } from "./rest_client.ts";
-export type { RestClient, RestDialect, RestRequest, SentCall } from "./rest_client.ts";
+export type { RestClient, RestDialect, RestRequest } from "./rest_client.ts";
 export { parseRetryAfter, untilReset } from "./retry_after.ts";
 export { statusDescription } from "./status_description.ts";
 export { checkPayload, readPayload } from "./webhook_payload.ts";

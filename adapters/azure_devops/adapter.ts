@@ -10,6 +10,7 @@ import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
 import { fileDiff, type FileVersions } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/same_secret.ts";
+import { landedInline } from "../_shared/mod.ts";
 import {
   type GitAdapter,
   type InlineResult,
@@ -388,14 +389,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
           result.rejected.push({ comment: c, reason: azureDevopsMessage(await res.text()) });
           continue;
         }
-        result.posted.push({
-          id: await postedId(res, repo, pr),
-          kind: "inline",
-          body: c.body,
-          fingerprint: c.fingerprint,
-          path: c.path,
-          line: c.line,
-        });
+        result.posted.push(landedInline(c, await postedId(res, repo, pr)));
       }
       return result;
     },

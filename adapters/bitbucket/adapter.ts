@@ -9,7 +9,13 @@ import { bitbucketMessage, createBitbucketApi } from "./api.ts";
 import { parseBitbucketEvent } from "./events.ts";
 import { comparableHash, isFullHash } from "./_hash.ts";
 import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
-import { basicAuthorization, editOrPost, fileText, statusDescription } from "../_shared/mod.ts";
+import {
+  basicAuthorization,
+  editOrPost,
+  fileText,
+  landedInline,
+  statusDescription,
+} from "../_shared/mod.ts";
 import {
   type CommitStatus,
   type GitAdapter,
@@ -286,14 +292,9 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
           continue;
         }
         const posted = await api.read(res, call, comment);
-        result.posted.push({
-          id: String(posted.id),
-          kind: "inline",
-          body: c.body,
-          fingerprint: c.fingerprint,
-          path: posted.inline?.path ?? c.path,
-          line: posted.inline?.to ?? c.line,
-        });
+        result.posted.push(
+          landedInline(c, posted.id, { path: posted.inline?.path, line: posted.inline?.to }),
+        );
       }
       return result;
     },

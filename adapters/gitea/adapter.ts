@@ -12,14 +12,12 @@ import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
 import { createGiteaSignatureCheck } from "./_signature.ts";
 import { hasWipPrefix } from "./_wip.ts";
 import {
-  editOrPost,
   fileText,
   fingerprintOf,
+  githubStyle,
   landedByFingerprint,
+  landedInline,
   markedInline,
-  markedSummary,
-  replyText,
-  summaryText,
   withFingerprint,
 } from "../_shared/mod.ts";
 import {
@@ -103,12 +101,14 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     return identity;
   };
 
+  const repoCall = (repo: RepoRef, suffix: string, extra: Partial<GiteaRequest>) =>
+    ({ path: `${repoPath(repo.fullName)}${suffix}`, ...extra }) satisfies GiteaRequest;
   const prCall = (repo: RepoRef, number: number, suffix: string, extra: Partial<GiteaRequest>) =>
-    ({
-      path: `${repoPath(repo.fullName)}${suffix}`,
+    repoCall(repo, suffix, {
       notFound: `pull request ${repo.fullName}#${number} not found (or the token cannot see it)`,
       ...extra,
-    }) satisfies GiteaRequest;
+    });
+  const shared = githubStyle(api, { repo: repoCall, pull: prCall });
 
   const diffOf = async (repo: RepoRef, number: number): Promise<string> => {
     const res = await api.request(prCall(repo, number, `/pulls/${number}.diff`, {
@@ -209,19 +209,8 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       ),
 
     async getPullRequest(repo, number) {
-      const pr = await api.json(prCall(repo, number, `/pulls/${number}`, {}), pullRequest);
-      return {
-        number: pr.number,
-        title: pr.title,
-        description: pr.body ?? "",
-        headSha: pr.head.sha,
-        baseSha: pr.base.sha ?? "",
-        headRef: pr.head.ref,
-        baseRef: pr.base.ref,
-        draft: pr.draft === true || hasWipPrefix(pr.title),
-        state: pr.merged ? "merged" : pr.state === "open" ? "open" : "closed",
-        author: pr.user?.login ?? "",
-      };
+      const pr = await shared.getPullRequest(repo, number);
+      return { ...pr, draft: pr.draft || hasWipPrefix(pr.title) };
     },
 
     fetchDiff: (repo, pr) => diffOf(repo, pr.number),
@@ -240,15 +229,11 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
 
     async listComments(repo, pr) {
       const [summaries, reviews, me] = await Promise.all([
-        api.list(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {}), issueComment),
+        shared.summaries(repo, pr),
         api.list(prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {}), review),
         whoAmI(),
       ]);
-      const out: PostedComment[] = [];
-      for (const c of summaries) {
-        const summary = markedSummary(c);
-        if (summary) out.push(summary);
-      }
+      const out: PostedComment[] = [...summaries];
       // Each review's comments are one call: only Loom's own submitted reviews are read.
       const ours = reviews.filter((r) =>
         r.state !== "PENDING" && (r.comments_count ?? 1) > 0 &&
@@ -263,25 +248,9 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       return out;
     },
 
-    postSummary: (repo, pr, body, existing) =>
-      editOrPost(api, {
-        edit: existing && {
-          method: "PATCH",
-          path: `${repoPath(repo.fullName)}/issues/comments/${existing.id}`,
-          body: { body: summaryText(body) },
-        },
-        post: prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
-          method: "POST",
-          body: { body: summaryText(body) },
-        }),
-      }, body),
+    postSummary: shared.postSummary,
 
-    async postComment(repo, pr, body) {
-      await api.send(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
-        method: "POST",
-        body: { body: replyText(body) },
-      }));
-    },
+    postComment: shared.postComment,
 
     async postInline(repo, pr, comments) {
       const result: InlineResult = { posted: [], rejected: [] };
@@ -302,8 +271,11 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
         const byFingerprint = landedByFingerprint(landed);
         for (const { comment } of batch) {
           const match = byFingerprint.get(comment.fingerprint)?.shift();
-          if (match) result.posted.push(postedInline(match, comment));
-          else {
+          if (match) {
+            result.posted.push(
+              landedInline(comment, match.id, { path: match.path, line: lineOf(match) }),
+            );
+          } else {
             result.rejected.push({ comment, reason: "Gitea accepted the review without it" });
           }
         }
@@ -328,36 +300,11 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       return result;
     },
 
-    async setStatus(repo, pr, status) {
-      await api.send({
-        method: "POST",
-        path: `${repoPath(repo.fullName)}/statuses/${encodeURIComponent(pr.headSha)}`,
-        body: {
-          state: status.state,
-          context: "loom",
-          description: status.description,
-          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
-        },
-      });
-    },
+    setStatus: shared.setStatus,
   };
 }
 
 const user = z.object({ login: z.string() }).nullish();
-
-const pullRequest = z.object({
-  number: z.number().int(),
-  title: z.string(),
-  body: z.string().nullish(),
-  state: z.string(),
-  merged: z.boolean().nullish(),
-  draft: z.boolean().nullish(),
-  user,
-  head: z.object({ sha: z.string(), ref: z.string() }),
-  base: z.object({ sha: z.string().nullish(), ref: z.string() }),
-});
-
-const issueComment = z.object({ id: z.number(), body: z.string().nullish() });
 
 const review = z.object({
   id: z.number(),
@@ -396,21 +343,5 @@ function lineOf(c: ReviewComment): number | undefined {
 }
 
 function inlineOf(c: ReviewComment): (PostedComment & { fingerprint: string }) | null {
-  const posted = markedInline(c);
-  if (!posted) return null;
-  if (c.path) posted.path = c.path;
-  const line = lineOf(c);
-  if (line !== undefined) posted.line = line;
-  return posted;
-}
-
-function postedInline(c: ReviewComment, sent: InlineComment) {
-  return {
-    id: String(c.id),
-    kind: "inline" as const,
-    body: sent.body,
-    fingerprint: sent.fingerprint,
-    path: c.path ?? sent.path,
-    line: lineOf(c) ?? sent.line,
-  };
+  return markedInline(c, { path: c.path, line: lineOf(c) });
 }

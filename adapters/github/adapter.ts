@@ -11,14 +11,12 @@ import { parseGithubEvent } from "./events.ts";
 import { diffFromFiles } from "./_files_diff.ts";
 import { rangeStart } from "../../src/diff/mod.ts";
 import {
-  editOrPost,
   fileText,
+  githubStyle,
   landedByFingerprint,
+  landedInline,
   markedInline,
-  markedSummary,
-  replyText,
   statusDescription,
-  summaryText,
   withFingerprint,
 } from "../_shared/mod.ts";
 import {
@@ -53,6 +51,8 @@ export { SUMMARY_MARKER } from "../_shared/mod.ts";
 
 // GitHub refuses a longer status description.
 const MAX_STATUS_DESCRIPTION = 140;
+// GitHub's largest page of comments.
+const PAGE_SIZE = 100;
 
 /**
  * Creates the GitHub adapter.
@@ -114,13 +114,18 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     });
   }
 
+  const repoCall = (repo: RepoRef, suffix: string, extra: Partial<GithubRequest>) =>
+    ({ path: `${repoPath(repo.fullName)}${suffix}`, repo, ...extra }) satisfies GithubRequest;
   const prCall = (repo: RepoRef, number: number, suffix: string, extra: Partial<GithubRequest>) =>
-    ({
-      path: `${repoPath(repo.fullName)}${suffix}`,
-      repo,
+    repoCall(repo, suffix, {
       notFound: `pull request ${repo.fullName}#${number} not found (or the token cannot see it)`,
       ...extra,
-    }) satisfies GithubRequest;
+    });
+  const shared = githubStyle(api, {
+    repo: repoCall,
+    pull: prCall,
+    listQuery: { per_page: PAGE_SIZE },
+  });
 
   const postSingle = async (
     repo: RepoRef,
@@ -168,21 +173,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     parseEvent: (req, rawBody) =>
       parseGithubEvent(req.headers.get("x-github-event"), rawBody, { botLogin: options.botLogin }),
 
-    async getPullRequest(repo, number) {
-      const pr = await api.json(prCall(repo, number, `/pulls/${number}`, {}), pullRequest);
-      return {
-        number: pr.number,
-        title: pr.title,
-        description: pr.body ?? "",
-        headSha: pr.head.sha,
-        baseSha: pr.base.sha,
-        headRef: pr.head.ref,
-        baseRef: pr.base.ref,
-        draft: pr.draft ?? false,
-        state: pr.merged || pr.merged_at ? "merged" : pr.state === "open" ? "open" : "closed",
-        author: pr.user?.login ?? "",
-      };
-    },
+    getPullRequest: shared.getPullRequest,
 
     async fetchDiff(repo, pr) {
       const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}`, {
@@ -213,43 +204,21 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     },
 
     async listComments(repo, pr) {
-      const query = { per_page: 100 };
       const [summaries, inline] = await Promise.all([
-        api.list(prCall(repo, pr.number, `/issues/${pr.number}/comments`, { query }), issueComment),
-        api.list(prCall(repo, pr.number, `/pulls/${pr.number}/comments`, { query }), reviewComment),
+        shared.summaries(repo, pr),
+        api.list(
+          prCall(repo, pr.number, `/pulls/${pr.number}/comments`, {
+            query: { per_page: PAGE_SIZE },
+          }),
+          reviewComment,
+        ),
       ]);
-      const out: PostedComment[] = [];
-      for (const c of summaries) {
-        const summary = markedSummary(c);
-        if (summary) out.push(summary);
-      }
-      for (const c of inline) {
-        const posted = inlineOf(c);
-        if (posted) out.push(posted);
-      }
-      return out;
+      return [...summaries, ...inline.flatMap((c) => inlineOf(c) ?? [])];
     },
 
-    postSummary: (repo, pr, body, existing) =>
-      editOrPost(api, {
-        edit: existing && {
-          method: "PATCH",
-          path: `${repoPath(repo.fullName)}/issues/comments/${existing.id}`,
-          body: { body: summaryText(body) },
-          repo,
-        },
-        post: prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
-          method: "POST",
-          body: { body: summaryText(body) },
-        }),
-      }, body),
+    postSummary: shared.postSummary,
 
-    async postComment(repo, pr, body) {
-      await api.send(prCall(repo, pr.number, `/issues/${pr.number}/comments`, {
-        method: "POST",
-        body: { body: replyText(body) },
-      }));
-    },
+    postComment: shared.postComment,
 
     async postInline(repo, pr, comments) {
       const result: InlineResult = { posted: [], rejected: [] };
@@ -273,14 +242,14 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
         const review = await api.read(res, call, z.object({ id: z.number() }));
         const landed = await api.list(
           prCall(repo, pr.number, `/pulls/${pr.number}/reviews/${review.id}/comments`, {
-            query: { per_page: 100 },
+            query: { per_page: PAGE_SIZE },
           }),
           reviewComment,
         );
         const byFingerprint = landedByFingerprint(landed);
         for (const c of comments) {
           const match = byFingerprint.get(c.fingerprint)?.shift();
-          if (match) result.posted.push(postedInline(match, c));
+          if (match) result.posted.push(landedInline(c, match.id, match));
         }
         return result;
       }
@@ -288,41 +257,20 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
       await res.body?.cancel();
       for (const c of comments) {
         const single = await postSingle(repo, pr, c);
-        if ("posted" in single) result.posted.push(postedInline(single.posted, c));
-        else result.rejected.push({ comment: c, reason: single.rejected });
+        if ("posted" in single) {
+          result.posted.push(landedInline(c, single.posted.id, single.posted));
+        } else result.rejected.push({ comment: c, reason: single.rejected });
       }
       return result;
     },
 
-    async setStatus(repo, pr, status) {
-      const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
-      await api.send({
-        method: "POST",
-        path: `${repoPath(repo.fullName)}/statuses/${encodeURIComponent(pr.headSha)}`,
-        body: {
-          state: status.state,
-          context: "loom",
-          description,
-          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
-        },
-        repo,
-      });
-    },
+    setStatus: (repo, pr, status) =>
+      shared.setStatus(repo, pr, {
+        ...status,
+        description: statusDescription(status.description, MAX_STATUS_DESCRIPTION),
+      }),
   };
 }
-
-const pullRequest = z.object({
-  number: z.number().int(),
-  title: z.string(),
-  body: z.string().nullish(),
-  state: z.string(),
-  merged: z.boolean().nullish(),
-  merged_at: z.string().nullish(),
-  draft: z.boolean().nullish(),
-  user: z.object({ login: z.string() }).nullish(),
-  head: z.object({ sha: z.string(), ref: z.string() }),
-  base: z.object({ sha: z.string(), ref: z.string() }),
-});
 
 const pullFile = z.object({
   filename: z.string(),
@@ -331,8 +279,6 @@ const pullFile = z.object({
   patch: z.string().optional(),
   changes: z.number().optional(),
 });
-
-const issueComment = z.object({ id: z.number(), body: z.string().nullish() });
 
 const reviewComment = z.object({
   id: z.number(),
@@ -368,22 +314,6 @@ function anchorOf(c: InlineComment) {
 }
 
 function inlineOf(c: ReviewComment): (PostedComment & { fingerprint: string }) | null {
-  const posted = markedInline(c);
-  if (!posted) return null;
-  if (c.path) posted.path = c.path;
   // An outdated comment loses `line`; where it was first placed still tells the review code.
-  const line = c.line ?? c.original_line;
-  if (typeof line === "number") posted.line = line;
-  return posted;
-}
-
-function postedInline(c: ReviewComment, sent: InlineComment) {
-  return {
-    id: String(c.id),
-    kind: "inline" as const,
-    body: sent.body,
-    fingerprint: sent.fingerprint,
-    path: c.path ?? sent.path,
-    line: c.line ?? sent.line,
-  };
+  return markedInline(c, { path: c.path, line: c.line ?? c.original_line });
 }

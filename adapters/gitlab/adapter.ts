@@ -14,6 +14,7 @@ import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
   editOrPost,
   fileText,
+  landedInline,
   markedInline,
   markedSummary,
   replyText,
@@ -166,14 +167,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     const discussion = await api.read(res, call, discussionSchema);
     const note = discussion.notes[0];
     return {
-      posted: {
-        id: String(note.id),
-        kind: "inline",
-        body: c.body,
-        fingerprint: c.fingerprint,
-        path: c.path,
-        line: c.line,
-      },
+      posted: landedInline(c, note.id),
     };
   };
 
@@ -395,9 +389,5 @@ function projectPath(repo: RepoRef): string {
 }
 
 function inlineOf(n: Note): (PostedComment & { fingerprint: string }) | null {
-  const posted = markedInline(n);
-  if (!posted) return null;
-  if (n.position?.new_path) posted.path = n.position.new_path;
-  if (typeof n.position?.new_line === "number") posted.line = n.position.new_line;
-  return posted;
+  return markedInline(n, { path: n.position?.new_path, line: n.position?.new_line });
 }

@@ -1,0 +1,109 @@
+/**
+ * What GitHub's REST API and its copy in Gitea and Forgejo serve alike: the pull request, the
+ * issue comments that Loom's summary and answers are, and the commit status. Each platform's
+ * adapter sets it up with how its calls are addressed and keeps what differs (review comments,
+ * drafts, description limits) to itself.
+ * @module
+ */
+
+import { z } from "zod";
+import { editOrPost } from "./edit_or_post.ts";
+import { markedSummary, replyText, summaryText } from "./html_markers.ts";
+import type { RestClient, RestRequest } from "./rest_client.ts";
+import type { CommitStatus, PostedComment, PullRequest, RepoRef } from "../../src/platform/mod.ts";
+
+/** How the platform addresses its calls; see {@link githubStyle}. */
+export interface GithubStyleCalls<R extends RestRequest> {
+  /** A call below the repository's path (`/repos/{owner}/{name}` + `suffix`). */
+  repo(repo: RepoRef, suffix: string, extra: Partial<RestRequest>): R;
+  /** The same for a call about pull request `number`, whose 404 says the pull request is missing. */
+  pull(repo: RepoRef, number: number, suffix: string, extra: Partial<RestRequest>): R;
+  /** The query of the list of issue comments (GitHub's page size). */
+  listQuery?: Record<string, number>;
+}
+
+/** The calls GitHub and Gitea share; see {@link githubStyle}. */
+export interface GithubStyle {
+  /** The pull request, its draft flag as the platform sets it. */
+  getPullRequest(repo: RepoRef, number: number): Promise<PullRequest>;
+  /** Loom's summaries among the pull request's issue comments. */
+  summaries(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
+  postSummary(
+    repo: RepoRef,
+    pr: PullRequest,
+    body: string,
+    existing?: PostedComment,
+  ): Promise<PostedComment>;
+  postComment(repo: RepoRef, pr: PullRequest, body: string): Promise<void>;
+  /** Sets Loom's status (context `loom`) on the head commit, `description` as given. */
+  setStatus(repo: RepoRef, pr: PullRequest, status: CommitStatus): Promise<void>;
+}
+
+/** The calls of {@link GithubStyle} made through `api`, addressed by `calls`. */
+export function githubStyle<R extends RestRequest>(
+  api: RestClient<R>,
+  calls: GithubStyleCalls<R>,
+): GithubStyle {
+  const comments = (repo: RepoRef, pr: PullRequest, extra: Partial<RestRequest>) =>
+    calls.pull(repo, pr.number, `/issues/${pr.number}/comments`, extra);
+  return {
+    async getPullRequest(repo, number) {
+      const pr = await api.json(calls.pull(repo, number, `/pulls/${number}`, {}), pullRequest);
+      return {
+        number: pr.number,
+        title: pr.title,
+        description: pr.body ?? "",
+        headSha: pr.head.sha,
+        baseSha: pr.base.sha ?? "",
+        headRef: pr.head.ref,
+        baseRef: pr.base.ref,
+        draft: pr.draft ?? false,
+        state: pr.merged || pr.merged_at ? "merged" : pr.state === "open" ? "open" : "closed",
+        author: pr.user?.login ?? "",
+      };
+    },
+    async summaries(repo, pr) {
+      const all = await api.list(comments(repo, pr, { query: calls.listQuery }), issueComment);
+      return all.flatMap((c) => markedSummary(c) ?? []);
+    },
+    postSummary: (repo, pr, body, existing) =>
+      editOrPost(api, {
+        edit: existing && calls.repo(repo, `/issues/comments/${existing.id}`, {
+          method: "PATCH",
+          body: { body: summaryText(body) },
+        }),
+        post: comments(repo, pr, { method: "POST", body: { body: summaryText(body) } }),
+      }, body),
+    async postComment(repo, pr, body) {
+      await api.send(comments(repo, pr, { method: "POST", body: { body: replyText(body) } }));
+    },
+    async setStatus(repo, pr, status) {
+      await api.send(calls.repo(repo, `/statuses/${encodeURIComponent(pr.headSha)}`, {
+        method: "POST",
+        body: {
+          state: status.state,
+          context: "loom",
+          description: status.description,
+          ...(status.targetUrl ? { target_url: status.targetUrl } : {}),
+        },
+      }));
+    },
+  };
+}
+
+const pullRequest = z.object({
+  number: z.number().int(),
+  title: z.string(),
+  body: z.string().nullish(),
+  state: z.string(),
+  merged: z.boolean().nullish(),
+  // GitHub only.
+  merged_at: z.string().nullish(),
+  draft: z.boolean().nullish(),
+  user: z.object({ login: z.string() }).nullish(),
+  head: z.object({ sha: z.string(), ref: z.string() }),
+  // Gitea may leave the base's sha out.
+  base: z.object({ sha: z.string().nullish(), ref: z.string() }),
+});
+
+const issueComment = z.object({ id: z.number(), body: z.string().nullish() });
