@@ -10,7 +10,7 @@ import { z } from "zod";
 import { editOrPost } from "./edit_or_post.ts";
 import { markedSummary, replyText, summaryText } from "./html_markers.ts";
 import type { RestClient, RestRequest } from "./rest_client.ts";
-import type { CommitStatus, PostedComment, PullRequest, RepoRef } from "../../src/platform/mod.ts";
+import type { GitAdapter, PostedComment, PullRequest, RepoRef } from "../../src/platform/mod.ts";
 
 /** How the platform addresses its calls; see {@link githubStyle}. */
 export interface GithubStyleCalls<R extends RestRequest> {
@@ -22,21 +22,14 @@ export interface GithubStyleCalls<R extends RestRequest> {
   listQuery?: Record<string, number>;
 }
 
-/** The calls GitHub and Gitea share; see {@link githubStyle}. */
-export interface GithubStyle {
-  /** The pull request, its draft flag as the platform sets it. */
-  getPullRequest(repo: RepoRef, number: number): Promise<PullRequest>;
-  /** Loom's summaries among the pull request's issue comments. */
+/**
+ * The calls GitHub and Gitea share, as the port names them (the pull request's draft flag as
+ * the platform sets it, the status description as given), and the summaries among the pull
+ * request's issue comments.
+ */
+export interface GithubStyle
+  extends Pick<GitAdapter, "getPullRequest" | "postSummary" | "postComment" | "setStatus"> {
   summaries(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
-  postSummary(
-    repo: RepoRef,
-    pr: PullRequest,
-    body: string,
-    existing?: PostedComment,
-  ): Promise<PostedComment>;
-  postComment(repo: RepoRef, pr: PullRequest, body: string): Promise<void>;
-  /** Sets Loom's status (context `loom`) on the head commit, `description` as given. */
-  setStatus(repo: RepoRef, pr: PullRequest, status: CommitStatus): Promise<void>;
 }
 
 /** The calls of {@link GithubStyle} made through `api`, addressed by `calls`. */

@@ -26,6 +26,7 @@ export { landedInline } from "./landed_inline.ts";
 export { insideApiRoot, nextLink } from "./paginate.ts";
 export type { Page } from "./paginate.ts";
 export type { PlatformDeps } from "./platform_deps.ts";
+export { repoSegments } from "./repo_path.ts";
 export { createRestClient, linkNext } from "./rest_client.ts";
 export type { RestClient, RestDialect, RestRequest } from "./rest_client.ts";
 export { parseRetryAfter, untilReset } from "./retry_after.ts";

@@ -10,7 +10,7 @@ import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
 import { fileDiff, type FileVersions } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/same_secret.ts";
-import { landedInline } from "../_shared/mod.ts";
+import { landedInline, repoSegments } from "../_shared/mod.ts";
 import {
   type GitAdapter,
   type InlineResult,
@@ -509,16 +509,9 @@ function pathsOf(c: Change): ChangePaths | null {
 }
 
 function repoPath(repo: RepoRef): string {
-  const slash = repo.fullName.indexOf("/");
-  if (slash <= 0 || slash === repo.fullName.length - 1) {
-    throw new PlatformError(`"${repo.fullName}" is not an Azure DevOps project/repository`, {
-      status: 0,
-      retryable: false,
-    });
-  }
-  const project = repo.fullName.slice(0, slash);
-  const name = repo.id || repo.fullName.slice(slash + 1);
-  return `/${encodeURIComponent(project)}/_apis/git/repositories/${encodeURIComponent(name)}`;
+  const [project, name] = repoSegments(repo.fullName, "an Azure DevOps project/repository");
+  const id = repo.id ? encodeURIComponent(repo.id) : name;
+  return `/${project}/_apis/git/repositories/${id}`;
 }
 
 function branchName(ref: string): string {

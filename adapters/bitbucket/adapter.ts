@@ -14,6 +14,7 @@ import {
   editOrPost,
   fileText,
   landedInline,
+  repoSegments,
   statusDescription,
 } from "../_shared/mod.ts";
 import {
@@ -364,14 +365,8 @@ function authorizationOf(options: BitbucketAdapterOptions): string | null {
 }
 
 function repoPath(fullName: string): string {
-  const parts = fullName.split("/");
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new PlatformError(`"${fullName}" is not a Bitbucket workspace/repo_slug`, {
-      status: 0,
-      retryable: false,
-    });
-  }
-  return `/repositories/${encodeURIComponent(parts[0])}/${encodeURIComponent(parts[1])}`;
+  const [workspace, slug] = repoSegments(fullName, "a Bitbucket workspace/repo_slug");
+  return `/repositories/${workspace}/${slug}`;
 }
 
 /** A single line sends `to` alone; a range adds `start_to` (Bitbucket refuses it above `to`). */

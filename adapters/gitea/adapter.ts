@@ -18,6 +18,7 @@ import {
   landedByFingerprint,
   landedInline,
   markedInline,
+  repoSegments,
   withFingerprint,
 } from "../_shared/mod.ts";
 import {
@@ -323,14 +324,8 @@ const reviewComment = z.object({
 type ReviewComment = z.infer<typeof reviewComment>;
 
 function repoPath(fullName: string): string {
-  const parts = fullName.split("/");
-  if (parts.length !== 2 || !parts[0] || !parts[1]) {
-    throw new PlatformError(`"${fullName}" is not a Gitea owner/name`, {
-      status: 0,
-      retryable: false,
-    });
-  }
-  return `/repos/${encodeURIComponent(parts[0])}/${encodeURIComponent(parts[1])}`;
+  const [owner, name] = repoSegments(fullName, "a Gitea owner/name");
+  return `/repos/${owner}/${name}`;
 }
 
 function sameLogin(a: string | undefined, b: string): boolean {

@@ -16,17 +16,17 @@ import {
   landedByFingerprint,
   landedInline,
   markedInline,
+  repoSegments,
   statusDescription,
   withFingerprint,
 } from "../_shared/mod.ts";
-import {
-  type GitAdapter,
-  type InlineComment,
-  type InlineResult,
-  PlatformError,
-  type PostedComment,
-  type PullRequest,
-  type RepoRef,
+import type {
+  GitAdapter,
+  InlineComment,
+  InlineResult,
+  PostedComment,
+  PullRequest,
+  RepoRef,
 } from "../../src/platform/mod.ts";
 
 /** How to reach GitHub and prove who Loom is; see {@link createGithubAdapter}. */
@@ -290,16 +290,8 @@ const reviewComment = z.object({
 type ReviewComment = z.infer<typeof reviewComment>;
 
 function repoPath(fullName: string): string {
-  const slash = fullName.indexOf("/");
-  if (slash <= 0 || slash === fullName.length - 1) {
-    throw new PlatformError(`"${fullName}" is not a GitHub owner/name`, {
-      status: 0,
-      retryable: false,
-    });
-  }
-  const owner = fullName.slice(0, slash);
-  const name = fullName.slice(slash + 1);
-  return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`;
+  const [owner, name] = repoSegments(fullName, "a GitHub owner/name");
+  return `/repos/${owner}/${name}`;
 }
 
 /** GitHub refuses `start_line` equal to `line` ("must precede the end line"), so it is omitted. */

@@ -1,0 +1,25 @@
+/**
+ * A repository's two-part name (`owner/name`, `workspace/repo_slug`, `project/repository`) as
+ * the segments of an API path.
+ * @module
+ */
+
+import { PlatformError } from "../../src/platform/mod.ts";
+
+/**
+ * The two parts of `fullName`, each URL-encoded for a path. A name without exactly two
+ * non-empty parts is a permanent {@link PlatformError} naming `what` it should have been: no
+ * repository has it, and a call with it would go to some other path.
+ *
+ * @example
+ * ```ts
+ * repoSegments("octo/my app", "a GitHub owner/name"); // ["octo", "my%20app"]
+ * ```
+ */
+export function repoSegments(fullName: string, what: string): [string, string] {
+  const parts = fullName.split("/");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) {
+    throw new PlatformError(`"${fullName}" is not ${what}`, { status: 0, retryable: false });
+  }
+  return [encodeURIComponent(parts[0]), encodeURIComponent(parts[1])];
+}
