@@ -60,40 +60,35 @@ const at = (path: string, line: number, startLine?: number) => ({ path, line, st
 // Moved from adapters/gitea/_anchors_test.ts, adapters/bitbucket/_anchors_test.ts and the
 // rejections of adapters/azure_devops/adapter_test.ts, each of which had its own wording.
 Deno.test("placementProblem: added and context lines of the new side, a range in one hunk", () => {
-  assert.equal(placementProblem(FILES, at("src/db.ts", 43)), null);
-  assert.equal(placementProblem(FILES, at("src/db.ts", 1)), null, "a context line");
-  assert.equal(placementProblem(FILES, at("src/db.ts", 5, 2)), null);
-  assert.equal(placementProblem(FILES, at("src/db.ts", 4, 4)), null, "a range of one line");
-  assert.equal(placementProblem(RENAMED, at("moved.ts", 2)), null);
-  assert.equal(placementProblem(RENAMED, at("moved.ts", 3, 1)), null);
-  assert.equal(placementProblem(RENAMED, at("moved.ts", 3, 3)), null, "a range of one line");
+  const placed: [typeof FILES, ReturnType<typeof at>, string][] = [
+    [FILES, at("src/db.ts", 43), "an added line"],
+    [FILES, at("src/db.ts", 1), "a context line"],
+    [FILES, at("src/db.ts", 5, 2), "a range"],
+    [FILES, at("src/db.ts", 4, 4), "a range of one line"],
+    [RENAMED, at("moved.ts", 2), "a renamed file"],
+    [RENAMED, at("moved.ts", 3, 1), "a range in a renamed file"],
+    [RENAMED, at("moved.ts", 3, 3), "a range of one line in a renamed file"],
+  ];
+  for (const [files, c, what] of placed) assert.equal(placementProblem(files, c), null, what);
 });
 
 Deno.test("placementProblem: what cannot be placed, with one wording for each reason", () => {
-  const reasons = [
-    at("src/db.ts", 20),
-    at("README.md", 1),
-    at("old.ts", 1),
-    at("logo.png", 1),
-    at("src/db.ts", 43, 5),
-    at("src/db.ts", 4, 6),
-    at("src/db.ts", 4.5),
-  ].map((c) => placementProblem(FILES, c));
-  assert.deepEqual(reasons, [
-    "line 20 of src/db.ts is not part of the diff",
-    "README.md is not a file of the diff",
-    "old.ts is not a file of the diff",
-    "logo.png is a binary file",
-    "lines 5-43 of src/db.ts are not in one hunk of the diff",
-    "the range 6-4 of src/db.ts starts after it ends",
-    "line 4.5 of src/db.ts is not part of the diff",
-  ]);
-  const renamed = (c: ReturnType<typeof at>) => placementProblem(RENAMED, c);
-  assert.equal(renamed(at("old.ts", 2)), "old.ts is not a file of the diff", "a rename's old name");
-  assert.equal(renamed(at("gone.ts", 1)), "gone.ts is not a file of the diff", "a deleted file");
-  assert.equal(renamed(at("moved.ts", 4)), "line 4 of moved.ts is not part of the diff");
-  assert.equal(renamed(at("moved.ts", 1.5)), "line 1.5 of moved.ts is not part of the diff");
-  assert.equal(renamed(at("moved.ts", 1, 3)), "the range 3-1 of moved.ts starts after it ends");
+  const refused: [typeof FILES, ReturnType<typeof at>, string][] = [
+    [FILES, at("src/db.ts", 20), "line 20 of src/db.ts is not part of the diff"],
+    [FILES, at("README.md", 1), "README.md is not a file of the diff"],
+    [FILES, at("old.ts", 1), "old.ts is not a file of the diff"],
+    [FILES, at("logo.png", 1), "logo.png is a binary file"],
+    [FILES, at("src/db.ts", 43, 5), "lines 5-43 of src/db.ts are not in one hunk of the diff"],
+    [FILES, at("src/db.ts", 4, 6), "the range 6-4 of src/db.ts starts after it ends"],
+    [FILES, at("src/db.ts", 4.5), "line 4.5 of src/db.ts is not part of the diff"],
+    // The old name of a rename, and a deleted file.
+    [RENAMED, at("old.ts", 2), "old.ts is not a file of the diff"],
+    [RENAMED, at("gone.ts", 1), "gone.ts is not a file of the diff"],
+    [RENAMED, at("moved.ts", 4), "line 4 of moved.ts is not part of the diff"],
+    [RENAMED, at("moved.ts", 1.5), "line 1.5 of moved.ts is not part of the diff"],
+    [RENAMED, at("moved.ts", 1, 3), "the range 3-1 of moved.ts starts after it ends"],
+  ];
+  for (const [files, c, reason] of refused) assert.equal(placementProblem(files, c), reason);
 });
 
 Deno.test("rangeStart: a start equal to the line is a single line", () => {
