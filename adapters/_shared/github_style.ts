@@ -9,39 +9,60 @@
 import { z } from "zod";
 import { editOrPost } from "./edit_or_post.ts";
 import { markedSummary, replyText, summaryText } from "./html_markers.ts";
+import { repoSegments } from "./repo_path.ts";
 import type { RestClient, RestRequest } from "./rest_client.ts";
 import type { GitAdapter, PostedComment, PullRequest, RepoRef } from "../../src/platform/mod.ts";
 
-/** How the platform addresses its calls; see {@link githubStyle}. */
-export interface GithubStyleCalls<R extends RestRequest> {
-  /** A call below the repository's path (`/repos/{owner}/{name}` + `suffix`). */
-  repo(repo: RepoRef, suffix: string, extra: Partial<RestRequest>): R;
-  /** The same for a call about pull request `number`, whose 404 says the pull request is missing. */
-  pull(repo: RepoRef, number: number, suffix: string, extra: Partial<RestRequest>): R;
+/** How the platform's calls are made; see {@link githubStyle}. */
+export interface GithubStyleOptions<R extends RestRequest> {
+  /** The platform as messages name it: `GitHub`, `Gitea`. */
+  platform: string;
+  /** A call to `path` about `repo`, with what the platform's calls carry (GitHub: the repo). */
+  call(path: string, repo: RepoRef, extra: Partial<RestRequest>): R;
   /** The query of the list of issue comments (GitHub's page size). */
   listQuery?: Record<string, number>;
 }
 
 /**
  * The calls GitHub and Gitea share, as the port names them (the pull request's draft flag as
- * the platform sets it, the status description as given), and the summaries among the pull
- * request's issue comments.
+ * the platform sets it, the status description as given), the summaries among the pull
+ * request's issue comments, and how calls about a repository are addressed.
  */
-export interface GithubStyle
+export interface GithubStyle<R extends RestRequest>
   extends Pick<GitAdapter, "getPullRequest" | "postSummary" | "postComment" | "setStatus"> {
   summaries(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
+  /** `/repos/{owner}/{name}`; a permanent PlatformError for a name without two parts. */
+  repoPath(fullName: string): string;
+  /** A call below the repository's path. */
+  repoCall(repo: RepoRef, suffix: string, extra: Partial<RestRequest>): R;
+  /** The same for a call about pull request `number`, whose 404 says the pull request is missing. */
+  prCall(repo: RepoRef, number: number, suffix: string, extra: Partial<RestRequest>): R;
 }
 
-/** The calls of {@link GithubStyle} made through `api`, addressed by `calls`. */
+/** The calls of {@link GithubStyle} made through `api`, as `options` makes them. */
 export function githubStyle<R extends RestRequest>(
   api: RestClient<R>,
-  calls: GithubStyleCalls<R>,
-): GithubStyle {
+  options: GithubStyleOptions<R>,
+): GithubStyle<R> {
+  const repoPath = (fullName: string) => {
+    const [owner, name] = repoSegments(fullName, `a ${options.platform} owner/name`);
+    return `/repos/${owner}/${name}`;
+  };
+  const repoCall = (repo: RepoRef, suffix: string, extra: Partial<RestRequest>) =>
+    options.call(`${repoPath(repo.fullName)}${suffix}`, repo, extra);
+  const prCall = (repo: RepoRef, number: number, suffix: string, extra: Partial<RestRequest>) =>
+    repoCall(repo, suffix, {
+      notFound: `pull request ${repo.fullName}#${number} not found (or the token cannot see it)`,
+      ...extra,
+    });
   const comments = (repo: RepoRef, pr: PullRequest, extra: Partial<RestRequest>) =>
-    calls.pull(repo, pr.number, `/issues/${pr.number}/comments`, extra);
+    prCall(repo, pr.number, `/issues/${pr.number}/comments`, extra);
   return {
+    repoPath,
+    repoCall,
+    prCall,
     async getPullRequest(repo, number) {
-      const pr = await api.json(calls.pull(repo, number, `/pulls/${number}`, {}), pullRequest);
+      const pr = await api.json(prCall(repo, number, `/pulls/${number}`, {}), pullRequest);
       return {
         number: pr.number,
         title: pr.title,
@@ -56,12 +77,12 @@ export function githubStyle<R extends RestRequest>(
       };
     },
     async summaries(repo, pr) {
-      const all = await api.list(comments(repo, pr, { query: calls.listQuery }), issueComment);
+      const all = await api.list(comments(repo, pr, { query: options.listQuery }), issueComment);
       return all.flatMap((c) => markedSummary(c) ?? []);
     },
     postSummary: (repo, pr, body, existing) =>
       editOrPost(api, {
-        edit: existing && calls.repo(repo, `/issues/comments/${existing.id}`, {
+        edit: existing && repoCall(repo, `/issues/comments/${existing.id}`, {
           method: "PATCH",
           body: { body: summaryText(body) },
         }),
@@ -71,7 +92,7 @@ export function githubStyle<R extends RestRequest>(
       await api.send(comments(repo, pr, { method: "POST", body: { body: replyText(body) } }));
     },
     async setStatus(repo, pr, status) {
-      await api.send(calls.repo(repo, `/statuses/${encodeURIComponent(pr.headSha)}`, {
+      await api.send(repoCall(repo, `/statuses/${encodeURIComponent(pr.headSha)}`, {
         method: "POST",
         body: {
           state: status.state,

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { parseDiff, rangeStart } from "../../src/diff/mod.ts";
 import { giteaAnchor, type GiteaReviewAnchor } from "./_anchors.ts";
-import { createGiteaApi, giteaMessage, type GiteaRequest } from "./api.ts";
+import { createGiteaApi, giteaMessage } from "./api.ts";
 import { parseGiteaEvent } from "./events.ts";
 import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
 import { createGiteaSignatureCheck } from "./_signature.ts";
@@ -18,7 +18,6 @@ import {
   landedByFingerprint,
   landedInline,
   markedInline,
-  repoSegments,
   withFingerprint,
 } from "../_shared/mod.ts";
 import {
@@ -102,14 +101,11 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     return identity;
   };
 
-  const repoCall = (repo: RepoRef, suffix: string, extra: Partial<GiteaRequest>) =>
-    ({ path: `${repoPath(repo.fullName)}${suffix}`, ...extra }) satisfies GiteaRequest;
-  const prCall = (repo: RepoRef, number: number, suffix: string, extra: Partial<GiteaRequest>) =>
-    repoCall(repo, suffix, {
-      notFound: `pull request ${repo.fullName}#${number} not found (or the token cannot see it)`,
-      ...extra,
-    });
-  const shared = githubStyle(api, { repo: repoCall, pull: prCall });
+  const shared = githubStyle(api, {
+    platform: "Gitea",
+    call: (path, _repo, extra) => ({ path, ...extra }),
+  });
+  const { repoCall, prCall } = shared;
 
   const diffOf = async (repo: RepoRef, number: number): Promise<string> => {
     const res = await api.request(prCall(repo, number, `/pulls/${number}.diff`, {
@@ -219,12 +215,11 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     async fetchFile(repo, path, ref) {
       const encoded = path.split("/").map(encodeURIComponent).join("/");
       return await fileText(
-        await api.request({
-          path: `${repoPath(repo.fullName)}/raw/${encoded}`,
+        await api.request(repoCall(repo, `/raw/${encoded}`, {
           query: { ref },
           accept: "*/*",
           expect: [404],
-        }),
+        })),
       );
     },
 
@@ -322,11 +317,6 @@ const reviewComment = z.object({
   extra_lines_count: z.number().nullish(),
 });
 type ReviewComment = z.infer<typeof reviewComment>;
-
-function repoPath(fullName: string): string {
-  const [owner, name] = repoSegments(fullName, "a Gitea owner/name");
-  return `/repos/${owner}/${name}`;
-}
 
 function sameLogin(a: string | undefined, b: string): boolean {
   return a !== undefined && a.toLowerCase() === b.toLowerCase();

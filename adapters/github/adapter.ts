@@ -5,7 +5,7 @@
 
 import { verify } from "@octokit/webhooks-methods";
 import { z } from "zod";
-import { createGithubApi, githubMessage, type GithubRequest } from "./api.ts";
+import { createGithubApi, githubMessage } from "./api.ts";
 import { createGithubAppAuth, type GithubAppAuth } from "./_app_auth.ts";
 import { parseGithubEvent } from "./events.ts";
 import { diffFromFiles } from "./_files_diff.ts";
@@ -16,7 +16,6 @@ import {
   landedByFingerprint,
   landedInline,
   markedInline,
-  repoSegments,
   statusDescription,
   withFingerprint,
 } from "../_shared/mod.ts";
@@ -90,6 +89,13 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     rejected: (authorization) => app?.forget(authorization.replace(/^Bearer /, "")) ?? false,
   });
 
+  const shared = githubStyle(api, {
+    platform: "GitHub",
+    call: (path, repo, extra) => ({ path, repo, ...extra }),
+    listQuery: { per_page: PAGE_SIZE },
+  });
+  const { repoPath, repoCall, prCall } = shared;
+
   if (options.app) {
     app = createGithubAppAuth({
       ...options.app,
@@ -113,19 +119,6 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
       },
     });
   }
-
-  const repoCall = (repo: RepoRef, suffix: string, extra: Partial<GithubRequest>) =>
-    ({ path: `${repoPath(repo.fullName)}${suffix}`, repo, ...extra }) satisfies GithubRequest;
-  const prCall = (repo: RepoRef, number: number, suffix: string, extra: Partial<GithubRequest>) =>
-    repoCall(repo, suffix, {
-      notFound: `pull request ${repo.fullName}#${number} not found (or the token cannot see it)`,
-      ...extra,
-    });
-  const shared = githubStyle(api, {
-    repo: repoCall,
-    pull: prCall,
-    listQuery: { per_page: PAGE_SIZE },
-  });
 
   const postSingle = async (
     repo: RepoRef,
@@ -193,13 +186,11 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     async fetchFile(repo, path, ref) {
       const encoded = path.split("/").map(encodeURIComponent).join("/");
       return await fileText(
-        await api.request({
-          path: `${repoPath(repo.fullName)}/contents/${encoded}`,
+        await api.request(repoCall(repo, `/contents/${encoded}`, {
           query: { ref },
           accept: "application/vnd.github.raw+json",
-          repo,
           expect: [404],
-        }),
+        })),
       );
     },
 
@@ -288,11 +279,6 @@ const reviewComment = z.object({
   original_line: z.number().nullish(),
 });
 type ReviewComment = z.infer<typeof reviewComment>;
-
-function repoPath(fullName: string): string {
-  const [owner, name] = repoSegments(fullName, "a GitHub owner/name");
-  return `/repos/${owner}/${name}`;
-}
 
 /** GitHub refuses `start_line` equal to `line` ("must precede the end line"), so it is omitted. */
 function anchorOf(c: InlineComment) {
