@@ -8,6 +8,7 @@
 
 import { z } from "zod";
 import { editOrPost } from "./edit_or_post.ts";
+import { fileText } from "./file_text.ts";
 import { markedSummary, replyText, summaryText } from "./html_markers.ts";
 import { repoSegments } from "./repo_path.ts";
 import type { RestClient, RestRequest } from "./rest_client.ts";
@@ -21,6 +22,8 @@ export interface GithubStyleOptions<R extends RestRequest> {
   call(path: string, repo: RepoRef, extra: Partial<RestRequest>): R;
   /** The query of the list of issue comments (GitHub's page size). */
   listQuery?: Record<string, number>;
+  /** Where a file's raw text is served below the repository, and as what it is asked for. */
+  rawFile: { route: string; accept: string };
 }
 
 /**
@@ -29,7 +32,8 @@ export interface GithubStyleOptions<R extends RestRequest> {
  * request's issue comments, and how calls about a repository are addressed.
  */
 export interface GithubStyle<R extends RestRequest>
-  extends Pick<GitAdapter, "getPullRequest" | "postSummary" | "postComment" | "setStatus"> {
+  extends
+    Pick<GitAdapter, "getPullRequest" | "fetchFile" | "postSummary" | "postComment" | "setStatus"> {
   summaries(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
   /** `/repos/{owner}/{name}`; a permanent PlatformError for a name without two parts. */
   repoPath(fullName: string): string;
@@ -75,6 +79,17 @@ export function githubStyle<R extends RestRequest>(
         state: pr.merged || pr.merged_at ? "merged" : pr.state === "open" ? "open" : "closed",
         author: pr.user?.login ?? "",
       };
+    },
+    async fetchFile(repo, path, ref) {
+      const encoded = path.split("/").map(encodeURIComponent).join("/");
+      const { route, accept } = options.rawFile;
+      return await fileText(
+        await api.request(repoCall(repo, `${route}/${encoded}`, {
+          query: { ref },
+          accept,
+          expect: [404],
+        })),
+      );
     },
     async summaries(repo, pr) {
       const all = await api.list(comments(repo, pr, { query: options.listQuery }), issueComment);

@@ -12,7 +12,6 @@ import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
 import { createGiteaSignatureCheck } from "./_signature.ts";
 import { hasWipPrefix } from "./_wip.ts";
 import {
-  fileText,
   fingerprintOf,
   githubStyle,
   landedByFingerprint,
@@ -104,8 +103,9 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
   const shared = githubStyle(api, {
     platform: "Gitea",
     call: (path, _repo, extra) => ({ path, ...extra }),
+    rawFile: { route: "/raw", accept: "*/*" },
   });
-  const { repoCall, prCall } = shared;
+  const { prCall } = shared;
 
   const diffOf = async (repo: RepoRef, number: number): Promise<string> => {
     const res = await api.request(prCall(repo, number, `/pulls/${number}.diff`, {
@@ -212,16 +212,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
 
     fetchDiff: (repo, pr) => diffOf(repo, pr.number),
 
-    async fetchFile(repo, path, ref) {
-      const encoded = path.split("/").map(encodeURIComponent).join("/");
-      return await fileText(
-        await api.request(repoCall(repo, `/raw/${encoded}`, {
-          query: { ref },
-          accept: "*/*",
-          expect: [404],
-        })),
-      );
-    },
+    fetchFile: shared.fetchFile,
 
     async listComments(repo, pr) {
       const [summaries, reviews, me] = await Promise.all([

@@ -11,7 +11,6 @@ import { parseGithubEvent } from "./events.ts";
 import { diffFromFiles } from "./_files_diff.ts";
 import { rangeStart } from "../../src/diff/mod.ts";
 import {
-  fileText,
   githubStyle,
   landedByFingerprint,
   landedInline,
@@ -93,8 +92,9 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     platform: "GitHub",
     call: (path, repo, extra) => ({ path, repo, ...extra }),
     listQuery: { per_page: PAGE_SIZE },
+    rawFile: { route: "/contents", accept: "application/vnd.github.raw+json" },
   });
-  const { repoPath, repoCall, prCall } = shared;
+  const { repoPath, prCall } = shared;
 
   if (options.app) {
     app = createGithubAppAuth({
@@ -183,16 +183,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
       return diffFromFiles(files);
     },
 
-    async fetchFile(repo, path, ref) {
-      const encoded = path.split("/").map(encodeURIComponent).join("/");
-      return await fileText(
-        await api.request(repoCall(repo, `/contents/${encoded}`, {
-          query: { ref },
-          accept: "application/vnd.github.raw+json",
-          expect: [404],
-        })),
-      );
-    },
+    fetchFile: shared.fetchFile,
 
     async listComments(repo, pr) {
       const [summaries, inline] = await Promise.all([
