@@ -136,3 +136,10 @@ const pullRequest = z.object({
 });
 
 const issueComment = z.object({ id: z.number(), body: z.string().nullish() });
+
+/** The fields of a review comment that GitHub and Gitea share; each adds where the comment sits. */
+export const reviewCommentJson = z.object({
+  id: z.number(),
+  body: z.string().nullish(),
+  path: z.string().nullish(),
+});

@@ -101,3 +101,15 @@ export function landedByFingerprint<C extends { body?: string | null }>(
   }
   return byFingerprint;
 }
+
+/**
+ * Each comment of `sent` with the comment of `landed` that carries its fingerprint, or undefined
+ * where none does, in order; each landed comment is paired once.
+ */
+export function pairLanded<S extends { fingerprint: string }, C extends { body?: string | null }>(
+  sent: S[],
+  landed: C[],
+): [S, C | undefined][] {
+  const byFingerprint = landedByFingerprint(landed);
+  return sent.map((c) => [c, byFingerprint.get(c.fingerprint)?.shift()]);
+}

@@ -10,13 +10,13 @@ export { chatCommand } from "./chat_command.ts";
 export { editOrPost } from "./edit_or_post.ts";
 export { errorBody, messageWithDetails } from "./error_body.ts";
 export { fileText } from "./file_text.ts";
-export { githubStyle } from "./github_style.ts";
+export { githubStyle, reviewCommentJson } from "./github_style.ts";
 export {
   fingerprintOf,
   isLoomComment,
-  landedByFingerprint,
   markedInline,
   markedSummary,
+  pairLanded,
   replyText,
   SUMMARY_MARKER,
   summaryText,

@@ -14,9 +14,10 @@ import { hasWipPrefix } from "./_wip.ts";
 import {
   fingerprintOf,
   githubStyle,
-  landedByFingerprint,
   landedInline,
   markedInline,
+  pairLanded,
+  reviewCommentJson,
   withFingerprint,
 } from "../_shared/mod.ts";
 import {
@@ -255,9 +256,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       if (placed.length === 0) return result;
 
       const take = (landed: ReviewComment[], batch: typeof placed) => {
-        const byFingerprint = landedByFingerprint(landed);
-        for (const { comment } of batch) {
-          const match = byFingerprint.get(comment.fingerprint)?.shift();
+        for (const [comment, match] of pairLanded(batch.map((p) => p.comment), landed)) {
           if (match) {
             result.posted.push(
               landedInline(comment, match.id, { path: match.path, line: lineOf(match) }),
@@ -300,10 +299,7 @@ const review = z.object({
   user,
 });
 
-const reviewComment = z.object({
-  id: z.number(),
-  body: z.string().nullish(),
-  path: z.string().nullish(),
+const reviewComment = reviewCommentJson.extend({
   position: z.number().nullish(),
   extra_lines_count: z.number().nullish(),
 });

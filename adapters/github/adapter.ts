@@ -12,9 +12,10 @@ import { diffFromFiles } from "./_files_diff.ts";
 import { rangeStart } from "../../src/diff/mod.ts";
 import {
   githubStyle,
-  landedByFingerprint,
   landedInline,
   markedInline,
+  pairLanded,
+  reviewCommentJson,
   statusDescription,
   withFingerprint,
 } from "../_shared/mod.ts";
@@ -228,9 +229,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
           }),
           reviewComment,
         );
-        const byFingerprint = landedByFingerprint(landed);
-        for (const c of comments) {
-          const match = byFingerprint.get(c.fingerprint)?.shift();
+        for (const [c, match] of pairLanded(comments, landed)) {
           if (match) result.posted.push(landedInline(c, match.id, match));
         }
         return result;
@@ -262,10 +261,7 @@ const pullFile = z.object({
   changes: z.number().optional(),
 });
 
-const reviewComment = z.object({
-  id: z.number(),
-  body: z.string().nullish(),
-  path: z.string().nullish(),
+const reviewComment = reviewCommentJson.extend({
   line: z.number().nullish(),
   original_line: z.number().nullish(),
 });
