@@ -9,10 +9,16 @@
 import { z } from "zod";
 import { editOrPost } from "./edit_or_post.ts";
 import { fileText } from "./file_text.ts";
-import { markedSummary, replyText, summaryText } from "./html_markers.ts";
+import { markedSummary, replyText, summaryText, withFingerprint } from "./html_markers.ts";
 import { repoSegments } from "./repo_path.ts";
 import type { RestClient, RestRequest } from "./rest_client.ts";
-import type { GitAdapter, PostedComment, PullRequest, RepoRef } from "../../src/platform/mod.ts";
+import type {
+  GitAdapter,
+  InlineComment,
+  PostedComment,
+  PullRequest,
+  RepoRef,
+} from "../../src/platform/mod.ts";
 
 /** How the platform's calls are made; see {@link githubStyle}. */
 export interface GithubStyleOptions<R extends RestRequest> {
@@ -41,6 +47,16 @@ export interface GithubStyle<R extends RestRequest>
   repoCall(repo: RepoRef, suffix: string, extra: Partial<RestRequest>): R;
   /** The same for a call about pull request `number`, whose 404 says the pull request is missing. */
   prCall(repo: RepoRef, number: number, suffix: string, extra: Partial<RestRequest>): R;
+  /**
+   * The call that posts `comments` on `pr.headSha` as one review, each at its platform's
+   * `anchor` with its fingerprint marker; `expect` lists the refusals the caller handles.
+   */
+  reviewCall(
+    repo: RepoRef,
+    pr: PullRequest,
+    comments: { comment: InlineComment; anchor: object }[],
+    expect: number[],
+  ): R;
 }
 
 /** The calls of {@link GithubStyle} made through `api`, as `options` makes them. */
@@ -65,6 +81,21 @@ export function githubStyle<R extends RestRequest>(
     repoPath,
     repoCall,
     prCall,
+    reviewCall: (repo, pr, comments, expect) =>
+      prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {
+        method: "POST",
+        body: {
+          commit_id: pr.headSha,
+          // Without `event` the review stays PENDING, visible to nobody but its author.
+          event: "COMMENT",
+          body: "",
+          comments: comments.map(({ comment, anchor }) => ({
+            ...anchor,
+            body: withFingerprint(comment.body, comment.fingerprint),
+          })),
+        },
+        expect,
+      }),
     async getPullRequest(repo, number) {
       const pr = await api.json(prCall(repo, number, `/pulls/${number}`, {}), pullRequest);
       return {

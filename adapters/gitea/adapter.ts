@@ -18,7 +18,6 @@ import {
   markedInline,
   pairLanded,
   reviewCommentJson,
-  withFingerprint,
 } from "../_shared/mod.ts";
 import {
   type GitAdapter,
@@ -124,19 +123,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     pr: PullRequest,
     placed: { comment: InlineComment; anchor: GiteaReviewAnchor }[],
   ): Promise<{ landed: ReviewComment[] } | { failed: string }> => {
-    const call = prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {
-      method: "POST",
-      body: {
-        commit_id: pr.headSha,
-        event: "COMMENT",
-        body: "",
-        comments: placed.map((p) => ({
-          ...p.anchor,
-          body: withFingerprint(p.comment.body, p.comment.fingerprint),
-        })),
-      },
-      expect: [422, 500],
-    });
+    const call = shared.reviewCall(repo, pr, placed, [422, 500]);
     const res = await api.request(call);
     if (res.status === 500 || res.status === 422) {
       return {

@@ -206,20 +206,8 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     async postInline(repo, pr, comments) {
       const result: InlineResult = { posted: [], rejected: [] };
       if (comments.length === 0) return result;
-      const call = prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {
-        method: "POST",
-        body: {
-          commit_id: pr.headSha,
-          // Without `event` the review stays PENDING, visible to nobody but its author.
-          event: "COMMENT",
-          body: "",
-          comments: comments.map((c) => ({
-            ...anchorOf(c),
-            body: withFingerprint(c.body, c.fingerprint),
-          })),
-        },
-        expect: [422],
-      });
+      const placed = comments.map((comment) => ({ comment, anchor: anchorOf(comment) }));
+      const call = shared.reviewCall(repo, pr, placed, [422]);
       const res = await api.request(call);
       if (res.status !== 422) {
         const review = await api.read(res, call, z.object({ id: z.number() }));
