@@ -1,49 +1,36 @@
 import assert from "node:assert/strict";
 import { parseDiff, placementProblem, rangeStart } from "./mod.ts";
+import { makeRepo } from "../../tests/git_repo.ts";
 
-// New side: src/db.ts 1-6 (one hunk) and 42-44 (another); moved.ts 1-3, renamed from old.ts;
-// gone.ts deleted; logo.png binary.
-const FILES = parseDiff(`diff --git a/src/db.ts b/src/db.ts
-index 1111111..2222222 100644
---- a/src/db.ts
-+++ b/src/db.ts
-@@ -1,4 +1,6 @@
- import { sql } from "../sql.ts";
--export function find(id) {
--  return sql(id);
-+
-+export function find(id: string) {
-+  const q = id;
-+  return sql(q);
- }
-@@ -40,2 +42,3 @@ export function close() {
-   pool.end();
-+  log("closed");
- }
-diff --git a/old.ts b/moved.ts
-similarity index 80%
-rename from old.ts
-rename to moved.ts
-index 1111111..2222222 100644
---- a/old.ts
-+++ b/moved.ts
-@@ -1,3 +1,3 @@
- keep
--drop
-+add
- keep
-diff --git a/gone.ts b/gone.ts
-deleted file mode 100644
-index 3333333..0000000
---- a/gone.ts
-+++ /dev/null
-@@ -1,2 +0,0 @@
--a
--b
-diff --git a/logo.png b/logo.png
-index 1..2 100644
-Binary files a/logo.png and b/logo.png differ
-`);
+const lines = (texts: string[]) => texts.map((t) => `${t}\n`).join("");
+const numbered = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
+
+/**
+ * A diff from git: src/db.ts with old lines 2-3 replaced by new 2-5 and a line added as new 43
+ * (hunks new 1-8 and 40-45 with git's three lines of context); old.ts renamed to moved.ts with
+ * its line 2 changed (new 1-3); gone.ts deleted; logo.png binary.
+ */
+async function changes() {
+  await using repo = await makeRepo();
+  await repo.write("src/db.ts", lines(numbered(1, 42)));
+  await repo.write("old.ts", lines(["keep", "drop", "keep"]));
+  await repo.write("gone.ts", lines(["a", "b"]));
+  await repo.write("logo.png", new Uint8Array([0x89, 0, 1, 2]));
+  const base = await repo.commit("base");
+  const db = numbered(1, 42);
+  db.splice(40, 0, "added");
+  db.splice(1, 2, "two", "three", "four", "five");
+  await repo.write("src/db.ts", lines(db));
+  await repo.remove("old.ts");
+  await repo.write("moved.ts", lines(["keep", "add", "keep"]));
+  await repo.remove("gone.ts");
+  await repo.write("logo.png", new Uint8Array([0x89, 0, 3, 4]));
+  const head = await repo.commit("change");
+  return parseDiff(await repo.git("diff", "-M", base, head));
+}
+
+const FILES = await changes();
 
 const at = (path: string, line: number, startLine?: number) => ({ path, line, startLine });
 
