@@ -25,6 +25,14 @@ function byPath(files: DiffFile[], path: string): DiffFile {
   return file;
 }
 
+/** A file git moved or copied without changing it: `status` from `oldPath`, alike in full. */
+function assertUntouched(file: DiffFile, status: DiffFile["status"], oldPath: string) {
+  assert.equal(file.status, status);
+  assert.equal(file.oldPath, oldPath);
+  assert.equal(file.similarity, 100);
+  assert.deepEqual(file.hunks, []);
+}
+
 /** Commits `before`, then applies `change` and commits again; returns `git diff` between them. */
 async function diffOf(
   repo: GitRepo,
@@ -101,11 +109,7 @@ Deno.test("parseDiff: renames with and without content changes", async () => {
   );
   const files = parseDiff(diff);
   assert.equal(files.length, 2);
-  const pure = byPath(files, "moved/pure.txt");
-  assert.equal(pure.status, "renamed");
-  assert.equal(pure.oldPath, "pure.txt");
-  assert.equal(pure.similarity, 100);
-  assert.deepEqual(pure.hunks, []);
+  assertUntouched(byPath(files, "moved/pure.txt"), "renamed", "pure.txt");
   const edited = byPath(files, "edited2.txt");
   assert.equal(edited.status, "renamed");
   assert.equal(edited.oldPath, "edited.txt");
@@ -128,11 +132,7 @@ Deno.test("parseDiff: copies with and without content changes", async () => {
     "--find-copies-harder",
   );
   const files = parseDiff(diff);
-  const same = byPath(files, "same.txt");
-  assert.equal(same.status, "copied");
-  assert.equal(same.oldPath, "src.txt");
-  assert.equal(same.similarity, 100);
-  assert.deepEqual(same.hunks, []);
+  assertUntouched(byPath(files, "same.txt"), "copied", "src.txt");
   const changed = byPath(files, "changed.txt");
   assert.equal(changed.status, "copied");
   assert.equal(changed.oldPath, "src.txt");
