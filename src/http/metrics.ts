@@ -6,7 +6,7 @@
  */
 import client from "prom-client";
 import type { JobCount } from "../queue/mod.ts";
-import type { RunOutcome } from "../worker/pool.ts";
+import type { RunOutcome } from "../worker/mod.ts";
 
 /** The metrics one Loom process exports. */
 export interface Metrics {

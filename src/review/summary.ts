@@ -484,3 +484,18 @@ function byPlace(a: Finding, b: Finding): number {
     cmp(a.pipeline, b.pipeline) || cmp(a.title, b.title) || cmp(a.fingerprint, b.fingerprint) ||
     cmp(a.body, b.body);
 }
+
+/**
+ * The summary posted instead of a review when the repository's config on `baseRef` has errors:
+ * each error (formatted `file:line:col: message`), where to fix them, and how to ask again.
+ */
+export function renderConfigErrorSummary(
+  baseRef: string,
+  errors: readonly string[],
+  configPath: string,
+): string {
+  const lines = errors.map((e) => `- \`${e}\``).join("\n");
+  return `## Loom review\n\n**Loom could not review this pull request:** the review ` +
+    `config on \`${baseRef}\` has errors.\n\n${lines}\n\nFix \`${configPath}\` on ` +
+    `\`${baseRef}\`, then comment \`/loom review\`.`;
+}

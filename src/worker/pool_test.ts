@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { testStores } from "../../tests/stores.ts";
+import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
 import { createQueue, PermanentError, type Queue } from "../queue/mod.ts";
 import { createWorkerPool, type JobHandler, type RunOutcome } from "./pool.ts";
 
@@ -12,8 +12,8 @@ async function until(check: () => boolean | Promise<boolean>, ms = 5_000) {
   }
 }
 
-async function withPool(
-  open: () => Promise<{ store: import("../db/mod.ts").Database; dispose(): Promise<void> }>,
+function withPool(
+  factory: StoreFactory,
   handlers: Record<string, JobHandler>,
   body: (
     queue: Queue,
@@ -22,25 +22,35 @@ async function withPool(
   ) => Promise<void>,
   slots = 4,
 ) {
-  const fresh = await open();
-  const queue = await createQueue(fresh.store, { backoff: { baseMs: 10, capMs: 20 } });
-  const runs: [number, RunOutcome][] = [];
-  const pool = createWorkerPool({
+  return withStores(factory, async ({ queue }) => {
+    const runs: [number, RunOutcome][] = [];
+    const pool = createWorkerPool({
+      queue,
+      handlers,
+      slots,
+      workerId: "pool-test",
+      leaseMs: 3_000,
+      pollMs: 50,
+      onRunEnd: (job, outcome) => runs.push([job.id, outcome]),
+    });
+    try {
+      await body(queue, pool, runs);
+    } finally {
+      await pool.stop(1_000);
+    }
+  }, { backoff: { baseMs: 10, capMs: 20 } });
+}
+
+/** A pool that polls only once a minute, recording when its `kind` jobs start. */
+function idlePool(queue: Queue, workerId: string, slots: number, kind: string, started: number[]) {
+  return createWorkerPool({
     queue,
-    handlers,
     slots,
-    workerId: "pool-test",
+    workerId,
     leaseMs: 3_000,
-    pollMs: 50,
-    onRunEnd: (job, outcome) => runs.push([job.id, outcome]),
+    pollMs: 60_000,
+    handlers: { [kind]: () => (started.push(Date.now()), Promise.resolve()) },
   });
-  try {
-    await body(queue, pool, runs);
-  } finally {
-    await pool.stop(1_000);
-    await queue.close();
-    await fresh.dispose();
-  }
 }
 
 for (const factory of testStores()) {
@@ -50,7 +60,7 @@ for (const factory of testStores()) {
     let running = 0;
     let peak = 0;
     const seen: number[] = [];
-    await withPool(factory.open, {
+    await withPool(factory, {
       work: async (job) => {
         running++;
         peak = Math.max(peak, running);
@@ -71,7 +81,7 @@ for (const factory of testStores()) {
 
   Deno.test(name("a failing job is retried, a permanent failure goes dead"), async () => {
     let attempts = 0;
-    await withPool(factory.open, {
+    await withPool(factory, {
       flaky: () => {
         attempts++;
         return attempts < 3 ? Promise.reject(new Error("flake")) : Promise.resolve();
@@ -94,7 +104,7 @@ for (const factory of testStores()) {
   Deno.test(name("cancelling a running job fires its handler's AbortSignal"), async () => {
     let aborted: unknown = null;
     const started = Promise.withResolvers<void>();
-    await withPool(factory.open, {
+    await withPool(factory, {
       slow: (_job, { signal }) =>
         new Promise((_, reject) => {
           started.resolve();
@@ -111,6 +121,52 @@ for (const factory of testStores()) {
       await until(() => pool.running() === 0);
       assert.equal((await queue.get(id))?.status, "cancelled");
       assert.deepEqual(runs, [[id, "cancelled"]]);
+    });
+  });
+
+  Deno.test(
+    name("a postponed job waits, spending no attempt, and runs again resumed"),
+    async () => {
+      const seen: unknown[] = [];
+      await withPool(factory, {
+        staged: (job) => {
+          seen.push(job.payload);
+          const later = { postpone: { until: Date.now() + 60_000, payload: "second" } };
+          return Promise.resolve(job.payload === "first" ? later : undefined);
+        },
+      }, async (queue, _pool, runs) => {
+        const { id } = await queue.enqueue("staged", "normal", "first");
+        await until(() => runs.length === 1);
+        assert.deepEqual(runs, [[id, "postponed"]]);
+        const waiting = await queue.get(id);
+        assert.equal(waiting?.status, "queued");
+        assert.equal(waiting?.attempts, 0, "waiting is not failing");
+        assert.equal(waiting?.payload, "second", "the next run gets the payload it was left with");
+        await queue.resume(id);
+        await until(async () => (await queue.get(id))?.status === "succeeded");
+        assert.deepEqual(seen, ["first", "second"]);
+        assert.equal((await queue.get(id))?.attempts, 1);
+      });
+    },
+  );
+
+  Deno.test(name("a resume arriving while the job runs is not lost to its postpone"), async () => {
+    const release = Promise.withResolvers<void>();
+    let started = 0;
+    await withPool(factory, {
+      racing: async () => {
+        started++;
+        if (started > 1) return;
+        await release.promise;
+        return { postpone: { until: Date.now() + 60_000 } };
+      },
+    }, async (queue, _pool, runs) => {
+      const { id } = await queue.enqueue("racing", "normal", null);
+      await until(() => started === 1);
+      await queue.resume(id);
+      release.resolve();
+      await until(() => runs.length === 2, 3_000);
+      assert.deepEqual(runs, [[id, "postponed"], [id, "succeeded"]]);
     });
   });
 
@@ -156,14 +212,7 @@ for (const factory of testStores()) {
     const started: number[] = [];
     const fresh = await factory.open();
     const queue = await createQueue(fresh.store);
-    const pool = createWorkerPool({
-      queue,
-      slots: 2,
-      workerId: "idle",
-      leaseMs: 3_000,
-      pollMs: 60_000,
-      handlers: { now: () => (started.push(Date.now()), Promise.resolve()) },
-    });
+    const pool = idlePool(queue, "idle", 2, "now", started);
     try {
       await new Promise((r) => setTimeout(r, 50));
       const at = Date.now();
@@ -190,14 +239,7 @@ Deno.test({
     const here = await createQueue(fresh.store);
     const there = await createQueue(otherStore);
     const started: number[] = [];
-    const pool = createWorkerPool({
-      queue: here,
-      slots: 1,
-      workerId: "listener",
-      leaseMs: 3_000,
-      pollMs: 60_000,
-      handlers: { remote: () => (started.push(Date.now()), Promise.resolve()) },
-    });
+    const pool = idlePool(here, "listener", 1, "remote", started);
     try {
       await new Promise((r) => setTimeout(r, 100));
       const at = Date.now();
