@@ -1,19 +1,11 @@
 import assert from "node:assert/strict";
 import type { PlatformEvent, RepoRef } from "./platform/mod.ts";
 import { type StoreWorld, testStores, withStores } from "../tests/stores.ts";
+import { reviewEvent } from "../tests/support/memory_git_adapter.ts";
 import { createIntake, type IntakeDeps, prGroupKey } from "./intake.ts";
 
 const repo: RepoRef = { platform: "github", fullName: "octo/app" };
-const opened = (headSha: string, pr = 7): PlatformEvent => ({
-  type: "review",
-  reason: "opened",
-  repo,
-  pr,
-  headSha,
-  baseRef: "main",
-  draft: false,
-});
-
+const opened = (headSha: string, pr = 7) => reviewEvent(repo, pr, headSha);
 const command = (name: "review" | "help"): PlatformEvent => ({
   type: "command",
   command: name,

@@ -3,24 +3,16 @@ import { testStores, withStores } from "../../tests/stores.ts";
 import {
   createMemoryGitAdapter,
   type MemoryGitAdapter,
+  reviewEvent,
 } from "../../tests/support/memory_git_adapter.ts";
 import { createIntake } from "../intake.ts";
 import { silentLogger } from "../log.ts";
-import type { PlatformEvent } from "../platform/mod.ts";
 import type { Queue } from "../queue/mod.ts";
 import { createApp } from "./app.ts";
 import { createMetrics } from "./metrics.ts";
 
 const repo = { platform: "memory", fullName: "octo/app" };
-const review = (pr: number, headSha = "a".repeat(40)): PlatformEvent => ({
-  type: "review",
-  reason: "opened",
-  repo,
-  pr,
-  headSha,
-  baseRef: "main",
-  draft: false,
-});
+const review = (pr: number) => reviewEvent(repo, pr, "a".repeat(40));
 
 /** A delivery to the memory platform: its token, an id, the event as JSON. */
 function delivery(body: unknown, headers: Record<string, string> = {}): RequestInit {

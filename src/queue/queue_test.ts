@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
-import { createQueue, PermanentError, type Queue, RetryableError } from "./mod.ts";
+import { PermanentError, type Queue, RetryableError } from "./mod.ts";
 
 const KINDS = { kinds: ["noop", "other"], leaseMs: 10_000 };
 const W = "worker-a";

@@ -41,16 +41,38 @@ function withPool(
   }, { backoff: { baseMs: 10, capMs: 20 } });
 }
 
-/** A pool that polls only once a minute, recording when its `kind` jobs start. */
-function idlePool(queue: Queue, workerId: string, slots: number, kind: string, started: number[]) {
-  return createWorkerPool({
-    queue,
-    slots,
-    workerId,
+/**
+ * Starts an idle pool on `poolQueue` that polls only once a minute, lets it settle, enqueues a
+ * `kind` job through `enqueueQueue`, and checks the pool started it within a second: `woken` by
+ * a signal, not by its poll.
+ */
+async function assertStartedAtOnce(o: {
+  poolQueue: Queue;
+  enqueueQueue: Queue;
+  slots: number;
+  kind: string;
+  settleMs: number;
+  waitMs: number;
+  woken: string;
+}) {
+  const started: number[] = [];
+  const pool = createWorkerPool({
+    queue: o.poolQueue,
+    slots: o.slots,
+    workerId: `idle-${o.kind}`,
     leaseMs: 3_000,
     pollMs: 60_000,
-    handlers: { [kind]: () => (started.push(Date.now()), Promise.resolve()) },
+    handlers: { [o.kind]: () => (started.push(Date.now()), Promise.resolve()) },
   });
+  try {
+    await new Promise((r) => setTimeout(r, o.settleMs));
+    const at = Date.now();
+    await o.enqueueQueue.enqueue(o.kind, "normal", null);
+    await until(() => started.length === 1, o.waitMs);
+    assert.ok(started[0] - at < 1_000, `${o.woken} after ${started[0] - at} ms, not the 60 s poll`);
+  } finally {
+    await pool.stop(100);
+  }
 }
 
 for (const factory of testStores()) {
@@ -208,23 +230,20 @@ for (const factory of testStores()) {
     }
   });
 
-  Deno.test(name("an idle pool starts an enqueued job without waiting for its poll"), async () => {
-    const started: number[] = [];
-    const fresh = await factory.open();
-    const queue = await createQueue(fresh.store);
-    const pool = idlePool(queue, "idle", 2, "now", started);
-    try {
-      await new Promise((r) => setTimeout(r, 50));
-      const at = Date.now();
-      await queue.enqueue("now", "normal", null);
-      await until(() => started.length === 1, 2_000);
-      assert.ok(started[0] - at < 1_000, "woken by the enqueue, not the 60 s poll");
-    } finally {
-      await pool.stop(100);
-      await queue.close();
-      await fresh.dispose();
-    }
-  });
+  Deno.test(
+    name("an idle pool starts an enqueued job without waiting for its poll"),
+    () =>
+      withStores(factory, ({ queue }) =>
+        assertStartedAtOnce({
+          poolQueue: queue,
+          enqueueQueue: queue,
+          slots: 2,
+          kind: "now",
+          settleMs: 50,
+          waitMs: 2_000,
+          woken: "woken by the enqueue",
+        })),
+  );
 }
 
 Deno.test({
@@ -238,19 +257,17 @@ Deno.test({
     const otherStore = await openDatabase(fresh.url);
     const here = await createQueue(fresh.store);
     const there = await createQueue(otherStore);
-    const started: number[] = [];
-    const pool = idlePool(here, "listener", 1, "remote", started);
     try {
-      await new Promise((r) => setTimeout(r, 100));
-      const at = Date.now();
-      await there.enqueue("remote", "normal", null);
-      await until(() => started.length === 1, 5_000);
-      assert.ok(
-        started[0] - at < 1_000,
-        `woken by NOTIFY after ${started[0] - at} ms, not the poll`,
-      );
+      await assertStartedAtOnce({
+        poolQueue: here,
+        enqueueQueue: there,
+        slots: 1,
+        kind: "remote",
+        settleMs: 100,
+        waitMs: 5_000,
+        woken: "woken by NOTIFY",
+      });
     } finally {
-      await pool.stop(100);
       await here.close();
       await there.close();
       await otherStore.close();

@@ -73,6 +73,11 @@ export interface MemoryGitAdapter extends GitAdapter {
   refuseInline(refuse: (comment: InlineComment) => string | null): void;
 }
 
+/** A pull request event asking for a review of `headSha`, as any platform's parse yields it. */
+export function reviewEvent(repo: RepoRef, pr: number, headSha: string): PlatformEvent {
+  return { type: "review", reason: "opened", repo, pr, headSha, baseRef: "main", draft: false };
+}
+
 /** Creates an empty in-memory platform; see the module doc. */
 export function createMemoryGitAdapter(options: MemoryGitAdapterOptions = {}): MemoryGitAdapter {
   const platform = options.platform ?? "memory";

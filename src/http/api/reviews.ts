@@ -6,8 +6,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { ReviewRecord, ReviewStore } from "../../store/mod.ts";
 import { iso } from "./iso.ts";
+import { listQuery } from "./list_query.ts";
 
-const listQuery = z.object({
+const reviewsQuery = z.object({
   platform: z.string().min(1).optional(),
   repository: z.string().min(1).optional(),
   pr: z.coerce.number().int().positive().optional(),
@@ -45,11 +46,9 @@ export function reviewsApi(store: ReviewStore): Hono {
   const app = new Hono();
 
   app.get("/", async (c) => {
-    const parsed = listQuery.safeParse(c.req.query());
-    if (!parsed.success) {
-      return c.json({ error: "bad query", issues: z.flattenError(parsed.error).fieldErrors }, 400);
-    }
-    const page = await store.listReviews(parsed.data);
+    const { query, refused } = listQuery(c, reviewsQuery);
+    if (refused) return refused;
+    const page = await store.listReviews(query);
     return c.json({ reviews: page.reviews.map(reviewJson), next_cursor: page.nextCursor });
   });
 

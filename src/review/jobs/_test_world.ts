@@ -61,6 +61,25 @@ export interface JobRun {
   payload: unknown;
 }
 
+/** Each run as `kind:outcome`, to compare with {@link reviewSteps}. */
+export function steps(runs: JobRun[]): string[] {
+  return runs.map((r) => `${r.kind}:${r.outcome}`);
+}
+
+/**
+ * The runs of a review with `pipelines` pipelines when nothing fails: the publish job, queued in
+ * the high lane before the pipelines, shows the pending status and waits; the last pipeline
+ * resumes it.
+ */
+export function reviewSteps(pipelines: number): string[] {
+  return [
+    "review:succeeded",
+    "publish:postponed",
+    ...Array(pipelines).fill("pipeline:succeeded"),
+    "publish:succeeded",
+  ];
+}
+
 /** See the module doc. */
 export interface ReviewWorld extends StoreWorld {
   git: MemoryGitAdapter;

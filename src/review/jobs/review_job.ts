@@ -16,7 +16,7 @@ import { formatConfigError } from "../../repo_config/mod.ts";
 import type { Severity } from "../finding.ts";
 import { planReview } from "../plan.ts";
 import type { ReviewJobDeps } from "./deps.ts";
-import { CONFIG_PATH, repoSetupAt } from "./repo_config_at.ts";
+import { repoSetupAt } from "./repo_config_at.ts";
 
 const LANE_OF: Record<Severity, Lane> = { blocker: "high", warning: "normal", info: "low" };
 
