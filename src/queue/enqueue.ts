@@ -39,9 +39,6 @@ export interface EnqueueResult {
 /**
  * Adds `jobs` in one multi-row insert: when it returns, all are committed. A job whose dedupe key
  * is held by an active job (or by an earlier job of the same batch) gets that job's id instead.
- *
- * @example
- * const [r] = await enqueue(q, [{ kind: "review", lane: "normal", payload: { pr: 42 } }]);
  */
 export async function enqueue(q: QueueContext, jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
   if (jobs.length === 0) return [];

@@ -5,10 +5,19 @@
  * binds them to one store.
  *
  * @example
+ * ```ts
+ * import { migrateToLatest, openDatabase } from "../db/mod.ts";
+ * import { createQueue } from "./mod.ts";
+ *
+ * const store = await openDatabase(":memory:");
+ * await migrateToLatest(store);
  * const queue = await createQueue(store);
  * await queue.enqueue("review", "normal", { pr: 1 });
  * const [job] = await queue.claim("worker-1", 1, { kinds: ["review"], leaseMs: 30_000 });
  * await queue.complete("worker-1", [job.id]);
+ * await queue.close();
+ * await store.close();
+ * ```
  * @module
  */
 import type { Database } from "../db/connect.ts";

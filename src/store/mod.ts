@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { migrateToLatest, openDatabase } from "../db/mod.ts";
  * import { createReviewStore } from "./mod.ts";
  *
@@ -13,7 +14,7 @@
  * await migrateToLatest(db);
  * const store = createReviewStore(db);
  * const page = await store.listReviews({ limit: 10 });
- * console.log(page.reviews.length); // 0
+ * assert.equal(page.reviews.length, 0);
  * await db.close();
  * ```
  * @module

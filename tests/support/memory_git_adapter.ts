@@ -11,6 +11,7 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createMemoryGitAdapter } from "./memory_git_adapter.ts";
  *
  * const git = createMemoryGitAdapter();
@@ -18,7 +19,7 @@
  * git.setPullRequest(repo, { number: 1, headSha: "h1", baseRef: "main" });
  * const pr = await git.getPullRequest(repo, 1);
  * await git.setStatus(repo, pr, { state: "pending", description: "Loom is reviewing" });
- * console.log(git.writes.map((w) => w.op)); // ["setStatus"]
+ * assert.deepEqual(git.writes.map((w) => w.op), ["setStatus"]);
  * ```
  * @module
  */
