@@ -9,9 +9,10 @@
  *    `src/server.ts` and `src/cli/`;
  * 3. no file reaches past a folder's `mod.ts`: from outside a folder that has a `mod.ts`, only
  *    that `mod.ts` may be imported, or the `mod.ts` of a subfolder (a folder of its own, which
- *    its parent may not re-export without a cycle when it uses its parent's files). Test code (`*_test.ts`, `tests/`, `bench/`) may import a
- *    folder's public files past its `mod.ts` (to test a concrete file, or to build a fake from
- *    one), but never a folder's private `_` file: private means private for tests too.
+ *    its parent may not re-export without a cycle when it uses its parent's files). Test code
+ *    (`*_test.ts`, `tests/`, `bench/`) may import a folder's public files past its `mod.ts` (to
+ *    test a concrete file, or to build a fake from one), but never a folder's private `_` file:
+ *    private means private for tests too, and from every folder.
  *
  * npm:, jsr:, node: and bare (import-map) specifiers are not Loom's files and are not checked.
  *
