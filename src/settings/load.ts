@@ -103,7 +103,8 @@ export function loadSettings(input: SettingsInput): SettingsResult {
  *   rows: { name: { env: "LOOM_DEMO_NAME", yaml: "demo.name", default: undefined, about: "A name.", check: text } },
  * };
  * const result = loadSettings({ flags: {}, env: { LOOM_DEMO_NAME: "x" }, readFile: () => null, groups: [demo] });
- * if (result.ok) console.log(groupSettings(result.settings, demo).name); // "x"
+ * if (!result.ok) throw new Error("invalid settings");
+ * const name: string | undefined = groupSettings(result.settings, demo).name; // "x"
  * ```
  */
 export function groupSettings<S>(settings: Settings, group: SettingGroup<S>): S {
