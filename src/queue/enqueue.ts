@@ -39,6 +39,27 @@ export interface EnqueueResult {
 /**
  * Adds `jobs` in one multi-row insert: when it returns, all are committed. A job whose dedupe key
  * is held by an active job (or by an earlier job of the same batch) gets that job's id instead.
+ *
+ * @example
+ * ```ts
+ * import { migrateToLatest, openDatabase } from "../db/mod.ts";
+ * import { enqueue } from "./enqueue.ts";
+ * import { createQueue } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = await openDatabase(":memory:");
+ * await migrateToLatest(store);
+ * const queue = await createQueue(store);
+ * const job = {
+ *   kind: "review",
+ *   lane: "normal",
+ *   payload: { pr: 42 },
+ *   options: { dedupeKey: "pr-42" },
+ * } as const;
+ * const [first, again] = await enqueue(queue.context, [job, job]);
+ * assert.deepEqual(again, { id: first.id, created: false });
+ * await store.close();
+ * ```
  */
 export async function enqueue(q: QueueContext, jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
   if (jobs.length === 0) return [];

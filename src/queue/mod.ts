@@ -8,13 +8,16 @@
  * ```ts
  * import { migrateToLatest, openDatabase } from "../db/mod.ts";
  * import { createQueue } from "./mod.ts";
+ * import assert from "node:assert/strict";
  *
  * const store = await openDatabase(":memory:");
  * await migrateToLatest(store);
  * const queue = await createQueue(store);
  * await queue.enqueue("review", "normal", { pr: 1 });
  * const [job] = await queue.claim("worker-1", 1, { kinds: ["review"], leaseMs: 30_000 });
+ * assert.deepEqual(job.payload, { pr: 1 });
  * await queue.complete("worker-1", [job.id]);
+ * assert.equal((await queue.get(job.id))?.status, "succeeded");
  * await queue.close();
  * await store.close();
  * ```
