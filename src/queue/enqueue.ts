@@ -3,7 +3,7 @@
  * @module
  */
 import { sql } from "kysely";
-import type { Lane } from "../db/tables.ts";
+import type { Lane } from "../db/mod.ts";
 import type { QueueContext } from "./context.ts";
 import { claimScore } from "./lanes.ts";
 

@@ -23,8 +23,7 @@
  * ```
  * @module
  */
-import type { Database } from "../db/connect.ts";
-import type { Lane } from "../db/tables.ts";
+import type { Database, Lane } from "../db/mod.ts";
 import { cancelGroup } from "./cancel_group.ts";
 import { cancelJob } from "./cancel_job.ts";
 import { claimJobs, type ClaimOptions } from "./claim_jobs.ts";
