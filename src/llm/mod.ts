@@ -17,7 +17,7 @@ export type { ChatMessage } from "./chat_message.ts";
 export { FINDINGS_JSON_SCHEMA } from "./findings_json_schema.ts";
 export { LlmError } from "./llm_error.ts";
 export type { LlmErrorKind, LlmErrorOptions } from "./llm_error.ts";
-export type { ModelSpec, StructuredOutput } from "./model_spec.ts";
+export { type ModelSpec, STRUCTURED_OUTPUTS, type StructuredOutput } from "./model_spec.ts";
 export { parseFindings } from "./parse_findings.ts";
 export type { ParsedFindings } from "./parse_findings.ts";
 export type { Usage } from "./usage.ts";

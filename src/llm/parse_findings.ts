@@ -4,7 +4,7 @@
  */
 
 import { z } from "zod";
-import { type RawFinding, SEVERITIES } from "../review/finding.ts";
+import { type RawFinding, SEVERITIES } from "../findings/mod.ts";
 import { findJson } from "./extract_json.ts";
 import { toSeverity } from "./severity_aliases.ts";
 

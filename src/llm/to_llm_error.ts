@@ -4,10 +4,10 @@
  */
 
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { retryAfterMs } from "../net/mod.ts";
+import { displayUrl, redact } from "../secrets/mod.ts";
 import { LlmError } from "./llm_error.ts";
 import type { ModelSpec } from "./model_spec.ts";
-import { displayUrl, redact } from "./redact.ts";
-import { retryAfterMs } from "./retry_after.ts";
 
 /** What {@link toLlmError} needs besides the error. */
 export interface ErrorContext {

@@ -6,7 +6,7 @@
 
 import { createHash } from "node:crypto";
 import type { DiffFile, Hunk } from "../diff/mod.ts";
-import { type Finding, type RawFinding, SEVERITIES, type Severity } from "./finding.ts";
+import { type Finding, type RawFinding, SEVERITIES, type Severity } from "../findings/mod.ts";
 
 /** The pipeline a batch of raw findings came from. */
 export interface AnchorPipeline {

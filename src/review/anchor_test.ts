@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseDiff } from "../diff/mod.ts";
 import { anchorFindings, fingerprintOf, normaliseTitle } from "./anchor.ts";
-import type { RawFinding } from "./finding.ts";
+import type { RawFinding } from "../findings/mod.ts";
 
 const PIPELINE = { name: "security", severity: "warning" } as const;
 

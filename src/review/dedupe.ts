@@ -4,7 +4,7 @@
  */
 
 import { normaliseTitle } from "./anchor.ts";
-import { type Finding, SEVERITIES } from "./finding.ts";
+import { type Finding, SEVERITIES } from "../findings/mod.ts";
 
 /**
  * Collapses duplicate findings from all pipelines of a review, keeping the most severe of each

@@ -3,7 +3,13 @@
  * @module
  */
 
-import { type Finding, SEVERITIES, type Severity } from "./finding.ts";
+import {
+  compareFindings,
+  compareText,
+  type Finding,
+  SEVERITIES,
+  type Severity,
+} from "../findings/mod.ts";
 import type { SummaryInput } from "./summary.ts";
 
 /** What the text report says besides the findings; every part is optional. */
@@ -37,7 +43,7 @@ export function renderText(findings: readonly Finding[], summary: TextSummary = 
   if (summary.skippedReason !== undefined) {
     blocks.push(`Review skipped: ${oneLine(summary.skippedReason)}`);
   }
-  for (const f of [...findings].sort(byPlace)) blocks.push(findingBlock(f));
+  for (const f of [...findings].sort(compareFindings)) blocks.push(findingBlock(f));
 
   const notes: string[] = [];
   for (const p of sortedByName(summary.pipelines ?? [])) {
@@ -117,20 +123,10 @@ function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function sortedByName<T extends { name: string }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => cmp(a.name, b.name));
+  return [...items].sort((a, b) => compareText(a.name, b.name));
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {
-  return cmp(a.path, b.path);
-}
-
-function byPlace(a: Finding, b: Finding): number {
-  return cmp(a.path, b.path) || a.line - b.line ||
-    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-    cmp(a.pipeline, b.pipeline) || cmp(a.title, b.title);
+  return compareText(a.path, b.path);
 }
