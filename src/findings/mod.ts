@@ -7,3 +7,4 @@
 export type { Finding, RawFinding, Severity } from "./finding.ts";
 export { SEVERITIES } from "./finding.ts";
 export { compareFindings, compareText } from "./order.ts";
+export { countBySeverity } from "./severity_counts.ts";

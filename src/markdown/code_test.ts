@@ -1,35 +1,35 @@
 import assert from "node:assert/strict";
 import { codeFence, codeSpan } from "./code.ts";
 
-Deno.test("codeSpan: delimited by one backtick more than the longest run inside", () => {
-  assert.equal(codeSpan("a"), "`a`");
-  assert.equal(codeSpan("src/a `b`.ts"), "``src/a `b`.ts``");
-  assert.equal(codeSpan("a``b`"), "``` a``b` ```");
-  assert.equal(codeSpan("``"), "``` `` ```");
+Deno.test("codeSpan: one backtick more than the longest run inside, padded at a backtick", () => {
+  const cases = [
+    ["a", "`a`"],
+    ["src/a `b`.ts", "``src/a `b`.ts``"],
+    ["a``b`", "``` a``b` ```"],
+    ["``", "``` `` ```"],
+    ["`a", "`` `a ``"],
+    [" ` ", "`` ` ``"],
+    // One line, whitespace collapsed.
+    ["x\n\ty", "`x y`"],
+    ["  a  ", "`a`"],
+    ["", "``"],
+    // Markup inside is code, not markup; a pipe would still end a table cell.
+    ["<b> @x | *y*", "`<b> @x | *y*`"],
+  ];
+  for (const [text, want] of cases) assert.equal(codeSpan(text), want, JSON.stringify(text));
 });
 
-Deno.test("codeSpan: padded when the text starts or ends with a backtick", () => {
-  assert.equal(codeSpan("`a"), "`` `a ``");
-  assert.equal(codeSpan(" ` "), "`` ` ``");
-});
-
-Deno.test("codeSpan: on one line, whitespace collapsed", () => {
-  assert.equal(codeSpan("x\n\ty"), "`x y`");
-  assert.equal(codeSpan("  a  "), "`a`");
-  assert.equal(codeSpan(""), "``");
-  // Markup inside is code, not markup; a pipe would still end a table cell.
-  assert.equal(codeSpan("<b> @x | *y*"), "`<b> @x | *y*`");
-});
-
-Deno.test("codeFence: at least three backticks, longer than any run inside", () => {
-  assert.equal(codeFence("a", "ts"), "```ts\na\n```");
-  assert.equal(codeFence("```\nx\n```", "ts"), "````ts\n```\nx\n```\n````");
-  assert.equal(codeFence("````x", "suggestion"), "`````suggestion\n````x\n`````");
-  // A tilde fence inside does not close a backtick fence.
-  assert.equal(codeFence("~~~\n", ""), "```\n~~~\n```");
-});
-
-Deno.test("codeFence: the content ends with one newline before the closing fence", () => {
-  assert.equal(codeFence("a\n", "diff"), "```diff\na\n```");
-  assert.equal(codeFence("", "suggestion"), "```suggestion\n```");
+Deno.test("codeFence: three backticks or one more than any run inside, one final newline", () => {
+  const cases = [
+    ["a", "ts", "```ts\na\n```"],
+    ["a\n", "diff", "```diff\na\n```"],
+    ["", "suggestion", "```suggestion\n```"],
+    ["```\nx\n```", "ts", "````ts\n```\nx\n```\n````"],
+    ["````x", "suggestion", "`````suggestion\n````x\n`````"],
+    // A tilde fence inside does not close a backtick fence.
+    ["~~~\n", "", "```\n~~~\n```"],
+  ];
+  for (const [content, info, want] of cases) {
+    assert.equal(codeFence(content, info), want, JSON.stringify(content));
+  }
 });

@@ -8,8 +8,8 @@
 import {
   compareFindings,
   compareText,
+  countBySeverity,
   type Finding,
-  SEVERITIES,
   type Severity,
 } from "../findings/mod.ts";
 import type { Usage } from "../llm/mod.ts";
@@ -218,10 +218,8 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
 
 function counts(findings: Finding[]): string {
   if (findings.length === 0) return "**No findings.**";
-  const n: Record<Severity, number> = { blocker: 0, warning: 0, info: 0 };
-  for (const f of findings) n[f.severity]++;
-  const parts = SEVERITIES.map((s) =>
-    `${SEVERITY_EMOJI[s]} ${n[s]} ${n[s] === 1 || s === "info" ? s : PLURAL[s]}`
+  const parts = countBySeverity(findings).map(([s, n]) =>
+    `${SEVERITY_EMOJI[s]} ${n} ${n === 1 || s === "info" ? s : PLURAL[s]}`
   );
   return `**${findings.length} ${plural(findings.length, "finding")}:** ${parts.join(" · ")}`;
 }

@@ -3,13 +3,7 @@
  * @module
  */
 
-import {
-  compareFindings,
-  compareText,
-  type Finding,
-  SEVERITIES,
-  type Severity,
-} from "../findings/mod.ts";
+import { compareFindings, compareText, countBySeverity, type Finding } from "../findings/mod.ts";
 import type { SummaryInput } from "./summary.ts";
 
 /** What the text report says besides the findings; every part is optional. */
@@ -97,9 +91,9 @@ function findingBlock(f: Finding): string {
 }
 
 function counts(findings: readonly Finding[]): string {
-  const n: Record<Severity, number> = { blocker: 0, warning: 0, info: 0 };
-  for (const f of findings) n[f.severity]++;
-  const parts = SEVERITIES.map((s) => `${n[s]} ${s === "info" ? s : plural(n[s], s)}`);
+  const parts = countBySeverity(findings).map(([s, n]) =>
+    `${n} ${s === "info" ? s : plural(n, s)}`
+  );
   return `${findings.length} ${plural(findings.length, "finding")}: ${parts.join(", ")}`;
 }
 
