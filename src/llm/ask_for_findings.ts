@@ -64,8 +64,14 @@ export interface AskForFindingsOptions {
  *
  * @example
  * ```ts
- * const answer = await askForFindings({ model, messages, signal: job.signal });
- * for (const f of answer.findings) console.log(f.path, f.line, f.title);
+ * import { askForFindings } from "./ask_for_findings.ts";
+ * import type { ChatMessage } from "./chat_message.ts";
+ * import type { ModelSpec } from "./model_spec.ts";
+ *
+ * async function review(model: ModelSpec, messages: ChatMessage[], signal: AbortSignal) {
+ *   const answer = await askForFindings({ model, messages, signal });
+ *   for (const f of answer.findings) console.log(f.path, f.line, f.title);
+ * }
  * ```
  */
 export async function askForFindings(opts: AskForFindingsOptions): Promise<FindingsAnswer> {

@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
- * import { askForFindings, LlmError } from "./src/llm/mod.ts";
+ * import { askForFindings, type ChatMessage, type ModelSpec } from "./mod.ts";
  *
- * const answer = await askForFindings({ model, messages, signal });
+ * async function findingsOf(model: ModelSpec, messages: ChatMessage[], signal: AbortSignal) {
+ *   return (await askForFindings({ model, messages, signal })).findings;
+ * }
  * ```
  * @module
  */

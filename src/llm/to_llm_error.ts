@@ -64,7 +64,12 @@ export function toLlmError(err: unknown, ctx: ErrorContext): LlmError {
  *
  * @example
  * ```ts
- * describeModel(spec); // 'model "fast" (gpt-4o-mini at https://api.openai.com/v1)'
+ * import { describeModel } from "./to_llm_error.ts";
+ *
+ * describeModel({
+ *   name: "fast", baseUrl: "https://api.openai.com/v1", model: "gpt-4o-mini", temperature: 0,
+ *   maxTokens: 1000, timeoutS: 60, structuredOutput: "json_schema",
+ * }); // 'model "fast" (gpt-4o-mini at https://api.openai.com/v1)'
  * ```
  */
 export function describeModel(model: ModelSpec): string {

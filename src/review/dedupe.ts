@@ -21,7 +21,12 @@ import { type Finding, SEVERITIES } from "../findings/mod.ts";
  *
  * @example
  * ```ts
- * const all = dedupeFindings([...security.findings, ...style.findings]);
+ * import type { Finding } from "../findings/mod.ts";
+ * import { dedupeFindings } from "./dedupe.ts";
+ *
+ * function allFindings(security: Finding[], style: Finding[]): Finding[] {
+ *   return dedupeFindings([...security, ...style]);
+ * }
  * ```
  */
 export function dedupeFindings(findings: readonly Finding[]): Finding[] {

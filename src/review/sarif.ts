@@ -53,8 +53,13 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
  *
  * @example
  * ```ts
- * const log = toSarif(findings, { version: VERSION });
- * await Deno.writeTextFile("loom.sarif", JSON.stringify(log, null, 2));
+ * import type { Finding } from "../findings/mod.ts";
+ * import { toSarif } from "./sarif.ts";
+ *
+ * async function writeSarif(findings: Finding[], version: string) {
+ *   const log = toSarif(findings, { version });
+ *   await Deno.writeTextFile("loom.sarif", JSON.stringify(log, null, 2));
+ * }
  * ```
  */
 export function toSarif(

@@ -84,10 +84,15 @@ const NOT_REVIEWED_REASON: Record<string, string> = {
  *
  * @example
  * ```ts
- * const markdown = renderSummary({
- *   findings, pipelines, skippedFiles: [], notReviewed: [], droppedUnknownPath: 0,
- *   inlinePosted: true, headSha,
- * });
+ * import type { Finding } from "../findings/mod.ts";
+ * import { type PipelineSummary, renderSummary } from "./summary.ts";
+ *
+ * function summaryOf(findings: Finding[], pipelines: PipelineSummary[], headSha: string) {
+ *   return renderSummary({
+ *     findings, pipelines, skippedFiles: [], notReviewed: [], droppedUnknownPath: 0,
+ *     inlinePosted: true, headSha,
+ *   });
+ * }
  * ```
  */
 export function renderSummary(input: SummaryInput): string {

@@ -25,7 +25,14 @@ export type TextSummary = Partial<
  *
  * @example
  * ```ts
- * console.log(renderText(findings, { pipelines }));
+ * import { renderText } from "./text_report.ts";
+ *
+ * const findings = [{
+ *   path: "src/db.ts", line: 12, severity: "blocker" as const, pipeline: "security",
+ *   title: "SQL injection", body: "The query concatenates user input.", fingerprint: "0",
+ *   inDiff: true,
+ * }];
+ * console.log(renderText(findings));
  * // src/db.ts:12 [blocker] security: SQL injection
  * //     The query concatenates user input.
  * //
