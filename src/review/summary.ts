@@ -301,11 +301,9 @@ function usageTable(pipelines: PipelineSummary[]): string {
   const total = { promptTokens: 0, completionTokens: 0, calls: 0, findings: 0 };
   for (const p of pipelines) {
     rows.push(
-      `| ${escapeInline(p.name)} | ${escapeInline(p.model)} | ${
-        STATUS[p.status]
-      } | ${p.findings} | ` +
-        `${thousands(p.usage.promptTokens)} | ${thousands(p.usage.completionTokens)} | ` +
-        `${p.usage.calls} |`,
+      `| ${escapeInline(p.name)} | ${escapeInline(p.model)} | ${STATUS[p.status]} | ` +
+        `${p.findings} | ${thousands(p.usage.promptTokens)} | ` +
+        `${thousands(p.usage.completionTokens)} | ${p.usage.calls} |`,
     );
     total.promptTokens += p.usage.promptTokens;
     total.completionTokens += p.usage.completionTokens;
@@ -321,12 +319,12 @@ function usageTable(pipelines: PipelineSummary[]): string {
   return rows.join("\n");
 }
 
-// Errors are redacted where they are made, knowing the real key; the summary is public to the
-// whole pull request, so common credential shapes that slipped through are masked here too.
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
+// Errors are redacted where they are made, knowing the real key; the summary is public to the
+// whole pull request, so common credential shapes that slipped through are masked here too.
 function errorText(error: string | undefined): string {
   const text = scrubCredentials(oneLine(error ?? "unknown error"));
   return text.length > ERROR_MAX_CHARS ? `${text.slice(0, ERROR_MAX_CHARS - 1)}…` : text;
