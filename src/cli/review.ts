@@ -13,10 +13,7 @@ import {
   type RepoConfig,
   SERVER_KEY_ENV,
 } from "../repo_config/mod.ts";
-import type { ReviewResult } from "../review/finish.ts";
-import { reviewDiff } from "../review/review_diff.ts";
-import { toSarif } from "../review/sarif.ts";
-import { renderText } from "../review/text_report.ts";
+import { renderText, reviewDiff, type ReviewResult, toSarif } from "../review/mod.ts";
 import { parseCommand } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
 import { settingsFrom } from "./settings.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { enqueueJob, type TypedHandler } from "../../jobs.ts";
-import { modelSpecFor } from "../model_spec.ts";
+import { resolveModel } from "../resolve_model.ts";
 import { runPipeline } from "../run_pipeline.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { toRunRecord } from "./pipeline_runs.ts";
@@ -20,7 +20,7 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
       throw new Error(`review ${payload.reviewId} has no pipeline ${payload.pipeline}`);
     }
     const modelConfig = inputs.config.models[pipelinePlan.modelName];
-    const spec = modelSpecFor(pipelinePlan.modelName, modelConfig, deps.env);
+    const spec = resolveModel(pipelinePlan.modelName, modelConfig, deps.env);
     // Retryable model errors (429, 5xx, timeouts) go back to the queue while attempts remain;
     // on the last attempt the failure is recorded so the review still gets published.
     const outcome = await runPipeline(pipelinePlan, {

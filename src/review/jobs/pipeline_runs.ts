@@ -4,7 +4,7 @@
  * @module
  */
 import type { PipelineRunRecord, ReviewStore } from "../../store/mod.ts";
-import type { Finding } from "../finding.ts";
+import type { Finding } from "../../findings/mod.ts";
 import type { PipelineOutcome } from "../run_pipeline.ts";
 
 /** The stored outcomes of a review's pipelines, as the review engine reads them. */

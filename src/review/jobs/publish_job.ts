@@ -25,10 +25,11 @@
 import { type JobPayload, postponeWith, type TypedHandler } from "../../jobs.ts";
 import type { GitAdapter, InlineComment, PostedComment, PullRequest } from "../../platform/mod.ts";
 import { PermanentError } from "../../queue/mod.ts";
-import { type Finding, SEVERITIES } from "../finding.ts";
-import { finishReview } from "../finish.ts";
+import { type Finding, SEVERITIES } from "../../findings/mod.ts";
+import { renderFindingComment } from "../finding_comment.ts";
 import type { ReviewPlan } from "../plan.ts";
-import { renderConfigErrorSummary, renderFindingComment, renderSummary } from "../summary.ts";
+import { collectReviewResult } from "../review_result.ts";
+import { renderConfigErrorSummary, renderSummary } from "../summary.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineOutcomes } from "./pipeline_runs.ts";
 import { CONFIG_PATH } from "./repo_config_at.ts";
@@ -91,7 +92,7 @@ async function publishReview(
   signal: AbortSignal,
 ): Promise<void> {
   const outcomes = await pipelineOutcomes(deps.store, ref.reviewId);
-  const result = finishReview(plan, outcomes, inputs.config);
+  const result = collectReviewResult(plan, outcomes, inputs.config);
   const { review } = inputs.config;
   const pr: PullRequest = await adapter.getPullRequest(ref.repo, ref.pr);
   if (pr.headSha !== ref.headSha) {

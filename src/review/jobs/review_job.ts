@@ -13,7 +13,7 @@ import { enqueueJob, type JobPayload, type TypedHandler } from "../../jobs.ts";
 import { PlatformError, type PullRequest } from "../../platform/mod.ts";
 import { type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
 import { formatConfigError } from "../../repo_config/mod.ts";
-import type { Severity } from "../finding.ts";
+import type { Severity } from "../../findings/mod.ts";
 import { planReview } from "../plan.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { repoSetupAt } from "./repo_config_at.ts";
