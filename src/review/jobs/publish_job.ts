@@ -29,7 +29,7 @@ import { type Finding, SEVERITIES } from "../../findings/mod.ts";
 import { renderFindingComment } from "../finding_comment.ts";
 import type { ReviewPlan } from "../plan.ts";
 import { collectReviewResult } from "../review_result.ts";
-import { renderConfigErrorSummary, renderSummary } from "../summary.ts";
+import { renderConfigErrorSummary, renderSummary, summaryMaxChars } from "../summary.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineOutcomes } from "./pipeline_runs.ts";
 import { CONFIG_PATH } from "./repo_config_at.ts";
@@ -142,6 +142,7 @@ async function publishReview(
     findings,
     inlinePosted: true,
     headSha: pr.headSha,
+    maxChars: summaryMaxChars(adapter.dialect),
   });
   if (review.summary) {
     await postSummaryComment(
