@@ -117,10 +117,10 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
     raw(text: string): string;
     remove(env: E, id: string): void;
     /** Seeds what must not be taken for Loom's summary. */
-    before?(env: E): void;
-    onPosted?(env: E, first: PostedComment): void;
-    onEdited?(env: E, edited: PostedComment): void;
-    onDone?(env: E): void;
+    before?(env: E): void | Promise<void>;
+    onPosted?(env: E, first: PostedComment): void | Promise<void>;
+    onEdited?(env: E, edited: PostedComment): void | Promise<void>;
+    onDone?(env: E): void | Promise<void>;
   };
 
   inline: {
@@ -136,10 +136,10 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
     postedLine?(comment: InlineComment): number;
     /** Whether `listComments` gives them in posting order; compared sorted otherwise. */
     ordered?: boolean;
-    onPosted?(env: E, result: InlineResult): void;
+    onPosted?(env: E, result: InlineResult): void | Promise<void>;
     /** Comments that land around refused ones, and the refused ones with their reasons. */
     refusals: { good: InlineComment[]; refused: { comment: InlineComment; reason: string }[] };
-    onRefused?(env: E, result: InlineResult): void;
+    onRefused?(env: E, result: InlineResult): void | Promise<void>;
     /** A 5xx while posting one comment. */
     serverError: { failure: F; match: FailureMatch; comment: InlineComment; status: number };
   };
@@ -318,14 +318,14 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
   test("Loom's own summary is found again and edited in place, not posted twice", async () => {
     await using env = await h.setup();
     const s = h.summary;
-    s.before?.(env);
+    await s.before?.(env);
     const first = await env.adapter.postSummary(env.repo, env.pr, "## Loom review\n\nNo findings.");
     assert.equal(first.kind, "summary");
     assert.deepEqual(s.stored(env), [{
       id: first.id,
       body: s.raw("## Loom review\n\nNo findings."),
     }]);
-    s.onPosted?.(env, first);
+    await s.onPosted?.(env, first);
 
     const edited = await env.adapter.postSummary(
       env.repo,
@@ -334,7 +334,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
       first,
     );
     assert.equal(edited.id, first.id);
-    s.onEdited?.(env, edited);
+    await s.onEdited?.(env, edited);
     assert.deepEqual(s.stored(env), [{
       id: first.id,
       body: s.raw("## Loom review\n\n1 warning."),
@@ -356,7 +356,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [
       { id: again.id, kind: "summary", body: "## Loom review\n\nBack." },
     ]);
-    s.onDone?.(env);
+    await s.onDone?.(env);
   });
 
   test("inline comments are anchored on their path and lines, and listed with their fingerprint", async () => {
@@ -383,7 +383,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     const expected = landing.map((c) => ["inline", c.fingerprint, c.path, postedLine(c), c.body]);
     if (h.inline.ordered ?? true) assert.deepEqual(listed, expected);
     else assert.deepEqual(listed.sort(), expected.sort());
-    h.inline.onPosted?.(env, result);
+    await h.inline.onPosted?.(env, result);
   });
 
   test("a refused inline comment is reported in rejected, not thrown; the others land", async () => {
@@ -396,7 +396,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     ]);
     assert.deepEqual(result.rejected, refused);
     assert.deepEqual(result.posted.map((p) => p.fingerprint), good.map((c) => c.fingerprint));
-    h.inline.onRefused?.(env, result);
+    await h.inline.onRefused?.(env, result);
   });
 
   test("a 5xx while posting inline comments is thrown as retryable, and nothing lands", async () => {
