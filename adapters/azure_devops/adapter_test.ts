@@ -17,8 +17,17 @@ import {
   pullRequestCreatedPayload,
 } from "../../tests/fakes/azure_devops/payloads.ts";
 import { type GitRepo, makeRepo } from "../../tests/git_repo.ts";
-import { comment, platformError } from "../../tests/support/adapter_test_kit.ts";
-import { type ContractEnv, runAdapterContract } from "../../tests/support/adapter_contract.ts";
+import {
+  comment,
+  platformError,
+  SEEDED_PULL_REQUEST,
+} from "../../tests/support/adapter_test_kit.ts";
+import {
+  type ContractEnv,
+  contractEnv,
+  delivery,
+  runAdapterContract,
+} from "../../tests/support/adapter_contract.ts";
 import {
   type AzureDevopsAdapterOptions,
   createAzureDevopsAdapter,
@@ -125,16 +134,7 @@ async function setup(
     ...adapterOptions,
   });
   const repo: RepoRef = { platform: "azure-devops", fullName: REPO_NAME, id };
-  const pr = await adapter.getPullRequest(repo, 7);
-  return {
-    azure,
-    fake: azure,
-    adapter,
-    repo,
-    pr,
-    seeded,
-    [Symbol.asyncDispose]: () => azure.close(),
-  };
+  return { ...await contractEnv(azure, adapter, repo), azure, seeded };
 }
 
 /** What a reviewer of the diff sees of a file: everything but git's similarity score. */
@@ -170,15 +170,10 @@ runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   secrets: [TOKEN, btoa(`:${TOKEN}`), HOOK_PASSWORD],
   pullRequest: {
     expected: (env) => ({
-      number: 7,
-      title: "Parameterise find",
-      description: "Fixes the SQL.",
+      ...SEEDED_PULL_REQUEST,
       headSha: env.seeded.headSha,
       baseSha: env.seeded.targetSha,
       headRef: "feature",
-      baseRef: "main",
-      draft: false,
-      state: "open",
       author: "jamie@fabrikam.example",
     }),
     update: (env, change) =>
@@ -431,11 +426,7 @@ runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
           headSha: "a".repeat(40),
         }),
       });
-      const request = new Request("http://loom/webhooks/azure-devops", {
-        method: "POST",
-        headers: d.headers,
-      });
-      return Promise.resolve({ request, raw: new TextEncoder().encode(d.body) });
+      return Promise.resolve(delivery(d.headers, d.body));
     },
     // The delivery id is the body's `id`.
     deliveryId: "e-1",

@@ -10,8 +10,14 @@ import {
   comment,
   platformError,
   SAMPLE_DIFF as DIFF,
+  SEEDED_PULL_REQUEST,
 } from "../../tests/support/adapter_test_kit.ts";
-import { type ContractEnv, runAdapterContract } from "../../tests/support/adapter_contract.ts";
+import {
+  type ContractEnv,
+  contractEnv,
+  delivery,
+  runAdapterContract,
+} from "../../tests/support/adapter_contract.ts";
 import { pullRequestPayload } from "../../tests/fakes/bitbucket/payloads.ts";
 import { type BitbucketAdapterOptions, createBitbucketAdapter } from "./adapter.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
@@ -53,15 +59,10 @@ async function setup(
     token: TOKEN,
     ...adapterOptions,
   });
-  const pr = await adapter.getPullRequest(REPO, 7);
   return {
+    ...await contractEnv(bitbucket, adapter, REPO),
     bitbucket,
-    fake: bitbucket,
-    adapter,
-    repo: REPO,
-    pr,
     credentials: { token: TOKEN, ...adapterOptions },
-    [Symbol.asyncDispose]: () => bitbucket.close(),
   };
 }
 
@@ -101,15 +102,9 @@ runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
   pullRequest: {
     // Bitbucket's pull requests name their commits by 12 characters.
     expected: () => ({
-      number: 7,
-      title: "Parameterise find",
-      description: "Fixes the SQL.",
+      ...SEEDED_PULL_REQUEST,
       headSha: HEAD.slice(0, 12),
       baseSha: BASE.slice(0, 12),
-      headRef: "fix-sql",
-      baseRef: "main",
-      draft: false,
-      state: "open",
       author: "emmap1",
     }),
     update: (env, change) =>
@@ -313,10 +308,7 @@ runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
         deliveryId: "d-1",
       });
       const { "x-hub-signature": _, ...unsigned } = d.headers;
-      return {
-        request: request(signed === "missing" ? unsigned : d.headers),
-        raw: new TextEncoder().encode(d.body),
-      };
+      return delivery(signed === "missing" ? unsigned : d.headers, d.body);
     },
     deliveryId: "d-1",
     unconfigured: () =>

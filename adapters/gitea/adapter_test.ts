@@ -11,8 +11,14 @@ import {
   comment,
   platformError,
   SAMPLE_DIFF as DIFF,
+  SEEDED_PULL_REQUEST,
 } from "../../tests/support/adapter_test_kit.ts";
-import { type ContractEnv, runAdapterContract } from "../../tests/support/adapter_contract.ts";
+import {
+  type ContractEnv,
+  contractEnv,
+  delivery,
+  runAdapterContract,
+} from "../../tests/support/adapter_contract.ts";
 import { createGiteaAdapter, type GiteaAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { InlineComment, RepoRef } from "../../src/platform/mod.ts";
 
@@ -51,15 +57,7 @@ async function setup(
     now: () => T0,
     ...adapterOptions,
   });
-  const pr = await adapter.getPullRequest(REPO, 7);
-  return {
-    gitea,
-    fake: gitea,
-    adapter,
-    repo: REPO,
-    pr,
-    [Symbol.asyncDispose]: () => gitea.close(),
-  };
+  return { ...await contractEnv(gitea, adapter, REPO), gitea };
 }
 
 const request = (headers: Record<string, string>) =>
@@ -87,15 +85,9 @@ runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
   secrets: [TOKEN, TOKEN.slice(4, 20)],
   pullRequest: {
     expected: () => ({
-      number: 7,
-      title: "Parameterise find",
-      description: "Fixes the SQL.",
+      ...SEEDED_PULL_REQUEST,
       headSha: HEAD,
       baseSha: "b".repeat(40),
-      headRef: "fix-sql",
-      baseRef: "main",
-      draft: false,
-      state: "open",
       author: "mona",
     }),
     update: (env, change) =>
@@ -283,7 +275,7 @@ runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
         deliveryId: "d-1",
       });
       const { "x-gitea-signature": _, ...stripped } = d.headers;
-      return { request: request(signed === "missing" ? stripped : d.headers), raw: bytes(d.body) };
+      return delivery(signed === "missing" ? stripped : d.headers, d.body);
     },
     deliveryId: "d-1",
     unconfigured: () =>

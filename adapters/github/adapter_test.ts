@@ -12,8 +12,14 @@ import {
   comment,
   platformError,
   SAMPLE_DIFF as DIFF,
+  SEEDED_PULL_REQUEST,
 } from "../../tests/support/adapter_test_kit.ts";
-import { type ContractEnv, runAdapterContract } from "../../tests/support/adapter_contract.ts";
+import {
+  type ContractEnv,
+  contractEnv,
+  delivery,
+  runAdapterContract,
+} from "../../tests/support/adapter_contract.ts";
 import { createGithubAdapter, type GithubAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { PullRequest, RepoRef } from "../../src/platform/mod.ts";
 
@@ -54,16 +60,7 @@ async function setup(
     now: () => clock.now,
     ...adapterOptions,
   });
-  const pr = await adapter.getPullRequest(REPO, 7);
-  return {
-    github,
-    fake: github,
-    adapter,
-    repo: REPO,
-    pr,
-    clock,
-    [Symbol.asyncDispose]: () => github.close(),
-  };
+  return { ...await contractEnv(github, adapter, REPO), github, clock };
 }
 
 function reviewable(files: DiffFile[]) {
@@ -93,15 +90,9 @@ runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
   secrets: [TOKEN, TOKEN.slice(4, 20)],
   pullRequest: {
     expected: () => ({
-      number: 7,
-      title: "Parameterise find",
-      description: "Fixes the SQL.",
+      ...SEEDED_PULL_REQUEST,
       headSha: HEAD,
       baseSha: "b".repeat(40),
-      headRef: "fix-sql",
-      baseRef: "main",
-      draft: false,
-      state: "open",
       author: "mona",
     }),
     update: (env, change) =>
@@ -270,10 +261,7 @@ runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
         deliveryId: "d-1",
       });
       const { "x-hub-signature-256": _, ...unsigned } = d.headers;
-      return {
-        request: request(signed === "missing" ? unsigned : d.headers),
-        raw: new TextEncoder().encode(d.body),
-      };
+      return delivery(signed === "missing" ? unsigned : d.headers, d.body);
     },
     deliveryId: "d-1",
     unconfigured: () => createGithubAdapter({ apiUrl: "http://127.0.0.1:9", webhookSecret: "" }),

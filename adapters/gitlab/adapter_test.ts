@@ -14,8 +14,14 @@ import {
   comment,
   platformError,
   SAMPLE_DIFF as DIFF,
+  SEEDED_PULL_REQUEST,
 } from "../../tests/support/adapter_test_kit.ts";
-import { type ContractEnv, runAdapterContract } from "../../tests/support/adapter_contract.ts";
+import {
+  type ContractEnv,
+  contractEnv,
+  delivery,
+  runAdapterContract,
+} from "../../tests/support/adapter_contract.ts";
 import { createGitlabAdapter, type GitlabAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
 
@@ -66,16 +72,7 @@ async function setup(
     },
     ...adapterOptions,
   });
-  const pr = await adapter.getPullRequest(REPO, 7);
-  return {
-    gitlab,
-    fake: gitlab,
-    adapter,
-    repo: REPO,
-    pr,
-    waits,
-    [Symbol.asyncDispose]: () => gitlab.close(),
-  };
+  return { ...await contractEnv(gitlab, adapter, REPO), gitlab, waits };
 }
 
 const request = (headers: Record<string, string>) =>
@@ -97,15 +94,9 @@ runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
   secrets: [TOKEN, TOKEN.slice(6, 20)],
   pullRequest: {
     expected: () => ({
-      number: 7,
-      title: "Parameterise find",
-      description: "Fixes the SQL.",
+      ...SEEDED_PULL_REQUEST,
       headSha: HEAD,
       baseSha: BASE,
-      headRef: "fix-sql",
-      baseRef: "main",
-      draft: false,
-      state: "open",
       author: "alice",
     }),
     update: (env, change) =>
@@ -271,10 +262,7 @@ runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
         payload,
         idempotencyKey: "d-1",
       });
-      return Promise.resolve({
-        request: request(d.headers),
-        raw: new TextEncoder().encode(d.body),
-      });
+      return Promise.resolve(delivery(d.headers, d.body));
     },
     deliveryId: "d-1",
     unconfigured: () => createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: "" }),

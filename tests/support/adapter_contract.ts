@@ -176,6 +176,28 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
+/**
+ * The {@link ContractEnv} of `adapter` over `fake`, with pull request `number` read as Loom reads
+ * it; disposing of it closes the fake.
+ */
+export async function contractEnv<F extends FakeFailure>(
+  fake: ContractEnv<F>["fake"] & { close(): Promise<void> },
+  adapter: GitAdapter,
+  repo: RepoRef,
+  number = 7,
+): Promise<ContractEnv<F>> {
+  const pr = await adapter.getPullRequest(repo, number);
+  return { fake, adapter, repo, pr, [Symbol.asyncDispose]: () => fake.close() };
+}
+
+/** A webhook delivery of `body` with `headers`, as the adapter receives it. */
+export function delivery(headers: Record<string, string>, body: string): Delivery {
+  return {
+    request: new Request("http://loom/webhooks", { method: "POST", headers }),
+    raw: bytes(body),
+  };
+}
+
 /** The files of a diff as a reviewer sees them: git's similarity score aside, by path. */
 export function reviewedFiles(diff: string) {
   return parseDiff(diff).map(({ similarity: _s, ...f }) => f).toSorted((a, b) =>
