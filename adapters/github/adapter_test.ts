@@ -317,19 +317,36 @@ Deno.test("GitHub Enterprise Server: calls go below the /api/v3 prefix", async (
   assert.equal(env.github.requests.at(-1)?.path, "/repos/octo/app/pulls/7");
 });
 
-Deno.test("GitHub App: JWT checked by GitHub, installation token cached and refreshed", async () => {
+/**
+ * A fake GitHub on which app 4242 is installed on octo/app (installation 99), and an adapter
+ * signing in as the app with its key in `format`; GitHub and Loom each read their own clock.
+ */
+async function appSetup(
+  format: "pkcs1Pem" | "pkcs8Pem",
+  clocks: { github: () => number; loom: () => number },
+  tokenLifetimeMs?: number,
+) {
   const keys = await generateAppKeys();
-  const clock = { now: T0 };
-  await using github = await startFakeGithub({ now: () => clock.now });
-  github.enableApp({ appId: "4242", publicKey: keys.publicKey });
+  const github = await startFakeGithub({ now: clocks.github });
+  github.enableApp({ appId: "4242", publicKey: keys.publicKey, tokenLifetimeMs });
   github.addRepo("octo/app", { installationId: 99 });
   github.addPullRequest({ repo: "octo/app", number: 7, headSha: HEAD, diff: DIFF });
   const adapter = createGithubAdapter({
     apiUrl: github.url,
     webhookSecret: SECRET,
-    app: { appId: "4242", privateKey: keys.pkcs1Pem },
-    now: () => clock.now,
+    app: { appId: "4242", privateKey: keys[format] },
+    now: clocks.loom,
   });
+  return { github, adapter };
+}
+
+Deno.test("GitHub App: JWT checked by GitHub, installation token cached and refreshed", async () => {
+  const clock = { now: T0 };
+  const { github, adapter } = await appSetup("pkcs1Pem", {
+    github: () => clock.now,
+    loom: () => clock.now,
+  });
+  await using _ = github;
 
   // No installation id (a job started from the CLI or an API call): looked up with the JWT.
   const [pr, diff] = await Promise.all([
@@ -363,19 +380,14 @@ Deno.test("GitHub App: JWT checked by GitHub, installation token cached and refr
 });
 
 Deno.test("GitHub App: a token GitHub stops accepting early is replaced once", async () => {
-  const keys = await generateAppKeys();
   const fakeClock = { now: T0 };
-  await using github = await startFakeGithub({ now: () => fakeClock.now });
   // Tokens live one minute on GitHub's clock, while Loom's clock stands still.
-  github.enableApp({ appId: "4242", publicKey: keys.publicKey, tokenLifetimeMs: 60_000 });
-  github.addRepo("octo/app", { installationId: 99 });
-  github.addPullRequest({ repo: "octo/app", number: 7, headSha: HEAD, diff: DIFF });
-  const adapter = createGithubAdapter({
-    apiUrl: github.url,
-    webhookSecret: SECRET,
-    app: { appId: "4242", privateKey: keys.pkcs8Pem },
-    now: () => T0,
-  });
+  const { github, adapter } = await appSetup(
+    "pkcs8Pem",
+    { github: () => fakeClock.now, loom: () => T0 },
+    60_000,
+  );
+  await using _ = github;
   const repo = { ...REPO, installationId: 99 };
   await adapter.getPullRequest(repo, 7);
   fakeClock.now += 120_000;
