@@ -22,12 +22,12 @@ import { waitFor } from "../support/child.ts";
 import {
   api,
   assertNoSecretLogged,
+  assertPlatformDisabled,
   LLM_KEY,
   type LoomE2e,
   postWebhook,
   reviewsDone,
   startLoomE2e,
-  withServe,
 } from "../support/e2e.ts";
 import {
   FINDINGS,
@@ -348,11 +348,5 @@ Deno.test("azure-devops: a push is reviewed in its own iteration, and completion
 });
 
 Deno.test("azure-devops: disabled without the hook's credentials: 404 saying why", async () => {
-  await withServe({}, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/azure-devops`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_AZURE_DEVOPS_WEBHOOK_USERNAME/);
-    assert.match(loom.log(), /"msg":"platform disabled","platform":"azure-devops"/);
-  });
+  await assertPlatformDisabled("azure-devops", "LOOM_AZURE_DEVOPS_WEBHOOK_USERNAME");
 });

@@ -13,13 +13,18 @@ import { waitFor } from "../support/child.ts";
 import {
   api,
   assertNoSecretLogged,
+  assertPlatformDisabled,
   type LoomE2e,
   postWebhook,
   reviewsDone,
   startLoomE2e,
-  withServe,
 } from "../support/e2e.ts";
-import { reviewer, seedLoomConfig, userSearchRepo } from "../support/user_search_scenario.ts";
+import {
+  reviewer,
+  seedLoomConfig,
+  USER_SEARCH_PR,
+  userSearchRepo,
+} from "../support/user_search_scenario.ts";
 
 const SECRET = "bitbucket-webhook-secret-for-tests";
 const TOKEN = "bb_access_token_never_logged";
@@ -54,10 +59,7 @@ async function world(options: { basic?: boolean } = {}): Promise<World> {
   const diffs = await realDiffs();
   const pr = bitbucket.addPullRequest({
     repo: REPO,
-    number: 1,
-    title: "Add user search",
-    baseRef: "main",
-    headRef: "feature",
+    ...USER_SEARCH_PR,
     diff: diffs.first,
   });
   const e2e = await startLoomE2e({
@@ -277,11 +279,7 @@ Deno.test("bitbucket: a user API token is sent as Basic auth on every call", asy
 });
 
 Deno.test("bitbucket: disabled without a webhook secret: 404 saying why", async () => {
-  await withServe({ LOOM_BITBUCKET_TOKEN: TOKEN }, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/bitbucket`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_BITBUCKET_WEBHOOK_SECRET/);
-    assert.match(loom.log(), /"msg":"platform disabled","platform":"bitbucket"/);
+  await assertPlatformDisabled("bitbucket", "LOOM_BITBUCKET_WEBHOOK_SECRET", {
+    LOOM_BITBUCKET_TOKEN: TOKEN,
   });
 });

@@ -9,6 +9,7 @@ import { waitFor } from "../support/child.ts";
 import {
   api,
   assertNoSecretLogged,
+  assertPlatformDisabled,
   type LoomE2e,
   postWebhook,
   reviewsDone,
@@ -19,6 +20,7 @@ import {
   FINDINGS,
   reviewer,
   seedLoomConfig,
+  USER_SEARCH_PR,
   userSearchDiff,
 } from "../support/user_search_scenario.ts";
 
@@ -53,11 +55,8 @@ async function world(flavor: "gitea" | "forgejo"): Promise<World> {
     async platform(llm) {
       gitea.addPullRequest({
         repo: REPO,
-        number: 1,
-        title: "Add user search",
+        ...USER_SEARCH_PR,
         headSha,
-        baseRef: "main",
-        headRef: "feature",
         diff: await userSearchDiff(),
       });
       seedLoomConfig(gitea, REPO, llm.url);
@@ -224,12 +223,7 @@ Deno.test("forgejo: ranges use extra_lines_count, a push is reviewed without rep
 });
 
 Deno.test("gitea: disabled without a secret (404 saying why); half configured, loom refuses to start", async () => {
-  await withServe({}, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/gitea`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_GITEA_WEBHOOK_SECRET/);
-  });
+  await assertPlatformDisabled("gitea", "LOOM_GITEA_WEBHOOK_SECRET");
   await withServe({ LOOM_GITEA_WEBHOOK_SECRET: SECRET, LOOM_GITEA_TOKEN: TOKEN }, async (half) => {
     const code = await half.exited;
     assert.notEqual(code, 0);

@@ -14,15 +14,20 @@ import { waitFor } from "../support/child.ts";
 import {
   api,
   assertNoSecretLogged,
+  assertPlatformDisabled,
   LLM_KEY,
   type LoomE2e,
   postWebhook,
   reviewsDone,
   startLoomE2e,
-  withServe,
 } from "../support/e2e.ts";
 import { pullRequestComment, pullRequestEvent } from "../fakes/github/payloads.ts";
-import { reviewer, seedLoomConfig, userSearchDiff } from "../support/user_search_scenario.ts";
+import {
+  reviewer,
+  seedLoomConfig,
+  USER_SEARCH_PR,
+  userSearchDiff,
+} from "../support/user_search_scenario.ts";
 
 const SECRET = "webhook-secret-for-tests";
 const TOKEN = "ghp_test_token_never_logged";
@@ -45,11 +50,8 @@ async function world(
       github.addRepo(REPO, { installationId: 4242 });
       github.addPullRequest({
         repo: REPO,
-        number: 1,
-        title: "Add user search",
+        ...USER_SEARCH_PR,
         headSha,
-        baseRef: "main",
-        headRef: "feature",
         diff: await userSearchDiff(),
       });
       seedLoomConfig(github, REPO, llm.url);
@@ -271,12 +273,7 @@ Deno.test("github: a GitHub App installation token is minted, cached and used", 
 });
 
 Deno.test("github: disabled without a webhook secret: 404 saying why, logged at start", async () => {
-  await withServe({}, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/github`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_GITHUB_WEBHOOK_SECRET/);
-    assert.match(loom.log(), /"msg":"platform disabled","platform":"github"/);
+  await assertPlatformDisabled("github", "LOOM_GITHUB_WEBHOOK_SECRET", {}, async (url) => {
     const big = await fetch(`${url}/webhooks/nope`, { method: "POST", body: "{}" });
     assert.equal(big.status, 404);
   });

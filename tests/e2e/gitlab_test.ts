@@ -11,6 +11,7 @@ import { waitFor } from "../support/child.ts";
 import {
   api,
   assertNoSecretLogged,
+  assertPlatformDisabled,
   LLM_KEY,
   type LoomE2e,
   postWebhook,
@@ -342,13 +343,7 @@ Deno.test("gitlab: new commits are reviewed on the new diff version; closing can
 });
 
 Deno.test("gitlab: disabled without a webhook secret, and a secret without a token stops start-up", async () => {
-  await withServe({}, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/gitlab`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_GITLAB_WEBHOOK_SECRET/);
-    assert.match(loom.log(), /"msg":"platform disabled","platform":"gitlab"/);
-  });
+  await assertPlatformDisabled("gitlab", "LOOM_GITLAB_WEBHOOK_SECRET");
   await withServe({ LOOM_GITLAB_WEBHOOK_SECRET: SECRET }, async (half) => {
     assert.notEqual(await half.exited, 0);
     assert.match(half.log(), /LOOM_GITLAB_TOKEN/);

@@ -109,6 +109,27 @@ export async function withServe(
   }
 }
 
+/**
+ * Asserts that `loom serve`, started with only `env`, answers `/webhooks/{platform}` with a 404
+ * whose error names `setting` (what would enable it), and logged at start that the platform is
+ * disabled; then runs `more` on the same process.
+ */
+export async function assertPlatformDisabled(
+  platform: string,
+  setting: string,
+  env: Record<string, string> = {},
+  more?: (url: string, loom: LoomChild) => Promise<void>,
+): Promise<void> {
+  await withServe(env, async (loom) => {
+    const url = await loom.listening;
+    const res = await fetch(`${url}/webhooks/${platform}`, { method: "POST", body: "{}" });
+    assert.equal(res.status, 404);
+    assert.match((await res.json()).error, new RegExp(setting));
+    assert.match(loom.log(), new RegExp(`"msg":"platform disabled","platform":"${platform}"`));
+    await more?.(url, loom);
+  });
+}
+
 /** Asserts that Loom's log holds none of `secrets`, nor the model's key. */
 export function assertNoSecretLogged(w: { loom: LoomChild }, ...secrets: string[]): void {
   const log = w.loom.log();
