@@ -17,17 +17,8 @@ import {
   pullRequestCreatedPayload,
 } from "../../tests/fakes/azure_devops/payloads.ts";
 import { type GitRepo, makeRepo } from "../../tests/git_repo.ts";
-import {
-  comment,
-  platformError,
-  SEEDED_PULL_REQUEST,
-} from "../../tests/support/adapter_test_kit.ts";
-import {
-  type ContractEnv,
-  contractEnv,
-  delivery,
-  runAdapterContract,
-} from "../../tests/support/adapter_contract.ts";
+import { comment, platformError } from "../../tests/support/adapter_test_kit.ts";
+import * as contract from "../../tests/support/adapter_contract.ts";
 import {
   type AzureDevopsAdapterOptions,
   createAzureDevopsAdapter,
@@ -107,7 +98,7 @@ globalThis.addEventListener("unload", () => {
   } catch { /* already gone */ }
 });
 
-interface Env extends ContractEnv {
+interface Env extends contract.ContractEnv {
   azure: FakeAzureDevops;
   seeded: SeededFromGit;
 }
@@ -134,7 +125,7 @@ async function setup(
     ...adapterOptions,
   });
   const repo: RepoRef = { platform: "azure-devops", fullName: REPO_NAME, id };
-  return { ...await contractEnv(azure, adapter, repo), azure, seeded };
+  return { ...await contract.contractEnv(azure, adapter, repo), azure, seeded };
 }
 
 /** What a reviewer of the diff sees of a file: everything but git's similarity score. */
@@ -154,7 +145,7 @@ const threadsOf = (env: Env, kind: string) =>
     !t.isDeleted && t.properties[KIND_PROPERTY]?.$value === kind
   );
 
-runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
+contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   platform: "Azure DevOps",
   setup: () => setup(),
   async offline() {
@@ -170,7 +161,7 @@ runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   secrets: [TOKEN, btoa(`:${TOKEN}`), HOOK_PASSWORD],
   pullRequest: {
     expected: (env) => ({
-      ...SEEDED_PULL_REQUEST,
+      ...contract.SEEDED_PULL_REQUEST,
       headSha: env.seeded.headSha,
       baseSha: env.seeded.targetSha,
       headRef: "feature",
@@ -277,6 +268,15 @@ runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
       const iteration = env.azure.pullRequest(REPO_NAME, 7)!.iterations[0];
       const trackingId = (path: string) =>
         iteration.changes.find((c) => c.path === path)!.changeTrackingId;
+      /** An active thread on lines `start`-`end` of `path`, up to column `endOffset`. */
+      const active = (path: string, start: number, end: number, endOffset: number) => [
+        "active",
+        path,
+        { line: start, offset: 1 },
+        { line: end, offset: endOffset },
+        trackingId(path),
+        ITERATION_1,
+      ];
       assert.deepEqual(
         threads.map((t) => [
           t.status,
@@ -287,38 +287,10 @@ runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
           t.pullRequestThreadContext.iterationContext,
         ]),
         [
-          [
-            "active",
-            "/src/db.ts",
-            { line: 3, offset: 1 },
-            { line: 4, offset: 48 },
-            trackingId("/src/db.ts"),
-            ITERATION_1,
-          ],
-          [
-            "active",
-            "/src/db.ts",
-            { line: 41, offset: 1 },
-            { line: 41, offset: 12 },
-            trackingId("/src/db.ts"),
-            ITERATION_1,
-          ],
-          [
-            "active",
-            "/README.md",
-            { line: 1, offset: 1 },
-            { line: 1, offset: 6 },
-            trackingId("/README.md"),
-            ITERATION_1,
-          ],
-          [
-            "active",
-            "/lib/utils.ts",
-            { line: 3, offset: 1 },
-            { line: 3, offset: 24 },
-            trackingId("/lib/utils.ts"),
-            ITERATION_1,
-          ],
+          active("/src/db.ts", 3, 4, 48),
+          active("/src/db.ts", 41, 41, 12),
+          active("/README.md", 1, 1, 6),
+          active("/lib/utils.ts", 3, 3, 24),
         ],
       );
       assert.notEqual(trackingId("/src/db.ts"), trackingId("/README.md"));
@@ -426,7 +398,7 @@ runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
           headSha: "a".repeat(40),
         }),
       });
-      return Promise.resolve(delivery(d.headers, d.body));
+      return Promise.resolve(contract.delivery(d.headers, d.body));
     },
     // The delivery id is the body's `id`.
     deliveryId: "e-1",

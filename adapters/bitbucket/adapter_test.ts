@@ -6,18 +6,8 @@ import {
   type FakeBitbucketOptions,
   startFakeBitbucket,
 } from "../../tests/fakes/bitbucket/server.ts";
-import {
-  comment,
-  platformError,
-  SAMPLE_DIFF as DIFF,
-  SEEDED_PULL_REQUEST,
-} from "../../tests/support/adapter_test_kit.ts";
-import {
-  type ContractEnv,
-  contractEnv,
-  delivery,
-  runAdapterContract,
-} from "../../tests/support/adapter_contract.ts";
+import { comment, platformError, SAMPLE_DIFF } from "../../tests/support/adapter_test_kit.ts";
+import * as contract from "../../tests/support/adapter_contract.ts";
 import { pullRequestPayload } from "../../tests/fakes/bitbucket/payloads.ts";
 import { type BitbucketAdapterOptions, createBitbucketAdapter } from "./adapter.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
@@ -30,7 +20,7 @@ const HEAD = "d3022fc0ca3d" + "1".repeat(28);
 const BASE = "ce5965ddd289" + "2".repeat(28);
 const REPO: RepoRef = { platform: "bitbucket", fullName: "ws/app" };
 
-interface Env extends ContractEnv {
+interface Env extends contract.ContractEnv {
   bitbucket: FakeBitbucket;
   credentials: Partial<BitbucketAdapterOptions>;
 }
@@ -51,7 +41,7 @@ async function setup(
     headRef: "fix-sql",
     baseRef: "main",
     author: { display_name: "Emma", nickname: "emmap1" },
-    diff: DIFF,
+    diff: SAMPLE_DIFF,
   });
   const adapter = createBitbucketAdapter({
     apiUrl: bitbucket.url,
@@ -60,7 +50,7 @@ async function setup(
     ...adapterOptions,
   });
   return {
-    ...await contractEnv(bitbucket, adapter, REPO),
+    ...await contract.contractEnv(bitbucket, adapter, REPO),
     bitbucket,
     credentials: { token: TOKEN, ...adapterOptions },
   };
@@ -79,7 +69,7 @@ const STATES = {
 };
 const USER = { token: undefined, user: { email: EMAIL, apiToken: API_TOKEN } };
 
-runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
+contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
   platform: "Bitbucket",
   setup: (kind) => kind === "user" ? setup(USER, { user: USER.user }) : setup(),
   credentialKinds: ["token", "user"],
@@ -102,7 +92,7 @@ runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
   pullRequest: {
     // Bitbucket's pull requests name their commits by 12 characters.
     expected: () => ({
-      ...SEEDED_PULL_REQUEST,
+      ...contract.SEEDED_PULL_REQUEST,
       headSha: HEAD.slice(0, 12),
       baseSha: BASE.slice(0, 12),
       author: "emmap1",
@@ -154,7 +144,7 @@ runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
       bitbucketFailure.http(400, "plain text"),
     ],
   },
-  diff: { expected: () => DIFF, exact: true },
+  diff: { expected: () => SAMPLE_DIFF, exact: true },
   files: (env) => {
     env.bitbucket.setFile("ws/app", "main", ".loom/config.yaml", "pipelines: []\n");
     env.bitbucket.setFile("ws/app", HEAD, "docs/my café #1.md", "# Café\n");
@@ -308,7 +298,7 @@ runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
         deliveryId: "d-1",
       });
       const { "x-hub-signature": _, ...unsigned } = d.headers;
-      return delivery(signed === "missing" ? unsigned : d.headers, d.body);
+      return contract.delivery(signed === "missing" ? unsigned : d.headers, d.body);
     },
     deliveryId: "d-1",
     unconfigured: () =>
@@ -393,7 +383,7 @@ Deno.test("a user API token is sent as Basic email:token", async () => {
 
 Deno.test("fetchDiff follows the 302 by hand, with the credentials, below the API URL", async () => {
   await using env = await setup();
-  assert.equal(await env.adapter.fetchDiff(REPO, env.pr), DIFF);
+  assert.equal(await env.adapter.fetchDiff(REPO, env.pr), SAMPLE_DIFF);
   const [redirect, diff] = env.bitbucket.requests.slice(-2);
   assert.equal(redirect.path, "/repositories/ws/app/pullrequests/7/diff");
   assert.match(diff.path, /^\/repositories\/ws\/app\/diff\/ws\/app:d3022fc0ca3d%0Dce5965ddd289$/);

@@ -7,18 +7,8 @@ import {
   startFakeGitea,
 } from "../../tests/fakes/gitea/server.ts";
 import { giteaCommentPayload, giteaPullRequestPayload } from "../../tests/fakes/gitea/payloads.ts";
-import {
-  comment,
-  platformError,
-  SAMPLE_DIFF as DIFF,
-  SEEDED_PULL_REQUEST,
-} from "../../tests/support/adapter_test_kit.ts";
-import {
-  type ContractEnv,
-  contractEnv,
-  delivery,
-  runAdapterContract,
-} from "../../tests/support/adapter_contract.ts";
+import { comment, platformError, SAMPLE_DIFF } from "../../tests/support/adapter_test_kit.ts";
+import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGiteaAdapter, type GiteaAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { InlineComment, RepoRef } from "../../src/platform/mod.ts";
 
@@ -28,7 +18,7 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const HEAD = "a".repeat(40);
 const REPO: RepoRef = { platform: "gitea", fullName: "octo/app" };
 
-interface Env extends ContractEnv {
+interface Env extends contract.ContractEnv {
   gitea: FakeGitea;
 }
 
@@ -48,7 +38,7 @@ async function setup(
     headRef: "fix-sql",
     baseRef: "main",
     author: "mona",
-    diff: DIFF,
+    diff: SAMPLE_DIFF,
   });
   const adapter = createGiteaAdapter({
     url: gitea.url,
@@ -57,7 +47,7 @@ async function setup(
     now: () => T0,
     ...adapterOptions,
   });
-  return { ...await contractEnv(gitea, adapter, REPO), gitea };
+  return { ...await contract.contractEnv(gitea, adapter, REPO), gitea };
 }
 
 const request = (headers: Record<string, string>) =>
@@ -77,7 +67,7 @@ async function offline() {
   return createGiteaAdapter({ url: closed.url, token: TOKEN, webhookSecret: SECRET });
 }
 
-runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
+contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
   platform: "Gitea",
   // Gitea builds Link from its ROOT_URL, which need not be the address Loom uses.
   setup: () => setup({ rootUrl: "https://git.example.invalid/" }),
@@ -85,7 +75,7 @@ runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
   secrets: [TOKEN, TOKEN.slice(4, 20)],
   pullRequest: {
     expected: () => ({
-      ...SEEDED_PULL_REQUEST,
+      ...contract.SEEDED_PULL_REQUEST,
       headSha: HEAD,
       baseSha: "b".repeat(40),
       author: "mona",
@@ -131,7 +121,7 @@ runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
       giteaFailure.http(302, "", { location: "http://127.0.0.1:9/" }),
     ],
   },
-  diff: { expected: () => DIFF, exact: true },
+  diff: { expected: () => SAMPLE_DIFF, exact: true },
   files: (env) => {
     env.gitea.setFile("octo/app", "main", ".loom/config.yaml", "pipelines: []\n");
     env.gitea.setFile("octo/app", "feature/x", "docs/my café #1.md", "# Café\n");
@@ -275,7 +265,7 @@ runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
         deliveryId: "d-1",
       });
       const { "x-gitea-signature": _, ...stripped } = d.headers;
-      return delivery(signed === "missing" ? stripped : d.headers, d.body);
+      return contract.delivery(signed === "missing" ? stripped : d.headers, d.body);
     },
     deliveryId: "d-1",
     unconfigured: () =>
@@ -356,7 +346,7 @@ Deno.test("a sub-path install, with the URL pasted with /api/v1/, is called belo
 
 Deno.test("fetchDiff reads the .diff; fetchFile reads /raw at a ref", async () => {
   await using env = await setup();
-  assert.equal(await env.adapter.fetchDiff(REPO, env.pr), DIFF);
+  assert.equal(await env.adapter.fetchDiff(REPO, env.pr), SAMPLE_DIFF);
   assert.equal(env.gitea.requests.at(-1)?.path, "/api/v1/repos/octo/app/pulls/7.diff");
 
   env.gitea.setFile("octo/app", "main", ".loom/config.yaml", "pipelines: []\n");
@@ -421,7 +411,7 @@ Deno.test("Gitea is told apart by its version endpoint; an older Forgejo ignores
 Deno.test("Gitea's 500 for one comment: the leftover pending review is dropped, the others land once", async () => {
   await using env = await setup();
   // Loom checks against a diff in which README.md line 9 exists; Gitea's own does not have it.
-  const wider = DIFF.replace(
+  const wider = SAMPLE_DIFF.replace(
     "@@ -0,0 +1,2 @@\n+# App\n+Docs.\n",
     "@@ -0,0 +1,9 @@\n" + "+x\n".repeat(9),
   );
@@ -456,7 +446,7 @@ Deno.test("Gitea's 500 for one comment: the leftover pending review is dropped, 
 
 Deno.test("without read:user, the pending review is still found by Loom's markers alone", async () => {
   await using env = await setup({ readUser: false });
-  const wider = DIFF.replace(
+  const wider = SAMPLE_DIFF.replace(
     "@@ -0,0 +1,2 @@\n+# App\n+Docs.\n",
     "@@ -0,0 +1,9 @@\n" + "+x\n".repeat(9),
   );

@@ -8,18 +8,8 @@ import {
   githubWebhook,
   startFakeGithub,
 } from "../../tests/fakes/github/server.ts";
-import {
-  comment,
-  platformError,
-  SAMPLE_DIFF as DIFF,
-  SEEDED_PULL_REQUEST,
-} from "../../tests/support/adapter_test_kit.ts";
-import {
-  type ContractEnv,
-  contractEnv,
-  delivery,
-  runAdapterContract,
-} from "../../tests/support/adapter_contract.ts";
+import { comment, platformError, SAMPLE_DIFF } from "../../tests/support/adapter_test_kit.ts";
+import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGithubAdapter, type GithubAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { PullRequest, RepoRef } from "../../src/platform/mod.ts";
 
@@ -29,7 +19,7 @@ const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const HEAD = "a".repeat(40);
 const REPO: RepoRef = { platform: "github", fullName: "octo/app" };
 
-interface Env extends ContractEnv {
+interface Env extends contract.ContractEnv {
   github: FakeGithub;
   clock: { now: number };
 }
@@ -51,7 +41,7 @@ async function setup(
     headRef: "fix-sql",
     baseRef: "main",
     author: "mona",
-    diff: DIFF,
+    diff: SAMPLE_DIFF,
   });
   const adapter = createGithubAdapter({
     apiUrl: github.url,
@@ -60,7 +50,7 @@ async function setup(
     now: () => clock.now,
     ...adapterOptions,
   });
-  return { ...await contractEnv(github, adapter, REPO), github, clock };
+  return { ...await contract.contractEnv(github, adapter, REPO), github, clock };
 }
 
 function reviewable(files: DiffFile[]) {
@@ -83,14 +73,14 @@ const pullRequestPayload = {
   pull_request: { number: 7 },
 };
 
-runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
+contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
   platform: "GitHub",
   setup: () => setup(),
   offline,
   secrets: [TOKEN, TOKEN.slice(4, 20)],
   pullRequest: {
     expected: () => ({
-      ...SEEDED_PULL_REQUEST,
+      ...contract.SEEDED_PULL_REQUEST,
       headSha: HEAD,
       baseSha: "b".repeat(40),
       author: "mona",
@@ -137,7 +127,7 @@ runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
       githubFailure.http(422, { message: "Validation Failed", errors: ["nope"] }),
     ],
   },
-  diff: { expected: () => DIFF, exact: true },
+  diff: { expected: () => SAMPLE_DIFF, exact: true },
   files: (env) => {
     env.github.setFile("octo/app", "main", ".loom/config.yaml", "pipelines: []\n");
     env.github.setFile("octo/app", HEAD, "docs/my café #1.md", "# Café\n");
@@ -261,7 +251,7 @@ runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
         deliveryId: "d-1",
       });
       const { "x-hub-signature-256": _, ...unsigned } = d.headers;
-      return delivery(signed === "missing" ? unsigned : d.headers, d.body);
+      return contract.delivery(signed === "missing" ? unsigned : d.headers, d.body);
     },
     deliveryId: "d-1",
     unconfigured: () => createGithubAdapter({ apiUrl: "http://127.0.0.1:9", webhookSecret: "" }),
@@ -330,7 +320,7 @@ async function appSetup(
   const github = await startFakeGithub({ now: clocks.github });
   github.enableApp({ appId: "4242", publicKey: keys.publicKey, tokenLifetimeMs });
   github.addRepo("octo/app", { installationId: 99 });
-  github.addPullRequest({ repo: "octo/app", number: 7, headSha: HEAD, diff: DIFF });
+  github.addPullRequest({ repo: "octo/app", number: 7, headSha: HEAD, diff: SAMPLE_DIFF });
   const adapter = createGithubAdapter({
     apiUrl: github.url,
     webhookSecret: SECRET,
@@ -354,7 +344,7 @@ Deno.test("GitHub App: JWT checked by GitHub, installation token cached and refr
     adapter.fetchDiff(REPO, { number: 7 } as PullRequest),
   ]);
   assert.equal(pr.headSha, HEAD);
-  assert.equal(diff, DIFF);
+  assert.equal(diff, SAMPLE_DIFF);
   const tokens = github.installationTokens();
   assert.equal(tokens.length, 1, "concurrent calls share one token request");
   assert.equal(tokens[0].installationId, 99);
@@ -397,11 +387,11 @@ Deno.test("GitHub App: a token GitHub stops accepting early is replaced once", a
 
 Deno.test("fetchDiff asks for the .diff, and rebuilds it from the files list on 406", async () => {
   await using env = await setup();
-  assert.equal(await env.adapter.fetchDiff(REPO, env.pr), DIFF);
+  assert.equal(await env.adapter.fetchDiff(REPO, env.pr), SAMPLE_DIFF);
   assert.equal(env.github.requests.at(-1)?.headers["accept"], "application/vnd.github.diff");
 
   // 40 files: two pages of 30 in the fallback.
-  let big = DIFF;
+  let big = SAMPLE_DIFF;
   for (let i = 0; i < 38; i++) {
     big += `diff --git a/gen/f${i}.ts b/gen/f${i}.ts\nindex 1..2 100644\n--- a/gen/f${i}.ts\n` +
       `+++ b/gen/f${i}.ts\n@@ -${i + 1},2 +${i + 1},2 @@\n ctx\n-old ${i}\n+new ${i}\n`;

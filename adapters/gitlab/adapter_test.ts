@@ -10,18 +10,8 @@ import {
   startFakeGitlab,
 } from "../../tests/fakes/gitlab/server.ts";
 import { mergeRequestHook, mergeRequestNoteHook } from "../../tests/fakes/gitlab/payloads.ts";
-import {
-  comment,
-  platformError,
-  SAMPLE_DIFF as DIFF,
-  SEEDED_PULL_REQUEST,
-} from "../../tests/support/adapter_test_kit.ts";
-import {
-  type ContractEnv,
-  contractEnv,
-  delivery,
-  runAdapterContract,
-} from "../../tests/support/adapter_contract.ts";
+import { comment, platformError, SAMPLE_DIFF } from "../../tests/support/adapter_test_kit.ts";
+import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGitlabAdapter, type GitlabAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
 
@@ -35,7 +25,7 @@ const PROJECT = "acme/platform/app";
 const REPO: RepoRef = { platform: "gitlab", fullName: PROJECT, id: "14" };
 const ENCODED = "/projects/acme%2Fplatform%2Fapp";
 
-interface Env extends ContractEnv {
+interface Env extends contract.ContractEnv {
   gitlab: FakeGitlab;
   waits: number[];
 }
@@ -58,7 +48,7 @@ async function setup(
     sourceBranch: "fix-sql",
     targetBranch: "main",
     author: "alice",
-    diff: DIFF,
+    diff: SAMPLE_DIFF,
   });
   const waits: number[] = [];
   const adapter = createGitlabAdapter({
@@ -72,7 +62,7 @@ async function setup(
     },
     ...adapterOptions,
   });
-  return { ...await contractEnv(gitlab, adapter, REPO), gitlab, waits };
+  return { ...await contract.contractEnv(gitlab, adapter, REPO), gitlab, waits };
 }
 
 const request = (headers: Record<string, string>) =>
@@ -87,14 +77,14 @@ async function offline() {
 const SUGGESTION = "Use a bound parameter.\n\n```suggestion:-1+0\n  return sql`select ${id}`;\n```";
 const STATES = { pending: "running", failure: "failed", success: "success", error: "failed" };
 
-runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
+contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
   platform: "GitLab",
   setup: () => setup(),
   offline,
   secrets: [TOKEN, TOKEN.slice(6, 20)],
   pullRequest: {
     expected: () => ({
-      ...SEEDED_PULL_REQUEST,
+      ...contract.SEEDED_PULL_REQUEST,
       headSha: HEAD,
       baseSha: BASE,
       author: "alice",
@@ -142,7 +132,7 @@ runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
     ],
   },
   // GitLab's /diffs carry no index lines.
-  diff: { expected: () => DIFF.replace(/^index .*\n/gm, ""), exact: true },
+  diff: { expected: () => SAMPLE_DIFF.replace(/^index .*\n/gm, ""), exact: true },
   files: (env) => {
     env.gitlab.setFile(PROJECT, "main", ".loom/config.yaml", "pipelines: []\n");
     env.gitlab.setFile(PROJECT, HEAD, "docs/my café #1.md", "# Café\n");
@@ -262,7 +252,7 @@ runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
         payload,
         idempotencyKey: "d-1",
       });
-      return Promise.resolve(delivery(d.headers, d.body));
+      return Promise.resolve(contract.delivery(d.headers, d.body));
     },
     deliveryId: "d-1",
     unconfigured: () => createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: "" }),
@@ -376,9 +366,12 @@ Deno.test("a merge request GitLab is still preparing is read again, then retried
 Deno.test("fetchDiff rebuilds the diff from /diffs, over pages, by Link or x-next-page", async () => {
   for (const withoutLinkHeader of [false, true]) {
     await using env = await setup({}, { withoutLinkHeader });
-    assert.equal(await env.adapter.fetchDiff(REPO, env.pr), DIFF.replace(/^index .*\n/gm, ""));
+    assert.equal(
+      await env.adapter.fetchDiff(REPO, env.pr),
+      SAMPLE_DIFF.replace(/^index .*\n/gm, ""),
+    );
 
-    let big = DIFF;
+    let big = SAMPLE_DIFF;
     for (let i = 0; i < 120; i++) {
       big += `diff --git a/gen/f${i}.ts b/gen/f${i}.ts\n--- a/gen/f${i}.ts\n+++ b/gen/f${i}.ts\n` +
         `@@ -${i + 1},2 +${i + 1},2 @@\n ctx\n-old ${i}\n+new ${i}\n`;

@@ -174,6 +174,20 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
   };
 }
 
+/**
+ * The pull request the adapter tests seed, as Loom reads it, but for what each platform says its
+ * own way (shas, author).
+ */
+export const SEEDED_PULL_REQUEST = {
+  number: 7,
+  title: "Parameterise find",
+  description: "Fixes the SQL.",
+  headRef: "fix-sql",
+  baseRef: "main",
+  draft: false,
+  state: "open",
+} as const;
+
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 /**

@@ -38,20 +38,6 @@ index 0000000..3333333
 +Docs.
 `;
 
-/**
- * The pull request the adapter tests seed, as Loom reads it, but for what each platform says its
- * own way (shas, author).
- */
-export const SEEDED_PULL_REQUEST = {
-  number: 7,
-  title: "Parameterise find",
-  description: "Fixes the SQL.",
-  headRef: "fix-sql",
-  baseRef: "main",
-  draft: false,
-  state: "open",
-} as const;
-
 /** An inline comment on `path`:`line`, its body naming its fingerprint. */
 export function comment(
   path: string,
