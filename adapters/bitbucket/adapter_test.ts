@@ -6,7 +6,14 @@ import {
   type FakeBitbucketOptions,
   startFakeBitbucket,
 } from "../../tests/fakes/bitbucket/server.ts";
-import { comment, platformError, SAMPLE_DIFF } from "../../tests/support/adapter_test_kit.ts";
+import {
+  AROUND_REFUSED,
+  comment,
+  landingComments,
+  OUTSIDE_DIFF,
+  platformError,
+  SAMPLE_DIFF,
+} from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import { pullRequestPayload } from "../../tests/fakes/bitbucket/payloads.ts";
 import { type BitbucketAdapterOptions, createBitbucketAdapter } from "./adapter.ts";
@@ -177,11 +184,7 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
     onEdited: (env) => assert.equal(env.bitbucket.requests.at(-1)?.method, "PUT"),
   },
   inline: {
-    landing: [
-      comment("src/db.ts", 5, "fp-range", { startLine: 4, body: SUGGESTION }),
-      comment("src/db.ts", 43, "fp-single", { startLine: 43 }),
-      comment("README.md", 1, "fp-readme"),
-    ],
+    landing: landingComments(SUGGESTION),
     anchors: (env) =>
       env.bitbucket.comments("ws/app", 7).map((c) => ({
         path: c.inline!.path,
@@ -204,13 +207,10 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
       assert.deepEqual(env.bitbucket.violations, []);
     },
     refusals: {
-      good: [
-        comment("src/db.ts", 4, "fp-good"),
-        comment("README.md", 2, "fp-also", { startLine: 1 }),
-      ],
+      good: AROUND_REFUSED,
       refused: [
         {
-          comment: comment("src/db.ts", 20, "fp-outside"),
+          comment: OUTSIDE_DIFF,
           reason: "line 20 of src/db.ts is not part of the diff",
         },
         {

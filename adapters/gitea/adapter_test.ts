@@ -7,7 +7,13 @@ import {
   startFakeGitea,
 } from "../../tests/fakes/gitea/server.ts";
 import { giteaCommentPayload, giteaPullRequestPayload } from "../../tests/fakes/gitea/payloads.ts";
-import { comment, platformError, SAMPLE_DIFF } from "../../tests/support/adapter_test_kit.ts";
+import {
+  comment,
+  landingComments,
+  OUTSIDE_DIFF,
+  platformError,
+  SAMPLE_DIFF,
+} from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGiteaAdapter, type GiteaAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { InlineComment, RepoRef } from "../../src/platform/mod.ts";
@@ -149,11 +155,7 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     },
   },
   inline: {
-    landing: [
-      comment("src/db.ts", 5, "fp-range", { startLine: 4, body: SUGGESTION }),
-      comment("src/db.ts", 43, "fp-single", { startLine: 43 }),
-      comment("README.md", 1, "fp-readme"),
-    ],
+    landing: landingComments(SUGGESTION),
     anchors: (env) =>
       env.gitea.reviewComments("octo/app", 7).map((c) => ({
         path: c.path,
@@ -189,7 +191,7 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
       good: [comment("src/db.ts", 4, "fp-good"), comment("README.md", 2, "fp-also")],
       refused: [
         {
-          comment: comment("src/db.ts", 20, "fp-outside"),
+          comment: OUTSIDE_DIFF,
           reason: "line 20 of src/db.ts is not part of the diff",
         },
         {
@@ -211,7 +213,7 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
       ]);
       // Nothing placeable: nothing sent at all.
       const none = await env.adapter.postInline(REPO, env.pr, [
-        comment("src/db.ts", 20, "fp-outside"),
+        OUTSIDE_DIFF,
       ]);
       assert.deepEqual(none.posted, []);
       assert.equal(posts(env.gitea, /\/reviews$/).length, 1);

@@ -8,7 +8,14 @@ import {
   githubWebhook,
   startFakeGithub,
 } from "../../tests/fakes/github/server.ts";
-import { comment, platformError, SAMPLE_DIFF } from "../../tests/support/adapter_test_kit.ts";
+import {
+  AROUND_REFUSED,
+  comment,
+  landingComments,
+  OUTSIDE_DIFF,
+  platformError,
+  SAMPLE_DIFF,
+} from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGithubAdapter, type GithubAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { PullRequest, RepoRef } from "../../src/platform/mod.ts";
@@ -65,6 +72,9 @@ async function offline(): Promise<ReturnType<typeof createGithubAdapter>> {
   await closed.close();
   return createGithubAdapter({ apiUrl: closed.url, webhookSecret: SECRET, token: TOKEN });
 }
+
+const SUGGESTION =
+  "Use a bound parameter.\n\n```suggestion\n  return sql`select * from t where id = ${id}`;\n```";
 
 const pullRequestPayload = {
   action: "opened",
@@ -147,15 +157,7 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
     onDone: (env) => assert.deepEqual(env.github.violations, []),
   },
   inline: {
-    landing: [
-      comment("src/db.ts", 5, "fp-range", {
-        startLine: 4,
-        body:
-          "Use a bound parameter.\n\n```suggestion\n  return sql`select * from t where id = ${id}`;\n```",
-      }),
-      comment("src/db.ts", 43, "fp-single", { startLine: 43 }),
-      comment("README.md", 1, "fp-readme"),
-    ],
+    landing: landingComments(SUGGESTION),
     anchors: (env) =>
       env.github.reviewComments("octo/app", 7).map((c) => ({
         path: c.path,
@@ -173,11 +175,7 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
         ["RIGHT", null, review.id],
         ["RIGHT", null, review.id],
       ]);
-      assert.equal(
-        stored[0].body,
-        "Use a bound parameter.\n\n```suggestion\n  return sql`select * from t where id = ${id}`;\n```" +
-          "\n\n<!-- loom:fp:fp-range -->",
-      );
+      assert.equal(stored[0].body, `${SUGGESTION}\n\n<!-- loom:fp:fp-range -->`);
       const sent = env.github.requests.find((r) => r.path.endsWith("/reviews"))!;
       assert.equal(sent.body.body, "");
       assert.equal(
@@ -188,12 +186,9 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
       assert.deepEqual(env.github.violations, []);
     },
     refusals: {
-      good: [
-        comment("src/db.ts", 4, "fp-good"),
-        comment("README.md", 2, "fp-also", { startLine: 1 }),
-      ],
+      good: AROUND_REFUSED,
       refused: [{
-        comment: comment("src/db.ts", 20, "fp-outside"),
+        comment: OUTSIDE_DIFF,
         reason: "Validation Failed: pull_request_review_thread.line must be part of the diff",
       }],
     },

@@ -10,7 +10,13 @@ import {
   startFakeGitlab,
 } from "../../tests/fakes/gitlab/server.ts";
 import { mergeRequestHook, mergeRequestNoteHook } from "../../tests/fakes/gitlab/payloads.ts";
-import { comment, platformError, SAMPLE_DIFF } from "../../tests/support/adapter_test_kit.ts";
+import {
+  AROUND_REFUSED,
+  comment,
+  OUTSIDE_DIFF,
+  platformError,
+  SAMPLE_DIFF,
+} from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGitlabAdapter, type GitlabAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
@@ -64,6 +70,10 @@ async function setup(
   });
   return { ...await contract.contractEnv(gitlab, adapter, REPO), gitlab, waits };
 }
+
+/** A Merge Request Hook on !7 at HEAD. */
+const hook = (action: string, extra: Partial<Parameters<typeof mergeRequestHook>[0]> = {}) =>
+  mergeRequestHook({ action, project: { id: 14, path: PROJECT }, iid: 7, headSha: HEAD, ...extra });
 
 const request = (headers: Record<string, string>) =>
   new Request("http://loom/webhooks/gitlab", { method: "POST", headers });
@@ -185,12 +195,9 @@ contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
       assert.deepEqual(env.gitlab.violations, []);
     },
     refusals: {
-      good: [
-        comment("src/db.ts", 4, "fp-good"),
-        comment("README.md", 2, "fp-also", { startLine: 1 }),
-      ],
+      good: AROUND_REFUSED,
       refused: [{
-        comment: comment("src/db.ts", 20, "fp-outside"),
+        comment: OUTSIDE_DIFF,
         reason:
           `400 Bad request - Note {:line_code=>["can't be blank", "must be a valid line code"]}`,
       }],
@@ -240,12 +247,7 @@ contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
   },
   webhook: {
     delivery(signed) {
-      const payload = mergeRequestHook({
-        action: "open",
-        project: { id: 14, path: PROJECT },
-        iid: 7,
-        headSha: HEAD,
-      });
+      const payload = hook("open");
       const d = gitlabWebhook({
         token: signed === "right" ? SECRET : signed === "wrong" ? "other-token" : null,
         event: "Merge Request Hook",
@@ -261,12 +263,7 @@ contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
 
 Deno.test("verifyWebhook compares GitLab's token whole", async () => {
   const adapter = createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: SECRET });
-  const payload = mergeRequestHook({
-    action: "open",
-    project: { id: 14, path: PROJECT },
-    iid: 7,
-    headSha: HEAD,
-  });
+  const payload = hook("open");
   const raw = (d: { body: string }) => new TextEncoder().encode(d.body);
   const good = gitlabWebhook({ token: SECRET, event: "Merge Request Hook", payload });
   assert.equal(await adapter.verifyWebhook(request(good.headers), raw(good)), true);
@@ -281,13 +278,7 @@ Deno.test("verifyWebhook compares GitLab's token whole", async () => {
 
 Deno.test("deliveryId: Idempotency-Key, else X-Gitlab-Event-UUID, else one made from the body", () => {
   const adapter = createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: SECRET });
-  const payload = mergeRequestHook({
-    action: "update",
-    project: { id: 14, path: PROJECT },
-    iid: 7,
-    headSha: HEAD,
-    oldrev: BASE,
-  });
+  const payload = hook("update", { oldrev: BASE });
   const delivery = (idempotencyKey: string | null, eventUuid: string | null) =>
     gitlabWebhook({
       token: SECRET,
@@ -432,12 +423,10 @@ Deno.test("fetchFile asks for the raw file with its path encoded whole", async (
 });
 Deno.test("GitLab's older refusal of a line (by hash) is read as a rejection too", async () => {
   await using env = await setup({}, { lineCodeError: "hash" });
-  const good = comment("src/db.ts", 4, "fp-good");
-  const outside = comment("src/db.ts", 20, "fp-outside");
-  const alsoGood = comment("README.md", 2, "fp-also", { startLine: 1 });
-  const result = await env.adapter.postInline(REPO, env.pr, [good, outside, alsoGood]);
+  const [good, alsoGood] = AROUND_REFUSED;
+  const result = await env.adapter.postInline(REPO, env.pr, [good, OUTSIDE_DIFF, alsoGood]);
   assert.deepEqual(result.rejected, [{
-    comment: outside,
+    comment: OUTSIDE_DIFF,
     reason: "line_code can't be blank, must be a valid line code",
   }]);
   assert.deepEqual(result.posted.map((p) => p.fingerprint), ["fp-good", "fp-also"]);

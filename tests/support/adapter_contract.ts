@@ -355,7 +355,9 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     await using env = await h.setup();
     const s = h.summary;
     await s.before?.(env);
-    const first = await env.adapter.postSummary(env.repo, env.pr, "## Loom review\n\nNo findings.");
+    const summarize = (text: string, existing?: PostedComment) =>
+      env.adapter.postSummary(env.repo, env.pr, text, existing);
+    const first = await summarize("## Loom review\n\nNo findings.");
     assert.equal(first.kind, "summary");
     assert.deepEqual(s.stored(env), [{
       id: first.id,
@@ -363,12 +365,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     }]);
     await s.onPosted?.(env, first);
 
-    const edited = await env.adapter.postSummary(
-      env.repo,
-      env.pr,
-      "## Loom review\n\n1 warning.",
-      first,
-    );
+    const edited = await summarize("## Loom review\n\n1 warning.", first);
     assert.equal(edited.id, first.id);
     await s.onEdited?.(env, edited);
     assert.deepEqual(s.stored(env), [{
@@ -381,12 +378,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
 
     s.remove(env, first.id);
     assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [], "a deleted one is gone");
-    const again = await env.adapter.postSummary(
-      env.repo,
-      env.pr,
-      "## Loom review\n\nBack.",
-      edited,
-    );
+    const again = await summarize("## Loom review\n\nBack.", edited);
     assert.notEqual(again.id, first.id);
     assert.deepEqual(s.stored(env), [{ id: again.id, body: s.raw("## Loom review\n\nBack.") }]);
     assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [
