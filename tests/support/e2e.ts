@@ -189,3 +189,29 @@ export async function postWebhook(
   });
   return { status: res.status, body: await res.json() };
 }
+
+/** Asserts that a delivery queued nothing: a 200 whose `ignored` says why, matching `why`. */
+// deno-lint-ignore no-explicit-any
+export function assertIgnored(res: { status: number; body: any }, why: RegExp): void {
+  assert.equal(res.status, 200);
+  assert.match(res.body.ignored, why);
+}
+
+/**
+ * Asserts what `/loom review` on a reviewed pull request does: the command is accepted, the pull
+ * request is reviewed again from scratch (the model asked again), and nothing is posted twice:
+ * `posted()` still counts one summary and `inline` inline comments.
+ */
+export async function assertReviewedAgain(
+  w: LoomE2e,
+  command: { status: number; body: unknown },
+  posted: () => { summaries: number; inline: number },
+  inline: number,
+): Promise<void> {
+  assert.equal(command.status, 202, JSON.stringify(command.body));
+  await reviewsDone(w, 2);
+  assert.equal(w.llm.chats().length, 4, "the model was asked again");
+  const now = posted();
+  assert.equal(now.summaries, 1, "one summary, edited in place");
+  assert.equal(now.inline, inline, "no inline comment twice");
+}
