@@ -10,6 +10,7 @@ import {
   AROUND_REFUSED,
   comment,
   landingComments,
+  manyComments,
   OUTSIDE_DIFF,
   platformError,
   SAMPLE_DIFF,
@@ -237,24 +238,19 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
     },
     serverError: {
       failure: bitbucketFailure.serverError(503),
-      match: { method: "POST", path: /\/comments$/ },
+      path: /\/comments$/,
       comment: comment("src/db.ts", 6, "fp"),
-      status: 503,
     },
   },
   pagination: {
+    others: { count: 230, add: (env, body) => void env.bitbucket.addComment("ws/app", 7, body) },
+    quote: "Quoting Loom: [loom-summary]: # is how it marks itself",
     seed(env) {
-      for (let i = 0; i < 230; i++) env.bitbucket.addComment("ws/app", 7, `comment ${i}`);
-      env.bitbucket.addComment(
-        "ws/app",
-        7,
-        "Quoting Loom: [loom-summary]: # is how it marks itself",
-      );
       env.bitbucket.addComment("ws/app", 7, "x\n\n[loom-fp-abc]: #", {
         inline: { path: "README.md", to: 1 },
       });
     },
-    inline: Array.from({ length: 15 }, (_, i) => comment("src/db.ts", 1 + (i % 6), `fp-${i}`)),
+    inline: manyComments(15, "src/db.ts", 6),
     afterPost: (env) =>
       env.bitbucket.deleteComment("ws/app", Number(env.bitbucket.comments("ws/app", 7).at(-1)!.id)),
     fingerprints: ["abc", ...Array.from({ length: 14 }, (_, i) => `fp-${i}`)],

@@ -10,6 +10,7 @@ import { giteaCommentPayload, giteaPullRequestPayload } from "../../tests/fakes/
 import {
   comment,
   landingComments,
+  manyComments,
   OUTSIDE_DIFF,
   platformError,
   SAMPLE_DIFF,
@@ -220,17 +221,14 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     },
     serverError: {
       failure: giteaFailure.serverError(503),
-      match: { method: "POST", path: /\/reviews$/ },
+      path: /\/reviews$/,
       comment: comment("src/db.ts", 4, "fp"),
-      status: 503,
     },
   },
   pagination: {
-    seed(env) {
-      for (let i = 0; i < 120; i++) env.gitea.addIssueComment("octo/app", 7, `comment ${i}`);
-      env.gitea.addIssueComment("octo/app", 7, "Loom said <!-- loom:summary --> somewhere");
-    },
-    inline: Array.from({ length: 55 }, (_, i) => comment("src/db.ts", 1 + (i % 6), `fp-${i}`)),
+    others: { count: 120, add: (env, body) => env.gitea.addIssueComment("octo/app", 7, body) },
+    quote: "Loom said <!-- loom:summary --> somewhere",
+    inline: manyComments(55, "src/db.ts", 6),
     oneByOne: true,
     check(env, { listed }) {
       assert.equal(

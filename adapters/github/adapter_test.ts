@@ -12,6 +12,7 @@ import {
   AROUND_REFUSED,
   comment,
   landingComments,
+  manyComments,
   OUTSIDE_DIFF,
   platformError,
   SAMPLE_DIFF,
@@ -203,17 +204,14 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
     },
     serverError: {
       failure: githubFailure.serverError(503),
-      match: { method: "POST", path: /\/reviews$/ },
+      path: /\/reviews$/,
       comment: comment("src/db.ts", 4, "fp"),
-      status: 503,
     },
   },
   pagination: {
-    seed(env) {
-      for (let i = 0; i < 230; i++) env.github.addIssueComment("octo/app", 7, `comment ${i}`);
-      env.github.addIssueComment("octo/app", 7, "Loom said <!-- loom:summary --> somewhere");
-    },
-    inline: Array.from({ length: 105 }, (_, i) => comment("src/db.ts", 1 + (i % 6), `fp-${i}`)),
+    others: { count: 230, add: (env, body) => env.github.addIssueComment("octo/app", 7, body) },
+    quote: "Loom said <!-- loom:summary --> somewhere",
+    inline: manyComments(105, "src/db.ts", 6),
     check(env, { result }) {
       assert.equal(result.posted.length, 105, "the review's comments were read over two pages");
       const pages = (path: string) =>

@@ -140,13 +140,17 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
     /** Comments that land around refused ones, and the refused ones with their reasons. */
     refusals: { good: InlineComment[]; refused: { comment: InlineComment; reason: string }[] };
     onRefused?(env: E, result: InlineResult): void | Promise<void>;
-    /** A 5xx while posting one comment. */
-    serverError: { failure: F; match: FailureMatch; comment: InlineComment; status: number };
+    /** A 5xx answered to the POST of `comment` to a path matching `path`. */
+    serverError: { failure: F; path: RegExp; comment: InlineComment };
   };
 
   pagination: {
-    /** Seeds many comments by others (a page's worth several times over). */
-    seed(env: E): void;
+    /** How many comments by others to seed (a page's worth several times over), and how. */
+    others: { count: number; add(env: E, body: string): void };
+    /** A comment by another that quotes Loom's summary marker: not Loom's summary. */
+    quote?: string;
+    /** Seeds anything else the platform's pages hold. */
+    seed?(env: E): void;
     inline: InlineComment[];
     /** Posts the inline comments one call each. */
     oneByOne?: boolean;
@@ -429,17 +433,19 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
 
   test("a 5xx while posting inline comments is thrown as retryable, and nothing lands", async () => {
     await using env = await h.setup();
-    const { failure, match, comment, status } = h.inline.serverError;
-    env.fake.failNext(failure, match);
+    const { failure, path, comment } = h.inline.serverError;
+    env.fake.failNext(failure, { method: "POST", path });
     const error = await platformError(env.adapter.postInline(env.repo, env.pr, [comment]));
-    assert.deepEqual([error.status, error.retryable], [status, true]);
+    assert.deepEqual([error.status, error.retryable], [failure.status, true]);
     assert.deepEqual(h.inline.anchors(env), []);
   });
 
   test("pagination is followed: Loom's comments are found among many over several pages", async () => {
     await using env = await h.setup();
     const p = h.pagination;
-    p.seed(env);
+    for (let i = 0; i < p.others.count; i++) p.others.add(env, `comment ${i}`);
+    if (p.quote) p.others.add(env, p.quote);
+    p.seed?.(env);
     const summary = await env.adapter.postSummary(env.repo, env.pr, "Summary text");
     let result: InlineResult = { posted: [], rejected: [] };
     if (p.oneByOne) {

@@ -69,6 +69,11 @@ export const AROUND_REFUSED = [
   comment("README.md", 2, "fp-also", { startLine: 1 }),
 ];
 
+/** `count` inline comments, fingerprints `fp-0`…, spread over lines 1 to `lines` of `path`. */
+export function manyComments(count: number, path: string, lines: number): InlineComment[] {
+  return Array.from({ length: count }, (_, i) => comment(path, 1 + (i % lines), `fp-${i}`));
+}
+
 /** Awaits `promise` and returns the PlatformError it rejects with; fails if it does not. */
 export async function platformError(promise: Promise<unknown>): Promise<PlatformError> {
   try {
