@@ -3,7 +3,7 @@
  * and stopped together. `loom serve` calls this; tests call it with their own job handlers.
  * @module
  */
-import { platformsFromSettings } from "../adapters/mod.ts";
+import { PLATFORMS, platformsFromSettings } from "../adapters/mod.ts";
 import { migrateToLatest, openDatabase } from "./db/mod.ts";
 import { createIntake } from "./intake.ts";
 import { createApp } from "./http/app.ts";
@@ -11,7 +11,7 @@ import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
-import type { Settings } from "./settings.ts";
+import type { Settings } from "./settings/mod.ts";
 import { createWorkerPool, type JobHandler } from "./worker/pool.ts";
 
 /** A running server. */
@@ -102,6 +102,7 @@ export async function startServer(
     log,
     adminToken: settings.adminToken,
     webhooks: {
+      platforms: PLATFORMS.map((platform) => platform.id),
       adapters: platforms.adapters,
       disabled: platforms.disabled,
       maxBodyBytes: settings.maxBodyBytes,

@@ -9,7 +9,7 @@ import { commentableLines, type DiffFile, parseDiff } from "../../src/diff/mod.t
 import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
 import { fileDiff, type FileVersions } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
-import { sameSecret } from "../../src/secrets/same_secret.ts";
+import { sameSecret } from "../../src/secrets/mod.ts";
 import {
   type GitAdapter,
   type InlineComment,

@@ -6,11 +6,10 @@
  */
 
 import type { z } from "zod";
-import { retryAfterMs } from "../../src/llm/retry_after.ts";
+import { retryAfterMs, untilReset } from "../../src/net/mod.ts";
 import { basicAuthorization } from "../_shared/basic_auth.ts";
 import { parseJsonBody } from "../_shared/json_body.ts";
 import { platformError } from "../_shared/platform_error.ts";
-import { untilReset } from "../_shared/retry_after.ts";
 import { sendJson } from "../_shared/send_json.ts";
 import { PlatformError } from "../../src/platform/mod.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parseDiff } from "../../src/diff/mod.ts";
-import { renderFindingComment } from "../../src/review/summary.ts";
+import { renderFindingComment } from "../../src/review/mod.ts";
 import {
   type FakeGitlab,
   type FakeGitlabOptions,

@@ -9,7 +9,7 @@ import { errorBody } from "../_shared/error_body.ts";
 import { parseJsonBody } from "../_shared/json_body.ts";
 import { followPages, insideApiRoot, nextLink } from "../_shared/paginate.ts";
 import { platformError } from "../_shared/platform_error.ts";
-import { parseRetryAfter, untilReset } from "../_shared/retry_after.ts";
+import { parseRetryAfter, untilReset } from "../../src/net/mod.ts";
 import { sendJson } from "../_shared/send_json.ts";
 import { PlatformError } from "../../src/platform/mod.ts";
 

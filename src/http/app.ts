@@ -30,8 +30,24 @@ export interface AppDeps {
  * Builds the Hono app.
  *
  * @example
- * const app = createApp({ queue, metrics, log });
+ * ```ts
+ * import { migrateToLatest, openDatabase } from "../db/mod.ts";
+ * import { silentLogger } from "../log.ts";
+ * import { createQueue } from "../queue/mod.ts";
+ * import { createApp } from "./app.ts";
+ * import { createMetrics } from "./metrics.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = await openDatabase(":memory:");
+ * await migrateToLatest(store);
+ * const queue = await createQueue(store);
+ * const metrics = createMetrics(queue.count);
+ * const app = createApp({ store, queue, metrics, log: silentLogger });
  * const res = await app.request("/health");
+ * assert.equal(res.status, 200);
+ * assert.equal((await res.json()).status, "ok");
+ * await store.close();
+ * ```
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();

@@ -5,14 +5,25 @@
  * binds them to one store.
  *
  * @example
+ * ```ts
+ * import { migrateToLatest, openDatabase } from "../db/mod.ts";
+ * import { createQueue } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = await openDatabase(":memory:");
+ * await migrateToLatest(store);
  * const queue = await createQueue(store);
  * await queue.enqueue("review", "normal", { pr: 1 });
  * const [job] = await queue.claim("worker-1", 1, { kinds: ["review"], leaseMs: 30_000 });
+ * assert.deepEqual(job.payload, { pr: 1 });
  * await queue.complete("worker-1", [job.id]);
+ * assert.equal((await queue.get(job.id))?.status, "succeeded");
+ * await queue.close();
+ * await store.close();
+ * ```
  * @module
  */
-import type { Database } from "../db/connect.ts";
-import type { Lane } from "../db/tables.ts";
+import type { Database, Lane } from "../db/mod.ts";
 import { cancelGroup } from "./cancel_group.ts";
 import { cancelJob } from "./cancel_job.ts";
 import { claimJobs, type ClaimOptions } from "./claim_jobs.ts";

@@ -10,7 +10,7 @@
  */
 import type { Job, Queue } from "../queue/mod.ts";
 import { errorMessage } from "../queue/mod.ts";
-import { createBatcher } from "../queue/batcher.ts";
+import { createBatcher } from "../queue/mod.ts";
 
 /** What a handler gets besides its job. */
 export interface HandlerContext {

@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import type { RepoRef } from "../../platform/mod.ts";
 import type { Job } from "../../queue/mod.ts";
 import type { HandlerContext } from "../../worker/pool.ts";
-import { modelSpecFor } from "../model_spec.ts";
+import { resolveModel } from "../resolve_model.ts";
 import { type PipelineOutcome, runPipeline } from "../run_pipeline.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { loadReviewPlan } from "./review_inputs.ts";
@@ -36,7 +36,7 @@ export function pipelineJob(deps: ReviewJobDeps) {
       throw new Error(`review ${payload.reviewId} has no pipeline ${payload.pipeline}`);
     }
     const modelConfig = inputs.config.models[pipelinePlan.modelName];
-    const spec = modelSpecFor(pipelinePlan.modelName, modelConfig, deps.env);
+    const spec = resolveModel(pipelinePlan.modelName, modelConfig, deps.env);
     // Retryable model errors (429, 5xx, timeouts) go back to the queue while attempts remain;
     // on the last attempt the failure is recorded so the review still gets published.
     const outcome = await runPipeline(pipelinePlan, {

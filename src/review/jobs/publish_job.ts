@@ -13,9 +13,10 @@ import type { InlineComment, PostedComment, PullRequest } from "../../platform/m
 import { PermanentError } from "../../queue/mod.ts";
 import type { Job } from "../../queue/mod.ts";
 import type { HandlerContext } from "../../worker/pool.ts";
-import { type Finding, SEVERITIES } from "../finding.ts";
-import { finishReview } from "../finish.ts";
-import { renderFindingComment, renderSummary } from "../summary.ts";
+import { type Finding, SEVERITIES } from "../../findings/mod.ts";
+import { renderFindingComment } from "../finding_comment.ts";
+import { collectReviewResult } from "../review_result.ts";
+import { renderSummary } from "../summary.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { loadPipelineRuns, type ReviewRef } from "./pipeline_job.ts";
 import { finishReviewRow } from "./review_job.ts";
@@ -30,7 +31,7 @@ export function publishJob(deps: ReviewJobDeps) {
     if (!adapter) throw new PermanentError(`platform ${ref.repo.platform} is not configured`);
     const { inputs, plan } = await loadReviewPlan(deps.store, ref.reviewId);
     const outcomes = await loadPipelineRuns(deps, ref.reviewId);
-    const result = finishReview(plan, outcomes, inputs.config);
+    const result = collectReviewResult(plan, outcomes, inputs.config);
     const { review } = inputs.config;
     const pr: PullRequest = await adapter.getPullRequest(ref.repo, ref.pr);
     if (pr.headSha !== ref.headSha) {

@@ -14,7 +14,7 @@ import { PermanentError, RetryableError } from "../../queue/mod.ts";
 import type { Job, Lane } from "../../queue/mod.ts";
 import { formatConfigError } from "../../repo_config/mod.ts";
 import type { HandlerContext } from "../../worker/pool.ts";
-import type { Severity } from "../finding.ts";
+import type { Severity } from "../../findings/mod.ts";
 import { planReview } from "../plan.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { enqueuePublish, type PipelineJobPayload } from "./pipeline_job.ts";

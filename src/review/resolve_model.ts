@@ -18,7 +18,7 @@ export interface UnusableModel {
  * variable that is not set (the message names the variable, never a value). A call without the
  * key would only fail later with a less useful 401; this way the pipeline fails saying why.
  */
-export function modelSpecFor(
+export function resolveModel(
   name: string,
   model: ModelConfig,
   env: Record<string, string | undefined>,

@@ -1,13 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  buildMessages,
-  findPlaceholders,
-  KNOWN_PLACEHOLDERS,
-  type PromptVars,
-  renderPrompt,
-  RESPONSE_CONTRACT,
-  validateTemplate,
-} from "./template.ts";
+import { buildMessages, type PromptVars, renderPrompt, RESPONSE_CONTRACT } from "./prompt.ts";
 
 const vars: PromptVars = {
   diff: "diff --git a/a.ts b/a.ts\n@@ -1 +1 @@\n-old\n+new",
@@ -20,27 +12,6 @@ const vars: PromptVars = {
   base_branch: "main",
   head_branch: "fix-login",
 };
-
-Deno.test("findPlaceholders reports names and positions, allowing inner whitespace", () => {
-  assert.deepEqual(findPlaceholders("Title: {{ pr_title }}\n\n  {{diff}} {{pr-title}}"), [
-    { name: "pr_title", line: 1, col: 8 },
-    { name: "diff", line: 3, col: 3 },
-    { name: "pr-title", line: 3, col: 12 },
-  ]);
-  assert.deepEqual(findPlaceholders("no placeholders, {single} braces, {{ }}"), []);
-});
-
-Deno.test("validateTemplate reports each unknown placeholder at its line and column", () => {
-  const errors = validateTemplate("# Review\n{{diff}}\nBy {{ author }} on {{branch}}", "p.md");
-  assert.deepEqual(errors.map((e) => [e.file, e.line, e.col]), [["p.md", 3, 4], ["p.md", 3, 20]]);
-  assert.match(errors[0].message, /^unknown placeholder \{\{author\}\}; known placeholders are /);
-  assert.ok(errors[0].message.includes("{{pr_description}}"));
-});
-
-Deno.test("validateTemplate accepts every known placeholder", () => {
-  const template = KNOWN_PLACEHOLDERS.map((p) => `{{${p}}}`).join("\n");
-  assert.deepEqual(validateTemplate(template, "p.md"), []);
-});
 
 Deno.test("renderPrompt fills every placeholder; files become a list", () => {
   const out = renderPrompt(

@@ -1,12 +1,12 @@
 /**
- * Finishing a review: the pipelines' findings deduped, filtered by `min_severity`, and the
- * summary written.
+ * A review's result, collected from its pipelines' outcomes: their findings deduped, filtered by
+ * `min_severity` and sorted, their token use added up, and the summary rendered.
  * @module
  */
 import type { Usage } from "../llm/mod.ts";
 import type { RepoConfig } from "../repo_config/mod.ts";
 import { dedupeFindings } from "./dedupe.ts";
-import { type Finding, SEVERITIES } from "./finding.ts";
+import { type Finding, SEVERITIES } from "../findings/mod.ts";
 import type { ReviewPlan } from "./plan.ts";
 import type { PipelineOutcome } from "./run_pipeline.ts";
 import { renderSummary, type SummaryInput } from "./summary.ts";
@@ -25,8 +25,11 @@ export interface ReviewResult {
   droppedUnknownPath: number;
 }
 
-/** Combines the outcomes of `plan`'s pipelines into the review's result. */
-export function finishReview(
+/**
+ * Collects the outcomes of `plan`'s pipelines into the review's result. Called once every
+ * pipeline has an outcome, by the publish job and by `loom review` alike.
+ */
+export function collectReviewResult(
   plan: ReviewPlan,
   outcomes: PipelineOutcome[],
   config: RepoConfig,
