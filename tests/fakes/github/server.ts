@@ -257,11 +257,11 @@ export const githubFailure = {
 
 /**
  * A key pair for a fake GitHub App: the private key in both PEM forms GitHub users hold (PKCS#1
- * is what GitHub's "Generate a private key" downloads) and the public key for
- * {@link FakeGithub.enableApp}.
+ * is what GitHub's "Generate a private key" downloads) and as a key to sign with, and the public
+ * key for {@link FakeGithub.enableApp}.
  */
 export async function generateAppKeys(): Promise<
-  { publicKey: CryptoKey; pkcs1Pem: string; pkcs8Pem: string }
+  { publicKey: CryptoKey; privateKey: CryptoKey; pkcs1Pem: string; pkcs8Pem: string }
 > {
   const pair = await crypto.subtle.generateKey(
     {
@@ -281,6 +281,7 @@ export async function generateAppKeys(): Promise<
   const octets = readDer(pkcs8, algorithm.end);
   return {
     publicKey: pair.publicKey,
+    privateKey: pair.privateKey,
     pkcs8Pem: pem("PRIVATE KEY", pkcs8),
     pkcs1Pem: pem("RSA PRIVATE KEY", pkcs8.slice(octets.start, octets.end)),
   };
