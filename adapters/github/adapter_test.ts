@@ -17,6 +17,7 @@ import {
   platformError,
   SAMPLE_DIFF,
 } from "../../tests/support/adapter_test_kit.ts";
+import { pullRequestEvent } from "../../tests/fakes/github/payloads.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGithubAdapter, type GithubAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { PullRequest, RepoRef } from "../../src/platform/mod.ts";
@@ -76,13 +77,6 @@ async function offline(): Promise<ReturnType<typeof createGithubAdapter>> {
 
 const SUGGESTION =
   "Use a bound parameter.\n\n```suggestion\n  return sql`select * from t where id = ${id}`;\n```";
-
-const pullRequestPayload = {
-  action: "opened",
-  number: 7,
-  repository: { full_name: "octo/app" },
-  pull_request: { number: 7 },
-};
 
 contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
   platform: "GitHub",
@@ -240,7 +234,7 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
       const d = await githubWebhook({
         secret: signed === "wrong" ? "other" : SECRET,
         event: "pull_request",
-        payload: pullRequestPayload,
+        payload: pullRequestEvent({ action: "opened", repo: "octo/app", pr: 7, headSha: HEAD }),
         deliveryId: "d-1",
       });
       const { "x-hub-signature-256": _, ...unsigned } = d.headers;
