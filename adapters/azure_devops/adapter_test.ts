@@ -135,6 +135,15 @@ function seen(files: DiffFile[]) {
 
 const SUGGESTION =
   "Use a bound parameter.\n\n```diff\n+  return sql`select * from t where id = ?`;\n```";
+/** A delivery of the service hook: pull request 1 of Web/app created, event e-1. */
+const HOOK_PAYLOAD = pullRequestCreatedPayload({
+  eventId: "e-1",
+  project: "Web",
+  repo: "app",
+  repoId: "r-1",
+  pr: 1,
+  headSha: "a".repeat(40),
+});
 const STATES = { pending: "pending", failure: "failed", success: "succeeded", error: "error" };
 const ITERATION_1 = { firstComparingIteration: 1, secondComparingIteration: 1 };
 
@@ -386,14 +395,7 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
           : signed === "wrong"
           ? { username: HOOK_USER, password: "wrong" }
           : {}),
-        payload: pullRequestCreatedPayload({
-          eventId: "e-1",
-          project: "Web",
-          repo: "app",
-          repoId: "r-1",
-          pr: 1,
-          headSha: "a".repeat(40),
-        }),
+        payload: HOOK_PAYLOAD,
       });
       return Promise.resolve(contract.delivery(d.headers, d.body));
     },
@@ -416,14 +418,7 @@ Deno.test("verifyWebhook wants the service hook's Basic credentials, both of the
     webhookUsername: HOOK_USER,
     webhookPassword: HOOK_PASSWORD,
   });
-  const payload = pullRequestCreatedPayload({
-    eventId: "e-1",
-    project: "Web",
-    repo: "app",
-    repoId: "r-1",
-    pr: 1,
-    headSha: "a".repeat(40),
-  });
+  const payload = HOOK_PAYLOAD;
   const check = async (credentials: { username?: string; password?: string }, a = adapter) => {
     const d = azureDevopsWebhook({ ...credentials, payload });
     const req = new Request("http://loom/webhooks/azure-devops", {
