@@ -341,3 +341,18 @@ function plural(n: number, word: string): string {
 function byPath(a: FileNote, b: FileNote): number {
   return compareText(a.path, b.path) || compareText(a.reason, b.reason);
 }
+
+/**
+ * The summary posted instead of a review when the repository's config on `baseRef` has errors:
+ * each error (formatted `file:line:col: message`), where to fix them, and how to ask again.
+ */
+export function renderConfigErrorSummary(
+  baseRef: string,
+  errors: readonly string[],
+  configPath: string,
+): string {
+  const lines = errors.map((e) => `- \`${e}\``).join("\n");
+  return `## Loom review\n\n**Loom could not review this pull request:** the review ` +
+    `config on \`${baseRef}\` has errors.\n\n${lines}\n\nFix \`${configPath}\` on ` +
+    `\`${baseRef}\`, then comment \`/loom review\`.`;
+}
