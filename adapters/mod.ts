@@ -1,19 +1,30 @@
 /**
- * The platforms Loom talks to, built from the server's settings. A platform is enabled only when
- * its webhook secret is set: verification fails closed.
+ * The platforms Loom talks to: the one list, and the adapters the server's settings build from
+ * it. A platform is enabled only when its webhook secret is set: verification fails closed.
  * @module
  */
-import type { Settings } from "../src/settings.ts";
-import { azureDevopsFromSettings } from "./azure_devops/settings.ts";
-import { bitbucketFromSettings } from "./bitbucket/settings.ts";
-import { giteaFromSettings } from "./gitea/settings.ts";
-import { githubFromSettings } from "./github/settings.ts";
-import { gitlabFromSettings } from "./gitlab/settings.ts";
-import type { PlatformDeps } from "./_shared/platform_deps.ts";
-import type { GitAdapter } from "../src/platform/mod.ts";
+import { azureDevopsPlatform } from "./azure_devops/mod.ts";
+import { bitbucketPlatform } from "./bitbucket/mod.ts";
+import { giteaPlatform } from "./gitea/mod.ts";
+import { githubPlatform } from "./github/mod.ts";
+import { gitlabPlatform } from "./gitlab/mod.ts";
+import type { GitAdapter, PlatformDeps, PlatformModule } from "../src/platform/mod.ts";
+import { groupSettings, type SettingGroup, type Settings } from "../src/settings/mod.ts";
 
-export type * from "../src/platform/mod.ts";
-export { PlatformError, WebhookPayloadError } from "../src/platform/mod.ts";
+/**
+ * Every platform Loom knows, in the order the README's settings table and the 404 for an unknown
+ * platform list them. Adding a platform is its folder plus one line here.
+ */
+export const PLATFORMS: readonly PlatformModule[] = [
+  githubPlatform,
+  gitlabPlatform,
+  giteaPlatform,
+  bitbucketPlatform,
+  azureDevopsPlatform,
+];
+
+/** Each platform's setting rows, for the settings loader and table, which cannot import them. */
+export const PLATFORM_SETTINGS: readonly SettingGroup[] = PLATFORMS.map((p) => p.settings);
 
 /** Enabled adapters, and why each other platform is disabled. */
 export interface Platforms {
@@ -21,18 +32,9 @@ export interface Platforms {
   disabled: Record<string, string>;
 }
 
-/** Each platform's builder: its adapter, or the reason it is disabled. One line per platform. */
-const BUILDERS: Record<string, (settings: Settings, deps: PlatformDeps) => GitAdapter | string> = {
-  github: githubFromSettings,
-  gitlab: gitlabFromSettings,
-  gitea: giteaFromSettings,
-  bitbucket: bitbucketFromSettings,
-  "azure-devops": azureDevopsFromSettings,
-};
-
 /**
- * Builds the adapters `settings` enable. Throws with a clear message when a platform is half
- * configured (a secret but no way to call its API).
+ * Builds the adapters `settings` (loaded with {@link PLATFORM_SETTINGS}) enable. Throws with a
+ * clear message when a platform is half configured (a secret but no way to call its API).
  */
 export function platformsFromSettings(
   settings: Settings,
@@ -43,10 +45,10 @@ export function platformsFromSettings(
     readFile: deps.readFile ?? ((path) => Deno.readTextFileSync(path)),
   };
   const platforms: Platforms = { adapters: {}, disabled: {} };
-  for (const [platform, build] of Object.entries(BUILDERS)) {
-    const built = build(settings, full);
-    if (typeof built === "string") platforms.disabled[platform] = built;
-    else platforms.adapters[platform] = built;
+  for (const platform of PLATFORMS) {
+    const built = platform.build(groupSettings(settings, platform.settings), full);
+    if (typeof built === "string") platforms.disabled[platform.id] = built;
+    else platforms.adapters[platform.id] = built;
   }
   return platforms;
 }

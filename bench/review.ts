@@ -7,7 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { parseRepoConfig } from "../src/repo_config/mod.ts";
-import { reviewDiff } from "../src/review/review_diff.ts";
+import { reviewDiff } from "../src/review/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -23,8 +23,19 @@ export interface Logger {
  * command's own output on stdout stays clean).
  *
  * @example
- * const log = createLogger("info");
- * log.info("listening", { port: 8080 }); // {"time":"…","level":"info","msg":"listening","port":8080}
+ * ```ts
+ * import { createLogger } from "./log.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * const log = createLogger("info", (line) => lines.push(line));
+ * log.info("listening", { port: 8080 });
+ * log.debug("below the level: dropped");
+ * assert.equal(lines.length, 1);
+ * const { time, ...rest } = JSON.parse(lines[0]);
+ * assert.deepEqual(rest, { level: "info", msg: "listening", port: 8080 });
+ * assert.ok(!Number.isNaN(Date.parse(time)));
+ * ```
  */
 export function createLogger(
   level: LogLevel = "info",

@@ -3,7 +3,7 @@
  * and stopped together. `loom serve` calls this; tests call it with their own job handlers.
  * @module
  */
-import { platformsFromSettings } from "../adapters/mod.ts";
+import { PLATFORMS, platformsFromSettings } from "../adapters/mod.ts";
 import { migrateToLatest, openDatabase } from "./db/mod.ts";
 import { createIntake } from "./intake.ts";
 import { createApp } from "./http/app.ts";
@@ -11,8 +11,9 @@ import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
-import type { Settings } from "./settings.ts";
-import { createWorkerPool, type JobHandler } from "./worker/pool.ts";
+import type { Settings } from "./settings/mod.ts";
+import { createReviewStore } from "./store/mod.ts";
+import { createWorkerPool, type JobHandler } from "./worker/mod.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -51,6 +52,7 @@ export async function startServer(
     log.info("platform disabled", { platform, reason: why });
   }
   const queue = await createQueue(store);
+  const reviews = createReviewStore(store);
   const metrics = createMetrics(() => queue.count());
   const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
@@ -58,7 +60,7 @@ export async function startServer(
     queue,
     handlers: {
       ...reviewHandlers({
-        store,
+        store: reviews,
         queue,
         adapters: platforms.adapters,
         llm: settings.llm,
@@ -96,16 +98,21 @@ export async function startServer(
   });
 
   const app = createApp({
-    store,
+    store: reviews,
     queue,
     metrics,
     log,
     adminToken: settings.adminToken,
     webhooks: {
+      platforms: PLATFORMS.map((platform) => platform.id),
       adapters: platforms.adapters,
       disabled: platforms.disabled,
       maxBodyBytes: settings.maxBodyBytes,
-      intake: createIntake({ store, queue, rateLimitPerRepo: settings.rateLimitPerRepo }),
+      intake: createIntake({
+        store: reviews,
+        queue,
+        rateLimitPerRepo: settings.rateLimitPerRepo,
+      }),
     },
   });
   const listening = Promise.withResolvers<Deno.NetAddr>();

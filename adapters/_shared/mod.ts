@@ -1,6 +1,7 @@
 /**
- * What the platform folders share: the REST client kit, Loom's hidden comment markers, chat
- * commands, webhook payload checks and small helpers. The platform folders import this file
+ * What the platform folders share: the REST client kit, the calls Gitea copies from GitHub,
+ * Loom's hidden comment markers, chat commands, webhook payload checks, repository paths,
+ * required settings and small helpers. The platform folders import this file
  * only; the other files here are its parts.
  * @module
  */
@@ -25,10 +26,9 @@ export {
 export { landedInline } from "./landed_inline.ts";
 export { insideApiRoot, nextLink } from "./paginate.ts";
 export type { Page } from "./paginate.ts";
-export type { PlatformDeps } from "./platform_deps.ts";
 export { repoSegments } from "./repo_path.ts";
+export { requireSettings } from "./required_settings.ts";
 export { createRestClient, linkNext } from "./rest_client.ts";
 export type { RestClient, RestDialect, RestRequest } from "./rest_client.ts";
-export { parseRetryAfter, untilReset } from "./retry_after.ts";
 export { statusDescription } from "./status_description.ts";
 export { checkPayload, readPayload } from "./webhook_payload.ts";

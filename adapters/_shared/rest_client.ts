@@ -11,8 +11,8 @@ import type { z } from "zod";
 import { parseJsonBody } from "./json_body.ts";
 import { followPages, insideApiRoot, nextLink, type Page } from "./paginate.ts";
 import { platformError } from "./platform_error.ts";
-import { parseRetryAfter } from "./retry_after.ts";
 import { sendJson } from "./send_json.ts";
+import { parseRetryAfter } from "../../src/net/mod.ts";
 import { PlatformError } from "../../src/platform/mod.ts";
 
 /** One call. Platforms extend it with what their credentials depend on. */

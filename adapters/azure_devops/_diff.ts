@@ -7,7 +7,7 @@
  */
 
 import { structuredPatch } from "diff";
-import { quotePath } from "../../src/diff/quote.ts";
+import { quotePath } from "../../src/diff/mod.ts";
 
 /** One changed file with its bytes on each side; null where the file does not exist. */
 export interface FileVersions {

@@ -9,7 +9,7 @@ import { type DiffFile, parseDiff, placementProblem, rangeStart } from "../../sr
 import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
 import { fileDiff, type FileVersions } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
-import { sameSecret } from "../../src/secrets/same_secret.ts";
+import { sameSecret } from "../../src/secrets/mod.ts";
 import { landedInline, repoSegments } from "../_shared/mod.ts";
 import {
   type GitAdapter,

@@ -5,14 +5,13 @@
  * @module
  */
 
-import { retryAfterMs } from "../../src/llm/retry_after.ts";
 import {
   basicAuthorization,
   createRestClient,
   type RestClient,
   type RestRequest,
-  untilReset,
 } from "../_shared/mod.ts";
+import { retryAfterMs, untilReset } from "../../src/net/mod.ts";
 import { PlatformError } from "../../src/platform/mod.ts";
 
 /** The REST API version every call names; Azure DevOps refuses calls without one. */

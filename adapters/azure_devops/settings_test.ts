@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
-import { loadSettings, type Settings } from "../../src/settings.ts";
+import { buildFromEnv } from "../../tests/support/settings.ts";
 import { startFakeAzureDevops } from "../../tests/fakes/azure_devops/server.ts";
-import { azureDevopsFromSettings } from "./settings.ts";
+import { azureDevopsPlatform } from "./settings.ts";
 
 const PASSWORD = "hook-password-0123";
 const TOKEN = "pat-never-in-messages";
 
-function settings(env: Record<string, string>): Settings {
-  const result = loadSettings({ flags: {}, env, readFile: () => null });
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.settings;
-}
-
-const deps = { readFile: () => "" };
-
 Deno.test("Azure DevOps is disabled, saying how to enable it, without the hook's credentials", () => {
-  const why = azureDevopsFromSettings(settings({ LOOM_AZURE_DEVOPS_TOKEN: TOKEN }), deps);
+  const why = buildFromEnv(azureDevopsPlatform, { LOOM_AZURE_DEVOPS_TOKEN: TOKEN });
   assert.equal(
     why,
     "set LOOM_AZURE_DEVOPS_WEBHOOK_USERNAME and LOOM_AZURE_DEVOPS_WEBHOOK_PASSWORD to enable it",
@@ -54,7 +46,7 @@ Deno.test("half a configuration is a start-up error naming what is missing, neve
     ],
   ];
   for (const [env, message] of cases) {
-    assert.throws(() => azureDevopsFromSettings(settings(env), deps), (e: unknown) => {
+    assert.throws(() => buildFromEnv(azureDevopsPlatform, env), (e: unknown) => {
       assert.ok(e instanceof Error);
       assert.match(e.message, message);
       assert.ok(!e.message.includes(PASSWORD) && !e.message.includes(TOKEN));
@@ -73,15 +65,12 @@ Deno.test("fully configured, the adapter calls the organization URL with the tok
     sourceCommit: "b".repeat(40),
     targetCommit: "a".repeat(40),
   });
-  const adapter = azureDevopsFromSettings(
-    settings({
-      LOOM_AZURE_DEVOPS_WEBHOOK_USERNAME: "loom",
-      LOOM_AZURE_DEVOPS_WEBHOOK_PASSWORD: PASSWORD,
-      LOOM_AZURE_DEVOPS_TOKEN: TOKEN,
-      LOOM_AZURE_DEVOPS_URL: azure.url + "/",
-    }),
-    deps,
-  );
+  const adapter = buildFromEnv(azureDevopsPlatform, {
+    LOOM_AZURE_DEVOPS_WEBHOOK_USERNAME: "loom",
+    LOOM_AZURE_DEVOPS_WEBHOOK_PASSWORD: PASSWORD,
+    LOOM_AZURE_DEVOPS_TOKEN: TOKEN,
+    LOOM_AZURE_DEVOPS_URL: azure.url + "/",
+  });
   assert.ok(typeof adapter !== "string");
   assert.equal(adapter.platform, "azure-devops");
   const pr = await adapter.getPullRequest({ platform: "azure-devops", fullName: "Web/app" }, 3);

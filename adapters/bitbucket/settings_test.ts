@@ -1,26 +1,18 @@
 import assert from "node:assert/strict";
-import { formatProblems, loadSettings, type Settings } from "../../src/settings.ts";
+import { buildFromEnv, settingsOf } from "../../tests/support/settings.ts";
 import { startFakeBitbucket } from "../../tests/fakes/bitbucket/server.ts";
-import { bitbucketFromSettings } from "./settings.ts";
-import { platformsFromSettings } from "../mod.ts";
+import { bitbucketPlatform } from "./settings.ts";
+import { PLATFORM_SETTINGS, platformsFromSettings } from "../mod.ts";
 
 const SECRET = "bitbucket-webhook-secret";
 
-function settings(env: Record<string, string>): Settings {
-  const result = loadSettings({ flags: {}, env, readFile: () => null });
-  if (!result.ok) assert.fail(formatProblems(result.problems));
-  return result.settings;
-}
-
-const deps = { readFile: () => "" };
-
 Deno.test("Bitbucket is disabled without a webhook secret, saying which setting enables it", () => {
   assert.equal(
-    bitbucketFromSettings(settings({ LOOM_BITBUCKET_TOKEN: "t" }), deps),
+    buildFromEnv(bitbucketPlatform, { LOOM_BITBUCKET_TOKEN: "t" }),
     "set LOOM_BITBUCKET_WEBHOOK_SECRET to enable it",
   );
   assert.equal(
-    platformsFromSettings(settings({})).disabled.bitbucket,
+    platformsFromSettings(settingsOf({}, PLATFORM_SETTINGS)).disabled.bitbucket,
     "set LOOM_BITBUCKET_WEBHOOK_SECRET to enable it",
   );
 });
@@ -41,8 +33,7 @@ Deno.test("half-configured credentials fail clearly, naming settings and never t
   ];
   for (const [env, message] of cases) {
     assert.throws(
-      () =>
-        bitbucketFromSettings(settings({ LOOM_BITBUCKET_WEBHOOK_SECRET: SECRET, ...env }), deps),
+      () => buildFromEnv(bitbucketPlatform, { LOOM_BITBUCKET_WEBHOOK_SECRET: SECRET, ...env }),
       (e: unknown) => {
         assert.ok(e instanceof Error);
         assert.match(e.message, message);
@@ -68,14 +59,11 @@ Deno.test("the built adapter calls the configured API URL with the configured cr
   ) {
     await using bitbucket = await startFakeBitbucket();
     bitbucket.addPullRequest({ repo: "ws/app", number: 3 });
-    const adapter = bitbucketFromSettings(
-      settings({
-        LOOM_BITBUCKET_WEBHOOK_SECRET: SECRET,
-        LOOM_BITBUCKET_API_URL: bitbucket.url,
-        ...env,
-      }),
-      deps,
-    );
+    const adapter = buildFromEnv(bitbucketPlatform, {
+      LOOM_BITBUCKET_WEBHOOK_SECRET: SECRET,
+      LOOM_BITBUCKET_API_URL: bitbucket.url,
+      ...env,
+    });
     assert.ok(typeof adapter !== "string");
     assert.equal(adapter.platform, "bitbucket");
     assert.equal(

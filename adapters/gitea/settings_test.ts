@@ -1,23 +1,18 @@
 import assert from "node:assert/strict";
-import { loadSettings, type Settings } from "../../src/settings.ts";
-import { giteaFromSettings } from "./settings.ts";
-import { platformsFromSettings } from "../mod.ts";
+import { buildFromEnv, settingsOf } from "../../tests/support/settings.ts";
+import { giteaPlatform } from "./settings.ts";
+import { PLATFORM_SETTINGS, platformsFromSettings } from "../mod.ts";
 
 const SECRET = "gitea-webhook-secret";
 const TOKEN = "gitea-token-never-shown-0123456789";
 
-function settings(env: Record<string, string>): Settings {
-  const result = loadSettings({ flags: {}, env, readFile: () => null });
-  if (!result.ok) throw new Error(JSON.stringify(result.problems));
-  return result.settings;
-}
-
-const deps = { readFile: () => "" };
-
 Deno.test("Gitea is disabled without a webhook secret, saying which variable enables it", () => {
-  const built = giteaFromSettings(settings({ LOOM_GITEA_URL: "https://git.example.com" }), deps);
+  const built = buildFromEnv(giteaPlatform, { LOOM_GITEA_URL: "https://git.example.com" });
   assert.equal(built, "set LOOM_GITEA_WEBHOOK_SECRET to enable it");
-  assert.match(platformsFromSettings(settings({})).disabled.gitea, /LOOM_GITEA_WEBHOOK_SECRET/);
+  assert.match(
+    platformsFromSettings(settingsOf({}, PLATFORM_SETTINGS)).disabled.gitea,
+    /LOOM_GITEA_WEBHOOK_SECRET/,
+  );
 });
 
 Deno.test("a secret without the URL or the token is a start-up error naming what is missing", () => {
@@ -27,8 +22,8 @@ Deno.test("a secret without the URL or the token is a start-up error naming what
     [{}, /set LOOM_GITEA_URL .* and LOOM_GITEA_TOKEN/],
   ];
   for (const [env, message] of cases) {
-    const s = settings({ LOOM_GITEA_WEBHOOK_SECRET: SECRET, ...env });
-    assert.throws(() => giteaFromSettings(s, deps), (e: unknown) => {
+    const withSecret = { LOOM_GITEA_WEBHOOK_SECRET: SECRET, ...env };
+    assert.throws(() => buildFromEnv(giteaPlatform, withSecret), (e: unknown) => {
       assert.ok(e instanceof Error);
       assert.match(e.message, message);
       assert.ok(!e.message.includes(SECRET) && !e.message.includes(TOKEN));
@@ -38,11 +33,13 @@ Deno.test("a secret without the URL or the token is a start-up error naming what
 });
 
 Deno.test("fully configured, the gitea adapter is enabled", () => {
-  const platforms = platformsFromSettings(settings({
-    LOOM_GITEA_WEBHOOK_SECRET: SECRET,
-    LOOM_GITEA_URL: "https://git.example.com",
-    LOOM_GITEA_TOKEN: TOKEN,
-  }));
+  const platforms = platformsFromSettings(settingsOf({
+    env: {
+      LOOM_GITEA_WEBHOOK_SECRET: SECRET,
+      LOOM_GITEA_URL: "https://git.example.com",
+      LOOM_GITEA_TOKEN: TOKEN,
+    },
+  }, PLATFORM_SETTINGS));
   assert.equal(platforms.adapters.gitea?.platform, "gitea");
   assert.equal(platforms.disabled.gitea, undefined);
 });

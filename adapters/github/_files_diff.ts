@@ -4,7 +4,7 @@
  * @module
  */
 
-import { quotePath } from "../../src/diff/quote.ts";
+import { quotePath } from "../../src/diff/mod.ts";
 
 /** The fields of one `GET /repos/{o}/{r}/pulls/{n}/files` entry that the diff is built from. */
 export interface GithubPullFile {

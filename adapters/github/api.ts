@@ -9,8 +9,8 @@ import {
   messageWithDetails,
   type RestClient,
   type RestRequest,
-  untilReset,
 } from "../_shared/mod.ts";
+import { untilReset } from "../../src/net/mod.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
 
 /** Where calls go and how they authenticate; see {@link createGithubApi}. */

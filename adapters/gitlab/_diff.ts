@@ -4,7 +4,7 @@
  * @module
  */
 
-import { quotePath } from "../../src/diff/quote.ts";
+import { quotePath } from "../../src/diff/mod.ts";
 
 /** The fields of one `GET /projects/:id/merge_requests/:iid/diffs` entry the diff is built from. */
 export interface GitlabDiffEntry {

@@ -6,7 +6,7 @@
 
 import { z } from "zod";
 import { type DiffFile, parseDiff } from "../../src/diff/mod.ts";
-import { sameSecret } from "../../src/secrets/same_secret.ts";
+import { sameSecret } from "../../src/secrets/mod.ts";
 import { createGitlabApi, gitlabMessage, type GitlabRequest } from "./api.ts";
 import { diffFromGitlabDiffs, type GitlabDiffEntry } from "./_diff.ts";
 import { parseGitlabEvent } from "./events.ts";

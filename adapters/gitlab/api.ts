@@ -10,8 +10,8 @@ import {
   linkNext,
   type RestClient,
   type RestRequest,
-  untilReset,
 } from "../_shared/mod.ts";
+import { untilReset } from "../../src/net/mod.ts";
 
 /** Where calls go and how they authenticate; see {@link createGitlabApi}. */
 export interface GitlabApiOptions {

@@ -28,7 +28,28 @@ Exit status: 0 valid, 1 problems found, 2 bad usage.`;
  *
  * @returns 0 when valid, 1 when there are errors or the file is missing, 2 on bad usage
  * @example
- * const code = await configValidateCommand([".loom/config.yaml"], processIo());
+ * ```ts
+ * import { configValidateCommand } from "./config_validate.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const repo = await Deno.makeTempDir();
+ * await Deno.mkdir(`${repo}/.loom`);
+ * await Deno.writeTextFile(
+ *   `${repo}/.loom/config.yaml`,
+ *   "models:\n" +
+ *     "  default: {base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY, model: gpt-4o}\n" +
+ *     "pipelines:\n  - {name: security, prompt_file: builtin:security}\n",
+ * );
+ * const out: string[] = [];
+ * const code = await configValidateCommand([".loom/config.yaml"], {
+ *   stdout: (text) => out.push(text),
+ *   stderr: (text) => out.push(text),
+ *   env: { LOOM_LLM_ALLOWED_KEY_ENVS: "OPENAI_API_KEY" },
+ *   cwd: repo,
+ * });
+ * assert.deepEqual({ code, out }, { code: 0, out: ["ok"] });
+ * await Deno.remove(repo, { recursive: true });
+ * ```
  */
 export async function configValidateCommand(args: string[], io: CliIo): Promise<number> {
   let parsed;

@@ -14,14 +14,24 @@ import {
   type Queue,
   refusal,
 } from "../queue/mod.ts";
-import { parseFlags, settingsFrom, STORE_FLAGS } from "./args.ts";
+import { parseCommand, STORE_FLAGS } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
+import { settingsFrom } from "./settings.ts";
 
 const USAGE = `Usage: loom jobs list [--status S] [--lane L] [--kind K] [--limit N] [--json]
        loom jobs show ID
        loom jobs retry ID      (a dead or cancelled job gets fresh attempts)
        loom jobs cancel ID     (a queued or running job; a running handler is aborted)
 Common: [--db URL] [--config FILE]`;
+
+const FLAGS = {
+  ...STORE_FLAGS,
+  status: { type: "string" },
+  lane: { type: "string" },
+  kind: { type: "string" },
+  limit: { type: "string" },
+  json: { type: "boolean" },
+} as const;
 
 const STATUSES: JobStatus[] = ["queued", "running", "succeeded", "dead", "cancelled"];
 
@@ -34,22 +44,9 @@ function line(job: Job): string {
 
 /** Runs `loom jobs …`. Exit 1 when the job does not exist or is in the wrong state. */
 export async function jobsCommand(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseFlags(
-    args,
-    {
-      ...STORE_FLAGS,
-      status: { type: "string" },
-      lane: { type: "string" },
-      kind: { type: "string" },
-      limit: { type: "string" },
-      json: { type: "boolean" },
-    },
-    USAGE,
-    io,
-  );
+  const parsed = parseCommand(args, FLAGS, USAGE, io);
   if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
-  if (values.help) return io.stdout(USAGE), EXIT.ok;
   const [action, idText] = positionals;
   const usage = (why: string) => (io.stderr(`error: ${why}\n\n${USAGE}`), EXIT.usage);
   if (!["list", "show", "retry", "cancel"].includes(action)) {

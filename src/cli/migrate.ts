@@ -3,8 +3,9 @@
  * @module
  */
 import { migrateToLatest, openDatabase } from "../db/mod.ts";
-import { parseFlags, settingsFrom, STORE_FLAGS } from "./args.ts";
+import { parseCommand, STORE_FLAGS } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
+import { settingsFrom } from "./settings.ts";
 
 const USAGE = `Usage: loom migrate [--db URL] [--config FILE]
 
@@ -13,9 +14,8 @@ does this at start; run it alone to upgrade the schema before rolling out new no
 
 /** Runs `loom migrate`. */
 export async function migrateCommand(args: string[], io: CliIo): Promise<number> {
-  const parsed = parseFlags(args, STORE_FLAGS, USAGE, io);
+  const parsed = parseCommand(args, STORE_FLAGS, USAGE, io);
   if (typeof parsed === "number") return parsed;
-  if (parsed.values.help) return io.stdout(USAGE), EXIT.ok;
   const settings = settingsFrom(parsed.values, io);
   if (typeof settings === "number") return settings;
   try {

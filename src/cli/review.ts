@@ -13,12 +13,16 @@ import {
   type RepoConfig,
   SERVER_KEY_ENV,
 } from "../repo_config/mod.ts";
-import type { ReviewResult } from "../review/finish.ts";
-import { reviewDiff } from "../review/review_diff.ts";
-import { toSarif } from "../review/sarif.ts";
-import { renderText } from "../review/text_report.ts";
-import { parseFlags, settingsFrom } from "./args.ts";
+import {
+  renderSummary,
+  renderText,
+  reviewDiff,
+  type ReviewResult,
+  toSarif,
+} from "../review/mod.ts";
+import { parseCommand } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
+import { settingsFrom } from "./settings.ts";
 import { changeDescription, changeDiff, fileAtRef, GitError, resolveCommit } from "./local_git.ts";
 import { VERSION } from "./version.ts";
 
@@ -42,6 +46,15 @@ in LOOM_LLM_API_KEY.
 
 Exit status: 0 no blocker, 1 a blocker finding (or every pipeline failed), 2 bad usage or config.`;
 
+const FLAGS = {
+  base: { type: "string" },
+  head: { type: "string" },
+  "working-tree": { type: "boolean" },
+  "repo-dir": { type: "string" },
+  config: { type: "string" },
+  format: { type: "string", default: "text" },
+} as const;
+
 const FORMATS = ["text", "markdown", "json", "sarif"] as const;
 type Format = typeof FORMATS[number];
 
@@ -51,23 +64,9 @@ export async function reviewCommand(
   io: CliIo,
   deps: { fetch?: typeof fetch } = {},
 ): Promise<number> {
-  const parsed = parseFlags(
-    args,
-    {
-      base: { type: "string" },
-      head: { type: "string" },
-      "working-tree": { type: "boolean" },
-      "repo-dir": { type: "string" },
-      config: { type: "string" },
-      format: { type: "string", default: "text" },
-      help: { type: "boolean", short: "h" },
-    },
-    USAGE,
-    io,
-  );
+  const parsed = parseCommand(args, FLAGS, USAGE, io);
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
-  if (values.help) return io.stdout(USAGE), EXIT.ok;
   const usage = (why: string) => (io.stderr(`loom review: ${why}\n\n${USAGE}`), EXIT.usage);
   if (parsed.positionals.length > 0) return usage(`unexpected argument ${parsed.positionals[0]}`);
   if (typeof values.base !== "string") return usage("--base is required");
@@ -145,7 +144,7 @@ export async function reviewCommand(
 function render(result: ReviewResult, format: Format): string {
   switch (format) {
     case "markdown":
-      return result.summary;
+      return renderSummary(result.summaryInput);
     case "sarif":
       return JSON.stringify(toSarif(result.findings, { version: VERSION }), null, 2);
     case "json":
@@ -166,7 +165,7 @@ function render(result: ReviewResult, format: Format): string {
             skipped_files: result.plan.skippedFiles,
             not_reviewed: result.plan.notReviewed,
             dropped_unknown_path: result.droppedUnknownPath,
-            markdown: result.summary,
+            markdown: renderSummary(result.summaryInput),
           },
           usage: {
             prompt_tokens: result.usage.promptTokens,

@@ -3,11 +3,13 @@
  * @module
  */
 import { createLogger } from "../log.ts";
-import { redactedSettings } from "../settings.ts";
+import { PLATFORM_SETTINGS } from "../../adapters/mod.ts";
+import { redactedSettings } from "../settings/mod.ts";
 import { startServer } from "../server.ts";
-import type { JobHandler } from "../worker/pool.ts";
-import { parseFlags, settingsFrom, STORE_FLAGS } from "./args.ts";
+import type { JobHandler } from "../worker/mod.ts";
+import { parseCommand, STORE_FLAGS } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
+import { settingsFrom } from "./settings.ts";
 import { VERSION } from "./version.ts";
 
 const USAGE = `Usage: loom serve [--port N] [--host ADDR] [--db URL] [--workers N] [--config FILE]
@@ -26,26 +28,23 @@ Settings: flags > LOOM_* environment > loom.yaml (--config) > defaults; see the 
 On SIGTERM or SIGINT it stops claiming jobs, lets running ones finish within
 LOOM_SHUTDOWN_GRACE_S seconds, returns the rest to the queue and exits 0.`;
 
+// The settings with a flag (`--port` is the port setting's flag), besides the store's.
+const FLAGS = {
+  ...STORE_FLAGS,
+  port: { type: "string" },
+  host: { type: "string" },
+  workers: { type: "string" },
+  "log-level": { type: "string" },
+} as const;
+
 /** Runs `loom serve`; resolves with the exit code once the server has stopped. */
 export async function serveCommand(
   args: string[],
   io: CliIo,
   handlers: Record<string, JobHandler> = {},
 ): Promise<number> {
-  const parsed = parseFlags(
-    args,
-    {
-      ...STORE_FLAGS,
-      port: { type: "string" },
-      host: { type: "string" },
-      workers: { type: "string" },
-      "log-level": { type: "string" },
-    },
-    USAGE,
-    io,
-  );
+  const parsed = parseCommand(args, FLAGS, USAGE, io);
   if (typeof parsed === "number") return parsed;
-  if (parsed.values.help) return io.stdout(USAGE), EXIT.ok;
   if (parsed.positionals.length > 0) {
     io.stderr(`error: unexpected argument ${parsed.positionals[0]}\n\n${USAGE}`);
     return EXIT.usage;
@@ -54,7 +53,10 @@ export async function serveCommand(
   if (typeof settings === "number") return settings;
 
   const log = createLogger(settings.logLevel, io.stderr);
-  log.info("starting loom", { version: VERSION, settings: redactedSettings(settings) });
+  log.info("starting loom", {
+    version: VERSION,
+    settings: redactedSettings(settings, PLATFORM_SETTINGS),
+  });
   let server;
   try {
     server = await startServer(settings, { handlers, log, env: io.env });

@@ -44,8 +44,14 @@ export function isPostgresUrl(url: string): boolean {
  * carry `?schema=NAME` to keep Loom's tables in their own schema (created when missing).
  *
  * @example
- * const store = await openDatabase("file:./loom.db");
+ * ```ts
+ * import { openDatabase } from "./connect.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = await openDatabase(":memory:");
+ * assert.equal(store.kind, "sqlite");
  * await store.close();
+ * ```
  */
 export async function openDatabase(url: string): Promise<Database> {
   return isPostgresUrl(url) ? await openPostgres(url) : await openSqlite(url);

@@ -1,6 +1,7 @@
 /**
- * Unified diffs: parse git's output into files and hunks, find the lines a comment can sit on,
- * and render files (or parts of them) back to text for prompts.
+ * Unified diffs: parse git's output into files and hunks, find the lines a comment can sit on
+ * and say why a comment may not sit where asked (the one placement rule every adapter applies),
+ * quote paths as git does, and render files (or parts of them) back to text for prompts.
  * @module
  */
 
@@ -9,4 +10,5 @@ export { parseDiff } from "./parse.ts";
 export { commentableLines } from "./commentable.ts";
 export type { CommentLines } from "./placement.ts";
 export { placementProblem, rangeStart } from "./placement.ts";
+export { quotePath } from "./quote.ts";
 export { renderFileDiff, renderFileHeader, renderHunk } from "./render.ts";

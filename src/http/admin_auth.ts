@@ -4,7 +4,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
-import { sameSecret } from "../secrets/same_secret.ts";
+import { sameSecret } from "../secrets/mod.ts";
 
 /** The middleware; `token` undefined disables the API. */
 export function adminAuth(token: string | undefined): MiddlewareHandler {

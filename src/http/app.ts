@@ -3,9 +3,9 @@
  * @module
  */
 import { Hono } from "hono";
-import type { Database } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Queue } from "../queue/mod.ts";
+import type { ReviewStore } from "../store/mod.ts";
 import { adminAuth } from "./admin_auth.ts";
 import { jobsApi } from "./api/jobs.ts";
 import { reviewsApi } from "./api/reviews.ts";
@@ -16,7 +16,8 @@ import { type WebhookDeps, webhookRoutes } from "./webhooks.ts";
 
 /** What the app needs, handed in so tests can build it around fakes. */
 export interface AppDeps {
-  store: Database;
+  /** The review store, for `/api/reviews`. */
+  store: ReviewStore;
   queue: Queue;
   metrics: Metrics;
   log: Logger;
@@ -30,8 +31,24 @@ export interface AppDeps {
  * Builds the Hono app.
  *
  * @example
- * const app = createApp({ queue, metrics, log });
+ * ```ts
+ * import { migrateToLatest, openDatabase } from "../db/mod.ts";
+ * import { silentLogger } from "../log.ts";
+ * import { createQueue } from "../queue/mod.ts";
+ * import { createApp } from "./app.ts";
+ * import { createMetrics } from "./metrics.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = await openDatabase(":memory:");
+ * await migrateToLatest(store);
+ * const queue = await createQueue(store);
+ * const metrics = createMetrics(queue.count);
+ * const app = createApp({ store, queue, metrics, log: silentLogger });
  * const res = await app.request("/health");
+ * assert.equal(res.status, 200);
+ * assert.equal((await res.json()).status, "ok");
+ * await store.close();
+ * ```
  */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();

@@ -10,12 +10,11 @@ import { WebhookPayloadError } from "../platform/mod.ts";
 import type { Intake } from "../intake.ts";
 import { logWithRequest } from "./request_log.ts";
 
-/** Every platform Loom knows, configured or not, for clear 404s. */
-export const PLATFORMS = ["github", "gitlab", "gitea", "bitbucket", "azure-devops"] as const;
-
 /** What the webhook routes need. */
 export interface WebhookDeps {
   intake: Intake;
+  /** Every platform Loom knows, configured or not, for clear 404s (the composition root's list). */
+  platforms: readonly string[];
   /** Configured adapters by platform; a platform missing here has its webhooks disabled. */
   adapters: Record<string, GitAdapter>;
   /** Why each known but unconfigured platform is disabled, e.g. "set LOOM_GITHUB_WEBHOOK_SECRET". */
@@ -44,7 +43,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
         return c.json({
           error: why
             ? `${platform} webhooks are disabled: ${why}`
-            : `unknown platform ${platform}; known: ${PLATFORMS.join(", ")}`,
+            : `unknown platform ${platform}; known: ${deps.platforms.join(", ")}`,
         }, 404);
       }
       const raw = new Uint8Array(await c.req.arrayBuffer());

@@ -3,13 +3,13 @@
  * @module
  */
 
-import type { RawFinding, Severity } from "../review/finding.ts";
+import type { RawFinding, Severity } from "../findings/mod.ts";
+import { redact } from "../secrets/mod.ts";
 import { type ChatAnswer, chatCall } from "./chat_call.ts";
 import type { ChatMessage } from "./chat_message.ts";
 import { LlmError } from "./llm_error.ts";
 import type { ModelSpec, StructuredOutput } from "./model_spec.ts";
 import { type ParsedFindings, parseFindings } from "./parse_findings.ts";
-import { redact } from "./redact.ts";
 import { cutAfterLastCompleteItem } from "./salvage_truncated.ts";
 import { describeModel } from "./to_llm_error.ts";
 import { addUsage, NO_USAGE, type Usage } from "./usage.ts";
@@ -64,8 +64,14 @@ export interface AskForFindingsOptions {
  *
  * @example
  * ```ts
- * const answer = await askForFindings({ model, messages, signal: job.signal });
- * for (const f of answer.findings) console.log(f.path, f.line, f.title);
+ * import { askForFindings } from "./ask_for_findings.ts";
+ * import type { ChatMessage } from "./chat_message.ts";
+ * import type { ModelSpec } from "./model_spec.ts";
+ *
+ * async function review(model: ModelSpec, messages: ChatMessage[], signal: AbortSignal) {
+ *   const answer = await askForFindings({ model, messages, signal });
+ *   for (const f of answer.findings) console.log(f.path, f.line, f.title);
+ * }
  * ```
  */
 export async function askForFindings(opts: AskForFindingsOptions): Promise<FindingsAnswer> {

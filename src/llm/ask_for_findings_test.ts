@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { answer, type FakeLlm, startFakeLlm } from "../../tests/fakes/llm/server.ts";
-import { askForFindings } from "./ask_for_findings.ts";
+import {
+  askForFindings,
+  type AskForFindingsOptions,
+  type FindingsAnswer,
+} from "./ask_for_findings.ts";
 import type { ChatMessage } from "./chat_message.ts";
 import { FINDINGS_JSON_SCHEMA } from "./findings_json_schema.ts";
 import { LlmError } from "./llm_error.ts";
@@ -19,7 +23,7 @@ const prompt: ChatMessage[] = [
   { role: "user", content: "Review this diff of src/app.ts" },
 ];
 
-function spec(llm: FakeLlm, over: Partial<ModelSpec> = {}): ModelSpec {
+function spec(llm: Pick<FakeLlm, "url">, over: Partial<ModelSpec> = {}): ModelSpec {
   return {
     name: "reviewer",
     baseUrl: llm.url,
@@ -42,6 +46,26 @@ async function withFake(fn: (llm: FakeLlm) => Promise<void>): Promise<void> {
   }
 }
 
+/** One call with the test's model and prompt; `over` changes what differs. */
+function ask(llm: FakeLlm, over: Partial<AskForFindingsOptions> = {}): Promise<FindingsAnswer> {
+  return askForFindings({ model: spec(llm), messages: prompt, ...over });
+}
+
+/** The LlmError one call with the test's model and prompt fails with. */
+function askFailing(llm: FakeLlm, over: Partial<AskForFindingsOptions> = {}): Promise<LlmError> {
+  return failure(ask(llm, over));
+}
+
+/** Each named field of `err` equals its expected value. */
+function assertError(
+  err: LlmError,
+  expected: Partial<Pick<LlmError, "kind" | "retryable" | "status" | "retryAfterMs">>,
+): void {
+  for (const [field, value] of Object.entries(expected)) {
+    assert.equal(err[field as keyof typeof expected], value, field);
+  }
+}
+
 async function failure(promise: Promise<unknown>): Promise<LlmError> {
   try {
     await promise;
@@ -57,7 +81,7 @@ Deno.test("a clean answer gives its findings, with the tokens the server reporte
     llm.script(
       answer.json({ findings: [finding] }, { usage: { promptTokens: 100, completionTokens: 20 } }),
     );
-    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    const result = await ask(llm);
     assert.deepEqual(result, {
       findings: [finding],
       usage: { promptTokens: 100, completionTokens: 20, calls: 1 },
@@ -72,7 +96,7 @@ Deno.test("a clean answer gives its findings, with the tokens the server reporte
 
 Deno.test("the request carries the model's settings and the prompt as given", async () => {
   await withFake(async (llm) => {
-    await askForFindings({ model: spec(llm), messages: prompt });
+    await ask(llm);
     const [req] = llm.chats();
     assert.equal(req.body.model, "gpt-test");
     assert.equal(req.body.temperature, 0.2);
@@ -85,7 +109,7 @@ Deno.test("the request carries the model's settings and the prompt as given", as
 Deno.test("response_format follows structuredOutput", async () => {
   await withFake(async (llm) => {
     for (const structuredOutput of ["json_schema", "json_object", "none"] as const) {
-      await askForFindings({ model: spec(llm, { structuredOutput }), messages: prompt });
+      await ask(llm, { model: spec(llm, { structuredOutput }) });
     }
     const [schema, object, none] = llm.chats().map((r) => r.body);
     assert.deepEqual(schema.response_format, {
@@ -99,7 +123,7 @@ Deno.test("response_format follows structuredOutput", async () => {
 
 Deno.test("the API key goes in the Authorization header", async () => {
   await withFake(async (llm) => {
-    await askForFindings({ model: spec(llm), messages: prompt });
+    await ask(llm);
     assert.equal(llm.chats()[0].headers.authorization, `Bearer ${KEY}`);
   });
 });
@@ -107,10 +131,7 @@ Deno.test("the API key goes in the Authorization header", async () => {
 Deno.test("a model without a key works and sends no Authorization header", async () => {
   await withFake(async (llm) => {
     llm.script(answer.json({ findings: [finding] }));
-    const result = await askForFindings({
-      model: spec(llm, { apiKey: undefined }),
-      messages: prompt,
-    });
+    const result = await ask(llm, { model: spec(llm, { apiKey: undefined }) });
     assert.deepEqual(result.findings, [finding]);
     assert.equal(llm.chats()[0].headers.authorization, undefined);
   });
@@ -127,7 +148,7 @@ for (const [kind, sloppy] of Object.entries(sloppyAnswers)) {
   Deno.test(`${kind} is repaired without asking again`, async () => {
     await withFake(async (llm) => {
       llm.script(sloppy);
-      const result = await askForFindings({ model: spec(llm), messages: prompt });
+      const result = await ask(llm);
       assert.deepEqual(result.findings, [finding]);
       assert.equal(result.repaired, true);
       assert.equal(result.reasked, false);
@@ -144,7 +165,7 @@ Deno.test("pure prose is re-asked once, showing the model its answer and the pro
       }),
       answer.json({ findings: [finding] }, { usage: { promptTokens: 130, completionTokens: 30 } }),
     );
-    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    const result = await ask(llm);
     assert.deepEqual(result.findings, [finding]);
     assert.equal(result.reasked, true);
     assert.deepEqual(result.usage, { promptTokens: 230, completionTokens: 38, calls: 2 });
@@ -162,7 +183,7 @@ Deno.test("pure prose is re-asked once, showing the model its answer and the pro
 Deno.test("an empty (null) answer is re-asked too", async () => {
   await withFake(async (llm) => {
     llm.script(answer.text(null), answer.json({ findings: [] }));
-    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    const result = await ask(llm);
     assert.equal(result.reasked, true);
     assert.deepEqual(result.findings, []);
   });
@@ -173,9 +194,8 @@ Deno.test("two unusable answers fail as unparseable after exactly one re-ask", a
     llm.setDefault(
       answer.text("Looks good!", { usage: { promptTokens: 50, completionTokens: 3 } }),
     );
-    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
-    assert.equal(err.kind, "unparseable");
-    assert.equal(err.retryable, false);
+    const err = await askFailing(llm);
+    assertError(err, { kind: "unparseable", retryable: false });
     assert.match(err.message, /reviewer/);
     assert.deepEqual(err.usage, { promptTokens: 100, completionTokens: 6, calls: 2 });
     assert.equal(llm.chats().length, 2);
@@ -186,7 +206,7 @@ Deno.test("output cut at max_tokens keeps the complete findings and does not re-
   await withFake(async (llm) => {
     const complete = JSON.stringify(finding);
     llm.script(answer.truncated(`{"findings": [${complete}, {"path": "b.ts", "line": 4, "ti`));
-    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    const result = await ask(llm);
     assert.deepEqual(result.findings, [finding]);
     assert.equal(result.truncated, true);
     assert.equal(result.repaired, true);
@@ -198,9 +218,8 @@ Deno.test("output cut at max_tokens keeps the complete findings and does not re-
 Deno.test("output cut before any complete finding fails as length, not as no findings", async () => {
   await withFake(async (llm) => {
     llm.script(answer.truncated('{"findings": [{"path": "a.ts", "line": 4, "title": "Unclo'));
-    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
-    assert.equal(err.kind, "length");
-    assert.equal(err.retryable, false);
+    const err = await askFailing(llm);
+    assertError(err, { kind: "length", retryable: false });
     assert.match(err.message, /max_tokens \(900\)/);
     assert.equal(err.usage?.calls, 1);
     assert.equal(llm.chats().length, 1);
@@ -210,11 +229,8 @@ Deno.test("output cut before any complete finding fails as length, not as no fin
 Deno.test("429 is rate_limited and retryable, with Retry-After, and the SDK does not retry", async () => {
   await withFake(async (llm) => {
     llm.script(answer.rateLimited("3"));
-    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
-    assert.equal(err.kind, "rate_limited");
-    assert.equal(err.retryable, true);
-    assert.equal(err.retryAfterMs, 3000);
-    assert.equal(err.status, 429);
+    const err = await askFailing(llm);
+    assertError(err, { kind: "rate_limited", retryable: true, retryAfterMs: 3000, status: 429 });
     assert.equal(llm.chats().length, 1);
   });
 });
@@ -222,10 +238,8 @@ Deno.test("429 is rate_limited and retryable, with Retry-After, and the SDK does
 Deno.test("5xx is a retryable server error, tried once", async () => {
   await withFake(async (llm) => {
     llm.script(answer.serverError("upstream exploded"));
-    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
-    assert.equal(err.kind, "server");
-    assert.equal(err.retryable, true);
-    assert.equal(err.status, 500);
+    const err = await askFailing(llm);
+    assertError(err, { kind: "server", retryable: true, status: 500 });
     assert.match(err.message, /upstream exploded/);
     assert.equal(llm.chats().length, 1);
   });
@@ -235,12 +249,9 @@ Deno.test("a hanging server times out within the model's timeout", async () => {
   await withFake(async (llm) => {
     llm.script(answer.hang());
     const started = performance.now();
-    const err = await failure(
-      askForFindings({ model: spec(llm, { timeoutS: 0.3 }), messages: prompt }),
-    );
+    const err = await askFailing(llm, { model: spec(llm, { timeoutS: 0.3 }) });
     const elapsed = performance.now() - started;
-    assert.equal(err.kind, "timeout");
-    assert.equal(err.retryable, true);
+    assertError(err, { kind: "timeout", retryable: true });
     assert.ok(elapsed >= 250 && elapsed < 1500, `timed out after ${elapsed}ms`);
     assert.match(err.message, /0\.3s/);
   });
@@ -252,20 +263,15 @@ Deno.test("aborting the signal stops the call in flight promptly", async () => {
     const controller = new AbortController();
     const started = performance.now();
     setTimeout(() => controller.abort(), 50);
-    const err = await failure(
-      askForFindings({ model: spec(llm), messages: prompt, signal: controller.signal }),
-    );
-    assert.equal(err.kind, "aborted");
-    assert.equal(err.retryable, false);
+    const err = await askFailing(llm, { signal: controller.signal });
+    assertError(err, { kind: "aborted", retryable: false });
     assert.ok(performance.now() - started < 1000);
   });
 });
 
 Deno.test("an already aborted signal sends nothing", async () => {
   await withFake(async (llm) => {
-    const err = await failure(
-      askForFindings({ model: spec(llm), messages: prompt, signal: AbortSignal.abort() }),
-    );
+    const err = await askFailing(llm, { signal: AbortSignal.abort() });
     assert.equal(err.kind, "aborted");
     assert.equal(llm.chats().length, 0);
   });
@@ -274,10 +280,8 @@ Deno.test("an already aborted signal sends nothing", async () => {
 Deno.test("401 is a client error naming the model and base_url, not retryable", async () => {
   await withFake(async (llm) => {
     llm.script(answer.error(401, "Incorrect API key provided"));
-    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
-    assert.equal(err.kind, "client");
-    assert.equal(err.retryable, false);
-    assert.equal(err.status, 401);
+    const err = await askFailing(llm);
+    assertError(err, { kind: "client", retryable: false, status: 401 });
     assert.ok(err.message.includes(`model "reviewer" (gpt-test at ${llm.url})`), err.message);
     assert.match(err.message, /Incorrect API key provided; check the api_key/);
   });
@@ -286,7 +290,7 @@ Deno.test("401 is a client error naming the model and base_url, not retryable", 
 Deno.test("404 for an unknown model says to check the model id", async () => {
   await withFake(async (llm) => {
     llm.script({ kind: "http", status: 404, body: { detail: "model 'gpt-test' not found" } });
-    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+    const err = await askFailing(llm);
     assert.equal(err.kind, "client");
     assert.match(err.message, /model 'gpt-test' not found; check the model id and base_url/);
   });
@@ -304,9 +308,8 @@ Deno.test("a 200 that is not a chat completion is a retryable server error", asy
       },
     );
     for (const expected of [/without any choice: model is loading/, /not JSON/]) {
-      const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
-      assert.equal(err.kind, "server");
-      assert.equal(err.retryable, true);
+      const err = await askFailing(llm);
+      assertError(err, { kind: "server", retryable: true });
       assert.match(err.message, expected);
     }
   });
@@ -316,19 +319,15 @@ Deno.test("an unreachable server is a retryable network error", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = listener.addr.port;
   listener.close();
-  const model: ModelSpec = {
+  const model = spec({ url: `http://127.0.0.1:${port}/v1` }, {
     name: "gone",
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    apiKey: KEY,
     model: "m",
     temperature: 0,
     maxTokens: 10,
-    timeoutS: 5,
     structuredOutput: "none",
-  };
+  });
   const err = await failure(askForFindings({ model, messages: prompt }));
-  assert.equal(err.kind, "network");
-  assert.equal(err.retryable, true);
+  assertError(err, { kind: "network", retryable: true });
   assert.match(err.message, /could not reach model "gone"/);
 });
 
@@ -337,10 +336,7 @@ Deno.test("a server rejecting json_schema is asked again with json_object, then 
     const unsupported = answer.error(400, "response_format type json_schema is not supported");
     llm.script(unsupported, answer.error(400, "'response_format' is not supported"));
     llm.setDefault(answer.json({ findings: [finding] }));
-    const result = await askForFindings({
-      model: spec(llm, { structuredOutput: "json_schema" }),
-      messages: prompt,
-    });
+    const result = await ask(llm, { model: spec(llm, { structuredOutput: "json_schema" }) });
     assert.deepEqual(result.findings, [finding]);
     assert.equal(result.structuredOutput, "none");
     assert.deepEqual(result.usage.calls, 1);
@@ -358,10 +354,7 @@ Deno.test("after a fallback, the re-ask uses the accepted mode", async () => {
         ? answer.json({ findings: [] })
         : answer.text("Nothing to say.")
     );
-    const result = await askForFindings({
-      model: spec(llm, { structuredOutput: "json_schema" }),
-      messages: prompt,
-    });
+    const result = await ask(llm, { model: spec(llm, { structuredOutput: "json_schema" }) });
     assert.equal(result.reasked, true);
     assert.equal(result.structuredOutput, "json_object");
     const formats = llm.chats().map((r) => r.body.response_format?.type);
@@ -372,9 +365,7 @@ Deno.test("after a fallback, the re-ask uses the accepted mode", async () => {
 Deno.test("a 400 about something else is not retried with another format", async () => {
   await withFake(async (llm) => {
     llm.script(answer.error(400, "This model's maximum context length is 8192 tokens"));
-    const err = await failure(
-      askForFindings({ model: spec(llm, { structuredOutput: "json_schema" }), messages: prompt }),
-    );
+    const err = await askFailing(llm, { model: spec(llm, { structuredOutput: "json_schema" }) });
     assert.equal(err.kind, "client");
     assert.match(err.message, /maximum context length/);
     assert.equal(llm.chats().length, 1);
@@ -387,7 +378,7 @@ Deno.test("a failure on the re-ask still reports the tokens of the first call", 
       answer.text("hmm", { usage: { promptTokens: 40, completionTokens: 2 } }),
       answer.serverError(),
     );
-    const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+    const err = await askFailing(llm);
     assert.equal(err.kind, "server");
     assert.deepEqual(err.usage, { promptTokens: 40, completionTokens: 2, calls: 1 });
   });
@@ -396,7 +387,7 @@ Deno.test("a failure on the re-ask still reports the tokens of the first call", 
 Deno.test("a server that reports no usage still counts the call", async () => {
   await withFake(async (llm) => {
     llm.script(answer.json({ findings: [] }, { omitUsage: true }));
-    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    const result = await ask(llm);
     assert.deepEqual(result.usage, { promptTokens: 0, completionTokens: 0, calls: 1 });
   });
 });
@@ -405,11 +396,7 @@ Deno.test("findings without a severity get the default severity", async () => {
   await withFake(async (llm) => {
     const { severity: _, ...noSeverity } = finding;
     llm.script(answer.json({ findings: [noSeverity, { ...finding, severity: "blocker" }] }));
-    const result = await askForFindings({
-      model: spec(llm),
-      messages: prompt,
-      defaultSeverity: "info",
-    });
+    const result = await ask(llm, { defaultSeverity: "info" });
     assert.deepEqual(result.findings.map((f) => f.severity), ["info", "blocker"]);
   });
 });
@@ -420,7 +407,7 @@ Deno.test("an answer computed from the prompt comes back as findings", async () 
       const path = /diff of (\S+)/.exec(req.body.messages[1].content)?.[1];
       return answer.json({ findings: [{ ...finding, path }] });
     });
-    const result = await askForFindings({ model: spec(llm), messages: prompt });
+    const result = await ask(llm);
     assert.equal(result.findings[0].path, "src/app.ts");
   });
 });
@@ -436,15 +423,13 @@ Deno.test("errors never contain the API key, even when the server echoes it", as
     ];
     for (const scripted of failures) {
       llm.script(scripted);
-      const err = await failure(askForFindings({ model: spec(llm), messages: prompt }));
+      const err = await askFailing(llm);
       assertNoKey(err);
     }
     llm.script(answer.text(`my key is ${KEY}`), answer.text(`still ${KEY}`));
-    assertNoKey(await failure(askForFindings({ model: spec(llm), messages: prompt })));
+    assertNoKey(await askFailing(llm));
     llm.script(answer.hang());
-    assertNoKey(
-      await failure(askForFindings({ model: spec(llm, { timeoutS: 0.2 }), messages: prompt })),
-    );
+    assertNoKey(await askFailing(llm, { model: spec(llm, { timeoutS: 0.2 }) }));
   });
 });
 

@@ -4,11 +4,11 @@
  */
 
 import OpenAI, { APIError } from "openai";
+import { redact } from "../secrets/mod.ts";
 import type { ChatMessage } from "./chat_message.ts";
 import { LlmError } from "./llm_error.ts";
 import type { ModelSpec, StructuredOutput } from "./model_spec.ts";
 import { fallbackChain, rejectsResponseFormat, responseFormat } from "./response_format.ts";
-import { redact } from "./redact.ts";
 import { describeModel, toLlmError } from "./to_llm_error.ts";
 import type { Usage } from "./usage.ts";
 

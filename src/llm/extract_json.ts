@@ -26,10 +26,12 @@ export interface FoundJson {
  * `<think>…</think>` blocks of reasoning models are dropped first.
  *
  * @example
- * ```ts
+ * ````ts
+ * import { findJson } from "./extract_json.ts";
+ *
  * [...findJson('Here you go:\n```json\n{"findings": [],}\n```')][0];
  * // { value: { findings: [] }, clean: false }
- * ```
+ * ````
  */
 export function* findJson(answer: string): Generator<FoundJson> {
   const trimmed = answer.trim();

@@ -51,11 +51,15 @@ export interface LlmErrorOptions {
  *
  * @example
  * ```ts
- * try {
- *   await askForFindings({ model, messages });
- * } catch (e) {
- *   if (e instanceof LlmError && e.retryable) queue.retryLater(e.retryAfterMs);
- *   else throw e;
+ * import { LlmError } from "./llm_error.ts";
+ *
+ * async function orRetryLater(call: () => Promise<void>, retryLater: (ms?: number) => void) {
+ *   try {
+ *     await call();
+ *   } catch (e) {
+ *     if (e instanceof LlmError && e.retryable) retryLater(e.retryAfterMs);
+ *     else throw e;
+ *   }
  * }
  * ```
  */

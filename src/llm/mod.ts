@@ -4,9 +4,11 @@
  *
  * @example
  * ```ts
- * import { askForFindings, LlmError } from "./src/llm/mod.ts";
+ * import { askForFindings, type ChatMessage, type ModelSpec } from "./mod.ts";
  *
- * const answer = await askForFindings({ model, messages, signal });
+ * async function findingsOf(model: ModelSpec, messages: ChatMessage[], signal: AbortSignal) {
+ *   return (await askForFindings({ model, messages, signal })).findings;
+ * }
  * ```
  * @module
  */
@@ -17,7 +19,7 @@ export type { ChatMessage } from "./chat_message.ts";
 export { FINDINGS_JSON_SCHEMA } from "./findings_json_schema.ts";
 export { LlmError } from "./llm_error.ts";
 export type { LlmErrorKind, LlmErrorOptions } from "./llm_error.ts";
-export type { ModelSpec, StructuredOutput } from "./model_spec.ts";
+export { type ModelSpec, STRUCTURED_OUTPUTS, type StructuredOutput } from "./model_spec.ts";
 export { parseFindings } from "./parse_findings.ts";
 export type { ParsedFindings } from "./parse_findings.ts";
 export type { Usage } from "./usage.ts";

@@ -42,5 +42,11 @@ export interface ModelSpec {
   structuredOutput: StructuredOutput;
 }
 
-/** The ways a server can be asked for JSON, strongest first. */
-export type StructuredOutput = "json_schema" | "json_object" | "none";
+/**
+ * The ways a server can be asked for JSON, strongest first: the values `structured_output` may
+ * take in a repository's config, and the order a call steps down in when a server rejects one.
+ */
+export const STRUCTURED_OUTPUTS = ["json_schema", "json_object", "none"] as const;
+
+/** One of {@link STRUCTURED_OUTPUTS}. */
+export type StructuredOutput = typeof STRUCTURED_OUTPUTS[number];

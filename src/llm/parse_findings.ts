@@ -4,7 +4,7 @@
  */
 
 import { z } from "zod";
-import { type RawFinding, SEVERITIES } from "../review/finding.ts";
+import { type RawFinding, SEVERITIES } from "../findings/mod.ts";
 import { findJson } from "./extract_json.ts";
 import { toSeverity } from "./severity_aliases.ts";
 
@@ -77,11 +77,13 @@ const LIST_KEYS = ["findings", "issues", "comments"];
  * fails, since the model misread the contract. `{"findings": []}` is a valid "nothing found".
  *
  * @example
- * ```ts
+ * ````ts
+ * import { parseFindings } from "./parse_findings.ts";
+ *
  * parseFindings('```json\n[{"file": "a.ts", "line": "3", "title": "Typo", "severity": "Minor"}]\n```');
  * // { ok: true, repaired: true, dropped: 0,
  * //   findings: [{ path: "a.ts", line: 3, title: "Typo", body: "", severity: "info" }] }
- * ```
+ * ````
  */
 export function parseFindings(text: string): ParsedFindings {
   if (!text.trim()) return { ok: false, error: "the answer was empty" };

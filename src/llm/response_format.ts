@@ -4,7 +4,7 @@
  */
 
 import { FINDINGS_JSON_SCHEMA, FINDINGS_SCHEMA_NAME } from "./findings_json_schema.ts";
-import type { StructuredOutput } from "./model_spec.ts";
+import { STRUCTURED_OUTPUTS, type StructuredOutput } from "./model_spec.ts";
 
 /** The `response_format` request field for a structured-output mode. */
 export type ResponseFormat =
@@ -41,8 +41,7 @@ export function responseFormat(mode: StructuredOutput): ResponseFormat | undefin
  * ```
  */
 export function fallbackChain(mode: StructuredOutput): StructuredOutput[] {
-  const order: StructuredOutput[] = ["json_schema", "json_object", "none"];
-  return order.slice(order.indexOf(mode));
+  return STRUCTURED_OUTPUTS.slice(STRUCTURED_OUTPUTS.indexOf(mode));
 }
 
 /**

@@ -3,7 +3,7 @@
  * @module
  */
 
-import type { Severity } from "../review/finding.ts";
+import type { Severity } from "../findings/mod.ts";
 
 // Only words that clearly mean "must fix" become blocker: a blocker fails the commit status,
 // so "high" and "major" (which models also use for important-but-not-breaking) stay warnings.

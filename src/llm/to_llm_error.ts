@@ -4,10 +4,10 @@
  */
 
 import { APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { retryAfterMs } from "../net/mod.ts";
+import { displayUrl, redact } from "../secrets/mod.ts";
 import { LlmError } from "./llm_error.ts";
 import type { ModelSpec } from "./model_spec.ts";
-import { displayUrl, redact } from "./redact.ts";
-import { retryAfterMs } from "./retry_after.ts";
 
 /** What {@link toLlmError} needs besides the error. */
 export interface ErrorContext {
@@ -64,7 +64,12 @@ export function toLlmError(err: unknown, ctx: ErrorContext): LlmError {
  *
  * @example
  * ```ts
- * describeModel(spec); // 'model "fast" (gpt-4o-mini at https://api.openai.com/v1)'
+ * import { describeModel } from "./to_llm_error.ts";
+ *
+ * describeModel({
+ *   name: "fast", baseUrl: "https://api.openai.com/v1", model: "gpt-4o-mini", temperature: 0,
+ *   maxTokens: 1000, timeoutS: 60, structuredOutput: "json_schema",
+ * }); // 'model "fast" (gpt-4o-mini at https://api.openai.com/v1)'
  * ```
  */
 export function describeModel(model: ModelSpec): string {

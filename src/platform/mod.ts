@@ -12,6 +12,7 @@ export type {
   PostedComment,
 } from "./git_adapter.ts";
 export type { PlatformEvent } from "./platform_event.ts";
+export type { PlatformDeps, PlatformModule } from "./platform_module.ts";
 export type { PullRequest } from "./pull_request.ts";
 export type { RepoRef } from "./repo_ref.ts";
 export { PlatformError, WebhookPayloadError } from "./errors.ts";

@@ -4,8 +4,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import type { StoreKind } from "../db/connect.ts";
-import type { Tables } from "../db/tables.ts";
+import type { StoreKind, Tables } from "../db/mod.ts";
 import type { BackoffOptions } from "./errors.ts";
 import type { Wakeup } from "./wakeup.ts";
 

@@ -3,7 +3,7 @@
  * @module
  */
 import { sql } from "kysely";
-import type { Lane } from "../db/tables.ts";
+import type { Lane } from "../db/mod.ts";
 import type { QueueContext } from "./context.ts";
 import { claimScore } from "./lanes.ts";
 
@@ -41,7 +41,25 @@ export interface EnqueueResult {
  * is held by an active job (or by an earlier job of the same batch) gets that job's id instead.
  *
  * @example
- * const [r] = await enqueue(q, [{ kind: "review", lane: "normal", payload: { pr: 42 } }]);
+ * ```ts
+ * import { migrateToLatest, openDatabase } from "../db/mod.ts";
+ * import { enqueue } from "./enqueue.ts";
+ * import { createQueue } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = await openDatabase(":memory:");
+ * await migrateToLatest(store);
+ * const queue = await createQueue(store);
+ * const job = {
+ *   kind: "review",
+ *   lane: "normal",
+ *   payload: { pr: 42 },
+ *   options: { dedupeKey: "pr-42" },
+ * } as const;
+ * const [first, again] = await enqueue(queue.context, [job, job]);
+ * assert.deepEqual(again, { id: first.id, created: false });
+ * await store.close();
+ * ```
  */
 export async function enqueue(q: QueueContext, jobs: readonly NewJob[]): Promise<EnqueueResult[]> {
   if (jobs.length === 0) return [];

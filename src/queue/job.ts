@@ -2,7 +2,7 @@
  * A job as the queue hands it out, parsed from its row.
  * @module
  */
-import type { JobsTable, JobStatus, Lane } from "../db/tables.ts";
+import type { JobsTable, JobStatus, Lane } from "../db/mod.ts";
 
 export type { JobStatus, Lane };
 

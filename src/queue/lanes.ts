@@ -7,7 +7,7 @@
  * steps beats a high job that has just arrived: no lane can starve another forever.
  * @module
  */
-import type { Lane } from "../db/tables.ts";
+import type { Lane } from "../db/mod.ts";
 
 /** Lanes from most to least urgent. */
 export const LANES: readonly Lane[] = ["high", "normal", "low"];

@@ -2,7 +2,7 @@
  * listJobs: a page of jobs, newest first, filtered by status, lane and kind.
  * @module
  */
-import type { Lane } from "../db/tables.ts";
+import type { Lane } from "../db/mod.ts";
 import type { QueueContext } from "./context.ts";
 import { type Job, type JobRow, type JobStatus, rowToJob } from "./job.ts";
 

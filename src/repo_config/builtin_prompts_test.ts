@@ -4,7 +4,7 @@ import {
   type BuiltinPromptName,
   loadBuiltinPrompt,
 } from "./builtin_prompts.ts";
-import { findPlaceholders, validateTemplate } from "./template.ts";
+import { findPlaceholders, validateTemplate } from "./placeholders.ts";
 
 Deno.test("every built-in prompt exists, uses only known placeholders, and places the diff", async () => {
   for (const name of BUILTIN_PROMPT_NAMES) {

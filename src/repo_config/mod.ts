@@ -1,6 +1,6 @@
 /**
- * Repository configuration: `.loom/config.yaml`, the prompt templates it names, Loom's
- * built-in prompts, and the checks behind `loom config validate`.
+ * Repository configuration: `.loom/config.yaml`, the prompt templates it names and their
+ * placeholders, Loom's built-in prompts, and the checks behind `loom config validate`.
  * @module
  */
 
@@ -11,7 +11,6 @@ export {
   type RepoConfig,
   RepoConfigSchema,
   type ReviewConfig,
-  type StructuredOutput,
   type TriggersConfig,
 } from "./schema.ts";
 export {
@@ -38,15 +37,11 @@ export {
   type PromptSources,
 } from "./prompt_ref.ts";
 export {
-  buildMessages,
-  type ChatMessage,
+  fillPlaceholders,
   findPlaceholders,
   KNOWN_PLACEHOLDERS,
   type Placeholder,
   type PlaceholderUse,
-  type PromptVars,
-  renderPrompt,
-  RESPONSE_CONTRACT,
   validateTemplate,
-} from "./template.ts";
+} from "./placeholders.ts";
 export { validateConfigFile, type ValidateConfigOptions } from "./validate.ts";

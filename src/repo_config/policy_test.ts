@@ -42,38 +42,32 @@ Deno.test("without an allow-list, a model with a key may only call the server's 
   assert.deepEqual(listed, []);
 });
 
+function assertAllowed(allowed: string[], urls: string[], expected: boolean): void {
+  for (const url of urls) assert.equal(isBaseUrlAllowed(url, allowed), expected, url);
+}
+
 Deno.test("base URLs match an allowed prefix at a path boundary, slashes normalised", () => {
-  const allowed = ["https://api.openai.com/v1/", "http://localhost:11434"];
-  for (
-    const url of [
-      "https://api.openai.com/v1",
-      "https://api.openai.com/v1/",
-      "https://API.OpenAI.com:443/v1",
-      "https://api.openai.com/v1/deployments/x",
-      "http://localhost:11434/v1",
-    ]
-  ) {
-    assert.equal(isBaseUrlAllowed(url, allowed), true, url);
-  }
+  assertAllowed(["https://api.openai.com/v1/", "http://localhost:11434"], [
+    "https://api.openai.com/v1",
+    "https://api.openai.com/v1/",
+    "https://API.OpenAI.com:443/v1",
+    "https://api.openai.com/v1/deployments/x",
+    "http://localhost:11434/v1",
+  ], true);
 });
 
 Deno.test("base URLs that only look like an allowed one are refused", () => {
-  const allowed = ["https://api.openai.com/v1"];
-  for (
-    const url of [
-      "https://api.openai.com/v10",
-      "https://api.openai.com/v1/../admin",
-      "https://api.openai.com.evil.net/v1",
-      "https://api.openai.com@evil.net/v1",
-      "https://user:pw@api.openai.com/v1",
-      "http://api.openai.com/v1",
-      "https://api.openai.com:8443/v1",
-      "https://api.openai.com",
-      "not a url",
-    ]
-  ) {
-    assert.equal(isBaseUrlAllowed(url, allowed), false, url);
-  }
+  assertAllowed(["https://api.openai.com/v1"], [
+    "https://api.openai.com/v10",
+    "https://api.openai.com/v1/../admin",
+    "https://api.openai.com.evil.net/v1",
+    "https://api.openai.com@evil.net/v1",
+    "https://user:pw@api.openai.com/v1",
+    "http://api.openai.com/v1",
+    "https://api.openai.com:8443/v1",
+    "https://api.openai.com",
+    "not a url",
+  ], false);
 });
 
 Deno.test("policyIssues never echoes credentials from an allowed URL", () => {

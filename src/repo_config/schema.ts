@@ -8,7 +8,8 @@
  */
 
 import { z } from "zod";
-import { SEVERITIES, type Severity } from "../review/finding.ts";
+import { SEVERITIES, type Severity } from "../findings/mod.ts";
+import { STRUCTURED_OUTPUTS } from "../llm/mod.ts";
 import { parsePromptRef } from "./prompt_ref.ts";
 
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
@@ -24,9 +25,6 @@ const globList = z.array(
 
 // Not z.int(): its failure aborts the whole parse, which would hide the cross-field checks.
 const wholeNumber = () => z.number().refine(Number.isInteger, "must be a whole number");
-
-/** How a model is asked for JSON: what the endpoint supports decides which one works. */
-export type StructuredOutput = "json_schema" | "json_object" | "none";
 
 const modelSchema = z.strictObject({
   base_url: z.url({
@@ -46,7 +44,7 @@ const modelSchema = z.strictObject({
    */
   context_window: wholeNumber().min(1024).default(32768),
   timeout_s: z.number().positive().default(120),
-  structured_output: z.enum(["json_schema", "json_object", "none"]).default("json_schema"),
+  structured_output: z.enum(STRUCTURED_OUTPUTS).default("json_schema"),
 });
 
 const pipelineSchema = z.strictObject({

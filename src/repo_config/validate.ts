@@ -11,7 +11,7 @@ import { type ConfigError, sortConfigErrors } from "./config_error.ts";
 import { parseRepoConfig } from "./parse.ts";
 import type { ConfigPolicy } from "./policy.ts";
 import { loadPromptText, parsePromptRef } from "./prompt_ref.ts";
-import { validateTemplate } from "./template.ts";
+import { validateTemplate } from "./placeholders.ts";
 import { locatePath } from "./yaml_position.ts";
 
 /** Inputs of {@link validateConfigFile}; file access is passed in so tests can use fakes. */

@@ -6,7 +6,7 @@
 
 import { createHash } from "node:crypto";
 import type { DiffFile, Hunk } from "../diff/mod.ts";
-import { type Finding, type RawFinding, SEVERITIES, type Severity } from "./finding.ts";
+import { type Finding, type RawFinding, SEVERITIES, type Severity } from "../findings/mod.ts";
 
 /** The pipeline a batch of raw findings came from. */
 export interface AnchorPipeline {
@@ -78,11 +78,15 @@ interface HunkSide {
  *
  * @example
  * ```ts
+ * import { parseDiff } from "../diff/mod.ts";
+ * import { anchorFindings } from "./anchor.ts";
+ *
+ * const diffText = "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n";
  * const { findings, droppedUnknownPath } = anchorFindings(
- *   answer.findings,
+ *   [{ path: "a.ts", line: 1, title: "Typo", body: "" }],
  *   { name: "security", severity: "warning" },
  *   parseDiff(diffText),
- * );
+ * ); // one finding on a.ts:1, in the diff; droppedUnknownPath 0
  * ```
  */
 export function anchorFindings(
@@ -146,6 +150,8 @@ export function anchorFindings(
  *
  * @example
  * ```ts
+ * import { fingerprintOf } from "./anchor.ts";
+ *
  * fingerprintOf({ path: "a.ts", pipeline: "sec", title: "SQL injection", code: ["", "q(x)", ""] });
  * // "3f1c…" (16 hex chars)
  * ```
@@ -165,6 +171,8 @@ export function fingerprintOf(input: FingerprintInput): string {
  *
  * @example
  * ```ts
+ * import { normaliseTitle } from "./anchor.ts";
+ *
  * normaliseTitle("Line 12: SQL-injection!"); // "line sql injection"
  * ```
  */

@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { parseDiff } from "../diff/mod.ts";
 import { anchorFindings, fingerprintOf, normaliseTitle } from "./anchor.ts";
-import type { RawFinding } from "./finding.ts";
+import type { RawFinding } from "../findings/mod.ts";
 
 const PIPELINE = { name: "security", severity: "warning" } as const;
 
-function modified(path: string, hunks: string): string {
-  return `diff --git a/${path} b/${path}\nindex 1111111..2222222 100644\n--- a/${path}\n` +
+// A file's diff; with `renamedFrom`, that of a file renamed (and changed) from there.
+function modified(path: string, hunks: string, renamedFrom?: string): string {
+  const old = renamedFrom ?? path;
+  const rename = renamedFrom ? `similarity index 90%\nrename from ${old}\nrename to ${path}\n` : "";
+  return `diff --git a/${old} b/${path}\n${rename}index 1111111..2222222 100644\n--- a/${old}\n` +
     `+++ b/${path}\n${hunks}`;
 }
 
@@ -118,17 +121,7 @@ Deno.test("a top-level folder named a/ is matched as written before prefixes are
 });
 
 Deno.test("a renamed file is found by its old path and reported under its new one", () => {
-  const text = `diff --git a/old.ts b/new.ts
-similarity index 90%
-rename from old.ts
-rename to new.ts
-index 1111111..2222222 100644
---- a/old.ts
-+++ b/new.ts
-@@ -1 +1 @@
--a
-+b
-`;
+  const text = modified("new.ts", "@@ -1 +1 @@\n-a\n+b\n", "old.ts");
   const { findings, droppedUnknownPath } = anchor(text, [raw(1, { path: "old.ts" })]);
   assert.equal(droppedUnknownPath, 0);
   assert.deepEqual(findings.map((f) => [f.path, f.inDiff]), [["new.ts", true]]);

@@ -4,7 +4,7 @@
  */
 
 import { normaliseTitle } from "./anchor.ts";
-import { type Finding, SEVERITIES } from "./finding.ts";
+import { type Finding, SEVERITIES } from "../findings/mod.ts";
 
 /**
  * Collapses duplicate findings from all pipelines of a review, keeping the most severe of each
@@ -21,7 +21,12 @@ import { type Finding, SEVERITIES } from "./finding.ts";
  *
  * @example
  * ```ts
- * const all = dedupeFindings([...security.findings, ...style.findings]);
+ * import type { Finding } from "../findings/mod.ts";
+ * import { dedupeFindings } from "./dedupe.ts";
+ *
+ * function allFindings(security: Finding[], style: Finding[]): Finding[] {
+ *   return dedupeFindings([...security, ...style]);
+ * }
  * ```
  */
 export function dedupeFindings(findings: readonly Finding[]): Finding[] {

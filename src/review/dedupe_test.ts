@@ -1,20 +1,8 @@
 import assert from "node:assert/strict";
 import { dedupeFindings } from "./dedupe.ts";
-import type { Finding } from "./finding.ts";
+import { findingMaker } from "./_finding_fixture.ts";
 
-function finding(more: Partial<Finding>): Finding {
-  return {
-    path: "a.ts",
-    line: 10,
-    severity: "warning",
-    pipeline: "security",
-    title: "SQL injection",
-    body: "",
-    fingerprint: "0000000000000000",
-    inDiff: true,
-    ...more,
-  };
-}
+const finding = findingMaker({ path: "a.ts", title: "SQL injection", body: "" });
 
 Deno.test("two pipelines reporting one title on one line become the more severe finding", () => {
   const out = dedupeFindings([

@@ -71,8 +71,13 @@ interface Piece {
  *
  * @example
  * ```ts
- * const { chunks, notReviewed } = packFiles(selected, { budgetTokens: 24_000, maxChunks: 8 });
- * for (const chunk of chunks) await review(chunk.files.map((f) => f.text).join(""));
+ * import type { DiffFile } from "../diff/mod.ts";
+ * import { packFiles } from "./pack.ts";
+ *
+ * async function reviewAll(selected: DiffFile[], review: (diff: string) => Promise<void>) {
+ *   const { chunks } = packFiles(selected, { budgetTokens: 24_000, maxChunks: 8 });
+ *   for (const chunk of chunks) await review(chunk.files.map((f) => f.text).join(""));
+ * }
  * ```
  */
 export function packFiles(files: DiffFile[], opts: PackOptions): PackResult {

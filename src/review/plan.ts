@@ -5,15 +5,11 @@
  * @module
  */
 import { type DiffFile, parseDiff } from "../diff/mod.ts";
-import {
-  buildMessages,
-  type ChatMessage,
-  type PipelineConfig,
-  type PromptVars,
-  type RepoConfig,
-} from "../repo_config/mod.ts";
-import type { Severity } from "./finding.ts";
+import type { Severity } from "../findings/mod.ts";
+import type { ChatMessage } from "../llm/mod.ts";
+import type { PipelineConfig, RepoConfig } from "../repo_config/mod.ts";
 import { packFiles } from "./pack.ts";
+import { buildMessages, type PromptVars } from "./prompt.ts";
 import { countChanges, selectFiles, type SkippedFile } from "./select.ts";
 import { countTokens } from "./tokens.ts";
 

@@ -4,8 +4,8 @@
  * @module
  */
 import { loadPromptText, type RepoConfig } from "../repo_config/mod.ts";
-import { finishReview, type ReviewResult } from "./finish.ts";
-import { modelSpecFor } from "./model_spec.ts";
+import { resolveModel } from "./resolve_model.ts";
+import { collectReviewResult, type ReviewResult } from "./review_result.ts";
 import { type ChangeContext, planReview } from "./plan.ts";
 import { runPipeline } from "./run_pipeline.ts";
 
@@ -44,7 +44,7 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
   const plan = planReview({ diff: input.diff, config, templates, change: input.change });
   const outcomes = await Promise.all(plan.pipelines.map((pipelinePlan) => {
     const modelConfig = config.models[pipelinePlan.modelName];
-    const spec = modelSpecFor(pipelinePlan.modelName, modelConfig, input.env);
+    const spec = resolveModel(pipelinePlan.modelName, modelConfig, input.env);
     const error = missing.get(pipelinePlan.name);
     return runPipeline(error ? { ...pipelinePlan, error } : pipelinePlan, {
       files: plan.files,
@@ -54,5 +54,5 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
       retries: input.retries,
     });
   }));
-  return finishReview(plan, outcomes, config);
+  return collectReviewResult(plan, outcomes, config);
 }

@@ -5,8 +5,8 @@
 import type { DiffFile } from "../diff/mod.ts";
 import { askForFindings, LlmError, type ModelSpec, type Usage } from "../llm/mod.ts";
 import { anchorFindings } from "./anchor.ts";
-import type { Finding } from "./finding.ts";
-import type { UnusableModel } from "./model_spec.ts";
+import type { Finding } from "../findings/mod.ts";
+import type { UnusableModel } from "./resolve_model.ts";
 import type { PipelinePlan } from "./plan.ts";
 
 /** How a pipeline ended. */

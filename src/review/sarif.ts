@@ -3,7 +3,7 @@
  * @module
  */
 
-import { type Finding, SEVERITIES, type Severity } from "./finding.ts";
+import { compareFindings, compareText, type Finding, type Severity } from "../findings/mod.ts";
 
 /** The SARIF log {@link toSarif} produces: the subset of SARIF 2.1.0 Loom fills in. */
 export interface SarifLog {
@@ -53,16 +53,21 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
  *
  * @example
  * ```ts
- * const log = toSarif(findings, { version: VERSION });
- * await Deno.writeTextFile("loom.sarif", JSON.stringify(log, null, 2));
+ * import type { Finding } from "../findings/mod.ts";
+ * import { toSarif } from "./sarif.ts";
+ *
+ * async function writeSarif(findings: Finding[], version: string) {
+ *   const log = toSarif(findings, { version });
+ *   await Deno.writeTextFile("loom.sarif", JSON.stringify(log, null, 2));
+ * }
  * ```
  */
 export function toSarif(
   findings: readonly Finding[],
   tool: { version: string; informationUri?: string },
 ): SarifLog {
-  const sorted = [...findings].sort(byPlace);
-  const ruleIds = [...new Set(sorted.map((f) => f.pipeline))].sort(cmp);
+  const sorted = [...findings].sort(compareFindings);
+  const ruleIds = [...new Set(sorted.map((f) => f.pipeline))].sort(compareText);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -99,14 +104,4 @@ export function toSarif(
 
 function toUri(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function byPlace(a: Finding, b: Finding): number {
-  return cmp(a.path, b.path) || a.line - b.line ||
-    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-    cmp(a.pipeline, b.pipeline) || cmp(a.fingerprint, b.fingerprint);
 }

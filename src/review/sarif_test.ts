@@ -6,7 +6,7 @@ import Ajv04 from "ajv-draft-04";
 import sarifSchema from "@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json" with {
   type: "json",
 };
-import type { Finding } from "./finding.ts";
+import { findingMaker } from "./_finding_fixture.ts";
 import { toSarif } from "./sarif.ts";
 
 // The package is CommonJS: its class is `.default` to the type checker and at run time alike.
@@ -21,19 +21,7 @@ const validate = new Ajv04.default({ allErrors: true, strict: false, unicodeRegE
   .addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)))
   .compile(sarifSchema);
 
-function finding(more: Partial<Finding>): Finding {
-  return {
-    path: "src/app.ts",
-    line: 10,
-    severity: "warning",
-    pipeline: "security",
-    title: "A finding",
-    body: "Why it matters.",
-    fingerprint: "00112233aabbccdd",
-    inDiff: true,
-    ...more,
-  };
-}
+const finding = findingMaker({ fingerprint: "00112233aabbccdd" });
 
 const FINDINGS = [
   finding({ severity: "blocker", title: "SQL injection", line: 12, end_line: 14 }),

@@ -104,6 +104,11 @@ const MARKER_LINES = 25;
  *
  * @example
  * ```ts
+ * import { parseDiff } from "../diff/mod.ts";
+ * import { selectFiles } from "./select.ts";
+ *
+ * const diff = "diff --git a/docs/a.md b/docs/a.md\n--- a/docs/a.md\n+++ b/docs/a.md\n" +
+ *   "@@ -1 +1 @@\n-x\n+y\n";
  * const { files, skipped } = selectFiles(parseDiff(diff), {
  *   ignorePaths: ["docs/**"],
  *   include: ["src/**"],

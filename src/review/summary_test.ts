@@ -1,25 +1,8 @@
 import assert from "node:assert/strict";
-import type { Finding } from "./finding.ts";
-import {
-  type PipelineSummary,
-  renderFindingComment,
-  renderSummary,
-  type SummaryInput,
-} from "./summary.ts";
+import { findingMaker } from "./_finding_fixture.ts";
+import { type PipelineSummary, renderSummary, type SummaryInput } from "./summary.ts";
 
-function finding(more: Partial<Finding>): Finding {
-  return {
-    path: "src/app.ts",
-    line: 10,
-    severity: "warning",
-    pipeline: "security",
-    title: "A finding",
-    body: "Why it matters.",
-    fingerprint: "0000000000000000",
-    inDiff: true,
-    ...more,
-  };
-}
+const finding = findingMaker();
 
 function pipeline(more: Partial<PipelineSummary>): PipelineSummary {
   return {
@@ -243,52 +226,4 @@ Deno.test("a summary over the size limit drops bodies, then shortens lists, and 
   assert.ok(short.length <= 8_000, String(short.length));
   assert.match(short, /…and \d+ more findings, left out/);
   assert.ok(short.includes("**300 findings:**"), "the counts stay complete");
-});
-
-const SUGGESTED: Finding = finding({
-  line: 12,
-  end_line: 14,
-  severity: "blocker",
-  title: "SQL injection",
-  body: "Bind the parameter.",
-  suggestion: "const rows = await db.query(sql, [id]);\nreturn rows;\n",
-});
-
-Deno.test("an inline comment has a header line, the title in bold, the body and a suggestion", () => {
-  assert.equal(
-    renderFindingComment(SUGGESTED, { suggestionFence: () => "suggestion" }),
-    "🔴 **blocker** · security\n\n**SQL injection**\n\nBind the parameter.\n\n" +
-      "```suggestion\nconst rows = await db.query(sql, [id]);\nreturn rows;\n```",
-  );
-});
-
-Deno.test("forges without suggestions get a diff block; 'none' leaves the suggestion out", () => {
-  const diff = renderFindingComment(SUGGESTED, { suggestionFence: () => null });
-  assert.ok(
-    diff.endsWith(
-      "Suggested change for lines 12-14:\n\n```diff\n+const rows = await db.query(sql, [id]);\n" +
-        "+return rows;\n```",
-    ),
-    diff,
-  );
-  const none = renderFindingComment(SUGGESTED, { suggestionFence: () => null, suggestions: false });
-  assert.ok(!none.includes("```") && !none.includes("db.query"));
-  const deletion = renderFindingComment({ ...SUGGESTED, suggestion: "" }, {
-    suggestionFence: () => null,
-  });
-  assert.ok(deletion.endsWith("Suggested change: delete lines 12-14."));
-  const githubDeletion = renderFindingComment({ ...SUGGESTED, suggestion: "" }, {
-    suggestionFence: () => "suggestion",
-  });
-  assert.ok(githubDeletion.endsWith("```suggestion\n```"));
-});
-
-Deno.test("a suggestion containing a code fence gets a longer fence", () => {
-  const text = renderFindingComment({
-    ...SUGGESTED,
-    suggestion: "/**\n * ```ts\n * x\n * ```\n */",
-  }, {
-    suggestionFence: () => "suggestion",
-  });
-  assert.ok(text.endsWith("````suggestion\n/**\n * ```ts\n * x\n * ```\n */\n````"), text);
 });

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { type Finding, SEVERITIES, type Severity } from "./finding.ts";
+import { compareFindings, compareText, countBySeverity, type Finding } from "../findings/mod.ts";
 import type { SummaryInput } from "./summary.ts";
 
 /** What the text report says besides the findings; every part is optional. */
@@ -25,7 +25,14 @@ export type TextSummary = Partial<
  *
  * @example
  * ```ts
- * console.log(renderText(findings, { pipelines }));
+ * import { renderText } from "./text_report.ts";
+ *
+ * const findings = [{
+ *   path: "src/db.ts", line: 12, severity: "blocker" as const, pipeline: "security",
+ *   title: "SQL injection", body: "The query concatenates user input.", fingerprint: "0",
+ *   inDiff: true,
+ * }];
+ * console.log(renderText(findings));
  * // src/db.ts:12 [blocker] security: SQL injection
  * //     The query concatenates user input.
  * //
@@ -37,7 +44,7 @@ export function renderText(findings: readonly Finding[], summary: TextSummary = 
   if (summary.skippedReason !== undefined) {
     blocks.push(`Review skipped: ${oneLine(summary.skippedReason)}`);
   }
-  for (const f of [...findings].sort(byPlace)) blocks.push(findingBlock(f));
+  for (const f of [...findings].sort(compareFindings)) blocks.push(findingBlock(f));
 
   const notes: string[] = [];
   for (const p of sortedByName(summary.pipelines ?? [])) {
@@ -91,9 +98,9 @@ function findingBlock(f: Finding): string {
 }
 
 function counts(findings: readonly Finding[]): string {
-  const n: Record<Severity, number> = { blocker: 0, warning: 0, info: 0 };
-  for (const f of findings) n[f.severity]++;
-  const parts = SEVERITIES.map((s) => `${n[s]} ${s === "info" ? s : plural(n[s], s)}`);
+  const parts = countBySeverity(findings).map(([s, n]) =>
+    `${n} ${s === "info" ? s : plural(n, s)}`
+  );
   return `${findings.length} ${plural(findings.length, "finding")}: ${parts.join(", ")}`;
 }
 
@@ -117,20 +124,10 @@ function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function sortedByName<T extends { name: string }>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => cmp(a.name, b.name));
+  return [...items].sort((a, b) => compareText(a.name, b.name));
 }
 
 function byPath(a: { path: string }, b: { path: string }): number {
-  return cmp(a.path, b.path);
-}
-
-function byPlace(a: Finding, b: Finding): number {
-  return cmp(a.path, b.path) || a.line - b.line ||
-    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-    cmp(a.pipeline, b.pipeline) || cmp(a.title, b.title);
+  return compareText(a.path, b.path);
 }

@@ -1,20 +1,8 @@
 import assert from "node:assert/strict";
-import type { Finding } from "./finding.ts";
+import { findingMaker } from "./_finding_fixture.ts";
 import { renderText } from "./text_report.ts";
 
-function finding(more: Partial<Finding>): Finding {
-  return {
-    path: "src/app.ts",
-    line: 10,
-    severity: "warning",
-    pipeline: "security",
-    title: "A finding",
-    body: "",
-    fingerprint: "0",
-    inDiff: true,
-    ...more,
-  };
-}
+const finding = findingMaker({ body: "", fingerprint: "0" });
 
 Deno.test("one block per finding, sorted by place, body indented, counts last", () => {
   const text = renderText([

@@ -11,7 +11,12 @@
  *
  * @example
  * ```ts
- * if (!(await sameSecret(req.headers.get("x-gitlab-token") ?? "", secret))) return 401;
+ * import { sameSecret } from "./same_secret.ts";
+ *
+ * const request = new Request("http://loom.test/webhooks/gitlab", {
+ *   headers: { "x-gitlab-token": "guess" },
+ * });
+ * await sameSecret(request.headers.get("x-gitlab-token") ?? "", "configured"); // false
  * ```
  */
 export async function sameSecret(given: string, expected: string): Promise<boolean> {

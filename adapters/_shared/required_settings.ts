@@ -1,0 +1,28 @@
+/**
+ * The settings an enabled platform cannot do without.
+ * @module
+ */
+
+/**
+ * The values of `needed`, each given as its value and how to name it to the operator; throws
+ * when any is unset, listing every missing one after `intro` ("X is set but Loom cannot call
+ * Y"). The message names settings, never a value, so it is safe to log.
+ *
+ * @example
+ * ```ts
+ * import { requireSettings } from "./required_settings.ts";
+ *
+ * const { url } = requireSettings("LOOM_X_WEBHOOK_SECRET is set but Loom cannot call X", {
+ *   url: ["https://x.example", "LOOM_X_URL (the instance)"],
+ * });
+ * ```
+ */
+export function requireSettings<const K extends string>(
+  intro: string,
+  needed: Record<K, readonly [value: string | undefined, name: string]>,
+): Record<K, string> {
+  const entries = Object.entries(needed) as [K, readonly [string | undefined, string]][];
+  const missing = entries.filter(([, [value]]) => !value).map(([, [, name]]) => name);
+  if (missing.length > 0) throw new Error(`${intro}: set ${missing.join(" and ")}`);
+  return Object.fromEntries(entries.map(([key, [value]]) => [key, value])) as Record<K, string>;
+}

@@ -1,0 +1,5 @@
+/**
+ * GitLab as one platform module: its id, its setting rows and its builder.
+ * @module
+ */
+export { gitlabPlatform } from "./settings.ts";

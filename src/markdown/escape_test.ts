@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { escapeBody, escapeInline } from "./escape.ts";
+
+const ZWSP = "\u200B";
+
+/** Each case is [model text, what the function makes of it]; `same` lists texts kept as they are. */
+function expect(
+  escape: (text: string) => string,
+  cases: readonly (readonly [string, string])[],
+  same: readonly string[] = [],
+): void {
+  for (const [text, want] of [...cases, ...same.map((t) => [t, t] as const)]) {
+    assert.equal(escape(text), want, JSON.stringify(text));
+  }
+}
+
+Deno.test("escapeInline: mentions of users, teams and everyone are defused", () => {
+  // Not mentions: an address, a doubled @, an @ after a word character.
+  expect(escapeInline, [
+    ["ask @octocat", `ask @${ZWSP}octocat`],
+    ["@org/team", `@${ZWSP}org/team`],
+    ["(@everyone)", `(@${ZWSP}everyone)`],
+    ["\\@everyone", `\\\\@${ZWSP}everyone`],
+  ], ["a@b.com", "@@x", "x@y"]);
+});
+
+Deno.test("escapeInline: HTML and autolinks become text", () => {
+  expect(escapeInline, [
+    ["<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"],
+    ["<details><summary>x", "&lt;details&gt;&lt;summary&gt;x"],
+    ["<!-- hide -->", "&lt;!-- hide --&gt;"],
+    ["<https://evil.example>", "&lt;https://evil.example&gt;"],
+    // An entity the model wrote shows as written, not as the character it names.
+    ["&lt;b&gt; &#64;x", "&amp;lt;b&amp;gt; &amp;\\#64;x"],
+  ]);
+});
+
+Deno.test("escapeInline: markdown syntax is escaped, so the text stays plain", () => {
+  // Left alone: what is not markup in the middle of a line, and a bare URL (platforms link it).
+  expect(escapeInline, [
+    ["# Heading", "\\# Heading"],
+    ["*emph* _em_ ~~del~~", "\\*emph\\* \\_em\\_ \\~\\~del\\~\\~"],
+    ["[click](https://evil.example)", "\\[click\\](https://evil.example)"],
+    ["![img](https://e/x.png)", "!\\[img\\](https://e/x.png)"],
+    ["`code` ``a`b``", "\\`code\\` \\`\\`a\\`b\\`\\`"],
+    ["`unbalanced", "\\`unbalanced"],
+    ["\\*", "\\\\\\*"],
+    ["> quote", "&gt; quote"],
+  ], ["- item", "1. item", "---", "https://evil.example"]);
+});
+
+Deno.test("escapeInline: one line, safe in a table cell", () => {
+  expect(escapeInline, [["  line1\n\nline2\t| x  ", "line1 line2 \\| x"], ["a|b", "a\\|b"]]);
+});
+
+Deno.test("escapeBody: mentions and raw HTML in prose are defused, markdown kept", () => {
+  // The model's markdown stays markdown: headings, links, tables, emphasis, bare URLs.
+  expect(escapeBody, [
+    [
+      "Ping @octocat and @org/team.</details><!-- x",
+      `Ping @${ZWSP}octocat and @${ZWSP}org/team.&lt;/details>&lt;!-- x`,
+    ],
+    ["<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)>"],
+    ["<details>\n\n@x", `&lt;details>\n\n@${ZWSP}x`],
+    ["<https://evil.example>", "&lt;https://evil.example>"],
+    ["&lt;b&gt; &amp;", "&amp;lt;b&amp;gt; &amp;amp;"],
+    ["> @x <b>", `> @${ZWSP}x &lt;b>`],
+    ["*@x* **@y**", `*@${ZWSP}x* **@${ZWSP}y**`],
+    ["| a | @b |", `| a | @${ZWSP}b |`],
+  ], [
+    "# Heading",
+    "[click](https://evil.example)",
+    "![img](https://e/x.png)",
+    "| a | b |\n| - | - |",
+    "*emph* _em_ ~~del~~",
+    "https://evil.example",
+    "a@b.com x@y @@z",
+  ]);
+});
+
+Deno.test("escapeBody: code spans are left as written, balanced or nested", () => {
+  // An unbalanced backtick opens nothing: what follows is prose and is escaped. An escaped
+  // backslash does not escape the backtick after it, so `\\` then a span is code.
+  expect(escapeBody, [
+    ["`a`@x`b`", `\`a\`@${ZWSP}x\`b\``],
+    ["x`<b> @y", `x\`&lt;b> @${ZWSP}y`],
+  ], ["`@user`", "`<img>`", "`` ` @x ` ``", "``x`` `<b>`", "```@x```", "`unbalanced", "\\\\`@x`"]);
+});
+
+Deno.test("escapeBody: fenced code is kept as written, and a fence left open is closed", () => {
+  expect(escapeBody, [
+    ["```\n@x <b>\n", "```\n@x <b>\n```"],
+    ["~~~\n@x\n~~~\n@y", `~~~\n@x\n~~~\n@${ZWSP}y`],
+    ["``` js\n@x\n```\n<b>", "``` js\n@x\n```\n&lt;b>"],
+    // A shorter fence or the other fence character does not close a fence.
+    ["````\n```\n@x\n````\n@y", `\`\`\`\`\n\`\`\`\n@x\n\`\`\`\`\n@${ZWSP}y`],
+    ["~~~~\n~~~\n@x", "~~~~\n~~~\n@x\n~~~~"],
+    ["```\n@x\n~~~\n@y", "```\n@x\n~~~\n@y\n```"],
+    // Up to three spaces of indentation still make a fence; four are indented code.
+    ["a\n   ```\n@x", "a\n   ```\n@x\n```"],
+    ["a\n    ```\n@x", `a\n    \`\`\`\n@${ZWSP}x`],
+    // Backticks in a backtick fence's info string make it inline code, not a fence.
+    ["```a`b\n@x", `\`\`\`a\`b\n@${ZWSP}x`],
+    ["``` ```\n@x", `\`\`\` \`\`\`\n@${ZWSP}x`],
+  ]);
+});
+
+Deno.test("escapeBody: line endings become \\n and the body is trimmed", () => {
+  expect(escapeBody, [["\n\ntext\r\n@x\r\n\n", `text\n@${ZWSP}x`], ["a\rb", "a\nb"], [
+    "  \n ",
+    "",
+  ]]);
+});
+
+// Issue 10 (hardening): in markdown a backslash before a backtick makes it a literal backtick, so
+// what escapeBody takes for a code span and leaves alone is prose on the platform.
+Deno.test({
+  name: "gap (issue 10): a backslash-escaped backtick lets a mention through escapeBody",
+  ignore: true,
+  fn() {
+    assert.ok(!escapeBody("\\`@everyone`").includes("@everyone"));
+  },
+});
+
+Deno.test({
+  name: "gap (issue 10): a backslash-escaped backtick lets raw HTML through escapeBody",
+  ignore: true,
+  fn() {
+    assert.ok(!escapeBody("\\`<img src=x onerror=alert(1)>`").includes("<img"));
+  },
+});
+
+// Issue 10 (hardening): trimming the body removes the first line's indentation, which turns an
+// indented code line of backticks into a fence that is then never closed and swallows what the
+// comment says after the body (the suggestion).
+Deno.test({
+  name: "gap (issue 10): a first line of four-space-indented backticks becomes an open fence",
+  ignore: true,
+  fn() {
+    const out = escapeBody("    ```\n@x");
+    assert.ok(!out.startsWith("```") || out.endsWith("\n```"), JSON.stringify(out));
+  },
+});

@@ -1,0 +1,204 @@
+/**
+ * The core settings — the server's own, besides each platform's — and their rows.
+ *
+ * Adding a setting is a field in {@link Settings} plus its row here; the compiler rejects either
+ * without the other. A platform's settings are declared by its adapter folder instead, as a
+ * {@link SettingGroup}, and handed to the loader by the composition root.
+ * @module
+ */
+import {
+  dbUrl,
+  envName,
+  httpUrl,
+  httpUrlEntry,
+  integer,
+  listOf,
+  oneOf,
+  secretText,
+  text,
+} from "./check.ts";
+import type { SettingRows } from "./setting_row.ts";
+
+/** How much the server logs, least severe first. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const satisfies readonly LogLevel[];
+
+/**
+ * The server's core settings after validation: every value is present and in range. The loaded
+ * object also holds each platform's group under its key; the platform reads it with
+ * `groupSettings`.
+ */
+export interface Settings {
+  /** Port the HTTP server listens on; 0 asks the OS for a free one. */
+  port: number;
+  /** Address the HTTP server binds to. */
+  host: string;
+  /** `file:PATH` or `:memory:` (SQLite via libSQL), or a `postgres://` / `postgresql://` URL. */
+  dbUrl: string;
+  /** Jobs run at once by this process; 0 means it only serves HTTP. */
+  workers: number;
+  /** Guards the admin API; absent when not configured. */
+  adminToken?: string;
+  /** Seconds running work gets to finish after SIGTERM. */
+  shutdownGraceS: number;
+  /** Least severe level that is logged. */
+  logLevel: LogLevel;
+  /** Seconds a running job's lease lasts; heartbeats renew it at a third of this. */
+  leaseS: number;
+  /** Milliseconds between queue polls when no wake-up signal arrives. */
+  pollIntervalMs: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Reviews per minute allowed for one repository. */
+  rateLimitPerRepo: number;
+  /** The model provider used for reviews. */
+  llm: LlmSettings;
+}
+
+/** The model provider used for reviews. */
+export interface LlmSettings {
+  /** OpenAI-compatible API base URL. */
+  baseUrl: string;
+  /** Key for the provider; absent when the provider needs none or a repository brings one. */
+  apiKey?: string;
+  /** Model used when a repository does not choose one. */
+  model: string;
+  /** Environment variables a repository's config may name as its key source. */
+  allowedKeyEnvs: string[];
+  /** Base URLs a repository's config may send its model requests to. */
+  allowedBaseUrls?: string[];
+}
+
+/** The top-level core settings, in README order. */
+export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
+  port: {
+    flag: "--port",
+    env: "LOOM_PORT",
+    yaml: "port",
+    default: 8080,
+    about: "Port the HTTP server listens on; 0 asks the OS for a free port (tests use this).",
+    check: integer(0, 65535),
+  },
+  host: {
+    flag: "--host",
+    env: "LOOM_HOST",
+    yaml: "host",
+    default: "0.0.0.0",
+    about: "Address the HTTP server binds to.",
+    check: text,
+  },
+  dbUrl: {
+    flag: "--db",
+    env: "LOOM_DB_URL",
+    yaml: "db_url",
+    default: "file:./loom.db",
+    about: "Database: SQLite (libSQL) for a file or memory, or PostgreSQL.",
+    check: dbUrl,
+  },
+  workers: {
+    flag: "--workers",
+    env: "LOOM_WORKERS",
+    yaml: "workers",
+    default: 10,
+    about: "Jobs this process runs at once; 0 makes it serve HTTP only and run no jobs.",
+    check: integer(0, 1000),
+  },
+  adminToken: {
+    // No flag: a command line is visible to every local user through ps.
+    env: "LOOM_ADMIN_TOKEN",
+    yaml: "admin_token",
+    default: undefined,
+    about: "Token that guards the admin API.",
+    check: secretText(16, "it guards the admin API, so it must resist guessing"),
+    secret: true,
+  },
+  shutdownGraceS: {
+    env: "LOOM_SHUTDOWN_GRACE_S",
+    yaml: "shutdown_grace_s",
+    default: 30,
+    about: "Seconds running jobs and requests get to finish after SIGTERM; keep it below the " +
+      "service manager's stop timeout.",
+    check: integer(0, 3600),
+  },
+  logLevel: {
+    flag: "--log-level",
+    env: "LOOM_LOG_LEVEL",
+    yaml: "log_level",
+    default: "info",
+    about: "Least severe level that is logged.",
+    check: oneOf(LOG_LEVELS),
+  },
+  leaseS: {
+    env: "LOOM_JOB_LEASE_S",
+    yaml: "job_lease_s",
+    default: 30,
+    about: "Seconds a running job's lease lasts; heartbeats renew it at a third of this, and a " +
+      "job whose worker died is run again once it lapses.",
+    // At least 3 so that the heartbeat, at a third of the lease, is at least a second apart.
+    check: integer(3, 3600),
+  },
+  pollIntervalMs: {
+    env: "LOOM_POLL_INTERVAL_MS",
+    yaml: "poll_interval_ms",
+    default: 1000,
+    about: "Milliseconds between queue polls when no wake-up signal arrives.",
+    // A floor keeps a typo from turning idle workers into a busy loop against the database.
+    check: integer(10, 600_000),
+  },
+  maxBodyBytes: {
+    env: "LOOM_MAX_BODY_BYTES",
+    yaml: "max_body_bytes",
+    default: 26_214_400,
+    about: "Largest request body accepted, in bytes (25 MiB by default).",
+    check: integer(1024, 1_073_741_824),
+  },
+  rateLimitPerRepo: {
+    env: "LOOM_RATE_LIMIT_PER_REPO",
+    yaml: "rate_limit_per_repo",
+    default: 30,
+    about: "Reviews per minute allowed for one repository.",
+    check: integer(1, 100_000),
+  },
+};
+
+/** The model provider's settings, under `llm`. */
+export const LLM_ROWS: SettingRows<LlmSettings> = {
+  baseUrl: {
+    env: "LOOM_LLM_BASE_URL",
+    yaml: "llm.base_url",
+    default: "https://api.openai.com/v1",
+    about: "OpenAI-compatible API base URL of the model provider.",
+    check: httpUrl,
+  },
+  apiKey: {
+    env: "LOOM_LLM_API_KEY",
+    yaml: "llm.api_key",
+    default: undefined,
+    about: "API key for the model provider.",
+    check: text,
+    secret: true,
+  },
+  model: {
+    env: "LOOM_LLM_MODEL",
+    yaml: "llm.model",
+    default: "gpt-4o-mini",
+    about: "Model used when a repository does not choose one.",
+    check: text,
+  },
+  allowedKeyEnvs: {
+    env: "LOOM_LLM_ALLOWED_KEY_ENVS",
+    yaml: "llm.allowed_key_envs",
+    default: [],
+    about: "Environment variables a repository's config may name as its API key source; " +
+      "empty allows none.",
+    check: listOf(envName),
+  },
+  allowedBaseUrls: {
+    env: "LOOM_LLM_ALLOWED_BASE_URLS",
+    yaml: "llm.allowed_base_urls",
+    default: undefined,
+    about: "Base URLs a repository's config may send its model requests to.",
+    check: listOf(httpUrlEntry),
+  },
+};
