@@ -1,36 +1,33 @@
 import assert from "node:assert/strict";
 import type { PlatformEvent, RepoRef } from "./platform/mod.ts";
-import { testStores } from "../tests/stores.ts";
+import { type StoreWorld, testStores, withStores } from "../tests/stores.ts";
+import { reviewEvent } from "../tests/support/memory_git_adapter.ts";
 import { createIntake, type IntakeDeps, prGroupKey } from "./intake.ts";
-import { createQueue } from "./queue/mod.ts";
 
 const repo: RepoRef = { platform: "github", fullName: "octo/app" };
-const opened = (headSha: string, pr = 7): PlatformEvent => ({
-  type: "review",
-  reason: "opened",
+const opened = (headSha: string, pr = 7) => reviewEvent(repo, pr, headSha);
+const command = (name: "review" | "help"): PlatformEvent => ({
+  type: "command",
+  command: name,
   repo,
-  pr,
-  headSha,
-  baseRef: "main",
-  draft: false,
+  pr: 7,
+  author: "dev",
 });
 
 for (const factory of testStores()) {
   const t = (
     name: string,
-    body: (deps: IntakeDeps, intake: ReturnType<typeof createIntake>) => Promise<void>,
+    body: (
+      deps: IntakeDeps,
+      intake: ReturnType<typeof createIntake>,
+      world: StoreWorld,
+    ) => Promise<void>,
   ) =>
-    Deno.test(`intake [${factory.name}]: ${name}`, async () => {
-      const fresh = await factory.open();
-      const queue = await createQueue(fresh.store);
-      try {
-        const deps = { store: fresh.store, queue, rateLimitPerRepo: 3 };
-        await body(deps, createIntake(deps));
-      } finally {
-        await queue.close();
-        await fresh.dispose();
-      }
-    });
+    Deno.test(`intake [${factory.name}]: ${name}`, () =>
+      withStores(factory, async (world) => {
+        const deps = { store: world.reviews, queue: world.queue, rateLimitPerRepo: 3 };
+        await body(deps, createIntake(deps), world);
+      }));
 
   t("a review event queues one review job; its redelivery queues nothing", async (deps, intake) => {
     const first = await intake("github", "d-1", opened("aaa"));
@@ -76,23 +73,11 @@ for (const factory of testStores()) {
   });
 
   t("/loom review queues a high-lane review; /loom help a reply", async (deps, intake) => {
-    const review = await intake("github", "c-1", {
-      type: "command",
-      command: "review",
-      repo,
-      pr: 7,
-      author: "dev",
-    });
+    const review = await intake("github", "c-1", command("review"));
     const job = await deps.queue.get((review.body as { job_id: number }).job_id);
     assert.equal(job?.lane, "high");
     assert.equal((job?.payload as { trigger: string }).trigger, "command");
-    const help = await intake("github", "c-2", {
-      type: "command",
-      command: "help",
-      repo,
-      pr: 7,
-      author: "dev",
-    });
+    const help = await intake("github", "c-2", command("help"));
     const reply = await deps.queue.get((help.body as { job_id: number }).job_id);
     assert.equal(reply?.kind, "reply");
     assert.match((reply?.payload as { body: string }).body, /\/loom review/);
@@ -114,8 +99,8 @@ for (const factory of testStores()) {
     assert.equal(otherRepo.status, 202, "the limit is per repository");
   });
 
-  t("a head already reviewed is not reviewed again unless asked", async (deps, intake) => {
-    await deps.store.db.insertInto("reviews").values({
+  t("a head already reviewed is not reviewed again unless asked", async (_deps, intake, world) => {
+    await world.db.db.insertInto("reviews").values({
       platform: "github",
       repository: "octo/app",
       pr_number: 7,
@@ -141,13 +126,7 @@ for (const factory of testStores()) {
     const edited = await intake("github", "d-1", opened("aaa"));
     assert.equal(edited.status, 200);
     assert.match((edited.body as { ignored: string }).ignored, /already reviewed/);
-    const asked = await intake("github", "d-2", {
-      type: "command",
-      command: "review",
-      repo,
-      pr: 7,
-      author: "dev",
-    });
+    const asked = await intake("github", "d-2", command("review"));
     assert.equal(asked.status, 202);
     assert.equal((await intake("github", "d-3", opened("bbb"))).status, 202, "a new head is");
   });

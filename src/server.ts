@@ -12,7 +12,8 @@ import type { Logger } from "./log.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
 import type { Settings } from "./settings/mod.ts";
-import { createWorkerPool, type JobHandler } from "./worker/pool.ts";
+import { createReviewStore } from "./store/mod.ts";
+import { createWorkerPool, type JobHandler } from "./worker/mod.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -51,6 +52,7 @@ export async function startServer(
     log.info("platform disabled", { platform, reason: why });
   }
   const queue = await createQueue(store);
+  const reviews = createReviewStore(store);
   const metrics = createMetrics(() => queue.count());
   const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
@@ -58,7 +60,7 @@ export async function startServer(
     queue,
     handlers: {
       ...reviewHandlers({
-        store,
+        store: reviews,
         queue,
         adapters: platforms.adapters,
         llm: settings.llm,
@@ -96,7 +98,7 @@ export async function startServer(
   });
 
   const app = createApp({
-    store,
+    store: reviews,
     queue,
     metrics,
     log,
@@ -106,7 +108,11 @@ export async function startServer(
       adapters: platforms.adapters,
       disabled: platforms.disabled,
       maxBodyBytes: settings.maxBodyBytes,
-      intake: createIntake({ store, queue, rateLimitPerRepo: settings.rateLimitPerRepo }),
+      intake: createIntake({
+        store: reviews,
+        queue,
+        rateLimitPerRepo: settings.rateLimitPerRepo,
+      }),
     },
   });
   const listening = Promise.withResolvers<Deno.NetAddr>();

@@ -6,6 +6,8 @@
  */
 import { sql } from "kysely";
 import { type Database, migrateToLatest, openDatabase } from "../src/db/mod.ts";
+import { createQueue, type Queue, type QueueOptions } from "../src/queue/mod.ts";
+import { createReviewStore, type ReviewStore } from "../src/store/mod.ts";
 
 /** A store under test and how to dispose of it. */
 export interface TestStore {
@@ -77,4 +79,30 @@ export function testStores(): StoreFactory[] {
     console.log("LOOM_TEST_POSTGRES_URL is not set: PostgreSQL store tests skipped");
   }
   return factories;
+}
+
+/** A fresh store with the queue and the review store bound to it. */
+export interface StoreWorld {
+  db: Database;
+  queue: Queue;
+  reviews: ReviewStore;
+}
+
+/**
+ * Runs `body` on a fresh store of `factory` with a queue (built with `queueOptions`) and a review
+ * store over it, and disposes of all of them afterwards, whatever `body` does.
+ */
+export async function withStores<T>(
+  factory: StoreFactory,
+  body: (world: StoreWorld) => Promise<T>,
+  queueOptions?: QueueOptions,
+): Promise<T> {
+  const fresh = await factory.open();
+  const queue = await createQueue(fresh.store, queueOptions);
+  try {
+    return await body({ db: fresh.store, queue, reviews: createReviewStore(fresh.store) });
+  } finally {
+    await queue.close();
+    await fresh.dispose();
+  }
 }

@@ -13,7 +13,13 @@ import {
   type RepoConfig,
   SERVER_KEY_ENV,
 } from "../repo_config/mod.ts";
-import { renderText, reviewDiff, type ReviewResult, toSarif } from "../review/mod.ts";
+import {
+  renderSummary,
+  renderText,
+  reviewDiff,
+  type ReviewResult,
+  toSarif,
+} from "../review/mod.ts";
 import { parseCommand } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
 import { settingsFrom } from "./settings.ts";
@@ -138,7 +144,7 @@ export async function reviewCommand(
 function render(result: ReviewResult, format: Format): string {
   switch (format) {
     case "markdown":
-      return result.summary;
+      return renderSummary(result.summaryInput);
     case "sarif":
       return JSON.stringify(toSarif(result.findings, { version: VERSION }), null, 2);
     case "json":
@@ -159,7 +165,7 @@ function render(result: ReviewResult, format: Format): string {
             skipped_files: result.plan.skippedFiles,
             not_reviewed: result.plan.notReviewed,
             dropped_unknown_path: result.droppedUnknownPath,
-            markdown: result.summary,
+            markdown: renderSummary(result.summaryInput),
           },
           usage: {
             prompt_tokens: result.usage.promptTokens,

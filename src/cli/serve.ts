@@ -6,7 +6,7 @@ import { createLogger } from "../log.ts";
 import { PLATFORM_SETTINGS } from "../../adapters/mod.ts";
 import { redactedSettings } from "../settings/mod.ts";
 import { startServer } from "../server.ts";
-import type { JobHandler } from "../worker/pool.ts";
+import type { JobHandler } from "../worker/mod.ts";
 import { parseCommand, STORE_FLAGS } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
 import { settingsFrom } from "./settings.ts";

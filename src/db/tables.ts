@@ -61,6 +61,12 @@ export interface WebhookDeliveriesTable {
   received_at: number;
 }
 
+/** Life of a review: running until its publish job (or a skip, or a newer head) ends it. */
+export type ReviewStatus = "running" | "succeeded" | "failed" | "skipped" | "cancelled";
+
+/** How one pipeline of a review ended. */
+export type PipelineRunStatus = "succeeded" | "failed" | "skipped";
+
 /** One review of one head commit of one pull request. */
 export interface ReviewsTable {
   id: Generated<number>;
@@ -69,8 +75,7 @@ export interface ReviewsTable {
   pr_number: number;
   head_sha: string;
   base_sha: string | null;
-  /** running | succeeded | failed | skipped | cancelled */
-  status: string;
+  status: ReviewStatus;
   trigger: string;
   job_id: number | null;
   summary_comment_id: string | null;
@@ -95,8 +100,7 @@ export interface PipelineRunsTable {
   review_id: number;
   pipeline: string;
   model: string;
-  /** succeeded | failed | skipped */
-  status: string;
+  status: PipelineRunStatus;
   /** JSON array of findings. */
   findings: string;
   prompt_tokens: number;

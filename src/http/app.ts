@@ -3,9 +3,9 @@
  * @module
  */
 import { Hono } from "hono";
-import type { Database } from "../db/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Queue } from "../queue/mod.ts";
+import type { ReviewStore } from "../store/mod.ts";
 import { adminAuth } from "./admin_auth.ts";
 import { jobsApi } from "./api/jobs.ts";
 import { reviewsApi } from "./api/reviews.ts";
@@ -16,7 +16,8 @@ import { type WebhookDeps, webhookRoutes } from "./webhooks.ts";
 
 /** What the app needs, handed in so tests can build it around fakes. */
 export interface AppDeps {
-  store: Database;
+  /** The review store, for `/api/reviews`. */
+  store: ReviewStore;
   queue: Queue;
   metrics: Metrics;
   log: Logger;

@@ -1,41 +1,32 @@
 import assert from "node:assert/strict";
-import { testStores } from "../../tests/stores.ts";
+import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
 import { silentLogger } from "../log.ts";
-import { createQueue } from "../queue/mod.ts";
+import type { Queue } from "../queue/mod.ts";
 import { createApp } from "./app.ts";
 import { createMetrics } from "./metrics.ts";
 
 const TOKEN = "admin-token-0123456789";
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
-async function withApp(
-  open: (typeof testStores extends () => (infer F)[] ? F : never)["open"],
-  body: (
-    app: ReturnType<typeof createApp>,
-    queue: Awaited<ReturnType<typeof createQueue>>,
-  ) => Promise<void>,
-  adminToken: string | null = TOKEN,
-) {
-  const fresh = await open();
-  const queue = await createQueue(fresh.store);
-  const app = createApp({
-    store: fresh.store,
-    queue,
-    metrics: createMetrics(() => queue.count()),
-    log: silentLogger,
-    adminToken: adminToken ?? undefined,
-  });
-  try {
-    await body(app, queue);
-  } finally {
-    await queue.close();
-    await fresh.dispose();
-  }
+type AppBody = (app: ReturnType<typeof createApp>, queue: Queue) => Promise<void>;
+
+function withApp(factory: StoreFactory, body: AppBody, adminToken: string | null = TOKEN) {
+  return withStores(factory, ({ queue, reviews }) =>
+    body(
+      createApp({
+        store: reviews,
+        queue,
+        metrics: createMetrics(() => queue.count()),
+        log: silentLogger,
+        adminToken: adminToken ?? undefined,
+      }),
+      queue,
+    ));
 }
 
 for (const factory of testStores()) {
-  const t = (name: string, body: Parameters<typeof withApp>[1], token: string | null = TOKEN) =>
-    Deno.test(`http [${factory.name}]: ${name}`, () => withApp(factory.open, body, token));
+  const t = (name: string, body: AppBody, token: string | null = TOKEN) =>
+    Deno.test(`http [${factory.name}]: ${name}`, () => withApp(factory, body, token));
 
   t("/health answers GET, POST and HEAD with the queue's counts", async (app, queue) => {
     await queue.enqueue("noop", "normal", null);

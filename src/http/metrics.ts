@@ -6,7 +6,7 @@
  */
 import client from "prom-client";
 import type { JobCount } from "../queue/mod.ts";
-import type { RunOutcome } from "../worker/pool.ts";
+import type { RunOutcome } from "../worker/mod.ts";
 
 /** The metrics one Loom process exports. */
 export interface Metrics {
@@ -20,19 +20,21 @@ export interface Metrics {
 /** Creates a fresh registry; `countJobs` is called on each scrape. */
 export function createMetrics(countJobs: () => Promise<JobCount[]>): Metrics {
   const registry = new client.Registry();
-  const requests = new client.Counter({
-    name: "loom_http_requests_total",
-    help: "HTTP requests by route, method and status.",
-    labelNames: ["method", "route", "status"],
-    registers: [registry],
-  });
-  const requestSeconds = new client.Histogram({
-    name: "loom_http_request_duration_seconds",
-    help: "HTTP request duration.",
-    labelNames: ["method", "route"],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const counter = (name: string, help: string, labelNames: string[]) =>
+    new client.Counter({ name, help, labelNames, registers: [registry] });
+  const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) =>
+    new client.Histogram({ name, help, labelNames, buckets, registers: [registry] });
+  const requests = counter(
+    "loom_http_requests_total",
+    "HTTP requests by route, method and status.",
+    ["method", "route", "status"],
+  );
+  const requestSeconds = histogram(
+    "loom_http_request_duration_seconds",
+    "HTTP request duration.",
+    ["method", "route"],
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
   new client.Gauge({
     name: "loom_jobs",
     help: "Jobs in the queue by kind, lane and status (queued, running, dead).",
@@ -45,31 +47,28 @@ export function createMetrics(countJobs: () => Promise<JobCount[]>): Metrics {
       }
     },
   });
-  const runs = new client.Counter({
-    name: "loom_job_runs_total",
-    help: "Job runs by kind, lane and outcome (succeeded, retry, dead, cancelled, released, lost).",
-    labelNames: ["kind", "lane", "outcome"],
-    registers: [registry],
-  });
-  const retries = new client.Counter({
-    name: "loom_job_retries_total",
-    help: "Failed job runs scheduled for another attempt.",
-    labelNames: ["kind"],
-    registers: [registry],
-  });
-  const dead = new client.Counter({
-    name: "loom_jobs_dead_total",
-    help: "Jobs that ended dead (permanent error or attempts exhausted).",
-    labelNames: ["kind"],
-    registers: [registry],
-  });
-  const runSeconds = new client.Histogram({
-    name: "loom_job_duration_seconds",
-    help: "Job run duration by kind.",
-    labelNames: ["kind", "outcome"],
-    buckets: [0.001, 0.01, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 300],
-    registers: [registry],
-  });
+  const runs = counter(
+    "loom_job_runs_total",
+    "Job runs by kind, lane and outcome (succeeded, postponed, retry, dead, cancelled, " +
+      "released, lost).",
+    ["kind", "lane", "outcome"],
+  );
+  const retries = counter(
+    "loom_job_retries_total",
+    "Failed job runs scheduled for another attempt.",
+    ["kind"],
+  );
+  const dead = counter(
+    "loom_jobs_dead_total",
+    "Jobs that ended dead (permanent error or attempts exhausted).",
+    ["kind"],
+  );
+  const runSeconds = histogram(
+    "loom_job_duration_seconds",
+    "Job run duration by kind.",
+    ["kind", "outcome"],
+    [0.001, 0.01, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 300],
+  );
   return {
     registry,
     observeRequest(method, route, status, seconds) {

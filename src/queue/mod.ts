@@ -39,8 +39,10 @@ import { getJob } from "./get_job.ts";
 import type { Job } from "./job.ts";
 import { DEFAULT_AGING_MS } from "./lanes.ts";
 import { listJobs, type ListJobsOptions } from "./list_jobs.ts";
+import { type Postpone, postponeJob } from "./postpone_job.ts";
 import { reapExpiredLeases } from "./reap_expired_leases.ts";
 import { releaseJobs } from "./release_jobs.ts";
+import { resumeJob } from "./resume_job.ts";
 import { retryJob } from "./retry_job.ts";
 import { createWakeup } from "./wakeup.ts";
 
@@ -61,6 +63,7 @@ export type { Job, JobError, JobStatus, Lane } from "./job.ts";
 export { type JobAction, refusal } from "./job_actions.ts";
 export { isLane, LANES } from "./lanes.ts";
 export type { JobPage, ListJobsOptions } from "./list_jobs.ts";
+export type { Postpone } from "./postpone_job.ts";
 export { createWakeup, type Wakeup } from "./wakeup.ts";
 
 /** Options of {@link createQueue}. */
@@ -111,6 +114,11 @@ function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
     extendLeases: (workerId: string, ids: readonly number[], leaseMs: number) =>
       extendLeases(q, workerId, ids, leaseMs),
     release: (workerId: string, ids: readonly number[]) => releaseJobs(q, workerId, ids),
+    /** Puts a running job back to wait; false when the worker no longer held it. */
+    postpone: (workerId: string, job: Job, postpone: Postpone["postpone"]) =>
+      postponeJob(q, workerId, job, postpone),
+    /** Lets a postponed job run now. */
+    resume: (id: number) => resumeJob(q, id),
     reapExpired: () => reapExpiredLeases(q),
     get: (id: number) => getJob(q, id),
     list: (options?: ListJobsOptions) => listJobs(q, options),

@@ -1,34 +1,27 @@
 import assert from "node:assert/strict";
-import { testStores } from "../../tests/stores.ts";
-import { createQueue, PermanentError, type Queue, RetryableError } from "./mod.ts";
+import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
+import { PermanentError, type Queue, RetryableError } from "./mod.ts";
 
 const KINDS = { kinds: ["noop", "other"], leaseMs: 10_000 };
 const W = "worker-a";
 
 /** A queue on a fresh store with a clock the test moves by hand. */
-async function withQueue(
-  open: () => Promise<{ store: import("../db/mod.ts").Database; dispose(): Promise<void> }>,
+function withQueue(
+  factory: StoreFactory,
   body: (queue: Queue, clock: { now: number }) => Promise<void>,
   agingMs = 30_000,
 ) {
-  const fresh = await open();
   const clock = { now: 1_700_000_000_000 };
-  const queue = await createQueue(fresh.store, {
+  return withStores(factory, ({ queue }) => body(queue, clock), {
     now: () => clock.now,
     agingMs,
     backoff: { baseMs: 1_000, capMs: 60_000, random: () => 0.5 },
   });
-  try {
-    await body(queue, clock);
-  } finally {
-    await queue.close();
-    await fresh.dispose();
-  }
 }
 
 for (const factory of testStores()) {
   const t = (name: string, body: (queue: Queue, clock: { now: number }) => Promise<void>) =>
-    Deno.test(`queue [${factory.name}]: ${name}`, () => withQueue(factory.open, body));
+    Deno.test(`queue [${factory.name}]: ${name}`, () => withQueue(factory, body));
 
   t("claims high before normal before low, FIFO within a lane", async (queue, clock) => {
     const low = await queue.enqueue("noop", "low", { n: "low" });

@@ -1,6 +1,7 @@
 /**
  * A review's result, collected from its pipelines' outcomes: their findings deduped, filtered by
- * `min_severity` and sorted, their token use added up, and the summary rendered.
+ * `min_severity` and sorted, their token use added up, and what the summary is rendered from
+ * (rendered by whoever shows it: the publish job with what it posted, `loom review` as is).
  * @module
  */
 import type { Usage } from "../llm/mod.ts";
@@ -9,7 +10,7 @@ import { dedupeFindings } from "./dedupe.ts";
 import { type Finding, SEVERITIES } from "../findings/mod.ts";
 import type { ReviewPlan } from "./plan.ts";
 import type { PipelineOutcome } from "./run_pipeline.ts";
-import { renderSummary, type SummaryInput } from "./summary.ts";
+import type { SummaryInput } from "./summary.ts";
 
 /** The result of a review, whatever ran it. */
 export interface ReviewResult {
@@ -18,9 +19,7 @@ export interface ReviewResult {
   pipelines: PipelineOutcome[];
   plan: ReviewPlan;
   usage: Usage;
-  /** The summary comment, markdown. */
-  summary: string;
-  /** What the summary was rendered from, for other renderings (text, JSON). */
+  /** What the summary comment is rendered from (see `renderSummary`). */
   summaryInput: SummaryInput;
   droppedUnknownPath: number;
 }
@@ -74,7 +73,6 @@ export function collectReviewResult(
     pipelines: outcomes,
     plan,
     usage,
-    summary: renderSummary(summaryInput),
     summaryInput,
     droppedUnknownPath,
   };

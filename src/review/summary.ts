@@ -12,6 +12,7 @@ import {
   type Finding,
   type Severity,
 } from "../findings/mod.ts";
+import type { PlatformDialect } from "../platform/mod.ts";
 import type { Usage } from "../llm/mod.ts";
 import { codeFence, codeSpan, escapeBody, escapeInline } from "../markdown/mod.ts";
 import { scrubCredentials } from "../secrets/mod.ts";
@@ -50,8 +51,24 @@ export interface SummaryInput {
   /** True when in-diff findings were posted inline, so the summary lists only their titles. */
   inlinePosted?: boolean;
   headSha?: string;
-  /** Longest text to return (default 60,000: GitHub rejects comments over 65,536 chars). */
+  /** Longest text to return (default 60,000); on a platform, {@link summaryMaxChars}. */
   maxChars?: number;
+}
+
+// What the platform layer adds to the summary (its hidden marker) must still fit.
+const ROOM_FOR_MARKERS = 5_536;
+
+/**
+ * The longest summary a platform takes: its comment limit, less room for the adapter's marker.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(summaryMaxChars({ maxCommentChars: 65_536 }), 60_000);
+ * ```
+ */
+export function summaryMaxChars(dialect: Pick<PlatformDialect, "maxCommentChars">): number {
+  return dialect.maxCommentChars - ROOM_FOR_MARKERS;
 }
 
 const TITLE = "## Loom review";
@@ -347,4 +364,19 @@ function plural(n: number, word: string): string {
 
 function byPath(a: FileNote, b: FileNote): number {
   return compareText(a.path, b.path) || compareText(a.reason, b.reason);
+}
+
+/**
+ * The summary posted instead of a review when the repository's config on `baseRef` has errors:
+ * each error (formatted `file:line:col: message`), where to fix them, and how to ask again.
+ */
+export function renderConfigErrorSummary(
+  baseRef: string,
+  errors: readonly string[],
+  configPath: string,
+): string {
+  const lines = errors.map((e) => `- \`${e}\``).join("\n");
+  return `${TITLE}\n\n**Loom could not review this pull request:** the review ` +
+    `config on \`${baseRef}\` has errors.\n\n${lines}\n\nFix \`${configPath}\` on ` +
+    `\`${baseRef}\`, then comment \`/loom review\`.`;
 }

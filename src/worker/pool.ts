@@ -8,9 +8,8 @@
  * period, then hands the rest back to the queue.
  * @module
  */
-import type { Job, Queue } from "../queue/mod.ts";
-import { errorMessage } from "../queue/mod.ts";
-import { createBatcher } from "../queue/mod.ts";
+import type { Job, Postpone, Queue } from "../queue/mod.ts";
+import { createBatcher, errorMessage } from "../queue/mod.ts";
 
 /** What a handler gets besides its job. */
 export interface HandlerContext {
@@ -18,11 +17,21 @@ export interface HandlerContext {
   signal: AbortSignal;
 }
 
-/** Runs one job. Resolve to succeed; throw to fail (see `src/queue/errors.ts`). */
-export type JobHandler = (job: Job, context: HandlerContext) => Promise<void>;
+/**
+ * Runs one job. Resolve to succeed; throw to fail (see `src/queue/errors.ts`); resolve with a
+ * {@link Postpone} to wait for other jobs without holding a slot or spending an attempt.
+ */
+export type JobHandler = (job: Job, context: HandlerContext) => Promise<void | Postpone>;
 
 /** How a job run ended, for logs and metrics. */
-export type RunOutcome = "succeeded" | "retry" | "dead" | "cancelled" | "released" | "lost";
+export type RunOutcome =
+  | "succeeded"
+  | "postponed"
+  | "retry"
+  | "dead"
+  | "cancelled"
+  | "released"
+  | "lost";
 
 /** Options of {@link createWorkerPool}. */
 export interface WorkerPoolOptions {
@@ -78,8 +87,12 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const handler = options.handlers[job.kind];
     const started = performance.now();
     try {
-      await handler(job, { signal: controller.signal });
+      const result = await handler(job, { signal: controller.signal });
       if (entry.endedBy) return ended(job, entry.endedBy, started);
+      if (result) {
+        const held = await queue.postpone(workerId, job, result.postpone);
+        return ended(job, held ? "postponed" : "lost", started);
+      }
       await completions.add(job.id);
       ended(job, "succeeded", started);
     } catch (error) {

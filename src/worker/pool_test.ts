@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { testStores } from "../../tests/stores.ts";
+import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
 import { createQueue, PermanentError, type Queue } from "../queue/mod.ts";
 import { createWorkerPool, type JobHandler, type RunOutcome } from "./pool.ts";
 
@@ -12,8 +12,8 @@ async function until(check: () => boolean | Promise<boolean>, ms = 5_000) {
   }
 }
 
-async function withPool(
-  open: () => Promise<{ store: import("../db/mod.ts").Database; dispose(): Promise<void> }>,
+function withPool(
+  factory: StoreFactory,
   handlers: Record<string, JobHandler>,
   body: (
     queue: Queue,
@@ -22,24 +22,56 @@ async function withPool(
   ) => Promise<void>,
   slots = 4,
 ) {
-  const fresh = await open();
-  const queue = await createQueue(fresh.store, { backoff: { baseMs: 10, capMs: 20 } });
-  const runs: [number, RunOutcome][] = [];
+  return withStores(factory, async ({ queue }) => {
+    const runs: [number, RunOutcome][] = [];
+    const pool = createWorkerPool({
+      queue,
+      handlers,
+      slots,
+      workerId: "pool-test",
+      leaseMs: 3_000,
+      pollMs: 50,
+      onRunEnd: (job, outcome) => runs.push([job.id, outcome]),
+    });
+    try {
+      await body(queue, pool, runs);
+    } finally {
+      await pool.stop(1_000);
+    }
+  }, { backoff: { baseMs: 10, capMs: 20 } });
+}
+
+/**
+ * Starts an idle pool on `poolQueue` that polls only once a minute, lets it settle, enqueues a
+ * `kind` job through `enqueueQueue`, and checks the pool started it within a second: `woken` by
+ * a signal, not by its poll.
+ */
+async function assertStartedAtOnce(o: {
+  poolQueue: Queue;
+  enqueueQueue: Queue;
+  slots: number;
+  kind: string;
+  settleMs: number;
+  waitMs: number;
+  woken: string;
+}) {
+  const started: number[] = [];
   const pool = createWorkerPool({
-    queue,
-    handlers,
-    slots,
-    workerId: "pool-test",
+    queue: o.poolQueue,
+    slots: o.slots,
+    workerId: `idle-${o.kind}`,
     leaseMs: 3_000,
-    pollMs: 50,
-    onRunEnd: (job, outcome) => runs.push([job.id, outcome]),
+    pollMs: 60_000,
+    handlers: { [o.kind]: () => (started.push(Date.now()), Promise.resolve()) },
   });
   try {
-    await body(queue, pool, runs);
+    await new Promise((r) => setTimeout(r, o.settleMs));
+    const at = Date.now();
+    await o.enqueueQueue.enqueue(o.kind, "normal", null);
+    await until(() => started.length === 1, o.waitMs);
+    assert.ok(started[0] - at < 1_000, `${o.woken} after ${started[0] - at} ms, not the 60 s poll`);
   } finally {
-    await pool.stop(1_000);
-    await queue.close();
-    await fresh.dispose();
+    await pool.stop(100);
   }
 }
 
@@ -50,7 +82,7 @@ for (const factory of testStores()) {
     let running = 0;
     let peak = 0;
     const seen: number[] = [];
-    await withPool(factory.open, {
+    await withPool(factory, {
       work: async (job) => {
         running++;
         peak = Math.max(peak, running);
@@ -71,7 +103,7 @@ for (const factory of testStores()) {
 
   Deno.test(name("a failing job is retried, a permanent failure goes dead"), async () => {
     let attempts = 0;
-    await withPool(factory.open, {
+    await withPool(factory, {
       flaky: () => {
         attempts++;
         return attempts < 3 ? Promise.reject(new Error("flake")) : Promise.resolve();
@@ -94,7 +126,7 @@ for (const factory of testStores()) {
   Deno.test(name("cancelling a running job fires its handler's AbortSignal"), async () => {
     let aborted: unknown = null;
     const started = Promise.withResolvers<void>();
-    await withPool(factory.open, {
+    await withPool(factory, {
       slow: (_job, { signal }) =>
         new Promise((_, reject) => {
           started.resolve();
@@ -111,6 +143,52 @@ for (const factory of testStores()) {
       await until(() => pool.running() === 0);
       assert.equal((await queue.get(id))?.status, "cancelled");
       assert.deepEqual(runs, [[id, "cancelled"]]);
+    });
+  });
+
+  Deno.test(
+    name("a postponed job waits, spending no attempt, and runs again resumed"),
+    async () => {
+      const seen: unknown[] = [];
+      await withPool(factory, {
+        staged: (job) => {
+          seen.push(job.payload);
+          const later = { postpone: { until: Date.now() + 60_000, payload: "second" } };
+          return Promise.resolve(job.payload === "first" ? later : undefined);
+        },
+      }, async (queue, _pool, runs) => {
+        const { id } = await queue.enqueue("staged", "normal", "first");
+        await until(() => runs.length === 1);
+        assert.deepEqual(runs, [[id, "postponed"]]);
+        const waiting = await queue.get(id);
+        assert.equal(waiting?.status, "queued");
+        assert.equal(waiting?.attempts, 0, "waiting is not failing");
+        assert.equal(waiting?.payload, "second", "the next run gets the payload it was left with");
+        await queue.resume(id);
+        await until(async () => (await queue.get(id))?.status === "succeeded");
+        assert.deepEqual(seen, ["first", "second"]);
+        assert.equal((await queue.get(id))?.attempts, 1);
+      });
+    },
+  );
+
+  Deno.test(name("a resume arriving while the job runs is not lost to its postpone"), async () => {
+    const release = Promise.withResolvers<void>();
+    let started = 0;
+    await withPool(factory, {
+      racing: async () => {
+        started++;
+        if (started > 1) return;
+        await release.promise;
+        return { postpone: { until: Date.now() + 60_000 } };
+      },
+    }, async (queue, _pool, runs) => {
+      const { id } = await queue.enqueue("racing", "normal", null);
+      await until(() => started === 1);
+      await queue.resume(id);
+      release.resolve();
+      await until(() => runs.length === 2, 3_000);
+      assert.deepEqual(runs, [[id, "postponed"], [id, "succeeded"]]);
     });
   });
 
@@ -152,30 +230,20 @@ for (const factory of testStores()) {
     }
   });
 
-  Deno.test(name("an idle pool starts an enqueued job without waiting for its poll"), async () => {
-    const started: number[] = [];
-    const fresh = await factory.open();
-    const queue = await createQueue(fresh.store);
-    const pool = createWorkerPool({
-      queue,
-      slots: 2,
-      workerId: "idle",
-      leaseMs: 3_000,
-      pollMs: 60_000,
-      handlers: { now: () => (started.push(Date.now()), Promise.resolve()) },
-    });
-    try {
-      await new Promise((r) => setTimeout(r, 50));
-      const at = Date.now();
-      await queue.enqueue("now", "normal", null);
-      await until(() => started.length === 1, 2_000);
-      assert.ok(started[0] - at < 1_000, "woken by the enqueue, not the 60 s poll");
-    } finally {
-      await pool.stop(100);
-      await queue.close();
-      await fresh.dispose();
-    }
-  });
+  Deno.test(
+    name("an idle pool starts an enqueued job without waiting for its poll"),
+    () =>
+      withStores(factory, ({ queue }) =>
+        assertStartedAtOnce({
+          poolQueue: queue,
+          enqueueQueue: queue,
+          slots: 2,
+          kind: "now",
+          settleMs: 50,
+          waitMs: 2_000,
+          woken: "woken by the enqueue",
+        })),
+  );
 }
 
 Deno.test({
@@ -189,26 +257,17 @@ Deno.test({
     const otherStore = await openDatabase(fresh.url);
     const here = await createQueue(fresh.store);
     const there = await createQueue(otherStore);
-    const started: number[] = [];
-    const pool = createWorkerPool({
-      queue: here,
-      slots: 1,
-      workerId: "listener",
-      leaseMs: 3_000,
-      pollMs: 60_000,
-      handlers: { remote: () => (started.push(Date.now()), Promise.resolve()) },
-    });
     try {
-      await new Promise((r) => setTimeout(r, 100));
-      const at = Date.now();
-      await there.enqueue("remote", "normal", null);
-      await until(() => started.length === 1, 5_000);
-      assert.ok(
-        started[0] - at < 1_000,
-        `woken by NOTIFY after ${started[0] - at} ms, not the poll`,
-      );
+      await assertStartedAtOnce({
+        poolQueue: here,
+        enqueueQueue: there,
+        slots: 1,
+        kind: "remote",
+        settleMs: 100,
+        waitMs: 5_000,
+        woken: "woken by NOTIFY",
+      });
     } finally {
-      await pool.stop(100);
       await here.close();
       await there.close();
       await otherStore.close();

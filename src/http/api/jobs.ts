@@ -6,10 +6,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { LANES, type Queue, refusal } from "../../queue/mod.ts";
 import { jobJson } from "./job_json.ts";
+import { listQuery } from "./list_query.ts";
 
 const STATUSES = ["queued", "running", "succeeded", "dead", "cancelled"] as const;
 
-const listQuery = z.object({
+const jobsQuery = z.object({
   status: z.enum(STATUSES).optional(),
   lane: z.enum(LANES as [string, ...string[]]).optional(),
   kind: z.string().min(1).max(100).optional(),
@@ -24,11 +25,9 @@ export function jobsApi(queue: Queue): Hono {
   const app = new Hono();
 
   app.get("/", async (c) => {
-    const parsed = listQuery.safeParse(c.req.query());
-    if (!parsed.success) {
-      return c.json({ error: "bad query", issues: z.flattenError(parsed.error).fieldErrors }, 400);
-    }
-    const page = await queue.list(parsed.data as Parameters<Queue["list"]>[0]);
+    const { query, refused } = listQuery(c, jobsQuery);
+    if (refused) return refused;
+    const page = await queue.list(query as Parameters<Queue["list"]>[0]);
     return c.json({ jobs: page.jobs.map(jobJson), next_cursor: page.nextCursor });
   });
 

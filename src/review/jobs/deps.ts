@@ -3,14 +3,14 @@
  * @module
  */
 import type { GitAdapter } from "../../platform/mod.ts";
-import type { Database } from "../../db/mod.ts";
 import type { Logger } from "../../log.ts";
 import type { Queue } from "../../queue/mod.ts";
 import type { ConfigPolicy } from "../../repo_config/mod.ts";
+import type { ReviewStore } from "../../store/mod.ts";
 
 /** See the module doc. */
 export interface ReviewJobDeps {
-  store: Database;
+  store: ReviewStore;
   queue: Queue;
   adapters: Record<string, GitAdapter>;
   /** The server's default model, used when a repository has no config. */

@@ -1,5 +1,19 @@
 /**
- * The `publish` job: once every pipeline of a review has ended, post what it found.
+ * The `publish` job: the only job that writes to the platform. It publishes what the review job
+ * decided: a config error (the error summary and an `error` status), a skip (nothing to post:
+ * the review row records why), or a review.
+ *
+ * A review is published in two stages of one job, so that the pending status can never land
+ * after the final one. The review job queues the publish job (high lane) before the pipelines.
+ * Its first run sets the pending status ("Loom is reviewing") and postpones the job with
+ * `pendingShown` in its payload; the job then waits, holding no slot, until the last pipeline
+ * resumes it (a slow poll covers a lost resume). Its next run finds every pipeline ended and
+ * posts the findings and the final status. Both stages are runs of the same job, one after the
+ * other: the pending write has returned before the postpone is committed, and the final stage
+ * runs only after that commit, so no ordering between jobs is needed. A retry after a crash in
+ * the first stage sets pending again, still before the final stage; the final stage's retries
+ * never do (its payload says pending was shown). The one window left is a worker whose lease
+ * expired while its pending request hung; fencing cannot reach a request already sent.
  *
  * Idempotent by construction: each inline comment carries a hidden fingerprint marker and is
  * recorded per pull request; a finding already posted (on this head or an earlier one, found in
@@ -8,107 +22,170 @@
  * place. Findings the platform refuses inline move to the summary instead of failing the job.
  * @module
  */
-import { sql } from "kysely";
-import type { InlineComment, PostedComment, PullRequest } from "../../platform/mod.ts";
+import { type JobPayload, postponeWith, type TypedHandler } from "../../jobs.ts";
+import type { GitAdapter, InlineComment, PostedComment, PullRequest } from "../../platform/mod.ts";
 import { PermanentError } from "../../queue/mod.ts";
-import type { Job } from "../../queue/mod.ts";
-import type { HandlerContext } from "../../worker/pool.ts";
 import { type Finding, SEVERITIES } from "../../findings/mod.ts";
 import { renderFindingComment } from "../finding_comment.ts";
+import type { ReviewPlan } from "../plan.ts";
 import { collectReviewResult } from "../review_result.ts";
-import { renderSummary } from "../summary.ts";
+import { renderConfigErrorSummary, renderSummary, summaryMaxChars } from "../summary.ts";
 import type { ReviewJobDeps } from "./deps.ts";
-import { loadPipelineRuns, type ReviewRef } from "./pipeline_job.ts";
-import { finishReviewRow } from "./review_job.ts";
-import { loadReviewPlan } from "./review_inputs.ts";
+import { pipelineOutcomes } from "./pipeline_runs.ts";
+import { CONFIG_PATH } from "./repo_config_at.ts";
+import { expectedRuns, loadReviewPlan, type ReviewInputs } from "./review_inputs.ts";
 import { postSummaryComment } from "./summary_comment.ts";
 
+/** How long a waiting publish job sleeps before it looks again, should a resume be lost. */
+const WAIT_MS = 60_000;
+
+type Publish<O> = Extract<JobPayload<"publish">, { outcome: O }>;
+
 /** The handler of `publish` jobs. */
-export function publishJob(deps: ReviewJobDeps) {
-  return async (job: Job, { signal }: HandlerContext): Promise<void> => {
-    const ref = job.payload as ReviewRef;
-    const adapter = deps.adapters[ref.repo.platform];
-    if (!adapter) throw new PermanentError(`platform ${ref.repo.platform} is not configured`);
-    const { inputs, plan } = await loadReviewPlan(deps.store, ref.reviewId);
-    const outcomes = await loadPipelineRuns(deps, ref.reviewId);
-    const result = collectReviewResult(plan, outcomes, inputs.config);
-    const { review } = inputs.config;
-    const pr: PullRequest = await adapter.getPullRequest(ref.repo, ref.pr);
-    if (pr.headSha !== ref.headSha) {
-      // Published findings would anchor to lines of an outdated diff; the new head's review
-      // publishes instead.
-      await finishReviewRow(deps, ref.reviewId, "cancelled", now(deps), {
-        error: "head moved on before publishing",
-      });
+export function publishJob(deps: ReviewJobDeps): TypedHandler<"publish"> {
+  return async (job, { signal }) => {
+    const p = job.payload;
+    if (p.outcome === "skipped") {
+      await deps.store.endReview(p.reviewId, "skipped", now(deps), { error: p.reason });
       return;
     }
-    signal.throwIfAborted();
-
-    const onPlatform = await adapter.listComments(ref.repo, pr);
-    const posted = new Set(await recordedFingerprints(deps, ref));
-    for (const c of onPlatform) if (c.fingerprint) posted.add(c.fingerprint);
-    // A marker found on the platform but missing here: a crash between posting and recording.
-    await recordComments(deps, ref, onPlatform.filter((c) => c.kind === "inline" && c.fingerprint));
-
-    const findings = result.findings.map((f) => ({ ...f }));
-    const fresh = findings.filter((f) => f.inDiff && !posted.has(f.fingerprint));
-    const inline = review.inline ? fresh.slice(0, review.max_inline_comments) : [];
-    const comments: InlineComment[] = inline.map((f) => ({
-      path: f.path,
-      line: f.end_line ?? f.line,
-      startLine: f.end_line ? f.line : undefined,
-      body: renderFindingComment(f, adapter.dialect),
-      fingerprint: f.fingerprint,
-    }));
-    if (comments.length > 0) {
-      const { posted: landed, rejected } = await adapter.postInline(ref.repo, pr, comments);
-      await recordComments(deps, ref, landed);
-      const refused = new Set(rejected.map((r) => r.comment.fingerprint));
-      for (const f of findings) if (refused.has(f.fingerprint)) f.inDiff = false;
-      if (rejected.length > 0) {
-        deps.log.warn("inline comments refused, moved to the summary", {
-          review_id: ref.reviewId,
-          refused: rejected.map((r) => `${r.comment.path}:${r.comment.line}: ${r.reason}`),
-        });
+    const adapter = deps.adapters[p.repo.platform];
+    if (!adapter) throw new PermanentError(`platform ${p.repo.platform} is not configured`);
+    if (p.outcome === "config_error") return await publishConfigError(deps, adapter, p);
+    const { inputs, plan } = await loadReviewPlan(deps.store, p.reviewId);
+    const ended = await deps.store.countPipelineRuns(p.reviewId) >= expectedRuns(plan);
+    const until = now(deps) + (ended ? 0 : WAIT_MS);
+    if (!p.pendingShown) {
+      const pr = await adapter.getPullRequest(p.repo, p.pr);
+      // On a head that moved on, the status would land on the wrong commit; the final stage
+      // then ends the review as moot.
+      if (pr.headSha === p.headSha) {
+        await adapter.setStatus(p.repo, pr, { state: "pending", description: "Loom is reviewing" });
       }
+      return postponeWith("publish", { ...p, pendingShown: true }, until);
     }
-    // Beyond max_inline_comments or with inline off, findings are listed in full in the summary.
-    const inlineNow = new Set(comments.map((c) => c.fingerprint));
-    for (const f of fresh) if (!inlineNow.has(f.fingerprint)) f.inDiff = false;
+    if (!ended) return postponeWith("publish", p, until);
+    await publishReview(deps, adapter, p, { inputs, plan }, signal);
+  };
+}
 
-    const summary = renderSummary({
-      ...result.summaryInput,
-      findings,
-      inlinePosted: true,
-      headSha: pr.headSha,
+async function publishConfigError(
+  deps: ReviewJobDeps,
+  adapter: GitAdapter,
+  p: Publish<"config_error">,
+): Promise<void> {
+  const pr = await adapter.getPullRequest(p.repo, p.pr);
+  const body = renderConfigErrorSummary(p.baseRef, p.errors, CONFIG_PATH);
+  await postSummaryComment(deps.store, adapter, p.repo, pr, p.reviewId, body);
+  await adapter.setStatus(p.repo, pr, {
+    state: "error",
+    description: "Loom: the review config has errors",
+  });
+  await deps.store.endReview(p.reviewId, "failed", now(deps), { error: "config errors" });
+}
+
+async function publishReview(
+  deps: ReviewJobDeps,
+  adapter: GitAdapter,
+  ref: Publish<"reviewed">,
+  { inputs, plan }: { inputs: ReviewInputs; plan: ReviewPlan },
+  signal: AbortSignal,
+): Promise<void> {
+  const outcomes = await pipelineOutcomes(deps.store, ref.reviewId);
+  const result = collectReviewResult(plan, outcomes, inputs.config);
+  const { review } = inputs.config;
+  const pr: PullRequest = await adapter.getPullRequest(ref.repo, ref.pr);
+  if (pr.headSha !== ref.headSha) {
+    // Published findings would anchor to lines of an outdated diff; the new head's review
+    // publishes instead.
+    await deps.store.endReview(ref.reviewId, "cancelled", now(deps), {
+      error: "head moved on before publishing",
     });
-    if (review.summary) {
-      await postSummaryComment(deps, adapter, ref.repo, pr, ref.reviewId, summary, onPlatform);
+    return;
+  }
+  signal.throwIfAborted();
+
+  const onPlatform = await adapter.listComments(ref.repo, pr);
+  const posted = new Set(await deps.store.postedFingerprints(ref.repo, ref.pr));
+  for (const c of onPlatform) if (c.fingerprint) posted.add(c.fingerprint);
+  // A marker found on the platform but missing here: a crash between posting and recording.
+  await deps.store.recordInlineComments(ref, inlineWithFingerprints(onPlatform), now(deps));
+
+  const findings = result.findings.map((f) => ({ ...f }));
+  const fresh = findings.filter((f) => f.inDiff && !posted.has(f.fingerprint));
+  const inline = review.inline ? fresh.slice(0, review.max_inline_comments) : [];
+  const comments: InlineComment[] = inline.map((f) => ({
+    path: f.path,
+    line: f.end_line ?? f.line,
+    startLine: f.end_line ? f.line : undefined,
+    body: renderFindingComment(f, adapter.dialect),
+    fingerprint: f.fingerprint,
+  }));
+  if (comments.length > 0) {
+    const { posted: landed, rejected } = await adapter.postInline(ref.repo, pr, comments);
+    await deps.store.recordInlineComments(ref, landed, now(deps));
+    const refused = new Set(rejected.map((r) => r.comment.fingerprint));
+    for (const f of findings) if (refused.has(f.fingerprint)) f.inDiff = false;
+    if (rejected.length > 0) {
+      deps.log.warn("inline comments refused, moved to the summary", {
+        review_id: ref.reviewId,
+        refused: rejected.map((r) => `${r.comment.path}:${r.comment.line}: ${r.reason}`),
+      });
     }
-    const blockers = findings.filter((f) => f.severity === "blocker").length;
-    const ran = result.pipelines.filter((p) => p.status !== "skipped");
-    const allFailed = ran.length > 0 && ran.every((p) => p.status === "failed");
-    await adapter.setStatus(
+  }
+  // Beyond max_inline_comments or with inline off, findings are listed in full in the summary.
+  const inlineNow = new Set(comments.map((c) => c.fingerprint));
+  for (const f of fresh) if (!inlineNow.has(f.fingerprint)) f.inDiff = false;
+
+  const summary = renderSummary({
+    ...result.summaryInput,
+    findings,
+    inlinePosted: true,
+    headSha: pr.headSha,
+    maxChars: summaryMaxChars(adapter.dialect),
+  });
+  if (review.summary) {
+    await postSummaryComment(
+      deps.store,
+      adapter,
       ref.repo,
       pr,
-      statusFor(findings, blockers, allFailed, result.plan.skippedReason),
-    );
-    await sql`
-      update reviews set findings = ${findings.length}, blockers = ${blockers},
-        prompt_tokens = ${result.usage.promptTokens},
-        completion_tokens = ${result.usage.completionTokens}, llm_calls = ${result.usage.calls}
-      where id = ${ref.reviewId}`.execute(deps.store.db);
-    await finishReviewRow(
-      deps,
       ref.reviewId,
-      allFailed ? "failed" : result.plan.skippedReason ? "skipped" : "succeeded",
-      now(deps),
-      {
-        summary,
-        error: allFailed ? "every pipeline failed" : undefined,
-      },
+      summary,
+      onPlatform,
     );
-  };
+  }
+  const blockers = findings.filter((f) => f.severity === "blocker").length;
+  const ran = result.pipelines.filter((p) => p.status !== "skipped");
+  const allFailed = ran.length > 0 && ran.every((p) => p.status === "failed");
+  await adapter.setStatus(
+    ref.repo,
+    pr,
+    statusFor(findings, blockers, allFailed, result.plan.skippedReason),
+  );
+  await deps.store.recordReviewCounts(ref.reviewId, {
+    findings: findings.length,
+    blockers,
+    promptTokens: result.usage.promptTokens,
+    completionTokens: result.usage.completionTokens,
+    llmCalls: result.usage.calls,
+  });
+  await deps.store.endReview(
+    ref.reviewId,
+    allFailed ? "failed" : result.plan.skippedReason ? "skipped" : "succeeded",
+    now(deps),
+    {
+      summary,
+      error: allFailed ? "every pipeline failed" : undefined,
+    },
+  );
+}
+
+/** Loom's inline comments among `comments`, each with the fingerprint its marker carries. */
+function inlineWithFingerprints(comments: PostedComment[]) {
+  return comments.flatMap((c) =>
+    c.kind === "inline" && c.fingerprint ? [{ ...c, fingerprint: c.fingerprint }] : []
+  );
 }
 
 function now(deps: ReviewJobDeps): number {
@@ -126,26 +203,4 @@ function statusFor(findings: Finding[], blockers: number, allFailed: boolean, sk
   return blockers > 0
     ? { state: "failure" as const, description: `Loom: ${counts.join(", ")}` }
     : { state: "success" as const, description: `Loom: ${counts.join(", ")}` };
-}
-
-async function recordedFingerprints(deps: ReviewJobDeps, ref: ReviewRef): Promise<string[]> {
-  const rows = await sql<{ fingerprint: string }>`
-    select fingerprint from comments where platform = ${ref.repo.platform}
-      and repository = ${ref.repo.fullName} and pr_number = ${ref.pr} and kind = 'inline'
-  `.execute(deps.store.db);
-  return rows.rows.map((r) => r.fingerprint);
-}
-
-async function recordComments(deps: ReviewJobDeps, ref: ReviewRef, comments: PostedComment[]) {
-  const at = now(deps);
-  for (const c of comments) {
-    await sql`
-      insert into comments (review_id, platform, repository, pr_number, kind, fingerprint,
-                            external_id, path, line, head_sha, created_at)
-      values (${ref.reviewId}, ${ref.repo.platform}, ${ref.repo.fullName}, ${ref.pr}, 'inline',
-              ${c.fingerprint!}, ${c.id}, ${c.path ?? null}, ${
-      c.line ?? null
-    }, ${ref.headSha}, ${at})
-      on conflict (platform, repository, pr_number, fingerprint) do nothing`.execute(deps.store.db);
-  }
 }

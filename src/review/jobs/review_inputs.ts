@@ -4,9 +4,8 @@
  * (planning is pure and takes milliseconds), so no job depends on another's memory.
  * @module
  */
-import { sql } from "kysely";
-import type { Database } from "../../db/mod.ts";
 import type { RepoConfig } from "../../repo_config/mod.ts";
+import type { ReviewStore } from "../../store/mod.ts";
 import { type ChangeContext, planReview, type ReviewPlan } from "../plan.ts";
 
 /** See the module doc. */
@@ -17,23 +16,18 @@ export interface ReviewInputs {
   change: ChangeContext;
 }
 
-/** Stores `inputs` on review `reviewId`. */
-export async function saveReviewInputs(store: Database, reviewId: number, inputs: ReviewInputs) {
-  await sql`update reviews set inputs = ${JSON.stringify(inputs)} where id = ${reviewId}`
-    .execute(store.db);
-}
-
 /** The inputs and the plan of review `reviewId`; throws when the review has none. */
 export async function loadReviewPlan(
-  store: Database,
+  store: ReviewStore,
   reviewId: number,
 ): Promise<{ inputs: ReviewInputs; plan: ReviewPlan }> {
-  const row = await sql<
-    { inputs: string | null }
-  >`select inputs from reviews where id = ${reviewId}`
-    .execute(store.db);
-  const text = row.rows[0]?.inputs;
-  if (!text) throw new Error(`review ${reviewId} has no stored inputs`);
-  const inputs = JSON.parse(text) as ReviewInputs;
+  // Written by the review job from this very type: the store trusts its own JSON.
+  const inputs = await store.loadReviewInputs(reviewId) as ReviewInputs | null;
+  if (!inputs) throw new Error(`review ${reviewId} has no stored inputs`);
   return { inputs, plan: planReview(inputs) };
+}
+
+/** How many pipeline runs review `plan` waits for before it is published. */
+export function expectedRuns(plan: ReviewPlan): number {
+  return plan.skippedReason ? 0 : plan.pipelines.length;
 }

@@ -2,32 +2,28 @@
  * The `review` job: from a pull request event to one `pipeline` job per pipeline.
  *
  * It reads the pull request, the config from its base branch, applies the triggers, fetches the
- * diff, stores what the pipeline jobs share, sets the commit status to pending and fans out, one
- * job per pipeline in the lane of its severity (blocker → high, warning → normal, info → low).
+ * diff, stores what the pipeline jobs share and fans out, one job per pipeline in the lane of its
+ * severity (blocker → high, warning → normal, info → low). It writes nothing to the platform:
+ * what it decided (a config error, a skip, a review under way) goes to the `publish` job, which
+ * is queued before the pipelines so that it shows the pending status while they run.
  * @module
  */
 import picomatch from "picomatch";
-import { sql } from "kysely";
+import { enqueueJob, type JobPayload, type TypedHandler } from "../../jobs.ts";
 import { PlatformError, type PullRequest } from "../../platform/mod.ts";
-import type { ReviewJobPayload } from "../../intake.ts";
-import { PermanentError, RetryableError } from "../../queue/mod.ts";
-import type { Job, Lane } from "../../queue/mod.ts";
+import { type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
 import { formatConfigError } from "../../repo_config/mod.ts";
-import type { HandlerContext } from "../../worker/pool.ts";
 import type { Severity } from "../../findings/mod.ts";
 import { planReview } from "../plan.ts";
 import type { ReviewJobDeps } from "./deps.ts";
-import { enqueuePublish, type PipelineJobPayload } from "./pipeline_job.ts";
-import { CONFIG_PATH, repoSetupAt } from "./repo_config_at.ts";
-import { saveReviewInputs } from "./review_inputs.ts";
-import { postSummaryComment } from "./summary_comment.ts";
+import { repoSetupAt } from "./repo_config_at.ts";
 
 const LANE_OF: Record<Severity, Lane> = { blocker: "high", warning: "normal", info: "low" };
 
 /** The handler of `review` jobs. */
-export function reviewJob(deps: ReviewJobDeps) {
-  return async (job: Job, { signal }: HandlerContext): Promise<void> => {
-    const payload = job.payload as ReviewJobPayload;
+export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
+  return async (job, { signal }) => {
+    const { payload } = job;
     const adapter = deps.adapters[payload.repo.platform];
     if (!adapter) throw new PermanentError(`platform ${payload.repo.platform} is not configured`);
     const log = deps.log.with({ job_id: job.id, repo: payload.repo.fullName, pr: payload.pr });
@@ -58,40 +54,52 @@ export function reviewJob(deps: ReviewJobDeps) {
     signal.throwIfAborted();
 
     const setup = await repoSetupAt(adapter, payload.repo, pr.baseRef, deps.policy, deps.llm);
-    const reviewId = await reviewRowFor(deps, job, payload, pr, now());
-    if (!setup.ok) {
-      const lines = setup.errors.map((e) => `- \`${formatConfigError(e)}\``).join("\n");
-      const body = `## Loom review\n\n**Loom could not review this pull request:** the review ` +
-        `config on \`${pr.baseRef}\` has errors.\n\n${lines}\n\nFix \`${CONFIG_PATH}\` on ` +
-        `\`${pr.baseRef}\`, then comment \`/loom review\`.`;
-      await postSummaryComment(deps, adapter, payload.repo, pr, reviewId, body);
-      await adapter.setStatus(payload.repo, pr, {
-        state: "error",
-        description: "Loom: the review config has errors",
+    const reviewId = await deps.store.startReview({
+      repo: payload.repo,
+      pr: payload.pr,
+      headSha: pr.headSha,
+      baseSha: pr.baseSha,
+      prTitle: pr.title,
+      trigger: payload.trigger,
+      jobId: job.id,
+      now: now(),
+    });
+    const ref = { reviewId, repo: payload.repo, pr: payload.pr, headSha: pr.headSha };
+    const group = job.groupKey ?? undefined;
+    const publish = (publishPayload: JobPayload<"publish">) =>
+      enqueueJob(deps.queue, "publish", "high", publishPayload, {
+        groupKey: group,
+        dedupeKey: `publish:${reviewId}`,
       });
-      await finishReviewRow(deps, reviewId, "failed", now(), { error: "config errors" });
-      return;
+    if (!setup.ok) {
+      await publish({
+        ...ref,
+        outcome: "config_error",
+        baseRef: pr.baseRef,
+        errors: setup.errors.map(formatConfigError),
+      });
+      return log.info("review not run: config errors", { review_id: reviewId });
     }
     const { config, templates } = setup;
     const triggered = payload.trigger === "command";
     if (!triggered && pr.draft && !config.triggers.drafts) {
-      await finishReviewRow(deps, reviewId, "skipped", now(), {
-        error: "draft pull request (triggers.drafts is false)",
+      await publish({
+        ...ref,
+        outcome: "skipped",
+        reason: "draft pull request (triggers.drafts is false)",
       });
       return log.info("review skipped: draft");
     }
     const branches = config.triggers.branches;
     if (!triggered && branches.length > 0 && !picomatch(branches)(pr.baseRef)) {
-      await finishReviewRow(deps, reviewId, "skipped", now(), {
-        error: `base branch ${pr.baseRef} not in triggers.branches`,
+      await publish({
+        ...ref,
+        outcome: "skipped",
+        reason: `base branch ${pr.baseRef} not in triggers.branches`,
       });
       return log.info("review skipped: base branch not in triggers.branches");
     }
 
-    await adapter.setStatus(payload.repo, pr, {
-      state: "pending",
-      description: "Loom is reviewing",
-    });
     const diff = await adapter.fetchDiff(payload.repo, pr);
     signal.throwIfAborted();
     const change = {
@@ -101,59 +109,21 @@ export function reviewJob(deps: ReviewJobDeps) {
       baseBranch: pr.baseRef,
       headBranch: pr.headRef,
     };
-    await saveReviewInputs(deps.store, reviewId, { diff, config, templates, change });
+    await deps.store.saveReviewInputs(reviewId, { diff, config, templates, change });
     const plan = planReview({ diff, config, templates, change });
-    const common = { reviewId, repo: payload.repo, pr: payload.pr, headSha: pr.headSha };
-    const group = job.groupKey ?? undefined;
-    if (plan.pipelines.length === 0 || plan.skippedReason) {
-      await enqueuePublish(deps, common, group);
-      return;
-    }
+    // Queued first, in the high lane, so it shows the pending status before the pipelines run;
+    // it then waits for them (see publish_job.ts).
+    await publish({ ...ref, outcome: "reviewed" });
+    if (plan.skippedReason) return;
     for (const pipeline of plan.pipelines) {
-      const pipelinePayload: PipelineJobPayload = { ...common, pipeline: pipeline.name };
-      await deps.queue.enqueue("pipeline", LANE_OF[pipeline.severity], pipelinePayload, {
-        groupKey: group,
-        dedupeKey: `pipeline:${reviewId}:${pipeline.name}`,
-      });
+      await enqueueJob(deps.queue, "pipeline", LANE_OF[pipeline.severity], {
+        ...ref,
+        pipeline: pipeline.name,
+      }, { groupKey: group, dedupeKey: `pipeline:${reviewId}:${pipeline.name}` });
     }
     log.info("review planned", {
       review_id: reviewId,
       pipelines: plan.pipelines.map((p) => `${p.name}:${p.calls.length}`),
     });
   };
-}
-
-/** The review row of this job, created on its first attempt and reused by retries. */
-async function reviewRowFor(
-  deps: ReviewJobDeps,
-  job: Job,
-  payload: ReviewJobPayload,
-  pr: PullRequest,
-  now: number,
-): Promise<number> {
-  const existing = await sql<{ id: number }>`select id from reviews where job_id = ${job.id}`
-    .execute(deps.store.db);
-  if (existing.rows[0]) return Number(existing.rows[0].id);
-  const inserted = await sql<{ id: number }>`
-    insert into reviews (platform, repository, pr_number, head_sha, base_sha, status, trigger,
-                         job_id, pr_title, created_at)
-    values (${payload.repo.platform}, ${payload.repo.fullName}, ${payload.pr}, ${pr.headSha},
-            ${pr.baseSha}, 'running', ${payload.trigger}, ${job.id}, ${pr.title}, ${now})
-    returning id`.execute(deps.store.db);
-  return Number(inserted.rows[0].id);
-}
-
-/** Marks a review finished with `status`. */
-export async function finishReviewRow(
-  deps: ReviewJobDeps,
-  reviewId: number,
-  status: string,
-  now: number,
-  fields: { error?: string; summary?: string } = {},
-) {
-  await sql`
-    update reviews set status = ${status}, error = ${fields.error ?? null},
-      summary = coalesce(${fields.summary ?? null}, summary), finished_at = ${now},
-      duration_ms = ${now} - created_at
-    where id = ${reviewId}`.execute(deps.store.db);
 }

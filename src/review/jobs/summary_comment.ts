@@ -3,13 +3,12 @@
  * review, and left alone when its text has not changed.
  * @module
  */
-import { sql } from "kysely";
 import type { GitAdapter, PostedComment, PullRequest, RepoRef } from "../../platform/mod.ts";
-import type { ReviewJobDeps } from "./deps.ts";
+import type { ReviewStore } from "../../store/mod.ts";
 
 /** Posts or updates the pull request's one summary comment; returns its id. */
 export async function postSummaryComment(
-  deps: ReviewJobDeps,
+  store: ReviewStore,
   adapter: GitAdapter,
   repo: RepoRef,
   pr: PullRequest,
@@ -21,8 +20,7 @@ export async function postSummaryComment(
   const previous = comments.find((c) => c.kind === "summary");
   const unchanged = previous && normalise(previous.body).includes(normalise(body));
   const posted = unchanged ? previous : await adapter.postSummary(repo, pr, body, previous);
-  await sql`update reviews set summary_comment_id = ${posted.id}, summary = ${body}
-    where id = ${reviewId}`.execute(deps.store.db);
+  await store.recordSummaryComment(reviewId, posted.id, body);
   return posted.id;
 }
 

@@ -1,0 +1,145 @@
+/**
+ * The job kinds of the review flow and their payloads, in one place: each kind's name is a key
+ * of {@link JOB_PAYLOADS} and nowhere else, and its payload type is read from its schema, as
+ * graphile-worker's `GraphileWorker.Tasks` keys payload types by task name. A payload is parsed
+ * when its job is claimed, before the handler runs, so handlers get typed payloads (no casts)
+ * and a payload that does not parse ends the job at once with a clear reason.
+ *
+ * Producers and consumers both import this module, never each other: intake queues `review` and
+ * `reply`, the review job `pipeline` and `publish`, the pipeline job resumes `publish`.
+ * @module
+ */
+import { z } from "zod";
+import type { RepoRef } from "./platform/mod.ts";
+import {
+  type EnqueueOptions,
+  type EnqueueResult,
+  type Job,
+  type Lane,
+  PermanentError,
+  type Postpone,
+  type Queue,
+} from "./queue/mod.ts";
+import type { HandlerContext, JobHandler } from "./worker/mod.ts";
+
+// Loose: an adapter may carry more of its platform's ids on a RepoRef than the port names.
+const repoRef: z.ZodType<RepoRef, RepoRef> = z.looseObject({
+  platform: z.string().min(1),
+  fullName: z.string().min(1),
+  id: z.string().optional(),
+  installationId: z.number().optional(),
+});
+const prNumber = z.number().int().positive();
+
+/** What every job of one review carries. */
+const reviewRef = z.object({
+  reviewId: z.number().int().positive(),
+  repo: repoRef,
+  pr: prNumber,
+  /** The head commit reviewed: a push of another head supersedes the job. */
+  headSha: z.string(),
+});
+
+/** Every job kind's payload schema. */
+export const JOB_PAYLOADS = {
+  /** Review a pull request: read it and its config, plan, fan out. */
+  review: z.object({
+    repo: repoRef,
+    pr: prNumber,
+    /** The head the event named; empty for a command (review whatever the head is now). */
+    headSha: z.string(),
+    /** What asked for it: opened, new_commits, reopened, ready, or command. */
+    trigger: z.string(),
+  }),
+  /** Run one pipeline of a review against its model. */
+  pipeline: reviewRef.extend({ pipeline: z.string().min(1) }),
+  /**
+   * Write a review's outcome to the platform, the only job that does. A `reviewed` publish runs
+   * in two stages: it shows the pending status, then waits (postponed) for the pipelines, then
+   * posts the findings and the final status; `pendingShown` records that the first stage ran.
+   */
+  publish: z.union([
+    reviewRef.extend({
+      outcome: z.literal("config_error"),
+      baseRef: z.string(),
+      /** Each error as `file:line:col: message`. */
+      errors: z.array(z.string()),
+    }),
+    reviewRef.extend({ outcome: z.literal("skipped"), reason: z.string() }),
+    // Last, and the default: publish jobs queued before outcomes existed were all of this kind.
+    reviewRef.extend({
+      outcome: z.literal("reviewed").default("reviewed"),
+      pendingShown: z.boolean().optional(),
+    }),
+  ]),
+  /** Post a comment answering a chat command. */
+  reply: z.object({ repo: repoRef, pr: prNumber, body: z.string() }),
+};
+
+/** A job kind of the review flow. */
+export type JobKind = keyof typeof JOB_PAYLOADS;
+
+/** The payload of a job of `kind`, as its handler sees it. */
+export type JobPayload<K extends JobKind> = z.output<(typeof JOB_PAYLOADS)[K]>;
+
+/** A handler of `kind`'s jobs, given the parsed payload. */
+export type TypedHandler<K extends JobKind> = (
+  job: Job<JobPayload<K>>,
+  context: HandlerContext,
+) => Promise<void | Postpone>;
+
+/**
+ * Wraps each typed handler into a pool handler that parses the payload first; a payload that
+ * does not match its kind's schema is a permanent failure naming what is wrong.
+ */
+export function jobHandlers(
+  handlers: { [K in JobKind]: TypedHandler<K> },
+): Record<JobKind, JobHandler> {
+  return {
+    review: parsing("review", JOB_PAYLOADS.review, handlers.review),
+    pipeline: parsing("pipeline", JOB_PAYLOADS.pipeline, handlers.pipeline),
+    publish: parsing("publish", JOB_PAYLOADS.publish, handlers.publish),
+    reply: parsing("reply", JOB_PAYLOADS.reply, handlers.reply),
+  };
+}
+
+function parsing<P>(
+  kind: JobKind,
+  schema: z.ZodType<P, unknown>,
+  handler: (job: Job<P>, context: HandlerContext) => Promise<void | Postpone>,
+): JobHandler {
+  return (job, context) => {
+    const parsed = schema.safeParse(job.payload);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) =>
+        `${i.path.join(".") || "payload"}: ${i.message}`
+      );
+      return Promise.reject(
+        new PermanentError(
+          `job ${job.id} (${kind}): the payload is not a ${kind} payload: ${issues.join("; ")}`,
+        ),
+      );
+    }
+    return handler({ ...job, payload: parsed.data }, context);
+  };
+}
+
+/** Queues a job of `kind`; the payload is checked against the kind by the type checker. */
+export function enqueueJob<K extends JobKind>(
+  queue: Queue,
+  kind: K,
+  lane: Lane,
+  payload: z.input<(typeof JOB_PAYLOADS)[K]>,
+  options?: EnqueueOptions,
+): Promise<EnqueueResult> {
+  return queue.enqueue(kind, lane, payload, options);
+}
+
+/** The postponement a handler returns to run again later with `payload` (its next stage). */
+export function postponeWith<K extends JobKind>(
+  _kind: K,
+  payload: JobPayload<K>,
+  until: number,
+): Postpone {
+  return { postpone: { until, payload } };
+}

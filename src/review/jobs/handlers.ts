@@ -1,0 +1,21 @@
+/**
+ * The review flow's handlers by job kind, for the worker pool.
+ * @module
+ */
+import { jobHandlers } from "../../jobs.ts";
+import type { JobHandler } from "../../worker/mod.ts";
+import type { ReviewJobDeps } from "./deps.ts";
+import { pipelineJob } from "./pipeline_job.ts";
+import { publishJob } from "./publish_job.ts";
+import { replyJob } from "./reply_job.ts";
+import { reviewJob } from "./review_job.ts";
+
+/** Every job kind's handler, each parsing its payload before it runs. */
+export function reviewHandlers(deps: ReviewJobDeps): Record<string, JobHandler> {
+  return jobHandlers({
+    review: reviewJob(deps),
+    pipeline: pipelineJob(deps),
+    publish: publishJob(deps),
+    reply: replyJob(deps),
+  });
+}

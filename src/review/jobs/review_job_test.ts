@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { testStores } from "../../../tests/stores.ts";
+import { configYaml, EVAL_FINDING, REPO, withReviewWorld } from "./_test_world.ts";
+
+for (const factory of testStores()) {
+  const t = (name: string, body: Parameters<typeof withReviewWorld>[1], config?: string | null) =>
+    Deno.test(`review jobs [${factory.name}]: ${name}`, () =>
+      withReviewWorld(factory, body, config));
+
+  t(
+    "a clean review posts the pending status, the inline comment, the summary, the final status",
+    async (w) => {
+      w.model.findings = [EVAL_FINDING];
+      await w.requestReview();
+      const runs = await w.runJobs();
+      assert.ok(runs.every((r) => r.outcome !== "failed"), JSON.stringify(runs));
+      assert.deepEqual(w.git.writes.map((x) => x.op), [
+        "setStatus",
+        "postInline",
+        "postSummary",
+        "setStatus",
+      ]);
+      const [pending, , summary, final] = w.git.writes;
+      assert.deepEqual(pending.op === "setStatus" && pending.status, {
+        state: "pending",
+        description: "Loom is reviewing",
+      });
+      assert.ok(summary.op === "postSummary" && /eval of input/.test(summary.body));
+      assert.deepEqual(final.op === "setStatus" && final.status.state, "success");
+      const inline = w.git.comments(REPO, 1).filter((c) => c.kind === "inline");
+      assert.deepEqual(inline.map((c) => [c.path, c.line]), [["src/a.js", 2]]);
+      assert.equal(w.model.calls, 1);
+
+      const [review] = (await w.reviews.listReviews()).reviews;
+      assert.equal(review.status, "succeeded");
+      assert.equal(review.findings, 1);
+      assert.equal(review.llm_calls, 1);
+      assert.equal((await w.reviews.listReviewComments(review.id)).length, 1);
+      const jobs = (await w.queue.list()).jobs;
+      assert.deepEqual(jobs.map((j) => j.kind).sort(), ["pipeline", "publish", "review"]);
+      assert.ok(jobs.every((j) => j.status === "succeeded"));
+    },
+  );
+
+  t(
+    "a config error posts the error summary and an error status, and runs no pipeline",
+    async (w) => {
+      await w.requestReview();
+      await w.runJobs();
+      assert.deepEqual(w.git.writes.map((x) => x.op), ["postSummary", "setStatus"]);
+      const [summary, status] = w.git.writes;
+      assert.ok(summary.op === "postSummary");
+      assert.match(summary.body, /Loom could not review this pull request/);
+      assert.match(summary.body, /Fix `\.loom\/config\.yaml` on `main`/);
+      assert.deepEqual(status.op === "setStatus" && status.status, {
+        state: "error",
+        description: "Loom: the review config has errors",
+      });
+      const [review] = (await w.reviews.listReviews()).reviews;
+      assert.equal(review.status, "failed");
+      assert.equal(review.error, "config errors");
+      assert.equal(review.summary_comment_id, w.git.comments(REPO, 1)[0].id);
+      assert.deepEqual((await w.queue.list()).jobs.map((j) => j.kind).sort(), [
+        "publish",
+        "review",
+      ]);
+      assert.equal(w.model.calls, 0);
+    },
+    "pipelines: [not, a, pipeline]\n",
+  );
+
+  t("a draft is skipped: nothing posted, the review says why", async (w) => {
+    w.git.setPullRequest(REPO, { number: 1, draft: true });
+    await w.requestReview();
+    await w.runJobs();
+    assert.deepEqual(w.git.writes, []);
+    const [review] = (await w.reviews.listReviews()).reviews;
+    assert.equal(review.status, "skipped");
+    assert.equal(review.error, "draft pull request (triggers.drafts is false)");
+    assert.equal(w.model.calls, 0);
+  });
+
+  t(
+    "a base branch outside triggers.branches is skipped; a command reviews it anyway",
+    async (w) => {
+      await w.requestReview();
+      await w.runJobs();
+      assert.equal(w.git.writes.length, 0);
+      const [skipped] = (await w.reviews.listReviews()).reviews;
+      assert.equal(skipped.status, "skipped");
+      assert.equal(skipped.error, "base branch main not in triggers.branches");
+      await w.requestReview("", "command");
+      await w.runJobs();
+      assert.equal(w.git.writes.at(-1)?.op, "setStatus");
+      assert.equal((await w.reviews.listReviews({ status: "succeeded" })).reviews.length, 1);
+    },
+    configYaml("triggers: {branches: [release/*]}\n"),
+  );
+
+  t("a head that moved on is looked at once more, then skipped with nothing posted", async (w) => {
+    const id = await w.requestReview("2".repeat(40));
+    const first = await w.runJobs();
+    assert.deepEqual(first.map((r) => [r.kind, r.outcome]), [["review", "failed"]]);
+    assert.match((await w.queue.get(id))?.lastError ?? "", /the platform shows head 111111111111/);
+    await w.queue.resume(id); // instead of waiting out its 3 s
+    const second = await w.runJobs();
+    assert.deepEqual(second.map((r) => [r.kind, r.outcome]), [["review", "succeeded"]]);
+    assert.deepEqual(w.git.writes, []);
+    assert.equal((await w.reviews.listReviews()).reviews.length, 0);
+  });
+
+  t("a payload that is not a review payload is a permanent failure saying so", async (w) => {
+    const { id } = await w.queue.enqueue("review", "normal", { repo: REPO, pr: "one" });
+    await w.runJobs();
+    const job = await w.queue.get(id);
+    assert.equal(job?.status, "dead");
+    assert.equal(job?.attempts, 1);
+    assert.match(job?.lastError ?? "", /the payload is not a review payload: pr: /);
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * The review store: what the review flow and `/api/reviews` keep about reviews, pipeline runs,
+ * review inputs, posted comments, webhook deliveries and repositories. Each statement lives in
+ * its own file with its SQL in plain sight; {@link createReviewStore} binds them to one database,
+ * as `src/queue/` does for jobs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { migrateToLatest, openDatabase } from "../db/mod.ts";
+ * import { createReviewStore } from "./mod.ts";
+ *
+ * const db = await openDatabase(":memory:");
+ * await migrateToLatest(db);
+ * const store = createReviewStore(db);
+ * const page = await store.listReviews({ limit: 10 });
+ * assert.equal(page.reviews.length, 0);
+ * await db.close();
+ * ```
+ * @module
+ */
+import type { Database } from "../db/mod.ts";
+import { createBatcher } from "../queue/mod.ts";
+import { countPipelineRuns } from "./count_pipeline_runs.ts";
+import { endReview, type ReviewEnd } from "./end_review.ts";
+import { getReview } from "./get_review.ts";
+import { type IntakeQuestion, lookUpIntakeFacts } from "./look_up_intake_facts.ts";
+import { listPipelineRuns } from "./list_pipeline_runs.ts";
+import { listReviewComments } from "./list_review_comments.ts";
+import { listReviews, type ListReviewsOptions } from "./list_reviews.ts";
+import type { PipelineRunRecord } from "./pipeline_run.ts";
+import { postedFingerprints } from "./posted_fingerprints.ts";
+import { savePipelineRun } from "./save_pipeline_run.ts";
+import { type DeliveryRecord, recordDeliveries } from "./record_deliveries.ts";
+import {
+  type CommentPlace,
+  type PostedInline,
+  recordInlineComments,
+} from "./record_inline_comments.ts";
+import { recordRepository } from "./record_repository.ts";
+import { recordReviewCounts, type ReviewCounts } from "./record_review_counts.ts";
+import { recordSummaryComment } from "./record_summary_comment.ts";
+import { loadReviewInputs, saveReviewInputs } from "./review_inputs.ts";
+import { type NewReview, startReview } from "./start_review.ts";
+
+export type { CommentRecord } from "./list_review_comments.ts";
+export type { ReviewEnd } from "./end_review.ts";
+export type { IntakeFacts, IntakeQuestion } from "./look_up_intake_facts.ts";
+export type { ListReviewsOptions, ReviewPage } from "./list_reviews.ts";
+export type { PipelineRunRecord } from "./pipeline_run.ts";
+export type { DeliveryRecord } from "./record_deliveries.ts";
+export type { CommentPlace, PostedInline } from "./record_inline_comments.ts";
+export type { ReviewCounts } from "./record_review_counts.ts";
+export type { ReviewRecord } from "./review_row.ts";
+export type { NewReview } from "./start_review.ts";
+
+/** The review store bound to one database; see the module doc. */
+export type ReviewStore = ReturnType<typeof createReviewStore>;
+
+/**
+ * Binds every review-store statement to `database`. Delivery records are group-committed:
+ * deliveries arriving while one insert is in flight share the next, so a burst of webhooks costs
+ * a few commits, not one each.
+ */
+export function createReviewStore(database: Database) {
+  const { db } = database;
+  const deliveries = createBatcher<DeliveryRecord, void>(async (rows) => {
+    await recordDeliveries(db, rows);
+    return [];
+  }, 200);
+  return {
+    // Intake.
+    /** Everything intake must know about a delivery, in one read. */
+    lookUpIntakeFacts: (question: IntakeQuestion) => lookUpIntakeFacts(db, question),
+    /** Records a delivery; resolves once the batch holding it has committed. */
+    recordDelivery: (row: DeliveryRecord) => deliveries.add(row),
+    /** Adds or touches a repository. */
+    recordRepository: (repo: { platform: string; fullName: string }, now: number) =>
+      recordRepository(db, repo, now),
+
+    // Reviews.
+    /** The review row of a `review` job, created on its first attempt. */
+    startReview: (review: NewReview) => startReview(db, review),
+    /** Marks a review ended. */
+    endReview: (
+      reviewId: number,
+      status: ReviewEnd,
+      now: number,
+      fields?: { error?: string; summary?: string },
+    ) => endReview(db, reviewId, status, now, fields),
+    /** Stores what a review's jobs share. */
+    saveReviewInputs: (reviewId: number, inputs: unknown) => saveReviewInputs(db, reviewId, inputs),
+    /** What a review's jobs share, or null. */
+    loadReviewInputs: (reviewId: number) => loadReviewInputs(db, reviewId),
+    /** Records the review's summary comment and text. */
+    recordSummaryComment: (reviewId: number, commentId: string, body: string) =>
+      recordSummaryComment(db, reviewId, commentId, body),
+    /** Records a published review's totals. */
+    recordReviewCounts: (reviewId: number, counts: ReviewCounts) =>
+      recordReviewCounts(db, reviewId, counts),
+    /** A page of reviews, newest first. */
+    listReviews: (options?: ListReviewsOptions) => listReviews(db, options),
+    /** One review with its summary, or null. */
+    getReview: (id: number) => getReview(db, id),
+
+    // Pipeline runs.
+    /** Stores (or replaces) one pipeline's outcome. */
+    savePipelineRun: <F>(reviewId: number, run: PipelineRunRecord<F>, now: number) =>
+      savePipelineRun(db, reviewId, run, now),
+    /** How many of the review's pipelines have ended. */
+    countPipelineRuns: (reviewId: number) => countPipelineRuns(db, reviewId),
+    /** The review's pipeline outcomes, by name. */
+    listPipelineRuns: <F = unknown>(reviewId: number) => listPipelineRuns<F>(db, reviewId),
+
+    // Comments.
+    /** Fingerprints of the inline comments recorded on a pull request. */
+    postedFingerprints: (repo: { platform: string; fullName: string }, pr: number) =>
+      postedFingerprints(db, repo, pr),
+    /** Records inline comments that landed. */
+    recordInlineComments: (place: CommentPlace, comments: readonly PostedInline[], now: number) =>
+      recordInlineComments(db, place, comments, now),
+    /** The comments a review posted. */
+    listReviewComments: (reviewId: number) => listReviewComments(db, reviewId),
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * A pipeline run as the store keeps it: the outcome of one pipeline of one review.
+ * @module
+ */
+import type { PipelineRunStatus } from "../db/mod.ts";
+
+/**
+ * One pipeline's outcome. The store does not look inside findings (their type belongs to the
+ * review engine, above the store), so it is a parameter.
+ */
+export interface PipelineRunRecord<F = unknown> {
+  pipeline: string;
+  /** The model's name in the config and its id. */
+  model: string;
+  status: PipelineRunStatus;
+  error: string | null;
+  findings: F[];
+  /** Findings the model placed in files the diff does not have. */
+  droppedUnknownPath: number;
+  promptTokens: number;
+  completionTokens: number;
+  llmCalls: number;
+  durationMs: number | null;
+}
