@@ -64,6 +64,8 @@ const ROOM_FOR_MARKERS = 5_536;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { summaryMaxChars } from "./summary.ts";
+ *
  * assert.equal(summaryMaxChars({ maxCommentChars: 65_536 }), 60_000);
  * ```
  */
