@@ -5,6 +5,8 @@ import { gitlabPosition } from "./_position.ts";
 
 const REFS = { base_sha: "b".repeat(40), start_sha: "s".repeat(40), head_sha: "h".repeat(40) };
 const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
+/** What every position on src/db.ts carries. */
+const ON_DB = { position_type: "text", ...REFS, old_path: "src/db.ts", new_path: "src/db.ts" };
 
 // src/db.ts: line 1 context (old 1), two lines removed, 2-5 added, 6 context (old 4).
 const DIFF = parseDiff(`diff --git a/src/db.ts b/src/db.ts
@@ -41,17 +43,11 @@ new file mode 100644
 
 Deno.test("an added line has new_line only; a context line both numbers; both paths always", () => {
   assert.deepEqual(gitlabPosition(DIFF, REFS, { path: "src/db.ts", line: 3 }), {
-    position_type: "text",
-    ...REFS,
-    old_path: "src/db.ts",
-    new_path: "src/db.ts",
+    ...ON_DB,
     new_line: 3,
   });
   assert.deepEqual(gitlabPosition(DIFF, REFS, { path: "src/db.ts", line: 6 }), {
-    position_type: "text",
-    ...REFS,
-    old_path: "src/db.ts",
-    new_path: "src/db.ts",
+    ...ON_DB,
     new_line: 6,
     old_line: 4,
   });
@@ -76,10 +72,7 @@ Deno.test("a range is anchored on its last line, with GitLab's line codes at bot
   // GitLab numbers an added line with the old position of the next old line: after the two
   // removed lines (old 2 and 3), that is 4.
   assert.deepEqual(gitlabPosition(DIFF, REFS, { path: "src/db.ts", line: 6, startLine: 4 }), {
-    position_type: "text",
-    ...REFS,
-    old_path: "src/db.ts",
-    new_path: "src/db.ts",
+    ...ON_DB,
     new_line: 6,
     old_line: 4,
     line_range: {
@@ -103,10 +96,7 @@ Deno.test("a range is anchored on its last line, with GitLab's line codes at bot
 
 Deno.test("lines outside the diff are sent as they are, for GitLab to refuse", () => {
   assert.deepEqual(gitlabPosition(DIFF, REFS, { path: "src/db.ts", line: 40 }), {
-    position_type: "text",
-    ...REFS,
-    old_path: "src/db.ts",
-    new_path: "src/db.ts",
+    ...ON_DB,
     new_line: 40,
   });
   assert.equal(gitlabPosition(DIFF, REFS, { path: "nope.ts", line: 1 }).old_path, "nope.ts");

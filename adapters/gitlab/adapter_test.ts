@@ -11,12 +11,15 @@ import {
 } from "../../tests/fakes/gitlab/server.ts";
 import { mergeRequestHook, mergeRequestNoteHook } from "../../tests/fakes/gitlab/payloads.ts";
 import {
+  AROUND_REFUSED,
   comment,
+  OUTSIDE_DIFF,
   platformError,
-  SAMPLE_DIFF as DIFF,
+  SAMPLE_DIFF,
 } from "../../tests/support/adapter_test_kit.ts";
+import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGitlabAdapter, type GitlabAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
-import type { GitAdapter, PlatformError, PullRequest, RepoRef } from "../../src/platform/mod.ts";
+import type { RepoRef } from "../../src/platform/mod.ts";
 
 const TOKEN = "glpat-s3cretTokenValue0123456789";
 const SECRET = "webhook-secret-token";
@@ -28,10 +31,8 @@ const PROJECT = "acme/platform/app";
 const REPO: RepoRef = { platform: "gitlab", fullName: PROJECT, id: "14" };
 const ENCODED = "/projects/acme%2Fplatform%2Fapp";
 
-interface Env extends AsyncDisposable {
+interface Env extends contract.ContractEnv {
   gitlab: FakeGitlab;
-  adapter: GitAdapter;
-  pr: PullRequest;
   waits: number[];
 }
 
@@ -53,7 +54,7 @@ async function setup(
     sourceBranch: "fix-sql",
     targetBranch: "main",
     author: "alice",
-    diff: DIFF,
+    diff: SAMPLE_DIFF,
   });
   const waits: number[] = [];
   const adapter = createGitlabAdapter({
@@ -67,21 +68,199 @@ async function setup(
     },
     ...adapterOptions,
   });
-  const pr = await adapter.getPullRequest(REPO, 7);
-  return { gitlab, adapter, pr, waits, [Symbol.asyncDispose]: () => gitlab.close() };
+  return { ...await contract.contractEnv(gitlab, adapter, REPO), gitlab, waits };
 }
+
+/** A Merge Request Hook on !7 at HEAD. */
+const hook = (action: string, extra: Partial<Parameters<typeof mergeRequestHook>[0]> = {}) =>
+  mergeRequestHook({ action, project: { id: 14, path: PROJECT }, iid: 7, headSha: HEAD, ...extra });
 
 const request = (headers: Record<string, string>) =>
   new Request("http://loom/webhooks/gitlab", { method: "POST", headers });
 
-Deno.test("verifyWebhook accepts GitLab's token, compared whole, and nothing else", async () => {
+async function offline() {
+  const closed = await startFakeGitlab();
+  await closed.close();
+  return createGitlabAdapter({ url: closed.url, webhookSecret: SECRET, token: TOKEN });
+}
+
+const SUGGESTION = "Use a bound parameter.\n\n```suggestion:-1+0\n  return sql`select ${id}`;\n```";
+const STATES = { pending: "running", failure: "failed", success: "success", error: "failed" };
+
+contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
+  platform: "GitLab",
+  setup: () => setup(),
+  offline,
+  secrets: [TOKEN, TOKEN.slice(6, 20)],
+  pullRequest: {
+    expected: () => ({
+      ...contract.SEEDED_PULL_REQUEST,
+      headSha: HEAD,
+      baseSha: BASE,
+      author: "alice",
+    }),
+    update: (env, change) =>
+      env.gitlab.updateMergeRequest(
+        PROJECT,
+        7,
+        change === "draft" ? { draft: true } : { state: change },
+      ),
+    missing: {
+      number: 99,
+      message: "merge request acme/platform/app!99 not found (or the token cannot see it)",
+    },
+  },
+  failures: {
+    serverError: { failure: gitlabFailure.serverError(502), status: 502 },
+    rateLimits: [
+      {
+        failure: gitlabFailure.rateLimited(3, T0),
+        status: 429,
+        retryAfterMs: 3000,
+        message: /rate limit.*Retry later/,
+      },
+      {
+        failure: gitlabFailure.http(429, "Retry later\n", {
+          "ratelimit-reset": String(T0 / 1000 + 60),
+        }),
+        call: (env) => env.adapter.fetchDiff(env.repo, env.pr),
+        status: 429,
+        retryAfterMs: 61_000,
+      },
+      {
+        failure: gitlabFailure.rateLimitedWithoutHeaders(),
+        call: (env) => env.adapter.listComments(env.repo, env.pr),
+        status: 429,
+        retryAfterMs: undefined,
+      },
+    ],
+    leaky: [
+      gitlabFailure.rateLimited(1, T0),
+      gitlabFailure.serverError(),
+      gitlabFailure.http(401, { message: "401 Unauthorized" }),
+      gitlabFailure.http(400, { message: { note: ["is invalid"] } }),
+    ],
+  },
+  // GitLab's /diffs carry no index lines.
+  diff: { expected: () => SAMPLE_DIFF.replace(/^index .*\n/gm, ""), exact: true },
+  files: (env) => {
+    env.gitlab.setFile(PROJECT, "main", ".loom/config.yaml", "pipelines: []\n");
+    env.gitlab.setFile(PROJECT, HEAD, "docs/my café #1.md", "# Café\n");
+    return Promise.resolve({
+      present: [
+        { path: ".loom/config.yaml", ref: "main", text: "pipelines: []\n" },
+        { path: "docs/my café #1.md", ref: HEAD, text: "# Café\n" },
+      ],
+      missing: [{ path: ".loom/config.yaml", ref: HEAD }],
+    });
+  },
+  summary: {
+    stored: (env) => env.gitlab.notes(PROJECT, 7).map((n) => ({ id: String(n.id), body: n.body })),
+    raw: (text) => `${SUMMARY_MARKER}\n\n${text}`,
+    remove: (env, id) => env.gitlab.deleteNote(PROJECT, Number(id)),
+    onPosted: (env) => assert.deepEqual(env.gitlab.notes(PROJECT, 7).map((n) => n.type), [null]),
+    onEdited: (env) => assert.equal(env.gitlab.requests.at(-1)?.method, "PUT"),
+  },
+  inline: {
+    landing: [
+      comment("src/db.ts", 5, "fp-range", { startLine: 4, body: SUGGESTION }),
+      comment("src/db.ts", 44, "fp-context"),
+      comment("README.md", 2, "fp-readme", { startLine: 2 }),
+    ],
+    anchors: (env) =>
+      env.gitlab.discussions(PROJECT, 7).map((d) => ({
+        path: d.position.new_path,
+        line: d.position.new_line,
+        startLine: d.position.line_range?.start.new_line ?? null,
+      })),
+    ids: (env) => env.gitlab.discussions(PROJECT, 7).map((d) => String(d.noteIds[0])),
+    onPosted(env) {
+      const sent = env.gitlab.requests.filter((r) => r.path.endsWith("/discussions"));
+      const refs = { base_sha: BASE, start_sha: START, head_sha: HEAD, position_type: "text" };
+      assert.deepEqual(sent.map((r) => r.body.position), [
+        {
+          ...refs,
+          old_path: "src/db.ts",
+          new_path: "src/db.ts",
+          new_line: 5,
+          line_range: {
+            start: { line_code: `${sha1("src/db.ts")}_4_4`, type: "new", new_line: 4 },
+            end: { line_code: `${sha1("src/db.ts")}_4_5`, type: "new", new_line: 5 },
+          },
+        },
+        { ...refs, old_path: "src/db.ts", new_path: "src/db.ts", new_line: 44, old_line: 41 },
+        { ...refs, old_path: "README.md", new_path: "README.md", new_line: 2 },
+      ]);
+      assert.equal(sent[0].body.body, `${SUGGESTION}\n\n<!-- loom:fp:fp-range -->`);
+      assert.deepEqual(env.gitlab.violations, []);
+    },
+    refusals: {
+      good: AROUND_REFUSED,
+      refused: [{
+        comment: OUTSIDE_DIFF,
+        reason:
+          `400 Bad request - Note {:line_code=>["can't be blank", "must be a valid line code"]}`,
+      }],
+    },
+    onRefused(env) {
+      assert.deepEqual(
+        env.gitlab.discussions(PROJECT, 7).map((d) => [d.position.new_path, d.position.new_line]),
+        [["src/db.ts", 4], ["README.md", 2]],
+      );
+      assert.deepEqual(env.gitlab.violations, []);
+    },
+    serverError: {
+      failure: gitlabFailure.serverError(503),
+      path: /\/discussions$/,
+      comment: comment("src/db.ts", 4, "fp"),
+    },
+  },
+  pagination: {
+    others: { count: 200, add: (env, body) => void env.gitlab.addNote(PROJECT, 7, body) },
+    quote: "Loom said <!-- loom:summary --> somewhere",
+    seed: (env) => void env.gitlab.addNote(PROJECT, 7, "added 1 commit", { system: true }),
+    inline: [comment("src/db.ts", 2, "fp-1"), comment("README.md", 1, "fp-2")],
+    check(env, { listed, result }) {
+      assert.equal(result.posted.length, 2);
+      assert.deepEqual(listed.map((c) => [c.kind, c.id, c.fingerprint ?? null]), [
+        ["summary", listed[0].id, null],
+        ["inline", result.posted[0].id, "fp-1"],
+        ["inline", result.posted[1].id, "fp-2"],
+      ]);
+      const pages = env.gitlab.requests.filter((r) =>
+        r.method === "GET" && r.path.endsWith("/merge_requests/7/notes")
+      );
+      assert.deepEqual(pages.map((r) => [r.query.page ?? "1", r.query.per_page, r.query.sort]), [
+        ["1", "100", "asc"],
+        ["2", "100", "asc"],
+        ["3", "100", "asc"],
+      ]);
+    },
+  },
+  status: {
+    read: (env) =>
+      env.gitlab.statuses(PROJECT, HEAD).map((s) => [s.name, s.status, s.description, s.targetUrl]),
+    expected: (s) => ["loom", STATES[s.state], s.description, s.targetUrl ?? null],
+  },
+  webhook: {
+    delivery(signed) {
+      const payload = hook("open");
+      const d = gitlabWebhook({
+        token: signed === "right" ? SECRET : signed === "wrong" ? "other-token" : null,
+        event: "Merge Request Hook",
+        payload,
+        idempotencyKey: "d-1",
+      });
+      return Promise.resolve(contract.delivery(d.headers, d.body));
+    },
+    deliveryId: "d-1",
+    unconfigured: () => createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: "" }),
+  },
+});
+
+Deno.test("verifyWebhook compares GitLab's token whole", async () => {
   const adapter = createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: SECRET });
-  const payload = mergeRequestHook({
-    action: "open",
-    project: { id: 14, path: PROJECT },
-    iid: 7,
-    headSha: HEAD,
-  });
+  const payload = hook("open");
   const raw = (d: { body: string }) => new TextEncoder().encode(d.body);
   const good = gitlabWebhook({ token: SECRET, event: "Merge Request Hook", payload });
   assert.equal(await adapter.verifyWebhook(request(good.headers), raw(good)), true);
@@ -90,20 +269,13 @@ Deno.test("verifyWebhook accepts GitLab's token, compared whole, and nothing els
     assert.equal(await adapter.verifyWebhook(request(d.headers), raw(d)), false, String(token));
   }
   const noSecret = createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: "" });
-  assert.equal(await noSecret.verifyWebhook(request(good.headers), raw(good)), false);
   const empty = gitlabWebhook({ token: "", event: "Merge Request Hook", payload });
   assert.equal(await noSecret.verifyWebhook(request(empty.headers), raw(empty)), false);
 });
 
 Deno.test("deliveryId: Idempotency-Key, else X-Gitlab-Event-UUID, else one made from the body", () => {
   const adapter = createGitlabAdapter({ url: "http://127.0.0.1:9", webhookSecret: SECRET });
-  const payload = mergeRequestHook({
-    action: "update",
-    project: { id: 14, path: PROJECT },
-    iid: 7,
-    headSha: HEAD,
-    oldrev: BASE,
-  });
+  const payload = hook("update", { oldrev: BASE });
   const delivery = (idempotencyKey: string | null, eventUuid: string | null) =>
     gitlabWebhook({
       token: SECRET,
@@ -134,23 +306,10 @@ Deno.test("deliveryId: Idempotency-Key, else X-Gitlab-Event-UUID, else one made 
   const retry = request(neither.headers);
   adapter.parseEvent(retry, new TextEncoder().encode(neither.body));
   assert.equal(adapter.deliveryId(retry, new TextEncoder().encode(neither.body)), made);
-  assert.equal(adapter.deliveryId(request({}), none), null, "no body, no headers: no id");
 });
 
-Deno.test("getPullRequest sends the token and maps the merge request", async () => {
+Deno.test("getPullRequest sends the token, and maps an empty description", async () => {
   await using env = await setup();
-  assert.deepEqual(env.pr, {
-    number: 7,
-    title: "Parameterise find",
-    description: "Fixes the SQL.",
-    headSha: HEAD,
-    baseSha: BASE,
-    headRef: "fix-sql",
-    baseRef: "main",
-    draft: false,
-    state: "open",
-    author: "alice",
-  });
   const sent = env.gitlab.requests[0];
   assert.equal(sent.path, "/projects/14/merge_requests/7");
   assert.equal(sent.headers["authorization"], `Bearer ${TOKEN}`);
@@ -159,10 +318,7 @@ Deno.test("getPullRequest sends the token and maps the merge request", async () 
   env.gitlab.updateMergeRequest(PROJECT, 7, { state: "merged", draft: true, description: "" });
   const merged = await env.adapter.getPullRequest(REPO, 7);
   assert.deepEqual([merged.state, merged.draft, merged.description], ["merged", true, ""]);
-  env.gitlab.updateMergeRequest(PROJECT, 7, { state: "closed" });
-  assert.equal((await env.adapter.getPullRequest(REPO, 7)).state, "closed");
 });
-
 Deno.test("a project is found by its URL-encoded path too, below a relative URL root", async () => {
   await using env = await setup({}, { pathPrefix: "/gitlab" });
   assert.match(env.gitlab.url, /\/gitlab$/);
@@ -198,9 +354,12 @@ Deno.test("a merge request GitLab is still preparing is read again, then retried
 Deno.test("fetchDiff rebuilds the diff from /diffs, over pages, by Link or x-next-page", async () => {
   for (const withoutLinkHeader of [false, true]) {
     await using env = await setup({}, { withoutLinkHeader });
-    assert.equal(await env.adapter.fetchDiff(REPO, env.pr), DIFF.replace(/^index .*\n/gm, ""));
+    assert.equal(
+      await env.adapter.fetchDiff(REPO, env.pr),
+      SAMPLE_DIFF.replace(/^index .*\n/gm, ""),
+    );
 
-    let big = DIFF;
+    let big = SAMPLE_DIFF;
     for (let i = 0; i < 120; i++) {
       big += `diff --git a/gen/f${i}.ts b/gen/f${i}.ts\n--- a/gen/f${i}.ts\n+++ b/gen/f${i}.ts\n` +
         `@@ -${i + 1},2 +${i + 1},2 @@\n ctx\n-old ${i}\n+new ${i}\n`;
@@ -245,7 +404,7 @@ Deno.test("an empty diff of a merge request not yet prepared is retryable", asyn
   assert.equal(await env.adapter.fetchDiff(REPO, env.pr), "", "prepared and empty is empty");
 });
 
-Deno.test("fetchFile reads a file at a ref, encodes its path, and gives null when absent", async () => {
+Deno.test("fetchFile asks for the raw file with its path encoded whole", async () => {
   await using env = await setup();
   env.gitlab.setFile(PROJECT, "main", ".loom/config.yaml", "pipelines: []\n");
   env.gitlab.setFile(PROJECT, HEAD, "docs/my café #1.md", "# Café\n");
@@ -258,109 +417,23 @@ Deno.test("fetchFile reads a file at a ref, encodes its path, and gives null whe
     env.gitlab.requests.at(-1)?.path,
     "/projects/14/repository/files/docs%2Fmy%20caf%C3%A9%20%231.md/raw",
   );
-  assert.equal(await env.adapter.fetchFile(REPO, ".loom/config.yaml", HEAD), null);
 });
-
-Deno.test("the summary is posted once, then edited in place; a deleted one is posted anew", async () => {
-  await using env = await setup();
-  const first = await env.adapter.postSummary(REPO, env.pr, "## Loom review\n\nNo findings.");
-  const posted = env.gitlab.notes(PROJECT, 7);
-  assert.deepEqual(posted.map((n) => [String(n.id), n.type, n.body]), [
-    [first.id, null, `${SUMMARY_MARKER}\n\n## Loom review\n\nNo findings.`],
-  ]);
-
-  const edited = await env.adapter.postSummary(REPO, env.pr, "## Loom review\n\n1 warning.", first);
-  assert.equal(edited.id, first.id);
-  assert.equal(env.gitlab.requests.at(-1)?.method, "PUT");
-  assert.deepEqual(env.gitlab.notes(PROJECT, 7).map((n) => n.body), [
-    `${SUMMARY_MARKER}\n\n## Loom review\n\n1 warning.`,
-  ]);
-  assert.deepEqual(await env.adapter.listComments(REPO, env.pr), [
-    { id: first.id, kind: "summary", body: "## Loom review\n\n1 warning." },
-  ]);
-
-  env.gitlab.deleteNote(PROJECT, Number(first.id));
-  const again = await env.adapter.postSummary(REPO, env.pr, "## Loom review\n\nBack.", edited);
-  assert.notEqual(again.id, first.id);
-  assert.deepEqual(env.gitlab.notes(PROJECT, 7).map((n) => [String(n.id), n.body]), [
-    [again.id, `${SUMMARY_MARKER}\n\n## Loom review\n\nBack.`],
-  ]);
-});
-
-Deno.test("inline comments are diff discussions at GitLab positions, with ranges and suggestions", async () => {
-  await using env = await setup();
-  const suggestion =
-    "Use a bound parameter.\n\n```suggestion:-1+0\n  return sql`select ${id}`;\n```";
-  const comments = [
-    comment("src/db.ts", 5, "fp-range", { startLine: 4, body: suggestion }),
-    comment("src/db.ts", 44, "fp-context"),
-    comment("README.md", 2, "fp-readme", { startLine: 2 }),
-  ];
-  const result = await env.adapter.postInline(REPO, env.pr, comments);
-
-  const sent = env.gitlab.requests.filter((r) => r.path.endsWith("/discussions"));
-  const refs = { base_sha: BASE, start_sha: START, head_sha: HEAD, position_type: "text" };
-  assert.deepEqual(sent.map((r) => r.body.position), [
-    {
-      ...refs,
-      old_path: "src/db.ts",
-      new_path: "src/db.ts",
-      new_line: 5,
-      line_range: {
-        start: { line_code: `${sha1("src/db.ts")}_4_4`, type: "new", new_line: 4 },
-        end: { line_code: `${sha1("src/db.ts")}_4_5`, type: "new", new_line: 5 },
-      },
-    },
-    { ...refs, old_path: "src/db.ts", new_path: "src/db.ts", new_line: 44, old_line: 41 },
-    { ...refs, old_path: "README.md", new_path: "README.md", new_line: 2 },
-  ]);
-  assert.equal(sent[0].body.body, `${suggestion}\n\n<!-- loom:fp:fp-range -->`);
-
-  const discussions = env.gitlab.discussions(PROJECT, 7);
-  assert.equal(discussions.length, 3);
-  assert.deepEqual(result.rejected, []);
+Deno.test("GitLab's older refusal of a line (by hash) is read as a rejection too", async () => {
+  await using env = await setup({}, { lineCodeError: "hash" });
+  const [good, alsoGood] = AROUND_REFUSED;
+  const result = await env.adapter.postInline(REPO, env.pr, [good, OUTSIDE_DIFF, alsoGood]);
+  assert.deepEqual(result.rejected, [{
+    comment: OUTSIDE_DIFF,
+    reason: "line_code can't be blank, must be a valid line code",
+  }]);
+  assert.deepEqual(result.posted.map((p) => p.fingerprint), ["fp-good", "fp-also"]);
   assert.deepEqual(
-    result.posted,
-    comments.map((c, i) => ({
-      id: String(discussions[i].noteIds[0]),
-      kind: "inline",
-      body: c.body,
-      fingerprint: c.fingerprint,
-      path: c.path,
-      line: c.line,
-    })),
-  );
-  const listed = await env.adapter.listComments(REPO, env.pr);
-  assert.deepEqual(
-    listed.map((c) => [c.kind, c.fingerprint, c.path, c.line, c.body]),
-    comments.map((c) => ["inline", c.fingerprint, c.path, c.line, c.body]),
+    env.gitlab.discussions(PROJECT, 7).map((d) => [d.position.new_path, d.position.new_line]),
+    [["src/db.ts", 4], ["README.md", 2]],
   );
   assert.deepEqual(env.gitlab.violations, []);
 });
-
-Deno.test("a comment outside the diff is rejected with GitLab's message; the others land", async () => {
-  for (const lineCodeError of ["current", "hash"] as const) {
-    await using env = await setup({}, { lineCodeError });
-    const good = comment("src/db.ts", 4, "fp-good");
-    const outside = comment("src/db.ts", 20, "fp-outside");
-    const alsoGood = comment("README.md", 2, "fp-also", { startLine: 1 });
-    const result = await env.adapter.postInline(REPO, env.pr, [good, outside, alsoGood]);
-    assert.deepEqual(result.rejected, [{
-      comment: outside,
-      reason: lineCodeError === "current"
-        ? `400 Bad request - Note {:line_code=>["can't be blank", "must be a valid line code"]}`
-        : "line_code can't be blank, must be a valid line code",
-    }]);
-    assert.deepEqual(result.posted.map((p) => p.fingerprint), ["fp-good", "fp-also"]);
-    assert.deepEqual(
-      env.gitlab.discussions(PROJECT, 7).map((d) => [d.position.new_path, d.position.new_line]),
-      [["src/db.ts", 4], ["README.md", 2]],
-    );
-    assert.deepEqual(env.gitlab.violations, []);
-  }
-});
-
-Deno.test("postInline refuses to post on a head that moved, and lets other failures through", async () => {
+Deno.test("postInline refuses to post on a head that moved; nothing to post is nothing sent", async () => {
   await using env = await setup();
   env.gitlab.updateMergeRequest(PROJECT, 7, { headSha: "e".repeat(40) });
   const moved = await platformError(
@@ -371,55 +444,11 @@ Deno.test("postInline refuses to post on a head that moved, and lets other failu
   assert.deepEqual(env.gitlab.discussions(PROJECT, 7), []);
 
   const pr = await env.adapter.getPullRequest(REPO, 7);
-  env.gitlab.failNext(gitlabFailure.serverError(503), { method: "POST", path: /\/discussions$/ });
-  const failed = await platformError(
-    env.adapter.postInline(REPO, pr, [comment("src/db.ts", 4, "fp")]),
-  );
-  assert.deepEqual([failed.status, failed.retryable], [503, true]);
   assert.deepEqual(await env.adapter.postInline(REPO, pr, []), { posted: [], rejected: [] });
 });
 
-Deno.test("rate limits are retryable after GitLab's Retry-After, or the queue's backoff", async () => {
+Deno.test("a bad token and a refused call are permanent, with clear messages", async () => {
   await using env = await setup();
-  env.gitlab.failNext(gitlabFailure.rateLimited(3, T0));
-  const limited = await platformError(env.adapter.getPullRequest(REPO, 7));
-  assert.deepEqual([limited.status, limited.retryable, limited.retryAfterMs], [429, true, 3000]);
-  assert.match(limited.message, /rate limit.*Retry later/);
-
-  env.gitlab.failNext(gitlabFailure.http(429, "Retry later\n", {
-    "ratelimit-reset": String(T0 / 1000 + 60),
-  }));
-  const byReset = await platformError(env.adapter.fetchDiff(REPO, env.pr));
-  assert.equal(byReset.retryAfterMs, 61_000);
-
-  env.gitlab.failNext(gitlabFailure.rateLimitedWithoutHeaders());
-  const bare = await platformError(env.adapter.listComments(REPO, env.pr));
-  assert.deepEqual([bare.retryable, bare.retryAfterMs], [true, undefined]);
-});
-
-Deno.test("5xx and network failures are retryable", async () => {
-  await using env = await setup();
-  env.gitlab.failNext(gitlabFailure.serverError(502));
-  const bad = await platformError(env.adapter.listComments(REPO, env.pr));
-  assert.deepEqual([bad.status, bad.retryable, bad.retryAfterMs], [502, true, undefined]);
-
-  const closed = await startFakeGitlab();
-  await closed.close();
-  const offline = createGitlabAdapter({ url: closed.url, webhookSecret: SECRET, token: TOKEN });
-  const network = await platformError(offline.getPullRequest(REPO, 7));
-  assert.deepEqual([network.status, network.retryable], [0, true]);
-  assert.match(network.message, /could not be reached/);
-});
-
-Deno.test("a missing merge request and a bad token are permanent, with clear messages", async () => {
-  await using env = await setup();
-  const missing = await platformError(env.adapter.getPullRequest(REPO, 99));
-  assert.equal(
-    missing.message,
-    "merge request acme/platform/app!99 not found (or the token cannot see it)",
-  );
-  assert.deepEqual([missing.status, missing.retryable], [404, false]);
-
   const wrong = createGitlabAdapter({
     url: env.gitlab.url,
     webhookSecret: SECRET,
@@ -438,61 +467,7 @@ Deno.test("a missing merge request and a bad token are permanent, with clear mes
   assert.match(forbidden.message, /POST \/projects\/14\/merge_requests\/7\/notes failed with 403/);
 });
 
-Deno.test("no error message or stack ever carries the token", async () => {
-  await using env = await setup();
-  const errors: PlatformError[] = [];
-  for (
-    const failure of [
-      gitlabFailure.rateLimited(1, T0),
-      gitlabFailure.serverError(),
-      gitlabFailure.http(401, { message: "401 Unauthorized" }),
-      gitlabFailure.http(400, { message: { note: ["is invalid"] } }),
-    ]
-  ) {
-    env.gitlab.failNext(failure);
-    errors.push(await platformError(env.adapter.getPullRequest(REPO, 7)));
-  }
-  errors.push(await platformError(env.adapter.getPullRequest(REPO, 404)));
-  const closed = await startFakeGitlab();
-  await closed.close();
-  const offline = createGitlabAdapter({ url: closed.url, webhookSecret: SECRET, token: TOKEN });
-  errors.push(await platformError(offline.fetchFile(REPO, "a", "main")));
-  assert.equal(errors.length, 6);
-  for (const e of errors) {
-    assert.ok(!`${e.message}\n${e.stack}`.includes(TOKEN), e.message);
-    assert.ok(!e.message.includes(TOKEN.slice(6, 20)), e.message);
-  }
-});
-
-Deno.test("listComments finds Loom's notes by marker across pages, skipping system notes", async () => {
-  await using env = await setup();
-  for (let i = 0; i < 200; i++) env.gitlab.addNote(PROJECT, 7, `comment ${i}`);
-  env.gitlab.addNote(PROJECT, 7, "added 1 commit", { system: true });
-  env.gitlab.addNote(PROJECT, 7, "Loom said <!-- loom:summary --> somewhere");
-  const summary = await env.adapter.postSummary(REPO, env.pr, "Summary text");
-  const result = await env.adapter.postInline(REPO, env.pr, [
-    comment("src/db.ts", 2, "fp-1"),
-    comment("README.md", 1, "fp-2"),
-  ]);
-  assert.equal(result.posted.length, 2);
-
-  const listed = await env.adapter.listComments(REPO, env.pr);
-  assert.deepEqual(listed.map((c) => [c.kind, c.id, c.fingerprint ?? null]), [
-    ["summary", summary.id, null],
-    ["inline", result.posted[0].id, "fp-1"],
-    ["inline", result.posted[1].id, "fp-2"],
-  ]);
-  const pages = env.gitlab.requests.filter((r) =>
-    r.method === "GET" && r.path.endsWith("/merge_requests/7/notes")
-  );
-  assert.deepEqual(pages.map((r) => [r.query.page ?? "1", r.query.per_page, r.query.sort]), [
-    ["1", "100", "asc"],
-    ["2", "100", "asc"],
-    ["3", "100", "asc"],
-  ]);
-});
-
-Deno.test("setStatus posts the loom status on the head commit, in GitLab's states", async () => {
+Deno.test("setStatus: the same state twice is fine, descriptions are cut to 255, refusals are permanent", async () => {
   await using env = await setup();
   await env.adapter.setStatus(REPO, env.pr, { state: "pending", description: "Loom is reviewing" });
   // A retried review sets it again: GitLab refuses the same-state transition; that is fine.

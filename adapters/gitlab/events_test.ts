@@ -6,24 +6,17 @@ import {
   type Payload,
 } from "../../tests/fakes/gitlab/payloads.ts";
 import { parseGitlabEvent } from "./events.ts";
-import { WebhookPayloadError } from "../../src/platform/mod.ts";
+import { bytes, outcome, payloadError } from "../../tests/support/event_cases.ts";
 
 const PROJECT = { id: 14, path: "acme/platform/app" };
 const HEAD = "da1560886d4f094c3e6c9ef40349f7d38b5d27d7";
 const REPO = { platform: "gitlab", fullName: "acme/platform/app", id: "14" };
 const MR = "Merge Request Hook";
 
-const bytes = (value: unknown) =>
-  new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
 const hook = (input: Partial<Parameters<typeof mergeRequestHook>[0]> & { action: string }) =>
   mergeRequestHook({ project: PROJECT, iid: 1, headSha: HEAD, ...input });
 const reasonOf = (payload: Payload, header = MR) => {
-  const { event } = parseGitlabEvent(header, bytes(payload));
-  return event.type === "review"
-    ? event.reason
-    : event.type === "ignored"
-    ? event.reason
-    : event.type;
+  return outcome(parseGitlabEvent(header, bytes(payload)).event);
 };
 
 Deno.test("open, reopen, update with new commits and draft → ready ask for a review", () => {
@@ -181,15 +174,8 @@ Deno.test("other events are ignored by name; system hooks and a missing header g
 });
 
 Deno.test("malformed bodies and missing fields are WebhookPayloadErrors naming the field", () => {
-  const problem = (header: string | null, body: unknown) => {
-    try {
-      parseGitlabEvent(header, bytes(body));
-    } catch (error) {
-      assert.ok(error instanceof WebhookPayloadError, String(error));
-      return error.message;
-    }
-    assert.fail("expected a WebhookPayloadError");
-  };
+  const problem = (header: string | null, body: unknown) =>
+    payloadError(() => parseGitlabEvent(header, bytes(body)));
   assert.equal(problem(MR, "{not json"), "the body is not valid JSON");
   assert.equal(
     problem(MR, { object_attributes: {} }),

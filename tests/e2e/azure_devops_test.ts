@@ -21,13 +21,15 @@ import type { GitRepo } from "../git_repo.ts";
 import { waitFor } from "../support/child.ts";
 import {
   api,
+  assertIgnored,
   assertNoSecretLogged,
+  assertPlatformDisabled,
+  assertReviewedAgain,
   LLM_KEY,
   type LoomE2e,
   postWebhook,
   reviewsDone,
   startLoomE2e,
-  withServe,
 } from "../support/e2e.ts";
 import {
   FINDINGS,
@@ -217,8 +219,7 @@ Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is e
   // The same delivery again: nothing queued.
   const jobs = await jobCount(w);
   const again = await deliver(w, created);
-  assert.equal(again.status, 200);
-  assert.match(again.body.ignored, /already received/);
+  assertIgnored(again, /already received/);
   // An update for the same head after the review finished (a vote, a title, a reviewer):
   // nothing queued.
   const voted = pullRequestUpdatedPayload({
@@ -226,8 +227,7 @@ Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is e
     message: "Jamie Rivera voted 10 on the pull request",
   });
   const update = await deliver(w, voted);
-  assert.equal(update.status, 200);
-  assert.match(update.body.ignored, /already reviewed/);
+  assertIgnored(update, /already reviewed/);
   assert.equal(await jobCount(w), jobs, "no job was queued");
 
   // /loom review reviews it again, from scratch: nothing is posted twice.
@@ -238,11 +238,10 @@ Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is e
       content: "/loom review",
     }),
   );
-  assert.equal(command.status, 202, JSON.stringify(command.body));
-  await reviewsDone(w, 2);
-  assert.equal(w.llm.chats().length, 4, "the model was asked again");
-  assert.equal(byKind(w, "summary").length, 1, "one summary, edited in place");
-  assert.equal(byKind(w, "inline").length, 2, "no inline comment twice");
+  await assertReviewedAgain(w, command, () => ({
+    summaries: byKind(w, "summary").length,
+    inline: byKind(w, "inline").length,
+  }), 2);
   assert.equal(byKind(w, "summary")[0].id, summary.id);
 
   // /loom help answers with the commands, in a closed thread.
@@ -348,11 +347,5 @@ Deno.test("azure-devops: a push is reviewed in its own iteration, and completion
 });
 
 Deno.test("azure-devops: disabled without the hook's credentials: 404 saying why", async () => {
-  await withServe({}, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/azure-devops`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_AZURE_DEVOPS_WEBHOOK_USERNAME/);
-    assert.match(loom.log(), /"msg":"platform disabled","platform":"azure-devops"/);
-  });
+  await assertPlatformDisabled("azure-devops", "LOOM_AZURE_DEVOPS_WEBHOOK_USERNAME");
 });

@@ -12,14 +12,21 @@ import {
 import { waitFor } from "../support/child.ts";
 import {
   api,
+  assertIgnored,
   assertNoSecretLogged,
+  assertPlatformDisabled,
+  assertReviewedAgain,
   type LoomE2e,
   postWebhook,
   reviewsDone,
   startLoomE2e,
-  withServe,
 } from "../support/e2e.ts";
-import { reviewer, seedLoomConfig, userSearchRepo } from "../support/user_search_scenario.ts";
+import {
+  reviewer,
+  seedLoomConfig,
+  USER_SEARCH_PR,
+  userSearchRepo,
+} from "../support/user_search_scenario.ts";
 
 const SECRET = "bitbucket-webhook-secret-for-tests";
 const TOKEN = "bb_access_token_never_logged";
@@ -54,10 +61,7 @@ async function world(options: { basic?: boolean } = {}): Promise<World> {
   const diffs = await realDiffs();
   const pr = bitbucket.addPullRequest({
     repo: REPO,
-    number: 1,
-    title: "Add user search",
-    baseRef: "main",
-    headRef: "feature",
+    ...USER_SEARCH_PR,
     diff: diffs.first,
   });
   const e2e = await startLoomE2e({
@@ -142,8 +146,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
 
   // The same delivery again: nothing queued.
   const again = await deliver(w, "pullrequest:created", created, "request-uuid-1");
-  assert.equal(again.status, 200);
-  assert.match(again.body.ignored, /already received/);
+  assertIgnored(again, /already received/);
 
   // /loom review reviews it again, from scratch: nothing is posted twice.
   const command = await deliver(
@@ -154,11 +157,10 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
     }),
     "request-uuid-3",
   );
-  assert.equal(command.status, 202);
-  await reviewsDone(w, 2);
-  assert.equal(w.llm.chats().length, 4, "the model was asked again");
-  assert.equal(summaries(w).length, 1, "one summary, edited in place");
-  assert.equal(inline(w).length, 2, "no inline comment twice");
+  await assertReviewedAgain(w, command, () => ({
+    summaries: summaries(w).length,
+    inline: inline(w).length,
+  }), 2);
 
   // /loom help answers; the answer, delivered back, is Loom's own and ignored.
   const help = await deliver(
@@ -233,8 +235,7 @@ Deno.test("bitbucket: an updated delivery for a reviewed head queues and posts n
   // A title edit fires `pullrequest:updated` with the same head.
   w.bitbucket.updatePullRequest(REPO, 1, { title: "Add user search (v2)" });
   const edit = await deliver(w, "pullrequest:updated", w.bitbucket.pullRequestPayload(REPO, 1));
-  assert.equal(edit.status, 200);
-  assert.match(edit.body.ignored, new RegExp(`^${w.headSha.slice(0, 12)} was already reviewed`));
+  assertIgnored(edit, new RegExp(`^${w.headSha.slice(0, 12)} was already reviewed`));
   // Give a wrongly queued job the time to run and post.
   await new Promise((r) => setTimeout(r, 500));
   assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobs, "no job queued");
@@ -277,11 +278,7 @@ Deno.test("bitbucket: a user API token is sent as Basic auth on every call", asy
 });
 
 Deno.test("bitbucket: disabled without a webhook secret: 404 saying why", async () => {
-  await withServe({ LOOM_BITBUCKET_TOKEN: TOKEN }, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/bitbucket`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_BITBUCKET_WEBHOOK_SECRET/);
-    assert.match(loom.log(), /"msg":"platform disabled","platform":"bitbucket"/);
+  await assertPlatformDisabled("bitbucket", "LOOM_BITBUCKET_WEBHOOK_SECRET", {
+    LOOM_BITBUCKET_TOKEN: TOKEN,
   });
 });

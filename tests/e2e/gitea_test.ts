@@ -8,7 +8,10 @@ import { giteaCommentPayload, giteaPullRequestPayload } from "../fakes/gitea/pay
 import { waitFor } from "../support/child.ts";
 import {
   api,
+  assertIgnored,
   assertNoSecretLogged,
+  assertPlatformDisabled,
+  assertReviewedAgain,
   type LoomE2e,
   postWebhook,
   reviewsDone,
@@ -19,6 +22,7 @@ import {
   FINDINGS,
   reviewer,
   seedLoomConfig,
+  USER_SEARCH_PR,
   userSearchDiff,
 } from "../support/user_search_scenario.ts";
 
@@ -53,11 +57,8 @@ async function world(flavor: "gitea" | "forgejo"): Promise<World> {
     async platform(llm) {
       gitea.addPullRequest({
         repo: REPO,
-        number: 1,
-        title: "Add user search",
+        ...USER_SEARCH_PR,
         headSha,
-        baseRef: "main",
-        headRef: "feature",
         diff: await userSearchDiff(),
       });
       seedLoomConfig(gitea, REPO, llm.url);
@@ -135,20 +136,17 @@ Deno.test("gitea: a pull request is reviewed end to end, and nothing is ever pos
 
   // The same delivery again: nothing queued.
   const again = await deliver(w, "pull_request", opened(w), "delivery-1");
-  assert.equal(again.status, 200);
-  assert.match(again.body.ignored, /already received/);
+  assertIgnored(again, /already received/);
   // pull_request_sync for the same head (another delivery): already reviewed.
   const sync = await deliver(w, "pull_request_sync", synchronized(w.headSha), "delivery-2");
-  assert.equal(sync.status, 200);
-  assert.match(sync.body.ignored, /already reviewed/);
+  assertIgnored(sync, /already reviewed/);
 
   // /loom review reviews it again from scratch: nothing is posted twice.
   const command = await deliver(w, "pull_request_comment", comment("/loom review"), "delivery-3");
-  assert.equal(command.status, 202);
-  await reviewsDone(w, 2);
-  assert.equal(w.llm.chats().length, 4, "the model was asked again");
-  assert.equal(w.gitea.comments(REPO, 1).length, 1, "one summary, edited in place");
-  assert.equal(w.gitea.reviewComments(REPO, 1).length, 2, "no inline comment twice");
+  await assertReviewedAgain(w, command, () => ({
+    summaries: w.gitea.comments(REPO, 1).length,
+    inline: w.gitea.reviewComments(REPO, 1).length,
+  }), 2);
   assert.ok(w.gitea.reviews(REPO, 1).every((r) => r.state !== "PENDING"));
 
   // /loom help answers; Loom's own answer, delivered back, is not a command.
@@ -224,12 +222,7 @@ Deno.test("forgejo: ranges use extra_lines_count, a push is reviewed without rep
 });
 
 Deno.test("gitea: disabled without a secret (404 saying why); half configured, loom refuses to start", async () => {
-  await withServe({}, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/gitea`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_GITEA_WEBHOOK_SECRET/);
-  });
+  await assertPlatformDisabled("gitea", "LOOM_GITEA_WEBHOOK_SECRET");
   await withServe({ LOOM_GITEA_WEBHOOK_SECRET: SECRET, LOOM_GITEA_TOKEN: TOKEN }, async (half) => {
     const code = await half.exited;
     assert.notEqual(code, 0);

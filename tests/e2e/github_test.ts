@@ -13,16 +13,23 @@ import {
 import { waitFor } from "../support/child.ts";
 import {
   api,
+  assertIgnored,
   assertNoSecretLogged,
+  assertPlatformDisabled,
+  assertReviewedAgain,
   LLM_KEY,
   type LoomE2e,
   postWebhook,
   reviewsDone,
   startLoomE2e,
-  withServe,
 } from "../support/e2e.ts";
 import { pullRequestComment, pullRequestEvent } from "../fakes/github/payloads.ts";
-import { reviewer, seedLoomConfig, userSearchDiff } from "../support/user_search_scenario.ts";
+import {
+  reviewer,
+  seedLoomConfig,
+  USER_SEARCH_PR,
+  userSearchDiff,
+} from "../support/user_search_scenario.ts";
 
 const SECRET = "webhook-secret-for-tests";
 const TOKEN = "ghp_test_token_never_logged";
@@ -45,11 +52,8 @@ async function world(
       github.addRepo(REPO, { installationId: 4242 });
       github.addPullRequest({
         repo: REPO,
-        number: 1,
-        title: "Add user search",
+        ...USER_SEARCH_PR,
         headSha,
-        baseRef: "main",
-        headRef: "feature",
         diff: await userSearchDiff(),
       });
       seedLoomConfig(github, REPO, llm.url);
@@ -157,14 +161,12 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
 
   // The same delivery again: nothing queued.
   const again = await deliver(w, "pull_request", opened, "delivery-1");
-  assert.equal(again.status, 200);
-  assert.match(again.body.ignored, /already received/);
+  assertIgnored(again, /already received/);
 
   // A second delivery for the same head (another id): already reviewed, nothing queued.
   const sync = pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: w.headSha });
   const second = await deliver(w, "pull_request", sync, "delivery-2");
-  assert.equal(second.status, 200);
-  assert.match(second.body.ignored, /already reviewed/);
+  assertIgnored(second, /already reviewed/);
   // /loom review reviews it again, from scratch: nothing is posted twice.
   const command = await deliver(
     w,
@@ -172,11 +174,10 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
     pullRequestComment({ repo: REPO, pr: 1, body: "/loom review" }),
     "delivery-3",
   );
-  assert.equal(command.status, 202);
-  await reviewsDone(w, 2);
-  assert.equal(w.llm.chats().length, 4, "the model was asked again");
-  assert.equal(w.github.comments(REPO, 1).length, 1, "one summary, edited in place");
-  assert.equal(w.github.reviewComments(REPO, 1).length, 2, "no inline comment twice");
+  await assertReviewedAgain(w, command, () => ({
+    summaries: w.github.comments(REPO, 1).length,
+    inline: w.github.reviewComments(REPO, 1).length,
+  }), 2);
   assert.equal((await api(w, `/jobs/${command.body.job_id}`)).lane, "high");
 
   // /loom help answers with the commands.
@@ -271,12 +272,7 @@ Deno.test("github: a GitHub App installation token is minted, cached and used", 
 });
 
 Deno.test("github: disabled without a webhook secret: 404 saying why, logged at start", async () => {
-  await withServe({}, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/github`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_GITHUB_WEBHOOK_SECRET/);
-    assert.match(loom.log(), /"msg":"platform disabled","platform":"github"/);
+  await assertPlatformDisabled("github", "LOOM_GITHUB_WEBHOOK_SECRET", {}, async (url) => {
     const big = await fetch(`${url}/webhooks/nope`, { method: "POST", body: "{}" });
     assert.equal(big.status, 404);
   });

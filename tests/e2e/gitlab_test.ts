@@ -10,7 +10,10 @@ import { mergeRequestHook, mergeRequestNoteHook, type Payload } from "../fakes/g
 import { waitFor } from "../support/child.ts";
 import {
   api,
+  assertIgnored,
   assertNoSecretLogged,
+  assertPlatformDisabled,
+  assertReviewedAgain,
   LLM_KEY,
   type LoomE2e,
   postWebhook,
@@ -192,8 +195,7 @@ Deno.test("gitlab: a merge request is reviewed end to end, and nothing is ever p
 
   // GitLab retrying the delivery: the same Idempotency-Key, nothing queued.
   const again = await deliver(w, "Merge Request Hook", opened(w), { idempotencyKey: "key-1" });
-  assert.equal(again.status, 200);
-  assert.match(again.body.ignored, /already received/);
+  assertIgnored(again, /already received/);
   // Reopened, or another update of the same head: already reviewed.
   const reopened = await deliver(w, "Merge Request Hook", opened(w, "reopen"));
   assert.match(reopened.body.ignored, /already reviewed/);
@@ -202,16 +204,14 @@ Deno.test("gitlab: a merge request is reviewed end to end, and nothing is ever p
     "Merge Request Hook",
     opened(w, "update", { oldrev: "1".repeat(40) }),
   );
-  assert.equal(push.status, 200);
-  assert.match(push.body.ignored, /already reviewed/);
+  assertIgnored(push, /already reviewed/);
 
   // /loom review reviews it again, from scratch: nothing is posted twice.
   const command = await deliver(w, "Note Hook", note("/loom review", 501));
-  assert.equal(command.status, 202);
-  await reviewsDone(w, 2);
-  assert.equal(w.llm.chats().length, 4, "the model was asked again");
-  assert.equal(notes().length, 1, "one summary, edited in place");
-  assert.equal(w.gitlab.discussions(PROJECT.path, 1).length, 3, "no inline comment twice");
+  await assertReviewedAgain(w, command, () => ({
+    summaries: notes().length,
+    inline: w.gitlab.discussions(PROJECT.path, 1).length,
+  }), 3);
   assert.deepEqual(
     w.gitlab.statuses(PROJECT.path, w.headSha).map((s) => s.status),
     ["running", "failed", "running", "failed"],
@@ -342,13 +342,7 @@ Deno.test("gitlab: new commits are reviewed on the new diff version; closing can
 });
 
 Deno.test("gitlab: disabled without a webhook secret, and a secret without a token stops start-up", async () => {
-  await withServe({}, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/gitlab`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, /LOOM_GITLAB_WEBHOOK_SECRET/);
-    assert.match(loom.log(), /"msg":"platform disabled","platform":"gitlab"/);
-  });
+  await assertPlatformDisabled("gitlab", "LOOM_GITLAB_WEBHOOK_SECRET");
   await withServe({ LOOM_GITLAB_WEBHOOK_SECRET: SECRET }, async (half) => {
     assert.notEqual(await half.exited, 0);
     assert.match(half.log(), /LOOM_GITLAB_TOKEN/);

@@ -48,6 +48,32 @@ export function comment(
   return { path, line, fingerprint, body: `Finding ${fingerprint}`, ...extra };
 }
 
+/**
+ * Inline comments that land on {@link SAMPLE_DIFF}: a range carrying `suggestion` (src/db.ts
+ * 4-5), a range of one line (src/db.ts 43) and a line of another file (README.md 1).
+ */
+export function landingComments(suggestion: string): InlineComment[] {
+  return [
+    comment("src/db.ts", 5, "fp-range", { startLine: 4, body: suggestion }),
+    comment("src/db.ts", 43, "fp-single", { startLine: 43 }),
+    comment("README.md", 1, "fp-readme"),
+  ];
+}
+
+/** A comment on a line {@link SAMPLE_DIFF} does not show: every platform refuses it. */
+export const OUTSIDE_DIFF = comment("src/db.ts", 20, "fp-outside");
+
+/** Comments that land around a refused one: a line of src/db.ts, and a range of README.md. */
+export const AROUND_REFUSED = [
+  comment("src/db.ts", 4, "fp-good"),
+  comment("README.md", 2, "fp-also", { startLine: 1 }),
+];
+
+/** `count` inline comments, fingerprints `fp-0`…, spread over lines 1 to `lines` of `path`. */
+export function manyComments(count: number, path: string, lines: number): InlineComment[] {
+  return Array.from({ length: count }, (_, i) => comment(path, 1 + (i % lines), `fp-${i}`));
+}
+
 /** Awaits `promise` and returns the PlatformError it rejects with; fails if it does not. */
 export async function platformError(promise: Promise<unknown>): Promise<PlatformError> {
   try {

@@ -109,6 +109,27 @@ export async function withServe(
   }
 }
 
+/**
+ * Asserts that `loom serve`, started with only `env`, answers `/webhooks/{platform}` with a 404
+ * whose error names `setting` (what would enable it), and logged at start that the platform is
+ * disabled; then runs `more` on the same process.
+ */
+export async function assertPlatformDisabled(
+  platform: string,
+  setting: string,
+  env: Record<string, string> = {},
+  more?: (url: string, loom: LoomChild) => Promise<void>,
+): Promise<void> {
+  await withServe(env, async (loom) => {
+    const url = await loom.listening;
+    const res = await fetch(`${url}/webhooks/${platform}`, { method: "POST", body: "{}" });
+    assert.equal(res.status, 404);
+    assert.match((await res.json()).error, new RegExp(setting));
+    assert.match(loom.log(), new RegExp(`"msg":"platform disabled","platform":"${platform}"`));
+    await more?.(url, loom);
+  });
+}
+
 /** Asserts that Loom's log holds none of `secrets`, nor the model's key. */
 export function assertNoSecretLogged(w: { loom: LoomChild }, ...secrets: string[]): void {
   const log = w.loom.log();
@@ -167,4 +188,30 @@ export async function postWebhook(
     body,
   });
   return { status: res.status, body: await res.json() };
+}
+
+/** Asserts that a delivery queued nothing: a 200 whose `ignored` says why, matching `why`. */
+// deno-lint-ignore no-explicit-any
+export function assertIgnored(res: { status: number; body: any }, why: RegExp): void {
+  assert.equal(res.status, 200);
+  assert.match(res.body.ignored, why);
+}
+
+/**
+ * Asserts what `/loom review` on a reviewed pull request does: the command is accepted, the pull
+ * request is reviewed again from scratch (the model asked again), and nothing is posted twice:
+ * `posted()` still counts one summary and `inline` inline comments.
+ */
+export async function assertReviewedAgain(
+  w: LoomE2e,
+  command: { status: number; body: unknown },
+  posted: () => { summaries: number; inline: number },
+  inline: number,
+): Promise<void> {
+  assert.equal(command.status, 202, JSON.stringify(command.body));
+  await reviewsDone(w, 2);
+  assert.equal(w.llm.chats().length, 4, "the model was asked again");
+  const now = posted();
+  assert.equal(now.summaries, 1, "one summary, edited in place");
+  assert.equal(now.inline, inline, "no inline comment twice");
 }

@@ -19,6 +19,14 @@ const SEARCH = "export function search(db, name) {\n" +
 /** `src/users.js` on the base branch, and on `feature` with the search added. */
 export const USERS_JS = { base: FIND, search: FIND + "\n" + SEARCH };
 
+/** The pull request every platform's end-to-end test seeds: `feature` into `main`, number 1. */
+export const USER_SEARCH_PR = {
+  number: 1,
+  title: "Add user search",
+  baseRef: "main",
+  headRef: "feature",
+} as const;
+
 /** The base branch's Loom files: the config (pointing at the model) and the security prompt. */
 export function loomFiles(llmUrl: string): Record<string, string> {
   return {

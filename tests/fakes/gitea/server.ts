@@ -37,40 +37,17 @@ import {
 import { giteaUser } from "./payloads.ts";
 import { hmacHex } from "../hmac.ts";
 import { pageLink, pageOf } from "../pagination.ts";
+import {
+  type PullRequestSeed,
+  type SeededPullRequest,
+  seededPullRequest,
+} from "../pull_request_seed.ts";
 
 /** How a pull request is seeded; everything but `repo` has a default. */
-export interface FakePullRequestInput {
-  /** `owner/name`; the repository is created when new. */
-  repo: string;
-  number?: number;
-  title?: string;
-  body?: string;
-  headSha?: string;
-  baseSha?: string;
-  headRef?: string;
-  baseRef?: string;
-  state?: "open" | "closed";
-  merged?: boolean;
-  author?: string;
-  /** The unified diff `.diff` serves; review comments must sit on its lines. */
-  diff?: string;
-}
+export type FakePullRequestInput = PullRequestSeed;
 
-/** A pull request as the fake holds it. */
-export interface FakePullRequest {
-  repo: string;
-  number: number;
-  title: string;
-  body: string;
-  headSha: string;
-  baseSha: string;
-  headRef: string;
-  baseRef: string;
-  state: "open" | "closed";
-  merged: boolean;
-  author: string;
-  diff: string;
-}
+/** A pull request as the fake holds it; `.diff` serves its diff. */
+export type FakePullRequest = SeededPullRequest;
 
 /** A conversation comment (`/issues/{n}/comments`). */
 export interface FakeIssueComment {
@@ -830,22 +807,12 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     addPullRequest(input) {
       const repo = repoOf(input.repo);
       const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
-      const headSha = input.headSha ?? sha(`${input.repo}#${number} head`);
+      const seeded = seededPullRequest(input, number, "alice");
       const pull: PullState = {
+        ...seeded,
         id: nextId++,
         repo: repo.fullName,
-        number,
-        title: input.title ?? `Pull request ${number}`,
-        body: input.body ?? "",
-        headSha,
-        baseSha: input.baseSha ?? sha(`${input.repo}#${number} base`),
-        headRef: input.headRef ?? `feature-${number}`,
-        baseRef: input.baseRef ?? "main",
-        state: input.state ?? "open",
-        merged: input.merged ?? false,
-        author: input.author ?? "alice",
-        diff: input.diff ?? "",
-        shas: new Set([headSha]),
+        shas: new Set([seeded.headSha]),
         createdAt: iso(),
       };
       repo.pulls.set(number, pull);

@@ -26,7 +26,6 @@
 import { sign } from "@octokit/webhooks-methods";
 import { commentableLines, type DiffFile, renderHunk } from "../../../src/diff/mod.ts";
 import { diffFiles, fileOn, inOneHunk } from "../diff_lines.ts";
-import { fakeSha } from "../fake_sha.ts";
 import {
   type FakeApi,
   fakeApi,
@@ -41,6 +40,11 @@ import {
 } from "../fake_server.ts";
 import { checkRequestBody } from "./openapi.ts";
 import { pageLink, pageOf } from "../pagination.ts";
+import {
+  type PullRequestSeed,
+  type SeededPullRequest,
+  seededPullRequest,
+} from "../pull_request_seed.ts";
 
 /** A request body GitHub's OpenAPI description would not accept. */
 export interface BodyViolation {
@@ -50,40 +54,13 @@ export interface BodyViolation {
 }
 
 /** How a pull request is seeded; everything but `repo` has a default. */
-export interface FakePullRequestInput {
-  /** `owner/name`; the repository is created when new. */
-  repo: string;
-  /** Defaults to the repository's next number. */
-  number?: number;
-  title?: string;
-  body?: string;
-  headSha?: string;
-  baseSha?: string;
-  headRef?: string;
-  baseRef?: string;
+export interface FakePullRequestInput extends PullRequestSeed {
   draft?: boolean;
-  state?: "open" | "closed";
-  merged?: boolean;
-  author?: string;
-  /** The unified diff GitHub would serve; inline comments must sit on its lines. */
-  diff?: string;
 }
 
 /** A pull request as the fake holds it. */
-export interface FakePullRequest {
-  repo: string;
-  number: number;
-  title: string;
-  body: string;
-  headSha: string;
-  baseSha: string;
-  headRef: string;
-  baseRef: string;
+export interface FakePullRequest extends SeededPullRequest {
   draft: boolean;
-  state: "open" | "closed";
-  merged: boolean;
-  author: string;
-  diff: string;
 }
 
 /** The author of a comment, review or status. */
@@ -280,11 +257,11 @@ export const githubFailure = {
 
 /**
  * A key pair for a fake GitHub App: the private key in both PEM forms GitHub users hold (PKCS#1
- * is what GitHub's "Generate a private key" downloads) and the public key for
- * {@link FakeGithub.enableApp}.
+ * is what GitHub's "Generate a private key" downloads) and as a key to sign with, and the public
+ * key for {@link FakeGithub.enableApp}.
  */
 export async function generateAppKeys(): Promise<
-  { publicKey: CryptoKey; pkcs1Pem: string; pkcs8Pem: string }
+  { publicKey: CryptoKey; privateKey: CryptoKey; pkcs1Pem: string; pkcs8Pem: string }
 > {
   const pair = await crypto.subtle.generateKey(
     {
@@ -304,6 +281,7 @@ export async function generateAppKeys(): Promise<
   const octets = readDer(pkcs8, algorithm.end);
   return {
     publicKey: pair.publicKey,
+    privateKey: pair.privateKey,
     pkcs8Pem: pem("PRIVATE KEY", pkcs8),
     pkcs1Pem: pem("RSA PRIVATE KEY", pkcs8.slice(octets.start, octets.end)),
   };
@@ -987,22 +965,11 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     addPullRequest(input) {
       const repo = repoOf(input.repo);
       const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
-      const headSha = input.headSha ?? fakeSha(`${input.repo}#${number} head`);
+      const seeded = seededPullRequest(input, number, "octocat");
       const pull: PullState = {
-        repo: input.repo,
-        number,
-        title: input.title ?? `Pull request ${number}`,
-        body: input.body ?? "",
-        headSha,
-        baseSha: input.baseSha ?? fakeSha(`${input.repo}#${number} base`),
-        headRef: input.headRef ?? `feature-${number}`,
-        baseRef: input.baseRef ?? "main",
+        ...seeded,
         draft: input.draft ?? false,
-        state: input.state ?? "open",
-        merged: input.merged ?? false,
-        author: input.author ?? "octocat",
-        diff: input.diff ?? "",
-        shas: new Set([headSha]),
+        shas: new Set([seeded.headSha]),
       };
       repo.pulls.set(number, pull);
       return fakePull(pull);

@@ -205,21 +205,31 @@ Deno.test("App mode: the JWT must be signed by the App's key; tokens are per ins
   github.addPullRequest({ repo: "o/r", number: 1, headSha: HEAD, diff: DIFF });
   github.addPullRequest({ repo: "o/other", number: 1, diff: DIFF });
 
-  const jwt = async (key: string, claims: Record<string, unknown> = {}) => {
-    const { createGithubAppAuth } = await import("../../../adapters/github/_app_auth.ts");
-    const auth = createGithubAppAuth({
-      appId: "1",
-      privateKey: key,
-      now: () => clock.now,
-      exchange: () => Promise.reject(new Error("unused")),
-      findInstallation: () => Promise.reject(new Error("unused")),
+  /**
+   * An App JWT as GitHub wants it (RS256, `iat` a minute back, `exp` 9 minutes ahead, `iss` the
+   * App ID), signed with `key`; `claims` then replace some without signing again.
+   */
+  const jwt = async (key: CryptoKey, claims: Record<string, unknown> = {}) => {
+    const now = Math.floor(clock.now / 1000);
+    const part = (value: unknown) => base64Url(new TextEncoder().encode(JSON.stringify(value)));
+    const signed = `${part({ alg: "RS256", typ: "JWT" })}.${
+      part({ iat: now - 60, exp: now + 540, iss: 1 })
+    }`;
+    const signature = await crypto.subtle.sign(
+      "RSASSA-PKCS1-v1_5",
+      key,
+      new TextEncoder().encode(signed),
+    );
+    const [h, p] = signed.split(".");
+    const payload = Object.keys(claims).length === 0 ? p : part({
+      ...JSON.parse(atob(p.replace(/-/g, "+").replace(/_/g, "/"))),
+      ...claims,
     });
-    const token = await auth.appJwt();
-    if (Object.keys(claims).length === 0) return token;
-    const [h, p, s] = token.split(".");
-    const payload = { ...JSON.parse(atob(p.replace(/-/g, "+").replace(/_/g, "/"))), ...claims };
-    return `${h}.${btoa(JSON.stringify(payload)).replace(/=+$/, "")}.${s}`;
+    return `${h}.${payload}.${base64Url(new Uint8Array(signature))}`;
   };
+  /** Asks for an installation token of installation 5 with `token`. */
+  const mint = async (token: string) =>
+    await call(github.url, "POST", "/app/installations/5/access_tokens", undefined, asApp(token));
   const asApp = (token: string) => ({ authorization: `Bearer ${token}` });
 
   const lookup = await call(
@@ -227,33 +237,15 @@ Deno.test("App mode: the JWT must be signed by the App's key; tokens are per ins
     "GET",
     "/repos/o/r/installation",
     undefined,
-    asApp(await jwt(keys.pkcs1Pem)),
+    asApp(await jwt(keys.privateKey)),
   );
   assert.deepEqual([lookup.status, lookup.json.id], [200, 5]);
-  const forged = await call(
-    github.url,
-    "POST",
-    "/app/installations/5/access_tokens",
-    undefined,
-    asApp(await jwt(stranger.pkcs8Pem)),
-  );
+  const forged = await mint(await jwt(stranger.privateKey));
   assert.equal(forged.status, 401);
-  const tampered = await call(
-    github.url,
-    "POST",
-    "/app/installations/5/access_tokens",
-    undefined,
-    asApp(await jwt(keys.pkcs1Pem, { iss: 2 })),
-  );
+  const tampered = await mint(await jwt(keys.privateKey, { iss: 2 }));
   assert.equal(tampered.status, 401);
 
-  const minted = await call(
-    github.url,
-    "POST",
-    "/app/installations/5/access_tokens",
-    undefined,
-    asApp(await jwt(keys.pkcs1Pem)),
-  );
+  const minted = await mint(await jwt(keys.privateKey));
   assert.equal(minted.status, 201);
   assert.equal(
     minted.json.expires_at,
@@ -274,7 +266,7 @@ Deno.test("App mode: the JWT must be signed by the App's key; tokens are per ins
       "GET",
       "/repos/o/r/pulls/1",
       undefined,
-      asApp(await jwt(keys.pkcs1Pem)),
+      asApp(await jwt(keys.privateKey)),
     )).status,
     401,
   );
@@ -408,3 +400,10 @@ Deno.test("githubWebhook signs deliveries the way GitHub does", async () => {
   assert.equal(await verify("s", d.body, d.headers["x-hub-signature-256"]), true);
   assert.equal(await verify("t", d.body, d.headers["x-hub-signature-256"]), false);
 });
+
+function base64Url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(
+    /=+$/,
+    "",
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * The pull request the GitHub-shaped fakes (GitHub, and Gitea, whose API copies GitHub's) seed and
+ * hold: the same fields, read by the same names.
+ * @module
+ */
+
+import { fakeSha } from "./fake_sha.ts";
+
+/** How a pull request is seeded; everything but `repo` has a default. */
+export interface PullRequestSeed {
+  /** `owner/name`; the repository is created when new. */
+  repo: string;
+  /** Defaults to the repository's next number. */
+  number?: number;
+  title?: string;
+  body?: string;
+  headSha?: string;
+  baseSha?: string;
+  headRef?: string;
+  baseRef?: string;
+  state?: "open" | "closed";
+  merged?: boolean;
+  author?: string;
+  /** The unified diff the platform serves; inline comments must sit on its lines. */
+  diff?: string;
+}
+
+/** A pull request as the fake holds it. */
+export type SeededPullRequest = Required<PullRequestSeed>;
+
+/**
+ * `input` as pull request `number`, its defaults filled in: made-up shas, a `feature-N` branch
+ * into `main`, open, opened by `author`.
+ */
+export function seededPullRequest(
+  input: PullRequestSeed,
+  number: number,
+  author: string,
+): SeededPullRequest {
+  return {
+    repo: input.repo,
+    number,
+    title: input.title ?? `Pull request ${number}`,
+    body: input.body ?? "",
+    headSha: input.headSha ?? fakeSha(`${input.repo}#${number} head`),
+    baseSha: input.baseSha ?? fakeSha(`${input.repo}#${number} base`),
+    headRef: input.headRef ?? `feature-${number}`,
+    baseRef: input.baseRef ?? "main",
+    state: input.state ?? "open",
+    merged: input.merged ?? false,
+    author: input.author ?? author,
+    diff: input.diff ?? "",
+  };
+}

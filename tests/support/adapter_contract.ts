@@ -1,0 +1,506 @@
+/**
+ * The adapter contract: what every {@link GitAdapter} must do, whatever its platform, written once
+ * and run by each platform's `adapter_test.ts` against its own fake (the shape of Hono's router
+ * suite, `common.case.test.ts`, which every router runs).
+ *
+ * A platform supplies a {@link AdapterHarness}: how to start its fake with a seeded pull request,
+ * how to make the fake fail, and how to read back what the adapter posted. The cases here state
+ * the behaviour; the harness states the platform's words for it (its messages, its states, where
+ * it keeps a comment). What only one platform does stays in that platform's own test file.
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { parseDiff } from "../../src/diff/mod.ts";
+import {
+  type CommitStatus,
+  type GitAdapter,
+  type InlineComment,
+  type InlineResult,
+  type PostedComment,
+  type PullRequest,
+  type RepoRef,
+  WebhookPayloadError,
+} from "../../src/platform/mod.ts";
+import type { FailureMatch, FakeFailure, RecordedRequest } from "../fakes/fake_server.ts";
+import { platformError } from "./adapter_test_kit.ts";
+
+/** A running fake with a seeded pull request and an adapter that talks to it. */
+export interface ContractEnv<F extends FakeFailure = FakeFailure> extends AsyncDisposable {
+  adapter: GitAdapter;
+  repo: RepoRef;
+  /** The seeded pull request, as the adapter read it during setup. */
+  pr: PullRequest;
+  /** The fake's request log and failure injection. */
+  fake: {
+    requests: RecordedRequest[];
+    failNext(failure: F, match?: FailureMatch): void;
+  };
+}
+
+/** A failure to inject, the call that meets it (`getPullRequest` by default), and its error. */
+export interface ExpectedFailure<E, F> {
+  failure: F;
+  match?: FailureMatch;
+  call?: (env: E) => Promise<unknown>;
+  status: number;
+  /** For rate limits: the wait the error must carry; `undefined` leaves it to the queue. */
+  retryAfterMs?: number;
+  message?: RegExp;
+}
+
+/** A comment as the fake stores it: its id as the adapter reports it, and its raw body. */
+export interface StoredComment {
+  id: string;
+  body: string;
+}
+
+/** Where the fake holds an inline comment: its file, last line and first line of a range. */
+export interface StoredAnchor {
+  path: string;
+  line: number;
+  /** `null` for a single line. */
+  startLine: number | null;
+}
+
+/** A webhook delivery as the adapter receives it. */
+export interface Delivery {
+  request: Request;
+  raw: Uint8Array;
+}
+
+/** What a platform supplies to run the contract; `E` is its environment. */
+export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure = FakeFailure> {
+  /** Names the cases: `"GitHub"`. */
+  platform: string;
+  /** Starts the fake with the pull request seeded, and an adapter with `credentials`. */
+  setup(credentials?: string): Promise<E>;
+  /** The kinds of credentials the adapter accepts, each checked for leaks; one by default. */
+  credentialKinds?: string[];
+  /** An adapter with `env`'s credentials, calling a server that is gone. */
+  offline(env: E): Promise<GitAdapter>;
+  /** Everything secret the adapter was given: none may appear in an error's message or stack. */
+  secrets: string[];
+
+  pullRequest: {
+    expected(env: E): PullRequest;
+    /** Merges, closes (without merging) or marks as draft the seeded pull request on the fake. */
+    update(env: E, change: "merged" | "closed" | "draft"): void;
+    /** A pull request that does not exist, and the message its 404 must carry. */
+    missing: { number: number; message: string };
+  };
+
+  failures: {
+    /** A 5xx on `listComments`. */
+    serverError: ExpectedFailure<E, F>;
+    rateLimits: ExpectedFailure<E, F>[];
+    /** Failures whose errors are searched for the {@link AdapterHarness.secrets}. */
+    leaky: F[];
+  };
+
+  diff: {
+    expected(env: E): string;
+    /** Byte for byte; otherwise file by file, git's similarity score aside. */
+    exact: boolean;
+  };
+
+  /** Seeds files on the fake; returns those that must be read and those that must be null. */
+  files(env: E): Promise<{
+    present: { path: string; ref: string; text: string }[];
+    missing: { path: string; ref: string }[];
+  }>;
+
+  summary: {
+    /** The summaries the fake holds for the pull request, oldest first. */
+    stored(env: E): StoredComment[];
+    /** The body the fake holds for a summary of `text`. */
+    raw(text: string): string;
+    remove(env: E, id: string): void;
+    /** Seeds what must not be taken for Loom's summary. */
+    before?(env: E): void | Promise<void>;
+    onPosted?(env: E, first: PostedComment): void | Promise<void>;
+    onEdited?(env: E, edited: PostedComment): void | Promise<void>;
+    onDone?(env: E): void | Promise<void>;
+  };
+
+  inline: {
+    /** Comments that land: single lines, ranges, several files. */
+    landing: InlineComment[];
+    /** Where the fake holds the inline comments, in posting order. */
+    anchors(env: E): StoredAnchor[];
+    /** The ids of the stored inline comments, in posting order. */
+    ids(env: E): string[];
+    /** Where a landing comment is held; its range when it has one by default. */
+    anchorOf?(comment: InlineComment): StoredAnchor;
+    /** The line reported for a posted comment; its own line by default. */
+    postedLine?(comment: InlineComment): number;
+    /** Whether `listComments` gives them in posting order; compared sorted otherwise. */
+    ordered?: boolean;
+    onPosted?(env: E, result: InlineResult): void | Promise<void>;
+    /** Comments that land around refused ones, and the refused ones with their reasons. */
+    refusals: { good: InlineComment[]; refused: { comment: InlineComment; reason: string }[] };
+    onRefused?(env: E, result: InlineResult): void | Promise<void>;
+    /** A 5xx answered to the POST of `comment` to a path matching `path`. */
+    serverError: { failure: F; path: RegExp; comment: InlineComment };
+  };
+
+  pagination: {
+    /** How many comments by others to seed (a page's worth several times over), and how. */
+    others: { count: number; add(env: E, body: string): void };
+    /** A comment by another that quotes Loom's summary marker: not Loom's summary. */
+    quote?: string;
+    /** Seeds anything else the platform's pages hold. */
+    seed?(env: E): void;
+    inline: InlineComment[];
+    /** Posts the inline comments one call each. */
+    oneByOne?: boolean;
+    afterPost?(env: E): Promise<void> | void;
+    /** Fingerprints `listComments` must give; those of `inline` by default. */
+    fingerprints?: string[];
+    /** Checks the pages read; `before` counts the requests before `listComments`. */
+    check(env: E, seen: { listed: PostedComment[]; result: InlineResult; before: number }): void;
+  };
+
+  status: {
+    /** What the fake recorded for each status set on the head, as tuples of the platform. */
+    read(env: E): unknown[];
+    /** The tuple `read` must give for `status`. */
+    expected(status: CommitStatus): unknown;
+  };
+
+  webhook: {
+    /** A pull-request delivery signed right, signed with another secret, or not signed. */
+    delivery(signed: "right" | "wrong" | "missing"): Promise<Delivery>;
+    /** The id the right delivery carries. */
+    deliveryId: string;
+    /** An adapter configured without a webhook secret. */
+    unconfigured(): GitAdapter;
+  };
+}
+
+/**
+ * The pull request the adapter tests seed, as Loom reads it, but for what each platform says its
+ * own way (shas, author).
+ */
+export const SEEDED_PULL_REQUEST = {
+  number: 7,
+  title: "Parameterise find",
+  description: "Fixes the SQL.",
+  headRef: "fix-sql",
+  baseRef: "main",
+  draft: false,
+  state: "open",
+} as const;
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/**
+ * The {@link ContractEnv} of `adapter` over `fake`, with pull request `number` read as Loom reads
+ * it; disposing of it closes the fake.
+ */
+export async function contractEnv<F extends FakeFailure>(
+  fake: ContractEnv<F>["fake"] & { close(): Promise<void> },
+  adapter: GitAdapter,
+  repo: RepoRef,
+  number = 7,
+): Promise<ContractEnv<F>> {
+  const pr = await adapter.getPullRequest(repo, number);
+  return { fake, adapter, repo, pr, [Symbol.asyncDispose]: () => fake.close() };
+}
+
+/** A webhook delivery of `body` with `headers`, as the adapter receives it. */
+export function delivery(headers: Record<string, string>, body: string): Delivery {
+  return {
+    request: new Request("http://loom/webhooks", { method: "POST", headers }),
+    raw: bytes(body),
+  };
+}
+
+/** The files of a diff as a reviewer sees them: git's similarity score aside, by path. */
+export function reviewedFiles(diff: string) {
+  return parseDiff(diff).map(({ similarity: _s, ...f }) => f).toSorted((a, b) =>
+    a.path < b.path ? -1 : 1
+  );
+}
+
+/** Registers the contract's `Deno.test` cases for one platform. */
+export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailure>(
+  h: AdapterHarness<E, F>,
+): void {
+  const test = (name: string, fn: () => Promise<void>) =>
+    Deno.test(`${h.platform} adapter contract: ${name}`, fn);
+
+  test("the webhook's signature or token is verified: right passes, wrong and missing fail", async () => {
+    const right = await h.webhook.delivery("right");
+    assert.equal(await h.webhook.unconfigured().verifyWebhook(right.request, right.raw), false);
+    await using env = await h.setup();
+    assert.equal(await env.adapter.verifyWebhook(right.request, right.raw), true);
+    for (const signed of ["wrong", "missing"] as const) {
+      const d = await h.webhook.delivery(signed);
+      assert.equal(await env.adapter.verifyWebhook(d.request, d.raw), false, signed);
+    }
+  });
+
+  test("the delivery id is read; a bare request has none", async () => {
+    await using env = await h.setup();
+    const right = await h.webhook.delivery("right");
+    assert.equal(env.adapter.deliveryId(right.request, right.raw), h.webhook.deliveryId);
+    assert.equal(
+      env.adapter.deliveryId(new Request("http://loom/", { method: "POST" }), new Uint8Array()),
+      null,
+    );
+  });
+
+  test("a malformed payload throws WebhookPayloadError", async () => {
+    await using env = await h.setup();
+    const { request } = await h.webhook.delivery("right");
+    assert.throws(() => env.adapter.parseEvent(request, bytes("{not json")), (e: unknown) => {
+      assert.ok(e instanceof WebhookPayloadError, String(e));
+      assert.match(e.message, /not valid JSON/);
+      return true;
+    });
+  });
+
+  test("the pull request is read: number, title, shas, refs, draft, state, author", async () => {
+    await using env = await h.setup();
+    assert.deepEqual(env.pr, h.pullRequest.expected(env));
+    h.pullRequest.update(env, "merged");
+    assert.equal((await env.adapter.getPullRequest(env.repo, env.pr.number)).state, "merged");
+    h.pullRequest.update(env, "closed");
+    assert.equal((await env.adapter.getPullRequest(env.repo, env.pr.number)).state, "closed");
+    h.pullRequest.update(env, "draft");
+    assert.equal((await env.adapter.getPullRequest(env.repo, env.pr.number)).draft, true);
+  });
+
+  test("the diff is fetched", async () => {
+    await using env = await h.setup();
+    const diff = await env.adapter.fetchDiff(env.repo, env.pr);
+    const expected = h.diff.expected(env);
+    if (h.diff.exact) assert.equal(diff, expected);
+    else assert.deepEqual(reviewedFiles(diff), reviewedFiles(expected));
+  });
+
+  test("a file at a ref is read, and a missing one is null", async () => {
+    await using env = await h.setup();
+    const { present, missing } = await h.files(env);
+    for (const f of present) {
+      assert.equal(await env.adapter.fetchFile(env.repo, f.path, f.ref), f.text, f.path);
+    }
+    for (const f of missing) {
+      assert.equal(await env.adapter.fetchFile(env.repo, f.path, f.ref), null, f.path);
+    }
+  });
+
+  test("5xx and network errors are retryable PlatformErrors", async () => {
+    await using env = await h.setup();
+    const bad = await expectFailure(
+      env,
+      h.failures.serverError,
+      () => env.adapter.listComments(env.repo, env.pr),
+    );
+    assert.deepEqual([bad.status, bad.retryable, bad.retryAfterMs], [
+      h.failures.serverError.status,
+      true,
+      undefined,
+    ]);
+    const offline = await h.offline(env);
+    const network = await platformError(offline.getPullRequest(env.repo, env.pr.number));
+    assert.deepEqual([network.status, network.retryable], [0, true]);
+    assert.match(network.message, /could not be reached/);
+  });
+
+  test("404 is permanent", async () => {
+    await using env = await h.setup();
+    const { number, message } = h.pullRequest.missing;
+    const missing = await platformError(env.adapter.getPullRequest(env.repo, number));
+    assert.equal(missing.message, message);
+    assert.deepEqual([missing.status, missing.retryable], [404, false]);
+  });
+
+  test("429 is retryable and carries the wait the platform asks for", async () => {
+    await using env = await h.setup();
+    for (const expected of h.failures.rateLimits) {
+      const error = await expectFailure(
+        env,
+        expected,
+        () => env.adapter.getPullRequest(env.repo, env.pr.number),
+      );
+      assert.deepEqual([error.status, error.retryable, error.retryAfterMs], [
+        expected.status,
+        true,
+        expected.retryAfterMs,
+      ]);
+      if (expected.message) assert.match(error.message, expected.message);
+    }
+  });
+
+  test("no credential appears in any error message or stack", async () => {
+    for (const kind of h.credentialKinds ?? [undefined]) {
+      await using env = await h.setup(kind);
+      const errors = [];
+      for (const failure of h.failures.leaky) {
+        env.fake.failNext(failure);
+        errors.push(await platformError(env.adapter.getPullRequest(env.repo, env.pr.number)));
+      }
+      errors.push(
+        await platformError(env.adapter.getPullRequest(env.repo, h.pullRequest.missing.number)),
+      );
+      const offline = await h.offline(env);
+      errors.push(await platformError(offline.fetchFile(env.repo, "a", "main")));
+      assert.equal(errors.length, h.failures.leaky.length + 2);
+      for (const e of errors) {
+        const text = `${e.message}\n${e.stack}`;
+        for (const secret of h.secrets) assert.ok(!text.includes(secret), e.message);
+      }
+    }
+  });
+
+  test("Loom's own summary is found again and edited in place, not posted twice", async () => {
+    await using env = await h.setup();
+    const s = h.summary;
+    await s.before?.(env);
+    const summarize = (text: string, existing?: PostedComment) =>
+      env.adapter.postSummary(env.repo, env.pr, text, existing);
+    const first = await summarize("## Loom review\n\nNo findings.");
+    assert.equal(first.kind, "summary");
+    assert.deepEqual(s.stored(env), [{
+      id: first.id,
+      body: s.raw("## Loom review\n\nNo findings."),
+    }]);
+    await s.onPosted?.(env, first);
+
+    const edited = await summarize("## Loom review\n\n1 warning.", first);
+    assert.equal(edited.id, first.id);
+    await s.onEdited?.(env, edited);
+    assert.deepEqual(s.stored(env), [{
+      id: first.id,
+      body: s.raw("## Loom review\n\n1 warning."),
+    }]);
+    assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [
+      { id: first.id, kind: "summary", body: "## Loom review\n\n1 warning." },
+    ]);
+
+    s.remove(env, first.id);
+    assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [], "a deleted one is gone");
+    const again = await summarize("## Loom review\n\nBack.", edited);
+    assert.notEqual(again.id, first.id);
+    assert.deepEqual(s.stored(env), [{ id: again.id, body: s.raw("## Loom review\n\nBack.") }]);
+    assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [
+      { id: again.id, kind: "summary", body: "## Loom review\n\nBack." },
+    ]);
+    await s.onDone?.(env);
+  });
+
+  test("inline comments are anchored on their path and lines, and listed with their fingerprint", async () => {
+    await using env = await h.setup();
+    const { landing, anchorOf = defaultAnchor, postedLine = (c) => c.line } = h.inline;
+    const result = await env.adapter.postInline(env.repo, env.pr, landing);
+    assert.deepEqual(result.rejected, []);
+    assert.deepEqual(h.inline.anchors(env), landing.map(anchorOf));
+    const ids = h.inline.ids(env);
+    assert.deepEqual(
+      result.posted,
+      landing.map((c, i) => ({
+        id: ids[i],
+        kind: "inline",
+        body: c.body,
+        fingerprint: c.fingerprint,
+        path: c.path,
+        line: postedLine(c),
+      })),
+    );
+    const listed = (await env.adapter.listComments(env.repo, env.pr)).map((
+      c,
+    ) => [c.kind, c.fingerprint, c.path, c.line, c.body]);
+    const expected = landing.map((c) => ["inline", c.fingerprint, c.path, postedLine(c), c.body]);
+    if (h.inline.ordered ?? true) assert.deepEqual(listed, expected);
+    else assert.deepEqual(listed.sort(), expected.sort());
+    await h.inline.onPosted?.(env, result);
+  });
+
+  test("a refused inline comment is reported in rejected, not thrown; the others land", async () => {
+    await using env = await h.setup();
+    const { good, refused } = h.inline.refusals;
+    const result = await env.adapter.postInline(env.repo, env.pr, [
+      good[0],
+      ...refused.map((r) => r.comment),
+      ...good.slice(1),
+    ]);
+    assert.deepEqual(result.rejected, refused);
+    assert.deepEqual(result.posted.map((p) => p.fingerprint), good.map((c) => c.fingerprint));
+    await h.inline.onRefused?.(env, result);
+  });
+
+  test("a 5xx while posting inline comments is thrown as retryable, and nothing lands", async () => {
+    await using env = await h.setup();
+    const { failure, path, comment } = h.inline.serverError;
+    env.fake.failNext(failure, { method: "POST", path });
+    const error = await platformError(env.adapter.postInline(env.repo, env.pr, [comment]));
+    assert.deepEqual([error.status, error.retryable], [failure.status, true]);
+    assert.deepEqual(h.inline.anchors(env), []);
+  });
+
+  test("pagination is followed: Loom's comments are found among many over several pages", async () => {
+    await using env = await h.setup();
+    const p = h.pagination;
+    for (let i = 0; i < p.others.count; i++) p.others.add(env, `comment ${i}`);
+    if (p.quote) p.others.add(env, p.quote);
+    p.seed?.(env);
+    const summary = await env.adapter.postSummary(env.repo, env.pr, "Summary text");
+    let result: InlineResult = { posted: [], rejected: [] };
+    if (p.oneByOne) {
+      for (const c of p.inline) {
+        const one = await env.adapter.postInline(env.repo, env.pr, [c]);
+        result = {
+          posted: [...result.posted, ...one.posted],
+          rejected: [...result.rejected, ...one.rejected],
+        };
+      }
+    } else {
+      result = await env.adapter.postInline(env.repo, env.pr, p.inline);
+    }
+    assert.deepEqual(result.rejected, []);
+    await p.afterPost?.(env);
+    const before = env.fake.requests.length;
+    const listed = await env.adapter.listComments(env.repo, env.pr);
+    assert.deepEqual(listed.filter((c) => c.kind === "summary"), [
+      { id: summary.id, kind: "summary", body: "Summary text" },
+    ]);
+    assert.deepEqual(
+      listed.filter((c) => c.kind === "inline").map((c) => c.fingerprint),
+      p.fingerprints ?? p.inline.map((c) => c.fingerprint),
+    );
+    p.check(env, { listed, result, before });
+  });
+
+  test("the commit status is set, in each state", async () => {
+    await using env = await h.setup();
+    const statuses: CommitStatus[] = [
+      { state: "pending", description: "Loom is reviewing" },
+      {
+        state: "failure",
+        description: "Loom: 2 blocker, 0 warning, 0 info",
+        targetUrl: "https://loom.example/reviews/1",
+      },
+      { state: "success", description: "ok" },
+      { state: "error", description: "every pipeline failed" },
+    ];
+    for (const s of statuses) await env.adapter.setStatus(env.repo, env.pr, s);
+    assert.deepEqual(h.status.read(env), statuses.map(h.status.expected));
+  });
+
+  /** Injects `expected`'s failure and returns the error of its call (`fallback` by default). */
+  async function expectFailure(
+    env: E,
+    expected: ExpectedFailure<E, F>,
+    fallback: () => Promise<unknown>,
+  ) {
+    env.fake.failNext(expected.failure, expected.match);
+    return await platformError(expected.call ? expected.call(env) : fallback());
+  }
+}
+
+function defaultAnchor(c: InlineComment): StoredAnchor {
+  const range = c.startLine !== undefined && c.startLine !== c.line;
+  return { path: c.path, line: c.line, startLine: range ? c.startLine! : null };
+}
