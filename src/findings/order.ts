@@ -14,6 +14,7 @@ import { type Finding, SEVERITIES } from "./finding.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compareFindings, type Finding } from "./mod.ts";
  *
  * const at = (path: string, line: number): Finding => ({
@@ -21,7 +22,7 @@ import { type Finding, SEVERITIES } from "./finding.ts";
  *   fingerprint: "0", inDiff: true,
  * });
  * const sorted = [at("b.ts", 1), at("a.ts", 9), at("a.ts", 2)].sort(compareFindings);
- * // a.ts:2, a.ts:9, b.ts:1
+ * assert.deepEqual(sorted.map((f) => `${f.path}:${f.line}`), ["a.ts:2", "a.ts:9", "b.ts:1"]);
  * ```
  */
 export function compareFindings(a: Finding, b: Finding): number {

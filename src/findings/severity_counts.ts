@@ -6,9 +6,10 @@ import { type Finding, SEVERITIES, type Severity } from "./finding.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { countBySeverity } from "./severity_counts.ts";
  *
- * countBySeverity([]); // [["blocker", 0], ["warning", 0], ["info", 0]]
+ * assert.deepEqual(countBySeverity([]), [["blocker", 0], ["warning", 0], ["info", 0]]);
  * ```
  */
 export function countBySeverity(findings: readonly Finding[]): [Severity, number][] {

@@ -35,19 +35,20 @@ export interface AppDeps {
  * import { migrateToLatest, openDatabase } from "../db/mod.ts";
  * import { silentLogger } from "../log.ts";
  * import { createQueue } from "../queue/mod.ts";
+ * import { createReviewStore } from "../store/mod.ts";
  * import { createApp } from "./app.ts";
  * import { createMetrics } from "./metrics.ts";
  * import assert from "node:assert/strict";
  *
- * const store = await openDatabase(":memory:");
- * await migrateToLatest(store);
- * const queue = await createQueue(store);
+ * const db = await openDatabase(":memory:");
+ * await migrateToLatest(db);
+ * const queue = await createQueue(db);
  * const metrics = createMetrics(queue.count);
- * const app = createApp({ store, queue, metrics, log: silentLogger });
+ * const app = createApp({ store: createReviewStore(db), queue, metrics, log: silentLogger });
  * const res = await app.request("/health");
  * assert.equal(res.status, 200);
  * assert.equal((await res.json()).status, "ok");
- * await store.close();
+ * await db.close();
  * ```
  */
 export function createApp(deps: AppDeps): Hono {

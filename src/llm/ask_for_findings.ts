@@ -64,14 +64,37 @@ export interface AskForFindingsOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { askForFindings } from "./ask_for_findings.ts";
- * import type { ChatMessage } from "./chat_message.ts";
  * import type { ModelSpec } from "./model_spec.ts";
  *
- * async function review(model: ModelSpec, messages: ChatMessage[], signal: AbortSignal) {
- *   const answer = await askForFindings({ model, messages, signal });
- *   for (const f of answer.findings) console.log(f.path, f.line, f.title);
- * }
+ * const model: ModelSpec = {
+ *   name: "local", baseUrl: "http://model.test/v1", model: "m", temperature: 0,
+ *   maxTokens: 1000, timeoutS: 30, structuredOutput: "json_object",
+ * };
+ * // A model that answers in a markdown fence with a trailing comma, as small models do.
+ * const fence = "`".repeat(3);
+ * const json = '{"findings": [{"path": "a.ts", "line": 3, "title": "Typo"},]}';
+ * const content = `${fence}json\n${json}\n${fence}`;
+ * const fakeModel = () =>
+ *   Promise.resolve(Response.json({
+ *     id: "1", object: "chat.completion", created: 0, model: "m",
+ *     choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+ *     usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 },
+ *   }));
+ *
+ * const answer = await askForFindings({
+ *   model,
+ *   messages: [{ role: "user", content: "Review this diff: ..." }],
+ *   fetch: fakeModel,
+ *   defaultSeverity: "warning",
+ * });
+ * assert.deepEqual(answer.findings, [
+ *   { path: "a.ts", line: 3, title: "Typo", body: "", severity: "warning" },
+ * ]);
+ * assert.equal(answer.repaired, true);
+ * assert.equal(answer.reasked, false);
+ * assert.deepEqual(answer.usage, { promptTokens: 120, completionTokens: 30, calls: 1 });
  * ```
  */
 export async function askForFindings(opts: AskForFindingsOptions): Promise<FindingsAnswer> {

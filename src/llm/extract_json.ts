@@ -26,12 +26,14 @@ export interface FoundJson {
  * `<think>…</think>` blocks of reasoning models are dropped first.
  *
  * @example
- * ````ts
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { findJson } from "./extract_json.ts";
  *
- * [...findJson('Here you go:\n```json\n{"findings": [],}\n```')][0];
- * // { value: { findings: [] }, clean: false }
- * ````
+ * const fence = "`".repeat(3);
+ * const answer = `Here you go:\n${fence}json\n{"findings": [],}\n${fence}`;
+ * assert.deepEqual([...findJson(answer)][0], { value: { findings: [] }, clean: false });
+ * ```
  */
 export function* findJson(answer: string): Generator<FoundJson> {
   const trimmed = answer.trim();

@@ -17,7 +17,10 @@ export interface BracketWalk {
  *
  * @example
  * ```ts
- * walkBrackets('x [{"a": "}"}, {}] y', 2); // { end: 17, itemEnds: [12, 16] }
+ * import assert from "node:assert/strict";
+ * import { walkBrackets } from "./json_brackets.ts";
+ *
+ * assert.deepEqual(walkBrackets('x [{"a": "}"}, {}] y', 2), { end: 17, itemEnds: [12, 16] });
  * ```
  */
 export function walkBrackets(text: string, start: number): BracketWalk {

@@ -51,16 +51,13 @@ export interface LlmErrorOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LlmError } from "./llm_error.ts";
  *
- * async function orRetryLater(call: () => Promise<void>, retryLater: (ms?: number) => void) {
- *   try {
- *     await call();
- *   } catch (e) {
- *     if (e instanceof LlmError && e.retryable) retryLater(e.retryAfterMs);
- *     else throw e;
- *   }
- * }
+ * const limited = new LlmError("rate_limited", "slow down", { status: 429, retryAfterMs: 2000 });
+ * assert.equal(limited.retryable, true);
+ * assert.equal(limited.retryAfterMs, 2000);
+ * assert.equal(new LlmError("client", "bad key", { status: 401 }).retryable, false);
  * ```
  */
 export class LlmError extends Error {

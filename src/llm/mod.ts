@@ -4,11 +4,24 @@
  *
  * @example
  * ```ts
- * import { askForFindings, type ChatMessage, type ModelSpec } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { askForFindings, LlmError, type ModelSpec } from "./mod.ts";
  *
- * async function findingsOf(model: ModelSpec, messages: ChatMessage[], signal: AbortSignal) {
- *   return (await askForFindings({ model, messages, signal })).findings;
- * }
+ * const model: ModelSpec = {
+ *   name: "fast", baseUrl: "http://model.test/v1", model: "m", temperature: 0,
+ *   maxTokens: 1000, timeoutS: 30, structuredOutput: "json_schema",
+ * };
+ * // A server that is out of quota for two seconds.
+ * const busy = () =>
+ *   Promise.resolve(Response.json({ error: { message: "slow down" } }, {
+ *     status: 429,
+ *     headers: { "retry-after": "2" },
+ *   }));
+ *
+ * await assert.rejects(
+ *   askForFindings({ model, messages: [{ role: "user", content: "Review: ..." }], fetch: busy }),
+ *   (e) => e instanceof LlmError && e.kind === "rate_limited" && e.retryAfterMs === 2000,
+ * );
  * ```
  * @module
  */

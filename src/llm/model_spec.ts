@@ -9,6 +9,8 @@
  *
  * @example
  * ```ts
+ * import type { ModelSpec } from "./model_spec.ts";
+ *
  * const local: ModelSpec = {
  *   name: "local",
  *   baseUrl: "http://127.0.0.1:11434/v1",

@@ -77,13 +77,20 @@ const LIST_KEYS = ["findings", "issues", "comments"];
  * fails, since the model misread the contract. `{"findings": []}` is a valid "nothing found".
  *
  * @example
- * ````ts
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFindings } from "./parse_findings.ts";
  *
- * parseFindings('```json\n[{"file": "a.ts", "line": "3", "title": "Typo", "severity": "Minor"}]\n```');
- * // { ok: true, repaired: true, dropped: 0,
- * //   findings: [{ path: "a.ts", line: 3, title: "Typo", body: "", severity: "info" }] }
- * ````
+ * const fence = "`".repeat(3);
+ * const json = '[{"file": "a.ts", "line": "3", "title": "Typo", "severity": "Minor"}]';
+ * const answer = `${fence}json\n${json}\n${fence}`;
+ * assert.deepEqual(parseFindings(answer), {
+ *   ok: true,
+ *   repaired: true,
+ *   dropped: 0,
+ *   findings: [{ path: "a.ts", line: 3, title: "Typo", body: "", severity: "info" }],
+ * });
+ * ```
  */
 export function parseFindings(text: string): ParsedFindings {
   if (!text.trim()) return { ok: false, error: "the answer was empty" };

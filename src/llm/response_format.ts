@@ -37,7 +37,11 @@ export function responseFormat(mode: StructuredOutput): ResponseFormat | undefin
  *
  * @example
  * ```ts
- * fallbackChain("json_schema"); // ["json_schema", "json_object", "none"]
+ * import assert from "node:assert/strict";
+ * import { fallbackChain } from "./response_format.ts";
+ *
+ * assert.deepEqual(fallbackChain("json_schema"), ["json_schema", "json_object", "none"]);
+ * assert.deepEqual(fallbackChain("json_object"), ["json_object", "none"]);
  * ```
  */
 export function fallbackChain(mode: StructuredOutput): StructuredOutput[] {

@@ -24,8 +24,13 @@ export interface Cut {
  *
  * @example
  * ```ts
- * cutAfterLastCompleteItem('{"findings": [{"path": "a.ts"}, {"path": "b');
- * // { text: '{"findings": [{"path": "a.ts"}', complete: false }
+ * import assert from "node:assert/strict";
+ * import { cutAfterLastCompleteItem } from "./salvage_truncated.ts";
+ *
+ * assert.deepEqual(cutAfterLastCompleteItem('{"findings": [{"path": "a.ts"}, {"path": "b'), {
+ *   text: '{"findings": [{"path": "a.ts"}',
+ *   complete: false,
+ * });
  * ```
  */
 export function cutAfterLastCompleteItem(answer: string): Cut | undefined {

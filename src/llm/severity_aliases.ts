@@ -43,8 +43,11 @@ const ALIASES: Record<string, Severity> = {
  *
  * @example
  * ```ts
- * toSeverity("Critical"); // "blocker"
- * toSeverity("purple"); // undefined
+ * import assert from "node:assert/strict";
+ * import { toSeverity } from "./severity_aliases.ts";
+ *
+ * assert.equal(toSeverity("Critical"), "blocker");
+ * assert.equal(toSeverity("purple"), undefined);
  * ```
  */
 export function toSeverity(value: unknown): Severity | undefined {

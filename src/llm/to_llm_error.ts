@@ -64,12 +64,14 @@ export function toLlmError(err: unknown, ctx: ErrorContext): LlmError {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { describeModel } from "./to_llm_error.ts";
  *
- * describeModel({
+ * const text = describeModel({
  *   name: "fast", baseUrl: "https://api.openai.com/v1", model: "gpt-4o-mini", temperature: 0,
  *   maxTokens: 1000, timeoutS: 60, structuredOutput: "json_schema",
- * }); // 'model "fast" (gpt-4o-mini at https://api.openai.com/v1)'
+ * });
+ * assert.equal(text, 'model "fast" (gpt-4o-mini at https://api.openai.com/v1)');
  * ```
  */
 export function describeModel(model: ModelSpec): string {

@@ -22,7 +22,12 @@ export const NO_USAGE: Usage = Object.freeze({ promptTokens: 0, completionTokens
  *
  * @example
  * ```ts
- * addUsage({ promptTokens: 10, completionTokens: 5, calls: 1 }, NO_USAGE); // same numbers
+ * import assert from "node:assert/strict";
+ * import { addUsage, NO_USAGE } from "./usage.ts";
+ *
+ * const call = { promptTokens: 10, completionTokens: 5, calls: 1 };
+ * assert.deepEqual(addUsage(call, NO_USAGE), call);
+ * assert.deepEqual(addUsage(call, call), { promptTokens: 20, completionTokens: 10, calls: 2 });
  * ```
  */
 export function addUsage(a: Usage, b: Usage): Usage {

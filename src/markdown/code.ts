@@ -13,9 +13,10 @@ import { oneLine } from "./_one_line.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { codeSpan } from "./mod.ts";
  *
- * codeSpan("src/a `b`.ts"); // "``src/a `b`.ts``"
+ * assert.equal(codeSpan("src/a `b`.ts"), "``src/a `b`.ts``");
  * ```
  */
 export function codeSpan(text: string): string {
@@ -34,9 +35,13 @@ export function codeSpan(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { codeFence } from "./mod.ts";
  *
- * codeFence("x = 1", "py"); // "```py\nx = 1\n```"
+ * const fence = "`".repeat(3);
+ * assert.equal(codeFence("x = 1", "py"), `${fence}py\nx = 1\n${fence}`);
+ * // A fence in the content makes the outer one longer.
+ * assert.equal(codeFence(fence, ""), `${fence}\`\n${fence}\n${fence}\``);
  * ```
  */
 export function codeFence(content: string, info: string): string {

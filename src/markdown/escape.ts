@@ -15,9 +15,10 @@ const HTML_ENTITY: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&a
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeInline } from "./mod.ts";
  *
- * escapeInline("Use <b>|*x*"); // "Use &lt;b&gt;\\|\\*x\\*"
+ * assert.equal(escapeInline("Use <b>|*x*"), "Use &lt;b&gt;\\|\\*x\\*");
  * ```
  */
 export function escapeInline(text: string): string {
@@ -36,9 +37,10 @@ export function escapeInline(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeBody } from "./mod.ts";
  *
- * escapeBody("Ask @octocat.</details>"); // "Ask @\u200Boctocat.&lt;/details>"
+ * assert.equal(escapeBody("Ask @octocat.</details>"), "Ask @\u200Boctocat.&lt;/details>");
  * ```
  */
 export function escapeBody(body: string): string {

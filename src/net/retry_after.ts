@@ -11,9 +11,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { retryAfterMs } from "./retry_after.ts";
  *
- * retryAfterMs(new Headers({ "retry-after": "2" })); // 2000
+ * assert.equal(retryAfterMs(new Headers({ "retry-after": "2" })), 2000);
  * ```
  */
 export function retryAfterMs(headers: Headers, now: number = Date.now()): number | undefined {
@@ -32,9 +33,12 @@ export function retryAfterMs(headers: Headers, now: number = Date.now()): number
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseRetryAfter } from "./retry_after.ts";
  *
- * parseRetryAfter("7", Date.now()); // 7000
+ * const now = Date.parse("2026-01-01T12:00:00Z");
+ * assert.equal(parseRetryAfter("7", now), 7000);
+ * assert.equal(parseRetryAfter("Thu, 01 Jan 2026 12:00:30 GMT", now), 30_000);
  * ```
  */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
@@ -50,9 +54,11 @@ export function parseRetryAfter(value: string | null, now: number): number | und
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { untilReset } from "./retry_after.ts";
  *
- * untilReset(String(Date.now() / 1000 + 60), Date.now(), 1000); // about 61000
+ * const now = Date.parse("2026-01-01T12:00:00Z");
+ * assert.equal(untilReset(String(now / 1000 + 60), now, 1000), 61_000);
  * ```
  */
 export function untilReset(value: string | null, now: number, marginMs = 0): number | undefined {

@@ -23,7 +23,13 @@ export function isBuiltinPromptName(name: string): name is BuiltinPromptName {
  * run time because it may come from a repository's config.
  *
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadBuiltinPrompt } from "./builtin_prompts.ts";
+ *
  * const text = await loadBuiltinPrompt("security");
+ * assert.match(text, /\{\{\s*diff\s*\}\}/);
+ * ```
  */
 export function loadBuiltinPrompt(name: BuiltinPromptName): Promise<string> {
   if (!isBuiltinPromptName(name)) {

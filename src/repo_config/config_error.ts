@@ -17,8 +17,15 @@ export interface ConfigError {
  * Formats an error the way compilers do, so editors and CI logs turn it into a link.
  *
  * @example
- * formatConfigError({ file: ".loom/config.yaml", line: 3, col: 5, message: "unknown key" });
- * // ".loom/config.yaml:3:5: unknown key"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatConfigError } from "./config_error.ts";
+ *
+ * assert.equal(
+ *   formatConfigError({ file: ".loom/config.yaml", line: 3, col: 5, message: "unknown key" }),
+ *   ".loom/config.yaml:3:5: unknown key",
+ * );
+ * ```
  */
 export function formatConfigError(e: ConfigError): string {
   return `${e.file}:${e.line}:${e.col}: ${e.message}`;

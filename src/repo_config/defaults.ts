@@ -24,12 +24,20 @@ export interface ServerModelSettings {
  *
  * @throws Error when the server settings themselves are invalid (e.g. a malformed base URL).
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultRepoConfig } from "./defaults.ts";
+ *
  * const config = defaultRepoConfig({
  *   baseUrl: "https://api.openai.com/v1",
  *   model: "gpt-4o",
  *   apiKeyEnv: "LOOM_LLM_API_KEY",
  * });
- * config.pipelines.map((p) => p.prompt_file); // ["builtin:security", "builtin:quality"]
+ * assert.deepEqual(
+ *   config.pipelines.map((p) => p.prompt_file),
+ *   ["builtin:security", "builtin:quality"],
+ * );
+ * ```
  */
 export function defaultRepoConfig(server: ServerModelSettings): RepoConfig {
   const result = RepoConfigSchema.safeParse({

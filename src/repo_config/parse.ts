@@ -26,8 +26,25 @@ export type ParseRepoConfigResult =
  * @param policy what the server allows the config to reach
  *
  * @example
- * const result = parseRepoConfig(text, ".loom/config.yaml", { allowedKeyEnvs: [] });
- * if (!result.ok) console.error(result.errors.map(formatConfigError).join("\n"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatConfigError } from "./config_error.ts";
+ * import { parseRepoConfig } from "./parse.ts";
+ *
+ * const text = "models:\n  default: {base_url: http://localhost:11434/v1, model: m}\n" +
+ *   "pipelines:\n  - {name: security, prompt_file: builtin:security}\n";
+ * const policy = { allowedKeyEnvs: [] };
+ * const result = parseRepoConfig(text, ".loom/config.yaml", policy);
+ * assert.ok(result.ok);
+ * assert.equal(result.config.pipelines[0].severity, "warning");
+ *
+ * const typo = parseRepoConfig(text + "revew: {}\n", ".loom/config.yaml", policy);
+ * assert.ok(!typo.ok);
+ * assert.match(
+ *   formatConfigError(typo.errors[0]),
+ *   /^\.loom\/config\.yaml:5:1: unknown key "revew" /,
+ * );
+ * ```
  */
 export function parseRepoConfig(
   text: string,

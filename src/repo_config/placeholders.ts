@@ -40,9 +40,12 @@ const PLACEHOLDER = /\{\{\s*([^\s{}]+)\s*\}\}/g;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findPlaceholders } from "./placeholders.ts";
  *
- * findPlaceholders("Title: {{ pr_title }}"); // [{ name: "pr_title", line: 1, col: 8 }]
+ * assert.deepEqual(findPlaceholders("Title: {{ pr_title }}"), [
+ *   { name: "pr_title", line: 1, col: 8 },
+ * ]);
  * ```
  */
 export function findPlaceholders(template: string): PlaceholderUse[] {
@@ -79,14 +82,18 @@ export function validateTemplate(template: string, file: string): ConfigError[] 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fillPlaceholders, KNOWN_PLACEHOLDERS, type Placeholder } from "./placeholders.ts";
  *
  * const values = Object.fromEntries(KNOWN_PLACEHOLDERS.map((p) => [p, ""])) as Record<
  *   Placeholder,
  *   string
  * >;
- * fillPlaceholders("Review {{ pr_title }} {{author}}", { ...values, pr_title: "Fix" });
- * // "Review Fix {{author}}"
+ * const text = fillPlaceholders("Review {{ pr_title }} {{author}}", {
+ *   ...values,
+ *   pr_title: "Fix",
+ * });
+ * assert.equal(text, "Review Fix {{author}}");
  * ```
  */
 export function fillPlaceholders(template: string, values: Record<Placeholder, string>): string {

@@ -40,9 +40,17 @@ export interface PolicyIssue {
  * that use a key only `LOOM_LLM_BASE_URL`.
  *
  * @example
- * configPolicyFromEnv({ LOOM_LLM_ALLOWED_KEY_ENVS: "OPENAI_API_KEY, GROQ_API_KEY" });
- * // { allowedKeyEnvs: ["OPENAI_API_KEY", "GROQ_API_KEY"], allowedBaseUrls: undefined,
- * //   serverBaseUrl: "https://api.openai.com/v1" }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { configPolicyFromEnv } from "./policy.ts";
+ *
+ * const env = { LOOM_LLM_ALLOWED_KEY_ENVS: "OPENAI_API_KEY, GROQ_API_KEY" };
+ * assert.deepEqual(configPolicyFromEnv(env), {
+ *   allowedKeyEnvs: ["OPENAI_API_KEY", "GROQ_API_KEY"],
+ *   allowedBaseUrls: undefined,
+ *   serverBaseUrl: "https://api.openai.com/v1",
+ * });
+ * ```
  */
 export function configPolicyFromEnv(env: Record<string, string | undefined>): ConfigPolicy {
   const baseUrls = splitList(env.LOOM_LLM_ALLOWED_BASE_URLS);
@@ -111,8 +119,14 @@ export function policyIssues(config: unknown, policy: ConfigPolicy): PolicyIssue
  * never pass for `https://api.example.com`. A URL carrying credentials never matches.
  *
  * @example
- * isBaseUrlAllowed("https://api.openai.com/v1/", ["https://api.openai.com"]); // true
- * isBaseUrlAllowed("https://api.openai.com.evil.net/v1", ["https://api.openai.com"]); // false
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isBaseUrlAllowed } from "./policy.ts";
+ *
+ * const allowed = ["https://api.openai.com"];
+ * assert.equal(isBaseUrlAllowed("https://api.openai.com/v1/", allowed), true);
+ * assert.equal(isBaseUrlAllowed("https://api.openai.com.evil.net/v1", allowed), false);
+ * ```
  */
 export function isBaseUrlAllowed(url: string, allowed: readonly string[]): boolean {
   const candidate = normaliseUrl(url);

@@ -29,9 +29,17 @@ const SAFE_PATH = /^[A-Za-z0-9._\-/]+$/;
  * absolute paths, `..` escapes, backslash and percent-encoding tricks in one rule.
  *
  * @example
- * parsePromptRef("builtin:security"); // { kind: "builtin", name: "security" }
- * parsePromptRef(".loom/prompts/a.md"); // { kind: "repo", path: ".loom/prompts/a.md" }
- * parsePromptRef("../secret").kind; // "invalid"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parsePromptRef } from "./prompt_ref.ts";
+ *
+ * assert.deepEqual(parsePromptRef("builtin:security"), { kind: "builtin", name: "security" });
+ * assert.deepEqual(parsePromptRef(".loom/prompts/a.md"), {
+ *   kind: "repo",
+ *   path: ".loom/prompts/a.md",
+ * });
+ * assert.equal(parsePromptRef("../secret").kind, "invalid");
+ * ```
  */
 export function parsePromptRef(ref: string): PromptRef {
   if (ref.startsWith(BUILTIN_PROMPT_PREFIX)) {
@@ -72,7 +80,16 @@ export interface PromptSources {
  * parsed config never contains.
  *
  * @example
- * const text = await loadPromptText(pipeline.prompt_file, { readRepoFile });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadPromptText } from "./prompt_ref.ts";
+ *
+ * const files: Record<string, string> = { ".loom/prompts/style.md": "Style only.\n{{diff}}" };
+ * const readRepoFile = (path: string) => Promise.resolve(files[path] ?? null);
+ * const text = await loadPromptText(".loom/prompts/style.md", { readRepoFile });
+ * assert.equal(text, "Style only.\n{{diff}}");
+ * assert.equal(await loadPromptText(".loom/prompts/gone.md", { readRepoFile }), null);
+ * ```
  */
 export async function loadPromptText(
   promptFile: string,

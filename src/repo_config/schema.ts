@@ -93,11 +93,16 @@ const reviewSchema = z.strictObject({
  * maps issues back to line and column.
  *
  * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { RepoConfigSchema } from "./schema.ts";
+ *
  * const config = RepoConfigSchema.parse({
  *   models: { default: { base_url: "http://localhost:11434/v1", model: "qwen2.5-coder" } },
  *   pipelines: [{ name: "security", prompt_file: "builtin:security", severity: "blocker" }],
  * });
- * config.review.max_inline_comments; // 25
+ * assert.equal(config.review.max_inline_comments, 25);
+ * ```
  */
 export const RepoConfigSchema = z.strictObject({
   models: z.record(z.string(), modelSchema).refine((m) => Object.keys(m).length > 0, {

@@ -32,8 +32,27 @@ export interface ValidateConfigOptions {
  * reported at the prompt file's own line and column; a missing prompt, at its `prompt_file`.
  *
  * @example
- * const errors = await validateConfigFile({ file: ".loom/config.yaml", readFile, policy });
- * for (const e of errors) console.log(formatConfigError(e));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatConfigError } from "./config_error.ts";
+ * import { validateConfigFile } from "./validate.ts";
+ *
+ * const files: Record<string, string> = {
+ *   ".loom/config.yaml": "models:\n  default: {base_url: http://localhost:11434/v1, model: m}\n" +
+ *     "pipelines:\n  - {name: style, prompt_file: .loom/prompts/style.md}\n",
+ *   ".loom/prompts/style.md": "Style of {{files}}\nby {{author}}\n{{diff}}",
+ * };
+ * const errors = await validateConfigFile({
+ *   file: ".loom/config.yaml",
+ *   readFile: (path) => Promise.resolve(files[path] ?? null),
+ *   policy: { allowedKeyEnvs: [] },
+ * });
+ * assert.equal(errors.length, 1);
+ * assert.match(
+ *   formatConfigError(errors[0]),
+ *   /^\.loom\/prompts\/style\.md:2:4: unknown placeholder \{\{author\}\}/,
+ * );
+ * ```
  */
 export async function validateConfigFile(opts: ValidateConfigOptions): Promise<ConfigError[]> {
   const { file, readFile, policy, loadBuiltin } = opts;

@@ -78,6 +78,7 @@ interface HunkSide {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseDiff } from "../diff/mod.ts";
  * import { anchorFindings } from "./anchor.ts";
  *
@@ -86,7 +87,11 @@ interface HunkSide {
  *   [{ path: "a.ts", line: 1, title: "Typo", body: "" }],
  *   { name: "security", severity: "warning" },
  *   parseDiff(diffText),
- * ); // one finding on a.ts:1, in the diff; droppedUnknownPath 0
+ * );
+ * assert.deepEqual(findings.map((f) => [f.path, f.line, f.severity, f.inDiff]), [
+ *   ["a.ts", 1, "warning", true],
+ * ]);
+ * assert.equal(droppedUnknownPath, 0);
  * ```
  */
 export function anchorFindings(
@@ -150,10 +155,13 @@ export function anchorFindings(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fingerprintOf } from "./anchor.ts";
  *
- * fingerprintOf({ path: "a.ts", pipeline: "sec", title: "SQL injection", code: ["", "q(x)", ""] });
- * // "3f1c…" (16 hex chars)
+ * const at = (title: string) =>
+ *   fingerprintOf({ path: "a.ts", pipeline: "sec", title, code: ["q(x)"] });
+ * assert.match(at("SQL injection"), /^[0-9a-f]{16}$/);
+ * assert.equal(at("SQL injection"), at("SQL-injection!")); // titles are normalised first
  * ```
  */
 export function fingerprintOf(input: FingerprintInput): string {
@@ -171,9 +179,10 @@ export function fingerprintOf(input: FingerprintInput): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normaliseTitle } from "./anchor.ts";
  *
- * normaliseTitle("Line 12: SQL-injection!"); // "line sql injection"
+ * assert.equal(normaliseTitle("Line 12: SQL-injection!"), "line sql injection");
  * ```
  */
 export function normaliseTitle(title: string): string {

@@ -21,12 +21,23 @@ import { type Finding, SEVERITIES } from "../findings/mod.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Finding } from "../findings/mod.ts";
  * import { dedupeFindings } from "./dedupe.ts";
  *
- * function allFindings(security: Finding[], style: Finding[]): Finding[] {
- *   return dedupeFindings([...security, ...style]);
- * }
+ * const on12 = (pipeline: string, severity: Finding["severity"], title: string): Finding => ({
+ *   path: "src/db.ts", line: 12, severity, pipeline, title, body: "", fingerprint: title,
+ *   inDiff: true,
+ * });
+ * const kept = dedupeFindings([
+ *   on12("style", "warning", "SQL injection"),
+ *   on12("security", "blocker", "SQL-injection"),
+ *   on12("style", "info", "Long line"),
+ * ]);
+ * assert.deepEqual(kept.map((f) => [f.pipeline, f.title]), [
+ *   ["security", "SQL-injection"],
+ *   ["style", "Long line"],
+ * ]);
  * ```
  */
 export function dedupeFindings(findings: readonly Finding[]): Finding[] {

@@ -20,11 +20,12 @@ export interface SuggestionOptions {
 /**
  * Renders the body of one inline comment: a severity and pipeline line, the title in bold, the
  * body, and the suggestion as the platform applies it: a block fenced with the platform's
- * suggestion fence, a ` ```diff ` block of added lines where the platform has none, nothing when
+ * suggestion fence, a fenced `diff` block of added lines where the platform has none, nothing when
  * `suggestions` is false. The fingerprint marker is the platform layer's to add.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderFindingComment } from "./finding_comment.ts";
  *
  * const text = renderFindingComment({
@@ -32,7 +33,12 @@ export interface SuggestionOptions {
  *   title: "SQL injection", body: "Use a bound parameter.", suggestion: "db.query(sql, [id]);",
  *   fingerprint: "0", inDiff: true,
  * }, { suggestionFence: () => "suggestion" });
- * // "🔴 **blocker** · security\n\n**SQL injection**\n\nUse a bound parameter.\n\n```suggestion\n…"
+ * const fence = "`".repeat(3);
+ * assert.equal(
+ *   text,
+ *   "🔴 **blocker** · security\n\n**SQL injection**\n\nUse a bound parameter.\n\n" +
+ *     `${fence}suggestion\ndb.query(sql, [id]);\n${fence}`,
+ * );
  * ```
  */
 export function renderFindingComment(

@@ -71,13 +71,21 @@ interface Piece {
  *
  * @example
  * ```ts
- * import type { DiffFile } from "../diff/mod.ts";
+ * import assert from "node:assert/strict";
+ * import { parseDiff } from "../diff/mod.ts";
  * import { packFiles } from "./pack.ts";
  *
- * async function reviewAll(selected: DiffFile[], review: (diff: string) => Promise<void>) {
- *   const { chunks } = packFiles(selected, { budgetTokens: 24_000, maxChunks: 8 });
- *   for (const chunk of chunks) await review(chunk.files.map((f) => f.text).join(""));
- * }
+ * const fileDiff = (path: string, lines: number) =>
+ *   `diff --git a/${path} b/${path}\n--- a/${path}\n+++ b/${path}\n@@ -0,0 +1,${lines} @@\n` +
+ *   "+const value = compute(input);\n".repeat(lines);
+ * const files = parseDiff(fileDiff("a.ts", 40) + fileDiff("b.ts", 40) + fileDiff("c.ts", 40));
+ *
+ * const { chunks, notReviewed } = packFiles(files, { budgetTokens: 800, maxChunks: 1 });
+ * assert.equal(chunks.length, 1);
+ * assert.ok(chunks[0].tokens <= 800);
+ * const sent = chunks[0].files.map((f) => f.file.path);
+ * assert.equal(sent.length + notReviewed.length, 3);
+ * assert.ok(notReviewed.every((n) => n.reason === "max_llm_calls"));
  * ```
  */
 export function packFiles(files: DiffFile[], opts: PackOptions): PackResult {

@@ -38,12 +38,14 @@ export interface PromptVars {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderPrompt } from "./prompt.ts";
  *
- * renderPrompt("Review {{pr_title}}:\n{{diff}}", {
+ * const text = renderPrompt("Review {{pr_title}}:\n{{diff}}", {
  *   diff: "+x", files: ["a.ts"], pr_title: "Fix", pr_description: "", pipeline: "general",
  *   severity: "warning", repo: "acme/web", base_branch: "main", head_branch: "fix",
- * }); // "Review Fix:\n+x"
+ * });
+ * assert.equal(text, "Review Fix:\n+x");
  * ```
  */
 export function renderPrompt(template: string, vars: PromptVars): string {
@@ -99,13 +101,15 @@ const SYSTEM_PREAMBLE =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildMessages } from "./prompt.ts";
  *
  * const [system, user] = buildMessages("Check {{pr_title}}.\n{{diff}}", {
  *   diff: "+x", files: ["a.ts"], pr_title: "Fix", pr_description: "", pipeline: "general",
  *   severity: "warning", repo: "acme/web", base_branch: "main", head_branch: "fix",
  * });
- * // system.role === "system", user.content starts with "Check Fix.\n+x"
+ * assert.equal(system.role, "system");
+ * assert.ok(user.content.startsWith("Check Fix.\n+x"));
  * ```
  */
 export function buildMessages(template: string, vars: PromptVars): ChatMessage[] {

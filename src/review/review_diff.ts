@@ -29,8 +29,53 @@ export interface ReviewDiffInput {
  * be called fails on its own; the others' findings stand.
  *
  * @example
- * const result = await reviewDiff({ diff, config, change, readRepoFile, env: Deno.env.toObject() });
- * console.log(result.summary);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseRepoConfig } from "../repo_config/mod.ts";
+ * import { reviewDiff } from "./review_diff.ts";
+ *
+ * const parsed = parseRepoConfig(
+ *   "models:\n  default: {base_url: http://model.test/v1, model: m}\n" +
+ *     "pipelines:\n  - {name: security, prompt_file: .loom/security.md, severity: blocker}\n",
+ *   ".loom/config.yaml",
+ *   { allowedKeyEnvs: [] },
+ * );
+ * assert.ok(parsed.ok);
+ * // The model, answering every call with one finding on the changed line.
+ * const answer = { path: "src/db.ts", line: 2, title: "SQL injection", body: "Bind `id`." };
+ * const fakeModel = () =>
+ *   Promise.resolve(Response.json({
+ *     id: "1",
+ *     object: "chat.completion",
+ *     created: 0,
+ *     model: "m",
+ *     choices: [{
+ *       index: 0,
+ *       message: { role: "assistant", content: JSON.stringify({ findings: [answer] }) },
+ *       finish_reason: "stop",
+ *     }],
+ *   }));
+ *
+ * const result = await reviewDiff({
+ *   diff: "diff --git a/src/db.ts b/src/db.ts\n--- a/src/db.ts\n+++ b/src/db.ts\n" +
+ *     "@@ -1,2 +1,2 @@\n const db = open();\n-db.query(sql, [id]);\n+db.query(sql + id);\n",
+ *   config: parsed.config,
+ *   change: {
+ *     title: "Fix",
+ *     description: "",
+ *     repo: "acme/web",
+ *     baseBranch: "main",
+ *     headBranch: "fix",
+ *   },
+ *   readRepoFile: () => Promise.resolve("Find security bugs in:\n{{diff}}"),
+ *   env: {},
+ *   fetch: fakeModel,
+ * });
+ * assert.deepEqual(
+ *   result.findings.map((f) => [f.path, f.line, f.severity, f.title, f.inDiff]),
+ *   [["src/db.ts", 2, "blocker", "SQL injection", true]],
+ * );
+ * ```
  */
 export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> {
   const { config } = input;

@@ -53,13 +53,18 @@ const LEVEL: Record<Severity, "error" | "warning" | "note"> = {
  *
  * @example
  * ```ts
- * import type { Finding } from "../findings/mod.ts";
+ * import assert from "node:assert/strict";
  * import { toSarif } from "./sarif.ts";
  *
- * async function writeSarif(findings: Finding[], version: string) {
- *   const log = toSarif(findings, { version });
- *   await Deno.writeTextFile("loom.sarif", JSON.stringify(log, null, 2));
- * }
+ * const log = toSarif([{
+ *   path: "src/db.ts", line: 12, severity: "blocker", pipeline: "security",
+ *   title: "SQL injection", body: "Bind the parameter.", fingerprint: "3f1c0a9b8d7e6f50",
+ *   inDiff: true,
+ * }], { version: "1.2.3" });
+ * const [run] = log.runs;
+ * assert.deepEqual(run.tool.driver.rules.map((r) => r.id), ["security"]);
+ * assert.equal(run.results[0].level, "error");
+ * assert.deepEqual(run.results[0].partialFingerprints, { "loom/v1": "3f1c0a9b8d7e6f50" });
  * ```
  */
 export function toSarif(

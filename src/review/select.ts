@@ -104,6 +104,7 @@ const MARKER_LINES = 25;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseDiff } from "../diff/mod.ts";
  * import { selectFiles } from "./select.ts";
  *
@@ -114,6 +115,8 @@ const MARKER_LINES = 25;
  *   include: ["src/**"],
  *   exclude: ["*_test.ts"],
  * });
+ * assert.deepEqual(files, []);
+ * assert.deepEqual(skipped, [{ path: "docs/a.md", reason: "ignored" }]);
  * ```
  */
 export function selectFiles(

@@ -64,6 +64,8 @@ const ROOM_FOR_MARKERS = 5_536;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { summaryMaxChars } from "./summary.ts";
+ *
  * assert.equal(summaryMaxChars({ maxCommentChars: 65_536 }), 60_000);
  * ```
  */
@@ -101,15 +103,22 @@ const NOT_REVIEWED_REASON: Record<string, string> = {
  *
  * @example
  * ```ts
- * import type { Finding } from "../findings/mod.ts";
- * import { type PipelineSummary, renderSummary } from "./summary.ts";
+ * import assert from "node:assert/strict";
+ * import { renderSummary } from "./summary.ts";
  *
- * function summaryOf(findings: Finding[], pipelines: PipelineSummary[], headSha: string) {
- *   return renderSummary({
- *     findings, pipelines, skippedFiles: [], notReviewed: [], droppedUnknownPath: 0,
- *     inlinePosted: true, headSha,
- *   });
- * }
+ * const summary = renderSummary({
+ *   findings: [{
+ *     path: "src/db.ts", line: 12, severity: "blocker", pipeline: "security",
+ *     title: "SQL injection", body: "Bind the parameter.", fingerprint: "0", inDiff: true,
+ *   }],
+ *   pipelines: [{
+ *     name: "security", model: "gpt-4o", status: "succeeded", findings: 1,
+ *     usage: { promptTokens: 900, completionTokens: 60, calls: 1 },
+ *   }],
+ *   skippedFiles: [], notReviewed: [], droppedUnknownPath: 0, inlinePosted: true,
+ * });
+ * assert.ok(summary.startsWith("## Loom review"));
+ * assert.match(summary, /SQL injection/);
  * ```
  */
 export function renderSummary(input: SummaryInput): string {

@@ -25,6 +25,7 @@ export type TextSummary = Partial<
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderText } from "./text_report.ts";
  *
  * const findings = [{
@@ -32,11 +33,13 @@ export type TextSummary = Partial<
  *   title: "SQL injection", body: "The query concatenates user input.", fingerprint: "0",
  *   inDiff: true,
  * }];
- * console.log(renderText(findings));
- * // src/db.ts:12 [blocker] security: SQL injection
- * //     The query concatenates user input.
- * //
- * // 1 finding: 1 blocker, 0 warnings, 0 info
+ * assert.equal(
+ *   renderText(findings),
+ *   "src/db.ts:12 [blocker] security: SQL injection\n" +
+ *     "    The query concatenates user input.\n" +
+ *     "\n" +
+ *     "1 finding: 1 blocker, 0 warnings, 0 info\n",
+ * );
  * ```
  */
 export function renderText(findings: readonly Finding[], summary: TextSummary = {}): string {

@@ -84,7 +84,10 @@ const W_4BYTE = 400; // emoji, rare CJK: 4 UTF-8 bytes
  *
  * @example
  * ```ts
- * countTokens("const answer = 42;\n"); // 9 (o200k and cl100k: 6)
+ * import assert from "node:assert/strict";
+ * import { countTokens } from "./tokens.ts";
+ *
+ * assert.equal(countTokens("const answer = 42;\n"), 9); // o200k and cl100k: 6
  * ```
  */
 export function countTokens(text: string): number {

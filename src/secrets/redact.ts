@@ -18,10 +18,11 @@ export interface EndpointCredentials {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redact } from "./redact.ts";
  *
- * redact("bad key sk-123456", { apiKey: "sk-123456", baseUrl: "https://api.example/v1" });
- * // "bad key ***"
+ * const model = { apiKey: "sk-123456", baseUrl: "https://api.example/v1" };
+ * assert.equal(redact("bad key sk-123456", model), "bad key ***");
  * ```
  */
 export function redact(text: string, endpoint: EndpointCredentials): string {
@@ -36,9 +37,10 @@ export function redact(text: string, endpoint: EndpointCredentials): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { displayUrl } from "./redact.ts";
  *
- * displayUrl("https://user:pw@gw.example/v1?key=abc"); // "https://gw.example/v1"
+ * assert.equal(displayUrl("https://user:pw@gw.example/v1?key=abc"), "https://gw.example/v1");
  * ```
  */
 export function displayUrl(baseUrl: string): string {
@@ -62,10 +64,13 @@ const KEY_VALUE = /\b(api[_-]?key|\w*token|password|secret)(["']?\s*[:=]\s*["']?
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scrubCredentials } from "./redact.ts";
  *
- * scrubCredentials("Bearer abcdef1234567890 api_key=xyz12345");
- * // "Bearer *** api_key=***"
+ * assert.equal(
+ *   scrubCredentials("Bearer abcdef1234567890 api_key=xyz12345"),
+ *   "Bearer *** api_key=***",
+ * );
  * ```
  */
 export function scrubCredentials(text: string): string {

@@ -11,12 +11,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sameSecret } from "./same_secret.ts";
  *
  * const request = new Request("http://loom.test/webhooks/gitlab", {
  *   headers: { "x-gitlab-token": "guess" },
  * });
- * await sameSecret(request.headers.get("x-gitlab-token") ?? "", "configured"); // false
+ * assert.equal(await sameSecret(request.headers.get("x-gitlab-token") ?? "", "configured"), false);
+ * assert.equal(await sameSecret("configured", "configured"), true);
  * ```
  */
 export async function sameSecret(given: string, expected: string): Promise<boolean> {

@@ -45,16 +45,27 @@ export type SettingsResult =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadSettings } from "./load.ts";
  * import { formatProblems } from "./problem.ts";
  *
  * const result = loadSettings({
  *   flags: { port: "9000" },
- *   env: {},
+ *   env: { LOOM_PORT: "8000" },
  *   readFile: () => null,
  *   groups: [],
  * });
  * if (!result.ok) throw new Error(formatProblems(result.problems));
+ * assert.equal(result.settings.port, 9000); // a flag wins over the environment
+ *
+ * const wrong = loadSettings({
+ *   flags: { port: "abc" },
+ *   env: {},
+ *   readFile: () => null,
+ *   groups: [],
+ * });
+ * assert.ok(!wrong.ok);
+ * assert.deepEqual(wrong.problems.map((p) => p.name), ["--port"]);
  * ```
  */
 export function loadSettings(input: SettingsInput): SettingsResult {
@@ -95,16 +106,26 @@ export function loadSettings(input: SettingsInput): SettingsResult {
  *
  * @example
  * ```ts
- * import { groupSettings, loadSettings, type SettingGroup } from "./mod.ts";
- * import { text } from "./check.ts";
+ * import assert from "node:assert/strict";
+ * import { groupSettings, loadSettings, type SettingGroup, text } from "./mod.ts";
  *
  * const demo: SettingGroup<{ name?: string }> = {
  *   key: "demo",
- *   rows: { name: { env: "LOOM_DEMO_NAME", yaml: "demo.name", default: undefined, about: "A name.", check: text } },
+ *   rows: {
+ *     name: {
+ *       env: "LOOM_DEMO_NAME",
+ *       yaml: "demo.name",
+ *       default: undefined,
+ *       about: "A name.",
+ *       check: text,
+ *     },
+ *   },
  * };
- * const result = loadSettings({ flags: {}, env: { LOOM_DEMO_NAME: "x" }, readFile: () => null, groups: [demo] });
+ * const env = { LOOM_DEMO_NAME: "x" };
+ * const result = loadSettings({ flags: {}, env, readFile: () => null, groups: [demo] });
  * if (!result.ok) throw new Error("invalid settings");
- * const name: string | undefined = groupSettings(result.settings, demo).name; // "x"
+ * const name: string | undefined = groupSettings(result.settings, demo).name;
+ * assert.equal(name, "x");
  * ```
  */
 export function groupSettings<S>(settings: Settings, group: SettingGroup<S>): S {

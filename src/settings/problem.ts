@@ -21,10 +21,11 @@ export interface SettingProblem {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatProblems } from "./problem.ts";
  *
- * formatProblems([{ name: "LOOM_PORT", value: "abc", message: "must be an integer between 0 and 65535" }]);
- * // LOOM_PORT="abc": must be an integer between 0 and 65535
+ * const problem = { name: "LOOM_PORT", value: "abc", message: "must be an integer 0-65535" };
+ * assert.equal(formatProblems([problem]), 'LOOM_PORT="abc": must be an integer 0-65535');
  * ```
  */
 export function formatProblems(problems: SettingProblem[]): string {
