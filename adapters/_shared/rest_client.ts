@@ -8,10 +8,10 @@
  */
 
 import type { z } from "zod";
-import { parseJsonBody } from "./json_body.ts";
+import { parseJsonBody } from "./_json_body.ts";
 import { followPages, insideApiRoot, nextLink, type Page } from "./paginate.ts";
-import { platformError } from "./platform_error.ts";
-import { sendJson } from "./send_json.ts";
+import { platformError } from "./_platform_error.ts";
+import { sendJson } from "./_send_json.ts";
 import { parseRetryAfter } from "../../src/net/mod.ts";
 import { PlatformError } from "../../src/platform/mod.ts";
 
