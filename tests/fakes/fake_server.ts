@@ -20,6 +20,9 @@
  * @module
  */
 
+// The answers every fake gives, named here too so the fakes' examples need one import.
+export { json, text } from "./answers.ts";
+
 /** One HTTP request as a fake received it. */
 export interface RecordedRequest {
   method: string;
@@ -102,6 +105,59 @@ export function fakeApi<F extends FakeFailure>(server: FakeServer<F>, url: strin
 export interface FakeRoute {
   method: string;
   pattern: RegExp;
+}
+
+/** How a route of {@link serveRoutes} answers: the request, its route's captures, its URL. */
+export type RouteHandler = (
+  req: RecordedRequest,
+  params: string[],
+  url: URL,
+) => Response | Promise<Response>;
+
+/** A route of {@link serveRoutes}; a fake's routes may add what its checks read (auth kind…). */
+export interface HandledRoute extends FakeRoute {
+  handle: RouteHandler;
+}
+
+/** Options for {@link serveRoutes}: a fake server's own parts, with routing in place of `handle`. */
+export interface RoutedFakeOptions<R extends HandledRoute, F extends FakeFailure>
+  extends Omit<FakeServerOptions<F>, "handle"> {
+  routes: readonly R[];
+  /** The platform's answer to a request no route matches. */
+  notFound(req: RecordedRequest): Response;
+  /** Refuses a request before routing (credentials, a missing parameter); `null` admits it. */
+  admit?(req: RecordedRequest, url: URL): Response | null;
+  /** Refuses a routed request (per-route credentials, body checks); `null` lets it through. */
+  check?(
+    req: RecordedRequest,
+    route: R,
+    params: string[],
+    url: URL,
+  ): Response | null | Promise<Response | null>;
+}
+
+/**
+ * Starts a fake that answers by its route table: what every platform fake but GitLab's (whose
+ * routes sit below a project it resolves first) does with {@link startFakeServer} and
+ * {@link matchRoute}, in one place. Its `url` is the origin and the prefix.
+ */
+export function serveRoutes<R extends HandledRoute, F extends FakeFailure = FakeFailure>(
+  options: RoutedFakeOptions<R, F>,
+): FakeApi<F> {
+  const { routes, notFound, admit, check, ...rest } = options;
+  const server = startFakeServer<F>({
+    ...rest,
+    async handle(req, url) {
+      const refused = admit?.(req, url);
+      if (refused) return refused;
+      const found = matchRoute(routes, req);
+      if (!found) return notFound(req);
+      const denied = await check?.(req, found.route, found.params, url);
+      if (denied) return denied;
+      return await found.route.handle(req, found.params, url);
+    },
+  });
+  return fakeApi(server, server.origin + (options.prefix ?? ""));
 }
 
 /**
@@ -189,16 +245,6 @@ export function matchRoute<R extends FakeRoute>(
     };
   }
   return undefined;
-}
-
-/** A JSON response. */
-export function json(value: unknown, status = 200, headers: Record<string, string> = {}) {
-  return Response.json(value, { status, headers });
-}
-
-/** A text response (a diff, a file, a plain-text error) of the given content type. */
-export function text(body: string, contentType = "text/plain; charset=utf-8", status = 200) {
-  return new Response(body, { status, headers: { "content-type": contentType } });
 }
 
 /** Any failure: for each platform's `…Failure.http`. */

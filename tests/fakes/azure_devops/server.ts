@@ -33,18 +33,8 @@
 
 import { commentableLinesOf, diffFiles } from "../diff_lines.ts";
 import { fakeSha as sha } from "../fake_sha.ts";
-import {
-  type FakeApi,
-  fakeApi,
-  type FakeFailure,
-  type FakeRoute,
-  httpFailure,
-  json,
-  matchRoute,
-  type RecordedRequest,
-  startFakeServer,
-  text,
-} from "../fake_server.ts";
+import { json, text } from "../answers.ts";
+import * as kit from "../fake_server.ts";
 
 /** Something Azure DevOps would accept but get wrong, or a call Loom should not make. */
 export interface FakeViolation {
@@ -200,7 +190,7 @@ export interface FakeAzureDevopsOptions {
 }
 
 /** A running fake; see {@link startFakeAzureDevops}. `await using` closes it. */
-export interface FakeAzureDevops extends FakeApi<FakeFailure> {
+export interface FakeAzureDevops extends kit.FakeApi<kit.FakeFailure> {
   /**
    * The organization URL to give Loom (`LOOM_AZURE_DEVOPS_URL`), no trailing slash. Requests are
    * recorded with their path below it: `/Proj/_apis/git/repositories/app/items`.
@@ -245,7 +235,7 @@ export interface FakeAzureDevops extends FakeApi<FakeFailure> {
  */
 export const azureFailure = {
   /** Throttling: 429 with `Retry-After` in seconds and Azure's rate-limit headers. */
-  rateLimited(retryAfterSeconds: number): FakeFailure {
+  rateLimited(retryAfterSeconds: number): kit.FakeFailure {
     return {
       status: 429,
       headers: {
@@ -268,15 +258,15 @@ export const azureFailure = {
     };
   },
   /** A 5xx (503 by default). */
-  serverError(status = 503): FakeFailure {
+  serverError(status = 503): kit.FakeFailure {
     return { status, body: "<html><body>Service Unavailable</body></html>" };
   },
   /** What Azure answers a PAT it does not accept: 203 and an HTML sign-in page. */
-  badCredentials(): FakeFailure {
+  badCredentials(): kit.FakeFailure {
     return { status: 203, body: SIGN_IN_PAGE, headers: { "content-type": "text/html" } };
   },
   /** Any answer. */
-  http: httpFailure,
+  http: kit.httpFailure,
 };
 
 const SIGN_IN_PAGE = "<!DOCTYPE html><html><head><title>Azure DevOps Services | Sign In</title>" +
@@ -305,11 +295,7 @@ interface PullState extends Omit<FakePullRequest, "repo" | "headSha"> {
   creationDate: string;
 }
 
-type Handler = (req: RecordedRequest, params: string[], url: URL) => Response;
-
-interface Route extends FakeRoute {
-  handle: Handler;
-}
+type Route = kit.HandledRoute;
 
 /**
  * Starts the fake on a free port of 127.0.0.1. Always `close()` it (in a `finally`): an open
@@ -617,13 +603,13 @@ export function startFakeAzureDevops(
   };
   const findPull = (params: string[]) =>
     findRepo(params[0], params[1])?.pulls.get(Number(params[2]));
-  const violation = (req: RecordedRequest, problem: string) =>
+  const violation = (req: kit.RecordedRequest, problem: string) =>
     violations.push({ method: req.method, path: req.path, problem });
 
   // --- Inline anchors, as Azure would (not) check them ------------------------------------------
 
   // deno-lint-ignore no-explicit-any
-  const checkAnchor = (req: RecordedRequest, pull: PullState, body: any) => {
+  const checkAnchor = (req: kit.RecordedRequest, pull: PullState, body: any) => {
     const ctx = body.threadContext;
     if (!ctx) return;
     const path = ctx.filePath;
@@ -937,7 +923,7 @@ export function startFakeAzureDevops(
 
   // --- Server --------------------------------------------------------------------------------
 
-  const authorized = (req: RecordedRequest): Response | null => {
+  const authorized = (req: kit.RecordedRequest): Response | null => {
     const header = req.headers["authorization"] ?? "";
     const m = /^Basic\s+(\S+)$/i.exec(header);
     if (!m) {
@@ -958,11 +944,13 @@ export function startFakeAzureDevops(
     return null;
   };
 
-  const server = startFakeServer({
+  const api = kit.serveRoutes({
     prefix,
+    routes,
+    notFound: () => new Response("Not Found", { status: 404 }),
     failureContentType: (f) =>
       typeof f.body === "string" ? "text/html" : "application/json; charset=utf-8",
-    handle(req, url) {
+    admit(req, url) {
       const refused = authorized(req);
       if (refused) return refused;
       const version = url.searchParams.get("api-version");
@@ -973,13 +961,10 @@ export function startFakeAzureDevops(
         );
       }
       if (version !== "7.1") violation(req, `api-version=${version}, not 7.1`);
-      const found = matchRoute(routes, req);
-      return found
-        ? found.route.handle(req, found.params, url)
-        : new Response("Not Found", { status: 404 });
+      return null;
     },
   });
-  base = server.origin + prefix;
+  base = api.url;
 
   const snapshot = (p: PullState): FakePullRequest => ({
     repo: `${p.repo.project}/${p.repo.name}`,
@@ -997,7 +982,7 @@ export function startFakeAzureDevops(
   });
 
   return Promise.resolve({
-    ...fakeApi(server, base),
+    ...api,
     violations,
     bot,
     addRepository,

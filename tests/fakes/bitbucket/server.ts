@@ -31,18 +31,8 @@
 
 import { commentableLinesOf } from "../diff_lines.ts";
 import { fakeSha as sha } from "../fake_sha.ts";
-import {
-  type FakeApi,
-  fakeApi,
-  type FakeFailure,
-  type FakeRoute,
-  httpFailure,
-  json,
-  matchRoute,
-  type RecordedRequest,
-  startFakeServer,
-  text,
-} from "../fake_server.ts";
+import { json, text } from "../answers.ts";
+import * as kit from "../fake_server.ts";
 import { hmacHex } from "../hmac.ts";
 import { pageOf, pageUrl } from "../pagination.ts";
 import {
@@ -129,7 +119,7 @@ export interface FakeBitbucketOptions {
 }
 
 /** A running fake; see {@link startFakeBitbucket}. `await using` closes it. */
-export interface FakeBitbucket extends FakeApi<FakeFailure> {
+export interface FakeBitbucket extends kit.FakeApi<kit.FakeFailure> {
   /**
    * The API URL to give Loom (`LOOM_BITBUCKET_API_URL`): `http://127.0.0.1:PORT/2.0`. Requests
    * are recorded with their path below it: `/repositories/ws/app/…`.
@@ -188,7 +178,7 @@ export interface FakeBitbucket extends FakeApi<FakeFailure> {
  */
 export const bitbucketFailure = {
   /** 429 from the rolling hourly limit, with `Retry-After` in seconds when given. */
-  rateLimited(retryAfterSeconds?: number): FakeFailure {
+  rateLimited(retryAfterSeconds?: number): kit.FakeFailure {
     return {
       status: 429,
       headers: {
@@ -201,11 +191,11 @@ export const bitbucketFailure = {
     };
   },
   /** A 5xx (503 by default). */
-  serverError(status = 503): FakeFailure {
+  serverError(status = 503): kit.FakeFailure {
     return { status, body: { type: "error", error: { message: "Service Unavailable" } } };
   },
   /** Any answer. */
-  http: httpFailure,
+  http: kit.httpFailure,
 };
 
 /**
@@ -250,11 +240,7 @@ interface RepoState {
   files: Map<string, string>;
 }
 
-type Handler = (req: RecordedRequest, params: string[], url: URL) => Response;
-
-interface Route extends FakeRoute {
-  handle: Handler;
-}
+type Route = kit.HandledRoute;
 
 const PREFIX = "/2.0";
 const DEFAULT_BOT: PayloadAccount = {
@@ -650,7 +636,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
 
   // --- Credentials ----------------------------------------------------------------------------
 
-  const authorized = (req: RecordedRequest): boolean => {
+  const authorized = (req: kit.RecordedRequest): boolean => {
     if (options.token === undefined && options.user === undefined) return true;
     const header = req.headers["authorization"] ?? "";
     const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1];
@@ -672,20 +658,17 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
 
   // --- Server --------------------------------------------------------------------------------
 
-  const server = startFakeServer({
+  const api = kit.serveRoutes({
     prefix: PREFIX,
+    routes,
+    notFound: () => notFound(),
     outside: () => notFound(),
-    handle(req, url) {
-      if (!authorized(req)) {
-        return json({ type: "error", error: { message: "Unauthorized" } }, 401, {
-          "www-authenticate": 'Basic realm="Bitbucket.org HTTP"',
-        });
-      }
-      const found = matchRoute(routes, req);
-      return found ? found.route.handle(req, found.params, url) : notFound();
-    },
+    admit: (req) =>
+      authorized(req) ? null : json({ type: "error", error: { message: "Unauthorized" } }, 401, {
+        "www-authenticate": 'Basic realm="Bitbucket.org HTTP"',
+      }),
   });
-  const base = server.origin + PREFIX;
+  const base = api.url;
 
   const copyPull = (p: FakePullRequest): FakePullRequest => ({ ...p, author: { ...p.author } });
   const payloadPull = (repo: string, number: number) => {
@@ -707,7 +690,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
   };
 
   return Promise.resolve({
-    ...fakeApi(server, base),
+    ...api,
     violations,
     addPullRequest(input) {
       const repo = repoOf(input.repo);

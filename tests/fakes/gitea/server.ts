@@ -22,18 +22,8 @@
 import { commentableLines } from "../../../src/diff/mod.ts";
 import { fileOn, inOneHunk } from "../diff_lines.ts";
 import { fakeSha as sha } from "../fake_sha.ts";
-import {
-  type FakeApi,
-  fakeApi,
-  type FakeFailure,
-  type FakeRoute,
-  httpFailure,
-  json,
-  matchRoute,
-  type RecordedRequest,
-  startFakeServer,
-  text,
-} from "../fake_server.ts";
+import { json, noContent, text } from "../answers.ts";
+import * as kit from "../fake_server.ts";
 import { giteaUser } from "./payloads.ts";
 import { hmacHex } from "../hmac.ts";
 import { pageLink, pageOf } from "../pagination.ts";
@@ -128,7 +118,7 @@ export interface FakeGiteaOptions {
 }
 
 /** A running fake; see {@link startFakeGitea}. `await using` closes it. */
-export interface FakeGitea extends FakeApi<FakeFailure> {
+export interface FakeGitea extends kit.FakeApi<kit.FakeFailure> {
   /**
    * The instance URL to give Loom (`LOOM_GITEA_URL`), with the path prefix, no trailing slash.
    * Requests are recorded with their path below it: `/api/v1/repos/o/r/…`.
@@ -162,7 +152,7 @@ export interface FakeGitea extends FakeApi<FakeFailure> {
  */
 export const giteaFailure = {
   /** Gitea has no API rate limit of its own: this is a reverse proxy's 429, in plain text. */
-  rateLimited(retryAfterSeconds: number): FakeFailure {
+  rateLimited(retryAfterSeconds: number): kit.FakeFailure {
     return {
       status: 429,
       headers: { "retry-after": String(retryAfterSeconds), "content-type": "text/plain" },
@@ -170,11 +160,11 @@ export const giteaFailure = {
     };
   },
   /** A 5xx (502 by default, a proxy whose Gitea is restarting). */
-  serverError(status = 502): FakeFailure {
+  serverError(status = 502): kit.FakeFailure {
     return { status, body: status === 500 ? { message: "", url: "" } : "Bad Gateway" };
   },
   /** Any answer. */
-  http: httpFailure,
+  http: kit.httpFailure,
 };
 
 /**
@@ -260,16 +250,9 @@ interface PullState extends FakePullRequest {
   createdAt: string;
 }
 
-type Handler = (
-  req: RecordedRequest,
-  params: string[],
-  url: URL,
-) => Response | Promise<Response>;
-
-interface Route extends FakeRoute {
+interface Route extends kit.HandledRoute {
   /** Public routes need no token (`/version`). */
   open?: boolean;
-  handle: Handler;
 }
 
 /**
@@ -492,7 +475,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   // --- Routes ------------------------------------------------------------------------------
 
   const R = "^/api/v1/repos/([^/]+)/([^/]+)";
-  const rawFile: Handler = (_req, params, url) => {
+  const rawFile: kit.RouteHandler = (_req, params, url) => {
     const repo = repos.get(key(`${params[0]}/${params[1]}`));
     if (!repo) return notFound();
     let ref = url.searchParams.get("ref");
@@ -740,7 +723,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
         for (let j = codeComments.length - 1; j >= 0; j--) {
           if (codeComments[j].reviewId === gone.id) codeComments.splice(j, 1);
         }
-        return new Response(null, { status: 204 });
+        return noContent();
       },
     },
     {
@@ -775,27 +758,22 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
 
   // --- Server --------------------------------------------------------------------------------
 
-  const credentialOf = (req: RecordedRequest, url: URL) =>
+  const credentialOf = (req: kit.RecordedRequest, url: URL) =>
     /^(?:bearer|token)\s+(.+)$/i.exec(req.headers["authorization"] ?? "")?.[1] ??
       url.searchParams.get("token") ?? url.searchParams.get("access_token");
 
-  const server = startFakeServer({
+  const api = kit.serveRoutes({
     prefix,
+    routes,
+    notFound: () => notFound(),
     outside: () => notFound(),
     failureContentType: "application/json;charset=utf-8",
-    async handle(req, url) {
-      const found = matchRoute(routes, req);
-      if (!found) return notFound();
-      if (
-        !found.route.open && options.token !== undefined &&
-        credentialOf(req, url) !== options.token
-      ) {
-        return error(401, "invalid username, password or token");
-      }
-      return await found.route.handle(req, found.params, url);
-    },
+    check: (req, route, _params, url) =>
+      !route.open && options.token !== undefined && credentialOf(req, url) !== options.token
+        ? error(401, "invalid username, password or token")
+        : null,
   });
-  const base: string = server.origin + prefix;
+  const base: string = api.url;
 
   const fakePull = (p: PullState): FakePullRequest => {
     const { shas: _shas, id: _id, createdAt: _createdAt, ...rest } = p;
@@ -803,7 +781,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   };
 
   return Promise.resolve({
-    ...fakeApi(server, base),
+    ...api,
     addPullRequest(input) {
       const repo = repoOf(input.repo);
       const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;

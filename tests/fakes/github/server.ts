@@ -26,18 +26,8 @@
 import { sign } from "@octokit/webhooks-methods";
 import { commentableLines, type DiffFile, renderHunk } from "../../../src/diff/mod.ts";
 import { diffFiles, fileOn, inOneHunk } from "../diff_lines.ts";
-import {
-  type FakeApi,
-  fakeApi,
-  type FakeFailure as ServerFailure,
-  type FakeRoute,
-  httpFailure,
-  json,
-  matchRoute,
-  type RecordedRequest,
-  startFakeServer,
-  text,
-} from "../fake_server.ts";
+import { json, noContent, text } from "../answers.ts";
+import * as kit from "../fake_server.ts";
 import { checkRequestBody } from "./openapi.ts";
 import { pageLink, pageOf } from "../pagination.ts";
 import {
@@ -134,7 +124,7 @@ export interface FakeInstallationToken {
 }
 
 /** An answer the fake gives instead of the real one; see {@link githubFailure}. */
-export interface FakeFailure extends ServerFailure {
+export interface FakeFailure extends kit.FakeFailure {
   /** Only for requests of a unified diff (`Accept: application/vnd.github.diff`). */
   onlyDiff?: boolean;
 }
@@ -154,7 +144,7 @@ export interface FakeGithubOptions {
 }
 
 /** A running fake; see {@link startFakeGithub}. `await using` closes it. */
-export interface FakeGithub extends FakeApi<FakeFailure> {
+export interface FakeGithub extends kit.FakeApi<FakeFailure> {
   /**
    * The API URL to give Loom (`LOOM_GITHUB_API_URL`), with the path prefix, no trailing slash.
    * Requests are recorded with their path below it: `/repos/o/r/pulls/1`.
@@ -252,7 +242,7 @@ export const githubFailure = {
     };
   },
   /** Any answer. */
-  http: httpFailure,
+  http: kit.httpFailure,
 };
 
 /**
@@ -327,18 +317,11 @@ interface PullState extends FakePullRequest {
   shas: Set<string>;
 }
 
-type Handler = (
-  req: RecordedRequest,
-  params: string[],
-  url: URL,
-) => Response | Promise<Response>;
-
-interface Route extends FakeRoute {
+interface Route extends kit.HandledRoute {
   /** `repo`: a repository call; `app`: wants the App's JWT. */
   auth: "repo" | "app";
   /** The path as GitHub's OpenAPI description spells it, to check bodies against. */
   template?: string;
-  handle: Handler;
 }
 
 const MAX_BODY = 65_536;
@@ -630,7 +613,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
         );
         if (i < 0) return notFound();
         issueComments.splice(i, 1);
-        return new Response(null, { status: 204 });
+        return noContent();
       },
     },
     {
@@ -872,7 +855,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   const badCredentials = (message = "Bad credentials") =>
     json({ message, documentation_url: "https://docs.github.com/rest", status: "401" }, 401);
 
-  const credentialOf = (req: RecordedRequest) =>
+  const credentialOf = (req: kit.RecordedRequest) =>
     /^(?:bearer|token)\s+(.+)$/i.exec(req.headers["authorization"] ?? "")?.[1] ?? null;
 
   const checkJwt = async (jwt: string | null): Promise<string | null> => {
@@ -908,7 +891,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     return null;
   };
 
-  const authorize = async (req: RecordedRequest, route: Route, params: string[]) => {
+  const authorize = async (req: kit.RecordedRequest, route: Route, params: string[]) => {
     const credential = credentialOf(req);
     if (route.auth === "app") {
       const problem = await checkJwt(credential);
@@ -927,16 +910,15 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
 
   // --- Server --------------------------------------------------------------------------------
 
-  const server = startFakeServer<FakeFailure>({
+  const api = kit.serveRoutes<Route, FakeFailure>({
     prefix,
+    routes,
+    notFound: () => notFound(),
     outside: () => notFound(),
     failureApplies: (failure, req) =>
       !failure.onlyDiff || /\.diff/.test(req.headers["accept"] ?? ""),
     failureContentType: "application/json; charset=utf-8",
-    async handle(req, url) {
-      const found = matchRoute(routes, req);
-      if (!found) return notFound();
-      const { route, params } = found;
+    async check(req, route, params) {
       const refused = await authorize(req, route, params);
       if (refused) return refused;
       if (checkBodies && route.template) {
@@ -945,10 +927,10 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
           violations.push({ method: route.method, path: req.path, problems });
         }
       }
-      return await route.handle(req, params, url);
+      return null;
     },
   });
-  const base = server.origin + prefix;
+  const base = api.url;
 
   const fakePull = (p: PullState): FakePullRequest => {
     const { shas: _shas, ...rest } = p;
@@ -956,7 +938,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   };
 
   return Promise.resolve({
-    ...fakeApi(server, base),
+    ...api,
     violations,
     addRepo(repo, opts = {}) {
       const state = repoOf(repo);

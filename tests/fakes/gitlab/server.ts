@@ -30,18 +30,8 @@ import { createHash } from "node:crypto";
 import { type DiffFile, type DiffLine, renderHunk } from "../../../src/diff/mod.ts";
 import { diffFiles } from "../diff_lines.ts";
 import { fakeSha as sha } from "../fake_sha.ts";
-import {
-  type FakeApi,
-  fakeApi,
-  type FakeFailure,
-  type FakeRoute,
-  httpFailure,
-  json,
-  matchRoute,
-  type RecordedRequest,
-  startFakeServer,
-  text,
-} from "../fake_server.ts";
+import { json, noContent, text } from "../answers.ts";
+import * as kit from "../fake_server.ts";
 import { pageLink, pageOf } from "../pagination.ts";
 
 /** A user as GitLab shows it. */
@@ -173,7 +163,7 @@ export interface FakeGitlabOptions {
 }
 
 /** A running fake; see {@link startFakeGitlab}. `await using` closes it. */
-export interface FakeGitlab extends FakeApi<FakeFailure> {
+export interface FakeGitlab extends kit.FakeApi<kit.FakeFailure> {
   /**
    * The instance URL to give Loom (`LOOM_GITLAB_URL`), with the path prefix, no trailing slash.
    * Requests are recorded with their path below `/api/v4`, as sent (still URL-encoded):
@@ -221,7 +211,7 @@ export interface FakeGitlab extends FakeApi<FakeFailure> {
  */
 export const gitlabFailure = {
   /** 429 from GitLab's rate limiter: `Retry-After` and the `RateLimit-*` headers, plain text. */
-  rateLimited(retryAfterSeconds: number, nowMs = Date.now()): FakeFailure {
+  rateLimited(retryAfterSeconds: number, nowMs = Date.now()): kit.FakeFailure {
     const reset = Math.ceil(nowMs / 1000) + retryAfterSeconds;
     return {
       status: 429,
@@ -239,15 +229,15 @@ export const gitlabFailure = {
     };
   },
   /** 429 without any rate limit header, as reported for some GitLab endpoints. */
-  rateLimitedWithoutHeaders(): FakeFailure {
+  rateLimitedWithoutHeaders(): kit.FakeFailure {
     return { status: 429, body: "Retry later\n", headers: { "content-type": "text/plain" } };
   },
   /** A 5xx (502 by default). */
-  serverError(status = 502): FakeFailure {
+  serverError(status = 502): kit.FakeFailure {
     return { status, body: { message: `${status} Bad Gateway` } };
   },
   /** Any answer. */
-  http: httpFailure,
+  http: kit.httpFailure,
 };
 
 /**
@@ -293,13 +283,13 @@ interface ProjectState {
 }
 
 type Handler = (
-  req: RecordedRequest,
+  req: kit.RecordedRequest,
   project: ProjectState,
   params: string[],
   url: URL,
 ) => Response | Promise<Response>;
 
-interface Route extends FakeRoute {
+interface Route extends kit.FakeRoute {
   /** Matched against the path below `/projects/:id`. */
   pattern: RegExp;
   handle: Handler;
@@ -666,7 +656,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
         );
         if (i < 0) return message(404, "404 Not found");
         notes.splice(i, 1);
-        return new Response(null, { status: 204 });
+        return noContent();
       },
     },
     {
@@ -794,13 +784,13 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
 
   // --- Server --------------------------------------------------------------------------------
 
-  const authorized = (req: RecordedRequest) => {
+  const authorized = (req: kit.RecordedRequest) => {
     if (options.token === undefined) return true;
     const bearer = /^bearer\s+(.+)$/i.exec(req.headers["authorization"] ?? "")?.[1];
     return req.headers["private-token"] === options.token || bearer === options.token;
   };
 
-  const server = startFakeServer({
+  const server = kit.startFakeServer({
     prefix: prefix + API,
     async handle(req, url) {
       if (!authorized(req)) return message(401, "401 Unauthorized");
@@ -810,7 +800,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
       const project = /^\d+$/.test(idOrPath)
         ? projects.get(Number(idOrPath))
         : projectByPath(idOrPath);
-      const found = matchRoute(routes, { method: req.method, path: m[2] }, { decode: false });
+      const found = kit.matchRoute(routes, { method: req.method, path: m[2] }, { decode: false });
       if (!found) return json({ error: "404 Not Found" }, 404);
       if (!project) return message(404, "404 Project Not Found");
       return await found.route.handle(req, project, found.params, url);
@@ -825,7 +815,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
   });
 
   return Promise.resolve({
-    ...fakeApi(server, base),
+    ...kit.fakeApi(server, base),
     violations,
     addProject: (path, id) => projectOf(path, id).id,
     addMergeRequest(input) {
