@@ -25,6 +25,16 @@ export interface PullRequestSeed {
   diff?: string;
 }
 
+/**
+ * How a test seeds a fake's pull requests and moves them on: the same calls on every fake that
+ * takes a seed `I` and holds a `P`.
+ */
+export interface SeedsPullRequests<I extends { repo: string; number?: number }, P> {
+  addPullRequest(input: I): P;
+  /** Changes a pull request: a new `headSha` is a push (its branch moves), a state a close. */
+  updatePullRequest(repo: string, number: number, changes: Partial<Omit<I, "repo" | "number">>): P;
+}
+
 /** A pull request as the fake holds it. */
 export type SeededPullRequest = Required<PullRequestSeed>;
 

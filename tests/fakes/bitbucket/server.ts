@@ -29,12 +29,14 @@
  * @module
  */
 
+import type { PullRequest } from "../../../src/platform/mod.ts";
 import { commentableLinesOf } from "../diff_lines.ts";
 import { fakeSha as sha } from "../fake_sha.ts";
 import { json, text } from "../answers.ts";
 import * as kit from "../fake_server.ts";
 import { hmacHex } from "../hmac.ts";
 import { pageOf, pageUrl } from "../pagination.ts";
+import type { SeedsPullRequests } from "../pull_request_seed.ts";
 import {
   accountEntity,
   commentPayload,
@@ -45,39 +47,23 @@ import {
   repositoryEntity,
 } from "./payloads.ts";
 
-/** How a pull request is seeded; everything but `repo` has a default. */
-export interface FakePullRequestInput {
-  /** `workspace/repo_slug`; the repository is created when new. */
+/**
+ * A pull request as the fake holds it: the port's facts in Bitbucket's terms (its states, its
+ * account). `headSha` and `baseSha` are full 40-character hashes; Bitbucket shows them
+ * abbreviated to 12.
+ */
+export interface FakePullRequest extends Omit<PullRequest, "state" | "author"> {
+  /** `workspace/repo_slug`. */
   repo: string;
-  number?: number;
-  title?: string;
-  description?: string;
-  /** Full 40-character hashes; Bitbucket shows them abbreviated to 12. */
-  headSha?: string;
-  baseSha?: string;
-  headRef?: string;
-  baseRef?: string;
-  draft?: boolean;
-  state?: "OPEN" | "MERGED" | "DECLINED" | "SUPERSEDED";
-  author?: PayloadAccount;
-  /** The unified diff `/diff` serves; inline comments must sit on its lines. */
-  diff?: string;
-}
-
-/** A pull request as the fake holds it. */
-export interface FakePullRequest {
-  repo: string;
-  number: number;
-  title: string;
-  description: string;
-  headSha: string;
-  baseSha: string;
-  headRef: string;
-  baseRef: string;
-  draft: boolean;
   state: "OPEN" | "MERGED" | "DECLINED" | "SUPERSEDED";
   author: PayloadAccount;
+  /** The unified diff `/diff` serves; inline comments must sit on its lines. */
   diff: string;
+}
+
+/** How a pull request is seeded; everything but `repo` (created when new) has a default. */
+export interface FakePullRequestInput extends Partial<Omit<FakePullRequest, "repo">> {
+  repo: string;
 }
 
 /** A pull request comment. */
@@ -119,7 +105,8 @@ export interface FakeBitbucketOptions {
 }
 
 /** A running fake; see {@link startFakeBitbucket}. `await using` closes it. */
-export interface FakeBitbucket extends kit.FakeApi<kit.FakeFailure> {
+export interface FakeBitbucket
+  extends kit.FakeApi<kit.FakeFailure>, SeedsPullRequests<FakePullRequestInput, FakePullRequest> {
   /**
    * The API URL to give Loom (`LOOM_BITBUCKET_API_URL`): `http://127.0.0.1:PORT/2.0`. Requests
    * are recorded with their path below it: `/repositories/ws/app/…`.
@@ -127,13 +114,6 @@ export interface FakeBitbucket extends kit.FakeApi<kit.FakeFailure> {
   url: string;
   /** Requests Bitbucket is not documented to refuse but Loom must never send. */
   violations: string[];
-  addPullRequest(input: FakePullRequestInput): FakePullRequest;
-  /** Changes a pull request: a new `headSha` is a push (its branch moves), `state` a close. */
-  updatePullRequest(
-    repo: string,
-    number: number,
-    changes: Partial<Omit<FakePullRequestInput, "repo" | "number">>,
-  ): FakePullRequest;
   pullRequest(repo: string, number: number): FakePullRequest | undefined;
   /** Points branch `name` at the full hash `hash`. */
   setBranch(repo: string, name: string, hash: string): void;

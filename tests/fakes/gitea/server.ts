@@ -31,6 +31,7 @@ import {
   type PullRequestSeed,
   type SeededPullRequest,
   seededPullRequest,
+  type SeedsPullRequests,
 } from "../pull_request_seed.ts";
 
 /** How a pull request is seeded; everything but `repo` has a default. */
@@ -118,19 +119,13 @@ export interface FakeGiteaOptions {
 }
 
 /** A running fake; see {@link startFakeGitea}. `await using` closes it. */
-export interface FakeGitea extends kit.FakeApi<kit.FakeFailure> {
+export interface FakeGitea
+  extends kit.FakeApi<kit.FakeFailure>, SeedsPullRequests<FakePullRequestInput, FakePullRequest> {
   /**
    * The instance URL to give Loom (`LOOM_GITEA_URL`), with the path prefix, no trailing slash.
    * Requests are recorded with their path below it: `/api/v1/repos/o/r/…`.
    */
   url: string;
-  addPullRequest(input: FakePullRequestInput): FakePullRequest;
-  /** Changes a pull request: a new `headSha` is a push, `state`/`merged` a close or merge. */
-  updatePullRequest(
-    repo: string,
-    number: number,
-    changes: Partial<Omit<FakePullRequestInput, "repo" | "number">>,
-  ): FakePullRequest;
   /** A file's text at a ref (a branch name and a SHA are two keys). */
   setFile(repo: string, ref: string, path: string, text: string): void;
   /** Seeds a conversation comment by someone else (`alice` by default). */

@@ -34,6 +34,7 @@ import {
   type PullRequestSeed,
   type SeededPullRequest,
   seededPullRequest,
+  type SeedsPullRequests,
 } from "../pull_request_seed.ts";
 
 /** A request body GitHub's OpenAPI description would not accept. */
@@ -144,7 +145,8 @@ export interface FakeGithubOptions {
 }
 
 /** A running fake; see {@link startFakeGithub}. `await using` closes it. */
-export interface FakeGithub extends kit.FakeApi<FakeFailure> {
+export interface FakeGithub
+  extends kit.FakeApi<FakeFailure>, SeedsPullRequests<FakePullRequestInput, FakePullRequest> {
   /**
    * The API URL to give Loom (`LOOM_GITHUB_API_URL`), with the path prefix, no trailing slash.
    * Requests are recorded with their path below it: `/repos/o/r/pulls/1`.
@@ -154,13 +156,6 @@ export interface FakeGithub extends kit.FakeApi<FakeFailure> {
   violations: BodyViolation[];
   /** Creates a repository (idempotent), with the installation of the GitHub App that covers it. */
   addRepo(repo: string, options?: { installationId?: number }): void;
-  addPullRequest(input: FakePullRequestInput): FakePullRequest;
-  /** Changes a pull request: a new `headSha` is a push, `state`/`merged` a close or merge. */
-  updatePullRequest(
-    repo: string,
-    number: number,
-    changes: Partial<Omit<FakePullRequestInput, "repo" | "number">>,
-  ): FakePullRequest;
   pullRequest(repo: string, number: number): FakePullRequest | undefined;
   /** A file's text at a ref; refs are matched literally (a branch name and a SHA are two keys). */
   setFile(repo: string, ref: string, path: string, text: string): void;
