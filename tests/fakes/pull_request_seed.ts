@@ -39,6 +39,24 @@ export interface SeedsPullRequests<I extends { repo: string; number?: number }, 
 export type SeededPullRequest = Required<PullRequestSeed>;
 
 /**
+ * Applies a test's `changes` to a held pull request (`repo#number`, which must exist), its head
+ * joining the heads it had: comments may still target any of them. Returns the pull request.
+ */
+export function movePullRequest<P extends { headSha: string; shas: Set<string> }>(
+  pull: P | undefined,
+  repo: string,
+  number: number,
+  changes: object,
+): P {
+  if (!pull) throw new Error(`the fake has no pull request ${repo}#${number}`);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v !== undefined) (pull as unknown as Record<string, unknown>)[k] = v;
+  }
+  pull.shas.add(pull.headSha);
+  return pull;
+}
+
+/**
  * `input` as pull request `number`, its defaults filled in: made-up shas, a `feature-N` branch
  * into `main`, open, opened by `author`.
  */

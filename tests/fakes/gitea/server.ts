@@ -25,31 +25,19 @@ import { fakeSha as sha } from "../fake_sha.ts";
 import { json, noContent, text } from "../answers.ts";
 import * as kit from "../fake_server.ts";
 import { giteaUser } from "./payloads.ts";
+import { type HoldsIssueComments, type IssueComment, issueComments } from "../issue_comments.ts";
 import { hmacHex } from "../hmac.ts";
 import { pageLink, pageOf } from "../pagination.ts";
-import {
-  type PullRequestSeed,
-  type SeededPullRequest,
-  seededPullRequest,
-  type SeedsPullRequests,
-} from "../pull_request_seed.ts";
+import * as seed from "../pull_request_seed.ts";
 
 /** How a pull request is seeded; everything but `repo` has a default. */
-export type FakePullRequestInput = PullRequestSeed;
+export type FakePullRequestInput = seed.PullRequestSeed;
 
 /** A pull request as the fake holds it; `.diff` serves its diff. */
-export type FakePullRequest = SeededPullRequest;
+export type FakePullRequest = seed.SeededPullRequest;
 
 /** A conversation comment (`/issues/{n}/comments`). */
-export interface FakeIssueComment {
-  id: number;
-  repo: string;
-  issue: number;
-  body: string;
-  user: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type FakeIssueComment = IssueComment<string>;
 
 /** A review (`/pulls/{n}/reviews`). */
 export interface FakeReview {
@@ -118,9 +106,15 @@ export interface FakeGiteaOptions {
   now?: () => number;
 }
 
-/** A running fake; see {@link startFakeGitea}. `await using` closes it. */
+/**
+ * A running fake; see {@link startFakeGitea}. `await using` closes it. A seeded conversation
+ * comment is by `alice` unless given.
+ */
 export interface FakeGitea
-  extends kit.FakeApi<kit.FakeFailure>, SeedsPullRequests<FakePullRequestInput, FakePullRequest> {
+  extends
+    kit.FakeApi<kit.FakeFailure>,
+    seed.SeedsPullRequests<FakePullRequestInput, FakePullRequest>,
+    HoldsIssueComments<string> {
   /**
    * The instance URL to give Loom (`LOOM_GITEA_URL`), with the path prefix, no trailing slash.
    * Requests are recorded with their path below it: `/api/v1/repos/o/r/…`.
@@ -128,12 +122,6 @@ export interface FakeGitea
   url: string;
   /** A file's text at a ref (a branch name and a SHA are two keys). */
   setFile(repo: string, ref: string, path: string, text: string): void;
-  /** Seeds a conversation comment by someone else (`alice` by default). */
-  addIssueComment(repo: string, pr: number, body: string, user?: string): FakeIssueComment;
-  /** Deletes a conversation comment, as a person might delete Loom's summary. */
-  deleteIssueComment(repo: string, id: number): void;
-  /** The conversation comments on a pull request, oldest first. */
-  comments(repo: string, pr: number): FakeIssueComment[];
   /** Every review of a pull request, pending ones included. */
   reviews(repo: string, pr: number): FakeReview[];
   /** Every code comment of a pull request, oldest first, those of pending reviews included. */
@@ -267,7 +255,11 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   const wip = (options.wipPrefixes ?? ["WIP:", "[WIP]"]).map((p) => p.toUpperCase());
 
   const repos = new Map<string, RepoState>();
-  const issueComments: FakeIssueComment[] = [];
+  const conversation = issueComments<string>({
+    nextId: () => nextId++,
+    iso: () => iso(),
+    sameRepo: (a, b) => key(a) === key(b),
+  });
   const reviews: FakeReview[] = [];
   const codeComments: FakeReviewComment[] = [];
   const statuses: FakeStatus[] = [];
@@ -330,7 +322,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       state: p.state,
       draft: hasWip(p.title),
       is_locked: false,
-      comments: issueComments.filter((c) => c.repo === p.repo && c.issue === p.number).length,
+      comments: conversation.on(p.repo, p.number).length,
       html_url: url,
       diff_url: `${url}.diff`,
       patch_url: `${url}.patch`,
@@ -531,7 +523,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       handle(_req, params, url) {
         const pull = pullOf(params);
         if (!pull) return notFound();
-        const list = issueComments.filter((c) => c.repo === pull.repo && c.issue === pull.number);
+        const list = conversation.on(pull.repo, pull.number);
         return paginate(url, list.map(commentJson));
       },
     },
@@ -544,16 +536,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
         if (typeof req.body?.body !== "string" || req.body.body === "") {
           return json({ message: "[Body]: Required", url: swagger() }, 422);
         }
-        const comment: FakeIssueComment = {
-          id: nextId++,
-          repo: pull.repo,
-          issue: pull.number,
-          body: req.body.body,
-          user: bot,
-          createdAt: iso(),
-          updatedAt: iso(),
-        };
-        issueComments.push(comment);
+        const comment = conversation.add(pull.repo, pull.number, req.body.body, bot);
         return json(commentJson(comment), 201);
       },
     },
@@ -561,16 +544,13 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       method: "PATCH",
       pattern: new RegExp(`${R}/issues/comments/(\\d+)$`),
       handle(req, params) {
-        const comment = issueComments.find((c) =>
-          key(c.repo) === key(`${params[0]}/${params[1]}`) && c.id === Number(params[2])
-        );
+        const comment = conversation.find(`${params[0]}/${params[1]}`, Number(params[2]));
         if (!comment) return notFound();
         if (comment.user !== bot) return new Response(null, { status: 403 });
         if (typeof req.body?.body !== "string" || req.body.body === "") {
           return json({ message: "[Body]: Required", url: swagger() }, 422);
         }
-        comment.body = req.body.body;
-        comment.updatedAt = iso();
+        conversation.edit(comment, req.body.body);
         return json(commentJson(comment));
       },
     },
@@ -780,7 +760,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     addPullRequest(input) {
       const repo = repoOf(input.repo);
       const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
-      const seeded = seededPullRequest(input, number, "alice");
+      const seeded = seed.seededPullRequest(input, number, "alice");
       const pull: PullState = {
         ...seeded,
         id: nextId++,
@@ -791,41 +771,22 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       repo.pulls.set(number, pull);
       return fakePull(pull);
     },
-    updatePullRequest(repo, number, changes) {
-      const pull = repos.get(key(repo))?.pulls.get(number);
-      if (!pull) throw new Error(`the fake has no pull request ${repo}#${number}`);
-      for (const [k, v] of Object.entries(changes)) {
-        if (v !== undefined) (pull as unknown as Record<string, unknown>)[k] = v;
-      }
-      pull.shas.add(pull.headSha);
-      return fakePull(pull);
-    },
+    updatePullRequest: (repo, number, changes) =>
+      fakePull(
+        seed.movePullRequest(repos.get(key(repo))?.pulls.get(number), repo, number, changes),
+      ),
     setFile(repo, ref, path, text) {
       const state = repoOf(repo);
       state.refs.add(ref);
       state.files.set(fileKey(ref, path), text);
     },
-    addIssueComment(repo, pr, body, user = "alice") {
-      const comment: FakeIssueComment = {
-        id: nextId++,
-        repo: repoOf(repo).fullName,
-        issue: pr,
-        body,
-        user,
-        createdAt: iso(),
-        updatedAt: iso(),
-      };
-      issueComments.push(comment);
-      return { ...comment };
-    },
+    addIssueComment: (repo, pr, body, user = "alice") => ({
+      ...conversation.add(repoOf(repo).fullName, pr, body, user),
+    }),
     deleteIssueComment(repo, id) {
-      const i = issueComments.findIndex((c) => key(c.repo) === key(repo) && c.id === id);
-      if (i >= 0) issueComments.splice(i, 1);
+      conversation.remove(repo, id);
     },
-    comments: (repo, pr) =>
-      issueComments.filter((c) => key(c.repo) === key(repo) && c.issue === pr).map((c) => ({
-        ...c,
-      })),
+    comments: (repo, pr) => conversation.on(repo, pr).map((c) => ({ ...c })),
     reviews: (repo, pr) =>
       reviews.filter((r) => key(r.repo) === key(repo) && r.pull === pr).map((r) => ({ ...r })),
     reviewComments: (repo, pr) =>

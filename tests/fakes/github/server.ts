@@ -29,13 +29,9 @@ import { diffFiles, fileOn, inOneHunk } from "../diff_lines.ts";
 import { json, noContent, text } from "../answers.ts";
 import * as kit from "../fake_server.ts";
 import { checkRequestBody } from "./openapi.ts";
+import { type HoldsIssueComments, type IssueComment, issueComments } from "../issue_comments.ts";
 import { pageLink, pageOf } from "../pagination.ts";
-import {
-  type PullRequestSeed,
-  type SeededPullRequest,
-  seededPullRequest,
-  type SeedsPullRequests,
-} from "../pull_request_seed.ts";
+import * as seed from "../pull_request_seed.ts";
 
 /** A request body GitHub's OpenAPI description would not accept. */
 export interface BodyViolation {
@@ -45,12 +41,12 @@ export interface BodyViolation {
 }
 
 /** How a pull request is seeded; everything but `repo` has a default. */
-export interface FakePullRequestInput extends PullRequestSeed {
+export interface FakePullRequestInput extends seed.PullRequestSeed {
   draft?: boolean;
 }
 
 /** A pull request as the fake holds it. */
-export interface FakePullRequest extends SeededPullRequest {
+export interface FakePullRequest extends seed.SeededPullRequest {
   draft: boolean;
 }
 
@@ -62,15 +58,7 @@ export interface FakeUser {
 }
 
 /** A conversation comment (`/issues/{n}/comments`). */
-export interface FakeIssueComment {
-  id: number;
-  repo: string;
-  issue: number;
-  body: string;
-  user: FakeUser;
-  createdAt: string;
-  updatedAt: string;
-}
+export type FakeIssueComment = IssueComment<FakeUser>;
 
 /** An inline comment (`/pulls/{n}/comments`). */
 export interface FakeReviewComment {
@@ -144,9 +132,15 @@ export interface FakeGithubOptions {
   checkBodies?: boolean;
 }
 
-/** A running fake; see {@link startFakeGithub}. `await using` closes it. */
+/**
+ * A running fake; see {@link startFakeGithub}. `await using` closes it. A seeded conversation
+ * comment is by `octocat` (a person) unless given.
+ */
 export interface FakeGithub
-  extends kit.FakeApi<FakeFailure>, SeedsPullRequests<FakePullRequestInput, FakePullRequest> {
+  extends
+    kit.FakeApi<FakeFailure>,
+    seed.SeedsPullRequests<FakePullRequestInput, FakePullRequest>,
+    HoldsIssueComments<FakeUser> {
   /**
    * The API URL to give Loom (`LOOM_GITHUB_API_URL`), with the path prefix, no trailing slash.
    * Requests are recorded with their path below it: `/repos/o/r/pulls/1`.
@@ -159,12 +153,6 @@ export interface FakeGithub
   pullRequest(repo: string, number: number): FakePullRequest | undefined;
   /** A file's text at a ref; refs are matched literally (a branch name and a SHA are two keys). */
   setFile(repo: string, ref: string, path: string, text: string): void;
-  /** Seeds a conversation comment by someone else (a person, by default `octocat`). */
-  addIssueComment(repo: string, pr: number, body: string, user?: FakeUser): FakeIssueComment;
-  /** Deletes a conversation comment, as a person might delete Loom's summary. */
-  deleteIssueComment(repo: string, id: number): void;
-  /** The conversation comments on a pull request, oldest first. */
-  comments(repo: string, pr: number): FakeIssueComment[];
   /** The inline comments on a pull request, oldest first, pending ones included. */
   reviewComments(repo: string, pr: number): FakeReviewComment[];
   reviews(repo: string, pr: number): FakeReview[];
@@ -335,7 +323,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
 
   const violations: BodyViolation[] = [];
   const repos = new Map<string, RepoState>();
-  const issueComments: FakeIssueComment[] = [];
+  const conversation = issueComments<FakeUser>({ nextId: () => nextId++, iso: () => iso() });
   const reviewComments: FakeReviewComment[] = [];
   const reviews: FakeReview[] = [];
   const statuses: FakeStatus[] = [];
@@ -552,9 +540,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       auth: "repo",
       handle(_req, params, url) {
         if (!pullOr404(params)) return notFound();
-        const list = issueComments.filter((c) =>
-          c.repo === params[0] && c.issue === Number(params[1])
-        );
+        const list = conversation.on(params[0], Number(params[1]));
         return paginate(url, list.map(issueCommentJson));
       },
     },
@@ -568,16 +554,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
         if (!pull) return notFound();
         const problem = commentBodyProblem(req.body?.body);
         if (problem) return problem;
-        const comment: FakeIssueComment = {
-          id: nextId++,
-          repo: pull.repo,
-          issue: pull.number,
-          body: req.body.body,
-          user: bot,
-          createdAt: iso(),
-          updatedAt: iso(),
-        };
-        issueComments.push(comment);
+        const comment = conversation.add(pull.repo, pull.number, req.body.body, bot);
         return json(issueCommentJson(comment), 201);
       },
     },
@@ -587,14 +564,11 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       auth: "repo",
       template: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
       handle(req, params) {
-        const comment = issueComments.find((c) =>
-          c.repo === params[0] && c.id === Number(params[1])
-        );
+        const comment = conversation.find(params[0], Number(params[1]));
         if (!comment) return notFound();
         const problem = commentBodyProblem(req.body?.body);
         if (problem) return problem;
-        comment.body = req.body.body;
-        comment.updatedAt = iso();
+        conversation.edit(comment, req.body.body);
         return json(issueCommentJson(comment));
       },
     },
@@ -603,12 +577,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       pattern: new RegExp(`^${R}/issues/comments/(\\d+)$`),
       auth: "repo",
       handle(_req, params) {
-        const i = issueComments.findIndex((c) =>
-          c.repo === params[0] && c.id === Number(params[1])
-        );
-        if (i < 0) return notFound();
-        issueComments.splice(i, 1);
-        return noContent();
+        return conversation.remove(params[0], Number(params[1])) ? noContent() : notFound();
       },
     },
     {
@@ -942,7 +911,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     addPullRequest(input) {
       const repo = repoOf(input.repo);
       const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
-      const seeded = seededPullRequest(input, number, "octocat");
+      const seeded = seed.seededPullRequest(input, number, "octocat");
       const pull: PullState = {
         ...seeded,
         draft: input.draft ?? false,
@@ -951,15 +920,8 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       repo.pulls.set(number, pull);
       return fakePull(pull);
     },
-    updatePullRequest(repo, number, changes) {
-      const pull = repos.get(repo)?.pulls.get(number);
-      if (!pull) throw new Error(`the fake has no pull request ${repo}#${number}`);
-      for (const [k, v] of Object.entries(changes)) {
-        if (v !== undefined) (pull as unknown as Record<string, unknown>)[k] = v;
-      }
-      pull.shas.add(pull.headSha);
-      return fakePull(pull);
-    },
+    updatePullRequest: (repo, number, changes) =>
+      fakePull(seed.movePullRequest(repos.get(repo)?.pulls.get(number), repo, number, changes)),
     pullRequest(repo, number) {
       const pull = repos.get(repo)?.pulls.get(number);
       return pull ? fakePull(pull) : undefined;
@@ -967,25 +929,13 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     setFile(repo, ref, path, text) {
       repoOf(repo).files.set(fileKey(ref, path), text);
     },
-    addIssueComment(repo, pr, body, user = { login: "octocat", type: "User" }) {
-      const comment: FakeIssueComment = {
-        id: nextId++,
-        repo,
-        issue: pr,
-        body,
-        user,
-        createdAt: iso(),
-        updatedAt: iso(),
-      };
-      issueComments.push(comment);
-      return { ...comment };
-    },
+    addIssueComment: (repo, pr, body, user = { login: "octocat", type: "User" }) => ({
+      ...conversation.add(repo, pr, body, user),
+    }),
     deleteIssueComment(repo, id) {
-      const i = issueComments.findIndex((c) => c.repo === repo && c.id === id);
-      if (i >= 0) issueComments.splice(i, 1);
+      conversation.remove(repo, id);
     },
-    comments: (repo, pr) =>
-      issueComments.filter((c) => c.repo === repo && c.issue === pr).map((c) => ({ ...c })),
+    comments: (repo, pr) => conversation.on(repo, pr).map((c) => ({ ...c })),
     reviewComments: (repo, pr) =>
       reviewComments.filter((c) => c.repo === repo && c.pull === pr).map((c) => ({ ...c })),
     reviews: (repo, pr) =>
