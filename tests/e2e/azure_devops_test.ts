@@ -18,19 +18,8 @@ import {
   pullRequestUpdatedPayload,
 } from "../fakes/azure_devops/payloads.ts";
 import type { GitRepo } from "../git_repo.ts";
-import { waitFor } from "../support/child.ts";
-import {
-  api,
-  assertIgnored,
-  assertNoSecretLogged,
-  assertPlatformDisabled,
-  assertReviewedAgain,
-  LLM_KEY,
-  type LoomE2e,
-  postWebhook,
-  reviewsDone,
-  startLoomE2e,
-} from "../support/e2e.ts";
+import { assertPlatformDisabled, waitFor } from "../support/child.ts";
+import { assertIgnored, LLM_KEY, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
 import {
   FINDINGS,
   loomFiles,
@@ -97,6 +86,7 @@ async function world(): Promise<World> {
   let git: GitRepo | undefined;
   let headSha = "";
   const e2e = await startLoomE2e({
+    platformId: "azure-devops",
     model,
     async platform(llm) {
       git = await gitRepo(llm.url);
@@ -142,13 +132,13 @@ async function deliver(
   rawBody?: string,
 ) {
   const d = azureDevopsWebhook({ ...credentials, payload });
-  return await postWebhook(w, "azure-devops", d, rawBody ?? d.body);
+  return await w.postWebhook(d, rawBody ?? d.body);
 }
 
 const kindOf = (t: FakeThread) => t.properties[KIND_PROPERTY]?.$value;
 const byKind = (w: World, kind: string) =>
   w.azure.threads(REPO, 1).filter((t) => kindOf(t) === kind && !t.isDeleted);
-const jobCount = async (w: World) => (await api(w, "/jobs?limit=100")).jobs.length;
+const jobCount = async (w: World) => (await w.api("/jobs?limit=100")).jobs.length;
 
 Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is ever posted twice", async () => {
   await using w = await world();
@@ -156,7 +146,7 @@ Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is e
   const first = await deliver(w, created);
   assert.equal(first.status, 202, JSON.stringify(first.body));
   assert.ok(Number.isInteger(first.body.job_id));
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
 
   // One summary thread, closed so it never blocks completion, found by its property.
   const [summary, ...extraSummaries] = byKind(w, "summary");
@@ -208,7 +198,7 @@ Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is e
     chats.some((c) => JSON.stringify(c.body.messages).includes('+  const sql = \\"select')),
     "the diff reached the model",
   );
-  const { reviews: stored } = await api(w, "/reviews");
+  const { reviews: stored } = await w.api("/reviews");
   assert.deepEqual(
     stored.map((r: { status: string; blockers: number }) => [r.status, r.blockers]),
     [
@@ -238,7 +228,7 @@ Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is e
       content: "/loom review",
     }),
   );
-  await assertReviewedAgain(w, command, () => ({
+  await w.assertReviewedAgain(command, () => ({
     summaries: byKind(w, "summary").length,
     inline: byKind(w, "inline").length,
   }), 2);
@@ -286,13 +276,13 @@ Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is e
   assert.equal(notJson.status, 400);
   assert.equal(await jobCount(w), before, "nothing was queued");
 
-  assertNoSecretLogged(w, TOKEN, HOOK_PASSWORD, btoa(`:${TOKEN}`));
+  w.assertNoSecretLogged(TOKEN, HOOK_PASSWORD, btoa(`:${TOKEN}`));
 });
 
 Deno.test("azure-devops: a push is reviewed in its own iteration, and completion closes the pull request", async () => {
   await using w = await world();
   assert.equal((await deliver(w, pullRequestCreatedPayload(event(w)))).status, 202);
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
   assert.equal(byKind(w, "inline").length, 2);
 
   const pushed = await pushFromGit(w.azure, w.git, {
@@ -306,7 +296,7 @@ Deno.test("azure-devops: a push is reviewed in its own iteration, and completion
     pullRequestUpdatedPayload(event(w, { headSha: pushed.headSha })),
   );
   assert.equal(update.status, 202, JSON.stringify(update.body));
-  await reviewsDone(w, 2);
+  await w.reviewsDone(2);
 
   // Only the new finding is posted, as a range, anchored in iteration 2.
   const inline = byKind(w, "inline");

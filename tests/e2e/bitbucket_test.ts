@@ -9,24 +9,9 @@ import {
   type FakeBitbucket,
   startFakeBitbucket,
 } from "../fakes/bitbucket/server.ts";
-import { waitFor } from "../support/child.ts";
-import {
-  api,
-  assertIgnored,
-  assertNoSecretLogged,
-  assertPlatformDisabled,
-  assertReviewedAgain,
-  type LoomE2e,
-  postWebhook,
-  reviewsDone,
-  startLoomE2e,
-} from "../support/e2e.ts";
-import {
-  reviewer,
-  seedLoomConfig,
-  USER_SEARCH_PR,
-  userSearchRepo,
-} from "../support/user_search_scenario.ts";
+import { assertPlatformDisabled, waitFor } from "../support/child.ts";
+import { assertIgnored, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
+import { reviewer, seedUserSearch, userSearchRepo } from "../support/user_search_scenario.ts";
 
 const SECRET = "bitbucket-webhook-secret-for-tests";
 const TOKEN = "bb_access_token_never_logged";
@@ -59,16 +44,13 @@ async function world(options: { basic?: boolean } = {}): Promise<World> {
     options.basic ? { user: { email: EMAIL, apiToken: API_TOKEN } } : { token: TOKEN },
   );
   const diffs = await realDiffs();
-  const pr = bitbucket.addPullRequest({
-    repo: REPO,
-    ...USER_SEARCH_PR,
-    diff: diffs.first,
-  });
+  let headSha = "";
   const e2e = await startLoomE2e({
+    platformId: "bitbucket",
     // The model: a blocker on the SQL line for security, a warning on the README for quality.
     model: reviewer(),
     platform(llm) {
-      seedLoomConfig(bitbucket, REPO, llm.url);
+      headSha = seedUserSearch(bitbucket, { repo: REPO, diff: diffs.first }, llm.url).headSha;
       return {
         LOOM_BITBUCKET_WEBHOOK_SECRET: SECRET,
         LOOM_BITBUCKET_API_URL: bitbucket.url,
@@ -79,7 +61,7 @@ async function world(options: { basic?: boolean } = {}): Promise<World> {
     },
     close: () => bitbucket.close(),
   });
-  return { ...e2e, bitbucket, headSha: pr.headSha, diffs };
+  return { ...e2e, bitbucket, headSha, diffs };
 }
 
 async function deliver(
@@ -91,7 +73,7 @@ async function deliver(
   secret: string | null = SECRET,
 ) {
   const d = await bitbucketWebhook({ secret: secret ?? undefined, event, payload, deliveryId });
-  return await postWebhook(w, "bitbucket", d);
+  return await w.postWebhook(d);
 }
 
 const summaries = (w: World) =>
@@ -105,7 +87,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
   const first = await deliver(w, "pullrequest:created", created, "request-uuid-1");
   assert.equal(first.status, 202);
   assert.ok(Number.isInteger(first.body.job_id));
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
 
   // One summary comment, found by its invisible marker, with the outside-diff finding.
   const [summary, ...more] = summaries(w);
@@ -138,7 +120,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
   assert.ok(w.bitbucket.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}`));
   assert.equal(w.llm.chats().length, 2);
 
-  const { reviews: stored } = await api(w, "/reviews");
+  const { reviews: stored } = await w.api("/reviews");
   assert.deepEqual(
     stored.map((r: { status: string; blockers: number }) => [r.status, r.blockers]),
     [["succeeded", 1]],
@@ -157,7 +139,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
     }),
     "request-uuid-3",
   );
-  await assertReviewedAgain(w, command, () => ({
+  await w.assertReviewedAgain(command, () => ({
     summaries: summaries(w).length,
     inline: inline(w).length,
   }), 2);
@@ -183,7 +165,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
   assert.deepEqual([echo.status, echo.body], [200, { ignored: "the comment is Loom's own" }]);
 
   // A wrong or missing signature, and a malformed body, queue nothing.
-  const jobsBefore = (await api(w, "/jobs?limit=100")).jobs.length;
+  const jobsBefore = (await w.api("/jobs?limit=100")).jobs.length;
   const updated = w.bitbucket.pullRequestPayload(REPO, 1);
   assert.equal(
     (await deliver(w, "pullrequest:updated", updated, "r-6", "wrong-secret")).status,
@@ -205,7 +187,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
   });
   assert.equal(res.status, 400);
   assert.match((await res.json()).error, /not valid JSON/);
-  assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobsBefore);
+  assert.equal((await w.api("/jobs?limit=100")).jobs.length, jobsBefore);
 
   // Merged: closed, nothing left to cancel.
   w.bitbucket.updatePullRequest(REPO, 1, { state: "MERGED" });
@@ -218,7 +200,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
   assert.equal(merged.status, 200);
   assert.match(merged.body.ok, /^closed/);
 
-  assertNoSecretLogged(w, TOKEN, SECRET);
+  w.assertNoSecretLogged(TOKEN, SECRET);
 });
 
 Deno.test("bitbucket: an updated delivery for a reviewed head queues and posts nothing; a push is reviewed", async () => {
@@ -227,8 +209,8 @@ Deno.test("bitbucket: an updated delivery for a reviewed head queues and posts n
     (await deliver(w, "pullrequest:created", w.bitbucket.pullRequestPayload(REPO, 1))).status,
     202,
   );
-  await reviewsDone(w, 1);
-  const jobs = (await api(w, "/jobs?limit=100")).jobs.length;
+  await w.reviewsDone(1);
+  const jobs = (await w.api("/jobs?limit=100")).jobs.length;
   const calls = w.bitbucket.requests.length;
   const comments = w.bitbucket.comments(REPO, 1);
 
@@ -238,7 +220,7 @@ Deno.test("bitbucket: an updated delivery for a reviewed head queues and posts n
   assertIgnored(edit, new RegExp(`^${w.headSha.slice(0, 12)} was already reviewed`));
   // Give a wrongly queued job the time to run and post.
   await new Promise((r) => setTimeout(r, 500));
-  assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobs, "no job queued");
+  assert.equal((await w.api("/jobs?limit=100")).jobs.length, jobs, "no job queued");
   assert.equal(w.bitbucket.requests.length, calls, "no call to Bitbucket at all");
   assert.deepEqual(w.bitbucket.comments(REPO, 1), comments, "nothing posted or edited");
   assert.equal(w.llm.chats().length, 2);
@@ -250,8 +232,8 @@ Deno.test("bitbucket: an updated delivery for a reviewed head queues and posts n
   });
   const push = await deliver(w, "pullrequest:updated", w.bitbucket.pullRequestPayload(REPO, 1));
   assert.equal(push.status, 202);
-  await reviewsDone(w, 2);
-  const { reviews } = await api(w, "/reviews");
+  await w.reviewsDone(2);
+  const { reviews } = await w.api("/reviews");
   assert.deepEqual(
     reviews.map((r: { head_sha: string }) => r.head_sha).sort(),
     [w.headSha.slice(0, 12), "f00dfeed0123"].sort(),
@@ -269,7 +251,7 @@ Deno.test("bitbucket: a user API token is sent as Basic auth on every call", asy
   await using w = await world({ basic: true });
   const created = w.bitbucket.pullRequestPayload(REPO, 1);
   assert.equal((await deliver(w, "pullrequest:created", created)).status, 202);
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
   assert.equal(summaries(w).length, 1);
   const basic = `Basic ${btoa(`${EMAIL}:${API_TOKEN}`)}`;
   assert.ok(w.bitbucket.requests.length > 5);

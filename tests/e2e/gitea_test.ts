@@ -5,24 +5,12 @@
 import assert from "node:assert/strict";
 import { type FakeGitea, giteaWebhook, startFakeGitea } from "../fakes/gitea/server.ts";
 import { giteaCommentPayload, giteaPullRequestPayload } from "../fakes/gitea/payloads.ts";
-import { waitFor } from "../support/child.ts";
-import {
-  api,
-  assertIgnored,
-  assertNoSecretLogged,
-  assertPlatformDisabled,
-  assertReviewedAgain,
-  type LoomE2e,
-  postWebhook,
-  reviewsDone,
-  startLoomE2e,
-  withServe,
-} from "../support/e2e.ts";
+import { assertPlatformDisabled, waitFor, withServe } from "../support/child.ts";
+import { assertIgnored, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
 import {
   FINDINGS,
   reviewer,
-  seedLoomConfig,
-  USER_SEARCH_PR,
+  seedUserSearch,
   userSearchDiff,
 } from "../support/user_search_scenario.ts";
 
@@ -53,15 +41,10 @@ async function world(flavor: "gitea" | "forgejo"): Promise<World> {
   const gitea = await startFakeGitea({ token: TOKEN, flavor });
   const headSha = "a".repeat(40);
   const e2e = await startLoomE2e({
+    platformId: "gitea",
     model,
     async platform(llm) {
-      gitea.addPullRequest({
-        repo: REPO,
-        ...USER_SEARCH_PR,
-        headSha,
-        diff: await userSearchDiff(),
-      });
-      seedLoomConfig(gitea, REPO, llm.url);
+      seedUserSearch(gitea, { repo: REPO, headSha, diff: await userSearchDiff() }, llm.url);
       return {
         LOOM_GITEA_WEBHOOK_SECRET: SECRET,
         LOOM_GITEA_URL: gitea.url,
@@ -81,7 +64,7 @@ async function deliver(
   secret = SECRET,
 ) {
   const d = await giteaWebhook({ secret, eventType, payload, deliveryId, flavor: w.flavor });
-  return await postWebhook(w, "gitea", d);
+  return await w.postWebhook(d);
 }
 
 const opened = (w: World, headSha = w.headSha) =>
@@ -96,7 +79,7 @@ Deno.test("gitea: a pull request is reviewed end to end, and nothing is ever pos
   const first = await deliver(w, "pull_request", opened(w), "delivery-1");
   assert.equal(first.status, 202);
   assert.ok(Number.isInteger(first.body.job_id));
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
 
   // One summary comment, found by its marker, with the counts and the outside-diff finding.
   const comments = w.gitea.comments(REPO, 1);
@@ -126,7 +109,7 @@ Deno.test("gitea: a pull request is reviewed end to end, and nothing is ever pos
     ["loom", "failure"],
   ]);
   assert.equal(w.llm.chats().length, 2);
-  const { reviews: stored } = await api(w, "/reviews");
+  const { reviews: stored } = await w.api("/reviews");
   assert.deepEqual(
     stored.map((r: { status: string; blockers: number }) => [r.status, r.blockers]),
     [
@@ -143,7 +126,7 @@ Deno.test("gitea: a pull request is reviewed end to end, and nothing is ever pos
 
   // /loom review reviews it again from scratch: nothing is posted twice.
   const command = await deliver(w, "pull_request_comment", comment("/loom review"), "delivery-3");
-  await assertReviewedAgain(w, command, () => ({
+  await w.assertReviewedAgain(command, () => ({
     summaries: w.gitea.comments(REPO, 1).length,
     inline: w.gitea.reviewComments(REPO, 1).length,
   }), 2);
@@ -161,7 +144,7 @@ Deno.test("gitea: a pull request is reviewed end to end, and nothing is ever pos
   assert.deepEqual(echo, { status: 200, body: { ignored: "the comment is Loom's own" } });
 
   // A wrong secret, an unsigned delivery and a malformed body queue nothing.
-  const jobsBefore = (await api(w, "/jobs?limit=100")).jobs.length;
+  const jobsBefore = (await w.api("/jobs?limit=100")).jobs.length;
   assert.equal((await deliver(w, "pull_request", opened(w), "d-6", "wrong-secret")).status, 401);
   assert.equal((await deliver(w, "pull_request", opened(w), "d-7", "")).status, 401);
   const malformed = await deliver(w, "pull_request", { action: "opened", number: 1 }, "d-8");
@@ -179,15 +162,15 @@ Deno.test("gitea: a pull request is reviewed end to end, and nothing is ever pos
   });
   assert.equal(notJson.status, 401, "the signature covers the exact bytes");
   await notJson.body?.cancel();
-  assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobsBefore);
+  assert.equal((await w.api("/jobs?limit=100")).jobs.length, jobsBefore);
 
-  assertNoSecretLogged(w, TOKEN, SECRET);
+  w.assertNoSecretLogged(TOKEN, SECRET);
 });
 
 Deno.test("forgejo: ranges use extra_lines_count, a push is reviewed without reposting, close cancels", async () => {
   await using w = await world("forgejo");
   assert.equal((await deliver(w, "pull_request", opened(w), "f-1")).status, 202);
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
   const inline = w.gitea.reviewComments(REPO, 1);
   assert.deepEqual(inline.map((c) => [c.path, c.newLine, c.extraLines]).sort(), [
     ["README.md", 3, 0],
@@ -204,7 +187,7 @@ Deno.test("forgejo: ranges use extra_lines_count, a push is reviewed without rep
   w.gitea.updatePullRequest(REPO, 1, { headSha: next });
   const sync = await deliver(w, "pull_request_sync", synchronized(next), "f-2");
   assert.equal(sync.status, 202);
-  await reviewsDone(w, 2);
+  await w.reviewsDone(2);
   assert.equal(w.gitea.reviewComments(REPO, 1).length, 2, "the same findings are not reposted");
   assert.equal(w.gitea.comments(REPO, 1).length, 1);
   assert.deepEqual(w.gitea.statuses(REPO, next).map((s) => s.state), ["pending", "failure"]);

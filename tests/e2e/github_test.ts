@@ -10,26 +10,10 @@ import {
   githubWebhook,
   startFakeGithub,
 } from "../fakes/github/server.ts";
-import { waitFor } from "../support/child.ts";
-import {
-  api,
-  assertIgnored,
-  assertNoSecretLogged,
-  assertPlatformDisabled,
-  assertReviewedAgain,
-  LLM_KEY,
-  type LoomE2e,
-  postWebhook,
-  reviewsDone,
-  startLoomE2e,
-} from "../support/e2e.ts";
+import { assertPlatformDisabled, waitFor } from "../support/child.ts";
+import { assertIgnored, LLM_KEY, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
 import { pullRequestComment, pullRequestEvent } from "../fakes/github/payloads.ts";
-import {
-  reviewer,
-  seedLoomConfig,
-  USER_SEARCH_PR,
-  userSearchDiff,
-} from "../support/user_search_scenario.ts";
+import { reviewer, seedUserSearch, userSearchDiff } from "../support/user_search_scenario.ts";
 
 const SECRET = "webhook-secret-for-tests";
 const TOKEN = "ghp_test_token_never_logged";
@@ -46,17 +30,12 @@ async function world(
   const github = await startFakeGithub({ token: options.app ? undefined : TOKEN });
   const headSha = "a".repeat(40);
   const e2e = await startLoomE2e({
+    platformId: "github",
     // The model: a blocker on the SQL line for security, a warning on the README for quality.
     model: reviewer(),
     async platform(llm) {
       github.addRepo(REPO, { installationId: 4242 });
-      github.addPullRequest({
-        repo: REPO,
-        ...USER_SEARCH_PR,
-        headSha,
-        diff: await userSearchDiff(),
-      });
-      seedLoomConfig(github, REPO, llm.url);
+      seedUserSearch(github, { repo: REPO, headSha, diff: await userSearchDiff() }, llm.url);
       if (options.app) {
         github.enableApp({ appId: options.app.appId, publicKey: options.app.publicKey });
       }
@@ -80,11 +59,7 @@ async function deliver(
   deliveryId?: string,
   secret = SECRET,
 ) {
-  return await postWebhook(
-    w,
-    "github",
-    await githubWebhook({ secret, event, payload, deliveryId }),
-  );
+  return await w.postWebhook(await githubWebhook({ secret, event, payload, deliveryId }));
 }
 
 Deno.test("github: a pull request is reviewed end to end, and nothing is ever posted twice", async () => {
@@ -98,7 +73,7 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
     w.loom.log(),
     /"msg":"request","request_id":"[^"]+".*"route":"\/webhooks\/:platform","status":202.*"delivery_id":"delivery-1".*"job_id":\d+/,
   );
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
 
   // One summary comment, found by its marker, with the counts and the outside-diff finding.
   const comments = w.github.comments(REPO, 1);
@@ -133,18 +108,18 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
   assert.equal(chats[0].body.response_format.type, "json_schema");
 
   // The stored review, its pipelines, comments and tokens.
-  const { reviews: stored } = await api(w, "/reviews");
+  const { reviews: stored } = await w.api("/reviews");
   assert.equal(stored.length, 1);
   assert.equal(stored[0].status, "succeeded");
   assert.equal(stored[0].blockers, 1);
   assert.ok(stored[0].tokens.prompt > 0);
-  const detail = await api(w, `/reviews/${stored[0].id}`);
+  const detail = await w.api(`/reviews/${stored[0].id}`);
   assert.deepEqual(
     detail.pipelines.map((p: { name: string; status: string }) => [p.name, p.status]),
     [["quality", "succeeded"], ["security", "succeeded"]],
   );
   assert.equal(detail.comments.length, 2);
-  const jobs = (await api(w, "/jobs?limit=50")).jobs;
+  const jobs = (await w.api("/jobs?limit=50")).jobs;
   assert.deepEqual(jobs.map((j: { kind: string }) => j.kind).sort(), [
     "pipeline",
     "pipeline",
@@ -174,11 +149,11 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
     pullRequestComment({ repo: REPO, pr: 1, body: "/loom review" }),
     "delivery-3",
   );
-  await assertReviewedAgain(w, command, () => ({
+  await w.assertReviewedAgain(command, () => ({
     summaries: w.github.comments(REPO, 1).length,
     inline: w.github.reviewComments(REPO, 1).length,
   }), 2);
-  assert.equal((await api(w, `/jobs/${command.body.job_id}`)).lane, "high");
+  assert.equal((await w.api(`/jobs/${command.body.job_id}`)).lane, "high");
 
   // /loom help answers with the commands.
   assert.equal(
@@ -217,7 +192,7 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
   });
   assert.equal(notJson.status, 401, "the signature covers the exact bytes");
 
-  assertNoSecretLogged(w, TOKEN, SECRET);
+  w.assertNoSecretLogged(TOKEN, SECRET);
 });
 
 Deno.test("github: the base branch's config wins over the pull request's own", async () => {
@@ -237,7 +212,7 @@ Deno.test("github: the base branch's config wins over the pull request's own", a
   );
   const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
   assert.equal((await deliver(w, "pull_request", opened)).status, 202);
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
   assert.ok(
     w.github.reviewComments(REPO, 1).some((c) => c.path === "src/users.js" && c.line === 6),
   );
@@ -261,7 +236,7 @@ Deno.test("github: a GitHub App installation token is minted, cached and used", 
     installationId: 4242,
   });
   assert.equal((await deliver(w, "pull_request", opened)).status, 202);
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
   const tokens = w.github.installationTokens();
   assert.equal(tokens.length, 1, "one token for every call of the review");
   assert.equal(tokens[0].installationId, 4242);
@@ -295,15 +270,15 @@ Deno.test("github: rate limits are retried, a refused inline comment moves to th
   const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
   const accepted = await deliver(w, "pull_request", opened);
   assert.equal(accepted.status, 202);
-  await reviewsDone(w, 1);
-  const review = await api(w, `/jobs/${accepted.body.job_id}`);
+  await w.reviewsDone(1);
+  const review = await w.api(`/jobs/${accepted.body.job_id}`);
   assert.equal(review.status, "succeeded");
   assert.equal(review.attempts, 2);
   assert.match(review.errors[0].message, /rate limit/i);
   assert.equal(w.github.reviewComments(REPO, 1).length, 1, "one comment landed");
   const summary = w.github.comments(REPO, 1)[0].body;
   assert.match(summary, /Outside the diff/);
-  const { reviews } = await api(w, "/reviews");
+  const { reviews } = await w.api("/reviews");
   assert.equal(reviews[0].status, "succeeded");
 
   // A pull request GitHub does not know: the job is dead with a clear reason, at once.
@@ -314,11 +289,11 @@ Deno.test("github: rate limits are retried, a refused inline comment moves to th
   );
   assert.equal(missing.status, 202);
   await waitFor(
-    async () => (await api(w, `/jobs/${missing.body.job_id}`)).status === "dead",
+    async () => (await w.api(`/jobs/${missing.body.job_id}`)).status === "dead",
     15_000,
     "dead job",
   );
-  const dead = await api(w, `/jobs/${missing.body.job_id}`);
+  const dead = await w.api(`/jobs/${missing.body.job_id}`);
   assert.equal(dead.attempts, 1, "a 404 is not retried");
   assert.match(dead.last_error, /octo\/app#99 not found/);
 });
@@ -335,8 +310,8 @@ Deno.test("github: a delivery ahead of the API is looked at once more; a head th
   );
   assert.equal(early.status, 202);
   setTimeout(() => w.github.updatePullRequest(REPO, 1, { headSha: w.headSha }), 500);
-  await reviewsDone(w, 1);
-  const job = await api(w, `/jobs/${early.body.job_id}`);
+  await w.reviewsDone(1);
+  const job = await w.api(`/jobs/${early.body.job_id}`);
   assert.equal(job.attempts, 2);
   assert.match(job.errors[0].message, /shows head cccccccccccc/);
   assert.equal(w.github.comments(REPO, 1).length, 1, "reviewed once the API caught up");
@@ -348,11 +323,11 @@ Deno.test("github: a delivery ahead of the API is looked at once more; a head th
     pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha: "d".repeat(40) }),
   );
   await waitFor(
-    async () => (await api(w, `/jobs/${stale.body.job_id}`)).status === "succeeded",
+    async () => (await w.api(`/jobs/${stale.body.job_id}`)).status === "succeeded",
     15_000,
     "stale job",
   );
-  assert.equal((await api(w, `/jobs/${stale.body.job_id}`)).attempts, 2);
+  assert.equal((await w.api(`/jobs/${stale.body.job_id}`)).attempts, 2);
   assert.equal(w.github.statuses(REPO, "d".repeat(40)).length, 0, "nothing posted for it");
   assert.equal(w.github.comments(REPO, 1).length, 1);
 });

@@ -7,20 +7,8 @@ import assert from "node:assert/strict";
 import { answer, type RecordedRequest } from "../fakes/llm/server.ts";
 import { type FakeGitlab, gitlabWebhook, startFakeGitlab } from "../fakes/gitlab/server.ts";
 import { mergeRequestHook, mergeRequestNoteHook, type Payload } from "../fakes/gitlab/payloads.ts";
-import { waitFor } from "../support/child.ts";
-import {
-  api,
-  assertIgnored,
-  assertNoSecretLogged,
-  assertPlatformDisabled,
-  assertReviewedAgain,
-  LLM_KEY,
-  type LoomE2e,
-  postWebhook,
-  reviewsDone,
-  startLoomE2e,
-  withServe,
-} from "../support/e2e.ts";
+import { assertPlatformDisabled, waitFor, withServe } from "../support/child.ts";
+import { assertIgnored, LLM_KEY, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
 import {
   FINDINGS,
   promptOf,
@@ -87,6 +75,7 @@ async function world(options: { unpreparedReads?: number } = {}): Promise<World>
   const headSha = "a".repeat(40);
   const baseSha = "b".repeat(40);
   const e2e = await startLoomE2e({
+    platformId: "gitlab",
     model,
     async platform(llm) {
       gitlab.addMergeRequest({
@@ -121,7 +110,7 @@ async function deliver(
   token: string | null = SECRET,
 ) {
   const d = gitlabWebhook({ token, event, payload, ...ids });
-  return await postWebhook(w, "gitlab", d, typeof payload === "string" ? payload : d.body);
+  return await w.postWebhook(d, typeof payload === "string" ? payload : d.body);
 }
 
 const opened = (
@@ -138,7 +127,7 @@ Deno.test("gitlab: a merge request is reviewed end to end, and nothing is ever p
   const first = await deliver(w, "Merge Request Hook", opened(w), { idempotencyKey: "key-1" });
   assert.equal(first.status, 202);
   assert.ok(Number.isInteger(first.body.job_id));
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
 
   // One summary note, found by its marker, listing the finding outside the diff.
   const notes = () => w.gitlab.notes(PROJECT.path, 1).filter((n) => n.type === null);
@@ -185,7 +174,7 @@ Deno.test("gitlab: a merge request is reviewed end to end, and nothing is ever p
   const chats = w.llm.chats();
   assert.equal(chats.length, 2);
   assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
-  const { reviews: stored } = await api(w, "/reviews");
+  const { reviews: stored } = await w.api("/reviews");
   assert.deepEqual(
     stored.map((r: { status: string; blockers: number }) => [r.status, r.blockers]),
     [
@@ -208,7 +197,7 @@ Deno.test("gitlab: a merge request is reviewed end to end, and nothing is ever p
 
   // /loom review reviews it again, from scratch: nothing is posted twice.
   const command = await deliver(w, "Note Hook", note("/loom review", 501));
-  await assertReviewedAgain(w, command, () => ({
+  await w.assertReviewedAgain(command, () => ({
     summaries: notes().length,
     inline: w.gitlab.discussions(PROJECT.path, 1).length,
   }), 3);
@@ -227,12 +216,12 @@ Deno.test("gitlab: a merge request is reviewed end to end, and nothing is ever p
     eventUuid: "event-uuid-1",
   });
   assert.match(legacyAgain.body.ignored, /delivery event-uuid-1 was already received/);
-  await reviewsDone(w, 3);
+  await w.reviewsDone(3);
   const bare = { idempotencyKey: null, eventUuid: null };
   assert.equal((await deliver(w, "Note Hook", note("/loom review", 504), bare)).status, 202);
   const sameNote = await deliver(w, "Note Hook", note("/loom review", 504), bare);
   assert.match(sameNote.body.ignored, /delivery derived:note:42:504 was already received/);
-  await reviewsDone(w, 4);
+  await w.reviewsDone(4);
   assert.equal(w.gitlab.discussions(PROJECT.path, 1).length, 3);
 
   // /loom help answers with the commands, marked so it never reads as a command itself.
@@ -241,7 +230,7 @@ Deno.test("gitlab: a merge request is reviewed end to end, and nothing is ever p
   assert.match(notes()[1].body, /^<!-- loom:reply -->[^]*\/loom review/);
 
   // A wrong or missing token, and a malformed body, queue nothing.
-  const jobs = (await api(w, "/jobs?limit=100")).jobs.length;
+  const jobs = (await w.api("/jobs?limit=100")).jobs.length;
   const wrong = await deliver(w, "Merge Request Hook", opened(w), {}, "wrong-secret");
   assert.deepEqual([wrong.status, wrong.body.error], [
     401,
@@ -255,15 +244,15 @@ Deno.test("gitlab: a merge request is reviewed end to end, and nothing is ever p
   const incomplete = await deliver(w, "Merge Request Hook", missing);
   assert.equal(incomplete.status, 400);
   assert.match(incomplete.body.error, /object_attributes\.last_commit is missing/);
-  assert.equal((await api(w, "/jobs?limit=100")).jobs.length, jobs);
+  assert.equal((await w.api("/jobs?limit=100")).jobs.length, jobs);
 
-  assertNoSecretLogged(w, TOKEN, SECRET);
+  w.assertNoSecretLogged(TOKEN, SECRET);
 });
 
 Deno.test("gitlab: new commits are reviewed on the new diff version; closing cancels the rest", async () => {
   await using w = await world();
   assert.equal((await deliver(w, "Merge Request Hook", opened(w))).status, 202);
-  await reviewsDone(w, 1);
+  await w.reviewsDone(1);
   assert.equal(w.gitlab.discussions(PROJECT.path, 1).length, 3);
 
   // A push adding a README line: a new diff version, with a new start SHA (the target moved).
@@ -285,7 +274,7 @@ Deno.test("gitlab: new commits are reviewed on the new diff version; closing can
     opened(w, "update", { headSha: newHead, oldrev: w.headSha }),
   );
   assert.equal(pushed.status, 202);
-  await reviewsDone(w, 2);
+  await w.reviewsDone(2);
   const discussions = w.gitlab.discussions(PROJECT.path, 1);
   assert.equal(discussions.length, 4, "the same findings are not posted again, the new one is");
   const added = discussions[3].position;
@@ -336,7 +325,7 @@ Deno.test("gitlab: new commits are reviewed on the new diff version; closing can
   );
   assert.equal(closed.status, 200);
   assert.match(closed.body.ok, /^closed: [1-9]\d* unfinished jobs cancelled$/);
-  await waitFor(async () => (await api(w, "/jobs?status=running")).jobs.length === 0, 10_000);
+  await waitFor(async () => (await w.api("/jobs?status=running")).jobs.length === 0, 10_000);
   assert.deepEqual(w.gitlab.statuses(PROJECT.path, slowHead).map((s) => s.status), ["running"]);
   assert.equal(w.gitlab.discussions(PROJECT.path, 1).length, 4, "nothing posted once closed");
 });

@@ -3,6 +3,9 @@
  * @module
  */
 
+import assert from "node:assert/strict";
+import { freshSqliteUrl } from "../stores.ts";
+
 /** A child `loom serve` process. */
 export interface LoomChild {
   process: Deno.ChildProcess;
@@ -73,4 +76,56 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Spawns `loom serve` on a free port of 127.0.0.1 with the store at `dbUrl`. */
+export function spawnServe(dbUrl: string, env: Record<string, string> = {}): LoomChild {
+  return spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", dbUrl], env);
+}
+
+/**
+ * Runs `check` with `loom serve` spawned with only `env` on a fresh store (no platform, no
+ * model: for how Loom starts, or refuses to), then stops it and removes the store.
+ */
+export async function withServe(
+  env: Record<string, string>,
+  check: (loom: LoomChild) => Promise<void>,
+): Promise<void> {
+  const db = await freshSqliteUrl();
+  const loom = spawnServe(db.url, env);
+  try {
+    await check(loom);
+  } finally {
+    await stopLoom(loom);
+    await db.dispose();
+  }
+}
+
+/**
+ * Asserts that `loom serve`, started with only `env`, answers `/webhooks/{platform}` with a 404
+ * whose error names `setting` (what would enable it), and logged at start that the platform is
+ * disabled; then runs `more` on the same process.
+ */
+export async function assertPlatformDisabled(
+  platform: string,
+  setting: string,
+  env: Record<string, string> = {},
+  more?: (url: string, loom: LoomChild) => Promise<void>,
+): Promise<void> {
+  await withServe(env, async (loom) => {
+    const url = await loom.listening;
+    const res = await fetch(`${url}/webhooks/${platform}`, { method: "POST", body: "{}" });
+    assert.equal(res.status, 404);
+    assert.match((await res.json()).error, new RegExp(setting));
+    assert.match(loom.log(), new RegExp(`"msg":"platform disabled","platform":"${platform}"`));
+    await more?.(url, loom);
+  });
+}
+
+/** Stops a Loom child with SIGTERM and waits for it to exit. */
+export async function stopLoom(loom: LoomChild): Promise<void> {
+  try {
+    loom.process.kill("SIGTERM");
+  } catch { /* already gone */ }
+  await loom.exited;
 }

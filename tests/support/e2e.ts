@@ -23,24 +23,58 @@
 import assert from "node:assert/strict";
 import { type FakeAnswer, type FakeLlm, startFakeLlm } from "../fakes/llm/server.ts";
 import { freshSqliteUrl } from "../stores.ts";
-import { type LoomChild, spawnLoom, waitFor } from "./child.ts";
+import { type LoomChild, spawnServe, stopLoom, waitFor } from "./child.ts";
 
 /** The model's API key Loom is given: it must reach the model, and never the logs. */
 export const LLM_KEY = "sk-llm-key-never-logged";
 const ADMIN_TOKEN = "admin-token-for-the-tests-0123";
 
-/** A running Loom and its fake model; see {@link startLoomE2e}. `await using` disposes it. */
+/**
+ * A running Loom for one platform and its fake model, with what the tests ask of it bound to it;
+ * see {@link startLoomE2e}. `await using` disposes it.
+ */
 export interface LoomE2e extends AsyncDisposable {
   llm: FakeLlm;
   loom: LoomChild;
   /** Loom's base URL. */
   url: string;
+  /** GETs Loom's admin API at `/api{path}` with the admin token; asserts a 200 and returns JSON. */
+  // deno-lint-ignore no-explicit-any
+  api(path: string): Promise<any>;
+  /** Waits until `count` reviews exist, none running, and the last jobs' completions landed. */
+  reviewsDone(count: number): Promise<void>;
+  /**
+   * POSTs a webhook delivery to the platform's `/webhooks/{platform}`, with `body` instead of
+   * the delivery's own when given; returns the status and the JSON answer.
+   */
+  // deno-lint-ignore no-explicit-any
+  postWebhook(delivery: Delivery, body?: string): Promise<{ status: number; body: any }>;
+  /** Asserts that Loom's log holds none of `secrets`, nor the model's key. */
+  assertNoSecretLogged(...secrets: string[]): void;
+  /**
+   * Asserts what `/loom review` on a reviewed pull request does: the command is accepted, the
+   * pull request is reviewed again from scratch (the model asked again), and nothing is posted
+   * twice: `posted()` still counts one summary and `inline` inline comments.
+   */
+  assertReviewedAgain(
+    command: { status: number; body: unknown },
+    posted: () => { summaries: number; inline: number },
+    inline: number,
+  ): Promise<void>;
   /** Stops Loom, then closes the platform, the model and the store. */
   dispose(): Promise<void>;
 }
 
+/** A webhook delivery as a platform fake makes it. */
+export interface Delivery {
+  headers: Record<string, string>;
+  body: string;
+}
+
 /** Options for {@link startLoomE2e}. */
 export interface LoomE2eOptions {
+  /** The platform's id in Loom's webhook route, `/webhooks/{platform}`. */
+  platformId: string;
   /** What the fake model answers (see `reviewer`). */
   model: FakeAnswer;
   /**
@@ -79,76 +113,35 @@ export async function startLoomE2e(options: LoomE2eOptions): Promise<LoomE2e> {
       LOOM_POLL_INTERVAL_MS: "50",
     });
     const url = await loom.listening;
-    return { llm, loom, url, dispose, [Symbol.asyncDispose]: dispose };
+    const w: LoomE2e = {
+      llm,
+      loom,
+      url,
+      api: (path) => api(w, path),
+      reviewsDone: (count) => reviewsDone(w, count),
+      postWebhook: (delivery, body) => postWebhook(w, options.platformId, delivery, body),
+      assertNoSecretLogged: (...secrets) => assertNoSecretLogged(w, ...secrets),
+      assertReviewedAgain: (command, posted, inline) =>
+        assertReviewedAgain(w, command, posted, inline),
+      dispose,
+      [Symbol.asyncDispose]: dispose,
+    };
+    return w;
   } catch (error) {
     await dispose();
     throw error;
   }
 }
 
-/** Spawns `loom serve` on a free port of 127.0.0.1 with the store at `dbUrl`. */
-function spawnServe(dbUrl: string, env: Record<string, string> = {}): LoomChild {
-  return spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", dbUrl], env);
-}
-
-/**
- * Runs `check` with `loom serve` spawned with only `env` on a fresh store (no platform, no
- * model: for how Loom starts, or refuses to), then stops it and removes the store.
- */
-export async function withServe(
-  env: Record<string, string>,
-  check: (loom: LoomChild) => Promise<void>,
-): Promise<void> {
-  const db = await freshSqliteUrl();
-  const loom = spawnServe(db.url, env);
-  try {
-    await check(loom);
-  } finally {
-    await stopLoom(loom);
-    await db.dispose();
-  }
-}
-
-/**
- * Asserts that `loom serve`, started with only `env`, answers `/webhooks/{platform}` with a 404
- * whose error names `setting` (what would enable it), and logged at start that the platform is
- * disabled; then runs `more` on the same process.
- */
-export async function assertPlatformDisabled(
-  platform: string,
-  setting: string,
-  env: Record<string, string> = {},
-  more?: (url: string, loom: LoomChild) => Promise<void>,
-): Promise<void> {
-  await withServe(env, async (loom) => {
-    const url = await loom.listening;
-    const res = await fetch(`${url}/webhooks/${platform}`, { method: "POST", body: "{}" });
-    assert.equal(res.status, 404);
-    assert.match((await res.json()).error, new RegExp(setting));
-    assert.match(loom.log(), new RegExp(`"msg":"platform disabled","platform":"${platform}"`));
-    await more?.(url, loom);
-  });
-}
-
-/** Asserts that Loom's log holds none of `secrets`, nor the model's key. */
-export function assertNoSecretLogged(w: { loom: LoomChild }, ...secrets: string[]): void {
+function assertNoSecretLogged(w: { loom: LoomChild }, ...secrets: string[]): void {
   const log = w.loom.log();
   for (const secret of [...secrets, LLM_KEY]) {
     assert.ok(!log.includes(secret), "no secret in the logs");
   }
 }
 
-/** Stops a Loom child with SIGTERM and waits for it to exit. */
-async function stopLoom(loom: LoomChild): Promise<void> {
-  try {
-    loom.process.kill("SIGTERM");
-  } catch { /* already gone */ }
-  await loom.exited;
-}
-
-/** GETs Loom's admin API at `/api{path}` with the admin token; asserts a 200 and returns JSON. */
 // deno-lint-ignore no-explicit-any
-export async function api(w: { url: string }, path: string): Promise<any> {
+async function api(w: { url: string }, path: string): Promise<any> {
   const res = await fetch(`${w.url}/api${path}`, {
     headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
   });
@@ -156,8 +149,7 @@ export async function api(w: { url: string }, path: string): Promise<any> {
   return await res.json();
 }
 
-/** Waits until `count` reviews exist, none running, and the last jobs' completions have landed. */
-export async function reviewsDone(w: { url: string; loom: LoomChild }, count: number) {
+async function reviewsDone(w: { url: string; loom: LoomChild }, count: number) {
   await waitFor(
     async () => {
       const { reviews } = await api(w, "/reviews");
@@ -171,14 +163,10 @@ export async function reviewsDone(w: { url: string; loom: LoomChild }, count: nu
   await waitFor(async () => (await api(w, "/jobs?status=running")).jobs.length === 0, 10_000);
 }
 
-/**
- * POSTs a webhook delivery to Loom's `/webhooks/{platform}`, with `body` instead of the
- * delivery's own when given; returns the status and the JSON answer.
- */
-export async function postWebhook(
+async function postWebhook(
   w: { url: string },
   platform: string,
-  delivery: { headers: Record<string, string>; body: string },
+  delivery: Delivery,
   body = delivery.body,
   // deno-lint-ignore no-explicit-any
 ): Promise<{ status: number; body: any }> {
@@ -197,12 +185,7 @@ export function assertIgnored(res: { status: number; body: any }, why: RegExp): 
   assert.match(res.body.ignored, why);
 }
 
-/**
- * Asserts what `/loom review` on a reviewed pull request does: the command is accepted, the pull
- * request is reviewed again from scratch (the model asked again), and nothing is posted twice:
- * `posted()` still counts one summary and `inline` inline comments.
- */
-export async function assertReviewedAgain(
+async function assertReviewedAgain(
   w: LoomE2e,
   command: { status: number; body: unknown },
   posted: () => { summaries: number; inline: number },

@@ -52,6 +52,24 @@ export function seedLoomConfig(
 }
 
 /**
+ * Seeds the user-search pull request on a fake platform (`input` names the repository and what
+ * else the test gives it: a head, a diff) and the base branch's {@link loomFiles}; returns the
+ * pull request as the fake holds it.
+ */
+export function seedUserSearch<I extends { repo: string }, P>(
+  platform: {
+    addPullRequest(input: I & typeof USER_SEARCH_PR): P;
+    setFile(repo: string, ref: string, path: string, text: string): void;
+  },
+  input: I,
+  llmUrl: string,
+): P {
+  const pull = platform.addPullRequest({ ...input, ...USER_SEARCH_PR });
+  seedLoomConfig(platform, input.repo, llmUrl);
+  return pull;
+}
+
+/**
  * A git repository whose `main` has `src/users.js` and a README (and `baseFiles`), and whose
  * `feature` branch, checked out, adds the search and documents it. The caller cleans it up.
  */
