@@ -23,3 +23,20 @@ export async function fetchParsed(url: string, init: RequestInit = {}): Promise<
   } catch { /* not JSON */ }
   return { status: res.status, headers: res.headers, text, json };
 }
+
+/**
+ * Calls `url` with `method` the way an API client does: `body`, when given, sent as JSON; the
+ * fake's credentials in `headers`. The whole answer, as {@link fetchParsed} reads it.
+ */
+export function callJson(
+  url: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ParsedAnswer> {
+  return fetchParsed(url, {
+    method,
+    headers: body === undefined ? headers : { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fetchParsed } from "../fetch_parsed.ts";
+import { callJson } from "../fetch_parsed.ts";
 import { giteaFailure, giteaWebhook, startFakeGitea } from "./server.ts";
 import { giteaPullRequestPayload } from "./payloads.ts";
 
@@ -15,19 +15,13 @@ index 1..2 100644
  four
 `;
 
-async function call(
+const call = (
   base: string,
   method: string,
   path: string,
   body?: unknown,
   auth = `token ${TOKEN}`,
-) {
-  return await fetchParsed(`${base}${path}`, {
-    method,
-    headers: { authorization: auth, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+) => callJson(`${base}${path}`, method, body, { authorization: auth });
 
 const REVIEWS = "/api/v1/repos/o/r/pulls/1/reviews";
 const at = (line: number, body = `on ${line}`) => ({

@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
 import { verify } from "@octokit/webhooks-methods";
-import { fetchParsed } from "../fetch_parsed.ts";
+import { callJson } from "../fetch_parsed.ts";
+import { A_TS_DIFF } from "../sample_diff.ts";
 import { generateAppKeys, githubFailure, githubWebhook, startFakeGithub } from "./server.ts";
 
 const TOKEN = "t0ken";
 const HEAD = "c".repeat(40);
-const DIFF = `diff --git a/a.ts b/a.ts
-index 1..2 100644
---- a/a.ts
-+++ b/a.ts
-@@ -1,3 +1,4 @@
- one
--two
-+TWO
-+three
- four
-@@ -10,2 +11,2 @@
+const DIFF = A_TS_DIFF + `@@ -10,2 +11,2 @@
  ten
 -eleven
 +ELEVEN
@@ -35,19 +26,13 @@ index 0000000..5
 Binary files /dev/null and b/img.png differ
 `;
 
-async function call(
+const call = (
   url: string,
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
-) {
-  return await fetchParsed(url + path, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+) => callJson(url + path, method, body, { authorization: `Bearer ${TOKEN}`, ...headers });
 
 async function seeded() {
   const github = await startFakeGithub({ token: TOKEN });

@@ -1,35 +1,21 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { fetchParsed } from "../fetch_parsed.ts";
+import { callJson } from "../fetch_parsed.ts";
+import { A_TS_DIFF } from "../sample_diff.ts";
 import { gitlabFailure, gitlabWebhook, startFakeGitlab } from "./server.ts";
 
 const TOKEN = "glpat-t0ken";
 const HEAD = "c".repeat(40);
 const BASE = "b".repeat(40);
-const DIFF = `diff --git a/a.ts b/a.ts
---- a/a.ts
-+++ b/a.ts
-@@ -1,3 +1,4 @@
- one
--two
-+TWO
-+three
- four
-`;
+const DIFF = A_TS_DIFF;
 
-async function call(
+const call = (
   url: string,
   method: string,
   path: string,
   body?: unknown,
   headers: Record<string, string> = { "private-token": TOKEN },
-) {
-  return await fetchParsed(`${url}/api/v4${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+) => callJson(`${url}/api/v4${path}`, method, body, headers);
 
 async function seeded() {
   const gitlab = await startFakeGitlab({ token: TOKEN });
