@@ -128,6 +128,81 @@ export interface PullRequestPayloadInput {
   changes?: Payload;
 }
 
+/** What tells one pull request's JSON from another's; see {@link pullRequestJson}. */
+export interface PullRequestJsonInput {
+  id: number;
+  url: string;
+  number: number;
+  user: Payload;
+  title: string;
+  body: string;
+  state: string;
+  draft: boolean;
+  comments: number;
+  /** The diff's counts, which deliveries carry and the fake's API answers leave out. */
+  counts?: { review_comments: number; additions: number; deletions: number; changed_files: number };
+  merged: boolean;
+  mergedAt: string | null;
+  mergeCommitSha: string | null;
+  mergedBy: Payload | null;
+  /** A branch tip; `repo` is the repository's JSON, with its `id`. */
+  base: { ref: string; sha: string; repo: Payload };
+  head: { ref: string; sha: string; repo: Payload };
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+/**
+ * A pull request as Gitea's JSON has it (`api.PullRequest`), in Gitea's key order: what both a
+ * delivery and the fake's API answer carry.
+ */
+export function pullRequestJson(p: PullRequestJsonInput): Payload {
+  const tip = (t: PullRequestJsonInput["base"]) => ({
+    label: t.ref,
+    ref: t.ref,
+    sha: t.sha,
+    repo_id: t.repo.id,
+    repo: t.repo,
+  });
+  return {
+    id: p.id,
+    url: p.url,
+    number: p.number,
+    user: p.user,
+    title: p.title,
+    body: p.body,
+    labels: [],
+    milestone: null,
+    assignee: null,
+    assignees: null,
+    requested_reviewers: null,
+    requested_reviewers_teams: null,
+    state: p.state,
+    draft: p.draft,
+    is_locked: false,
+    comments: p.comments,
+    ...p.counts,
+    html_url: p.url,
+    diff_url: `${p.url}.diff`,
+    patch_url: `${p.url}.patch`,
+    mergeable: true,
+    merged: p.merged,
+    merged_at: p.mergedAt,
+    merge_commit_sha: p.mergeCommitSha,
+    merged_by: p.mergedBy,
+    allow_maintainer_edit: false,
+    base: tip(p.base),
+    head: tip(p.head),
+    merge_base: p.base.sha,
+    due_date: null,
+    created_at: p.createdAt,
+    updated_at: p.updatedAt,
+    closed_at: p.closedAt,
+    pin_order: 0,
+  };
+}
+
 /**
  * A PullRequestPayload: `pull_request` and `pull_request_sync` deliveries (and the label,
  * assign, milestone and review-request ones, which Loom ignores).
@@ -142,55 +217,31 @@ export function giteaPullRequestPayload(input: PullRequestPayloadInput): Payload
     action: input.action,
     number: input.pr,
     pull_request: {
-      id: 40 + input.pr,
-      url,
-      number: input.pr,
-      user: author,
-      title,
-      body: "Adds a search by name.",
-      labels: [],
-      milestone: null,
-      assignee: null,
-      assignees: null,
-      requested_reviewers: null,
-      requested_reviewers_teams: null,
-      state: closed ? "closed" : "open",
-      draft: /^(wip:|\[wip\])/i.test(title),
-      is_locked: false,
-      comments: 0,
-      review_comments: 0,
-      additions: 6,
-      deletions: 0,
-      changed_files: 2,
-      html_url: url,
-      diff_url: `${url}.diff`,
-      patch_url: `${url}.patch`,
-      mergeable: true,
-      merged: input.merged ?? false,
-      merged_at: input.merged ? "2024-02-22T02:00:00Z" : null,
-      merge_commit_sha: input.merged ? "9".repeat(40) : null,
-      merged_by: input.merged ? author : null,
-      allow_maintainer_edit: false,
-      base: {
-        label: input.baseRef ?? "main",
-        ref: input.baseRef ?? "main",
-        sha: input.baseSha ?? "29be01c073851cf0db0c6a466e396b725a670453",
-        repo_id: repo.id,
-        repo,
-      },
-      head: {
-        label: input.headRef ?? "feature",
-        ref: input.headRef ?? "feature",
-        sha: input.headSha,
-        repo_id: repo.id,
-        repo,
-      },
-      merge_base: input.baseSha ?? "29be01c073851cf0db0c6a466e396b725a670453",
-      due_date: null,
-      created_at: "2024-02-22T01:38:39Z",
-      updated_at: "2024-02-22T01:42:03Z",
-      closed_at: closed ? "2024-02-22T02:00:00Z" : null,
-      pin_order: 0,
+      ...pullRequestJson({
+        id: 40 + input.pr,
+        url,
+        number: input.pr,
+        user: author,
+        title,
+        body: "Adds a search by name.",
+        state: closed ? "closed" : "open",
+        draft: /^(wip:|\[wip\])/i.test(title),
+        comments: 0,
+        counts: { review_comments: 0, additions: 6, deletions: 0, changed_files: 2 },
+        merged: input.merged ?? false,
+        mergedAt: input.merged ? "2024-02-22T02:00:00Z" : null,
+        mergeCommitSha: input.merged ? "9".repeat(40) : null,
+        mergedBy: input.merged ? author : null,
+        base: {
+          ref: input.baseRef ?? "main",
+          sha: input.baseSha ?? "29be01c073851cf0db0c6a466e396b725a670453",
+          repo,
+        },
+        head: { ref: input.headRef ?? "feature", sha: input.headSha, repo },
+        createdAt: "2024-02-22T01:38:39Z",
+        updatedAt: "2024-02-22T01:42:03Z",
+        closedAt: closed ? "2024-02-22T02:00:00Z" : null,
+      }),
     },
     requested_reviewer: null,
     repository: repo,

@@ -24,7 +24,7 @@ import { fileOn, inOneHunk } from "../diff_lines.ts";
 import { fakeSha as sha } from "../fake_sha.ts";
 import { json, noContent, text } from "../answers.ts";
 import * as kit from "../fake_server.ts";
-import { giteaUser } from "./payloads.ts";
+import { giteaUser, pullRequestJson } from "./payloads.ts";
 import { type HoldsIssueComments, type IssueComment, issueComments } from "../issue_comments.ts";
 import { hmacHex } from "../hmac.ts";
 import { pageLink, pageOf } from "../pagination.ts";
@@ -306,53 +306,26 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   const pullJson = (p: PullState) => {
     const repo = repoOf(p.repo);
     const url = `${html()}/${p.repo}/pulls/${p.number}`;
-    return {
+    return pullRequestJson({
       id: p.id,
       url,
       number: p.number,
       user: userJson(p.author),
       title: p.title,
       body: p.body,
-      labels: [],
-      milestone: null,
-      assignee: null,
-      assignees: null,
-      requested_reviewers: null,
-      requested_reviewers_teams: null,
       state: p.state,
       draft: hasWip(p.title),
-      is_locked: false,
       comments: conversation.on(p.repo, p.number).length,
-      html_url: url,
-      diff_url: `${url}.diff`,
-      patch_url: `${url}.patch`,
-      mergeable: true,
       merged: p.merged,
-      merged_at: p.merged ? iso() : null,
-      merge_commit_sha: p.merged ? sha(`${p.repo}#${p.number} merge`) : null,
-      merged_by: p.merged ? userJson(p.author) : null,
-      allow_maintainer_edit: false,
-      base: {
-        label: p.baseRef,
-        ref: p.baseRef,
-        sha: p.baseSha,
-        repo_id: repo.id,
-        repo: repoJson(repo),
-      },
-      head: {
-        label: p.headRef,
-        ref: p.headRef,
-        sha: p.headSha,
-        repo_id: repo.id,
-        repo: repoJson(repo),
-      },
-      merge_base: p.baseSha,
-      due_date: null,
-      created_at: p.createdAt,
-      updated_at: iso(),
-      closed_at: p.state === "closed" ? iso() : null,
-      pin_order: 0,
-    };
+      mergedAt: p.merged ? iso() : null,
+      mergeCommitSha: p.merged ? sha(`${p.repo}#${p.number} merge`) : null,
+      mergedBy: p.merged ? userJson(p.author) : null,
+      base: { ref: p.baseRef, sha: p.baseSha, repo: repoJson(repo) },
+      head: { ref: p.headRef, sha: p.headSha, repo: repoJson(repo) },
+      createdAt: p.createdAt,
+      updatedAt: iso(),
+      closedAt: p.state === "closed" ? iso() : null,
+    });
   };
   const commentJson = (c: FakeIssueComment) => ({
     id: c.id,

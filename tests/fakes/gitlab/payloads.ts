@@ -168,29 +168,19 @@ export function mergeRequestNoteHook(input: {
   const project = projectJson(input.project);
   const noteId = input.noteId ?? 1244;
   return {
-    object_kind: "note",
-    event_type: "note",
-    user: { ...USER, username: input.username ?? USER.username },
-    project_id: input.project.id,
-    project,
-    repository: repositoryJson(input.project),
-    object_attributes: {
-      id: noteId,
-      note: input.note,
-      noteable_type: "MergeRequest",
-      author_id: 2,
-      created_at: "2026-01-05 10:40:00 UTC",
-      updated_at: "2026-01-05 10:40:00 UTC",
-      project_id: input.project.id,
-      attachment: null,
-      line_code: null,
-      commit_id: "",
-      noteable_id: 99 + input.iid,
-      system: input.system ?? false,
-      st_diff: null,
-      action: input.action ?? "create",
-      url: `${INSTANCE}/${input.project.path}/-/merge_requests/${input.iid}#note_${noteId}`,
-    },
+    ...noteHook({
+      project: input.project,
+      user: { ...USER, username: input.username ?? USER.username },
+      attributes: {
+        id: noteId,
+        note: input.note,
+        noteable_type: "MergeRequest",
+        noteable_id: 99 + input.iid,
+        system: input.system ?? false,
+        action: input.action ?? "create",
+        url: `${INSTANCE}/${input.project.path}/-/merge_requests/${input.iid}#note_${noteId}`,
+      },
+    }),
     merge_request: {
       id: 99 + input.iid,
       target_branch: "main",
@@ -222,31 +212,20 @@ export function mergeRequestNoteHook(input: {
 
 /** A `Note Hook` payload for a comment on an issue, which Loom ignores. */
 export function issueNoteHook(input: { project: ExampleProject; note: string }): Payload {
-  const project = projectJson(input.project);
   return {
-    object_kind: "note",
-    event_type: "note",
-    user: USER,
-    project_id: input.project.id,
-    project,
-    repository: repositoryJson(input.project),
-    object_attributes: {
-      id: 1241,
-      note: input.note,
-      noteable_type: "Issue",
-      author_id: 2,
-      created_at: "2026-01-05 10:40:00 UTC",
-      updated_at: "2026-01-05 10:40:00 UTC",
-      project_id: input.project.id,
-      attachment: null,
-      line_code: null,
-      commit_id: "",
-      noteable_id: 92,
-      system: false,
-      st_diff: null,
-      action: "create",
-      url: `${INSTANCE}/${input.project.path}/-/issues/17#note_1241`,
-    },
+    ...noteHook({
+      project: input.project,
+      user: USER,
+      attributes: {
+        id: 1241,
+        note: input.note,
+        noteable_type: "Issue",
+        noteable_id: 92,
+        system: false,
+        action: "create",
+        url: `${INSTANCE}/${input.project.path}/-/issues/17#note_1241`,
+      },
+    }),
     issue: {
       id: 92,
       title: "A bug",
@@ -263,6 +242,51 @@ export function issueNoteHook(input: { project: ExampleProject; note: string }):
       state: "opened",
       iid: 17,
       labels: [LABEL],
+    },
+  };
+}
+
+/**
+ * What every `Note Hook` carries, on a merge request or an issue: its author, the project, and the
+ * note's attributes (`attributes` are the ones that tell the notes apart), in GitLab's key order.
+ */
+function noteHook(input: {
+  project: ExampleProject;
+  user: typeof USER;
+  attributes: {
+    id: number;
+    note: string;
+    noteable_type: string;
+    noteable_id: number;
+    system: boolean;
+    action: string;
+    url: string;
+  };
+}): Payload {
+  const a = input.attributes;
+  return {
+    object_kind: "note",
+    event_type: "note",
+    user: input.user,
+    project_id: input.project.id,
+    project: projectJson(input.project),
+    repository: repositoryJson(input.project),
+    object_attributes: {
+      id: a.id,
+      note: a.note,
+      noteable_type: a.noteable_type,
+      author_id: 2,
+      created_at: "2026-01-05 10:40:00 UTC",
+      updated_at: "2026-01-05 10:40:00 UTC",
+      project_id: input.project.id,
+      attachment: null,
+      line_code: null,
+      commit_id: "",
+      noteable_id: a.noteable_id,
+      system: a.system,
+      st_diff: null,
+      action: a.action,
+      url: a.url,
     },
   };
 }
