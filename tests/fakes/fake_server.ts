@@ -114,6 +114,26 @@ export type RouteHandler = (
   url: URL,
 ) => Response | Promise<Response>;
 
+/**
+ * A route handler for what the route's captures name (a pull request, a repository): the fake's
+ * `notFound()` when `find` finds nothing, else `handle` with what it found.
+ */
+export function onFound<T>(
+  find: (params: string[]) => T | undefined,
+  notFound: () => Response,
+  handle: (
+    req: RecordedRequest,
+    found: T,
+    params: string[],
+    url: URL,
+  ) => Response | Promise<Response>,
+): RouteHandler {
+  return (req, params, url) => {
+    const found = find(params);
+    return found === undefined ? notFound() : handle(req, found, params, url);
+  };
+}
+
 /** A route of {@link serveRoutes}; a fake's routes may add what its checks read (auth kind…). */
 export interface HandledRoute extends FakeRoute {
   handle: RouteHandler;

@@ -389,6 +389,11 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   // --- Answers -------------------------------------------------------------------------------
 
   const swagger = () => `${html()}/api/swagger`;
+  /** Gitea's 422 for a comment without a body (its binding's `Required`); null when it has one. */
+  const bodyMissing = (req: kit.RecordedRequest) =>
+    typeof req.body?.body !== "string" || req.body.body === ""
+      ? json({ message: "[Body]: Required", url: swagger() }, 422)
+      : null;
   const error = (status: number, message: string) => json({ message, url: swagger() }, status);
   const notFound = () => json({ errors: null, message: "not found", url: swagger() }, 404);
 
@@ -411,6 +416,8 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
 
   const pullOf = (params: string[]) =>
     repos.get(key(`${params[0]}/${params[1]}`))?.pulls.get(Number(params[2]));
+  const onPull = (handle: Parameters<typeof kit.onFound<PullState>>[2]) =>
+    kit.onFound(pullOf, notFound, handle);
 
   /** Where a review comment can go; null when CreateCodeComment would fail. */
   const placeable = (pull: PullState, c: Record<string, unknown>): boolean => {
@@ -493,25 +500,20 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     {
       method: "GET",
       pattern: new RegExp(`${R}/issues/(\\d+)/comments$`),
-      handle(_req, params, url) {
-        const pull = pullOf(params);
-        if (!pull) return notFound();
+      handle: onPull((_req, pull, _params, url) => {
         const list = conversation.on(pull.repo, pull.number);
         return paginate(url, list.map(commentJson));
-      },
+      }),
     },
     {
       method: "POST",
       pattern: new RegExp(`${R}/issues/(\\d+)/comments$`),
-      handle(req, params) {
-        const pull = pullOf(params);
-        if (!pull) return notFound();
-        if (typeof req.body?.body !== "string" || req.body.body === "") {
-          return json({ message: "[Body]: Required", url: swagger() }, 422);
-        }
+      handle: onPull((req, pull) => {
+        const missing = bodyMissing(req);
+        if (missing) return missing;
         const comment = conversation.add(pull.repo, pull.number, req.body.body, bot);
         return json(commentJson(comment), 201);
-      },
+      }),
     },
     {
       method: "PATCH",
@@ -520,9 +522,8 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
         const comment = conversation.find(`${params[0]}/${params[1]}`, Number(params[2]));
         if (!comment) return notFound();
         if (comment.user !== bot) return new Response(null, { status: 403 });
-        if (typeof req.body?.body !== "string" || req.body.body === "") {
-          return json({ message: "[Body]: Required", url: swagger() }, 422);
-        }
+        const missing = bodyMissing(req);
+        if (missing) return missing;
         conversation.edit(comment, req.body.body);
         return json(commentJson(comment));
       },
@@ -530,23 +531,19 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     {
       method: "GET",
       pattern: new RegExp(`${R}/pulls/(\\d+)/reviews$`),
-      handle(_req, params, url) {
-        const pull = pullOf(params);
-        if (!pull) return notFound();
+      handle: onPull((_req, pull, _params, url) => {
         // services/convert ToPullReviewList: a pending review is shown to its author alone.
         const list = reviews.filter((r) =>
           r.repo === pull.repo && r.pull === pull.number &&
           (r.state !== "PENDING" || r.user === bot)
         );
         return paginate(url, list.map(reviewJson));
-      },
+      }),
     },
     {
       method: "POST",
       pattern: new RegExp(`${R}/pulls/(\\d+)/reviews$`),
-      handle(req, params) {
-        const pull = pullOf(params);
-        if (!pull) return notFound();
+      handle: onPull((req, pull) => {
         const body = req.body ?? {};
         const comments: Record<string, unknown>[] = Array.isArray(body.comments)
           ? body.comments
@@ -641,7 +638,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
         review.body = text;
         review.commitId = commitId;
         return json(reviewJson(review));
-      },
+      }),
     },
     {
       method: "GET",

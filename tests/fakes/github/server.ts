@@ -483,6 +483,8 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   });
 
   const pullOr404 = (params: string[]) => repos.get(params[0])?.pulls.get(Number(params[1]));
+  const onPull = (handle: Parameters<typeof kit.onFound<PullState>>[2]) =>
+    kit.onFound(pullOr404, notFound, handle);
 
   // --- Routes ------------------------------------------------------------------------------
 
@@ -492,24 +494,20 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       method: "GET",
       pattern: new RegExp(`^${R}/pulls/(\\d+)$`),
       auth: "repo",
-      handle(req, params) {
-        const pull = pullOr404(params);
-        if (!pull) return notFound();
+      handle: onPull((req, pull) => {
         if (/application\/vnd\.github(\.v3)?\.diff/.test(req.headers["accept"] ?? "")) {
           return text(pull.diff);
         }
         return json(pullJson(pull));
-      },
+      }),
     },
     {
       method: "GET",
       pattern: new RegExp(`^${R}/pulls/(\\d+)/files$`),
       auth: "repo",
-      handle(_req, params, url) {
-        const pull = pullOr404(params);
-        if (!pull) return notFound();
+      handle: onPull((_req, pull, _params, url) => {
         return paginate(url, diffFiles(pull.diff).map(fileJson));
-      },
+      }),
     },
     {
       method: "GET",
@@ -538,25 +536,22 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       method: "GET",
       pattern: new RegExp(`^${R}/issues/(\\d+)/comments$`),
       auth: "repo",
-      handle(_req, params, url) {
-        if (!pullOr404(params)) return notFound();
+      handle: onPull((_req, _pull, params, url) => {
         const list = conversation.on(params[0], Number(params[1]));
         return paginate(url, list.map(issueCommentJson));
-      },
+      }),
     },
     {
       method: "POST",
       pattern: new RegExp(`^${R}/issues/(\\d+)/comments$`),
       auth: "repo",
       template: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-      handle(req, params) {
-        const pull = pullOr404(params);
-        if (!pull) return notFound();
+      handle: onPull((req, pull) => {
         const problem = commentBodyProblem(req.body?.body);
         if (problem) return problem;
         const comment = conversation.add(pull.repo, pull.number, req.body.body, bot);
         return json(issueCommentJson(comment), 201);
-      },
+      }),
     },
     {
       method: "PATCH",
@@ -584,22 +579,19 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       method: "GET",
       pattern: new RegExp(`^${R}/pulls/(\\d+)/comments$`),
       auth: "repo",
-      handle(_req, params, url) {
-        if (!pullOr404(params)) return notFound();
+      handle: onPull((_req, _pull, params, url) => {
         const list = reviewComments.filter((c) =>
           c.repo === params[0] && c.pull === Number(params[1]) && !c.pending
         );
         return paginate(url, list.map(reviewCommentJson));
-      },
+      }),
     },
     {
       method: "POST",
       pattern: new RegExp(`^${R}/pulls/(\\d+)/comments$`),
       auth: "repo",
       template: "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
-      handle(req, params) {
-        const pull = pullOr404(params);
-        if (!pull) return notFound();
+      handle: onPull((req, pull) => {
         const body = req.body ?? {};
         if (typeof body.commit_id !== "string") {
           return invalid(["pull_request_review_thread.commit_id can't be blank"]);
@@ -612,26 +604,23 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
         const comment = newReviewComment(pull, body, body.commit_id, null, false);
         reviewComments.push(comment);
         return json(reviewCommentJson(comment), 201);
-      },
+      }),
     },
     {
       method: "GET",
       pattern: new RegExp(`^${R}/pulls/(\\d+)/reviews$`),
       auth: "repo",
-      handle(_req, params, url) {
-        if (!pullOr404(params)) return notFound();
+      handle: onPull((_req, _pull, params, url) => {
         const list = reviews.filter((r) => r.repo === params[0] && r.pull === Number(params[1]));
         return paginate(url, list.map(reviewJson));
-      },
+      }),
     },
     {
       method: "POST",
       pattern: new RegExp(`^${R}/pulls/(\\d+)/reviews$`),
       auth: "repo",
       template: "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-      handle(req, params) {
-        const pull = pullOr404(params);
-        if (!pull) return notFound();
+      handle: onPull((req, pull) => {
         const body = req.body ?? {};
         const commitId = body.commit_id ?? pull.headSha;
         if (!pull.shas.has(commitId)) return invalid([`No commit found for SHA: ${commitId}`]);
@@ -673,7 +662,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
         }
         reviews.push(review);
         return json(reviewJson(review));
-      },
+      }),
     },
     {
       method: "GET",
