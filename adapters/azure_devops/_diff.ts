@@ -34,9 +34,19 @@ const FUNCTION_LINE_MAX = 80;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileDiff } from "./_diff.ts";
+ *
  * const enc = (s: string) => new TextEncoder().encode(s);
- * fileDiff({ oldPath: "a.ts", newPath: "a.ts", oldContent: enc("x\n"), newContent: enc("y\n") });
- * // "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n"
+ * const diff = fileDiff({
+ *   oldPath: "a.ts",
+ *   newPath: "a.ts",
+ *   oldContent: enc("x\n"),
+ *   newContent: enc("y\n"),
+ * });
+ * assert.equal(diff, "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n");
+ * const same = { oldPath: "a.ts", newPath: "a.ts", oldContent: enc("x\n"), newContent: enc("x\n") };
+ * assert.equal(fileDiff(same), "");
  * ```
  */
 export function fileDiff(file: FileVersions, context = 3): string {
