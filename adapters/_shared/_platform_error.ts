@@ -46,7 +46,10 @@ export interface FailedCall {
  *   status: 401,
  *   message: "token is required",
  * });
- * assert.equal(error.message, "Gitea rejected the token (401: token is required) on GET /api/v1/user");
+ * assert.equal(
+ *   error.message,
+ *   "Gitea rejected the token (401: token is required) on GET /api/v1/user",
+ * );
  * assert.equal(error.retryable, false);
  * ```
  */

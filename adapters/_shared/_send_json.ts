@@ -46,7 +46,7 @@ export interface JsonCall {
  * const down: typeof fetch = () => Promise.reject(new TypeError("connection refused"));
  * await assert.rejects(sendJson(down, url, call), {
  *   name: "PlatformError",
- *   message: "Gitea POST /api/v1/repos/o/r/issues/1/comments could not be reached: connection refused",
+ *   message: `Gitea ${call.what} could not be reached: connection refused`,
  * });
  * ```
  */

@@ -44,7 +44,8 @@ export function errorBody(body: string): Record<string, unknown> | string {
  *   message: "Validation Failed",
  *   errors: [{ resource: "Issue", field: "title", code: "missing_field" }, "no labels"],
  * });
- * assert.equal(messageWithDetails(body), "Validation Failed: Issue.title missing_field; no labels");
+ * const message = messageWithDetails(body);
+ * assert.equal(message, "Validation Failed: Issue.title missing_field; no labels");
  * assert.equal(messageWithDetails("Bad gateway"), "Bad gateway");
  * ```
  */

@@ -38,15 +38,12 @@ const FUNCTION_LINE_MAX = 80;
  * import { fileDiff } from "./_diff.ts";
  *
  * const enc = (s: string) => new TextEncoder().encode(s);
- * const diff = fileDiff({
- *   oldPath: "a.ts",
- *   newPath: "a.ts",
- *   oldContent: enc("x\n"),
- *   newContent: enc("y\n"),
- * });
- * assert.equal(diff, "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n");
- * const same = { oldPath: "a.ts", newPath: "a.ts", oldContent: enc("x\n"), newContent: enc("x\n") };
- * assert.equal(fileDiff(same), "");
+ * const [x, y] = [enc("x\n"), enc("y\n")];
+ * const file = { oldPath: "a.ts", newPath: "a.ts", oldContent: x, newContent: y };
+ * const diff = "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n";
+ * assert.equal(fileDiff(file), diff);
+ * // Unchanged and not renamed: nothing, as in git.
+ * assert.equal(fileDiff({ ...file, newContent: x }), "");
  * ```
  */
 export function fileDiff(file: FileVersions, context = 3): string {

@@ -60,7 +60,8 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
  * const fakeFetch: typeof fetch = async (input, init) => {
  *   seen.push(new Request(input, init));
  *   if (seen.length === 1) return Response.json({ number: 7, title: "Fix" });
- *   return new Response(null, { status: 302, headers: { location: "https://elsewhere.example/" } });
+ *   const location = "https://elsewhere.example/";
+ *   return new Response(null, { status: 302, headers: { location } });
  * };
  * const api = createGiteaApi({
  *   url: "https://git.example.com",

@@ -82,7 +82,9 @@ export interface GithubAppAuth {
  *   findInstallation: () => Promise.resolve(42),
  * });
  * assert.equal(await auth.installationToken({ fullName: "octo/app" }), "ghs_42");
- * assert.equal(await auth.installationToken({ fullName: "octo/app", installation: "42" }), "ghs_42");
+ * // The delivery's installation, when given, saves the lookup.
+ * const fromDelivery = { fullName: "octo/app", installation: "42" };
+ * assert.equal(await auth.installationToken(fromDelivery), "ghs_42");
  * assert.deepEqual(exchanged, [42]); // the second call was served from the cache
  * assert.equal((await auth.appJwt()).split(".").length, 3);
  * ```
