@@ -9,7 +9,12 @@
  * import { pullRequestEvent } from "../fakes/github/payloads.ts";
  * import { githubWebhook, startFakeGithub } from "../fakes/github/server.ts";
  * import { postWebhook, reviewsDone, startLoomE2e } from "./e2e.ts";
- * import { reviewer, seedLoomConfig, USER_SEARCH_PR, userSearchDiff } from "./user_search_scenario.ts";
+ * import {
+ *   reviewer,
+ *   seedLoomConfig,
+ *   USER_SEARCH_PR,
+ *   userSearchDiff,
+ * } from "./user_search_scenario.ts";
  *
  * const [secret, token, headSha] = ["webhook-s3cret", "ghp_t0ken", "a".repeat(40)];
  * const github = await startFakeGithub({ token });
@@ -32,7 +37,8 @@
  * assert.equal((await postWebhook(w, "github", delivery)).status, 202);
  * await reviewsDone(w, 1);
  * assert.equal(github.comments("octo/app", 1).length, 1); // the summary
- * assert.deepEqual(github.statuses("octo/app", headSha).map((s) => s.state), ["pending", "failure"]);
+ * const states = github.statuses("octo/app", headSha).map((s) => s.state);
+ * assert.deepEqual(states, ["pending", "failure"]); // a blocker was found
  * ```
  * @module
  */

@@ -184,7 +184,7 @@ export function pullRequestCommentPayload(
  * const d = azureDevopsWebhook({ username: "loom", password: "s3cret", payload: { id: "e1" } });
  * assert.equal(d.headers["authorization"], `Basic ${btoa("loom:s3cret")}`);
  * assert.equal(d.body, '{"id":"e1"}');
- * // Then: await fetch(`${loom}/webhooks/azure-devops`, { method: "POST", headers: d.headers, body: d.body })
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/azure-devops.
  * ```
  */
 export function azureDevopsWebhook(input: {

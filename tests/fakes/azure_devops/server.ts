@@ -257,7 +257,8 @@ export interface FakeAzureDevops extends FakeApi<FakeFailure> {
  *
  * await using azure = await startFakeAzureDevops();
  * azure.failNext(azureFailure.rateLimited(3), { method: "POST", path: /\/threads$/ });
- * const url = `${azure.url}/Proj/_apis/git/repositories/app/pullrequests/7/threads?api-version=7.1`;
+ * const threads = "/Proj/_apis/git/repositories/app/pullrequests/7/threads";
+ * const url = `${azure.url}${threads}?api-version=7.1`;
  * const res = await fetch(url, { method: "POST", body: "{}" });
  * assert.equal(res.status, 429);
  * assert.equal(res.headers.get("retry-after"), "3");

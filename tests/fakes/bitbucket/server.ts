@@ -257,7 +257,7 @@ export const bitbucketFailure = {
  * assert.equal(d.headers["x-hub-signature"], `sha256=${await hmacHex("s3cret", d.body)}`);
  * const unsigned = await bitbucketWebhook({ event: "pullrequest:created", payload });
  * assert.equal(unsigned.headers["x-hub-signature"], undefined); // no secret, no signature
- * // Then: await fetch(`${loom}/webhooks/bitbucket`, { method: "POST", headers: d.headers, body: d.body })
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/bitbucket.
  * ```
  */
 export async function bitbucketWebhook(input: {

@@ -218,7 +218,7 @@ export const giteaFailure = {
  * assert.equal(d.headers["x-gitea-signature"], await hmacHex("s3cret", d.body));
  * const unsigned = await giteaWebhook({ secret: "", eventType: "pull_request", payload });
  * assert.equal(unsigned.headers["x-gitea-signature"], ""); // present but empty, as Gitea sends it
- * // Then: await fetch(`${loom}/webhooks/gitea`, { method: "POST", headers: d.headers, body: d.body })
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/gitea.
  * ```
  */
 export async function giteaWebhook(input: {

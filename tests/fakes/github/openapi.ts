@@ -37,7 +37,8 @@ function loadSpec(): Promise<Schema> {
  * import { checkRequestBody } from "./openapi.ts";
  *
  * const path = "/repos/{owner}/{repo}/statuses/{sha}";
- * assert.deepEqual(await checkRequestBody("post", path, { state: "success", context: "loom" }), []);
+ * const status = { state: "success", context: "loom" };
+ * assert.deepEqual(await checkRequestBody("post", path, status), []);
  * assert.deepEqual(await checkRequestBody("post", path, { state: "done" }), [
  *   'body.state: "done" is not one of error, failure, pending, success',
  * ]);

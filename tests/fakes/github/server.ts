@@ -25,7 +25,13 @@
  *     fetch(`${github.url}/repos/octo/app/pulls/7/comments`, {
  *       method: "POST",
  *       headers: { authorization: "Bearer t0ken", "content-type": "application/json" },
- *       body: JSON.stringify({ body: "Nit", commit_id: pr.headSha, path: "a.ts", line, side: "RIGHT" }),
+ *       body: JSON.stringify({
+ *         body: "Nit",
+ *         commit_id: pr.headSha,
+ *         path: "a.ts",
+ *         line,
+ *         side: "RIGHT",
+ *       }),
  *     });
  *   const onTheDiff = await comment(1);
  *   await onTheDiff.body?.cancel();
@@ -336,7 +342,7 @@ export async function generateAppKeys(): Promise<
  * const d = await githubWebhook({ secret: "s3cret", event: "pull_request", payload });
  * assert.equal(d.headers["x-github-event"], "pull_request");
  * assert.equal(await verify("s3cret", d.body, d.headers["x-hub-signature-256"]), true);
- * // Then: await fetch(`${loom}/webhooks/github`, { method: "POST", headers: d.headers, body: d.body })
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/github.
  * ```
  */
 export async function githubWebhook(input: {

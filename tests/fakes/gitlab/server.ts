@@ -308,9 +308,15 @@ export const gitlabFailure = {
  * assert.equal(d.headers["x-gitlab-token"], "s3cret"); // GitLab sends the secret itself
  * assert.equal(d.headers["x-gitlab-event"], "Merge Request Hook");
  * assert.ok(d.headers["idempotency-key"]);
- * const old = gitlabWebhook({ token: "s3cret", event: "Note Hook", payload, idempotencyKey: null });
+ * // As an instance older than 17.4 sends it:
+ * const old = gitlabWebhook({
+ *   token: "s3cret",
+ *   event: "Note Hook",
+ *   payload,
+ *   idempotencyKey: null,
+ * });
  * assert.equal(old.headers["idempotency-key"], undefined);
- * // Then: await fetch(`${loom}/webhooks/gitlab`, { method: "POST", headers: d.headers, body: d.body })
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/gitlab.
  * ```
  */
 export function gitlabWebhook(input: {

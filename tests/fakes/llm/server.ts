@@ -19,11 +19,12 @@
  *     fetch(`${llm.url}/chat/completions`, {
  *       method: "POST",
  *       headers: { "content-type": "application/json" },
- *       body: JSON.stringify({ model: "gpt-test", messages: [{ role: "user", content: "Review" }] }),
+ *       body: JSON.stringify({ model: "gpt-test", messages: [{ role: "user", content: "Hi" }] }),
  *     });
  *   const first = await (await chat()).json();
  *   // A fenced JSON block, as small models like to answer.
- *   assert.match(first.choices[0].message.content, /^`{3}json\n\{\n {2}"findings": \[\]\n\}\n`{3}$/);
+ *   const fenced = /^`{3}json\n\{\n {2}"findings": \[\]\n\}\n`{3}$/;
+ *   assert.match(first.choices[0].message.content, fenced);
  *   const second = await chat();
  *   await second.body?.cancel();
  *   assert.equal(second.status, 429);
