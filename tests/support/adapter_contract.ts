@@ -23,7 +23,15 @@ import {
   WebhookPayloadError,
 } from "../../src/platform/mod.ts";
 import type { FailureMatch, FakeFailure, RecordedRequest } from "../fakes/fake_server.ts";
-import { platformError } from "./adapter_test_kit.ts";
+import {
+  bytes,
+  HEAD,
+  type Hook,
+  hookRequest,
+  platformError,
+  SEED,
+  WEBHOOK_SECRET,
+} from "./adapter_test_kit.ts";
 
 /** A running fake with a seeded pull request and an adapter that talks to it. */
 export interface ContractEnv<F extends FakeFailure = FakeFailure> extends AsyncDisposable {
@@ -179,20 +187,18 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
 }
 
 /**
- * The pull request the adapter tests seed, as Loom reads it, but for what each platform says its
- * own way (shas, author).
+ * The pull request the adapter tests seed ({@link SEED}), as Loom reads it, but for what each
+ * platform says its own way (shas, author).
  */
 export const SEEDED_PULL_REQUEST = {
-  number: 7,
-  title: "Parameterise find",
-  description: "Fixes the SQL.",
-  headRef: "fix-sql",
-  baseRef: "main",
+  number: SEED.number,
+  title: SEED.title,
+  description: SEED.description,
+  headRef: SEED.headRef,
+  baseRef: SEED.baseRef,
   draft: false,
   state: "open",
 } as const;
-
-const bytes = (text: string) => new TextEncoder().encode(text);
 
 /**
  * The {@link ContractEnv} of `adapter` over `fake`, with pull request `number` read as Loom reads
@@ -202,7 +208,7 @@ export async function contractEnv<F extends FakeFailure>(
   fake: ContractEnv<F>["fake"] & { close(): Promise<void> },
   adapter: GitAdapter,
   repo: RepoRef,
-  number = 7,
+  number = SEED.number,
 ): Promise<ContractEnv<F>> {
   const pr = await adapter.getPullRequest(repo, number);
   return { fake, adapter, repo, pr, [Symbol.asyncDispose]: () => fake.close() };
@@ -210,10 +216,40 @@ export async function contractEnv<F extends FakeFailure>(
 
 /** A webhook delivery of `body` with `headers`, as the adapter receives it. */
 export function delivery(headers: Record<string, string>, body: string): Delivery {
-  return {
-    request: new Request("http://loom/webhooks", { method: "POST", headers }),
-    raw: bytes(body),
-  };
+  return { request: hookRequest(headers), raw: bytes(body) };
+}
+
+/**
+ * The delivery `signed` asks for, from `sign` (a hook signed with the secret it is given) and
+ * the header that carries the signature: signed with {@link WEBHOOK_SECRET}, with another
+ * secret, or without that header.
+ */
+export async function signedDelivery(
+  signed: "right" | "wrong" | "missing",
+  signatureHeader: string,
+  sign: (secret: string) => Promise<Hook>,
+): Promise<Delivery> {
+  const hook = await sign(signed === "wrong" ? "other-secret" : WEBHOOK_SECRET);
+  const { [signatureHeader]: _, ...unsigned } = hook.headers;
+  return delivery(signed === "missing" ? unsigned : hook.headers, hook.body);
+}
+
+/**
+ * The files of {@link AdapterHarness.files} for a fake that holds files by ref: the config on
+ * `main` and a file with a name to encode on `ref` ({@link HEAD} by default), each `put` on the
+ * fake; the config at `ref` must be missing unless `missing` says otherwise.
+ */
+export function seededFiles(
+  put: (file: { path: string; ref: string; text: string }) => void,
+  ref: string = HEAD,
+  missing: { path: string; ref: string }[] = [{ path: ".loom/config.yaml", ref: HEAD }],
+): ReturnType<AdapterHarness<ContractEnv>["files"]> {
+  const present = [
+    { path: ".loom/config.yaml", ref: "main", text: "pipelines: []\n" },
+    { path: "docs/my café #1.md", ref, text: "# Café\n" },
+  ];
+  present.forEach(put);
+  return Promise.resolve({ present, missing });
 }
 
 /** The files of a diff as a reviewer sees them: git's similarity score aside, by path. */
