@@ -163,7 +163,6 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   secrets: [TOKEN, btoa(`:${TOKEN}`), HOOK_PASSWORD],
   pullRequest: {
     expected: (env) => ({
-      ...contract.SEEDED_PULL_REQUEST,
       headSha: env.seeded.headSha,
       baseSha: env.seeded.targetSha,
       headRef: "feature",

@@ -83,7 +83,6 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
   pullRequest: {
     // Bitbucket's pull requests name their commits by 12 characters.
     expected: () => ({
-      ...contract.SEEDED_PULL_REQUEST,
       headSha: HEAD.slice(0, 12),
       baseSha: BASE.slice(0, 12),
       author: "emmap1",

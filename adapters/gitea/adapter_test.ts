@@ -59,9 +59,6 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
   secrets: [TOKEN, TOKEN.slice(4, 20)],
   pullRequest: {
     expected: () => ({
-      ...contract.SEEDED_PULL_REQUEST,
-      headSha: HEAD,
-      baseSha: kit.BASE,
       author: "mona",
     }),
     update: (env, change) =>
@@ -190,7 +187,6 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     serverError: {
       failure: giteaFailure.serverError(503),
       path: /\/reviews$/,
-      comment: comment("src/db.ts", 4, "fp"),
     },
   },
   pagination: {

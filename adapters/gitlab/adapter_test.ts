@@ -81,9 +81,6 @@ contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
   secrets: [TOKEN, TOKEN.slice(6, 20)],
   pullRequest: {
     expected: () => ({
-      ...contract.SEEDED_PULL_REQUEST,
-      headSha: HEAD,
-      baseSha: BASE,
       author: "alice",
     }),
     update: (env, change) =>
@@ -189,7 +186,6 @@ contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
     serverError: {
       failure: gitlabFailure.serverError(503),
       path: /\/discussions$/,
-      comment: comment("src/db.ts", 4, "fp"),
     },
   },
   pagination: {

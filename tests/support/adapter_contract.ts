@@ -24,7 +24,9 @@ import {
 } from "../../src/platform/mod.ts";
 import type { FailureMatch, FakeFailure, RecordedRequest } from "../fakes/fake_server.ts";
 import {
+  BASE,
   bytes,
+  comment,
   HEAD,
   type Hook,
   hookRequest,
@@ -91,7 +93,11 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
   secrets: string[];
 
   pullRequest: {
-    expected(env: E): PullRequest;
+    /**
+     * How the platform reads the seeded pull request where it differs from
+     * {@link SEEDED_PULL_REQUEST} at {@link HEAD} over {@link BASE}: its author at least.
+     */
+    expected(env: E): Partial<PullRequest> & { author: string };
     /** Merges, closes (without merging) or marks as draft the seeded pull request on the fake. */
     update(env: E, change: "merged" | "closed" | "draft"): void;
     /** A pull request that does not exist, and the message its 404 must carry. */
@@ -148,8 +154,8 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
     /** Comments that land around refused ones, and the refused ones with their reasons. */
     refusals: { good: InlineComment[]; refused: { comment: InlineComment; reason: string }[] };
     onRefused?(env: E, result: InlineResult): void | Promise<void>;
-    /** A 5xx answered to the POST of `comment` to a path matching `path`. */
-    serverError: { failure: F; path: RegExp; comment: InlineComment };
+    /** A 5xx answered to the POST of `comment` (a line of src/db.ts by default) to `path`. */
+    serverError: { failure: F; path: RegExp; comment?: InlineComment };
   };
 
   pagination: {
@@ -199,6 +205,9 @@ export const SEEDED_PULL_REQUEST = {
   draft: false,
   state: "open",
 } as const;
+
+/** A comment on an added line of the diff, the one posted when a platform names none. */
+const ON_THE_DIFF = comment("src/db.ts", 4, "fp");
 
 /**
  * The {@link ContractEnv} of `adapter` over `fake`, with pull request `number` read as Loom reads
@@ -299,7 +308,13 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
 
   test("the pull request is read: number, title, shas, refs, draft, state, author", async () => {
     await using env = await h.setup();
-    assert.deepEqual(env.pr, h.pullRequest.expected(env));
+    const expected: PullRequest = {
+      ...SEEDED_PULL_REQUEST,
+      headSha: HEAD,
+      baseSha: BASE,
+      ...h.pullRequest.expected(env),
+    };
+    assert.deepEqual(env.pr, expected);
     h.pullRequest.update(env, "merged");
     assert.equal((await env.adapter.getPullRequest(env.repo, env.pr.number)).state, "merged");
     h.pullRequest.update(env, "closed");
@@ -469,7 +484,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
 
   test("a 5xx while posting inline comments is thrown as retryable, and nothing lands", async () => {
     await using env = await h.setup();
-    const { failure, path, comment } = h.inline.serverError;
+    const { failure, path, comment = ON_THE_DIFF } = h.inline.serverError;
     env.fake.failNext(failure, { method: "POST", path });
     const error = await platformError(env.adapter.postInline(env.repo, env.pr, [comment]));
     assert.deepEqual([error.status, error.retryable], [failure.status, true]);
