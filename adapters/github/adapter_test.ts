@@ -59,18 +59,20 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
   offline,
   secrets: [TOKEN, TOKEN.slice(4, 20)],
   pullRequest: {
-    expected: () => ({
-      author: "mona",
+    author: "mona",
+    firstCall: () => ({
+      path: "/repos/octo/app/pulls/7",
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        accept: "application/vnd.github+json",
+        "x-github-api-version": "2022-11-28",
+      },
     }),
     update: (env, change) =>
       env.github.updatePullRequest(
         "octo/app",
         7,
-        change === "merged"
-          ? { state: "closed", merged: true }
-          : change === "closed"
-          ? { merged: false }
-          : { draft: true },
+        contract.githubStyleChange(change, { draft: true }),
       ),
     missing: {
       number: 99,
@@ -224,16 +226,6 @@ Deno.test("verifyWebhook checks GitHub's signature over the raw bytes; an empty 
   assert.equal(await kit.verifyHook(adapter, other), false);
   assert.equal(signature.startsWith("sha256="), true);
   assert.deepEqual(kit.parseHook(adapter, delivery), { type: "ping" });
-});
-
-Deno.test("getPullRequest sends the token and GitHub's headers", async () => {
-  await using env = await setup();
-  const sent = env.github.requests[0];
-  assert.equal(sent.path, "/repos/octo/app/pulls/7");
-  assert.equal(sent.headers["authorization"], `Bearer ${TOKEN}`);
-  assert.equal(sent.headers["accept"], "application/vnd.github+json");
-  assert.equal(sent.headers["x-github-api-version"], "2022-11-28");
-  assert.equal(sent.headers["user-agent"], "loom");
 });
 
 Deno.test("GitHub Enterprise Server: calls go below the /api/v3 prefix", async () => {

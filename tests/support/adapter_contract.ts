@@ -93,11 +93,18 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
   secrets: string[];
 
   pullRequest: {
+    /** The seeded pull request's author, as the platform names them. */
+    author: string;
     /**
      * How the platform reads the seeded pull request where it differs from
-     * {@link SEEDED_PULL_REQUEST} at {@link HEAD} over {@link BASE}: its author at least.
+     * {@link SEEDED_PULL_REQUEST} at {@link HEAD} over {@link BASE}.
      */
-    expected(env: E): Partial<PullRequest> & { author: string };
+    expected?(env: E): Partial<PullRequest>;
+    /**
+     * The path of the first call (setup's read of the pull request), and the headers it must
+     * carry besides `user-agent: loom`: the credentials and the platform's own.
+     */
+    firstCall(env: E): { path: string; headers: Record<string, string> };
     /** Merges, closes (without merging) or marks as draft the seeded pull request on the fake. */
     update(env: E, change: "merged" | "closed" | "draft"): void;
     /** A pull request that does not exist, and the message its 404 must carry. */
@@ -244,6 +251,19 @@ export async function signedDelivery(
 }
 
 /**
+ * What a GitHub-style fake (GitHub, Gitea) is told for `change` of {@link AdapterHarness}'s
+ * `pullRequest.update`: merged is closed and merged; closed comes after it, so it is closed
+ * and not merged; a draft is `draft`, which each platform marks its own way.
+ */
+export function githubStyleChange<D>(
+  change: "merged" | "closed" | "draft",
+  draft: D,
+): { state: "closed"; merged: true } | { merged: false } | D {
+  if (change === "merged") return { state: "closed", merged: true };
+  return change === "closed" ? { merged: false } : draft;
+}
+
+/**
  * The files of {@link AdapterHarness.files} for a fake that holds files by ref: the config on
  * `main` and a file with a name to encode on `ref` ({@link HEAD} by default), each `put` on the
  * fake; the config at `ref` must be missing unless `missing` says otherwise.
@@ -312,7 +332,8 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
       ...SEEDED_PULL_REQUEST,
       headSha: HEAD,
       baseSha: BASE,
-      ...h.pullRequest.expected(env),
+      author: h.pullRequest.author,
+      ...h.pullRequest.expected?.(env),
     };
     assert.deepEqual(env.pr, expected);
     h.pullRequest.update(env, "merged");
@@ -321,6 +342,16 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     assert.equal((await env.adapter.getPullRequest(env.repo, env.pr.number)).state, "closed");
     h.pullRequest.update(env, "draft");
     assert.equal((await env.adapter.getPullRequest(env.repo, env.pr.number)).draft, true);
+  });
+
+  test("the pull request is read with the credentials and the platform's headers", async () => {
+    await using env = await h.setup();
+    const [sent] = env.fake.requests;
+    const { path, headers } = h.pullRequest.firstCall(env);
+    assert.equal(`${sent.method} ${sent.path}`, `GET ${path}`);
+    for (const [name, value] of Object.entries({ "user-agent": "loom", ...headers })) {
+      assert.equal(sent.headers[name], value, name);
+    }
   });
 
   test("the diff is fetched", async () => {
