@@ -73,13 +73,7 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
       ...env.credentials,
     });
   },
-  secrets: [
-    TOKEN,
-    API_TOKEN,
-    btoa(`${EMAIL}:${API_TOKEN}`),
-    TOKEN.slice(3, 20),
-    API_TOKEN.slice(6, 20),
-  ],
+  secrets: [TOKEN, API_TOKEN, btoa(`${EMAIL}:${API_TOKEN}`)],
   pullRequest: {
     // Bitbucket's pull requests name their commits by 12 characters.
     author: "emmap1",

@@ -51,12 +51,14 @@ async function offline() {
   return createGiteaAdapter({ url, token: TOKEN, webhookSecret: SECRET });
 }
 
+const like = contract.githubStyleParts((env: Env) => env.gitea);
+
 contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
   platform: "Gitea",
   // Gitea builds Link from its ROOT_URL, which need not be the address Loom uses.
   setup: () => setup({ rootUrl: "https://git.example.invalid/" }),
   offline,
-  secrets: [TOKEN, TOKEN.slice(4, 20)],
+  secrets: [TOKEN],
   pullRequest: {
     author: "mona",
     firstCall: () => ({
@@ -101,13 +103,11 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     ],
   },
   diff: { expected: () => SAMPLE_DIFF, exact: true },
-  files: (env) =>
-    contract.seededFiles((f) => env.gitea.setFile("octo/app", f.ref, f.path, f.text), "feature/x"),
+  files: like.files("feature/x"),
   summary: {
-    stored: (env) =>
-      env.gitea.comments("octo/app", 7).map((c) => ({ id: String(c.id), body: c.body })),
+    stored: like.stored,
     raw: (text) => `${SUMMARY_MARKER}\n\n${text}`,
-    remove: (env, id) => env.gitea.deleteIssueComment("octo/app", Number(id)),
+    remove: like.remove,
     onPosted: (env) =>
       assert.deepEqual(env.gitea.comments("octo/app", 7).map((c) => c.user), ["loom-bot"]),
     onEdited(env, edited) {
@@ -188,7 +188,7 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     },
   },
   pagination: {
-    others: { count: 120, add: (env, body) => env.gitea.addIssueComment("octo/app", 7, body) },
+    others: { count: 120, add: like.addComment },
     quote: "Loom said <!-- loom:summary --> somewhere",
     inline: kit.manyComments(55, "src/db.ts", 6),
     oneByOne: true,
@@ -207,10 +207,7 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     },
   },
   status: {
-    read: (env) =>
-      env.gitea.statuses("octo/app", HEAD).map((
-        s,
-      ) => [s.context, s.state, s.description, s.targetUrl]),
+    read: like.statuses,
     expected: (s) => ["loom", s.state, s.description, s.targetUrl ?? ""],
   },
   webhook: {

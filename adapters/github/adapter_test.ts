@@ -53,11 +53,13 @@ async function offline(): Promise<ReturnType<typeof createGithubAdapter>> {
 const SUGGESTION =
   "Use a bound parameter.\n\n```suggestion\n  return sql`select * from t where id = ${id}`;\n```";
 
+const like = contract.githubStyleParts((env: Env) => env.github);
+
 contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
   platform: "GitHub",
   setup: () => setup(),
   offline,
-  secrets: [TOKEN, TOKEN.slice(4, 20)],
+  secrets: [TOKEN],
   pullRequest: {
     author: "mona",
     firstCall: () => ({
@@ -107,13 +109,11 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
     ],
   },
   diff: { expected: () => SAMPLE_DIFF, exact: true },
-  files: (env) =>
-    contract.seededFiles((f) => env.github.setFile("octo/app", f.ref, f.path, f.text)),
+  files: like.files(HEAD),
   summary: {
-    stored: (env) =>
-      env.github.comments("octo/app", 7).map((c) => ({ id: String(c.id), body: c.body })),
+    stored: like.stored,
     raw: (text) => `${SUMMARY_MARKER}\n\n${text}`,
-    remove: (env, id) => env.github.deleteIssueComment("octo/app", Number(id)),
+    remove: like.remove,
     onDone: (env) => assert.deepEqual(env.github.violations, []),
   },
   inline: {
@@ -167,7 +167,7 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
     },
   },
   pagination: {
-    others: { count: 230, add: (env, body) => env.github.addIssueComment("octo/app", 7, body) },
+    others: { count: 230, add: like.addComment },
     quote: "Loom said <!-- loom:summary --> somewhere",
     inline: kit.manyComments(105, "src/db.ts", 6),
     check(env, { result }) {
@@ -187,10 +187,7 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
     },
   },
   status: {
-    read: (env) =>
-      env.github.statuses("octo/app", HEAD).map((
-        s,
-      ) => [s.context, s.state, s.description, s.targetUrl]),
+    read: like.statuses,
     expected: (s) => ["loom", s.state, s.description, s.targetUrl ?? null],
   },
   webhook: {

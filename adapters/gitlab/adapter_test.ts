@@ -78,7 +78,7 @@ contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
   platform: "GitLab",
   setup: () => setup(),
   offline,
-  secrets: [TOKEN, TOKEN.slice(6, 20)],
+  secrets: [TOKEN],
   pullRequest: {
     author: "alice",
     firstCall: () => ({

@@ -89,7 +89,10 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
   credentialKinds?: string[];
   /** An adapter with `env`'s credentials, calling a server that is gone. */
   offline(env: E): Promise<GitAdapter>;
-  /** Everything secret the adapter was given: none may appear in an error's message or stack. */
+  /**
+   * Everything secret the adapter was given: none may appear in an error's message or stack,
+   * whole or any {@link SECRET_PIECE} characters of it in a row.
+   */
   secrets: string[];
 
   pullRequest: {
@@ -213,6 +216,21 @@ export const SEEDED_PULL_REQUEST = {
   state: "open",
 } as const;
 
+/**
+ * How many characters of a secret in a row count as leaking it: less than a token's random
+ * part, more than its platform's prefix (`glpat-`) or what an error could hold by chance.
+ */
+export const SECRET_PIECE = 12;
+
+/** `secret` and every run of {@link SECRET_PIECE} characters in it. */
+function pieces(secret: string): string[] {
+  const runs = Array.from(
+    { length: Math.max(0, secret.length - SECRET_PIECE + 1) },
+    (_, i) => secret.slice(i, i + SECRET_PIECE),
+  );
+  return [secret, ...runs];
+}
+
 /** A comment on an added line of the diff, the one posted when a platform names none. */
 const ON_THE_DIFF = comment("src/db.ts", 4, "fp");
 
@@ -261,6 +279,41 @@ export function githubStyleChange<D>(
 ): { state: "closed"; merged: true } | { merged: false } | D {
   if (change === "merged") return { state: "closed", merged: true };
   return change === "closed" ? { merged: false } : draft;
+}
+
+/** The calls the GitHub-style fakes (GitHub, Gitea) share, read by {@link githubStyleParts}. */
+export interface GithubStyleFake {
+  comments(repo: string, number: number): { id: number; body: string }[];
+  addIssueComment(repo: string, number: number, body: string): unknown;
+  deleteIssueComment(repo: string, id: number): void;
+  setFile(repo: string, ref: string, path: string, text: string): void;
+  statuses(repo: string, sha: string): {
+    context: string;
+    state: string;
+    description: string | null;
+    targetUrl: string | null;
+  }[];
+}
+
+/**
+ * The parts of a harness that a GitHub-style fake (`of(env)`) answers alike for the seeded pull
+ * request on `repo`: its summaries in the conversation, comments by others, files and statuses.
+ */
+export function githubStyleParts<E extends ContractEnv>(
+  of: (env: E) => GithubStyleFake,
+  repo = "octo/app",
+) {
+  const n = SEED.number;
+  return {
+    /** `files`, with the file to encode on `ref`. */
+    files: (ref: string) => (env: E) =>
+      seededFiles((f) => of(env).setFile(repo, f.ref, f.path, f.text), ref),
+    stored: (env: E) => of(env).comments(repo, n).map((c) => ({ id: String(c.id), body: c.body })),
+    remove: (env: E, id: string) => of(env).deleteIssueComment(repo, Number(id)),
+    addComment: (env: E, body: string) => void of(env).addIssueComment(repo, n, body),
+    statuses: (env: E) =>
+      of(env).statuses(repo, HEAD).map((s) => [s.context, s.state, s.description, s.targetUrl]),
+  };
 }
 
 /**
@@ -432,7 +485,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
       assert.equal(errors.length, h.failures.leaky.length + 2);
       for (const e of errors) {
         const text = `${e.message}\n${e.stack}`;
-        for (const secret of h.secrets) assert.ok(!text.includes(secret), e.message);
+        for (const piece of h.secrets.flatMap(pieces)) assert.ok(!text.includes(piece), e.message);
       }
     }
   });
