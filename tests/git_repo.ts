@@ -46,12 +46,17 @@ const IDENTITY = ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpg
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeRepo } from "./git_repo.ts";
+ *
  * await using repo = await makeRepo();
  * await repo.write("a.txt", "one\n");
  * const base = await repo.commit("init");
  * await repo.write("a.txt", "two\n");
  * await repo.commit("change");
  * const diff = await repo.git("diff", base, "HEAD");
+ * assert.match(diff, /^diff --git a\/a\.txt b\/a\.txt\n/);
+ * assert.match(diff, /\n-one\n\+two\n$/);
  * ```
  */
 export async function makeRepo(options: MakeRepoOptions = {}): Promise<GitRepo> {

@@ -14,7 +14,17 @@ import { PlatformError } from "../../src/platform/mod.ts";
  *
  * @example
  * ```ts
- * parseJsonBody("GitLab", await res.text(), noteSchema, "POST …/notes", res.status);
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { parseJsonBody } from "./_json_body.ts";
+ *
+ * const noteSchema = z.object({ id: z.number() });
+ * const note = parseJsonBody("GitLab", '{"id":5}', noteSchema, "POST …/notes", 201);
+ * assert.deepEqual(note, { id: 5 });
+ * assert.throws(() => parseJsonBody("GitLab", "<html>", noteSchema, "POST …/notes", 201), {
+ *   name: "PlatformError",
+ *   message: "GitLab POST …/notes answered 201 with a body that is not JSON",
+ * });
  * ```
  */
 export function parseJsonBody<T>(

@@ -36,9 +36,21 @@ export interface FailedCall {
  *
  * @example
  * ```ts
- * platformError({ platform: "Gitea", credential: "the token", what: "GET /api/v1/user",
- *   status: 401, message: "token is required" });
- * // PlatformError "Gitea rejected the token (401: token is required) on GET /api/v1/user"
+ * import assert from "node:assert/strict";
+ * import { platformError } from "./_platform_error.ts";
+ *
+ * const error = platformError({
+ *   platform: "Gitea",
+ *   credential: "the token",
+ *   what: "GET /api/v1/user",
+ *   status: 401,
+ *   message: "token is required",
+ * });
+ * assert.equal(
+ *   error.message,
+ *   "Gitea rejected the token (401: token is required) on GET /api/v1/user",
+ * );
+ * assert.equal(error.retryable, false);
  * ```
  */
 export function platformError(call: FailedCall): PlatformError {

@@ -26,9 +26,27 @@ export interface JsonCall {
  *
  * @example
  * ```ts
- * const res = await sendJson(fetch, url, {
- *   method: "POST", headers: { "Accept": "application/json" }, body: { body: "hi" },
- *   platform: "Gitea", what: "POST /api/v1/repos/o/r/issues/1/comments",
+ * import assert from "node:assert/strict";
+ * import { sendJson } from "./_send_json.ts";
+ *
+ * // A fake `fetch` that answers with what it was sent.
+ * const echo: typeof fetch = async (_url, init) =>
+ *   Response.json({ type: new Headers(init?.headers).get("content-type"), body: init?.body });
+ * const call = {
+ *   method: "POST",
+ *   headers: { Accept: "application/json" },
+ *   body: { body: "hi" },
+ *   platform: "Gitea",
+ *   what: "POST /api/v1/repos/o/r/issues/1/comments",
+ * };
+ * const url = new URL("https://git.example.com/api/v1/repos/o/r/issues/1/comments");
+ * const res = await sendJson(echo, url, call);
+ * assert.deepEqual(await res.json(), { type: "application/json", body: '{"body":"hi"}' });
+ *
+ * const down: typeof fetch = () => Promise.reject(new TypeError("connection refused"));
+ * await assert.rejects(sendJson(down, url, call), {
+ *   name: "PlatformError",
+ *   message: `Gitea ${call.what} could not be reached: connection refused`,
  * });
  * ```
  */

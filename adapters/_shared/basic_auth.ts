@@ -9,7 +9,13 @@
  *
  * @example
  * ```ts
- * basicAuthorization("", pat); // Azure DevOps: an empty user and the token
+ * import assert from "node:assert/strict";
+ * import { basicAuthorization } from "./basic_auth.ts";
+ *
+ * // Azure DevOps: an empty user and the personal access token.
+ * assert.equal(basicAuthorization("", "s3cret"), "Basic OnMzY3JldA==");
+ * // Outside Latin-1, where `btoa` alone would throw.
+ * assert.equal(basicAuthorization("zoë", "pw"), "Basic em/Dqzpwdw==");
  * ```
  */
 export function basicAuthorization(user: string, password: string): string {

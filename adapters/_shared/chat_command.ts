@@ -11,9 +11,14 @@
  *
  * @example
  * ```ts
- * chatCommand("/loom review\nplease"); // "review"
- * chatCommand("/loom what now?"); // "help"
- * chatCommand("looks good"); // null
+ * import assert from "node:assert/strict";
+ * import { chatCommand } from "./chat_command.ts";
+ *
+ * assert.equal(chatCommand("/loom review\nplease"), "review");
+ * assert.equal(chatCommand("  /LOOM Help "), "help");
+ * assert.equal(chatCommand("/loom what now?"), "help");
+ * assert.equal(chatCommand("looks good\n/loom review"), null);
+ * assert.equal(chatCommand("/loomy"), null);
  * ```
  */
 export function chatCommand(text: string): "review" | "help" | null {

@@ -10,8 +10,12 @@
  *
  * @example
  * ```ts
- * errorBody('{"message":"Not Found"}'); // { message: "Not Found" }
- * errorBody("Bad gateway\n"); // "Bad gateway"
+ * import assert from "node:assert/strict";
+ * import { errorBody } from "./error_body.ts";
+ *
+ * assert.deepEqual(errorBody('{"message":"Not Found"}'), { message: "Not Found" });
+ * assert.equal(errorBody("Bad gateway\n"), "Bad gateway");
+ * assert.equal(errorBody("x".repeat(500)).length, 300);
  * ```
  */
 export function errorBody(body: string): Record<string, unknown> | string {
@@ -33,8 +37,16 @@ export function errorBody(body: string): Record<string, unknown> | string {
  *
  * @example
  * ```ts
- * messageWithDetails('{"message":"Validation Failed","errors":[{"resource":"Issue","field":"title","code":"missing_field"}]}');
- * // "Validation Failed: Issue.title missing_field"
+ * import assert from "node:assert/strict";
+ * import { messageWithDetails } from "./error_body.ts";
+ *
+ * const body = JSON.stringify({
+ *   message: "Validation Failed",
+ *   errors: [{ resource: "Issue", field: "title", code: "missing_field" }, "no labels"],
+ * });
+ * const message = messageWithDetails(body);
+ * assert.equal(message, "Validation Failed: Issue.title missing_field; no labels");
+ * assert.equal(messageWithDetails("Bad gateway"), "Bad gateway");
  * ```
  */
 export function messageWithDetails(body: string): string {

@@ -10,7 +10,11 @@
  *
  * @example
  * ```ts
- * return await fileText(await api.request({ path, query: { ref }, expect: [404] }));
+ * import assert from "node:assert/strict";
+ * import { fileText } from "./file_text.ts";
+ *
+ * assert.equal(await fileText(new Response("reviews: []\n")), "reviews: []\n");
+ * assert.equal(await fileText(new Response("Not Found", { status: 404 })), null);
  * ```
  */
 export async function fileText(res: Response): Promise<string | null> {

@@ -1,39 +1,12 @@
 import assert from "node:assert/strict";
-import {
-  fingerprintOf,
-  isLoomComment,
-  landedByFingerprint,
-  markedInline,
-  markedSummary,
-  replyText,
-  summaryBody,
-  summaryText,
-  withFingerprint,
-} from "./html_markers.ts";
+import { runMarkerCases } from "../../tests/support/marker_cases.ts";
+import * as markers from "./html_markers.ts";
 
-Deno.test("a summary round-trips through its marker, and only a leading marker makes one", () => {
-  const body = "## Loom review\n\n1 warning.";
-  assert.equal(summaryText(body), "<!-- loom:summary -->\n\n## Loom review\n\n1 warning.");
-  assert.equal(summaryBody(summaryText(body)), body);
-  assert.equal(summaryBody("<!-- loom:summary -->\r\n\r\nCRLF kept"), "CRLF kept");
-  assert.equal(summaryBody("Quote: <!-- loom:summary -->\n\nx"), null);
-});
+const { landedByFingerprint, markedInline, markedSummary, summaryText, withFingerprint } = markers;
 
-Deno.test("an inline comment carries its fingerprint on the last line, and nothing else does", () => {
-  const text = withFingerprint("Use a bound parameter.", "0123abcdef");
-  assert.equal(text, "Use a bound parameter.\n\n<!-- loom:fp:0123abcdef -->");
-  assert.deepEqual(fingerprintOf(text), {
-    fingerprint: "0123abcdef",
-    body: "Use a bound parameter.",
-  });
-  assert.deepEqual(fingerprintOf(text + "\r\n"), fingerprintOf(text));
-  assert.equal(fingerprintOf("<!-- loom:fp:abc --> in the middle\nof text"), null);
-});
-
-Deno.test("any marker makes a comment Loom's own", () => {
-  assert.equal(isLoomComment(replyText("/loom review runs a review")), true);
-  assert.equal(isLoomComment(summaryText("x")), true);
-  assert.equal(isLoomComment("/loom review"), false);
+runMarkerCases("HTML comment", markers, {
+  summary: "<!-- loom:summary -->",
+  fingerprint: (fp) => `<!-- loom:fp:${fp} -->`,
 });
 
 Deno.test("landed comments are grouped by fingerprint, in order, unmarked ones left out", () => {

@@ -14,8 +14,13 @@ const MAX_PAGES = 1_000;
  *
  * @example
  * ```ts
- * nextLink('<https://api.github.com/x?page=2>; rel="next", <…?page=5>; rel="last"');
- * // "https://api.github.com/x?page=2"
+ * import assert from "node:assert/strict";
+ * import { nextLink } from "./paginate.ts";
+ *
+ * const link = '<https://api.github.com/x?page=2>; rel="next", ' +
+ *   '<https://api.github.com/x?page=5>; rel="last"';
+ * assert.equal(nextLink(link), "https://api.github.com/x?page=2");
+ * assert.equal(nextLink('<https://api.github.com/x?page=1>; rel="prev"'), null);
  * ```
  */
 export function nextLink(header: string | null): string | null {
@@ -50,11 +55,26 @@ export interface Page<R, T> {
  *
  * @example
  * ```ts
- * const all = await followPages(req, urlOf, async (page, url) => {
- *   const res = await request(page);
+ * import assert from "node:assert/strict";
+ * import { followPages, insideApiRoot, nextLink } from "./paginate.ts";
+ *
+ * const base = new URL("https://api.example.com/v1/");
+ * // A fake API: two pages of numbers joined by a `Link` header.
+ * const pages: Record<string, Response> = {
+ *   "/v1/items": Response.json([1, 2], { headers: { link: '</v1/items?page=2>; rel="next"' } }),
+ *   "/v1/items?page=2": Response.json([3]),
+ * };
+ * const urlOf = (path: string) => {
+ *   const url = new URL(path, base);
+ *   if (!insideApiRoot(url, base)) throw new Error(`${url} is outside the API`);
+ *   return url;
+ * };
+ * const all = await followPages<string, number>("/v1/items", urlOf, async (_path, url) => {
+ *   const res = pages[url.pathname + url.search];
  *   const link = nextLink(res.headers.get("link"));
- *   return { items: await res.json(), next: link ? { ...req, path: link } : null };
+ *   return { items: await res.json() as number[], next: link };
  * });
+ * assert.deepEqual(all, [1, 2, 3]);
  * ```
  */
 export async function followPages<R, T>(

@@ -13,7 +13,14 @@ import { PlatformError } from "../../src/platform/mod.ts";
  *
  * @example
  * ```ts
- * repoSegments("octo/my app", "a GitHub owner/name"); // ["octo", "my%20app"]
+ * import assert from "node:assert/strict";
+ * import { repoSegments } from "./repo_path.ts";
+ *
+ * assert.deepEqual(repoSegments("octo/my app", "a GitHub owner/name"), ["octo", "my%20app"]);
+ * assert.throws(
+ *   () => repoSegments("octo", "a GitHub owner/name"),
+ *   { name: "PlatformError", message: '"octo" is not a GitHub owner/name' },
+ * );
  * ```
  */
 export function repoSegments(fullName: string, what: string): [string, string] {

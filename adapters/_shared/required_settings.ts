@@ -10,11 +10,18 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { requireSettings } from "./required_settings.ts";
  *
- * const { url } = requireSettings("LOOM_X_WEBHOOK_SECRET is set but Loom cannot call X", {
+ * const intro = "LOOM_X_WEBHOOK_SECRET is set but Loom cannot call X";
+ * const { url } = requireSettings(intro, {
  *   url: ["https://x.example", "LOOM_X_URL (the instance)"],
  * });
+ * assert.equal(url, "https://x.example");
+ * assert.throws(
+ *   () => requireSettings(intro, { url: [undefined, "LOOM_X_URL (the instance)"] }),
+ *   { message: `${intro}: set LOOM_X_URL (the instance)` },
+ * );
  * ```
  */
 export function requireSettings<const K extends string>(

@@ -118,18 +118,42 @@ export interface RestClient<R extends RestRequest> {
  *
  * @example
  * ```ts
- * const api = createRestClient({
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { createRestClient, type RestRequest } from "./rest_client.ts";
+ *
+ * // A fake Gitea: the comment posted, then a 401 for any call.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   const req = new Request(input, init);
+ *   seen.push(req);
+ *   if (req.method === "POST") return Response.json({ id: 11 }, { status: 201 });
+ *   return Response.json({ message: "token is required" }, { status: 401 });
+ * };
+ * const api = createRestClient<RestRequest>({
  *   platform: "Gitea",
  *   credential: "the token",
- *   base: new URL("https://git.example.com/"),
- *   fetch,
+ *   base: new URL("https://git.example.com/api/v1/"),
+ *   fetch: fakeFetch,
  *   now: Date.now,
  *   accept: "application/json",
  *   authorization: () => "token 0123abcd",
- *   message: (body) => body,
+ *   message: (body) => JSON.parse(body).message,
  * });
- * api.describe({ method: "POST", path: "/api/v1/repos/octo/app/issues/7/comments" });
- * // "POST /api/v1/repos/octo/app/issues/7/comments"
+ * const path = "/repos/octo/app/issues/7/comments";
+ * assert.equal(api.describe({ method: "POST", path }), "POST /repos/octo/app/issues/7/comments");
+ *
+ * const posted = { method: "POST", path, body: { body: "hi" } };
+ * const comment = await api.json(posted, z.object({ id: z.number() }));
+ * assert.deepEqual(comment, { id: 11 });
+ * assert.equal(seen[0].url, "https://git.example.com/api/v1/repos/octo/app/issues/7/comments");
+ * assert.equal(seen[0].headers.get("authorization"), "token 0123abcd");
+ * assert.equal(seen[0].headers.get("user-agent"), "loom");
+ *
+ * await assert.rejects(api.send({ path: "/user" }), {
+ *   name: "PlatformError",
+ *   message: "Gitea rejected the token (401: token is required) on GET /user",
+ * });
  * ```
  */
 export function createRestClient<R extends RestRequest>(dialect: RestDialect<R>): RestClient<R> {

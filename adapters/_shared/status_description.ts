@@ -10,7 +10,13 @@
  *
  * @example
  * ```ts
- * statusDescription("Loom found 3 problems in …", 140);
+ * import assert from "node:assert/strict";
+ * import { statusDescription } from "./status_description.ts";
+ *
+ * assert.equal(statusDescription("Loom found 3 problems", 140), "Loom found 3 problems");
+ * const cut = statusDescription("Loom found ".padEnd(200, "x"), 140);
+ * assert.equal(cut.length, 140);
+ * assert.ok(cut.endsWith("x…"));
  * ```
  */
 export function statusDescription(text: string, max: number): string {

@@ -22,8 +22,16 @@ export function readPayload(rawBody: Uint8Array): unknown {
  *
  * @example
  * ```ts
- * checkPayload(z.object({ number: z.number() }), {}, "pull_request");
- * // throws "pull_request payload: number is missing"
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { checkPayload } from "./webhook_payload.ts";
+ *
+ * const schema = z.object({ number: z.number() });
+ * assert.deepEqual(checkPayload(schema, { number: 7 }, "pull_request"), { number: 7 });
+ * assert.throws(() => checkPayload(schema, {}, "pull_request"), {
+ *   name: "WebhookPayloadError",
+ *   message: "pull_request payload: number is missing",
+ * });
  * ```
  */
 export function checkPayload<T>(schema: z.ZodType<T>, body: unknown, what: string): T {

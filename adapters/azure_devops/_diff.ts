@@ -34,9 +34,16 @@ const FUNCTION_LINE_MAX = 80;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileDiff } from "./_diff.ts";
+ *
  * const enc = (s: string) => new TextEncoder().encode(s);
- * fileDiff({ oldPath: "a.ts", newPath: "a.ts", oldContent: enc("x\n"), newContent: enc("y\n") });
- * // "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n"
+ * const [x, y] = [enc("x\n"), enc("y\n")];
+ * const file = { oldPath: "a.ts", newPath: "a.ts", oldContent: x, newContent: y };
+ * const diff = "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n";
+ * assert.equal(fileDiff(file), diff);
+ * // Unchanged and not renamed: nothing, as in git.
+ * assert.equal(fileDiff({ ...file, newContent: x }), "");
  * ```
  */
 export function fileDiff(file: FileVersions, context = 3): string {

@@ -69,13 +69,49 @@ const ITERATION_WAIT_MS = 10_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { createAzureDevopsAdapter } from "./adapter.ts";
+ *
+ * // A fake Azure DevOps answering `GET …/Web/_apis/git/repositories/app/pullrequests/7`.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   seen.push(new Request(input, init));
+ *   return Response.json({
+ *     pullRequestId: 7,
+ *     title: "Parameterise find",
+ *     status: "active",
+ *     isDraft: false,
+ *     sourceRefName: "refs/heads/feature",
+ *     targetRefName: "refs/heads/main",
+ *     lastMergeSourceCommit: { commitId: "d3022fc0" },
+ *     lastMergeTargetCommit: { commitId: "8a9c1b2e" },
+ *     createdBy: { uniqueName: "alice@fabrikam.example" },
+ *   });
+ * };
  * const azure = createAzureDevopsAdapter({
  *   url: "https://dev.azure.com/fabrikam",
- *   token: pat,
+ *   token: "pat",
  *   webhookUsername: "loom",
- *   webhookPassword: secret,
+ *   webhookPassword: "webhook-s3cret",
+ *   fetch: fakeFetch,
  * });
  * const pr = await azure.getPullRequest({ platform: "azure-devops", fullName: "Web/app" }, 7);
+ * assert.deepEqual(pr, {
+ *   number: 7,
+ *   title: "Parameterise find",
+ *   description: "",
+ *   headSha: "d3022fc0",
+ *   baseSha: "8a9c1b2e",
+ *   headRef: "feature",
+ *   baseRef: "main",
+ *   draft: false,
+ *   state: "open",
+ *   author: "alice@fabrikam.example",
+ * });
+ * assert.equal(
+ *   new URL(seen[0].url).pathname,
+ *   "/fabrikam/Web/_apis/git/repositories/app/pullrequests/7",
+ * );
  * ```
  */
 export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): GitAdapter {

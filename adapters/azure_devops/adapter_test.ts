@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type DiffFile, parseDiff } from "../../src/diff/mod.ts";
+import { parseDiff } from "../../src/diff/mod.ts";
 import {
   azureFailure,
   type FakeAzureDevops,
@@ -17,7 +17,7 @@ import {
   pullRequestCreatedPayload,
 } from "../../tests/fakes/azure_devops/payloads.ts";
 import { type GitRepo, makeRepo } from "../../tests/git_repo.ts";
-import { comment, manyComments, platformError } from "../../tests/support/adapter_test_kit.ts";
+import * as kit from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import {
   type AzureDevopsAdapterOptions,
@@ -27,6 +27,7 @@ import {
 } from "./adapter.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
 
+const { comment, platformError } = kit;
 const TOKEN = "azdo-pat-s3cret0123456789abcdefghijklmnop";
 const HOOK_USER = "loom-hook";
 const HOOK_PASSWORD = "hook-password-never-logged";
@@ -103,34 +104,35 @@ interface Env extends contract.ContractEnv {
   seeded: SeededFromGit;
 }
 
+/** An adapter calling `url` with the PAT, checking deliveries by the service hook's user. */
+function adapterAt(url: string, options: Partial<AzureDevopsAdapterOptions> = {}) {
+  return createAzureDevopsAdapter({
+    url,
+    token: TOKEN,
+    webhookUsername: HOOK_USER,
+    webhookPassword: HOOK_PASSWORD,
+    ...options,
+  });
+}
+
 async function setup(
   fakeOptions: FakeAzureDevopsOptions = {},
   adapterOptions: Partial<AzureDevopsAdapterOptions> = {},
 ): Promise<Env> {
   const azure = await startFakeAzureDevops({ token: TOKEN, ...fakeOptions });
   const { id } = azure.addRepository({ project: "Fabrikam Web", name: "app" });
+  const { number, title, description, baseRef: base } = kit.SEED;
   const seeded = await pullRequestFromGit(azure, GIT, {
     repo: REPO_NAME,
-    number: 7,
-    title: "Parameterise find",
-    description: "Fixes the SQL.",
-    base: "main",
+    number,
+    title,
+    description,
+    base,
     head: "feature",
   });
-  const adapter = createAzureDevopsAdapter({
-    url: azure.url,
-    token: TOKEN,
-    webhookUsername: HOOK_USER,
-    webhookPassword: HOOK_PASSWORD,
-    ...adapterOptions,
-  });
+  const adapter = adapterAt(azure.url, adapterOptions);
   const repo: RepoRef = { platform: "azure-devops", fullName: REPO_NAME, id };
   return { ...await contract.contractEnv(azure, adapter, repo), azure, seeded };
-}
-
-/** What a reviewer of the diff sees of a file: everything but git's similarity score. */
-function seen(files: DiffFile[]) {
-  return files.map(({ similarity: _s, ...f }) => f).toSorted((a, b) => a.path < b.path ? -1 : 1);
 }
 
 const SUGGESTION =
@@ -157,24 +159,23 @@ const threadsOf = (env: Env, kind: string) =>
 contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   platform: "Azure DevOps",
   setup: () => setup(),
-  async offline() {
-    const closed = await startFakeAzureDevops();
-    await closed.close();
-    return createAzureDevopsAdapter({
-      url: closed.url,
-      token: TOKEN,
-      webhookUsername: HOOK_USER,
-      webhookPassword: HOOK_PASSWORD,
-    });
-  },
+  offline: async () => adapterAt(await kit.closedUrl(startFakeAzureDevops)),
   secrets: [TOKEN, btoa(`:${TOKEN}`), HOOK_PASSWORD],
   pullRequest: {
+    author: "jamie@fabrikam.example",
     expected: (env) => ({
-      ...contract.SEEDED_PULL_REQUEST,
       headSha: env.seeded.headSha,
       baseSha: env.seeded.targetSha,
       headRef: "feature",
-      author: "jamie@fabrikam.example",
+    }),
+    firstCall: (env) => ({
+      path: `/Fabrikam%20Web/_apis/git/repositories/${env.repo.id}/pullrequests/7`,
+      headers: {
+        authorization: `Basic ${btoa(`:${TOKEN}`)}`,
+        accept: "application/json",
+        // A 401, not a sign-in page.
+        "x-tfs-fedauthredirect": "Suppress",
+      },
     }),
     update: (env, change) =>
       env.azure.updatePullRequest(
@@ -365,7 +366,7 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   },
   pagination: {
     others: { count: 230, add: (env, body) => env.azure.addThread(REPO_NAME, 7, body) },
-    inline: manyComments(30, "src/db.ts", 7),
+    inline: kit.manyComments(30, "src/db.ts", 7),
     afterPost: (env) => env.adapter.postComment(env.repo, env.pr, "An answer."),
     check(env, { listed, result, before }) {
       // Azure has no pages of threads: one GET returns them all.
@@ -402,31 +403,15 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
     // The delivery id is the body's `id`.
     deliveryId: "e-1",
     unconfigured: () =>
-      createAzureDevopsAdapter({
-        url: "http://127.0.0.1:9/org",
-        token: TOKEN,
-        webhookUsername: "",
-        webhookPassword: "",
-      }),
+      adapterAt("http://127.0.0.1:9/org", { webhookUsername: "", webhookPassword: "" }),
   },
 });
 
 Deno.test("verifyWebhook wants the service hook's Basic credentials, both of them", async () => {
-  const adapter = createAzureDevopsAdapter({
-    url: "http://127.0.0.1:9/org",
-    token: TOKEN,
-    webhookUsername: HOOK_USER,
-    webhookPassword: HOOK_PASSWORD,
-  });
+  const adapter = adapterAt("http://127.0.0.1:9/org");
   const payload = HOOK_PAYLOAD;
-  const check = async (credentials: { username?: string; password?: string }, a = adapter) => {
-    const d = azureDevopsWebhook({ ...credentials, payload });
-    const req = new Request("http://loom/webhooks/azure-devops", {
-      method: "POST",
-      headers: d.headers,
-    });
-    return await a.verifyWebhook(req, new TextEncoder().encode(d.body));
-  };
+  const check = (credentials: { username?: string; password?: string }, a = adapter) =>
+    kit.verifyHook(a, azureDevopsWebhook({ ...credentials, payload }));
   assert.equal(await check({ username: "someone", password: HOOK_PASSWORD }), false);
   assert.equal(await check({ username: HOOK_USER, password: HOOK_PASSWORD + "x" }), false);
   const bearer = new Request("http://loom/", {
@@ -435,31 +420,16 @@ Deno.test("verifyWebhook wants the service hook's Basic credentials, both of the
   assert.equal(await adapter.verifyWebhook(bearer, new Uint8Array()), false);
   const garbled = new Request("http://loom/", { headers: { authorization: "Basic %%%" } });
   assert.equal(await adapter.verifyWebhook(garbled, new Uint8Array()), false);
-  const unset = createAzureDevopsAdapter({
-    url: "http://127.0.0.1:9/org",
-    token: TOKEN,
-    webhookUsername: "",
-    webhookPassword: "",
-  });
+  const unset = adapterAt("http://127.0.0.1:9/org", { webhookUsername: "", webhookPassword: "" });
   assert.equal(await check({ username: "", password: "" }, unset), false);
 
   const d = azureDevopsWebhook({ username: HOOK_USER, password: HOOK_PASSWORD, payload });
-  const req = new Request("http://loom/webhooks/azure-devops", {
-    method: "POST",
-    headers: d.headers,
-  });
-  const raw = new TextEncoder().encode(d.body);
-  assert.equal(adapter.parseEvent(req, raw).type, "review");
+  assert.equal(kit.parseHook(adapter, d).type, "review");
 });
 
-Deno.test("getPullRequest sends the PAT as Basic auth and api-version=7.1, by id or by name", async () => {
+Deno.test("getPullRequest sends api-version=7.1, by id or by name", async () => {
   await using env = await setup();
-  const sent = env.azure.requests[0];
-  assert.equal(sent.path, `/Fabrikam%20Web/_apis/git/repositories/${env.repo.id}/pullrequests/7`);
-  assert.deepEqual(sent.query, { "api-version": "7.1" });
-  assert.equal(sent.headers["authorization"], `Basic ${btoa(`:${TOKEN}`)}`);
-  assert.equal(sent.headers["accept"], "application/json");
-  assert.equal(sent.headers["x-tfs-fedauthredirect"], "Suppress", "a 401, not a sign-in page");
+  assert.deepEqual(env.azure.requests[0].query, { "api-version": "7.1" });
 
   // Without the repository id (a job started from the API), the name is used.
   const byName = await env.adapter.getPullRequest(
@@ -556,12 +526,12 @@ Deno.test("after a push, each head's diff comes from its own iteration", async (
   const now = await env.adapter.getPullRequest(env.repo, 7);
   assert.equal(now.headSha, pushed.headSha);
   assert.deepEqual(
-    seen(parseDiff(await env.adapter.fetchDiff(env.repo, now))),
-    seen(parseDiff(pushed.diff)),
+    contract.reviewedFiles(await env.adapter.fetchDiff(env.repo, now)),
+    contract.reviewedFiles(pushed.diff),
   );
   // The first head is still reviewable (a job started before the push): iteration 1.
   const before = await env.adapter.fetchDiff(env.repo, env.pr);
-  assert.deepEqual(seen(parseDiff(before)), seen(parseDiff(env.seeded.diff)));
+  assert.deepEqual(contract.reviewedFiles(before), contract.reviewedFiles(env.seeded.diff));
   const changes = env.azure.requests.filter((r) => r.path.endsWith("/changes")).map((r) =>
     r.path.split("/").at(-2)
   );
@@ -597,12 +567,7 @@ Deno.test("fetchFile asks for the item at a branch or a commit", async () => {
 });
 Deno.test("a PAT Azure rejects is permanent, by sign-in page, 401 or redirect", async () => {
   await using env = await setup();
-  const wrong = createAzureDevopsAdapter({
-    url: env.azure.url,
-    token: "not-the-pat",
-    webhookUsername: HOOK_USER,
-    webhookPassword: HOOK_PASSWORD,
-  });
+  const wrong = adapterAt(env.azure.url, { token: "not-the-pat" });
   const denied = await platformError(wrong.getPullRequest(env.repo, 7));
   assert.match(denied.message, /^Azure DevOps rejected the credentials \(203, a sign-in page\)/);
   assert.deepEqual([denied.status, denied.retryable], [203, false]);
@@ -641,7 +606,7 @@ Deno.test("postComment answers in a closed thread, and the answer is never read 
     headSha: env.pr.headSha,
     content: answer.comments[0].content,
   });
-  const raw = new TextEncoder().encode(JSON.stringify(payload));
+  const raw = kit.bytes(JSON.stringify(payload));
   assert.equal(env.adapter.parseEvent(new Request("http://loom/"), raw).type, "ignored");
   assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), []);
 });

@@ -48,8 +48,40 @@ const REJECTED = "Azure DevOps rejected the credentials";
  *
  * @example
  * ```ts
- * const api = createAzureDevopsApi({ url: "https://dev.azure.com/org", token, fetch, now: Date.now });
- * const pr = await api.json({ path: "/Proj/_apis/git/repositories/app/pullrequests/7" }, schema);
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { createAzureDevopsApi } from "./api.ts";
+ *
+ * // A fake Azure DevOps: the pull request, then its answer to a token it does not accept.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   seen.push(new Request(input, init));
+ *   if (seen.length === 1) return Response.json({ pullRequestId: 7, title: "Fix" });
+ *   return new Response("<html>Sign in</html>", {
+ *     status: 203,
+ *     headers: { "content-type": "text/html" },
+ *   });
+ * };
+ * const api = createAzureDevopsApi({
+ *   url: "https://dev.azure.com/org",
+ *   token: "pat",
+ *   fetch: fakeFetch,
+ *   now: Date.now,
+ * });
+ * const path = "/Proj/_apis/git/repositories/app/pullrequests/7";
+ * const schema = z.object({ pullRequestId: z.number(), title: z.string() });
+ * assert.deepEqual(await api.json({ path }, schema), { pullRequestId: 7, title: "Fix" });
+ * const url = new URL(seen[0].url);
+ * assert.equal(url.pathname, "/org/Proj/_apis/git/repositories/app/pullrequests/7");
+ * assert.equal(url.searchParams.get("api-version"), "7.1");
+ * assert.equal(seen[0].headers.get("authorization"), `Basic ${btoa(":pat")}`);
+ * assert.equal(seen[0].headers.get("x-tfs-fedauthredirect"), "Suppress");
+ *
+ * await assert.rejects(api.json({ path }, schema), {
+ *   name: "PlatformError",
+ *   message: /^Azure DevOps rejected the credentials/,
+ *   retryable: false,
+ * });
  * ```
  */
 export function createAzureDevopsApi(options: AzureDevopsApiOptions): AzureDevopsApi {

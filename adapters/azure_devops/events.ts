@@ -78,9 +78,30 @@ export function azureDevopsEventId(rawBody: Uint8Array): string | null {
  *
  * @example
  * ```ts
- * parseAzureDevopsEvent(body);
- * // { type: "review", reason: "opened", repo: { platform: "azure-devops",
- * //   fullName: "Fabrikam/app", id: "…" }, pr: 1, headSha: "…", baseRef: "main", draft: false }
+ * import assert from "node:assert/strict";
+ * import { parseAzureDevopsEvent } from "./events.ts";
+ *
+ * const repository = { id: "3c4e9f1a", name: "app", project: { name: "Fabrikam" } };
+ * const body = new TextEncoder().encode(JSON.stringify({
+ *   id: "a1b2c3",
+ *   eventType: "git.pullrequest.created",
+ *   resource: {
+ *     repository,
+ *     pullRequestId: 1,
+ *     status: "active",
+ *     targetRefName: "refs/heads/main",
+ *     lastMergeSourceCommit: { commitId: "d3022fc0" },
+ *   },
+ * }));
+ * assert.deepEqual(parseAzureDevopsEvent(body), {
+ *   type: "review",
+ *   reason: "opened",
+ *   repo: { platform: "azure-devops", fullName: "Fabrikam/app", id: "3c4e9f1a" },
+ *   pr: 1,
+ *   headSha: "d3022fc0",
+ *   baseRef: "main",
+ *   draft: false,
+ * });
  * ```
  */
 export function parseAzureDevopsEvent(rawBody: Uint8Array): PlatformEvent {

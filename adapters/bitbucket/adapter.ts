@@ -74,12 +74,44 @@ const CACHE_SIZE = 500;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { createBitbucketAdapter } from "./adapter.ts";
+ *
+ * // A fake Bitbucket answering `GET /2.0/repositories/ws/app/pullrequests/7`.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   seen.push(new Request(input, init));
+ *   return Response.json({
+ *     id: 7,
+ *     title: "Parameterise find",
+ *     description: "",
+ *     state: "OPEN",
+ *     author: { nickname: "alice" },
+ *     source: { branch: { name: "feature" }, commit: { hash: "d3022fc0ca3d" } },
+ *     destination: { branch: { name: "main" }, commit: { hash: "8a9c1b2e3f4a" } },
+ *   });
+ * };
  * const bitbucket = createBitbucketAdapter({
  *   apiUrl: "https://api.bitbucket.org/2.0",
- *   webhookSecret: settings.bitbucket.webhookSecret,
- *   token: settings.bitbucket.token,
+ *   webhookSecret: "webhook-s3cret",
+ *   token: "t0ken",
+ *   fetch: fakeFetch,
  * });
  * const pr = await bitbucket.getPullRequest({ platform: "bitbucket", fullName: "ws/app" }, 7);
+ * assert.deepEqual(pr, {
+ *   number: 7,
+ *   title: "Parameterise find",
+ *   description: "",
+ *   headSha: "d3022fc0ca3d",
+ *   baseSha: "8a9c1b2e3f4a",
+ *   headRef: "feature",
+ *   baseRef: "main",
+ *   draft: false,
+ *   state: "open",
+ *   author: "alice",
+ * });
+ * assert.equal(seen[0].url, "https://api.bitbucket.org/2.0/repositories/ws/app/pullrequests/7");
+ * assert.equal(seen[0].headers.get("authorization"), "Bearer t0ken");
  * ```
  */
 export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAdapter {

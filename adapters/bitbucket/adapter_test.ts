@@ -6,24 +6,17 @@ import {
   type FakeBitbucketOptions,
   startFakeBitbucket,
 } from "../../tests/fakes/bitbucket/server.ts";
-import {
-  AROUND_REFUSED,
-  comment,
-  landingComments,
-  manyComments,
-  OUTSIDE_DIFF,
-  platformError,
-  SAMPLE_DIFF,
-} from "../../tests/support/adapter_test_kit.ts";
+import * as kit from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import { pullRequestPayload } from "../../tests/fakes/bitbucket/payloads.ts";
 import { type BitbucketAdapterOptions, createBitbucketAdapter } from "./adapter.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
 
+const { comment, OUTSIDE_DIFF, platformError, SAMPLE_DIFF, WEBHOOK_SECRET: SECRET } = kit;
 const TOKEN = "bb-access-token-s3cret-0123456789";
 const EMAIL = "loom@example.com";
 const API_TOKEN = "ATATT3xFfGF0-user-api-token-s3cret";
-const SECRET = "webhook-secret";
+/** Bitbucket shows a commit by 12 characters: each sha's prefix is its own. */
 const HEAD = "d3022fc0ca3d" + "1".repeat(28);
 const BASE = "ce5965ddd289" + "2".repeat(28);
 const REPO: RepoRef = { platform: "bitbucket", fullName: "ws/app" };
@@ -40,16 +33,11 @@ async function setup(
 ): Promise<Env> {
   const bitbucket = await startFakeBitbucket(fakeOptions);
   bitbucket.addPullRequest({
+    ...kit.SEED,
     repo: "ws/app",
-    number: 7,
-    title: "Parameterise find",
-    description: "Fixes the SQL.",
     headSha: HEAD,
     baseSha: BASE,
-    headRef: "fix-sql",
-    baseRef: "main",
     author: { display_name: "Emma", nickname: "emmap1" },
-    diff: SAMPLE_DIFF,
   });
   const adapter = createBitbucketAdapter({
     apiUrl: bitbucket.url,
@@ -63,9 +51,6 @@ async function setup(
     credentials: { token: TOKEN, ...adapterOptions },
   };
 }
-
-const request = (headers: Record<string, string>) =>
-  new Request("http://loom/webhooks/bitbucket", { method: "POST", headers });
 
 const SUGGESTION = "Use a bound parameter.\n\nSuggested change for lines 4-5:\n\n" +
   "```diff\n+  return sql`select * from t where id = ${id}`;\n```";
@@ -82,28 +67,20 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
   setup: (kind) => kind === "user" ? setup(USER, { user: USER.user }) : setup(),
   credentialKinds: ["token", "user"],
   async offline(env) {
-    const closed = await startFakeBitbucket();
-    await closed.close();
     return createBitbucketAdapter({
-      apiUrl: closed.url,
+      apiUrl: await kit.closedUrl(startFakeBitbucket),
       webhookSecret: SECRET,
       ...env.credentials,
     });
   },
-  secrets: [
-    TOKEN,
-    API_TOKEN,
-    btoa(`${EMAIL}:${API_TOKEN}`),
-    TOKEN.slice(3, 20),
-    API_TOKEN.slice(6, 20),
-  ],
+  secrets: [TOKEN, API_TOKEN, btoa(`${EMAIL}:${API_TOKEN}`)],
   pullRequest: {
     // Bitbucket's pull requests name their commits by 12 characters.
-    expected: () => ({
-      ...contract.SEEDED_PULL_REQUEST,
-      headSha: HEAD.slice(0, 12),
-      baseSha: BASE.slice(0, 12),
-      author: "emmap1",
+    author: "emmap1",
+    expected: () => ({ headSha: HEAD.slice(0, 12), baseSha: BASE.slice(0, 12) }),
+    firstCall: () => ({
+      path: "/repositories/ws/app/pullrequests/7",
+      headers: { authorization: `Bearer ${TOKEN}`, accept: "application/json" },
     }),
     update: (env, change) =>
       env.bitbucket.updatePullRequest(
@@ -153,20 +130,11 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
     ],
   },
   diff: { expected: () => SAMPLE_DIFF, exact: true },
-  files: (env) => {
-    env.bitbucket.setFile("ws/app", "main", ".loom/config.yaml", "pipelines: []\n");
-    env.bitbucket.setFile("ws/app", HEAD, "docs/my café #1.md", "# Café\n");
-    return Promise.resolve({
-      present: [
-        { path: ".loom/config.yaml", ref: "main", text: "pipelines: []\n" },
-        { path: "docs/my café #1.md", ref: HEAD, text: "# Café\n" },
-      ],
-      missing: [
-        { path: ".loom/config.yaml", ref: "fix-sql" },
-        { path: ".loom/config.yaml", ref: "no/such-branch" },
-      ],
-    });
-  },
+  files: (env) =>
+    contract.seededFiles((f) => env.bitbucket.setFile("ws/app", f.ref, f.path, f.text), HEAD, [
+      { path: ".loom/config.yaml", ref: "fix-sql" },
+      { path: ".loom/config.yaml", ref: "no/such-branch" },
+    ]),
   summary: {
     stored: (env) =>
       // Bitbucket keeps a deleted comment, marked deleted.
@@ -185,7 +153,7 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
     onEdited: (env) => assert.equal(env.bitbucket.requests.at(-1)?.method, "PUT"),
   },
   inline: {
-    landing: landingComments(SUGGESTION),
+    landing: kit.landingComments(SUGGESTION),
     anchors: (env) =>
       env.bitbucket.comments("ws/app", 7).map((c) => ({
         path: c.inline!.path,
@@ -208,7 +176,7 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
       assert.deepEqual(env.bitbucket.violations, []);
     },
     refusals: {
-      good: AROUND_REFUSED,
+      good: kit.AROUND_REFUSED,
       refused: [
         {
           comment: OUTSIDE_DIFF,
@@ -250,7 +218,7 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
         inline: { path: "README.md", to: 1 },
       });
     },
-    inline: manyComments(15, "src/db.ts", 6),
+    inline: kit.manyComments(15, "src/db.ts", 6),
     afterPost: (env) =>
       env.bitbucket.deleteComment("ws/app", Number(env.bitbucket.comments("ws/app", 7).at(-1)!.id)),
     fingerprints: ["abc", ...Array.from({ length: 14 }, (_, i) => `fp-${i}`)],
@@ -279,23 +247,21 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
     ],
   },
   webhook: {
-    async delivery(signed) {
-      const d = await bitbucketWebhook({
-        secret: signed === "wrong" ? "other" : SECRET,
-        event: "pullrequest:created",
-        payload: pullRequestPayload({
-          repo: "ws/app",
-          id: 7,
-          headHash: HEAD,
-          baseHash: BASE,
-          headRef: "fix-sql",
-          baseRef: "main",
-        }),
-        deliveryId: "d-1",
-      });
-      const { "x-hub-signature": _, ...unsigned } = d.headers;
-      return contract.delivery(signed === "missing" ? unsigned : d.headers, d.body);
-    },
+    delivery: (signed) =>
+      contract.signedDelivery(signed, "x-hub-signature", (secret) =>
+        bitbucketWebhook({
+          secret,
+          event: "pullrequest:created",
+          payload: pullRequestPayload({
+            repo: "ws/app",
+            id: 7,
+            headHash: HEAD,
+            baseHash: BASE,
+            headRef: "fix-sql",
+            baseRef: "main",
+          }),
+          deliveryId: "d-1",
+        })),
     deliveryId: "d-1",
     unconfigured: () =>
       createBitbucketAdapter({ apiUrl: "http://127.0.0.1:9/2.0", webhookSecret: "" }),
@@ -313,46 +279,33 @@ Deno.test("verifyWebhook reads Bitbucket's X-Hub-Signature over the raw bytes, h
     payload: { title: "Ünïcode ✨" },
     deliveryId: "d-1",
   });
-  const raw = new TextEncoder().encode(delivery.body);
   const { "x-hub-signature": signature, ...unsigned } = delivery.headers;
   assert.match(signature, /^sha256=[0-9a-f]{64}$/);
+  const signedAs = (value: string) => ({
+    ...delivery,
+    headers: { ...unsigned, "x-hub-signature": value },
+  });
 
-  assert.equal(await adapter.verifyWebhook(request(delivery.headers), raw), true);
-  const upper = {
-    ...delivery.headers,
-    "x-hub-signature": "sha256=" + signature.slice(7).toUpperCase(),
-  };
-  assert.equal(await adapter.verifyWebhook(request(upper), raw), true, "hex is case-insensitive");
-  const tampered = new TextEncoder().encode(delivery.body.replace("Ünïcode", "Unicode"));
-  assert.equal(await adapter.verifyWebhook(request(delivery.headers), tampered), false);
+  assert.equal(await kit.verifyHook(adapter, delivery), true);
+  const upper = signedAs("sha256=" + signature.slice(7).toUpperCase());
+  assert.equal(await kit.verifyHook(adapter, upper), true, "hex is case-insensitive");
+  const tampered = kit.bytes(delivery.body.replace("Ünïcode", "Unicode"));
+  assert.equal(await kit.verifyHook(adapter, delivery, tampered), false);
   for (
     const bad of ["", "sha256=", signature.slice(7), "sha1=" + signature.slice(7), signature + "00"]
   ) {
-    assert.equal(
-      await adapter.verifyWebhook(request({ ...unsigned, "x-hub-signature": bad }), raw),
-      false,
-      bad,
-    );
+    assert.equal(await kit.verifyHook(adapter, signedAs(bad)), false, bad);
   }
   const other = await bitbucketWebhook({
     secret: "other",
     event: "pullrequest:created",
     payload: {},
   });
-  assert.equal(
-    await adapter.verifyWebhook(request(other.headers), new TextEncoder().encode(other.body)),
-    false,
-  );
+  assert.equal(await kit.verifyHook(adapter, other), false);
 });
 
-Deno.test("getPullRequest sends the access token and Bitbucket's headers", async () => {
+Deno.test("getPullRequest reads a declined draft as closed and draft", async () => {
   await using env = await setup();
-  const sent = env.bitbucket.requests[0];
-  assert.equal(sent.path, "/repositories/ws/app/pullrequests/7");
-  assert.equal(sent.headers["authorization"], `Bearer ${TOKEN}`);
-  assert.equal(sent.headers["accept"], "application/json");
-  assert.equal(sent.headers["user-agent"], "loom");
-
   env.bitbucket.updatePullRequest("ws/app", 7, { state: "DECLINED", draft: true });
   const declined = await env.adapter.getPullRequest(REPO, 7);
   assert.deepEqual([declined.state, declined.draft], ["closed", true]);
@@ -534,9 +487,8 @@ Deno.test("postComment answers with the reply marker, and the answer is never re
     event: "pullrequest:comment_created",
     payload: env.bitbucket.commentPayload("ws/app", 7, answer.raw),
   });
-  const event = env.adapter.parseEvent(
-    request(delivery.headers),
-    new TextEncoder().encode(delivery.body),
-  );
-  assert.deepEqual(event, { type: "ignored", reason: "the comment is Loom's own" });
+  assert.deepEqual(kit.parseHook(env.adapter, delivery), {
+    type: "ignored",
+    reason: "the comment is Loom's own",
+  });
 });

@@ -44,8 +44,35 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  *
  * @example
  * ```ts
- * const api = createBitbucketApi({ apiUrl, fetch, now: Date.now, authorization: `Bearer ${t}` });
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { createBitbucketApi } from "./api.ts";
+ *
+ * // A fake Bitbucket: the pull request, and its `/diff` redirected to another host.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   const req = new Request(input, init);
+ *   seen.push(req);
+ *   if (req.url.endsWith("/pullrequests/7")) return Response.json({ id: 7, title: "Fix" });
+ *   return new Response(null, { status: 302, headers: { location: "https://cdn.example/diff" } });
+ * };
+ * const api = createBitbucketApi({
+ *   apiUrl: "https://api.bitbucket.org/2.0",
+ *   fetch: fakeFetch,
+ *   now: Date.now,
+ *   authorization: "Bearer t0ken",
+ * });
+ * const pullSchema = z.object({ id: z.number(), title: z.string() });
  * const pr = await api.json({ path: "/repositories/ws/app/pullrequests/7" }, pullSchema);
+ * assert.deepEqual(pr, { id: 7, title: "Fix" });
+ * assert.equal(seen[0].headers.get("authorization"), "Bearer t0ken");
+ *
+ * // The redirect leaves the API, so it is not followed with the token.
+ * await assert.rejects(api.request({ path: "/repositories/ws/app/pullrequests/7/diff" }), {
+ *   name: "PlatformError",
+ *   message: /redirected outside the API URL \(https:\/\/cdn\.example\/diff\)/,
+ * });
+ * assert.equal(seen.length, 2);
  * ```
  */
 export function createBitbucketApi(options: BitbucketApiOptions): BitbucketApi {

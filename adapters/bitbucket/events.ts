@@ -60,9 +60,27 @@ const commentEvent = z.object({
  *
  * @example
  * ```ts
- * parseBitbucketEvent("pullrequest:created", body);
- * // { type: "review", reason: "opened", repo: { platform: "bitbucket", fullName: "ws/app" },
- * //   pr: 7, headSha: "d3022fc0ca3d", baseRef: "main", draft: false }
+ * import assert from "node:assert/strict";
+ * import { parseBitbucketEvent } from "./events.ts";
+ *
+ * const body = new TextEncoder().encode(JSON.stringify({
+ *   repository: { full_name: "ws/app" },
+ *   pullrequest: {
+ *     id: 7,
+ *     state: "OPEN",
+ *     source: { commit: { hash: "d3022fc0ca3d5f0e7b2b52b8d1c9e0a6f4c3b2a1" } },
+ *     destination: { branch: { name: "main" } },
+ *   },
+ * }));
+ * assert.deepEqual(parseBitbucketEvent("pullrequest:created", body), {
+ *   type: "review",
+ *   reason: "opened",
+ *   repo: { platform: "bitbucket", fullName: "ws/app" },
+ *   pr: 7,
+ *   headSha: "d3022fc0ca3d", // Bitbucket's 12-character abbreviation
+ *   baseRef: "main",
+ *   draft: false,
+ * });
  * ```
  */
 export function parseBitbucketEvent(eventKey: string | null, rawBody: Uint8Array): PlatformEvent {

@@ -26,8 +26,29 @@ export interface GiteaReviewAnchor {
  *
  * @example
  * ```ts
- * giteaAnchor(parseDiff(diff), { path: "a.ts", line: 7, startLine: 5, body, fingerprint }, true);
- * // { path: "a.ts", new_position: 5, old_position: 0, extra_lines_count: 2 }
+ * import assert from "node:assert/strict";
+ * import { parseDiff } from "../../src/diff/mod.ts";
+ * import { giteaAnchor } from "./_anchors.ts";
+ *
+ * const files = parseDiff(
+ *   "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -4,2 +4,4 @@\n a\n+b\n+c\n+d\n b\n",
+ * );
+ * const comment = { path: "a.ts", line: 7, startLine: 5, body: "Extract this", fingerprint: "f1" };
+ * // Forgejo covers the range; Gitea gets its first line.
+ * assert.deepEqual(giteaAnchor(files, comment, true), {
+ *   path: "a.ts",
+ *   new_position: 5,
+ *   old_position: 0,
+ *   extra_lines_count: 2,
+ * });
+ * assert.deepEqual(giteaAnchor(files, comment, false), {
+ *   path: "a.ts",
+ *   new_position: 5,
+ *   old_position: 0,
+ * });
+ * assert.deepEqual(giteaAnchor(files, { ...comment, line: 9, startLine: undefined }, true), {
+ *   reason: "line 9 of a.ts is not part of the diff",
+ * });
  * ```
  */
 export function giteaAnchor(

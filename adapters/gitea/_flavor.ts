@@ -24,7 +24,23 @@ const versionBody = z.object({ version: z.string() });
  *
  * @example
  * ```ts
- * const { kind } = await detectGiteaFlavor(api); // "forgejo"
+ * import assert from "node:assert/strict";
+ * import { createGiteaApi } from "./api.ts";
+ * import { detectGiteaFlavor } from "./_flavor.ts";
+ *
+ * // A fake Forgejo: only it serves `/api/forgejo/v1/version`.
+ * const forgejo: typeof fetch = async (input) => {
+ *   const { pathname } = new URL(input instanceof Request ? input.url : input);
+ *   if (pathname === "/api/forgejo/v1/version") return Response.json({ version: "11.0.1" });
+ *   return Response.json({ version: "1.22.0" });
+ * };
+ * const api = createGiteaApi({
+ *   url: "https://git.example.com",
+ *   token: "t0ken",
+ *   fetch: forgejo,
+ *   now: Date.now,
+ * });
+ * assert.deepEqual(await detectGiteaFlavor(api), { kind: "forgejo", version: "11.0.1" });
  * ```
  */
 export async function detectGiteaFlavor(api: GiteaApi): Promise<GiteaFlavor> {

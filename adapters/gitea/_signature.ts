@@ -15,8 +15,26 @@ export type GiteaSignatureCheck = (headers: Headers, rawBody: Uint8Array) => Pro
  *
  * @example
  * ```ts
- * const verify = createGiteaSignatureCheck(secret);
- * if (!(await verify(req.headers, raw))) return new Response(null, { status: 401 });
+ * import assert from "node:assert/strict";
+ * import { createGiteaSignatureCheck } from "./_signature.ts";
+ *
+ * const raw = new TextEncoder().encode('{"action":"opened"}');
+ * // Gitea's signature: the lowercase hex HMAC-SHA256 of the body.
+ * const key = await crypto.subtle.importKey(
+ *   "raw",
+ *   new TextEncoder().encode("s3cret"),
+ *   { name: "HMAC", hash: "SHA-256" },
+ *   false,
+ *   ["sign"],
+ * );
+ * const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, raw));
+ * const hex = Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+ *
+ * const verify = createGiteaSignatureCheck("s3cret");
+ * assert.equal(await verify(new Headers({ "X-Gitea-Signature": hex }), raw), true);
+ * assert.equal(await verify(new Headers({ "X-Gitea-Signature": "" }), raw), false);
+ * const other = createGiteaSignatureCheck("another secret");
+ * assert.equal(await other(new Headers({ "X-Gitea-Signature": hex }), raw), false);
  * ```
  */
 export function createGiteaSignatureCheck(secret: string): GiteaSignatureCheck {

@@ -14,8 +14,12 @@ const WIP_PREFIXES = ["wip:", "[wip]", "draft:", "[draft]"];
  *
  * @example
  * ```ts
- * hasWipPrefix("[wip] Parameterise find"); // true
- * hasWipPrefix("Fix WIP: handling");       // false
+ * import assert from "node:assert/strict";
+ * import { hasWipPrefix } from "./_wip.ts";
+ *
+ * assert.equal(hasWipPrefix("[wip] Parameterise find"), true);
+ * assert.equal(hasWipPrefix("  Draft: Parameterise find"), true);
+ * assert.equal(hasWipPrefix("Fix WIP: handling"), false);
  * ```
  */
 export function hasWipPrefix(title: string): boolean {

@@ -61,8 +61,33 @@ export { SUMMARY_MARKER } from "../_shared/mod.ts";
  *
  * @example
  * ```ts
- * const gitea = createGiteaAdapter({ url: "https://git.example.com", token, webhookSecret });
+ * import assert from "node:assert/strict";
+ * import { createGiteaAdapter } from "./adapter.ts";
+ *
+ * // A fake Gitea answering `GET /api/v1/repos/octo/app/pulls/7`.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   seen.push(new Request(input, init));
+ *   return Response.json({
+ *     number: 7,
+ *     title: "WIP: Parameterise find",
+ *     body: "",
+ *     state: "open",
+ *     user: { login: "alice" },
+ *     head: { sha: "d3022fc0", ref: "feature" },
+ *     base: { sha: "8a9c1b2e", ref: "main" },
+ *   });
+ * };
+ * const gitea = createGiteaAdapter({
+ *   url: "https://git.example.com",
+ *   token: "t0ken",
+ *   webhookSecret: "webhook-s3cret",
+ *   fetch: fakeFetch,
+ * });
  * const pr = await gitea.getPullRequest({ platform: "gitea", fullName: "octo/app" }, 7);
+ * assert.equal(pr.headSha, "d3022fc0");
+ * assert.equal(pr.draft, true); // Gitea's only draft signal: the WIP prefix
+ * assert.equal(seen[0].url, "https://git.example.com/api/v1/repos/octo/app/pulls/7");
  * ```
  */
 export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {

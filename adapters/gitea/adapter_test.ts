@@ -7,22 +7,14 @@ import {
   startFakeGitea,
 } from "../../tests/fakes/gitea/server.ts";
 import { giteaCommentPayload, giteaPullRequestPayload } from "../../tests/fakes/gitea/payloads.ts";
-import {
-  comment,
-  landingComments,
-  manyComments,
-  OUTSIDE_DIFF,
-  platformError,
-  SAMPLE_DIFF,
-} from "../../tests/support/adapter_test_kit.ts";
+import * as kit from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGiteaAdapter, type GiteaAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { InlineComment, RepoRef } from "../../src/platform/mod.ts";
 
+const { bytes, comment, HEAD, OUTSIDE_DIFF, platformError, SAMPLE_DIFF, T0 } = kit;
+const SECRET = kit.WEBHOOK_SECRET;
 const TOKEN = "0123456789abcdef0123456789abcdef01234567";
-const SECRET = "webhook-secret";
-const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-const HEAD = "a".repeat(40);
 const REPO: RepoRef = { platform: "gitea", fullName: "octo/app" };
 
 interface Env extends contract.ContractEnv {
@@ -35,18 +27,7 @@ async function setup(
   adapterOptions: Partial<GiteaAdapterOptions> = {},
 ): Promise<Env> {
   const gitea = await startFakeGitea({ token: TOKEN, now: () => T0, ...fakeOptions });
-  gitea.addPullRequest({
-    repo: "octo/app",
-    number: 7,
-    title: "Parameterise find",
-    body: "Fixes the SQL.",
-    headSha: HEAD,
-    baseSha: "b".repeat(40),
-    headRef: "fix-sql",
-    baseRef: "main",
-    author: "mona",
-    diff: SAMPLE_DIFF,
-  });
+  gitea.addPullRequest(kit.githubStyleSeed("octo/app", "mona"));
   const adapter = createGiteaAdapter({
     url: gitea.url,
     token: TOKEN,
@@ -57,9 +38,6 @@ async function setup(
   return { ...await contract.contractEnv(gitea, adapter, REPO), gitea };
 }
 
-const request = (headers: Record<string, string>) =>
-  new Request("http://loom/webhooks/gitea", { method: "POST", headers });
-const bytes = (text: string) => new TextEncoder().encode(text);
 const posts = (gitea: FakeGitea, path: RegExp) =>
   gitea.requests.filter((r) => r.method === "POST" && path.test(r.path));
 
@@ -69,33 +47,29 @@ const SUGGESTION =
 const firstLine = (c: InlineComment) => c.startLine ?? c.line;
 
 async function offline() {
-  const closed = await startFakeGitea();
-  await closed.close();
-  return createGiteaAdapter({ url: closed.url, token: TOKEN, webhookSecret: SECRET });
+  const url = await kit.closedUrl(startFakeGitea);
+  return createGiteaAdapter({ url, token: TOKEN, webhookSecret: SECRET });
 }
+
+const like = contract.githubStyleParts((env: Env) => env.gitea);
 
 contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
   platform: "Gitea",
   // Gitea builds Link from its ROOT_URL, which need not be the address Loom uses.
   setup: () => setup({ rootUrl: "https://git.example.invalid/" }),
   offline,
-  secrets: [TOKEN, TOKEN.slice(4, 20)],
+  secrets: [TOKEN],
   pullRequest: {
-    expected: () => ({
-      ...contract.SEEDED_PULL_REQUEST,
-      headSha: HEAD,
-      baseSha: "b".repeat(40),
-      author: "mona",
+    author: "mona",
+    firstCall: () => ({
+      path: "/api/v1/repos/octo/app/pulls/7",
+      headers: { authorization: `token ${TOKEN}` },
     }),
     update: (env, change) =>
       env.gitea.updatePullRequest(
         "octo/app",
         7,
-        change === "merged"
-          ? { state: "closed", merged: true }
-          : change === "closed"
-          ? { merged: false }
-          : { title: "[Draft] Parameterise find" },
+        contract.githubStyleChange(change, { title: "[Draft] Parameterise find" }),
       ),
     missing: {
       number: 99,
@@ -129,22 +103,11 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     ],
   },
   diff: { expected: () => SAMPLE_DIFF, exact: true },
-  files: (env) => {
-    env.gitea.setFile("octo/app", "main", ".loom/config.yaml", "pipelines: []\n");
-    env.gitea.setFile("octo/app", "feature/x", "docs/my café #1.md", "# Café\n");
-    return Promise.resolve({
-      present: [
-        { path: ".loom/config.yaml", ref: "main", text: "pipelines: []\n" },
-        { path: "docs/my café #1.md", ref: "feature/x", text: "# Café\n" },
-      ],
-      missing: [{ path: ".loom/config.yaml", ref: HEAD }],
-    });
-  },
+  files: like.files("feature/x"),
   summary: {
-    stored: (env) =>
-      env.gitea.comments("octo/app", 7).map((c) => ({ id: String(c.id), body: c.body })),
+    stored: like.stored,
     raw: (text) => `${SUMMARY_MARKER}\n\n${text}`,
-    remove: (env, id) => env.gitea.deleteIssueComment("octo/app", Number(id)),
+    remove: like.remove,
     onPosted: (env) =>
       assert.deepEqual(env.gitea.comments("octo/app", 7).map((c) => c.user), ["loom-bot"]),
     onEdited(env, edited) {
@@ -156,7 +119,7 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     },
   },
   inline: {
-    landing: landingComments(SUGGESTION),
+    landing: kit.landingComments(SUGGESTION),
     anchors: (env) =>
       env.gitea.reviewComments("octo/app", 7).map((c) => ({
         path: c.path,
@@ -222,13 +185,12 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     serverError: {
       failure: giteaFailure.serverError(503),
       path: /\/reviews$/,
-      comment: comment("src/db.ts", 4, "fp"),
     },
   },
   pagination: {
-    others: { count: 120, add: (env, body) => env.gitea.addIssueComment("octo/app", 7, body) },
+    others: { count: 120, add: like.addComment },
     quote: "Loom said <!-- loom:summary --> somewhere",
-    inline: manyComments(55, "src/db.ts", 6),
+    inline: kit.manyComments(55, "src/db.ts", 6),
     oneByOne: true,
     check(env, { listed }) {
       assert.equal(
@@ -245,28 +207,23 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
     },
   },
   status: {
-    read: (env) =>
-      env.gitea.statuses("octo/app", HEAD).map((
-        s,
-      ) => [s.context, s.state, s.description, s.targetUrl]),
+    read: like.statuses,
     expected: (s) => ["loom", s.state, s.description, s.targetUrl ?? ""],
   },
   webhook: {
-    async delivery(signed) {
-      const d = await giteaWebhook({
-        secret: signed === "wrong" ? "other-secret" : SECRET,
-        eventType: "pull_request",
-        payload: giteaPullRequestPayload({
-          action: "opened",
-          repo: "octo/app",
-          pr: 7,
-          headSha: HEAD,
-        }),
-        deliveryId: "d-1",
-      });
-      const { "x-gitea-signature": _, ...stripped } = d.headers;
-      return contract.delivery(signed === "missing" ? stripped : d.headers, d.body);
-    },
+    delivery: (signed) =>
+      contract.signedDelivery(signed, "x-gitea-signature", (secret) =>
+        giteaWebhook({
+          secret,
+          eventType: "pull_request",
+          payload: giteaPullRequestPayload({
+            action: "opened",
+            repo: "octo/app",
+            pr: 7,
+            headSha: HEAD,
+          }),
+          deliveryId: "d-1",
+        })),
     deliveryId: "d-1",
     unconfigured: () =>
       createGiteaAdapter({ url: "http://127.0.0.1:9", token: TOKEN, webhookSecret: "" }),
@@ -291,19 +248,15 @@ Deno.test("verifyWebhook: Gitea's hex HMAC over the raw bytes, an empty one fail
     payload,
     deliveryId: "d-1",
   });
-  const raw = bytes(signed.body);
   assert.match(signed.headers["x-gitea-signature"], /^[0-9a-f]{64}$/);
-  assert.equal(await adapter.verifyWebhook(request(signed.headers), raw), true);
-  assert.equal(
-    await adapter.verifyWebhook(request(signed.headers), bytes(signed.body.replace("7", "8"))),
-    false,
-  );
+  assert.equal(await kit.verifyHook(adapter, signed), true);
+  assert.equal(await kit.verifyHook(adapter, signed, bytes(signed.body.replace("7", "8"))), false);
   // A hook without a secret: the headers are there, empty.
   const unsigned = await giteaWebhook({ secret: "", eventType: "pull_request", payload });
   assert.equal(unsigned.headers["x-gitea-signature"], "");
-  assert.equal(await adapter.verifyWebhook(request(unsigned.headers), bytes(unsigned.body)), false);
+  assert.equal(await kit.verifyHook(adapter, unsigned), false);
   const other = await giteaWebhook({ secret: "other-secret", eventType: "pull_request", payload });
-  assert.equal(await adapter.verifyWebhook(request(other.headers), bytes(other.body)), false);
+  assert.equal(await kit.verifyHook(adapter, other), false);
 
   // Forgejo: X-Forgejo-Signature is the one read when present.
   const forgejo = await giteaWebhook({
@@ -313,25 +266,18 @@ Deno.test("verifyWebhook: Gitea's hex HMAC over the raw bytes, an empty one fail
     flavor: "forgejo",
     deliveryId: "f-1",
   });
-  assert.equal(await adapter.verifyWebhook(request(forgejo.headers), bytes(forgejo.body)), true);
+  assert.equal(await kit.verifyHook(adapter, forgejo), true);
   const wrongForgejo = {
     ...forgejo.headers,
     "x-forgejo-signature": other.headers["x-gitea-signature"],
   };
-  assert.equal(await adapter.verifyWebhook(request(wrongForgejo), bytes(forgejo.body)), false);
+  assert.equal(await kit.verifyHook(adapter, { ...forgejo, headers: wrongForgejo }), false);
 
-  assert.equal(adapter.deliveryId(request(forgejo.headers), new Uint8Array()), "f-1");
-  const event = adapter.parseEvent(request(forgejo.headers), bytes(forgejo.body));
+  assert.equal(adapter.deliveryId(kit.hookRequest(forgejo.headers), new Uint8Array()), "f-1");
+  const event = kit.parseHook(adapter, forgejo);
   assert.equal(event.type === "review" && event.reason, "opened");
 });
 
-Deno.test("getPullRequest sends the token", async () => {
-  await using env = await setup();
-  const sent = env.gitea.requests[0];
-  assert.equal(`${sent.method} ${sent.path}`, "GET /api/v1/repos/octo/app/pulls/7");
-  assert.equal(sent.headers["authorization"], `token ${TOKEN}`);
-  assert.equal(sent.headers["user-agent"], "loom");
-});
 Deno.test("a sub-path install, with the URL pasted with /api/v1/, is called below it", async () => {
   await using env = await setup({ pathPrefix: "/gitea" });
   assert.match(env.gitea.url, /\/gitea$/);
@@ -532,7 +478,7 @@ Deno.test("Loom's answers are never read as commands, by marker and by login", a
       eventType: "pull_request_comment",
       payload: giteaCommentPayload({ repo: "octo/app", pr: 7, body, user }),
     });
-    return env.adapter.parseEvent(request(d.headers), bytes(d.body));
+    return kit.parseHook(env.adapter, d);
   };
   assert.equal((await parse(answer.body, "loom-bot")).type, "ignored");
   // Without a marker, Loom's login gives it away once an API call has told Loom who it is.

@@ -51,8 +51,34 @@ const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
  *
  * @example
  * ```ts
- * const api = createGiteaApi({ url: "https://git.example.com", token, fetch, now: Date.now });
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { createGiteaApi } from "./api.ts";
+ *
+ * // A fake Gitea: the pull request, then a redirect elsewhere.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   seen.push(new Request(input, init));
+ *   if (seen.length === 1) return Response.json({ number: 7, title: "Fix" });
+ *   const location = "https://elsewhere.example/";
+ *   return new Response(null, { status: 302, headers: { location } });
+ * };
+ * const api = createGiteaApi({
+ *   url: "https://git.example.com",
+ *   token: "t0ken",
+ *   fetch: fakeFetch,
+ *   now: Date.now,
+ * });
+ * const pullSchema = z.object({ number: z.number(), title: z.string() });
  * const pr = await api.json({ path: "/repos/octo/app/pulls/7" }, pullSchema);
+ * assert.deepEqual(pr, { number: 7, title: "Fix" });
+ * assert.equal(seen[0].url, "https://git.example.com/api/v1/repos/octo/app/pulls/7");
+ * assert.equal(seen[0].headers.get("authorization"), "token t0ken");
+ *
+ * await assert.rejects(api.json({ path: "/repos/octo/app/pulls/7" }, pullSchema), {
+ *   name: "PlatformError",
+ *   retryable: false,
+ * });
  * ```
  */
 export function createGiteaApi(options: GiteaApiOptions): GiteaApi {

@@ -61,9 +61,24 @@ export interface GiteaEventHeaders {
  *
  * @example
  * ```ts
- * parseGiteaEvent({ type: "pull_request_sync", event: "pull_request" }, body);
- * // { type: "review", reason: "new_commits", repo: { platform: "gitea", fullName: "octo/app" },
- * //   pr: 7, headSha: "…", baseRef: "main", draft: false }
+ * import assert from "node:assert/strict";
+ * import { parseGiteaEvent } from "./events.ts";
+ *
+ * const body = new TextEncoder().encode(JSON.stringify({
+ *   action: "synchronized",
+ *   number: 7,
+ *   repository: { full_name: "octo/app" },
+ *   pull_request: { title: "Fix", head: { sha: "d3022fc0" }, base: { ref: "main" } },
+ * }));
+ * assert.deepEqual(parseGiteaEvent({ type: "pull_request_sync", event: "pull_request" }, body), {
+ *   type: "review",
+ *   reason: "new_commits",
+ *   repo: { platform: "gitea", fullName: "octo/app" },
+ *   pr: 7,
+ *   headSha: "d3022fc0",
+ *   baseRef: "main",
+ *   draft: false,
+ * });
  * ```
  */
 export function parseGiteaEvent(

@@ -50,10 +50,43 @@ export interface GithubAppAuth {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { createGithubAppAuth } from "./_app_auth.ts";
+ *
+ * // A throwaway App key, as PKCS#8 PEM.
+ * const { privateKey } = await crypto.subtle.generateKey(
+ *   {
+ *     name: "RSASSA-PKCS1-v1_5",
+ *     modulusLength: 2048,
+ *     publicExponent: new Uint8Array([1, 0, 1]),
+ *     hash: "SHA-256",
+ *   },
+ *   true,
+ *   ["sign"],
+ * );
+ * const der = new Uint8Array(await crypto.subtle.exportKey("pkcs8", privateKey));
+ * const pem = `-----BEGIN PRIVATE KEY-----\n${btoa(String.fromCharCode(...der))}\n` +
+ *   "-----END PRIVATE KEY-----\n";
+ *
+ * const exchanged: number[] = [];
  * const auth = createGithubAppAuth({
- *   appId: "12345", privateKey: pem, now: Date.now, exchange, findInstallation,
+ *   appId: "12345",
+ *   privateKey: pem,
+ *   now: Date.now,
+ *   // The two GitHub calls, answered in memory.
+ *   exchange: (_jwt, installationId) => {
+ *     exchanged.push(installationId);
+ *     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+ *     return Promise.resolve({ token: `ghs_${installationId}`, expiresAt });
+ *   },
+ *   findInstallation: () => Promise.resolve(42),
  * });
- * const token = await auth.installationToken({ fullName: "octo/app", installation: "42" });
+ * assert.equal(await auth.installationToken({ fullName: "octo/app" }), "ghs_42");
+ * // The delivery's installation, when given, saves the lookup.
+ * const fromDelivery = { fullName: "octo/app", installation: "42" };
+ * assert.equal(await auth.installationToken(fromDelivery), "ghs_42");
+ * assert.deepEqual(exchanged, [42]); // the second call was served from the cache
+ * assert.equal((await auth.appJwt()).split(".").length, 3);
  * ```
  */
 export function createGithubAppAuth(options: GithubAppAuthOptions): GithubAppAuth {

@@ -27,8 +27,13 @@ export interface GithubPullFile {
  *
  * @example
  * ```ts
- * diffFromFiles([{ filename: "a.ts", status: "modified", patch: "@@ -1 +1 @@\n-x\n+y" }]);
- * // "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n"
+ * import assert from "node:assert/strict";
+ * import { diffFromFiles } from "./_files_diff.ts";
+ *
+ * const diff = diffFromFiles([
+ *   { filename: "a.ts", status: "modified", patch: "@@ -1 +1 @@\n-x\n+y" },
+ * ]);
+ * assert.equal(diff, "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n");
  * ```
  */
 export function diffFromFiles(files: readonly GithubPullFile[]): string {

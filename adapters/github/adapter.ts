@@ -64,13 +64,46 @@ const PAGE_SIZE = 100;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { createGithubAdapter } from "./adapter.ts";
+ *
+ * // A fake GitHub answering `GET /repos/octo/app/pulls/7`.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   seen.push(new Request(input, init));
+ *   return Response.json({
+ *     number: 7,
+ *     title: "Parameterise find",
+ *     body: null,
+ *     state: "open",
+ *     draft: false,
+ *     user: { login: "alice" },
+ *     head: { sha: "d3022fc0", ref: "feature" },
+ *     base: { sha: "8a9c1b2e", ref: "main" },
+ *   });
+ * };
  * const github = createGithubAdapter({
  *   apiUrl: "https://api.github.com",
- *   webhookSecret: settings.githubWebhookSecret,
- *   app: { appId: "12345", privateKey: pem },
+ *   webhookSecret: "webhook-s3cret",
+ *   token: "ghp_example",
  *   botLogin: "loom-review[bot]",
+ *   fetch: fakeFetch,
  * });
  * const pr = await github.getPullRequest({ platform: "github", fullName: "octo/app" }, 7);
+ * assert.deepEqual(pr, {
+ *   number: 7,
+ *   title: "Parameterise find",
+ *   description: "",
+ *   headSha: "d3022fc0",
+ *   baseSha: "8a9c1b2e",
+ *   headRef: "feature",
+ *   baseRef: "main",
+ *   draft: false,
+ *   state: "open",
+ *   author: "alice",
+ * });
+ * assert.equal(seen[0].url, "https://api.github.com/repos/octo/app/pulls/7");
+ * assert.equal(seen[0].headers.get("authorization"), "Bearer ghp_example");
  * ```
  */
 export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {

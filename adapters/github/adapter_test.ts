@@ -8,24 +8,14 @@ import {
   githubWebhook,
   startFakeGithub,
 } from "../../tests/fakes/github/server.ts";
-import {
-  AROUND_REFUSED,
-  comment,
-  landingComments,
-  manyComments,
-  OUTSIDE_DIFF,
-  platformError,
-  SAMPLE_DIFF,
-} from "../../tests/support/adapter_test_kit.ts";
+import * as kit from "../../tests/support/adapter_test_kit.ts";
 import { pullRequestEvent } from "../../tests/fakes/github/payloads.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import { createGithubAdapter, type GithubAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { PullRequest, RepoRef } from "../../src/platform/mod.ts";
 
+const { HEAD, platformError, SAMPLE_DIFF, T0, WEBHOOK_SECRET: SECRET } = kit;
 const TOKEN = "ghp_s3cretTokenValue0123456789abcdef";
-const SECRET = "webhook-secret";
-const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-const HEAD = "a".repeat(40);
 const REPO: RepoRef = { platform: "github", fullName: "octo/app" };
 
 interface Env extends contract.ContractEnv {
@@ -40,18 +30,7 @@ async function setup(
 ): Promise<Env> {
   const clock = { now: T0 };
   const github = await startFakeGithub({ token: TOKEN, now: () => clock.now, ...fakeOptions });
-  github.addPullRequest({
-    repo: "octo/app",
-    number: 7,
-    title: "Parameterise find",
-    body: "Fixes the SQL.",
-    headSha: HEAD,
-    baseSha: "b".repeat(40),
-    headRef: "fix-sql",
-    baseRef: "main",
-    author: "mona",
-    diff: SAMPLE_DIFF,
-  });
+  github.addPullRequest(kit.githubStyleSeed("octo/app", "mona"));
   const adapter = createGithubAdapter({
     apiUrl: github.url,
     webhookSecret: SECRET,
@@ -66,39 +45,36 @@ function reviewable(files: DiffFile[]) {
   return files.map((f) => ({ path: f.path, oldPath: f.oldPath, status: f.status, hunks: f.hunks }));
 }
 
-const request = (headers: Record<string, string>) =>
-  new Request("http://loom/webhooks/github", { method: "POST", headers });
-
 async function offline(): Promise<ReturnType<typeof createGithubAdapter>> {
-  const closed = await startFakeGithub();
-  await closed.close();
-  return createGithubAdapter({ apiUrl: closed.url, webhookSecret: SECRET, token: TOKEN });
+  const apiUrl = await kit.closedUrl(startFakeGithub);
+  return createGithubAdapter({ apiUrl, webhookSecret: SECRET, token: TOKEN });
 }
 
 const SUGGESTION =
   "Use a bound parameter.\n\n```suggestion\n  return sql`select * from t where id = ${id}`;\n```";
 
+const like = contract.githubStyleParts((env: Env) => env.github);
+
 contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
   platform: "GitHub",
   setup: () => setup(),
   offline,
-  secrets: [TOKEN, TOKEN.slice(4, 20)],
+  secrets: [TOKEN],
   pullRequest: {
-    expected: () => ({
-      ...contract.SEEDED_PULL_REQUEST,
-      headSha: HEAD,
-      baseSha: "b".repeat(40),
-      author: "mona",
+    author: "mona",
+    firstCall: () => ({
+      path: "/repos/octo/app/pulls/7",
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        accept: "application/vnd.github+json",
+        "x-github-api-version": "2022-11-28",
+      },
     }),
     update: (env, change) =>
       env.github.updatePullRequest(
         "octo/app",
         7,
-        change === "merged"
-          ? { state: "closed", merged: true }
-          : change === "closed"
-          ? { merged: false }
-          : { draft: true },
+        contract.githubStyleChange(change, { draft: true }),
       ),
     missing: {
       number: 99,
@@ -133,26 +109,15 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
     ],
   },
   diff: { expected: () => SAMPLE_DIFF, exact: true },
-  files: (env) => {
-    env.github.setFile("octo/app", "main", ".loom/config.yaml", "pipelines: []\n");
-    env.github.setFile("octo/app", HEAD, "docs/my café #1.md", "# Café\n");
-    return Promise.resolve({
-      present: [
-        { path: ".loom/config.yaml", ref: "main", text: "pipelines: []\n" },
-        { path: "docs/my café #1.md", ref: HEAD, text: "# Café\n" },
-      ],
-      missing: [{ path: ".loom/config.yaml", ref: HEAD }],
-    });
-  },
+  files: like.files(HEAD),
   summary: {
-    stored: (env) =>
-      env.github.comments("octo/app", 7).map((c) => ({ id: String(c.id), body: c.body })),
+    stored: like.stored,
     raw: (text) => `${SUMMARY_MARKER}\n\n${text}`,
-    remove: (env, id) => env.github.deleteIssueComment("octo/app", Number(id)),
+    remove: like.remove,
     onDone: (env) => assert.deepEqual(env.github.violations, []),
   },
   inline: {
-    landing: landingComments(SUGGESTION),
+    landing: kit.landingComments(SUGGESTION),
     anchors: (env) =>
       env.github.reviewComments("octo/app", 7).map((c) => ({
         path: c.path,
@@ -181,9 +146,9 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
       assert.deepEqual(env.github.violations, []);
     },
     refusals: {
-      good: AROUND_REFUSED,
+      good: kit.AROUND_REFUSED,
       refused: [{
-        comment: OUTSIDE_DIFF,
+        comment: kit.OUTSIDE_DIFF,
         reason: "Validation Failed: pull_request_review_thread.line must be part of the diff",
       }],
     },
@@ -199,13 +164,12 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
     serverError: {
       failure: githubFailure.serverError(503),
       path: /\/reviews$/,
-      comment: comment("src/db.ts", 4, "fp"),
     },
   },
   pagination: {
-    others: { count: 230, add: (env, body) => env.github.addIssueComment("octo/app", 7, body) },
+    others: { count: 230, add: like.addComment },
     quote: "Loom said <!-- loom:summary --> somewhere",
-    inline: manyComments(105, "src/db.ts", 6),
+    inline: kit.manyComments(105, "src/db.ts", 6),
     check(env, { result }) {
       assert.equal(result.posted.length, 105, "the review's comments were read over two pages");
       const pages = (path: string) =>
@@ -223,23 +187,18 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
     },
   },
   status: {
-    read: (env) =>
-      env.github.statuses("octo/app", HEAD).map((
-        s,
-      ) => [s.context, s.state, s.description, s.targetUrl]),
+    read: like.statuses,
     expected: (s) => ["loom", s.state, s.description, s.targetUrl ?? null],
   },
   webhook: {
-    async delivery(signed) {
-      const d = await githubWebhook({
-        secret: signed === "wrong" ? "other" : SECRET,
-        event: "pull_request",
-        payload: pullRequestEvent({ action: "opened", repo: "octo/app", pr: 7, headSha: HEAD }),
-        deliveryId: "d-1",
-      });
-      const { "x-hub-signature-256": _, ...unsigned } = d.headers;
-      return contract.delivery(signed === "missing" ? unsigned : d.headers, d.body);
-    },
+    delivery: (signed) =>
+      contract.signedDelivery(signed, "x-hub-signature-256", (secret) =>
+        githubWebhook({
+          secret,
+          event: "pull_request",
+          payload: pullRequestEvent({ action: "opened", repo: "octo/app", pr: 7, headSha: HEAD }),
+          deliveryId: "d-1",
+        })),
     deliveryId: "d-1",
     unconfigured: () => createGithubAdapter({ apiUrl: "http://127.0.0.1:9", webhookSecret: "" }),
   },
@@ -253,33 +212,17 @@ Deno.test("verifyWebhook checks GitHub's signature over the raw bytes; an empty 
     payload: { zen: "Design for failure. ✨" },
     deliveryId: "d-1",
   });
-  const raw = new TextEncoder().encode(delivery.body);
   const { "x-hub-signature-256": signature, ...unsigned } = delivery.headers;
 
-  assert.equal(await adapter.verifyWebhook(request(delivery.headers), raw), true);
-  const tampered = new TextEncoder().encode(delivery.body.replace("failure", "success"));
-  assert.equal(await adapter.verifyWebhook(request(delivery.headers), tampered), false);
-  assert.equal(
-    await adapter.verifyWebhook(request({ ...unsigned, "x-hub-signature-256": "" }), raw),
-    false,
-  );
+  assert.equal(await kit.verifyHook(adapter, delivery), true);
+  const tampered = kit.bytes(delivery.body.replace("failure", "success"));
+  assert.equal(await kit.verifyHook(adapter, delivery, tampered), false);
+  const emptied = { ...delivery, headers: { ...unsigned, "x-hub-signature-256": "" } };
+  assert.equal(await kit.verifyHook(adapter, emptied), false);
   const other = await githubWebhook({ secret: "other", event: "ping", payload: { zen: "x" } });
-  assert.equal(
-    await adapter.verifyWebhook(request(other.headers), new TextEncoder().encode(other.body)),
-    false,
-  );
+  assert.equal(await kit.verifyHook(adapter, other), false);
   assert.equal(signature.startsWith("sha256="), true);
-  assert.deepEqual(adapter.parseEvent(request(delivery.headers), raw), { type: "ping" });
-});
-
-Deno.test("getPullRequest sends the token and GitHub's headers", async () => {
-  await using env = await setup();
-  const sent = env.github.requests[0];
-  assert.equal(sent.path, "/repos/octo/app/pulls/7");
-  assert.equal(sent.headers["authorization"], `Bearer ${TOKEN}`);
-  assert.equal(sent.headers["accept"], "application/vnd.github+json");
-  assert.equal(sent.headers["x-github-api-version"], "2022-11-28");
-  assert.equal(sent.headers["user-agent"], "loom");
+  assert.deepEqual(kit.parseHook(adapter, delivery), { type: "ping" });
 });
 
 Deno.test("GitHub Enterprise Server: calls go below the /api/v3 prefix", async () => {
@@ -463,10 +406,6 @@ Deno.test("postComment answers in the conversation, and the answer is never read
       comment: { body: answer.body, user: { login: "a-person-token", type: "User" } },
     },
   });
-  const event = env.adapter.parseEvent(
-    new Request("http://loom/", { method: "POST", headers: delivery.headers }),
-    new TextEncoder().encode(delivery.body),
-  );
-  assert.equal(event.type, "ignored");
+  assert.equal(kit.parseHook(env.adapter, delivery).type, "ignored");
   assert.deepEqual(env.github.violations, []);
 });

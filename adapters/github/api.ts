@@ -50,10 +50,39 @@ const SECONDARY_LIMIT_WAIT_MS = 60_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { createGithubApi } from "./api.ts";
+ *
+ * // A fake GitHub: the pull request, then a rate limit.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   const req = new Request(input, init);
+ *   seen.push(req);
+ *   if (seen.length === 1) return Response.json({ number: 7, title: "Fix" });
+ *   return Response.json({ message: "API rate limit exceeded" }, {
+ *     status: 403,
+ *     headers: { "retry-after": "30" },
+ *   });
+ * };
  * const api = createGithubApi({
- *   apiUrl, fetch, now: Date.now, authorization: () => Promise.resolve(`Bearer ${token}`),
+ *   apiUrl: "https://api.github.com",
+ *   fetch: fakeFetch,
+ *   now: Date.now,
+ *   authorization: () => Promise.resolve("Bearer ghp_example"),
  * });
+ * const repo = { platform: "github", fullName: "octo/app" };
+ * const pullSchema = z.object({ number: z.number(), title: z.string() });
  * const pr = await api.json({ path: "/repos/octo/app/pulls/7", repo }, pullSchema);
+ * assert.deepEqual(pr, { number: 7, title: "Fix" });
+ * assert.equal(seen[0].headers.get("x-github-api-version"), "2022-11-28");
+ * assert.equal(seen[0].headers.get("authorization"), "Bearer ghp_example");
+ *
+ * await assert.rejects(api.json({ path: "/repos/octo/app/pulls/7", repo }, pullSchema), {
+ *   name: "PlatformError",
+ *   retryable: true,
+ *   retryAfterMs: 30_000,
+ * });
  * ```
  */
 export function createGithubApi(options: GithubApiOptions): GithubApi {

@@ -56,9 +56,39 @@ const issueCommentEvent = z.object({
  *
  * @example
  * ```ts
- * parseGithubEvent("pull_request", body, {});
- * // { type: "review", reason: "opened", repo: { platform: "github", fullName: "octo/app" },
- * //   pr: 7, headSha: "…", baseRef: "main", draft: false }
+ * import assert from "node:assert/strict";
+ * import { parseGithubEvent } from "./events.ts";
+ *
+ * const delivery = (payload: unknown) => new TextEncoder().encode(JSON.stringify(payload));
+ * const opened = delivery({
+ *   action: "opened",
+ *   number: 7,
+ *   repository: { full_name: "octo/app" },
+ *   pull_request: { head: { sha: "d3022fc0" }, base: { ref: "main" }, draft: false },
+ * });
+ * assert.deepEqual(parseGithubEvent("pull_request", opened), {
+ *   type: "review",
+ *   reason: "opened",
+ *   repo: { platform: "github", fullName: "octo/app" },
+ *   pr: 7,
+ *   headSha: "d3022fc0",
+ *   baseRef: "main",
+ *   draft: false,
+ * });
+ *
+ * const comment = delivery({
+ *   action: "created",
+ *   repository: { full_name: "octo/app" },
+ *   issue: { number: 7, pull_request: {} },
+ *   comment: { body: "/loom review", user: { login: "alice", type: "User" } },
+ * });
+ * assert.deepEqual(parseGithubEvent("issue_comment", comment, { botLogin: "loom[bot]" }), {
+ *   type: "command",
+ *   command: "review",
+ *   repo: { platform: "github", fullName: "octo/app" },
+ *   pr: 7,
+ *   author: "alice",
+ * });
  * ```
  */
 export function parseGithubEvent(

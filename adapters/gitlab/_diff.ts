@@ -36,9 +36,18 @@ export interface GitlabDiffEntry {
  *
  * @example
  * ```ts
- * diffFromGitlabDiffs([{ old_path: "a.ts", new_path: "a.ts", new_file: false,
- *   renamed_file: false, deleted_file: false, diff: "@@ -1 +1 @@\n-x\n+y\n" }]);
- * // "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n"
+ * import assert from "node:assert/strict";
+ * import { diffFromGitlabDiffs } from "./_diff.ts";
+ *
+ * const diff = diffFromGitlabDiffs([{
+ *   old_path: "a.ts",
+ *   new_path: "a.ts",
+ *   new_file: false,
+ *   renamed_file: false,
+ *   deleted_file: false,
+ *   diff: "@@ -1 +1 @@\n-x\n+y\n",
+ * }]);
+ * assert.equal(diff, "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n");
  * ```
  */
 export function diffFromGitlabDiffs(entries: readonly GitlabDiffEntry[]): string {

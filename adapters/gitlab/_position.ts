@@ -54,9 +54,24 @@ export interface GitlabPosition {
  *
  * @example
  * ```ts
- * gitlabPosition(parseDiff(diff), mr.diff_refs, { path: "src/db.ts", line: 5, startLine: 4 });
- * // { position_type: "text", …, old_path: "src/db.ts", new_path: "src/db.ts", new_line: 5,
- * //   line_range: { start: { line_code: "…_2_4", type: "new", new_line: 4 }, end: … } }
+ * import assert from "node:assert/strict";
+ * import { parseDiff } from "../../src/diff/mod.ts";
+ * import { gitlabPosition } from "./_position.ts";
+ *
+ * const files = parseDiff(
+ *   "diff --git a/src/db.ts b/src/db.ts\n--- a/src/db.ts\n+++ b/src/db.ts\n" +
+ *     "@@ -3,2 +3,3 @@\n a\n-b\n+c\n+d\n",
+ * );
+ * const refs = { base_sha: "8a9c1b2e", start_sha: "8a9c1b2e", head_sha: "d3022fc0" };
+ * const position = gitlabPosition(files, refs, { path: "src/db.ts", line: 5, startLine: 4 });
+ * assert.equal(position.new_line, 5);
+ * assert.equal(position.old_line, undefined); // an added line has its new number only
+ * // A line code is the SHA-1 of the path, then GitLab's old and new counters at the line.
+ * const pathSha = "e1016f650032bb96c42c99d047a3cddd28ad658b";
+ * assert.deepEqual(position.line_range, {
+ *   start: { line_code: `${pathSha}_5_4`, type: "new", new_line: 4 },
+ *   end: { line_code: `${pathSha}_5_5`, type: "new", new_line: 5 },
+ * });
  * ```
  */
 export function gitlabPosition(

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parseDiff } from "../../src/diff/mod.ts";
+import { SAMPLE_DIFF } from "../../tests/support/adapter_test_kit.ts";
 import { gitlabPosition } from "./_position.ts";
 
 const REFS = { base_sha: "b".repeat(40), start_sha: "s".repeat(40), head_sha: "h".repeat(40) };
@@ -8,20 +9,9 @@ const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 /** What every position on src/db.ts carries. */
 const ON_DB = { position_type: "text", ...REFS, old_path: "src/db.ts", new_path: "src/db.ts" };
 
-// src/db.ts: line 1 context (old 1), two lines removed, 2-5 added, 6 context (old 4).
-const DIFF = parseDiff(`diff --git a/src/db.ts b/src/db.ts
---- a/src/db.ts
-+++ b/src/db.ts
-@@ -1,4 +1,6 @@
- import { sql } from "../sql.ts";
--export function find(id) {
--  return sql(id);
-+
-+export function find(id: string) {
-+  const q = id;
-+  return sql(q);
- }
-diff --git a/lib/old.ts b/lib/new.ts
+// src/db.ts: line 1 context (old 1), two lines removed, 2-5 added, 6 context (old 4), and a
+// later hunk (new 42-44); lib/old.ts renamed to lib/new.ts with line 11 changed; README.md added.
+const DIFF = parseDiff(`${SAMPLE_DIFF}diff --git a/lib/old.ts b/lib/new.ts
 similarity index 90%
 rename from lib/old.ts
 rename to lib/new.ts
@@ -32,13 +22,6 @@ rename to lib/new.ts
 -b
 +B
  c
-diff --git a/README.md b/README.md
-new file mode 100644
---- /dev/null
-+++ b/README.md
-@@ -0,0 +1,2 @@
-+# App
-+Docs.
 `);
 
 Deno.test("an added line has new_line only; a context line both numbers; both paths always", () => {

@@ -84,12 +84,48 @@ const STATES: Record<CommitStatus["state"], string> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { createGitlabAdapter } from "./adapter.ts";
+ *
+ * // A fake GitLab answering `GET /api/v4/projects/group%2Fapp/merge_requests/7`.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   seen.push(new Request(input, init));
+ *   return Response.json({
+ *     iid: 7,
+ *     title: "Parameterise find",
+ *     description: "",
+ *     state: "opened",
+ *     draft: false,
+ *     source_branch: "feature",
+ *     target_branch: "main",
+ *     author: { username: "alice" },
+ *     diff_refs: { base_sha: "8a9c1b2e", start_sha: "8a9c1b2e", head_sha: "d3022fc0" },
+ *   });
+ * };
  * const gitlab = createGitlabAdapter({
  *   url: "https://gitlab.example.com",
- *   webhookSecret: settings.gitlab.webhookSecret,
- *   token: settings.gitlab.token,
+ *   webhookSecret: "webhook-s3cret",
+ *   token: "glpat-example",
+ *   fetch: fakeFetch,
  * });
  * const mr = await gitlab.getPullRequest({ platform: "gitlab", fullName: "group/app" }, 7);
+ * assert.deepEqual(mr, {
+ *   number: 7,
+ *   title: "Parameterise find",
+ *   description: "",
+ *   headSha: "d3022fc0",
+ *   baseSha: "8a9c1b2e",
+ *   headRef: "feature",
+ *   baseRef: "main",
+ *   draft: false,
+ *   state: "open",
+ *   author: "alice",
+ * });
+ * assert.equal(
+ *   seen[0].url,
+ *   "https://gitlab.example.com/api/v4/projects/group%2Fapp/merge_requests/7",
+ * );
  * ```
  */
 export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {

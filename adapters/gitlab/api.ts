@@ -36,8 +36,34 @@ export type GitlabApi = RestClient<GitlabRequest>;
  *
  * @example
  * ```ts
- * const api = createGitlabApi({ url: "https://gitlab.com", token, fetch, now: Date.now });
- * const mr = await api.json({ path: "/projects/group%2Fapp/merge_requests/7" }, schema);
+ * import assert from "node:assert/strict";
+ * import { z } from "zod";
+ * import { createGitlabApi } from "./api.ts";
+ *
+ * // A fake GitLab: the merge request, then a 429 with `Retry-After`.
+ * const seen: Request[] = [];
+ * const fakeFetch: typeof fetch = async (input, init) => {
+ *   seen.push(new Request(input, init));
+ *   if (seen.length === 1) return Response.json({ iid: 7, title: "Fix" });
+ *   return new Response("Retry later\n", { status: 429, headers: { "retry-after": "3" } });
+ * };
+ * const api = createGitlabApi({
+ *   url: "https://gitlab.com",
+ *   token: "glpat-example",
+ *   fetch: fakeFetch,
+ *   now: Date.now,
+ * });
+ * const path = "/projects/group%2Fapp/merge_requests/7";
+ * const schema = z.object({ iid: z.number(), title: z.string() });
+ * assert.deepEqual(await api.json({ path }, schema), { iid: 7, title: "Fix" });
+ * assert.equal(seen[0].url, "https://gitlab.com/api/v4/projects/group%2Fapp/merge_requests/7");
+ * assert.equal(seen[0].headers.get("authorization"), "Bearer glpat-example");
+ *
+ * await assert.rejects(api.json({ path }, schema), {
+ *   name: "PlatformError",
+ *   retryable: true,
+ *   retryAfterMs: 3_000,
+ * });
  * ```
  */
 export function createGitlabApi(options: GitlabApiOptions): GitlabApi {

@@ -74,9 +74,32 @@ const noteEvent = z.object({
  *
  * @example
  * ```ts
- * parseGitlabEvent("Merge Request Hook", body).event;
- * // { type: "review", reason: "opened", repo: { platform: "gitlab", fullName: "group/app",
- * //   id: "14" }, pr: 1, headSha: "…", baseRef: "main", draft: false }
+ * import assert from "node:assert/strict";
+ * import { parseGitlabEvent } from "./events.ts";
+ *
+ * const body = new TextEncoder().encode(JSON.stringify({
+ *   object_kind: "merge_request",
+ *   project: { id: 14, path_with_namespace: "group/app" },
+ *   object_attributes: {
+ *     iid: 1,
+ *     action: "open",
+ *     target_branch: "main",
+ *     last_commit: { id: "d3022fc0" },
+ *     draft: false,
+ *   },
+ * }));
+ * const { event, derivedId } = parseGitlabEvent("Merge Request Hook", body);
+ * assert.deepEqual(event, {
+ *   type: "review",
+ *   reason: "opened",
+ *   repo: { platform: "gitlab", fullName: "group/app", id: "14" },
+ *   pr: 1,
+ *   headSha: "d3022fc0",
+ *   baseRef: "main",
+ *   draft: false,
+ * });
+ * assert.equal(typeof derivedId, "string"); // the same for a retry of this delivery
+ * assert.equal(parseGitlabEvent("Pipeline Hook", body).event.type, "ignored");
  * ```
  */
 export function parseGitlabEvent(eventName: string | null, rawBody: Uint8Array): GitlabDelivery {

@@ -12,8 +12,16 @@ import type { DiffFile } from "./diff_file.ts";
  *
  * @example
  * ```ts
- * const lines = commentableLines(file);
- * const inline = lines.has(finding.line);
+ * import assert from "node:assert/strict";
+ * import { commentableLines } from "./commentable.ts";
+ * import { parseDiff } from "./parse.ts";
+ *
+ * const [file] = parseDiff(
+ *   "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1,2 +1,2 @@\n keep\n-old\n+new\n",
+ * );
+ * assert.deepEqual(commentableLines(file), new Set([1, 2])); // "keep" and "new"
+ * assert.deepEqual(commentableLines(file, "old"), new Set([1, 2])); // "keep" and "old"
+ * assert.equal(commentableLines(file).has(3), false); // outside the diff: no inline comment
  * ```
  */
 export function commentableLines(file: DiffFile, side: "new" | "old" = "new"): Set<number> {

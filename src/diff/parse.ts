@@ -38,9 +38,21 @@ interface Draft {
  *
  * @example
  * ```ts
- * const [file] = parseDiff(await gitDiffOutput);
- * file.path;            // "src/app.ts"
- * file.hunks[0].lines;  // [{ kind: "add", text: "…", oldLine: null, newLine: 12 }, …]
+ * import assert from "node:assert/strict";
+ * import { parseDiff } from "./parse.ts";
+ *
+ * const [file] = parseDiff(
+ *   "diff --git a/src/app.ts b/src/app.ts\n--- a/src/app.ts\n+++ b/src/app.ts\n" +
+ *     "@@ -11,2 +11,2 @@ function main() {\n   run();\n-  exit(1);\n+  exit(0);\n",
+ * );
+ * assert.equal(file.path, "src/app.ts");
+ * assert.equal(file.status, "modified");
+ * assert.equal(file.hunks[0].header, "function main() {");
+ * assert.deepEqual(file.hunks[0].lines, [
+ *   { kind: "context", text: "  run();", oldLine: 11, newLine: 11 },
+ *   { kind: "del", text: "  exit(1);", oldLine: 12, newLine: null },
+ *   { kind: "add", text: "  exit(0);", oldLine: null, newLine: 12 },
+ * ]);
  * ```
  */
 export function parseDiff(text: string): DiffFile[] {

@@ -22,8 +22,12 @@ export interface CommentLines {
  *
  * @example
  * ```ts
- * rangeStart({ path: "a.ts", line: 7, startLine: 5 }); // 5
- * rangeStart({ path: "a.ts", line: 7, startLine: 7 }); // undefined
+ * import assert from "node:assert/strict";
+ * import { rangeStart } from "./placement.ts";
+ *
+ * assert.equal(rangeStart({ path: "a.ts", line: 7, startLine: 5 }), 5);
+ * assert.equal(rangeStart({ path: "a.ts", line: 7, startLine: 7 }), undefined);
+ * assert.equal(rangeStart({ path: "a.ts", line: 7 }), undefined);
  * ```
  */
 export function rangeStart(at: CommentLines): number | undefined {
@@ -38,11 +42,18 @@ export function rangeStart(at: CommentLines): number | undefined {
  *
  * @example
  * ```ts
- * import { parseDiff } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { parseDiff } from "./parse.ts";
+ * import { placementProblem } from "./placement.ts";
  *
- * const files = parseDiff("diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n");
- * placementProblem(files, { path: "a.ts", line: 1 }); // null
- * placementProblem(files, { path: "a.ts", line: 9 }); // "line 9 of a.ts is not part of the diff"
+ * const files = parseDiff(
+ *   "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n",
+ * );
+ * assert.equal(placementProblem(files, { path: "a.ts", line: 1 }), null);
+ * assert.equal(
+ *   placementProblem(files, { path: "a.ts", line: 9 }),
+ *   "line 9 of a.ts is not part of the diff",
+ * );
  * ```
  */
 export function placementProblem(files: readonly DiffFile[], at: CommentLines): string | null {

@@ -16,8 +16,21 @@ import { quotePath } from "./quote.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseDiff } from "./parse.ts";
+ * import { renderFileDiff } from "./render.ts";
+ *
+ * const diff = "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n" +
+ *   "@@ -1 +1 @@\n-x\n+y\n@@ -20 +20 @@\n-p\n+q\n";
  * const [file] = parseDiff(diff);
- * const firstHalf = renderFileDiff(file, file.hunks.slice(0, 2));
+ * assert.equal(renderFileDiff(file), diff);
+ * // Only the second hunk, under the same header.
+ * const secondHunk = renderFileDiff(file, file.hunks.slice(1));
+ * assert.equal(
+ *   secondHunk,
+ *   "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -20 +20 @@\n-p\n+q\n",
+ * );
+ * assert.deepEqual(parseDiff(secondHunk)[0].hunks, file.hunks.slice(1));
  * ```
  */
 export function renderFileDiff(file: DiffFile, hunks: readonly Hunk[] = file.hunks): string {

@@ -8,14 +8,20 @@
  *
  * @example
  * ```ts
- * const server = startFakeServer({
+ * import assert from "node:assert/strict";
+ * import { json, startFakeServer } from "./fake_server.ts";
+ *
+ * await using server = startFakeServer({
  *   prefix: "/api/v4",
  *   handle: (req) => req.path === "/version" ? json({ version: "18.2" }) : json({}, 404),
  * });
  * server.failNext({ status: 502 }, { method: "GET", path: "/version" });
- * // ... fetch(`${server.origin}/api/v4/version`) ...
- * assert.equal(server.requests.length, 1);
- * await server.close();
+ * const url = `${server.origin}/api/v4/version`;
+ * const failed = await fetch(url);
+ * await failed.body?.cancel();
+ * assert.equal(failed.status, 502);
+ * assert.deepEqual(await (await fetch(url)).json(), { version: "18.2" });
+ * assert.deepEqual(server.requests.map((r) => r.path), ["/version", "/version"]);
  * ```
  * @module
  */

@@ -23,7 +23,17 @@ import {
   WebhookPayloadError,
 } from "../../src/platform/mod.ts";
 import type { FailureMatch, FakeFailure, RecordedRequest } from "../fakes/fake_server.ts";
-import { platformError } from "./adapter_test_kit.ts";
+import {
+  BASE,
+  bytes,
+  comment,
+  HEAD,
+  type Hook,
+  hookRequest,
+  platformError,
+  SEED,
+  WEBHOOK_SECRET,
+} from "./adapter_test_kit.ts";
 
 /** A running fake with a seeded pull request and an adapter that talks to it. */
 export interface ContractEnv<F extends FakeFailure = FakeFailure> extends AsyncDisposable {
@@ -79,11 +89,25 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
   credentialKinds?: string[];
   /** An adapter with `env`'s credentials, calling a server that is gone. */
   offline(env: E): Promise<GitAdapter>;
-  /** Everything secret the adapter was given: none may appear in an error's message or stack. */
+  /**
+   * Everything secret the adapter was given: none may appear in an error's message or stack,
+   * whole or any {@link SECRET_PIECE} characters of it in a row.
+   */
   secrets: string[];
 
   pullRequest: {
-    expected(env: E): PullRequest;
+    /** The seeded pull request's author, as the platform names them. */
+    author: string;
+    /**
+     * How the platform reads the seeded pull request where it differs from
+     * {@link SEEDED_PULL_REQUEST} at {@link HEAD} over {@link BASE}.
+     */
+    expected?(env: E): Partial<PullRequest>;
+    /**
+     * The path of the first call (setup's read of the pull request), and the headers it must
+     * carry besides `user-agent: loom`: the credentials and the platform's own.
+     */
+    firstCall(env: E): { path: string; headers: Record<string, string> };
     /** Merges, closes (without merging) or marks as draft the seeded pull request on the fake. */
     update(env: E, change: "merged" | "closed" | "draft"): void;
     /** A pull request that does not exist, and the message its 404 must carry. */
@@ -140,8 +164,8 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
     /** Comments that land around refused ones, and the refused ones with their reasons. */
     refusals: { good: InlineComment[]; refused: { comment: InlineComment; reason: string }[] };
     onRefused?(env: E, result: InlineResult): void | Promise<void>;
-    /** A 5xx answered to the POST of `comment` to a path matching `path`. */
-    serverError: { failure: F; path: RegExp; comment: InlineComment };
+    /** A 5xx answered to the POST of `comment` (a line of src/db.ts by default) to `path`. */
+    serverError: { failure: F; path: RegExp; comment?: InlineComment };
   };
 
   pagination: {
@@ -179,20 +203,36 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
 }
 
 /**
- * The pull request the adapter tests seed, as Loom reads it, but for what each platform says its
- * own way (shas, author).
+ * The pull request the adapter tests seed ({@link SEED}), as Loom reads it, but for what each
+ * platform says its own way (shas, author).
  */
 export const SEEDED_PULL_REQUEST = {
-  number: 7,
-  title: "Parameterise find",
-  description: "Fixes the SQL.",
-  headRef: "fix-sql",
-  baseRef: "main",
+  number: SEED.number,
+  title: SEED.title,
+  description: SEED.description,
+  headRef: SEED.headRef,
+  baseRef: SEED.baseRef,
   draft: false,
   state: "open",
 } as const;
 
-const bytes = (text: string) => new TextEncoder().encode(text);
+/**
+ * How many characters of a secret in a row count as leaking it: less than a token's random
+ * part, more than its platform's prefix (`glpat-`) or what an error could hold by chance.
+ */
+export const SECRET_PIECE = 12;
+
+/** `secret` and every run of {@link SECRET_PIECE} characters in it. */
+function pieces(secret: string): string[] {
+  const runs = Array.from(
+    { length: Math.max(0, secret.length - SECRET_PIECE + 1) },
+    (_, i) => secret.slice(i, i + SECRET_PIECE),
+  );
+  return [secret, ...runs];
+}
+
+/** A comment on an added line of the diff, the one posted when a platform names none. */
+const ON_THE_DIFF = comment("src/db.ts", 4, "fp");
 
 /**
  * The {@link ContractEnv} of `adapter` over `fake`, with pull request `number` read as Loom reads
@@ -202,7 +242,7 @@ export async function contractEnv<F extends FakeFailure>(
   fake: ContractEnv<F>["fake"] & { close(): Promise<void> },
   adapter: GitAdapter,
   repo: RepoRef,
-  number = 7,
+  number = SEED.number,
 ): Promise<ContractEnv<F>> {
   const pr = await adapter.getPullRequest(repo, number);
   return { fake, adapter, repo, pr, [Symbol.asyncDispose]: () => fake.close() };
@@ -210,10 +250,88 @@ export async function contractEnv<F extends FakeFailure>(
 
 /** A webhook delivery of `body` with `headers`, as the adapter receives it. */
 export function delivery(headers: Record<string, string>, body: string): Delivery {
+  return { request: hookRequest(headers), raw: bytes(body) };
+}
+
+/**
+ * The delivery `signed` asks for, from `sign` (a hook signed with the secret it is given) and
+ * the header that carries the signature: signed with {@link WEBHOOK_SECRET}, with another
+ * secret, or without that header.
+ */
+export async function signedDelivery(
+  signed: "right" | "wrong" | "missing",
+  signatureHeader: string,
+  sign: (secret: string) => Promise<Hook>,
+): Promise<Delivery> {
+  const hook = await sign(signed === "wrong" ? "other-secret" : WEBHOOK_SECRET);
+  const { [signatureHeader]: _, ...unsigned } = hook.headers;
+  return delivery(signed === "missing" ? unsigned : hook.headers, hook.body);
+}
+
+/**
+ * What a GitHub-style fake (GitHub, Gitea) is told for `change` of {@link AdapterHarness}'s
+ * `pullRequest.update`: merged is closed and merged; closed comes after it, so it is closed
+ * and not merged; a draft is `draft`, which each platform marks its own way.
+ */
+export function githubStyleChange<D>(
+  change: "merged" | "closed" | "draft",
+  draft: D,
+): { state: "closed"; merged: true } | { merged: false } | D {
+  if (change === "merged") return { state: "closed", merged: true };
+  return change === "closed" ? { merged: false } : draft;
+}
+
+/** The calls the GitHub-style fakes (GitHub, Gitea) share, read by {@link githubStyleParts}. */
+export interface GithubStyleFake {
+  comments(repo: string, number: number): { id: number; body: string }[];
+  addIssueComment(repo: string, number: number, body: string): unknown;
+  deleteIssueComment(repo: string, id: number): void;
+  setFile(repo: string, ref: string, path: string, text: string): void;
+  statuses(repo: string, sha: string): {
+    context: string;
+    state: string;
+    description: string | null;
+    targetUrl: string | null;
+  }[];
+}
+
+/**
+ * The parts of a harness that a GitHub-style fake (`of(env)`) answers alike for the seeded pull
+ * request on `repo`: its summaries in the conversation, comments by others, files and statuses.
+ */
+export function githubStyleParts<E extends ContractEnv>(
+  of: (env: E) => GithubStyleFake,
+  repo = "octo/app",
+) {
+  const n = SEED.number;
   return {
-    request: new Request("http://loom/webhooks", { method: "POST", headers }),
-    raw: bytes(body),
+    /** `files`, with the file to encode on `ref`. */
+    files: (ref: string) => (env: E) =>
+      seededFiles((f) => of(env).setFile(repo, f.ref, f.path, f.text), ref),
+    stored: (env: E) => of(env).comments(repo, n).map((c) => ({ id: String(c.id), body: c.body })),
+    remove: (env: E, id: string) => of(env).deleteIssueComment(repo, Number(id)),
+    addComment: (env: E, body: string) => void of(env).addIssueComment(repo, n, body),
+    statuses: (env: E) =>
+      of(env).statuses(repo, HEAD).map((s) => [s.context, s.state, s.description, s.targetUrl]),
   };
+}
+
+/**
+ * The files of {@link AdapterHarness.files} for a fake that holds files by ref: the config on
+ * `main` and a file with a name to encode on `ref` ({@link HEAD} by default), each `put` on the
+ * fake; the config at `ref` must be missing unless `missing` says otherwise.
+ */
+export function seededFiles(
+  put: (file: { path: string; ref: string; text: string }) => void,
+  ref: string = HEAD,
+  missing: { path: string; ref: string }[] = [{ path: ".loom/config.yaml", ref: HEAD }],
+): ReturnType<AdapterHarness<ContractEnv>["files"]> {
+  const present = [
+    { path: ".loom/config.yaml", ref: "main", text: "pipelines: []\n" },
+    { path: "docs/my café #1.md", ref, text: "# Café\n" },
+  ];
+  present.forEach(put);
+  return Promise.resolve({ present, missing });
 }
 
 /** The files of a diff as a reviewer sees them: git's similarity score aside, by path. */
@@ -263,13 +381,30 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
 
   test("the pull request is read: number, title, shas, refs, draft, state, author", async () => {
     await using env = await h.setup();
-    assert.deepEqual(env.pr, h.pullRequest.expected(env));
+    const expected: PullRequest = {
+      ...SEEDED_PULL_REQUEST,
+      headSha: HEAD,
+      baseSha: BASE,
+      author: h.pullRequest.author,
+      ...h.pullRequest.expected?.(env),
+    };
+    assert.deepEqual(env.pr, expected);
     h.pullRequest.update(env, "merged");
     assert.equal((await env.adapter.getPullRequest(env.repo, env.pr.number)).state, "merged");
     h.pullRequest.update(env, "closed");
     assert.equal((await env.adapter.getPullRequest(env.repo, env.pr.number)).state, "closed");
     h.pullRequest.update(env, "draft");
     assert.equal((await env.adapter.getPullRequest(env.repo, env.pr.number)).draft, true);
+  });
+
+  test("the pull request is read with the credentials and the platform's headers", async () => {
+    await using env = await h.setup();
+    const [sent] = env.fake.requests;
+    const { path, headers } = h.pullRequest.firstCall(env);
+    assert.equal(`${sent.method} ${sent.path}`, `GET ${path}`);
+    for (const [name, value] of Object.entries({ "user-agent": "loom", ...headers })) {
+      assert.equal(sent.headers[name], value, name);
+    }
   });
 
   test("the diff is fetched", async () => {
@@ -350,7 +485,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
       assert.equal(errors.length, h.failures.leaky.length + 2);
       for (const e of errors) {
         const text = `${e.message}\n${e.stack}`;
-        for (const secret of h.secrets) assert.ok(!text.includes(secret), e.message);
+        for (const piece of h.secrets.flatMap(pieces)) assert.ok(!text.includes(piece), e.message);
       }
     }
   });
@@ -433,7 +568,7 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
 
   test("a 5xx while posting inline comments is thrown as retryable, and nothing lands", async () => {
     await using env = await h.setup();
-    const { failure, path, comment } = h.inline.serverError;
+    const { failure, path, comment = ON_THE_DIFF } = h.inline.serverError;
     env.fake.failNext(failure, { method: "POST", path });
     const error = await platformError(env.adapter.postInline(env.repo, env.pr, [comment]));
     assert.deepEqual([error.status, error.retryable], [failure.status, true]);

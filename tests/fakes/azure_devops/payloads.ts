@@ -52,7 +52,20 @@ const DEFAULT_AUTHOR: PayloadIdentity = {
  *
  * @example
  * ```ts
- * const payload = pullRequestCreatedPayload({ project: "Web", repo: "app", repoId, pr: 7, headSha });
+ * import assert from "node:assert/strict";
+ * import { pullRequestCreatedPayload } from "./payloads.ts";
+ *
+ * const payload = pullRequestCreatedPayload({
+ *   project: "Web",
+ *   repo: "app",
+ *   repoId: "3c4e9f1a",
+ *   pr: 7,
+ *   headSha: "d3022fc0",
+ * });
+ * assert.equal(payload.eventType, "git.pullrequest.created");
+ * assert.equal(payload.resource.pullRequestId, 7);
+ * assert.equal(payload.resource.lastMergeSourceCommit.commitId, "d3022fc0");
+ * assert.equal(payload.resource.repository.project.name, "Web");
  * ```
  */
 export function pullRequestCreatedPayload(input: PullRequestEventInput): Payload {
@@ -165,8 +178,13 @@ export function pullRequestCommentPayload(
  *
  * @example
  * ```ts
- * const d = azureDevopsWebhook({ username: "loom", password, payload });
- * await fetch(`${loom}/webhooks/azure-devops`, { method: "POST", headers: d.headers, body: d.body });
+ * import assert from "node:assert/strict";
+ * import { azureDevopsWebhook } from "./payloads.ts";
+ *
+ * const d = azureDevopsWebhook({ username: "loom", password: "s3cret", payload: { id: "e1" } });
+ * assert.equal(d.headers["authorization"], `Basic ${btoa("loom:s3cret")}`);
+ * assert.equal(d.body, '{"id":"e1"}');
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/azure-devops.
  * ```
  */
 export function azureDevopsWebhook(input: {

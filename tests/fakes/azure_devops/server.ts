@@ -17,12 +17,24 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { startFakeAzureDevops } from "./server.ts";
+ *
  * const azure = await startFakeAzureDevops({ token: "pat" });
  * try {
+ *   const [base, head] = ["1".repeat(40), "2".repeat(40)];
  *   azure.addCommit("Proj/app", base, { "a.ts": "x\n" });
  *   azure.addCommit("Proj/app", head, { "a.ts": "y\n" });
  *   azure.addPullRequest({ repo: "Proj/app", number: 7, sourceCommit: head, targetCommit: base });
- *   // ... point Loom at azure.url ...
+ *   // Loom would be pointed at azure.url; here calls by hand.
+ *   const url = `${azure.url}/Proj/_apis/git/repositories/app/pullrequests/7?api-version=7.1`;
+ *   const read = (token: string) =>
+ *     fetch(url, { headers: { authorization: `Basic ${btoa(`:${token}`)}` } });
+ *   const pr = await (await read("pat")).json();
+ *   assert.equal(pr.lastMergeSourceCommit.commitId, head);
+ *   const refused = await read("wrong"); // Azure's answer to a PAT it does not take
+ *   await refused.body?.cancel();
+ *   assert.equal(refused.status, 203);
  *   assert.deepEqual(azure.violations, []);
  * } finally {
  *   await azure.close();
@@ -230,7 +242,17 @@ export interface FakeAzureDevops extends kit.FakeApi<kit.FakeFailure> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { azureFailure, startFakeAzureDevops } from "./server.ts";
+ *
+ * await using azure = await startFakeAzureDevops();
  * azure.failNext(azureFailure.rateLimited(3), { method: "POST", path: /\/threads$/ });
+ * const threads = "/Proj/_apis/git/repositories/app/pullrequests/7/threads";
+ * const url = `${azure.url}${threads}?api-version=7.1`;
+ * const res = await fetch(url, { method: "POST", body: "{}" });
+ * assert.equal(res.status, 429);
+ * assert.equal(res.headers.get("retry-after"), "3");
+ * assert.match((await res.json()).message, /^TF400733/);
  * ```
  */
 export const azureFailure = {

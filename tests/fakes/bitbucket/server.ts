@@ -20,11 +20,30 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { startFakeBitbucket } from "./server.ts";
+ *
  * await using bitbucket = await startFakeBitbucket({ token: "t0ken" });
- * bitbucket.addPullRequest({ repo: "ws/app", number: 7, diff: "diff --git a/a.ts b/a.ts\n…" });
- * // ... point Loom at bitbucket.url ...
- * assert.equal(bitbucket.comments("ws/app", 7).length, 3);
- * assert.deepEqual(bitbucket.violations, []);
+ * bitbucket.addPullRequest({
+ *   repo: "ws/app",
+ *   number: 7,
+ *   diff: "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n",
+ * });
+ * // Loom would be pointed at bitbucket.url; here two inline comments by hand.
+ * const comment = (to: number) =>
+ *   fetch(`${bitbucket.url}/repositories/ws/app/pullrequests/7/comments`, {
+ *     method: "POST",
+ *     headers: { authorization: "Bearer t0ken", "content-type": "application/json" },
+ *     body: JSON.stringify({ content: { raw: "Nit" }, inline: { path: "a.ts", to } }),
+ *   });
+ * const onTheDiff = await comment(1);
+ * await onTheDiff.body?.cancel();
+ * assert.equal(onTheDiff.status, 201);
+ * const outside = await comment(9); // Bitbucket is not documented to refuse it; the fake does
+ * await outside.body?.cancel();
+ * assert.equal(outside.status, 400);
+ * assert.equal(bitbucket.comments("ws/app", 7).length, 1);
+ * assert.equal(bitbucket.violations.length, 1); // and records it, for tests to assert on
  * ```
  * @module
  */
@@ -153,7 +172,20 @@ export interface FakeBitbucket
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { bitbucketFailure, startFakeBitbucket } from "./server.ts";
+ *
+ * await using bitbucket = await startFakeBitbucket();
+ * bitbucket.addPullRequest({ repo: "ws/app", number: 7 });
  * bitbucket.failNext(bitbucketFailure.rateLimited(3), { method: "POST", path: /\/comments$/ });
+ *
+ * const res = await fetch(`${bitbucket.url}/repositories/ws/app/pullrequests/7/comments`, {
+ *   method: "POST",
+ *   body: JSON.stringify({ content: { raw: "Hi" } }),
+ * });
+ * assert.equal(res.status, 429);
+ * assert.equal(res.headers.get("retry-after"), "3");
+ * assert.equal(await res.text(), "Rate limit for this resource has been exceeded");
  * ```
  */
 export const bitbucketFailure = {
@@ -185,8 +217,17 @@ export const bitbucketFailure = {
  *
  * @example
  * ```ts
- * const d = await bitbucketWebhook({ secret, event: "pullrequest:created", payload });
- * await fetch(`${loom}/webhooks/bitbucket`, { method: "POST", headers: d.headers, body: d.body });
+ * import assert from "node:assert/strict";
+ * import { hmacHex } from "../hmac.ts";
+ * import { bitbucketWebhook } from "./server.ts";
+ *
+ * const payload = { pullrequest: { id: 7 } };
+ * const d = await bitbucketWebhook({ secret: "s3cret", event: "pullrequest:created", payload });
+ * assert.equal(d.headers["x-event-key"], "pullrequest:created");
+ * assert.equal(d.headers["x-hub-signature"], `sha256=${await hmacHex("s3cret", d.body)}`);
+ * const unsigned = await bitbucketWebhook({ event: "pullrequest:created", payload });
+ * assert.equal(unsigned.headers["x-hub-signature"], undefined); // no secret, no signature
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/bitbucket.
  * ```
  */
 export async function bitbucketWebhook(input: {

@@ -11,10 +11,32 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { startFakeGitea } from "./server.ts";
+ *
  * await using gitea = await startFakeGitea({ token: "t0ken", flavor: "forgejo" });
- * gitea.addPullRequest({ repo: "octo/app", number: 7, diff: "diff --git a/a.ts b/a.ts\n…" });
- * // ... point Loom at gitea.url ...
- * assert.equal(gitea.reviewComments("octo/app", 7).length, 2);
+ * gitea.addPullRequest({
+ *   repo: "octo/app",
+ *   number: 7,
+ *   diff: "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n",
+ * });
+ * // Loom would be pointed at gitea.url; here two reviews by hand.
+ * const review = (line: number) =>
+ *   fetch(`${gitea.url}/api/v1/repos/octo/app/pulls/7/reviews`, {
+ *     method: "POST",
+ *     headers: { authorization: "token t0ken", "content-type": "application/json" },
+ *     body: JSON.stringify({
+ *       event: "COMMENT",
+ *       comments: [{ path: "a.ts", new_position: line, old_position: 0, body: "Nit" }],
+ *     }),
+ *   });
+ * const onTheDiff = await review(1);
+ * await onTheDiff.body?.cancel();
+ * assert.equal(onTheDiff.status, 200);
+ * const outside = await review(9); // not a line of the diff: Gitea's 500
+ * await outside.body?.cancel();
+ * assert.equal(outside.status, 500);
+ * assert.equal(gitea.reviewComments("octo/app", 7).length, 1);
  * ```
  * @module
  */
@@ -158,8 +180,18 @@ export const giteaFailure = {
  *
  * @example
  * ```ts
- * const d = await giteaWebhook({ secret, eventType: "pull_request_sync", payload });
- * await fetch(`${loom}/webhooks/gitea`, { method: "POST", headers: d.headers, body: d.body });
+ * import assert from "node:assert/strict";
+ * import { hmacHex } from "../hmac.ts";
+ * import { giteaWebhook } from "./server.ts";
+ *
+ * const payload = { action: "synchronized", number: 7 };
+ * const d = await giteaWebhook({ secret: "s3cret", eventType: "pull_request_sync", payload });
+ * assert.equal(d.headers["x-gitea-event-type"], "pull_request_sync");
+ * assert.equal(d.headers["x-gitea-event"], "pull_request");
+ * assert.equal(d.headers["x-gitea-signature"], await hmacHex("s3cret", d.body));
+ * const unsigned = await giteaWebhook({ secret: "", eventType: "pull_request", payload });
+ * assert.equal(unsigned.headers["x-gitea-signature"], ""); // present but empty, as Gitea sends it
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/gitea.
  * ```
  */
 export async function giteaWebhook(input: {

@@ -33,8 +33,15 @@ function loadSpec(): Promise<Schema> {
  *
  * @example
  * ```ts
- * await checkRequestBody("post", "/repos/{owner}/{repo}/statuses/{sha}", { state: "done" });
- * // ['body.state: "done" is not one of error, failure, pending, success']
+ * import assert from "node:assert/strict";
+ * import { checkRequestBody } from "./openapi.ts";
+ *
+ * const path = "/repos/{owner}/{repo}/statuses/{sha}";
+ * const status = { state: "success", context: "loom" };
+ * assert.deepEqual(await checkRequestBody("post", path, status), []);
+ * assert.deepEqual(await checkRequestBody("post", path, { state: "done" }), [
+ *   'body.state: "done" is not one of error, failure, pending, success',
+ * ]);
  * ```
  */
 export async function checkRequestBody(

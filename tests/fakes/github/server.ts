@@ -10,11 +10,36 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { startFakeGithub } from "./server.ts";
+ *
  * const github = await startFakeGithub({ token: "t0ken" });
  * try {
- *   github.addPullRequest({ repo: "octo/app", number: 7, diff: "diff --git a/a.ts b/a.ts\n…" });
- *   // ... point Loom at github.url ...
- *   assert.equal(github.reviewComments("octo/app", 7).length, 2);
+ *   const pr = github.addPullRequest({
+ *     repo: "octo/app",
+ *     number: 7,
+ *     diff: "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n",
+ *   });
+ *   // Loom would be pointed at github.url; here two inline comments by hand.
+ *   const comment = (line: number) =>
+ *     fetch(`${github.url}/repos/octo/app/pulls/7/comments`, {
+ *       method: "POST",
+ *       headers: { authorization: "Bearer t0ken", "content-type": "application/json" },
+ *       body: JSON.stringify({
+ *         body: "Nit",
+ *         commit_id: pr.headSha,
+ *         path: "a.ts",
+ *         line,
+ *         side: "RIGHT",
+ *       }),
+ *     });
+ *   const onTheDiff = await comment(1);
+ *   await onTheDiff.body?.cancel();
+ *   assert.equal(onTheDiff.status, 201);
+ *   const outside = await comment(9); // not a line of the diff: GitHub's 422
+ *   assert.equal(outside.status, 422);
+ *   assert.match((await outside.json()).errors[0], /line must be part of the diff/);
+ *   assert.equal(github.reviewComments("octo/app", 7).length, 1);
  *   assert.deepEqual(github.violations, []);
  * } finally {
  *   await github.close();
@@ -172,8 +197,25 @@ export interface FakeGithub
  *
  * @example
  * ```ts
- * github.failNext(githubFailure.rateLimited(3), { method: "POST", path: /\/reviews$/ });
+ * import assert from "node:assert/strict";
+ * import { githubFailure, startFakeGithub } from "./server.ts";
+ *
+ * await using github = await startFakeGithub({ checkBodies: false });
+ * github.addPullRequest({ repo: "octo/app", number: 7, diff: "diff --git a/a.ts b/a.ts\n" });
+ * github.failNext(githubFailure.rateLimited(3), { method: "GET", path: /\/pulls\/7$/ });
  * github.failNext(githubFailure.diffTooLarge(), { times: Infinity });
+ *
+ * const limited = await fetch(`${github.url}/repos/octo/app/pulls/7`);
+ * await limited.body?.cancel();
+ * assert.equal(limited.status, 429);
+ * assert.equal(limited.headers.get("retry-after"), "3");
+ * const diff = await fetch(`${github.url}/repos/octo/app/pulls/7`, {
+ *   headers: { accept: "application/vnd.github.diff" },
+ * });
+ * await diff.body?.cancel();
+ * assert.equal(diff.status, 406); // only the diff is refused
+ * const pull = await fetch(`${github.url}/repos/octo/app/pulls/7`);
+ * assert.equal((await pull.json()).number, 7);
  * ```
  */
 export const githubFailure = {
@@ -265,8 +307,15 @@ export async function generateAppKeys(): Promise<
  *
  * @example
  * ```ts
- * const d = await githubWebhook({ secret, event: "pull_request", payload });
- * await fetch(`${loom}/webhooks/github`, { method: "POST", headers: d.headers, body: d.body });
+ * import assert from "node:assert/strict";
+ * import { verify } from "@octokit/webhooks-methods";
+ * import { githubWebhook } from "./server.ts";
+ *
+ * const payload = { action: "opened", number: 7 };
+ * const d = await githubWebhook({ secret: "s3cret", event: "pull_request", payload });
+ * assert.equal(d.headers["x-github-event"], "pull_request");
+ * assert.equal(await verify("s3cret", d.body, d.headers["x-hub-signature-256"]), true);
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/github.
  * ```
  */
 export async function githubWebhook(input: {

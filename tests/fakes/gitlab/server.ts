@@ -13,11 +13,42 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { startFakeGitlab } from "./server.ts";
+ *
  * const gitlab = await startFakeGitlab({ token: "glpat-t0ken" });
  * try {
- *   gitlab.addMergeRequest({ project: "group/app", iid: 7, diff: "diff --git a/a.ts b/a.ts\n…" });
- *   // ... point Loom at gitlab.url ...
- *   assert.equal(gitlab.discussions("group/app", 7).length, 2);
+ *   const mr = gitlab.addMergeRequest({
+ *     project: "group/app",
+ *     iid: 7,
+ *     diff: "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n",
+ *   });
+ *   const { baseSha, startSha, headSha } = mr.versions[0];
+ *   // Loom would be pointed at gitlab.url; here two diff discussions by hand.
+ *   const discuss = (line: number) =>
+ *     fetch(`${gitlab.url}/api/v4/projects/group%2Fapp/merge_requests/7/discussions`, {
+ *       method: "POST",
+ *       headers: { "private-token": "glpat-t0ken", "content-type": "application/json" },
+ *       body: JSON.stringify({
+ *         body: "Nit",
+ *         position: {
+ *           position_type: "text",
+ *           base_sha: baseSha,
+ *           start_sha: startSha,
+ *           head_sha: headSha,
+ *           old_path: "a.ts",
+ *           new_path: "a.ts",
+ *           new_line: line,
+ *         },
+ *       }),
+ *     });
+ *   const onTheDiff = await discuss(1);
+ *   await onTheDiff.body?.cancel();
+ *   assert.equal(onTheDiff.status, 201);
+ *   const outside = await discuss(9); // not a line of the diff: GitLab's 400
+ *   assert.equal(outside.status, 400);
+ *   assert.match((await outside.json()).message, /line_code/);
+ *   assert.equal(gitlab.discussions("group/app", 7).length, 1);
  *   assert.deepEqual(gitlab.violations, []);
  * } finally {
  *   await gitlab.close();
@@ -206,7 +237,19 @@ export interface FakeGitlab extends kit.FakeApi<kit.FakeFailure> {
  *
  * @example
  * ```ts
- * gitlab.failNext(gitlabFailure.rateLimited(3), { method: "POST", path: /\/discussions$/ });
+ * import assert from "node:assert/strict";
+ * import { gitlabFailure, startFakeGitlab } from "./server.ts";
+ *
+ * await using gitlab = await startFakeGitlab();
+ * gitlab.addMergeRequest({ project: "group/app", iid: 7 });
+ * gitlab.failNext(gitlabFailure.rateLimited(3), { method: "GET", path: /\/merge_requests\/7$/ });
+ *
+ * const url = `${gitlab.url}/api/v4/projects/group%2Fapp/merge_requests/7`;
+ * const limited = await fetch(url);
+ * assert.equal(limited.status, 429);
+ * assert.equal(limited.headers.get("retry-after"), "3");
+ * assert.equal(await limited.text(), "Retry later\n");
+ * assert.equal((await (await fetch(url)).json()).iid, 7); // one failure, then the real answer
  * ```
  */
 export const gitlabFailure = {
@@ -247,8 +290,23 @@ export const gitlabFailure = {
  *
  * @example
  * ```ts
- * const d = gitlabWebhook({ token, event: "Merge Request Hook", payload });
- * await fetch(`${loom}/webhooks/gitlab`, { method: "POST", headers: d.headers, body: d.body });
+ * import assert from "node:assert/strict";
+ * import { gitlabWebhook } from "./server.ts";
+ *
+ * const payload = { object_kind: "merge_request" };
+ * const d = gitlabWebhook({ token: "s3cret", event: "Merge Request Hook", payload });
+ * assert.equal(d.headers["x-gitlab-token"], "s3cret"); // GitLab sends the secret itself
+ * assert.equal(d.headers["x-gitlab-event"], "Merge Request Hook");
+ * assert.ok(d.headers["idempotency-key"]);
+ * // As an instance older than 17.4 sends it:
+ * const old = gitlabWebhook({
+ *   token: "s3cret",
+ *   event: "Note Hook",
+ *   payload,
+ *   idempotencyKey: null,
+ * });
+ * assert.equal(old.headers["idempotency-key"], undefined);
+ * // To deliver it: POST d.body with d.headers to Loom's /webhooks/gitlab.
  * ```
  */
 export function gitlabWebhook(input: {

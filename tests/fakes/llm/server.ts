@@ -8,10 +8,27 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { answer, startFakeLlm } from "./server.ts";
+ *
  * const llm = await startFakeLlm();
  * try {
  *   llm.script(answer.fenced({ findings: [] }), answer.rateLimited("2"));
- *   // ... point Loom at llm.url ...
+ *   // Loom would be pointed at llm.url; here two calls by hand.
+ *   const chat = () =>
+ *     fetch(`${llm.url}/chat/completions`, {
+ *       method: "POST",
+ *       headers: { "content-type": "application/json" },
+ *       body: JSON.stringify({ model: "gpt-test", messages: [{ role: "user", content: "Hi" }] }),
+ *     });
+ *   const first = await (await chat()).json();
+ *   // A fenced JSON block, as small models like to answer.
+ *   const fenced = /^`{3}json\n\{\n {2}"findings": \[\]\n\}\n`{3}$/;
+ *   assert.match(first.choices[0].message.content, fenced);
+ *   const second = await chat();
+ *   await second.body?.cancel();
+ *   assert.equal(second.status, 429);
+ *   assert.equal(second.headers.get("retry-after"), "2");
  *   assert.equal(llm.chats()[0].body.model, "gpt-test");
  * } finally {
  *   await llm.close();
@@ -88,11 +105,31 @@ export interface FakeLlmOptions {
  *
  * @example
  * ```ts
- * llm.script(
- *   answer.prose({ findings: [] }),       // "Sure! Here is my review: {...} Let me know ..."
- *   answer.truncated('{"findings": [{"path": "a.ts", "line": 1, "title": "x", "bo'),
- *   (req) => answer.json({ findings: [], echo: req.body.model }),
- * );
+ * import assert from "node:assert/strict";
+ * import { answer, startFakeLlm } from "./server.ts";
+ *
+ * const llm = await startFakeLlm();
+ * try {
+ *   llm.script(
+ *     answer.prose({ findings: [] }), // "Sure! I reviewed the diff … {…} Let me know …"
+ *     answer.truncated('{"findings": [{"path": "a.ts", "line": 1, "title": "x", "bo'),
+ *     (req) => answer.json({ findings: [], echo: req.body.model }),
+ *   );
+ *   const contents = [];
+ *   for (let i = 0; i < 3; i++) {
+ *     const res = await fetch(`${llm.url}/chat/completions`, {
+ *       method: "POST",
+ *       body: JSON.stringify({ model: "gpt-test", messages: [] }),
+ *     });
+ *     const { choices: [choice] } = await res.json();
+ *     contents.push([choice.finish_reason, choice.message.content]);
+ *   }
+ *   assert.match(contents[0][1], /^Sure!/);
+ *   assert.equal(contents[1][0], "length");
+ *   assert.deepEqual(contents[2], ["stop", '{"findings":[],"echo":"gpt-test"}']);
+ * } finally {
+ *   await llm.close();
+ * }
  * ```
  */
 export const answer = {
