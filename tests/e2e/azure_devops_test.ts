@@ -20,13 +20,7 @@ import {
 import type { GitRepo } from "../git_repo.ts";
 import { assertPlatformDisabled, waitFor } from "../support/child.ts";
 import { assertIgnored, LLM_KEY, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
-import {
-  FINDINGS,
-  loomFiles,
-  reviewer,
-  USERS_JS,
-  userSearchRepo,
-} from "../support/user_search_scenario.ts";
+import { FINDINGS, reviewer, USERS_JS, userSearchRepo } from "../support/user_search_scenario.ts";
 
 const TOKEN = "azdo-pat-for-tests-never-logged";
 const HOOK_USER = "loom-service-hook";
@@ -40,7 +34,7 @@ const REPO = "Fabrikam/app";
  * way (a push to the pull request).
  */
 async function gitRepo(llmUrl: string): Promise<GitRepo> {
-  const git = await userSearchRepo(loomFiles(llmUrl));
+  const git = await userSearchRepo(llmUrl);
   await git.git("checkout", "-q", "-b", "feature2");
   await git.write(
     "src/users.js",

@@ -8,22 +8,17 @@
  * import assert from "node:assert/strict";
  * import { pullRequestEvent } from "../fakes/github/payloads.ts";
  * import { githubWebhook, startFakeGithub } from "../fakes/github/server.ts";
- * import { postWebhook, reviewsDone, startLoomE2e } from "./e2e.ts";
- * import {
- *   reviewer,
- *   seedLoomConfig,
- *   USER_SEARCH_PR,
- *   userSearchDiff,
- * } from "./user_search_scenario.ts";
+ * import { startLoomE2e } from "./e2e.ts";
+ * import { reviewer, seedUserSearch, userSearchDiff } from "./user_search_scenario.ts";
  *
  * const [secret, token, headSha] = ["webhook-s3cret", "ghp_t0ken", "a".repeat(40)];
  * const github = await startFakeGithub({ token });
  * await using w = await startLoomE2e({
+ *   platformId: "github",
  *   model: reviewer(),
  *   async platform(llm) {
  *     const diff = await userSearchDiff();
- *     github.addPullRequest({ repo: "octo/app", ...USER_SEARCH_PR, headSha, diff });
- *     seedLoomConfig(github, "octo/app", llm.url);
+ *     seedUserSearch(github, { repo: "octo/app", headSha, diff }, llm.url);
  *     return {
  *       LOOM_GITHUB_WEBHOOK_SECRET: secret,
  *       LOOM_GITHUB_API_URL: github.url,
@@ -34,8 +29,8 @@
  * });
  * const payload = pullRequestEvent({ action: "opened", repo: "octo/app", pr: 1, headSha });
  * const delivery = await githubWebhook({ secret, event: "pull_request", payload });
- * assert.equal((await postWebhook(w, "github", delivery)).status, 202);
- * await reviewsDone(w, 1);
+ * assert.equal((await w.postWebhook(delivery)).status, 202);
+ * await w.reviewsDone(1);
  * assert.equal(github.comments("octo/app", 1).length, 1); // the summary
  * const states = github.statuses("octo/app", headSha).map((s) => s.state);
  * assert.deepEqual(states, ["pending", "failure"]); // a blocker was found

@@ -70,10 +70,12 @@ export function seedUserSearch<I extends { repo: string }, P>(
 }
 
 /**
- * A git repository whose `main` has `src/users.js` and a README (and `baseFiles`), and whose
- * `feature` branch, checked out, adds the search and documents it. The caller cleans it up.
+ * A git repository whose `main` has `src/users.js` and a README (and, given the model's
+ * `llmUrl`, the {@link loomFiles}, for a platform that reads them from git), and whose `feature`
+ * branch, checked out, adds the search and documents it. The caller cleans it up.
  */
-export async function userSearchRepo(baseFiles: Record<string, string> = {}): Promise<GitRepo> {
+export async function userSearchRepo(llmUrl?: string): Promise<GitRepo> {
+  const baseFiles = llmUrl === undefined ? {} : loomFiles(llmUrl);
   const repo = await makeRepo();
   try {
     await repo.write("src/users.js", USERS_JS.base);
