@@ -625,6 +625,10 @@ export function startFakeAzureDevops(
   };
   const findPull = (params: string[]) =>
     findRepo(params[0], params[1])?.pulls.get(Number(params[2]));
+  /** Azure's envelope for a list: its `value` and their `count`. */
+  const collection = (value: unknown[]) => json({ value, count: value.length });
+  const onPull = (handle: Parameters<typeof kit.onFound<PullState>>[2]) =>
+    kit.onFound(findPull, noPull, handle);
   const violation = (req: kit.RecordedRequest, problem: string) =>
     violations.push({ method: req.method, path: req.path, problem });
 
@@ -698,19 +702,14 @@ export function startFakeAzureDevops(
     {
       method: "GET",
       pattern: new RegExp(`${PR}/iterations$`, "i"),
-      handle(_req, params) {
-        const pull = findPull(params);
-        if (!pull) return noPull();
-        const value = pull.iterations.map((it) => iterationJson(pull, it));
-        return json({ value, count: value.length });
-      },
+      handle: onPull((_req, pull) =>
+        collection(pull.iterations.map((it) => iterationJson(pull, it)))
+      ),
     },
     {
       method: "GET",
       pattern: new RegExp(`${PR}/iterations/(\\d+)/changes$`, "i"),
-      handle(req, params, url) {
-        const pull = findPull(params);
-        if (!pull) return noPull();
+      handle: onPull((req, pull, params, url) => {
         const it = pull.iterations.find((i) => i.id === Number(params[3]));
         if (!it) {
           return error(
@@ -745,7 +744,7 @@ export function startFakeAzureDevops(
           changeEntries: page,
           ...(more ? { nextSkip: skip + top, nextTop: top } : {}),
         });
-      },
+      }),
     },
     {
       method: "GET",
@@ -804,19 +803,12 @@ export function startFakeAzureDevops(
     {
       method: "GET",
       pattern: new RegExp(`${PR}/threads$`, "i"),
-      handle(_req, params) {
-        const pull = findPull(params);
-        if (!pull) return noPull();
-        const value = pull.threads.map((t) => threadJson(pull, t));
-        return json({ value, count: value.length });
-      },
+      handle: onPull((_req, pull) => collection(pull.threads.map((t) => threadJson(pull, t)))),
     },
     {
       method: "POST",
       pattern: new RegExp(`${PR}/threads$`, "i"),
-      handle(req, params) {
-        const pull = findPull(params);
-        if (!pull) return noPull();
+      handle: onPull((req, pull) => {
         const body = req.body;
         if (typeof body !== "object" || body === null) {
           return badRequest("The body of the request contains invalid Json.");
@@ -871,14 +863,12 @@ export function startFakeAzureDevops(
         };
         pull.threads.push(thread);
         return json(threadJson(pull, thread));
-      },
+      }),
     },
     {
       method: "PATCH",
       pattern: new RegExp(`${PR}/threads/(\\d+)/comments/(\\d+)$`, "i"),
-      handle(req, params) {
-        const pull = findPull(params);
-        if (!pull) return noPull();
+      handle: onPull((req, pull, params) => {
         const thread = pull.threads.find((t) => t.id === Number(params[3]) && !t.isDeleted);
         const comment = thread?.comments.find((c) => c.id === Number(params[4]) && !c.isDeleted);
         if (!thread || !comment) {
@@ -903,14 +893,12 @@ export function startFakeAzureDevops(
         comment.lastUpdatedDate = iso();
         comment.lastContentUpdatedDate = comment.lastUpdatedDate;
         return json(commentJson(pull, thread, comment));
-      },
+      }),
     },
     {
       method: "POST",
       pattern: new RegExp(`${PR}/statuses$`, "i"),
-      handle(req, params) {
-        const pull = findPull(params);
-        if (!pull) return noPull();
+      handle: onPull((req, pull) => {
         const body = req.body ?? {};
         if (!STATUS_STATES.includes(body.state)) {
           return badRequest(`The status state ${JSON.stringify(body.state)} is not valid.`);
@@ -939,7 +927,7 @@ export function startFakeAzureDevops(
         };
         pull.statuses.push(status);
         return json(statusJson(status));
-      },
+      }),
     },
   ];
 
