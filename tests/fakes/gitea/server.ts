@@ -466,6 +466,25 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     return extra === 0 || inOneHunk(file, side, line, line + extra);
   };
 
+  /** A review by the bot, stored: where a submitted review or a first code comment goes. */
+  const newReview = (
+    pull: PullState,
+    state: FakeReview["state"],
+    body: string,
+    commitId: string,
+  ): FakeReview => {
+    const review = {
+      id: nextId++,
+      repo: pull.repo,
+      pull: pull.number,
+      user: bot,
+      state,
+      body,
+      commitId,
+    };
+    reviews.push(review);
+    return review;
+  };
   const pendingOf = (pull: PullState) =>
     reviews.find((r) =>
       r.repo === pull.repo && r.pull === pull.number && r.user === bot && r.state === "PENDING"
@@ -617,19 +636,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
           if (!pull.shas.has(commitId) || !placeable(pull, c)) {
             return error(500, "CreateCodeComment");
           }
-          let pending = pendingOf(pull);
-          if (!pending) {
-            pending = {
-              id: nextId++,
-              repo: pull.repo,
-              pull: pull.number,
-              user: bot,
-              state: "PENDING",
-              body: "",
-              commitId,
-            };
-            reviews.push(pending);
-          }
+          const pending = pendingOf(pull) ?? newReview(pull, "PENDING", "", commitId);
           const oldLine = typeof c.old_position === "number" && c.old_position > 0
             ? c.old_position
             : 0;
@@ -653,19 +660,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
         if (state !== "PENDING" && pull.state !== "open") {
           return error(422, "can't submit review for a closed or merged PR");
         }
-        let review = pendingOf(pull);
-        if (!review) {
-          review = {
-            id: nextId++,
-            repo: pull.repo,
-            pull: pull.number,
-            user: bot,
-            state,
-            body: text,
-            commitId,
-          };
-          reviews.push(review);
-        }
+        const review = pendingOf(pull) ?? newReview(pull, state, text, commitId);
         review.state = state;
         review.body = text;
         review.commitId = commitId;
