@@ -8,7 +8,7 @@ import { HELP_TEXT } from "./commands.ts";
 import { enqueueJob } from "./jobs.ts";
 import type { PlatformEvent, RepoRef } from "./platform/mod.ts";
 import type { Queue } from "./queue/mod.ts";
-import type { ReviewStore } from "./store/mod.ts";
+import type { IntakeFacts, ReviewStore } from "./store/mod.ts";
 
 /** What the webhook answers. */
 export type IntakeResult =
@@ -20,10 +20,23 @@ export type IntakeResult =
 export interface IntakeDeps {
   store: ReviewStore;
   queue: Queue;
-  /** Reviews per minute per repository. */
+  /** Reviews per minute per repository: pushes only, commands never consume it. */
   rateLimitPerRepo: number;
+  /** Reviews and commands one person may cause per hour; unlimited when absent. */
+  rateLimitPerUser?: number;
+  /** Commands per hour on one pull request, whoever gives them; unlimited when absent. */
+  commandsPerPr?: number;
   now?: () => number;
 }
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * How long a `/loom review` keeps the pull request's review its own: a second one within it,
+ * while the first is unfinished, is ignored rather than cancelling and restarting it (a commenter
+ * repeating the command would otherwise keep the review from ever finishing).
+ */
+export const REVIEW_COMMAND_WINDOW_MS = 5 * 60_000;
 
 /** The key grouping the jobs of one pull request. */
 export function prGroupKey(repo: RepoRef, pr: number): string {
@@ -41,7 +54,14 @@ export type Intake = (
  * Creates the intake. A delivery id seen before queues nothing (platforms redeliver); a head
  * already reviewed is not reviewed again unasked; a new head commit supersedes the pull
  * request's unfinished jobs of older heads; a closed pull request cancels its unfinished jobs;
- * each repository gets `rateLimitPerRepo` reviews a minute.
+ * each repository gets `rateLimitPerRepo` reviews a minute, counting pushes only; each person
+ * `rateLimitPerUser` reviews and commands an hour; each pull request `commandsPerPr` commands an
+ * hour; a `/loom review` repeated while the one before it runs is ignored. Whether a command's
+ * author may command Loom at all is the job's to ask the platform (intake calls no API).
+ *
+ * A command over a limit is answered 200 with the reason, not 429: the platform would count the
+ * refusals against the webhook (GitLab disables a hook that keeps failing), which would let any
+ * commenter switch Loom off.
  *
  * The common path is one read of everything intake must know, then two writes that deliveries
  * arriving together share (the enqueue and the delivery record are group-committed), so a burst
@@ -64,14 +84,33 @@ export function createIntake(deps: IntakeDeps): Intake {
       headSha: event.type === "review" ? event.headSha : null,
       groupKey: prGroupKey(event.repo, event.pr),
       since: now - 60_000,
+      actor: actorOf(event),
+      hourSince: now - HOUR_MS,
     });
     if (facts.seen) {
       return { status: 200, body: { ignored: `delivery ${deliveryId} was already received` } };
     }
-    const wantsReview = event.type === "review" ||
-      (event.type === "command" && event.command === "review");
-    if (wantsReview && facts.recent >= deps.rateLimitPerRepo) {
-      const retryAfterS = Math.max(1, Math.ceil(((facts.oldest ?? now) + 60_000 - now) / 1000));
+    const overUser = deps.rateLimitPerUser !== undefined && facts.byActor >= deps.rateLimitPerUser;
+    const retryUserS = retryAfter(facts.byActorOldest, HOUR_MS, now);
+    if (event.type === "command") {
+      const refused = commandRefusal(deps, event, facts, overUser, retryUserS, now);
+      if (refused) {
+        await record(deps, platform, deliveryId, event, refused, now);
+        return refused;
+      }
+    }
+    if (event.type === "review" && overUser) {
+      return {
+        status: 429,
+        body: {
+          error: `${event.actor} reached ${deps.rateLimitPerUser} reviews and commands per hour ` +
+            `(LOOM_RATE_LIMIT_PER_USER); retry in ${retryUserS} s`,
+        },
+        retryAfterS: retryUserS,
+      };
+    }
+    if (event.type === "review" && facts.recent >= deps.rateLimitPerRepo) {
+      const retryAfterS = retryAfter(facts.oldest, 60_000, now);
       return {
         status: 429,
         body: {
@@ -92,19 +131,79 @@ export function createIntake(deps: IntakeDeps): Intake {
     }
     await recordRepository(event.repo, now);
     const result = await act(deps, event, facts.active > 0);
-    if (deliveryId) {
-      await deps.store.recordDelivery({
-        platform,
-        deliveryId,
-        event: event.type,
-        repository: event.repo.fullName,
-        outcome: result.status === 202 ? "queued" : "ignored",
-        jobId: "job_id" in result.body ? result.body.job_id ?? null : null,
-        at: now,
-      });
-    }
+    await record(deps, platform, deliveryId, event, result, now);
     return result;
   };
+}
+
+/** Whom a delivery is counted against: a review's actor, a command's author (by name). */
+function actorOf(event: Exclude<PlatformEvent, { type: "ping" | "ignored" }>): string | null {
+  if (event.type === "review") return event.actor ?? null;
+  if (event.type === "command") return event.author || null;
+  return null;
+}
+
+function retryAfter(oldest: number | null, windowMs: number, now: number): number {
+  return Math.max(1, Math.ceil(((oldest ?? now) + windowMs - now) / 1000));
+}
+
+/** Why a command is not acted on (a limit, a `/loom review` already running), or null. */
+function commandRefusal(
+  deps: IntakeDeps,
+  event: Extract<PlatformEvent, { type: "command" }>,
+  facts: IntakeFacts,
+  overUser: boolean,
+  retryUserS: number,
+  now: number,
+): IntakeResult | null {
+  const ignored = (reason: string): IntakeResult => ({ status: 200, body: { ignored: reason } });
+  if (overUser) {
+    return ignored(
+      `${event.author} reached ${deps.rateLimitPerUser} reviews and commands per hour ` +
+        `(LOOM_RATE_LIMIT_PER_USER); try again in ${retryUserS} s`,
+    );
+  }
+  if (deps.commandsPerPr !== undefined && facts.prCommands >= deps.commandsPerPr) {
+    const retryS = retryAfter(facts.prCommandsOldest, HOUR_MS, now);
+    return ignored(
+      `pull request #${event.pr} reached ${deps.commandsPerPr} commands per hour ` +
+        `(LOOM_RATE_LIMIT_COMMANDS_PER_PR); try again in ${retryS} s`,
+    );
+  }
+  if (
+    event.command === "review" && facts.active > 0 && facts.lastReviewCommand !== null &&
+    facts.lastReviewCommand > now - REVIEW_COMMAND_WINDOW_MS
+  ) {
+    return ignored(
+      `a /loom review asked ${Math.round((now - facts.lastReviewCommand) / 1000)} s ago is ` +
+        `still running; it is not restarted`,
+    );
+  }
+  return null;
+}
+
+/** Remembers the delivery (when it has an id), with whom and what it counts against. */
+async function record(
+  deps: IntakeDeps,
+  platform: string,
+  deliveryId: string | null,
+  event: Exclude<PlatformEvent, { type: "ping" | "ignored" }>,
+  result: IntakeResult,
+  now: number,
+): Promise<void> {
+  if (!deliveryId) return;
+  await deps.store.recordDelivery({
+    platform,
+    deliveryId,
+    event: event.type,
+    repository: event.repo.fullName,
+    outcome: result.status === 202 ? "queued" : "ignored",
+    jobId: "job_id" in result.body ? result.body.job_id ?? null : null,
+    at: now,
+    actor: actorOf(event),
+    pr: event.pr,
+    command: event.type === "command" ? event.command : null,
+  });
 }
 
 /** The head every job of a pull request's review carries. */
@@ -122,22 +221,29 @@ async function act(
       : [];
     return { status: 200, body: { ok: `closed: ${cancelled.length} unfinished jobs cancelled` } };
   }
-  if (event.type === "command" && event.command === "help") {
-    const { id } = await enqueueJob(deps.queue, "reply", "high", {
-      repo: event.repo,
-      pr: event.pr,
-      body: HELP_TEXT,
-    }, { groupKey: group });
-    return { status: 202, body: { job_id: id } };
-  }
   if (event.type === "command") {
-    // A full re-review on demand: whatever runs for this pull request now is replaced.
-    if (hasActiveJobs) await deps.queue.cancelGroup(group, "superseded by a /loom review command");
+    const commandBy = {
+      name: event.author,
+      ...(event.authorId !== undefined ? { id: event.authorId } : {}),
+      ...(event.authorIsWriter ? { writer: true } : {}),
+    };
+    if (event.command === "help") {
+      const { id } = await enqueueJob(deps.queue, "reply", "high", {
+        repo: event.repo,
+        pr: event.pr,
+        body: HELP_TEXT,
+        commandBy,
+      }, { groupKey: group });
+      return { status: 202, body: { job_id: id } };
+    }
+    // A full re-review on demand. What runs for the pull request now is cancelled by the review
+    // job once it knows the author may command Loom, not here: anyone can comment.
     const { id } = await enqueueJob(deps.queue, "review", "high", {
       repo: event.repo,
       pr: event.pr,
       headSha: "",
       trigger: "command",
+      commandBy,
     }, { groupKey: group });
     return { status: 202, body: { job_id: id } };
   }

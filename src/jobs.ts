@@ -31,6 +31,18 @@ const repoRef: z.ZodType<RepoRef, RepoRef> = z.looseObject({
 });
 const prNumber = z.number().int().positive();
 
+/**
+ * Who gave the chat command a job answers: the job checks that they may command Loom before it
+ * does anything (intake calls no platform API, so it cannot). Optional so that jobs queued before
+ * it existed still parse; a job without it was not asked for by a command.
+ */
+const commandBy = z.object({
+  name: z.string(),
+  id: z.string().optional(),
+  /** The delivery proved write access already (GitHub's author_association). */
+  writer: z.boolean().optional(),
+}).optional();
+
 /** What every job of one review carries. */
 const reviewRef = z.object({
   reviewId: z.number().int().positive(),
@@ -50,6 +62,8 @@ export const JOB_PAYLOADS = {
     headSha: z.string(),
     /** What asked for it: opened, new_commits, reopened, ready, or command. */
     trigger: z.string(),
+    /** The author of the `/loom review` command that asked for it. */
+    commandBy,
   }),
   /** Run one pipeline of a review against its model. */
   pipeline: reviewRef.extend({ pipeline: z.string().min(1) }),
@@ -73,7 +87,7 @@ export const JOB_PAYLOADS = {
     }),
   ]),
   /** Post a comment answering a chat command. */
-  reply: z.object({ repo: repoRef, pr: prNumber, body: z.string() }),
+  reply: z.object({ repo: repoRef, pr: prNumber, body: z.string(), commandBy }),
 };
 
 /** A job kind of the review flow. */

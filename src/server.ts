@@ -71,6 +71,7 @@ export async function startServer(
         },
         env: options.env,
         log,
+        commandsFrom: settings.commandsFrom,
       }),
       ...options.handlers,
     },
@@ -112,6 +113,8 @@ export async function startServer(
         store: reviews,
         queue,
         rateLimitPerRepo: settings.rateLimitPerRepo,
+        rateLimitPerUser: settings.rateLimitPerUser,
+        commandsPerPr: settings.rateLimitCommandsPerPr,
       }),
     },
   });

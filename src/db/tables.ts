@@ -59,6 +59,11 @@ export interface WebhookDeliveriesTable {
   reason: string | null;
   job_id: number | null;
   received_at: number;
+  /** Who caused it: the pusher or sender, a command's author; null when unknown. */
+  actor: string | null;
+  pr_number: number | null;
+  /** A command delivery's command: review or help. */
+  command: string | null;
 }
 
 /** Life of a review: running until its publish job (or a skip, or a newer head) ends it. */

@@ -91,4 +91,18 @@ export interface GitAdapter {
   /** Posts inline comments on `pr.headSha`, as one review where the platform has them. */
   postInline(repo: RepoRef, pr: PullRequest, comments: InlineComment[]): Promise<InlineResult>;
   setStatus(repo: RepoRef, pr: PullRequest, status: CommitStatus): Promise<void>;
+  /**
+   * Whether `user` may write to the repository (push to it): only such people may command Loom
+   * (`LOOM_COMMANDS_FROM=writers`). False for someone the platform does not know as a member or
+   * collaborator; throws {@link PlatformError} when the platform cannot be asked.
+   */
+  canWrite(repo: RepoRef, user: CommandAuthor): Promise<boolean>;
+}
+
+/** The author of a chat command, as the event names them. */
+export interface CommandAuthor {
+  /** As the platform names people (a login, a username). */
+  name: string;
+  /** The platform's id for them, where its permission API needs it. */
+  id?: string;
 }

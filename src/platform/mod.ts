@@ -4,6 +4,7 @@
  * @module
  */
 export type {
+  CommandAuthor,
   CommitStatus,
   GitAdapter,
   InlineComment,

@@ -15,6 +15,12 @@ export type PlatformEvent =
     headSha: string;
     baseRef: string;
     draft: boolean;
+    /**
+     * Who caused it (the pusher, or the sender of the event), as the platform names people in
+     * comments too: intake counts each person's reviews (`LOOM_RATE_LIMIT_PER_USER`). Absent
+     * when the payload names nobody.
+     */
+    actor?: string;
   }
   | { type: "closed"; repo: RepoRef; pr: number }
   | {
@@ -22,7 +28,18 @@ export type PlatformEvent =
     command: "review" | "help";
     repo: RepoRef;
     pr: number;
+    /** The comment's author, as the platform names people (a login, a username). */
     author: string;
+    /**
+     * The author's id where the platform's permission API asks for it rather than the name
+     * (GitLab's user id, Bitbucket's account uuid, Azure DevOps' identity id).
+     */
+    authorId?: string;
+    /**
+     * True when the delivery itself proves the author may write to the repository (GitHub's
+     * `author_association`), so the job need not ask the platform; absent when it proves nothing.
+     */
+    authorIsWriter?: boolean;
   }
   | { type: "ping" }
   | { type: "ignored"; reason: string };

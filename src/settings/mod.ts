@@ -8,7 +8,7 @@
  */
 export { type Check, httpUrl, secretText, text } from "./check.ts";
 export type { SettingGroup, SettingRow, SettingRows } from "./setting_row.ts";
-export type { LlmSettings, LogLevel, Settings } from "./settings.ts";
+export type { CommandsFrom, LlmSettings, LogLevel, Settings } from "./settings.ts";
 export { groupSettings, loadSettings, type SettingsInput, type SettingsResult } from "./load.ts";
 export { formatProblems, type SettingProblem } from "./problem.ts";
 export { redactedSettings } from "./redact.ts";

@@ -22,6 +22,11 @@ import type { SettingRows } from "./setting_row.ts";
 /** How much the server logs, least severe first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
+/** The values of `LOOM_COMMANDS_FROM`. */
+export const COMMANDS_FROM = ["writers", "anyone"] as const;
+/** Who may command Loom. */
+export type CommandsFrom = (typeof COMMANDS_FROM)[number];
+
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const satisfies readonly LogLevel[];
 
 /**
@@ -52,6 +57,12 @@ export interface Settings {
   maxBodyBytes: number;
   /** Reviews per minute allowed for one repository. */
   rateLimitPerRepo: number;
+  /** Reviews and commands one person may trigger per hour. */
+  rateLimitPerUser: number;
+  /** Chat commands per hour on one pull request. */
+  rateLimitCommandsPerPr: number;
+  /** Who may command Loom: people with write access, or anyone who can comment. */
+  commandsFrom: CommandsFrom;
   /** The model provider used for reviews. */
   llm: LlmSettings;
 }
@@ -157,8 +168,30 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     env: "LOOM_RATE_LIMIT_PER_REPO",
     yaml: "rate_limit_per_repo",
     default: 30,
-    about: "Reviews per minute allowed for one repository.",
+    about: "Reviews per minute allowed for one repository; pushes only, commands never count.",
     check: integer(1, 100_000),
+  },
+  rateLimitPerUser: {
+    env: "LOOM_RATE_LIMIT_PER_USER",
+    yaml: "rate_limit_per_user",
+    default: 60,
+    about: "Reviews and chat commands one person may trigger per hour.",
+    check: integer(1, 100_000),
+  },
+  rateLimitCommandsPerPr: {
+    env: "LOOM_RATE_LIMIT_COMMANDS_PER_PR",
+    yaml: "rate_limit_commands_per_pr",
+    default: 20,
+    about: "Chat commands (`/loom review`, `/loom help`) per hour on one pull request.",
+    check: integer(1, 100_000),
+  },
+  commandsFrom: {
+    env: "LOOM_COMMANDS_FROM",
+    yaml: "commands_from",
+    default: "writers",
+    about: "Who may command Loom: `writers` (people with write access to the repository, as " +
+      "the platform answers) or `anyone` who can comment.",
+    check: oneOf(COMMANDS_FROM),
   },
 };
 

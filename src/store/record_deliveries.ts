@@ -16,6 +16,11 @@ export interface DeliveryRecord {
   outcome: string;
   jobId: number | null;
   at: number;
+  /** Who caused it (the pusher or sender, a command's author), counted per person. */
+  actor?: string | null;
+  pr?: number | null;
+  /** A command delivery's command (review, help), counted per pull request. */
+  command?: string | null;
 }
 
 /**
@@ -29,11 +34,11 @@ export async function recordDeliveries(
   if (rows.length === 0) return;
   await sql`
     insert into webhook_deliveries (platform, delivery_id, event, repository, outcome, job_id,
-                                    received_at)
+                                    received_at, actor, pr_number, command)
     values ${
     sql.join(rows.map((r) =>
       sql`(${r.platform}, ${r.deliveryId}, ${r.event}, ${r.repository}, ${r.outcome},
-        ${r.jobId}, ${r.at})`
+        ${r.jobId}, ${r.at}, ${r.actor ?? null}, ${r.pr ?? null}, ${r.command ?? null})`
     ))
   }
     on conflict (platform, delivery_id) do nothing`.execute(db);

@@ -42,6 +42,8 @@ for (const factory of testStores()) {
           headSha,
           groupKey: "github:octo/app#7",
           since: 100,
+          actor: null,
+          hourSince: 100,
         });
       assert.deepEqual(await ask("d-1"), {
         seen: false,
@@ -49,6 +51,11 @@ for (const factory of testStores()) {
         oldest: null,
         reviewed: false,
         active: 0,
+        byActor: 0,
+        byActorOldest: null,
+        prCommands: 0,
+        prCommandsOldest: null,
+        lastReviewCommand: null,
       });
       const record = (deliveryId: string, at: number, outcome = "queued") =>
         w.reviews.recordDelivery({
@@ -72,6 +79,11 @@ for (const factory of testStores()) {
         oldest: 150,
         reviewed: true,
         active: 1,
+        byActor: 0,
+        byActorOldest: null,
+        prCommands: 0,
+        prCommandsOldest: null,
+        lastReviewCommand: null,
       });
       assert.equal((await ask("d-9", "bbb")).reviewed, false);
       assert.equal((await ask("d-9", null)).reviewed, false);

@@ -19,6 +19,11 @@ export interface ReviewJobDeps {
   /** Where `api_key_env` is looked up: the server's environment. */
   env: Record<string, string | undefined>;
   log: Logger;
+  /**
+   * Who may command Loom: `writers` (write access to the repository, the default when absent)
+   * or `anyone`.
+   */
+  commandsFrom?: "writers" | "anyone";
   /** For model calls; tests may pass their own. */
   fetch?: typeof fetch;
   now?: () => number;

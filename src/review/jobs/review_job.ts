@@ -9,14 +9,19 @@
  * @module
  */
 import picomatch from "picomatch";
+import { z } from "zod";
 import { enqueueJob, type JobPayload, type TypedHandler } from "../../jobs.ts";
 import { PlatformError, type PullRequest } from "../../platform/mod.ts";
 import { type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
 import { formatConfigError } from "../../repo_config/mod.ts";
 import type { Severity } from "../../findings/mod.ts";
 import { planReview } from "../plan.ts";
+import { commandRefusal } from "./command_permission.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { repoSetupAt } from "./repo_config_at.ts";
+
+/** A review job's payload asked for by a command (this job's own among them). */
+const commandReview = z.object({ trigger: z.literal("command"), headSha: z.literal("") });
 
 const LANE_OF: Record<Severity, Lane> = { blocker: "high", warning: "normal", info: "low" };
 
@@ -28,6 +33,19 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
     if (!adapter) throw new PermanentError(`platform ${payload.repo.platform} is not configured`);
     const log = deps.log.with({ job_id: job.id, repo: payload.repo.fullName, pr: payload.pr });
     const now = deps.now ?? Date.now;
+    if (payload.trigger === "command") {
+      const refused = await commandRefusal(deps, adapter, payload);
+      if (refused) return log.info("command not obeyed", { reason: refused });
+      // The command is obeyed: a full re-review replaces what runs for the pull request now
+      // (other reviews asked for by command are kept; intake lets one through at a time).
+      if (job.groupKey) {
+        await deps.queue.cancelGroup(
+          job.groupKey,
+          "superseded by a /loom review command",
+          (other) => commandReview.safeParse(other).success,
+        );
+      }
+    }
 
     let pr: PullRequest;
     try {
