@@ -39,7 +39,10 @@ export interface GithubStyleOptions<R extends RestRequest> {
  */
 export interface GithubStyle<R extends RestRequest>
   extends
-    Pick<GitAdapter, "getPullRequest" | "fetchFile" | "postSummary" | "postComment" | "setStatus"> {
+    Pick<
+      GitAdapter,
+      "getPullRequest" | "fetchFile" | "postSummary" | "postComment" | "setStatus" | "canWrite"
+    > {
   summaries(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
   /** `/repos/{owner}/{name}`; a permanent PlatformError for a name without two parts. */
   repoPath(fullName: string): string;
@@ -137,6 +140,19 @@ export function githubStyle<R extends RestRequest>(
     async postComment(repo, pr, body) {
       await api.send(comments(repo, pr, { method: "POST", body: { body: replyText(body) } }));
     },
+    async canWrite(repo, user) {
+      // Both answer 404 for someone who is not a collaborator (Gitea 403 for some versions).
+      const call = repoCall(repo, `/collaborators/${encodeURIComponent(user.name)}/permission`, {
+        expect: [403, 404],
+      });
+      const res = await api.request(call);
+      if (!res.ok) {
+        await res.body?.cancel();
+        return false;
+      }
+      const { permission } = await api.read(res, call, collaboratorPermission);
+      return WRITE_PERMISSIONS.has(permission);
+    },
     async setStatus(repo, pr, status) {
       await api.send(repoCall(repo, `/statuses/${encodeURIComponent(pr.headSha)}`, {
         method: "POST",
@@ -150,6 +166,13 @@ export function githubStyle<R extends RestRequest>(
     },
   };
 }
+
+/**
+ * The permissions that can push: GitHub's legacy `permission` (admin, write, read, none; maintain
+ * is shown as write) and Gitea's (owner, admin, write, read, none).
+ */
+const WRITE_PERMISSIONS = new Set(["owner", "admin", "maintain", "write"]);
+const collaboratorPermission = z.object({ permission: z.string() });
 
 const pullRequest = z.object({
   number: z.number().int(),

@@ -299,6 +299,8 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     },
 
     setStatus: shared.setStatus,
+
+    canWrite: shared.canWrite,
   };
 }
 

@@ -76,6 +76,11 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
       message: "pull request octo/app#99 not found (or the token cannot see it)",
     },
   },
+  permissions(env) {
+    env.gitea.grant("octo/app", "maintainer", "write");
+    env.gitea.grant("octo/app", "watcher", "read");
+    return { writer: { name: "maintainer" }, reader: { name: "watcher" }, stranger: { name: "x" } };
+  },
   failures: {
     serverError: { failure: giteaFailure.serverError(502), status: 502 },
     rateLimits: [

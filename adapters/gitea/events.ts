@@ -24,6 +24,7 @@ const pullRequestEvent = z.object({
     draft: z.boolean().optional(),
   }),
   changes: z.object({ title: z.object({ from: z.string() }).nullish() }).nullish(),
+  sender: z.object({ login: z.string() }).nullish(),
 });
 
 const closedEvent = z.object({ number: z.number().int(), repository });
@@ -125,6 +126,7 @@ export function parseGiteaEvent(
       headSha: e.pull_request.head.sha,
       baseRef: e.pull_request.base.ref,
       draft,
+      ...(e.sender ? { actor: e.sender.login } : {}),
     };
   }
 

@@ -271,6 +271,8 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
         ...status,
         description: statusDescription(status.description, MAX_STATUS_DESCRIPTION),
       }),
+
+    canWrite: shared.canWrite,
   };
 }
 

@@ -81,6 +81,11 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
       message: "pull request octo/app#99 not found (or the token cannot see it)",
     },
   },
+  permissions(env) {
+    env.github.grant("octo/app", "maintainer", "write");
+    env.github.grant("octo/app", "watcher", "read");
+    return { writer: { name: "maintainer" }, reader: { name: "watcher" }, stranger: { name: "x" } };
+  },
   failures: {
     serverError: { failure: githubFailure.serverError(502), status: 502 },
     rateLimits: [

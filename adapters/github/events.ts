@@ -30,6 +30,7 @@ const pullRequestEvent = z.object({
     // Absent in payloads from old GitHub Enterprise Server versions, which had no drafts.
     draft: z.boolean().optional(),
   }),
+  sender: z.object({ login: z.string() }).optional(),
 });
 
 const closedEvent = z.object({ number: z.number().int(), repository, installation });
@@ -41,8 +42,12 @@ const issueCommentEvent = z.object({
   comment: z.object({
     body: z.string().nullable(),
     user: z.object({ login: z.string(), type: z.string().optional() }),
+    author_association: z.string().optional(),
   }),
 });
+
+/** The author associations that mean write access to the repository. */
+const WRITERS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 
 /**
  * Parses a verified delivery by its `X-GitHub-Event` name. Throws {@link WebhookPayloadError}
@@ -121,6 +126,7 @@ export function parseGithubEvent(
       headSha: e.pull_request.head.sha,
       baseRef: e.pull_request.base.ref,
       draft: e.pull_request.draft ?? false,
+      ...(e.sender ? { actor: e.sender.login } : {}),
     };
   }
 
@@ -141,7 +147,15 @@ export function parseGithubEvent(
   }
   const command = chatCommand(text);
   if (!command) return { type: "ignored", reason: "the comment is not a /loom command" };
-  return { type: "command", command, repo: repoOf(e), pr: e.issue.number, author: login };
+  return {
+    type: "command",
+    command,
+    repo: repoOf(e),
+    pr: e.issue.number,
+    author: login,
+    // Otherwise the job asks the collaborator permission API (an association can lag a grant).
+    ...(WRITERS.has(e.comment.author_association ?? "") ? { authorIsWriter: true } : {}),
+  };
 }
 
 function repoOf(

@@ -325,6 +325,31 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
       return result;
     },
 
+    async canWrite(repo, user) {
+      // The members API is addressed by id; a note hook names it, an old one only the username.
+      let id = user.id;
+      if (id === undefined) {
+        const [found] = await api.json(
+          { path: "/users", query: { username: user.name } },
+          z.array(z.object({ id: z.number().int() })),
+        );
+        if (!found) return false;
+        id = String(found.id);
+      }
+      // `all`: inherited members too (a group's developers are the project's developers).
+      const call = {
+        path: `${projectPath(repo)}/members/all/${encodeURIComponent(id)}`,
+        expect: [404],
+      };
+      const res = await api.request(call);
+      if (res.status === 404) {
+        await res.body?.cancel();
+        return false;
+      }
+      const member = await api.read(res, call, z.object({ access_level: z.number() }));
+      return member.access_level >= DEVELOPER;
+    },
+
     async setStatus(repo, pr, status) {
       const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
       const res = await api.request({
@@ -405,6 +430,9 @@ const discussionSchema = z.object({
   id: z.string(),
   notes: z.array(noteSchema).min(1),
 });
+
+/** GitLab's Developer access level, the least that may push to the project. */
+const DEVELOPER = 30;
 
 function refsOf(mr: MergeRequest): GitlabDiffRefs | null {
   const r = mr.diff_refs;

@@ -27,6 +27,7 @@ const changed = z.object({ previous: z.unknown(), current: z.unknown() }).nullis
 
 const mergeRequestEvent = z.object({
   project,
+  user: z.object({ username: z.string() }).nullish(),
   object_attributes: z.object({
     iid: z.number().int(),
     action: z.string().nullish(),
@@ -47,7 +48,7 @@ const mergeRequestIid = z.object({
 
 const noteEvent = z.object({
   project,
-  user: z.object({ username: z.string() }),
+  user: z.object({ username: z.string(), id: z.number().int().optional() }),
   object_attributes: z.object({
     id: z.number().int(),
     note: z.string().nullable(),
@@ -159,6 +160,7 @@ function mergeRequest(body: unknown): GitlabDelivery {
       headSha,
       baseRef: a.target_branch,
       draft: a.draft ?? a.work_in_progress ?? false,
+      ...(e.user ? { actor: e.user.username } : {}),
     },
     derivedId: `derived:mr:${e.project.id}:${a.iid}:${headSha}:${action}:${reason}`,
   };
@@ -191,6 +193,8 @@ function note(body: unknown): GitlabDelivery {
       repo: repoOf(e.project),
       pr: e.merge_request.iid,
       author: e.user.username,
+      // The members API is addressed by user id.
+      ...(e.user.id !== undefined ? { authorId: String(e.user.id) } : {}),
     },
     derivedId: `derived:note:${e.project.id}:${n.id}`,
   };

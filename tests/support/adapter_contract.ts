@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import { parseDiff } from "../../src/diff/mod.ts";
 import {
+  type CommandAuthor,
   type CommitStatus,
   type GitAdapter,
   type InlineComment,
@@ -113,6 +114,13 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
     /** A pull request that does not exist, and the message its 404 must carry. */
     missing: { number: number; message: string };
   };
+
+  /**
+   * Seeds the fake with three people as the platform's permission API will answer about them:
+   * one who may push to the repository, one who may only read it, one who is nobody to it; and
+   * returns each as a command's event names them.
+   */
+  permissions(env: E): { writer: CommandAuthor; reader: CommandAuthor; stranger: CommandAuthor };
 
   failures: {
     /** A 5xx on `listComments`. */
@@ -622,6 +630,14 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     ];
     for (const s of statuses) await env.adapter.setStatus(env.repo, env.pr, s);
     assert.deepEqual(h.status.read(env), statuses.map(h.status.expected));
+  });
+
+  test("only a person with write access may command Loom: a reader or a stranger may not", async () => {
+    await using env = await h.setup();
+    const { writer, reader, stranger } = h.permissions(env);
+    assert.equal(await env.adapter.canWrite(env.repo, writer), true, "writer");
+    assert.equal(await env.adapter.canWrite(env.repo, reader), false, "reader");
+    assert.equal(await env.adapter.canWrite(env.repo, stranger), false, "stranger");
   });
 
   /** Injects `expected`'s failure and returns the error of its call (`fallback` by default). */

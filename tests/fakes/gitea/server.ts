@@ -144,6 +144,12 @@ export interface FakeGitea
   url: string;
   /** A file's text at a ref (a branch name and a SHA are two keys). */
   setFile(repo: string, ref: string, path: string, text: string): void;
+  /**
+   * Makes `user` a collaborator of `repo` with `permission`, as
+   * `GET /repos/{o}/{r}/collaborators/{user}/permission` answers it: the owner is `owner`, anyone
+   * else reads (the fake's repositories are public).
+   */
+  grant(repo: string, user: string, permission: "admin" | "write" | "read"): void;
   /** Every review of a pull request, pending ones included. */
   reviews(repo: string, pr: number): FakeReview[];
   /** Every code comment of a pull request, oldest first, those of pending reviews included. */
@@ -256,6 +262,8 @@ interface RepoState {
   pulls: Map<number, PullState>;
   files: Map<string, string>;
   refs: Set<string>;
+  /** Collaborators' permissions, by login. */
+  permissions: Map<string, string>;
 }
 
 interface PullState extends FakePullRequest {
@@ -302,7 +310,14 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   const repoOf = (fullName: string): RepoState => {
     let repo = repos.get(key(fullName));
     if (!repo) {
-      repo = { fullName, id: repos.size + 1, pulls: new Map(), files: new Map(), refs: new Set() };
+      repo = {
+        fullName,
+        id: repos.size + 1,
+        pulls: new Map(),
+        files: new Map(),
+        refs: new Set(),
+        permissions: new Map(),
+      };
       repos.set(key(fullName), repo);
     }
     return repo;
@@ -510,6 +525,19 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   };
 
   const routes: Route[] = [
+    {
+      method: "GET",
+      pattern: new RegExp(`${R}/collaborators/([^/]+)/permission$`),
+      handle(_req, params) {
+        const repo = repos.get(key(`${params[0]}/${params[1]}`));
+        if (!repo) return notFound();
+        const login = decodeURIComponent(params[2]);
+        const granted = repo.permissions.get(login);
+        const owner = key(params[0]) === key(login);
+        const permission = granted ?? (owner ? "owner" : "read");
+        return json({ permission, role_name: permission, user: { login } });
+      },
+    },
     {
       method: "GET",
       pattern: /^\/api\/v1\/version$/,
@@ -772,6 +800,9 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       fakePull(
         seed.movePullRequest(repos.get(key(repo))?.pulls.get(number), repo, number, changes),
       ),
+    grant(repo, user, permission) {
+      repoOf(repo).permissions.set(user, permission);
+    },
     setFile(repo, ref, path, text) {
       const state = repoOf(repo);
       state.refs.add(ref);

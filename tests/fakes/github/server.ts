@@ -175,6 +175,12 @@ export interface FakeGithub
   violations: BodyViolation[];
   /** Creates a repository (idempotent), with the installation of the GitHub App that covers it. */
   addRepo(repo: string, options?: { installationId?: number }): void;
+  /**
+   * Makes `user` a collaborator of `repo` with `permission` (admin, write, read), as
+   * `GET /repos/{o}/{r}/collaborators/{user}/permission` answers it. The owner is admin; anyone
+   * else reads (the fake's repositories are public).
+   */
+  grant(repo: string, user: string, permission: "admin" | "write" | "read"): void;
   pullRequest(repo: string, number: number): FakePullRequest | undefined;
   /** A file's text at a ref; refs are matched literally (a branch name and a SHA are two keys). */
   setFile(repo: string, ref: string, path: string, text: string): void;
@@ -342,6 +348,8 @@ interface RepoState {
   installationId?: number;
   pulls: Map<number, PullState>;
   files: Map<string, string>;
+  /** Collaborators' permissions, by login. */
+  permissions: Map<string, string>;
 }
 
 interface PullState extends FakePullRequest {
@@ -384,7 +392,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   const repoOf = (fullName: string): RepoState => {
     let repo = repos.get(fullName);
     if (!repo) {
-      repo = { fullName, pulls: new Map(), files: new Map() };
+      repo = { fullName, pulls: new Map(), files: new Map(), permissions: new Map() };
       repos.set(fullName, repo);
     }
     return repo;
@@ -539,6 +547,20 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
 
   const R = "/repos/([^/]+/[^/]+)";
   const routes: Route[] = [
+    {
+      method: "GET",
+      pattern: new RegExp(`^${R}/collaborators/([^/]+)/permission$`),
+      auth: "repo",
+      handle(_req, params) {
+        const repo = repos.get(params[0]);
+        if (!repo) return notFound();
+        const login = decodeURIComponent(params[1]);
+        const permission = repo.permissions.get(login) ??
+          (repo.fullName.split("/")[0] === login ? "admin" : "read");
+        // The legacy `permission` folds maintain into write and triage into read.
+        return json({ permission, role_name: permission, user: { login, type: "User" } });
+      },
+    },
     {
       method: "GET",
       pattern: new RegExp(`^${R}/pulls/(\\d+)$`),
@@ -942,6 +964,9 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   return Promise.resolve({
     ...api,
     violations,
+    grant(repo, user, permission) {
+      repoOf(repo).permissions.set(user, permission);
+    },
     addRepo(repo, opts = {}) {
       const state = repoOf(repo);
       if (opts.installationId !== undefined) state.installationId = opts.installationId;
