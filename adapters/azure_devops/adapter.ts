@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { type DiffFile, parseDiff, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
+import { azureCanWrite } from "./_can_write.ts";
 import { fileDiff, type FileVersions } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
@@ -429,6 +430,8 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
       }
       return result;
     },
+
+    canWrite: (repo, user) => azureCanWrite(api, repo, user),
 
     async setStatus(repo, pr, status) {
       // Tied to the head's iteration, Azure shows the status as outdated once a push follows.

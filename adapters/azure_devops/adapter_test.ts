@@ -192,6 +192,22 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
       message: "pull request Fabrikam Web/app!99 not found (or the token cannot see it)",
     },
   },
+  permissions(env) {
+    const person = (uniqueName: string, n: number) => ({
+      displayName: uniqueName,
+      uniqueName,
+      id: `00000000-0000-4000-8000-00000000000${n}`,
+    });
+    env.azure.grant(REPO_NAME, person("maintainer@fabrikam.example", 1), 4 | 2 | 1);
+    env.azure.grant(REPO_NAME, person("reader@fabrikam.example", 2), 2);
+    env.azure.addIdentity(person("stranger@fabrikam.example", 3));
+    return {
+      writer: { name: "maintainer@fabrikam.example", id: "00000000-0000-4000-8000-000000000001" },
+      reader: { name: "reader@fabrikam.example", id: "00000000-0000-4000-8000-000000000002" },
+      // No id: found by unique name.
+      stranger: { name: "stranger@fabrikam.example" },
+    };
+  },
   failures: {
     serverError: {
       failure: azureFailure.serverError(503),

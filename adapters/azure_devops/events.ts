@@ -42,6 +42,7 @@ const commentEvent = z.object({
       author: z.object({
         displayName: z.string().nullish(),
         uniqueName: z.string().nullish(),
+        id: z.string().nullish(),
       }).nullish(),
     }),
     pullRequest: z.object({ repository, pullRequestId: z.number().int() }),
@@ -151,6 +152,8 @@ export function parseAzureDevopsEvent(rawBody: Uint8Array): PlatformEvent {
       repo: repoOf(pullRequest.repository),
       pr: pullRequest.pullRequestId,
       author: comment.author?.uniqueName || comment.author?.displayName || "",
+      // The identities API is asked by id.
+      ...(comment.author?.id ? { authorId: comment.author.id } : {}),
     };
   }
 

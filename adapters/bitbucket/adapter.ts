@@ -332,6 +332,25 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
       return result;
     },
 
+    async canWrite(repo, user) {
+      // Effective permissions (direct or through a group), which only a repository admin's
+      // credentials may read: without them the call fails, and no command is obeyed.
+      const [workspace, slug] = repoSegments(repo.fullName, "a Bitbucket workspace/repo_slug");
+      const who = user.id === undefined
+        ? `user.nickname="${bbqlString(user.name)}"`
+        : user.id.startsWith("{")
+        ? `user.uuid="${bbqlString(user.id)}"`
+        : `user.account_id="${bbqlString(user.id)}"`;
+      const grants = await api.list(
+        {
+          path: `/workspaces/${workspace}/permissions/repositories/${slug}`,
+          query: { q: who, pagelen: 100 },
+        },
+        z.object({ permission: z.string() }),
+      );
+      return grants.some((g) => g.permission === "write" || g.permission === "admin");
+    },
+
     async setStatus(repo, pr, status) {
       const hash = await fullHash(repo, pr.headSha);
       const description = statusDescription(status.description, MAX_STATUS_DESCRIPTION);
@@ -394,6 +413,11 @@ function authorizationOf(options: BitbucketAdapterOptions): string | null {
   if (options.token) return `Bearer ${options.token}`;
   if (options.user) return basicAuthorization(options.user.email, options.user.apiToken);
   return null;
+}
+
+/** A value inside a BBQL string literal: its quotes and backslashes escaped. */
+function bbqlString(value: string): string {
+  return value.replace(/["\\]/g, (c) => `\\${c}`);
 }
 
 function repoPath(fullName: string): string {

@@ -97,6 +97,21 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
       message: "pull request ws/app#99 not found (or the credentials cannot see it)",
     },
   },
+  permissions(env) {
+    const person = (nickname: string, n: number) => ({
+      display_name: nickname,
+      nickname,
+      account_id: `557058:${n}`,
+      uuid: `{00000000-0000-4000-8000-00000000000${n}}`,
+    });
+    env.bitbucket.grant(env.repo.fullName, person("maintainer", 1), "write");
+    env.bitbucket.grant(env.repo.fullName, person("watcher", 2), "read");
+    return {
+      writer: { name: "maintainer", id: "557058:1" },
+      reader: { name: "watcher", id: "{00000000-0000-4000-8000-000000000002}" },
+      stranger: { name: "stranger" },
+    };
+  },
   failures: {
     serverError: { failure: bitbucketFailure.serverError(502), status: 502 },
     rateLimits: [

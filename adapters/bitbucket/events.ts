@@ -17,11 +17,14 @@ const repository = z.object({
 const account = z.object({
   display_name: z.string().nullish(),
   nickname: z.string().nullish(),
+  account_id: z.string().nullish(),
+  uuid: z.string().nullish(),
 }).nullish();
 const pullRequestId = z.object({ pullrequest: z.object({ id: z.number().int() }), repository });
 
 const pullRequestEvent = z.object({
   repository,
+  actor: account,
   pullrequest: z.object({
     id: z.number().int(),
     state: z.string().nullish(),
@@ -116,6 +119,8 @@ export function parseBitbucketEvent(eventKey: string | null, rawBody: Uint8Array
       repo: repoOf(e),
       pr: e.pullrequest.id,
       author: who?.nickname ?? who?.display_name ?? "",
+      // The permissions API is asked by account id (or uuid); a nickname is not unique.
+      ...(who?.account_id || who?.uuid ? { authorId: (who.account_id || who.uuid)! } : {}),
     };
   }
 
@@ -132,6 +137,9 @@ export function parseBitbucketEvent(eventKey: string | null, rawBody: Uint8Array
     headSha: comparableHash(e.pullrequest.source.commit.hash),
     baseRef: e.pullrequest.destination.branch.name,
     draft: e.pullrequest.draft ?? false,
+    ...(e.actor?.nickname || e.actor?.display_name
+      ? { actor: (e.actor.nickname || e.actor.display_name)! }
+      : {}),
   };
 }
 

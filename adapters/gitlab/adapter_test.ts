@@ -96,6 +96,18 @@ contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
       message: "merge request acme/platform/app!99 not found (or the token cannot see it)",
     },
   },
+  permissions(env) {
+    const project = env.repo.fullName;
+    env.gitlab.addMember(project, { username: "maintainer", id: 501 }, 40);
+    env.gitlab.addMember(project, { username: "reporter", id: 502 }, 20);
+    env.gitlab.addUser({ username: "stranger", id: 503 });
+    // An old note hook names no id: the username is looked up.
+    return {
+      writer: { name: "maintainer" },
+      reader: { name: "reporter", id: "502" },
+      stranger: { name: "stranger", id: "503" },
+    };
+  },
   failures: {
     serverError: { failure: gitlabFailure.serverError(502), status: 502 },
     rateLimits: [

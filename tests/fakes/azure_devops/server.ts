@@ -213,6 +213,14 @@ export interface FakeAzureDevops extends kit.FakeApi<kit.FakeFailure> {
   /** The identity Loom posts as. */
   bot: FakeIdentity;
   addRepository(input: FakeRepositoryInput): { fullName: string; id: string; projectId: string };
+  /**
+   * Allows `identity` the bits `allow` on `repo` in the Git Repositories security namespace (4:
+   * GenericContribute, push), as `GET /_apis/accesscontrollists/{namespace}` evaluates them with
+   * `includeExtendedInfo`; `GET /_apis/identities?identityIds=` then knows the identity.
+   */
+  grant(repo: string, identity: FakeIdentity, allow: number): void;
+  /** An identity the organization knows, with no grant anywhere. */
+  addIdentity(identity: FakeIdentity): void;
   /** A commit and its whole tree (path → content). */
   addCommit(repo: string, sha: string, tree: Record<string, string | Uint8Array>): void;
   /** Points a branch (`main`, not `refs/heads/main`) at a commit. */
@@ -306,6 +314,8 @@ interface RepoState {
   commits: Map<string, Map<string, Uint8Array>>;
   branches: Map<string, string>;
   pulls: Map<number, PullState>;
+  /** Allowed bits in the Git Repositories namespace, by identity descriptor. */
+  allow: Map<string, number>;
 }
 
 interface PullState extends Omit<FakePullRequest, "repo" | "headSha"> {
@@ -358,6 +368,9 @@ export function startFakeAzureDevops(
     return pull;
   };
 
+  /** Identities the organization knows, by id. */
+  const identities = new Map<string, FakeIdentity>();
+  const descriptorOf = (i: FakeIdentity) => `Microsoft.TeamFoundation.Identity;S-1-9-${i.id}`;
   const addRepository = (input: FakeRepositoryInput) => {
     const fullName = `${input.project}/${input.name}`;
     let repo = repos.get(fullName);
@@ -371,6 +384,7 @@ export function startFakeAzureDevops(
         commits: new Map(),
         branches: new Map(),
         pulls: new Map(),
+        allow: new Map(),
       };
       repos.set(fullName, repo);
     }
@@ -692,6 +706,57 @@ export function startFakeAzureDevops(
   const routes: Route[] = [
     {
       method: "GET",
+      pattern: /^\/_apis\/identities$/i,
+      handle(_req, _params, url) {
+        const ids = (url.searchParams.get("identityIds") ?? "").toLowerCase().split(",");
+        const name = url.searchParams.get("filterValue")?.toLowerCase();
+        const found = [...identities.values()].filter((i) =>
+          ids.includes(i.id.toLowerCase()) || i.uniqueName.toLowerCase() === name
+        );
+        return collection(found.map((i) => ({
+          id: i.id,
+          descriptor: descriptorOf(i),
+          providerDisplayName: i.displayName,
+          properties: { Account: { $type: "System.String", $value: i.uniqueName } },
+        })));
+      },
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`${R}$`, "i"),
+      handle(_req, params) {
+        const repo = findRepo(params[0], params[1]);
+        return repo ? json(repoJson(repo)) : noRepo(params[1]);
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/_apis\/accesscontrollists\/([0-9a-f-]+)$/i,
+      handle(_req, params, url) {
+        if (params[0].toLowerCase() !== "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87") {
+          return collection([]);
+        }
+        const token = url.searchParams.get("token") ?? "";
+        const repo = [...repos.values()].find((r) => token === `repoV2/${r.projectId}/${r.id}`);
+        if (!repo) return collection([]);
+        const descriptors = (url.searchParams.get("descriptors") ?? "").split(",");
+        const extended = url.searchParams.get("includeExtendedInfo") === "true";
+        const aces: Record<string, unknown> = {};
+        for (const d of descriptors) {
+          const allow = repo.allow.get(d);
+          if (allow === undefined) continue;
+          aces[d] = {
+            descriptor: d,
+            allow,
+            deny: 0,
+            ...(extended ? { extendedInfo: { effectiveAllow: allow, effectiveDeny: 0 } } : {}),
+          };
+        }
+        return collection([{ inheritPermissions: true, token, acesDictionary: aces }]);
+      },
+    },
+    {
+      method: "GET",
       pattern: new RegExp(`${PR}$`, "i"),
       handle(_req, params) {
         if (!findRepo(params[0], params[1])) return noRepo(params[1]);
@@ -996,6 +1061,13 @@ export function startFakeAzureDevops(
     violations,
     bot,
     addRepository,
+    grant(repo, identity, allow) {
+      identities.set(identity.id, identity);
+      ensureRepo(repo).allow.set(descriptorOf(identity), allow);
+    },
+    addIdentity(identity) {
+      identities.set(identity.id, identity);
+    },
     addCommit(repo, commitSha, tree) {
       const files = new Map<string, Uint8Array>();
       for (const [path, content] of Object.entries(tree)) {

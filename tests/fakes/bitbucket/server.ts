@@ -141,6 +141,11 @@ export interface FakeBitbucket
    * or a full hash.
    */
   setFile(repo: string, ref: string, path: string, text: string): void;
+  /**
+   * Gives `user` `permission` (admin, write, read) on `repo`, as the effective permissions of
+   * `GET /workspaces/{ws}/permissions/repositories/{slug}?q=user.account_id="…"` list them.
+   */
+  grant(repo: string, user: PayloadAccount, permission: "admin" | "write" | "read"): void;
   /** Seeds a comment by someone else (Emma, by default). */
   addComment(
     repo: string,
@@ -259,6 +264,7 @@ interface RepoState {
   commits: Set<string>;
   /** By `hash\0path`. */
   files: Map<string, string>;
+  grants: { user: PayloadAccount; permission: string }[];
 }
 
 type Route = kit.HandledRoute;
@@ -297,6 +303,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
         branches: new Map(),
         commits: new Set(),
         files: new Map(),
+        grants: [],
       };
       repos.set(fullName, repo);
     }
@@ -480,6 +487,30 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
   const missingPull = () => notFound("No PullRequest matches the given query.");
 
   const routes: Route[] = [
+    {
+      method: "GET",
+      pattern: /^\/workspaces\/([^/]+)\/permissions\/repositories\/([^/]+)$/,
+      handle(_req, params, url) {
+        const repo = repos.get(`${params[0]}/${params[1]}`);
+        if (!repo) return notFound();
+        // The BBQL Loom sends: one `user.<field>="value"` comparison.
+        const q = /^user\.(account_id|uuid|nickname)="((?:[^"\\]|\\.)*)"$/.exec(
+          url.searchParams.get("q") ?? "",
+        );
+        const field = q?.[1] as "account_id" | "uuid" | "nickname" | undefined;
+        const value = q?.[2].replace(/\\(.)/g, "$1");
+        const grants = repo.grants.filter((g) => field === undefined || g.user[field] === value);
+        return paginate(
+          url,
+          grants.map((g) => ({
+            type: "repository_permission",
+            permission: g.permission,
+            user: accountEntity(g.user),
+            repository: { type: "repository", full_name: repo.fullName },
+          })),
+        );
+      },
+    },
     {
       method: "GET",
       pattern: new RegExp(`^${R}/pullrequests/(\\d+)$`),
@@ -759,6 +790,9 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       const state = repoOf(repo);
       state.commits.add(hash);
       state.branches.set(name, hash);
+    },
+    grant(repo, user, permission) {
+      repoOf(repo).grants.push({ user, permission });
     },
     setFile(repo, ref, path, text) {
       const state = repoOf(repo);

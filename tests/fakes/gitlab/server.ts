@@ -205,6 +205,14 @@ export interface FakeGitlab extends kit.FakeApi<kit.FakeFailure> {
   violations: string[];
   /** Creates a project (idempotent) and returns its numeric id. */
   addProject(path: string, id?: number): number;
+  /**
+   * Makes `username` (a user with `userId`, created if new) a member of `project` with
+   * `accessLevel` (10 Guest, 20 Reporter, 30 Developer, 40 Maintainer, 50 Owner), as
+   * `GET /projects/:id/members/all/:user_id` answers it; `GET /users?username=` finds the user.
+   */
+  addMember(project: string, user: { username: string; id: number }, accessLevel: number): void;
+  /** Creates a user who is a member of nothing. */
+  addUser(user: { username: string; id: number }): void;
   addMergeRequest(input: FakeMergeRequestInput): FakeMergeRequest;
   /** Changes a merge request: a new `headSha` or `diff` is a push, making a new diff version. */
   updateMergeRequest(
@@ -338,6 +346,8 @@ interface ProjectState {
   nextIid: number;
   mrs: Map<number, FakeMergeRequest>;
   files: Map<string, string>;
+  /** Access levels by user id. */
+  members: Map<number, number>;
 }
 
 type Handler = (
@@ -386,11 +396,13 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
 
   const iso = () => new Date(now()).toISOString();
   const projectByPath = (path: string) => [...projects.values()].find((p) => p.path === path);
+  /** Users by username: their ids. */
+  const users = new Map<string, number>();
   const projectOf = (path: string, id?: number): ProjectState => {
     let project = projectByPath(path);
     if (!project) {
       const pid = id ?? nextProjectId++;
-      project = { id: pid, path, nextIid: 1, mrs: new Map(), files: new Map() };
+      project = { id: pid, path, nextIid: 1, mrs: new Map(), files: new Map(), members: new Map() };
       projects.set(pid, project);
     }
     return project;
@@ -628,6 +640,17 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
   const routes: Route[] = [
     {
       method: "GET",
+      pattern: /^\/members\/all\/(\d+)$/,
+      handle(_req, project, params) {
+        const id = Number(params[0]);
+        const level = project.members.get(id);
+        const username = [...users].find(([, uid]) => uid === id)?.[0];
+        if (level === undefined || username === undefined) return message(404, "404 Not found");
+        return json({ id, username, name: username, state: "active", access_level: level });
+      },
+    },
+    {
+      method: "GET",
       pattern: /^\/merge_requests\/(\d+)$/,
       handle(_req, project, params) {
         const mr = mrOr404(project, params[0]);
@@ -852,6 +875,11 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
     prefix: prefix + API,
     async handle(req, url) {
       if (!authorized(req)) return message(401, "401 Unauthorized");
+      if (req.method === "GET" && req.path === "/users") {
+        const username = url.searchParams.get("username");
+        const id = username === null ? undefined : users.get(username);
+        return json(id === undefined ? [] : [{ id, username, name: username, state: "active" }]);
+      }
       const m = /^\/projects\/([^/]+)(\/.*)$/.exec(req.path);
       if (!m) return json({ error: "404 Not Found" }, 404);
       const idOrPath = decodeURIComponent(m[1]);
@@ -876,6 +904,13 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
     ...kit.fakeApi(server, base),
     violations,
     addProject: (path, id) => projectOf(path, id).id,
+    addMember(project, user, accessLevel) {
+      users.set(user.username, user.id);
+      projectOf(project).members.set(user.id, accessLevel);
+    },
+    addUser(user) {
+      users.set(user.username, user.id);
+    },
     addMergeRequest(input) {
       const project = projectOf(input.project, input.projectId);
       const iid = input.iid ?? project.nextIid;
