@@ -6,13 +6,18 @@ import { createIntake, type IntakeDeps, prGroupKey } from "./intake.ts";
 
 const repo: RepoRef = { platform: "github", fullName: "octo/app" };
 const opened = (headSha: string, pr = 7) => reviewEvent(repo, pr, headSha);
-const command = (name: "review" | "help"): PlatformEvent => ({
+const command = (name: "review" | "help", author = "dev", pr = 7): PlatformEvent => ({
   type: "command",
   command: name,
   repo,
-  pr: 7,
-  author: "dev",
+  pr,
+  author,
 });
+const pushBy = (actor: string, headSha: string, pr = 7): PlatformEvent => ({
+  ...reviewEvent(repo, pr, headSha),
+  reason: "new_commits",
+  actor,
+} as PlatformEvent);
 
 for (const factory of testStores()) {
   const t = (
@@ -22,10 +27,11 @@ for (const factory of testStores()) {
       intake: ReturnType<typeof createIntake>,
       world: StoreWorld,
     ) => Promise<void>,
+    limits: Partial<IntakeDeps> = {},
   ) =>
     Deno.test(`intake [${factory.name}]: ${name}`, () =>
       withStores(factory, async (world) => {
-        const deps = { store: world.reviews, queue: world.queue, rateLimitPerRepo: 3 };
+        const deps = { store: world.reviews, queue: world.queue, rateLimitPerRepo: 3, ...limits };
         await body(deps, createIntake(deps), world);
       }));
 
@@ -145,4 +151,93 @@ for (const factory of testStores()) {
     );
     assert.equal((await deps.queue.list()).jobs.length, 0);
   });
+
+  t(
+    "ten /loom help commands and a /loom review do not exhaust the push budget",
+    async (_deps, intake) => {
+      for (let i = 0; i < 10; i++) {
+        assert.equal((await intake("github", `h-${i}`, command("help"))).status, 202, `help ${i}`);
+      }
+      assert.equal((await intake("github", "r-1", command("review"))).status, 202);
+      for (let i = 0; i < 3; i++) {
+        const push = await intake("github", `p-${i}`, opened(`sha${i}`, 10 + i));
+        assert.equal(push.status, 202, `push ${i}: commands never count against it`);
+      }
+      assert.equal((await intake("github", "p-3", opened("sha3", 20))).status, 429, "pushes do");
+    },
+  );
+
+  t(
+    "a commenter's /loom review does not cancel the running review before the job checks them",
+    async (deps, intake) => {
+      const push = await intake("github", "d-1", opened("aaa"));
+      const pushJob = (push.body as { job_id: number }).job_id;
+      const asked = await intake("github", "c-1", command("review", "drive-by"));
+      assert.equal(asked.status, 202);
+      assert.equal((await deps.queue.get(pushJob))?.status, "queued", "not cancelled by intake");
+      const job = await deps.queue.get((asked.body as { job_id: number }).job_id);
+      assert.deepEqual(
+        (job?.payload as { commandBy: unknown }).commandBy,
+        { name: "drive-by" },
+        "the job learns whom to check",
+      );
+    },
+  );
+
+  t(
+    "a repeated /loom review while one runs is ignored: it is not restarted",
+    async (deps, intake) => {
+      const first = await intake("github", "c-1", command("review", "alice"));
+      assert.equal(first.status, 202);
+      const again = await intake("github", "c-2", command("review", "bob"));
+      assert.equal(again.status, 200);
+      assert.match(
+        (again.body as { ignored: string }).ignored,
+        /still running; it is not restarted/,
+      );
+      const firstJob = await deps.queue.get((first.body as { job_id: number }).job_id);
+      assert.equal(firstJob?.status, "queued");
+      assert.equal((await deps.queue.list({ kind: "review" })).jobs.length, 1);
+      // Another pull request's command is its own.
+      assert.equal((await intake("github", "c-3", command("review", "bob", 8))).status, 202);
+    },
+  );
+
+  t(
+    "one person over LOOM_RATE_LIMIT_PER_USER: their pushes get 429, their commands are ignored",
+    async (_deps, intake) => {
+      assert.equal((await intake("github", "p-1", pushBy("mallory", "aaa", 1))).status, 202);
+      assert.equal((await intake("github", "c-1", command("help", "mallory", 2))).status, 202);
+      assert.equal((await intake("github", "c-2", command("help", "mallory", 3))).status, 202);
+      // A fourth, on any pull request of any kind: over the limit of three an hour.
+      const push = await intake("github", "p-2", pushBy("mallory", "bbb", 4));
+      assert.equal(push.status, 429);
+      assert.ok(push.status === 429 && push.retryAfterS > 60 && push.retryAfterS <= 3600);
+      assert.match(JSON.stringify(push.body), /LOOM_RATE_LIMIT_PER_USER/);
+      const help = await intake("github", "c-3", command("help", "mallory", 5));
+      assert.equal(help.status, 200);
+      assert.match((help.body as { ignored: string }).ignored, /mallory reached 3 reviews and/);
+      // Others are not limited by mallory's use.
+      assert.equal((await intake("github", "c-4", command("help", "alice", 5))).status, 202);
+      assert.equal((await intake("github", "p-3", pushBy("alice", "ccc", 6))).status, 202);
+    },
+    { rateLimitPerUser: 3, rateLimitPerRepo: 100 },
+  );
+
+  t(
+    "a pull request over its commands per hour ignores further commands, whoever gives them",
+    async (_deps, intake) => {
+      assert.equal((await intake("github", "c-1", command("help", "a"))).status, 202);
+      assert.equal((await intake("github", "c-2", command("help", "b"))).status, 202);
+      const third = await intake("github", "c-3", command("help", "c"));
+      assert.equal(third.status, 200);
+      assert.match(
+        (third.body as { ignored: string }).ignored,
+        /#7 reached 2 commands per hour \(LOOM_RATE_LIMIT_COMMANDS_PER_PR\)/,
+      );
+      assert.equal((await intake("github", "c-4", command("help", "c", 8))).status, 202);
+      assert.equal((await intake("github", "p-1", opened("aaa"))).status, 202, "pushes are not");
+    },
+    { commandsPerPr: 2 },
+  );
 }

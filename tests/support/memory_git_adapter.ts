@@ -72,6 +72,8 @@ export interface MemoryGitAdapter extends GitAdapter {
   failNext(method: MemoryMethod, error: Error): void;
   /** Inline comments for which `refuse` answers a reason are rejected, as platforms do. */
   refuseInline(refuse: (comment: InlineComment) => string | null): void;
+  /** Who may write to the repositories (`canWrite`); everyone when never called. */
+  setWriters(names: string[]): void;
 }
 
 /** A pull request event asking for a review of `headSha`, as any platform's parse yields it. */
@@ -91,6 +93,7 @@ export function createMemoryGitAdapter(options: MemoryGitAdapterOptions = {}): M
   const failures = new Map<MemoryMethod, Error[]>();
   const writes: MemoryWrite[] = [];
   let refuse: (comment: InlineComment) => string | null = () => null;
+  let writers: Set<string> | null = null;
   let nextId = 1;
 
   const prKey = (repo: RepoRef, pr: number) => `${repo.fullName}#${pr}`;
@@ -238,6 +241,12 @@ export function createMemoryGitAdapter(options: MemoryGitAdapterOptions = {}): M
     },
     refuseInline(answer) {
       refuse = answer;
+    },
+    canWrite(_repo, user) {
+      return Promise.resolve(writers === null || writers.has(user.name));
+    },
+    setWriters(names) {
+      writers = new Set(names);
     },
   };
 }
