@@ -25,7 +25,11 @@ interface World extends LoomE2e {
 }
 
 async function world(
-  options: { app?: { appId: string; pem: string; publicKey: CryptoKey } } = {},
+  options: {
+    app?: { appId: string; pem: string; publicKey: CryptoKey };
+    /** More of Loom's environment. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<World> {
   const github = await startFakeGithub({ token: options.app ? undefined : TOKEN });
   const headSha = "a".repeat(40);
@@ -45,6 +49,7 @@ async function world(
         ...(options.app
           ? { LOOM_GITHUB_APP_ID: options.app.appId, LOOM_GITHUB_APP_PRIVATE_KEY: options.app.pem }
           : { LOOM_GITHUB_TOKEN: TOKEN }),
+        ...options.env,
       };
     },
     close: () => github.close(),
@@ -330,4 +335,86 @@ Deno.test("github: a delivery ahead of the API is looked at once more; a head th
   assert.equal((await w.api(`/jobs/${stale.body.job_id}`)).attempts, 2);
   assert.equal(w.github.statuses(REPO, "d".repeat(40)).length, 0, "nothing posted for it");
   assert.equal(w.github.comments(REPO, 1).length, 1);
+});
+
+/** Waits until job `id` ran to its end, and returns it. */
+async function jobEnded(w: World, id: number) {
+  await waitFor(
+    async () => (await w.api(`/jobs/${id}`)).status === "succeeded",
+    10_000,
+    `job ${id}`,
+  );
+  return await w.api(`/jobs/${id}`);
+}
+
+Deno.test("github: a commenter without write access cannot trigger /loom review or /loom help", async () => {
+  await using w = await world();
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  assert.equal((await deliver(w, "pull_request", opened, "delivery-1")).status, 202);
+  await w.reviewsDone(1);
+  const posted = () => w.github.comments(REPO, 1).length;
+  assert.equal(posted(), 1);
+  const driveBy = (body: string) =>
+    pullRequestComment({
+      repo: REPO,
+      pr: 1,
+      body,
+      user: { login: "drive-by", type: "User" },
+      association: "NONE",
+    });
+
+  // Intake cannot ask GitHub (it answers in milliseconds): the jobs do, and obey nobody else.
+  const review = await deliver(w, "issue_comment", driveBy("/loom review"), "delivery-2");
+  assert.equal(review.status, 202);
+  await jobEnded(w, review.body.job_id);
+  const help = await deliver(w, "issue_comment", driveBy("/loom help"), "delivery-3");
+  assert.equal(help.status, 202);
+  await jobEnded(w, help.body.job_id);
+  assert.equal((await w.api("/reviews")).reviews.length, 1, "not reviewed again");
+  assert.equal(w.llm.chats().length, 2, "the model was not asked again");
+  assert.equal(posted(), 1, "no answer posted");
+  assert.match(w.loom.log(), /command not obeyed.*drive-by has no write access to octo\/app/);
+  const asked = w.github.requests.filter((r) =>
+    r.path.endsWith("/collaborators/drive-by/permission")
+  );
+  assert.equal(asked.length, 2, "the collaborator permission API was asked");
+
+  // Granted write access since (the association in the payload lags): the API says so.
+  w.github.grant(REPO, "drive-by", "write");
+  const granted = await deliver(w, "issue_comment", driveBy("/loom help"), "delivery-4");
+  assert.equal(granted.status, 202);
+  await waitFor(() => posted() === 2, 10_000, "help reply");
+  // A collaborator the payload names as one is not asked about.
+  const before = w.github.requests.length;
+  const owner = pullRequestComment({ repo: REPO, pr: 1, body: "/loom help" });
+  assert.equal((await deliver(w, "issue_comment", owner, "delivery-5")).status, 202);
+  await waitFor(() => posted() === 3, 10_000, "owner's help reply");
+  assert.ok(!w.github.requests.slice(before).some((r) => r.path.includes("/collaborators/")));
+});
+
+Deno.test("github: ten /loom help commands do not exhaust the push budget", async () => {
+  await using w = await world({ env: { LOOM_RATE_LIMIT_PER_REPO: "3" } });
+  for (let i = 0; i < 10; i++) {
+    const help = pullRequestComment({ repo: REPO, pr: 1, body: "/loom help" });
+    const res = await deliver(w, "issue_comment", help, `help-${i}`);
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+  }
+  await waitFor(() => w.github.comments(REPO, 1).length === 10, 20_000, "ten help replies");
+  // Three pushes a minute are the repository's budget, and still all there.
+  const shas = ["b", "c", "d"].map((c) => c.repeat(40));
+  for (const [i, headSha] of shas.entries()) {
+    w.github.updatePullRequest(REPO, 1, { headSha });
+    const sync = pullRequestEvent({ action: "synchronize", repo: REPO, pr: 1, headSha });
+    const res = await deliver(w, "pull_request", sync, `push-${i}`);
+    assert.equal(res.status, 202, `push ${i}: ${JSON.stringify(res.body)}`);
+  }
+  const fourth = pullRequestEvent({
+    action: "synchronize",
+    repo: REPO,
+    pr: 1,
+    headSha: "e".repeat(40),
+  });
+  assert.equal((await deliver(w, "pull_request", fourth, "push-4")).status, 429, "pushes count");
+  // Each push superseded the one before: the last head is reviewed.
+  await w.reviewsDone(1);
 });

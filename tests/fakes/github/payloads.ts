@@ -61,6 +61,8 @@ export function pullRequestComment(input: {
   pr: number;
   body: string;
   user?: { login: string; type: string };
+  /** The author's relation to the repository: OWNER (the examples'), COLLABORATOR, NONE… */
+  association?: string;
 }): Payload {
   const payload = githubExample("issue_comment", "created", false);
   const [owner, name] = input.repo.split("/");
@@ -73,6 +75,10 @@ export function pullRequestComment(input: {
     url: `https://api.github.com/repos/${input.repo}/pulls/${input.pr}`,
   };
   payload.comment.body = input.body;
-  if (input.user) payload.comment.user = { ...payload.comment.user, ...input.user };
+  if (input.user) {
+    payload.comment.user = { ...payload.comment.user, ...input.user };
+    payload.sender = { ...payload.sender, ...input.user };
+  }
+  if (input.association) payload.comment.author_association = input.association;
   return payload;
 }
