@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { testStores } from "../../../tests/stores.ts";
+import { enqueueJob } from "../../jobs.ts";
 import { configYaml, EVAL_FINDING, REPO, withReviewWorld } from "./_test_world.ts";
+import { reviewHandlers } from "./handlers.ts";
 
 for (const factory of testStores()) {
   const t = (name: string, body: Parameters<typeof withReviewWorld>[1], config?: string | null) =>
@@ -117,4 +119,37 @@ for (const factory of testStores()) {
     assert.equal(job?.attempts, 1);
     assert.match(job?.lastError ?? "", /the payload is not a review payload: pr: /);
   });
+
+  t(
+    "a commenter's /loom review neither cancels the running review nor reviews; a writer's does",
+    async (w) => {
+      w.git.setWriters(["maintainer"]);
+      const running = await w.requestReview();
+      const handlers = reviewHandlers(w.deps);
+      const command = async (name: string) => {
+        const { id } = await enqueueJob(w.queue, "review", "high", {
+          repo: REPO,
+          pr: 1,
+          headSha: "",
+          trigger: "command",
+          commandBy: { name },
+        }, { groupKey: `memory:${REPO.fullName}#1` });
+        const [job] = await w.queue.claim("test-worker", 1, { kinds: ["review"], leaseMs: 30_000 });
+        assert.equal(job.id, id, "the command's job, in the high lane, runs first");
+        await handlers.review(job, { signal: new AbortController().signal });
+        await w.queue.complete("test-worker", [job.id]);
+      };
+
+      await command("drive-by");
+      assert.equal((await w.queue.get(running))?.status, "queued", "the running review stays");
+      assert.deepEqual(w.git.writes, [], "nothing posted");
+      assert.equal((await w.reviews.listReviews()).reviews.length, 0, "nothing reviewed");
+
+      await command("maintainer");
+      const replaced = await w.queue.get(running);
+      assert.equal(replaced?.status, "cancelled");
+      assert.match(replaced?.lastError ?? "", /superseded by a \/loom review command/);
+      assert.equal((await w.reviews.listReviews()).reviews.length, 1, "reviewed from scratch");
+    },
+  );
 }
