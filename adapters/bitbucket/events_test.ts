@@ -27,6 +27,7 @@ Deno.test("pullrequest:created and updated ask for a review of the source commit
     headSha: "d3022fc0ca3d",
     baseRef: "master",
     draft: false,
+    actor: "emmap1",
   });
   // `updated` also fires for title and reviewer edits: the head decides, in intake.
   const updated = parseBitbucketEvent(
@@ -41,6 +42,7 @@ Deno.test("pullrequest:created and updated ask for a review of the source commit
     headSha: "d3022fc0ca3d",
     baseRef: "master",
     draft: false,
+    actor: "emmap1",
   });
   const pushed = parseBitbucketEvent("pullrequest:push", bytes(pullRequestPayload(PR)));
   assert.equal(pushed.type === "review" && pushed.reason, "new_commits");
@@ -93,13 +95,20 @@ Deno.test("fulfilled and rejected close the pull request; other events are ignor
 });
 
 Deno.test("a /loom comment is a command from its author, inline or not", () => {
-  const user = { display_name: "Ana Lyst", nickname: "ana" };
+  const user = { display_name: "Ana Lyst", nickname: "ana", account_id: "557058:ana" };
   assert.deepEqual(
     parseBitbucketEvent(
       "pullrequest:comment_created",
       bytes(commentPayload(PR, { raw: "/loom review", user })),
     ),
-    { type: "command", command: "review", repo: REPO, pr: 1, author: "ana" },
+    {
+      type: "command",
+      command: "review",
+      repo: REPO,
+      pr: 1,
+      author: "ana",
+      authorId: "557058:ana",
+    },
   );
   const commands = [
     "  /LOOM Review  \r\nplease look again",

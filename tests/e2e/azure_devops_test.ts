@@ -77,6 +77,12 @@ interface World extends LoomE2e {
 async function world(): Promise<World> {
   const azure = await startFakeAzureDevops({ token: TOKEN });
   const { id: repoId } = azure.addRepository({ project: PROJECT, name: "app" });
+  // The commenter of these tests (the payloads' default) may push (GenericContribute).
+  azure.grant(`${PROJECT}/app`, {
+    displayName: "Jamie Rivera",
+    uniqueName: "jamie@fabrikam.example",
+    id: "7f3c2a10-5b1e-4c8d-9a6f-2e4b8c1d0f93",
+  }, 4);
   let git: GitRepo | undefined;
   let headSha = "";
   const e2e = await startLoomE2e({

@@ -18,6 +18,14 @@ const TOKEN = "bb_access_token_never_logged";
 const EMAIL = "loom-bot@example.com";
 const API_TOKEN = "ATATT-user-api-token-never-logged";
 const REPO = "ws/app";
+/** The commenters: Emma, the payloads' default (Bitbucket's documented example), and Ana. */
+const EMMA = {
+  display_name: "Emma",
+  nickname: "emmap1",
+  account_id: "557058:c0b72ad0-1cb5-4018-9cdc-0cde8492c443",
+  uuid: "{a54f16da-24e9-4d7f-a3a7-b1ba2cd98aa3}",
+};
+const ANA = { display_name: "Ana", nickname: "ana", account_id: "557058:ana" };
 
 /** Real diffs, made by git: a feature branch adds a search with SQL built from input, then more. */
 async function realDiffs(): Promise<{ first: string; second: string }> {
@@ -51,6 +59,8 @@ async function world(options: { basic?: boolean } = {}): Promise<World> {
     model: reviewer(),
     platform(llm) {
       headSha = seedUserSearch(bitbucket, { repo: REPO, diff: diffs.first }, llm.url).headSha;
+      // The commenters of these tests may command Loom (LOOM_COMMANDS_FROM=writers).
+      for (const writer of [EMMA, ANA]) bitbucket.grant(REPO, writer, "write");
       return {
         LOOM_BITBUCKET_WEBHOOK_SECRET: SECRET,
         LOOM_BITBUCKET_API_URL: bitbucket.url,
@@ -135,7 +145,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
     w,
     "pullrequest:comment_created",
     w.bitbucket.commentPayload(REPO, 1, "/loom review", {
-      user: { display_name: "Ana", nickname: "ana" },
+      user: ANA,
     }),
     "request-uuid-3",
   );

@@ -45,6 +45,8 @@ async function world(flavor: "gitea" | "forgejo"): Promise<World> {
     model,
     async platform(llm) {
       seedUserSearch(gitea, { repo: REPO, headSha, diff: await userSearchDiff() }, llm.url);
+      // The commenter of these tests may command Loom (LOOM_COMMANDS_FROM=writers).
+      gitea.grant(REPO, "alice", "write");
       return {
         LOOM_GITEA_WEBHOOK_SECRET: SECRET,
         LOOM_GITEA_URL: gitea.url,

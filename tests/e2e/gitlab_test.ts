@@ -91,6 +91,8 @@ async function world(options: { unpreparedReads?: number } = {}): Promise<World>
         unpreparedReads: options.unpreparedReads,
       });
       seedLoomConfig(gitlab, PROJECT.path, llm.url);
+      // The commenter of these tests may command Loom (LOOM_COMMANDS_FROM=writers).
+      gitlab.addMember(PROJECT.path, { username: "alice", id: 2 }, 30);
       return {
         LOOM_GITLAB_URL: gitlab.url,
         LOOM_GITLAB_TOKEN: TOKEN,

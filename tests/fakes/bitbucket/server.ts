@@ -765,7 +765,13 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
         baseRef,
         draft: input.draft ?? false,
         state: input.state ?? "OPEN",
-        author: input.author ?? { display_name: "Emma", nickname: "emmap1" },
+        // Emma of Bitbucket's examples, with her stable ids (the permissions API is asked by them).
+        author: input.author ?? {
+          display_name: "Emma",
+          nickname: "emmap1",
+          account_id: "557058:c0b72ad0-1cb5-4018-9cdc-0cde8492c443",
+          uuid: "{a54f16da-24e9-4d7f-a3a7-b1ba2cd98aa3}",
+        },
         diff: input.diff ?? "",
       };
       repo.pulls.set(number, pull);
