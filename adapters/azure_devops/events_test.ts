@@ -63,6 +63,8 @@ Deno.test("a /loom command in a pull request comment is a command from its autho
     repo: REPO,
     pr: 7,
     author: "jamie@fabrikam.example",
+    // The identities API is asked by id.
+    authorId: "7f3c2a10-5b1e-4c8d-9a6f-2e4b8c1d0f93",
   });
   const commands = ["  /LOOM Review \r\nplease", "/loom help", "/loom", "/loom frobnicate"].map(
     (text) => {

@@ -31,6 +31,8 @@ Deno.test("pull_request opened asks for a review of its head, on its base branch
     headSha: HEAD,
     baseRef: "main",
     draft: false,
+    // The sender: counted per person (LOOM_RATE_LIMIT_PER_USER).
+    actor: "alice",
   });
 });
 

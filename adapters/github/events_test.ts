@@ -41,6 +41,8 @@ Deno.test("pull_request opened, synchronize, reopened and ready_for_review ask f
     headSha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
     baseRef: "master",
     draft: false,
+    // Who pushed or opened it: counted per person (LOOM_RATE_LIMIT_PER_USER).
+    actor: "Codertocat",
   });
 
   const sync = example("pull_request", "synchronize");
@@ -89,6 +91,19 @@ Deno.test("ping is a ping, and unknown events are ignored by name", () => {
   });
 });
 
+Deno.test("a commenter's author_association proves write access only for OWNER, MEMBER, COLLABORATOR", () => {
+  const by = (association: string) => {
+    const payload = prComment("/loom review");
+    payload.comment.author_association = association;
+    const e = parseGithubEvent("issue_comment", bytes(payload));
+    return e.type === "command" && e.authorIsWriter === true;
+  };
+  assert.deepEqual(
+    ["OWNER", "MEMBER", "COLLABORATOR", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", "NONE"].map(by),
+    [true, true, true, false, false, false],
+  );
+});
+
 Deno.test("a /loom command in a pull request comment is a command from its author", () => {
   const review = parseGithubEvent("issue_comment", bytes(prComment("/loom review")));
   assert.deepEqual(review, {
@@ -97,6 +112,8 @@ Deno.test("a /loom command in a pull request comment is a command from its autho
     repo: { platform: "github", fullName: "Codertocat/Hello-World" },
     pr: 1,
     author: "Codertocat",
+    // The example's author_association is OWNER: the delivery proves write access.
+    authorIsWriter: true,
   });
   const commands = [
     "  /LOOM Review  \r\nplease look again",

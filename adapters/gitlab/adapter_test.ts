@@ -286,6 +286,7 @@ Deno.test("deliveryId: Idempotency-Key, else X-Gitlab-Event-UUID, else one made 
     headSha: HEAD,
     baseRef: "main",
     draft: false,
+    actor: "alice",
   });
   const made = adapter.deliveryId(first, raw);
   assert.equal(made, `derived:mr:14:7:${HEAD}:update:new_commits`);

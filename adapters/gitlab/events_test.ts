@@ -29,6 +29,8 @@ Deno.test("open, reopen, update with new commits and draft → ready ask for a r
       headSha: HEAD,
       baseRef: "main",
       draft: false,
+      // The hook's user: counted per person (LOOM_RATE_LIMIT_PER_USER).
+      actor: "alice",
     },
     derivedId: `derived:mr:14:1:${HEAD}:open:opened`,
   });
@@ -118,6 +120,8 @@ Deno.test("a /loom note on a merge request is a command from its author", () => 
     repo: REPO,
     pr: 3,
     author: "bob",
+    // The members API is asked by user id.
+    authorId: "2",
   });
   const commands = ["  /LOOM Review \r\nplease", "/loom help", "/loom", "/loom frobnicate"].map(
     (text) => {
