@@ -37,12 +37,11 @@ export interface GithubStyleOptions<R extends RestRequest> {
  * the platform sets it, the status description as given), the summaries among the pull
  * request's issue comments, and how calls about a repository are addressed.
  */
-export interface GithubStyle<R extends RestRequest>
-  extends
-    Pick<
-      GitAdapter,
-      "getPullRequest" | "fetchFile" | "postSummary" | "postComment" | "setStatus" | "canWrite"
-    > {
+export interface GithubStyle<R extends RestRequest> extends
+  Pick<
+    GitAdapter,
+    "getPullRequest" | "fetchFile" | "postSummary" | "postComment" | "setStatus" | "canWrite"
+  > {
   summaries(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
   /** `/repos/{owner}/{name}`; a permanent PlatformError for a name without two parts. */
   repoPath(fullName: string): string;
