@@ -340,3 +340,35 @@ Deno.test("gitlab: disabled without a webhook secret, and a secret without a tok
     assert.doesNotMatch(half.log(), new RegExp(SECRET));
   });
 });
+
+Deno.test("gitlab: a member below Developer cannot trigger /loom review or /loom help", async () => {
+  await using w = await world();
+  assert.equal((await deliver(w, "Merge Request Hook", opened(w))).status, 202);
+  await w.reviewsDone(1);
+  const notes = () => w.gitlab.notes(PROJECT.path, 1).filter((n) => n.type === null);
+  assert.equal(notes().length, 1);
+  w.gitlab.addMember(PROJECT.path, { username: "rita", id: 7 }, 20); // Reporter
+  const byRita = (text: string, noteId: number) =>
+    mergeRequestNoteHook({
+      project: PROJECT,
+      iid: 1,
+      note: text,
+      noteId,
+      username: "rita",
+      userId: 7,
+    });
+  for (const [text, noteId] of [["/loom review", 601], ["/loom help", 602]] as const) {
+    const res = await deliver(w, "Note Hook", byRita(text, noteId));
+    assert.equal(res.status, 202);
+    await waitFor(
+      async () => (await w.api(`/jobs/${res.body.job_id}`)).status === "succeeded",
+      10_000,
+      text,
+    );
+  }
+  assert.equal((await w.api("/reviews")).reviews.length, 1, "not reviewed again");
+  assert.equal(w.llm.chats().length, 2, "the model was not asked again");
+  assert.equal(notes().length, 1, "no answer posted");
+  assert.match(w.loom.log(), /command not obeyed.*rita has no write access/);
+  assert.ok(w.gitlab.requests.some((r) => r.path.endsWith("/members/all/7")), "GitLab was asked");
+});

@@ -162,6 +162,8 @@ export function mergeRequestNoteHook(input: {
   noteId?: number;
   headSha?: string;
   username?: string;
+  /** The author's user id; alice's (2) by default. */
+  userId?: number;
   action?: string;
   system?: boolean;
 }): Payload {
@@ -170,7 +172,7 @@ export function mergeRequestNoteHook(input: {
   return {
     ...noteHook({
       project: input.project,
-      user: { ...USER, username: input.username ?? USER.username },
+      user: { ...USER, username: input.username ?? USER.username, id: input.userId ?? USER.id },
       attributes: {
         id: noteId,
         note: input.note,
