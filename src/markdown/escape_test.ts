@@ -80,11 +80,13 @@ Deno.test("escapeBody: mentions and raw HTML in prose are defused, markdown kept
 
 Deno.test("escapeBody: code spans are left as written, balanced or nested", () => {
   // An unbalanced backtick opens nothing: what follows is prose and is escaped. An escaped
-  // backslash does not escape the backtick after it, so `\\` then a span is code.
+  // backslash does not escape the backtick after it, so `\\` then a span is code. The unbalanced
+  // backtick is written escaped (it shows the same) so that it cannot pair with one on a later line.
   expect(escapeBody, [
     ["`a`@x`b`", `\`a\`@${ZWSP}x\`b\``],
-    ["x`<b> @y", `x\`&lt;b> @${ZWSP}y`],
-  ], ["`@user`", "`<img>`", "`` ` @x ` ``", "``x`` `<b>`", "```@x```", "`unbalanced", "\\\\`@x`"]);
+    ["x`<b> @y", `x\\\`&lt;b> @${ZWSP}y`],
+    ["`unbalanced", "\\`unbalanced"],
+  ], ["`@user`", "`<img>`", "`` ` @x ` ``", "``x`` `<b>`", "```@x```", "\\\\`@x`"]);
 });
 
 Deno.test("escapeBody: fenced code is kept as written, and a fence left open is closed", () => {
@@ -96,11 +98,14 @@ Deno.test("escapeBody: fenced code is kept as written, and a fence left open is 
     ["````\n```\n@x\n````\n@y", `\`\`\`\`\n\`\`\`\n@x\n\`\`\`\`\n@${ZWSP}y`],
     ["~~~~\n~~~\n@x", "~~~~\n~~~\n@x\n~~~~"],
     ["```\n@x\n~~~\n@y", "```\n@x\n~~~\n@y\n```"],
-    // Up to three spaces of indentation still make a fence; four are indented code.
-    ["a\n   ```\n@x", "a\n   ```\n@x\n```"],
-    ["a\n    ```\n@x", `a\n    \`\`\`\n@${ZWSP}x`],
+    // Up to three spaces of indentation still make a fence; four are indented code. The fence is
+    // written at the left margin: indented, it could sit in a list item the prose opened, which a
+    // less indented line ends, turning the rest of the block into prose.
+    ["a\n   ```\n@x", "a\n```\n@x\n```"],
+    // (Unpaired backticks on a prose line are written escaped; they show the same.)
+    ["a\n    ```\n@x", `a\n    \\\`\\\`\\\`\n@${ZWSP}x`],
     // Backticks in a backtick fence's info string make it inline code, not a fence.
-    ["```a`b\n@x", `\`\`\`a\`b\n@${ZWSP}x`],
+    ["```a`b\n@x", `\\\`\\\`\\\`a\\\`b\n@${ZWSP}x`],
     ["``` ```\n@x", `\`\`\` \`\`\`\n@${ZWSP}x`],
   ]);
 });
@@ -116,7 +121,6 @@ Deno.test("escapeBody: line endings become \\n and the body is trimmed", () => {
 // what escapeBody takes for a code span and leaves alone is prose on the platform.
 Deno.test({
   name: "gap (issue 10): a backslash-escaped backtick lets a mention through escapeBody",
-  ignore: true,
   fn() {
     assert.ok(!escapeBody("\\`@everyone`").includes("@everyone"));
   },
@@ -124,7 +128,6 @@ Deno.test({
 
 Deno.test({
   name: "gap (issue 10): a backslash-escaped backtick lets raw HTML through escapeBody",
-  ignore: true,
   fn() {
     assert.ok(!escapeBody("\\`<img src=x onerror=alert(1)>`").includes("<img"));
   },
@@ -135,7 +138,6 @@ Deno.test({
 // comment says after the body (the suggestion).
 Deno.test({
   name: "gap (issue 10): a first line of four-space-indented backticks becomes an open fence",
-  ignore: true,
   fn() {
     const out = escapeBody("    ```\n@x");
     assert.ok(!out.startsWith("```") || out.endsWith("\n```"), JSON.stringify(out));
