@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { escapeBody, escapeInline } from "./escape.ts";
+import { INJECTIONS } from "../../tests/support/injection_corpus.ts";
+import { injections } from "../../tests/support/rendered_markdown.ts";
 
 const ZWSP = "\u200B";
 
@@ -142,4 +144,42 @@ Deno.test({
     const out = escapeBody("    ```\n@x");
     assert.ok(!out.startsWith("```") || out.endsWith("\n```"), JSON.stringify(out));
   },
+});
+
+// Issue 10, item 3: each hostile text, escaped and rendered by a real CommonMark renderer, keeps
+// no live mention outside code and no HTML element CommonMark does not write for markdown.
+Deno.test("mention and HTML injection: nothing in the corpus survives escapeBody, rendered", () => {
+  for (const text of INJECTIONS) {
+    const out = escapeBody(text);
+    assert.deepEqual(injections(out), [], `${JSON.stringify(text)} → ${JSON.stringify(out)}`);
+  }
+});
+
+Deno.test("mention and HTML injection: nothing in the corpus survives escapeInline, rendered", () => {
+  for (const text of INJECTIONS) {
+    const out = escapeInline(text);
+    assert.deepEqual(injections(out), [], `${JSON.stringify(text)} → ${JSON.stringify(out)}`);
+    // In a table cell, bold, or a list item, as Loom writes it.
+    for (const wrapped of [`| ${out} |\n| - |\n| ${out} |`, `**${out}**`, `- x: ${out}`]) {
+      assert.deepEqual(injections(wrapped), [], JSON.stringify(wrapped));
+    }
+  }
+});
+
+Deno.test("mention and HTML injection: the corpus's texts inject when written unescaped", () => {
+  // So the check sees what it must. Not these: they inject only in a context Loom writes (inside
+  // its backticks), in renderers other than markdown-it (GitHub's autolinks and link labels), or
+  // are there to show escaping leaves nothing half-done (an entity, a trailing backslash, code).
+  const contextOnly = new Set([
+    "a\\",
+    "a` <img src=x onerror=alert(1)> @everyone `b",
+    "&lt;img src=x onerror=alert(1)&gt;",
+    "[x][`] @y `\n\n[`]: /u",
+    "www.x.com/`<img src=x>`",
+    "https://x.example/`<img src=x>`",
+    "```\n@x <b>",
+  ]);
+  for (const text of INJECTIONS.filter((t) => !contextOnly.has(t))) {
+    assert.notDeepEqual(injections(text), [], JSON.stringify(text));
+  }
 });
