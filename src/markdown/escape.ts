@@ -70,7 +70,7 @@ export function escapeBody(body: string): string {
     } else if (m && !(m[2][0] === "`" && m[3].includes("`"))) {
       open = { char: m[2][0], len: m[2].length, indent: m[1].length, info: m[3], content: [] };
     } else {
-      out.push(escapeText(line, true));
+      out.push(escapeText(line));
     }
   }
   if (open) out.push(...refence(open));
@@ -111,13 +111,13 @@ function leadingSpaces(line: string): number {
 }
 
 /**
- * Escapes HTML, entities and mentions in prose. With `spans`, a code span is kept as written
- * where the platform is sure to read it as one (see {@link trusted}); any other backtick is
- * backslash-escaped, and an untrusted span's content is escaped as prose.
+ * Escapes HTML, entities and mentions in a line of prose. A code span is kept as written where
+ * the platform is sure to read it as one (see {@link trusted}); any other backtick is
+ * backslash-escaped, and an untrusted span's content is escaped as prose. Linear in the line.
  */
-function escapeText(text: string, spans: boolean): string {
+function escapeText(line: string): string {
   const parts: Part[] = [];
-  prose(text, spans, parts);
+  prose(line, indexLine(line), parts);
   let out = "";
   let run = "";
   for (const part of parts) {
@@ -137,8 +137,16 @@ interface Part {
   code: boolean;
 }
 
-function prose(text: string, spans: boolean, parts: Part[]): void {
-  const add = (t: string, code = false) => parts.push({ text: t, code });
+/**
+ * Escapes `text` into `parts`. With `line` (the index of the whole line `text` is), code spans
+ * may be kept; without it (a part of the line already known not to be code) none are.
+ */
+function prose(text: string, line: LineIndex | null, parts: Part[]): void {
+  const add = (t: string, code = false) => {
+    const last = parts.at(-1);
+    if (!code && last && !last.code) last.text += t;
+    else parts.push({ text: t, code });
+  };
   let i = 0;
   while (i < text.length) {
     const c = text[i];
@@ -146,19 +154,20 @@ function prose(text: string, spans: boolean, parts: Part[]): void {
       // An escaped character is literal text (`\<` shows `<`), so it is kept as written.
       add(text.slice(i, i + 2));
       i += 2;
-    } else if (c === "\\" && i + 1 === text.length && !spans) {
+    } else if (c === "\\" && i + 1 === text.length && !line) {
       // A part ends at a backslash: escaped, so it cannot escape the backtick written after it.
       add("\\\\");
       i++;
     } else if (c === "`") {
       const runEnd = endOfRun(text, i);
-      const ticks = "\\`".repeat(runEnd - i);
-      const close = spans ? findRun(text, runEnd, runEnd - i) : -1;
-      if (close >= 0 && trusted(text, i, runEnd, close)) {
+      const len = runEnd - i;
+      const ticks = "\\`".repeat(len);
+      const close = line ? closingRun(line, runEnd, len) : -1;
+      if (close >= 0 && line && trusted(line, i, runEnd, close)) {
         add(text.slice(i, close), true);
       } else if (close >= 0) {
         add(ticks);
-        prose(text.slice(runEnd, close - (runEnd - i)), false, parts);
+        prose(text.slice(runEnd, close - len), null, parts);
         add(ticks);
       } else {
         add(ticks);
@@ -166,9 +175,9 @@ function prose(text: string, spans: boolean, parts: Part[]): void {
       i = close >= 0 ? close : runEnd;
     } else if (c === "]" && text[i + 1] === "(") {
       // A link's destination and title may hold backticks the platform never reads as code.
-      const end = spans ? endOfLinkTail(text, i + 1) : text.length;
+      const end = line ? endOfLinkTail(text, i + 1) : text.length;
       add("]");
-      prose(text.slice(i + 1, end), false, parts);
+      prose(text.slice(i + 1, end), null, parts);
       i = end;
     } else {
       add(c === "<" || c === "&" ? HTML_ENTITY[c] : c);
@@ -179,18 +188,61 @@ function prose(text: string, spans: boolean, parts: Part[]): void {
 
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
 
+/** What {@link trusted} and {@link closingRun} look up in a line, found in one pass over it. */
+interface LineIndex {
+  text: string;
+  /** Start of each backtick run, by its length, in order; `next` is how far lookups have got. */
+  runs: Map<number, number[]>;
+  next: Map<number, number>;
+  /** Where the first `][` is, or -1. */
+  label: number;
+  /** 1 where the word before the index (back to whitespace) holds `:` or `www.`. */
+  urlWord: Uint8Array;
+}
+
+function indexLine(text: string): LineIndex {
+  const runs = new Map<number, number[]>();
+  const urlWord = new Uint8Array(text.length + 1);
+  let url = 0;
+  for (let i = 0; i < text.length; i++) {
+    urlWord[i] = url;
+    const c = text[i];
+    if (/\s/.test(c)) url = 0;
+    else if (c === ":" || (c === "." && /www$/i.test(text.slice(Math.max(0, i - 3), i)))) url = 1;
+    if (c === "`" && text[i - 1] !== "`") {
+      const len = endOfRun(text, i) - i;
+      const starts = runs.get(len) ?? [];
+      starts.push(i);
+      runs.set(len, starts);
+    }
+  }
+  urlWord[text.length] = url;
+  return { text, runs, next: new Map(), label: text.indexOf("]["), urlWord };
+}
+
+/**
+ * End (exclusive) of the first run of exactly `len` backticks at or after `from`, or -1.
+ * Lookups go forward through the line, so each length's list is walked once.
+ */
+function closingRun(line: LineIndex, from: number, len: number): number {
+  const starts = line.runs.get(len) ?? [];
+  let k = line.next.get(len) ?? 0;
+  while (k < starts.length && starts[k] < from) k++;
+  line.next.set(len, k);
+  return k < starts.length ? starts[k] + len : -1;
+}
+
 /**
  * Whether the platform reads the backticks at `open`..`openEnd`, closed at `close`, as one code
  * span. Not when a table cell ends inside it (`|`), when a link label before it may hold its
  * opening backticks (`[x][` … `]`), or when it is glued to a URL a GFM autolink may extend
  * through it (`https://x/`, `www.`).
  */
-function trusted(text: string, open: number, openEnd: number, close: number): boolean {
-  const content = text.slice(openEnd, close - (openEnd - open));
+function trusted(line: LineIndex, open: number, openEnd: number, close: number): boolean {
+  const content = line.text.slice(openEnd, close - (openEnd - open));
   if (content.includes("|")) return false;
-  if (content.includes("]") && text.slice(0, open).includes("][")) return false;
-  const word = /\S*$/.exec(text.slice(0, open))?.[0] ?? "";
-  return !(word.includes(":") || /www\./i.test(word));
+  if (content.includes("]") && line.label >= 0 && line.label < open) return false;
+  return line.urlWord[open] === 0;
 }
 
 /**
@@ -202,16 +254,6 @@ function endOfLinkTail(text: string, paren: number): number {
   const close = text.indexOf(")", paren + 1);
   if (close < 0 || /["'(\\]/.test(text.slice(paren + 1, close))) return text.length;
   return close + 1;
-}
-
-/** End (exclusive) of the backtick run closing a span of `len` backticks, or -1. */
-function findRun(line: string, from: number, len: number): number {
-  for (let j = line.indexOf("`", from); j >= 0; j = line.indexOf("`", j)) {
-    const end = endOfRun(line, j);
-    if (end - j === len) return end;
-    j = end;
-  }
-  return -1;
 }
 
 function endOfRun(line: string, at: number): number {

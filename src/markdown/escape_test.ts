@@ -91,6 +91,20 @@ Deno.test("escapeBody: code spans are left as written, balanced or nested", () =
   ], ["`@user`", "`<img>`", "`` ` @x ` ``", "``x`` `<b>`", "```@x```", "\\\\`@x`"]);
 });
 
+Deno.test("escapeBody: a code span is kept only where the platform is sure to read one", () => {
+  // Elsewhere its backticks are escaped and its content is prose: in a table row (the cell ends at
+  // the `|` first), after a link tail that may run past it, glued to a URL an autolink runs
+  // through, or after a link label that may hold its opening backtick. An unpaired backtick on one
+  // line, written escaped, cannot pair with one on the next.
+  expect(escapeBody, [
+    ["| `<b> | @y` |", `| \\\`&lt;b> | @${ZWSP}y\\\` |`],
+    ['[a](/u ")`") `<b>`', '[a](/u ")\\`") \\`&lt;b>\\`'],
+    ["see https://x/`<b>`", "see https://x/\\`&lt;b>\\`"],
+    ["[x][`] @y `", `[x][\\\`] @${ZWSP}y \\\``],
+    ["x `\n`@y` z`", "x \\`\n`@y` z\\`"],
+  ], ["[a](/u) `<b>`", "`a]` [b][c]"]);
+});
+
 Deno.test("escapeBody: fenced code is kept as written, and a fence left open is closed", () => {
   expect(escapeBody, [
     ["```\n@x <b>\n", "```\n@x <b>\n```"],
@@ -104,6 +118,7 @@ Deno.test("escapeBody: fenced code is kept as written, and a fence left open is 
     // written at the left margin: indented, it could sit in a list item the prose opened, which a
     // less indented line ends, turning the rest of the block into prose.
     ["a\n   ```\n@x", "a\n```\n@x\n```"],
+    ["- a\n\n   ```\n@x\n   ```", "- a\n\n```\n@x\n```"],
     // (Unpaired backticks on a prose line are written escaped; they show the same.)
     ["a\n    ```\n@x", `a\n    \\\`\\\`\\\`\n@${ZWSP}x`],
     // Backticks in a backtick fence's info string make it inline code, not a fence.
