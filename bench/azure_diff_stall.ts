@@ -1,21 +1,41 @@
 /**
- * Azure DevOps diff benchmark: the longest event-loop stall while Loom diffs one rewritten
- * 40,000-line file (every line changed), the case that kept jsdiff busy for its whole timeout.
- * A 10 ms timer measures the gaps between its ticks. Prints one JSON line.
+ * Azure DevOps diff benchmark: the longest event-loop stall while the Azure DevOps adapter builds
+ * the diff of one rewritten 40,000-line file (every line changed) from the fake Azure DevOps, the
+ * case that kept jsdiff busy for its whole timeout. A 10 ms timer measures the gaps between its
+ * ticks. Prints one JSON line.
  *
  *   deno task bench:azure_diff_stall
  */
-import { fileDiff } from "../adapters/azure_devops/_diff.ts";
+import { PLATFORM_SETTINGS, platformsFromSettings } from "../adapters/mod.ts";
+import { loadSettings } from "../src/settings/mod.ts";
+import { startFakeAzureDevops } from "../tests/fakes/azure_devops/server.ts";
 
 const lines = (tag: string) =>
   Array.from({ length: 40_000 }, (_, i) => `${tag} line ${i}\n`).join("");
-const enc = (s: string) => new TextEncoder().encode(s);
-const file = {
-  oldPath: "big.txt",
-  newPath: "big.txt",
-  oldContent: enc(lines("old")),
-  newContent: enc(lines("rewritten")),
-};
+const TOKEN = "bench-pat-0123456789abcdefghijklmnopqrstuvwxyz";
+await using azure = await startFakeAzureDevops({ token: TOKEN });
+const { id } = azure.addRepository({ project: "Bench", name: "app" });
+const [base, head] = ["1".repeat(40), "2".repeat(40)];
+azure.addCommit("Bench/app", base, { "big.txt": lines("old") });
+azure.addCommit("Bench/app", head, { "big.txt": lines("rewritten") });
+azure.setBranch("Bench/app", "main", base);
+azure.setBranch("Bench/app", "feature", head);
+azure.addPullRequest({ repo: "Bench/app", number: 1, sourceCommit: head, targetCommit: base });
+const loaded = loadSettings({
+  flags: {},
+  env: {
+    LOOM_AZURE_DEVOPS_URL: azure.url,
+    LOOM_AZURE_DEVOPS_TOKEN: TOKEN,
+    LOOM_AZURE_DEVOPS_WEBHOOK_USERNAME: "bench",
+    LOOM_AZURE_DEVOPS_WEBHOOK_PASSWORD: "bench-password",
+  },
+  readFile: () => null,
+  groups: PLATFORM_SETTINGS,
+});
+if (!loaded.ok) throw new Error("bench settings invalid");
+const adapter = platformsFromSettings(loaded.settings).adapters["azure-devops"];
+const repo = { platform: "azure-devops", fullName: "Bench/app", id };
+const pr = await adapter.getPullRequest(repo, 1);
 
 let last = performance.now();
 let longest = 0;
@@ -27,8 +47,7 @@ const timer = setInterval(() => {
   ticks++;
 }, 10);
 const started = performance.now();
-// Awaited either way: before the worker, fileDiff returned the text itself.
-const diff = await fileDiff(file);
+const diff = await adapter.fetchDiff(repo, pr);
 const ms = performance.now() - started;
 // One more tick, so that a stall at the very end is measured too.
 await new Promise((r) => setTimeout(r, 20));
