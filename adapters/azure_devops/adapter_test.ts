@@ -160,6 +160,7 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   platform: "Azure DevOps",
   setup: () => setup(),
   offline: async () => adapterAt(await kit.closedUrl(startFakeAzureDevops)),
+  setupWithDiffLimit: (maxDiffBytes) => setup({}, { maxDiffBytes }),
   secrets: [TOKEN, btoa(`:${TOKEN}`), HOOK_PASSWORD],
   pullRequest: {
     author: "jamie@fabrikam.example",
