@@ -9,6 +9,7 @@
 import { PLATFORM_SETTINGS, platformsFromSettings } from "../adapters/mod.ts";
 import { loadSettings } from "../src/settings/mod.ts";
 import { startFakeAzureDevops } from "../tests/fakes/azure_devops/server.ts";
+import { watchEventLoop } from "../tests/support/loop_watch.ts";
 
 const lines = (tag: string) =>
   Array.from({ length: 40_000 }, (_, i) => `${tag} line ${i}\n`).join("");
@@ -37,21 +38,11 @@ const adapter = platformsFromSettings(loaded.settings).adapters["azure-devops"];
 const repo = { platform: "azure-devops", fullName: "Bench/app", id };
 const pr = await adapter.getPullRequest(repo, 1);
 
-let last = performance.now();
-let longest = 0;
-let ticks = 0;
-const timer = setInterval(() => {
-  const now = performance.now();
-  longest = Math.max(longest, now - last);
-  last = now;
-  ticks++;
-}, 10);
+const watch = watchEventLoop(10);
 const started = performance.now();
 const diff = await adapter.fetchDiff(repo, pr);
 const ms = performance.now() - started;
-// One more tick, so that a stall at the very end is measured too.
-await new Promise((r) => setTimeout(r, 20));
-clearInterval(timer);
+const { ticks, longestGapMs: longest } = watch.stop();
 console.log(JSON.stringify({
   bench: "azure_diff_stall",
   lines: 40_000,

@@ -213,13 +213,8 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     return res;
   };
 
-  const content = async (
-    repo: RepoRef,
-    path: string,
-    version: string,
-    versionType: "commit" | "branch" | "tag",
-  ): Promise<Uint8Array | null> => {
-    const res = await item(repo, path, version, versionType);
+  const content = async (...at: Parameters<typeof item>): Promise<Uint8Array | null> => {
+    const res = await item(...at);
     return res && new Uint8Array(await res.arrayBuffer());
   };
 

@@ -18,6 +18,7 @@ import {
 } from "../../tests/fakes/azure_devops/payloads.ts";
 import { type GitRepo, makeRepo } from "../../tests/git_repo.ts";
 import * as kit from "../../tests/support/adapter_test_kit.ts";
+import { watchEventLoop } from "../../tests/support/loop_watch.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import {
   type AzureDevopsAdapterOptions,
@@ -637,21 +638,10 @@ Deno.test("Azure DevOps diff time: a rewritten 40,000-line file does not block t
   const pr = await adapter.getPullRequest(repo, 7);
 
   // A timer that must keep firing while the diff is built, as webhooks and /health must.
-  let last = performance.now();
-  let longestGap = 0;
-  let ticks = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    longestGap = Math.max(longestGap, now - last);
-    last = now;
-    ticks++;
-  }, 20);
-  let diff: string;
-  try {
-    diff = await adapter.fetchDiff(repo, pr);
-  } finally {
-    clearInterval(timer);
-  }
+  const watch = watchEventLoop(20);
+  const stats: ReturnType<typeof watch.stop>[] = [];
+  const diff = await adapter.fetchDiff(repo, pr).finally(() => stats.push(watch.stop()));
+  const [{ ticks, longestGapMs: longestGap }] = stats;
   assert.ok(ticks > 10, `the timer fired ${ticks} times`);
   // A safety bound, not a speed figure: a blocked loop misses ticks for seconds.
   assert.ok(longestGap < 1000, `the event loop stalled ${Math.round(longestGap)} ms`);
