@@ -81,7 +81,7 @@ for (const factory of testStores()) {
     "unbounded diffs: a diff above max_changes is never stored; a summary and a final status say why",
     async (w) => {
       w.git.setDiff(REPO, 1, DIFF.replace("+const b", "+const c = 3;\n+const b"));
-      const { summary, status, review } = await notReviewedForSize(w);
+      const { summary, status } = await notReviewedForSize(w);
       assert.match(summary.body, /Review skipped:\*\* the pull request changes 2 lines/);
       assert.deepEqual(status, {
         state: "success",
