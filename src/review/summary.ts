@@ -88,6 +88,7 @@ const STATUS: Record<PipelineSummary["status"], string> = {
 const NOT_REVIEWED_REASON: Record<string, string> = {
   max_llm_calls: "the review reached its `max_llm_calls` limit",
   too_large: "too large for one model request",
+  too_large_to_diff: "too large for Loom to diff (over 1 MiB a side)",
 };
 
 /**
