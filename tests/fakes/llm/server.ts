@@ -204,9 +204,9 @@ export const answer = {
    * `Content-Encoding: gzip` (a few hundred KB on the wire per 100 MB), which fetch inflates
    * transparently. Compressed once, on the first request, then served as is.
    */
-  gzipBomb(bytes: number): FakeAnswer {
+  gzipBomb(bytes: number): () => Promise<HttpAnswer> {
     let compressed: Promise<Uint8Array> | undefined;
-    return async () => ({
+    return async (): Promise<HttpAnswer> => ({
       kind: "http",
       status: 200,
       headers: { "content-type": "application/json", "content-encoding": "gzip" },
