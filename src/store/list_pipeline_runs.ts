@@ -23,7 +23,7 @@ export async function listPipelineRuns<F = unknown>(
       model: r.model,
       status: r.status,
       error: r.error,
-      errorDetail: stored.errorDetail ?? null,
+      ...(stored.errorDetail ? { errorDetail: stored.errorDetail } : {}),
       findings: stored.findings,
       droppedUnknownPath: stored.droppedUnknownPath,
       promptTokens: Number(r.prompt_tokens),

@@ -260,7 +260,10 @@ Deno.test("github: reflected upstream errors: a failing model's body never reach
     assert.ok(!pipeline.error.includes("billing-svc"), pipeline.error);
     assert.match(pipeline.error_detail, /billing-svc: password=\*\*\* upstream key sk-\*\*\*/);
   }
-  assert.match(w.loom.log(), /"msg":"pipeline ended".*"error_detail":"[^\n]*billing-svc: password=\*\*\*/);
+  assert.match(
+    w.loom.log(),
+    /"msg":"pipeline ended".*"error_detail":"[^\n]*billing-svc: password=\*\*\*/,
+  );
   w.assertNoSecretLogged(password, key, TOKEN);
 });
 
