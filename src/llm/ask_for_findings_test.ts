@@ -334,6 +334,10 @@ Deno.test("an unreachable server is a retryable network error", async () => {
   const err = await failure(askForFindings({ model, messages: prompt }));
   assertError(err, { kind: "network", retryable: true });
   assert.match(err.message, /could not reach model "gone"/);
+  assert.match(
+    err.publicMessage,
+    /^could not reach model "gone" \(m at [^)]+\) \(connection refused\)$/,
+  );
 });
 
 Deno.test("a server rejecting json_schema is asked again with json_object, then none", async () => {

@@ -61,7 +61,7 @@ export function toLlmError(err: unknown, ctx: ErrorContext): LlmError {
     return make("timeout", `${who} did not answer within ${ctx.model.timeoutS}s`);
   }
   if (err instanceof APIError && (err.status === undefined || err.headers === undefined)) {
-    const cause = err.cause instanceof Error ? err.cause.message : err.message;
+    const cause = err.cause instanceof Error ? causeChain(err.cause) : err.message;
     return make("network", `could not reach ${who} (${connectionFailure(cause)})`, cause);
   }
   if (err instanceof APIError) {
@@ -96,6 +96,15 @@ const SAID_MAX_CHARS = 2_000;
 function scrub(text: string, model: ModelSpec): string {
   const short = text.length > SAID_MAX_CHARS ? `${text.slice(0, SAID_MAX_CHARS)}…` : text;
   return scrubCredentials(redact(short, model));
+}
+
+/** An error's message and its causes' (fetch says "fetch failed", its cause says why). */
+function causeChain(error: Error): string {
+  const messages: string[] = [];
+  for (let e: unknown = error; e instanceof Error && messages.length < 4; e = e.cause) {
+    messages.push(e.message);
+  }
+  return messages.join(": ");
 }
 
 /** How a connection failed, in words of Loom's, from the runtime's message about it. */
