@@ -130,6 +130,7 @@ export async function reviewCommand(
       readRepoFile,
       env: io.env,
       fetch: deps.fetch,
+      maxResponseBytes: settings.llm.maxResponseBytes,
       retries: 2,
     });
     io.stdout(render(result, format));
