@@ -4,7 +4,7 @@
  */
 
 import { jsonrepair } from "jsonrepair";
-import { nextJsonStart, walkBrackets } from "./json_brackets.ts";
+import { nestsDeeperThan, nextJsonStart, walkBrackets } from "./json_brackets.ts";
 
 // Enough for prose with a few brackets before the answer; each start costs a parse attempt.
 const MAX_STARTS = 5;
@@ -117,7 +117,11 @@ function tryParse(text: string): unknown {
   }
 }
 
+// Far deeper than findings JSON goes, far shallower than what overflows jsonrepair's stack.
+const MAX_REPAIR_DEPTH = 64;
+
 function tryRepair(text: string): unknown {
+  if (nestsDeeperThan(text, MAX_REPAIR_DEPTH)) return undefined;
   try {
     return JSON.parse(jsonrepair(text));
   } catch {
