@@ -5,6 +5,8 @@
  * @module
  */
 
+import { redactUrls } from "./redact_url.ts";
+
 /** Where a model endpoint's credentials are: its API key and its base URL (user info, query). */
 export interface EndpointCredentials {
   apiKey?: string;
@@ -58,7 +60,8 @@ const KEY_VALUE = /\b(api[_-]?key|\w*token|password|secret)(["']?\s*[:=]\s*["']?
 
 /**
  * Masks common credential shapes without knowing the secret: an `Authorization` scheme's token,
- * an `sk-…` key, and `api_key=…`, `…token: …`, `password=…`, `secret=…` values. Errors are
+ * an `sk-…` key, `api_key=…`, `…token: …`, `password=…`, `secret=…` values, and the user info
+ * and query values of any URL ({@link redactUrls}). Errors are
  * redacted where they are made ({@link redact} knows the real key); this catches what slips
  * through, for text shown to everyone who can read a pull request.
  *
@@ -74,7 +77,7 @@ const KEY_VALUE = /\b(api[_-]?key|\w*token|password|secret)(["']?\s*[:=]\s*["']?
  * ```
  */
 export function scrubCredentials(text: string): string {
-  return text
+  return redactUrls(text)
     .replace(AUTH_HEADER, "$1 ***")
     .replace(OPENAI_KEY, "sk-***")
     .replace(KEY_VALUE, "$1$2***");
