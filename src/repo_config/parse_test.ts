@@ -244,3 +244,28 @@ Deno.test("a negated glob is refused at its position, pointing at exclude", () =
   assert.equal(result.errors[0].line, 6);
   assert.match(result.errors[0].message, /negated patterns .* exclude/);
 });
+
+Deno.test("catastrophic globs: a config with an extglob, nested braces or too many wildcards is refused at each glob's position, saying why", () => {
+  const text = [
+    "models:",
+    "  default: {base_url: http://localhost:11434/v1, model: m}",
+    "pipelines:",
+    "  - name: quality",
+    "    prompt_file: builtin:quality",
+    '    include: ["src/{a,{b,c}}/**"]',
+    '    exclude: ["*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*z"]',
+    "triggers:",
+    '  ignore_paths: ["@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)z"]',
+    '  branches: ["release/+(x)"]',
+    "",
+  ].join("\n");
+  const errors = errorsOf(text);
+  assert.equal(errors.length, 4, errors.join("\n"));
+  const expected = [
+    /^\.loom\/config\.yaml:6:15: pipelines\[0\]\.include\[0\]: nested braces .* not supported/,
+    /^\.loom\/config\.yaml:7:15: pipelines\[0\]\.exclude\[0\]: a glob may hold at most 16 wildcards/,
+    /^\.loom\/config\.yaml:9:18: triggers\.ignore_paths\[0\]: extglobs .* are not supported: they can make matching take exponential time/,
+    /^\.loom\/config\.yaml:10:14: triggers\.branches\[0\]: extglobs .* are not supported/,
+  ];
+  expected.forEach((pattern, i) => assert.match(errors[i], pattern));
+});
