@@ -155,7 +155,9 @@ export function policyIssues(config: unknown, policy: ConfigPolicy): PolicyIssue
       if (baseUrl !== undefined && !isBaseUrlAllowed(baseUrl, [server])) {
         at(
           "base_url",
-          `${shown(baseUrl)} may not receive ${SERVER_KEY_ENV}: the server's key only goes to ` +
+          `${
+            shown(baseUrl)
+          } may not receive a key (${SERVER_KEY_ENV}): the server's key only goes to ` +
             `the server's endpoint ${shown(server)} (LOOM_LLM_BASE_URL); to call another ` +
             "endpoint with a key, the operator binds a key variable to it in LOOM_LLM_KEYS " +
             "(VARIABLE=BASE_URL), or drop api_key_env for a key-less endpoint listed in " +
