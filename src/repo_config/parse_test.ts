@@ -196,7 +196,7 @@ Deno.test("the server's own key variable is always allowed, for the server's end
   assert.deepEqual(errorsOf(text, { allowedKeyEnvs: [] }).map((e) => e.split(": ")[0]), [
     `${FILE}:3:21`,
   ]);
-  const onlyServer = text.replace(/\n  local: .*\n/, "\n");
+  const onlyServer = text.replace(/\n {2}local: .*\n/, "\n");
   assert.deepEqual(errorsOf(onlyServer, { allowedKeyEnvs: [] }), []);
 });
 
@@ -239,13 +239,18 @@ pipelines:
   ]);
 });
 
+/** A config's first lines up to its one pipeline's prompt_file, for tests of the globs after. */
+const QUALITY_ONLY = [
+  "models:",
+  "  default: {base_url: http://localhost:11434/v1, model: m}",
+  "pipelines:",
+  "  - name: quality",
+  "    prompt_file: builtin:quality",
+];
+
 Deno.test("a negated glob is refused at its position, pointing at exclude", () => {
   const text = [
-    "models:",
-    "  default: {base_url: http://localhost:11434/v1, model: m}",
-    "pipelines:",
-    "  - name: quality",
-    "    prompt_file: builtin:quality",
+    ...QUALITY_ONLY,
     '    include: ["src/**", "!src/vendor/**"]',
     "",
   ].join("\n");
@@ -259,11 +264,7 @@ Deno.test("a negated glob is refused at its position, pointing at exclude", () =
 
 Deno.test("catastrophic globs: a config with an extglob, nested braces or too many wildcards is refused at each glob's position, saying why", () => {
   const text = [
-    "models:",
-    "  default: {base_url: http://localhost:11434/v1, model: m}",
-    "pipelines:",
-    "  - name: quality",
-    "    prompt_file: builtin:quality",
+    ...QUALITY_ONLY,
     '    include: ["src/{a,{b,c}}/**"]',
     '    exclude: ["*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*z"]',
     "triggers:",

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isBaseUrlAllowed } from "./endpoint_url.ts";
+import { isBaseUrlAllowed, isInternalHost } from "./endpoint_url.ts";
 import { configPolicyFromEnv, policyIssues, policyWarnings } from "./policy.ts";
 
 Deno.test("configPolicyFromEnv reads comma-separated lists and ignores blanks", () => {
@@ -114,6 +114,19 @@ function refused(model: Record<string, string>, policy = KEYS): string[] {
   return policyIssues({ models: { m: model } }, policy).map((i) => i.path.join("."));
 }
 
+/** Asserts that `model` may call `allowed` and is refused at each of `others`. */
+function assertGoesOnlyTo(model: Record<string, string>, allowed: string, others: string[]) {
+  assert.deepEqual(refused({ ...model, base_url: allowed }), [], allowed);
+  assertRefusedAt(model, others);
+}
+
+/** Asserts that `model` at each of `urls` is refused at its base_url. */
+function assertRefusedAt(model: Record<string, string>, urls: string[]): void {
+  for (const base_url of urls) {
+    assert.deepEqual(refused({ ...model, base_url }), ["models.m.base_url"], base_url);
+  }
+}
+
 Deno.test("endpoints and keys: a key-less model may call only listed endpoints or the server's", () => {
   assert.deepEqual(refused({ base_url: "https://attacker.example/v1" }), ["models.m.base_url"]);
   assert.deepEqual(refused({ base_url: "http://localhost:11434/v1" }), []);
@@ -127,18 +140,13 @@ Deno.test("endpoints and keys: a key-less model may call only listed endpoints o
 
 Deno.test("endpoints and keys: an allowed key goes only to the base URLs LOOM_LLM_KEYS binds it to", () => {
   const groq = { api_key_env: "GROQ_API_KEY" };
-  assert.deepEqual(refused({ ...groq, base_url: "https://api.groq.com/openai/v1" }), []);
   // Another key's endpoint, a listed key-less endpoint, plain http to a listed host: all refused.
-  for (
-    const base_url of [
-      "https://api.openai.com/v1",
-      "https://gw.example/v1",
-      "http://localhost:11434/v1",
-      "http://api.groq.com/openai/v1",
-    ]
-  ) {
-    assert.deepEqual(refused({ ...groq, base_url }), ["models.m.base_url"], base_url);
-  }
+  assertGoesOnlyTo(groq, "https://api.groq.com/openai/v1", [
+    "https://api.openai.com/v1",
+    "https://gw.example/v1",
+    "http://localhost:11434/v1",
+    "http://api.groq.com/openai/v1",
+  ]);
   const [issue] = policyIssues(
     { models: { m: { ...groq, base_url: "https://gw.example/v1" } } },
     KEYS,
@@ -147,58 +155,42 @@ Deno.test("endpoints and keys: an allowed key goes only to the base URLs LOOM_LL
 });
 
 Deno.test("endpoints and keys: LOOM_LLM_API_KEY goes only to LOOM_LLM_BASE_URL, even to listed URLs", () => {
-  const key = { api_key_env: "LOOM_LLM_API_KEY" };
-  assert.deepEqual(refused({ ...key, base_url: "https://llm.internal.example/v1/" }), []);
-  for (
-    const base_url of [
-      "https://gw.example/v1",
-      "http://localhost:11434",
-      "https://api.openai.com/v1",
-    ]
-  ) {
-    assert.deepEqual(refused({ ...key, base_url }), ["models.m.base_url"], base_url);
-  }
+  assertGoesOnlyTo({ api_key_env: "LOOM_LLM_API_KEY" }, "https://llm.internal.example/v1/", [
+    "https://gw.example/v1",
+    "http://localhost:11434",
+    "https://api.openai.com/v1",
+  ]);
 });
 
 Deno.test("endpoints and keys: encoded and dotted paths are compared decoded and resolved", () => {
   const key = { api_key_env: "OPENAI_API_KEY" };
-  for (
-    const base_url of [
-      "https://api.openai.com/v1/..%2F..%2Fadmin",
-      "https://api.openai.com/v1/%2e%2e/admin",
-      "https://api.openai.com/v1/..%252F..%252Fadmin",
-      "https://api.openai.com/v1/..%5C..%5Cadmin",
-      "https://api.openai.com/v1%2F..%2F..%2Fadmin",
-      "https://api.openai.com/v1/%zz",
-    ]
-  ) {
-    assert.deepEqual(refused({ ...key, base_url }), ["models.m.base_url"], base_url);
-  }
+  assertRefusedAt(key, [
+    "https://api.openai.com/v1/..%2F..%2Fadmin",
+    "https://api.openai.com/v1/%2e%2e/admin",
+    "https://api.openai.com/v1/..%252F..%252Fadmin",
+    "https://api.openai.com/v1/..%5C..%5Cadmin",
+    "https://api.openai.com/v1%2F..%2F..%2Fadmin",
+    "https://api.openai.com/v1/%zz",
+  ]);
   assert.deepEqual(refused({ ...key, base_url: "https://api.openai.com/v1/deployments%2Fx" }), []);
 });
 
 Deno.test("endpoints and keys: loopback, link-local and private hosts are refused unless listed by host", () => {
-  for (
-    const base_url of [
-      "http://127.0.0.1:11434/v1",
-      "http://2130706433/v1",
-      "http://[::1]:11434/v1",
-      "http://[::ffff:127.0.0.1]:11434/v1",
-      "http://169.254.169.254/latest/meta-data",
-      "http://10.0.0.5/v1",
-      "http://192.168.1.2/v1",
-      "http://172.16.0.1/v1",
-      "http://[fd00::1]/v1",
-      "http://localhost:8080/v1",
-    ]
-  ) {
-    assert.deepEqual(refused({ base_url }), ["models.m.base_url"], base_url);
-    assert.deepEqual(
-      refused({ api_key_env: "OPENAI_API_KEY", base_url }),
-      ["models.m.base_url"],
-      base_url,
-    );
-  }
+  const internal = [
+    "http://127.0.0.1:11434/v1",
+    "http://2130706433/v1",
+    "http://[::1]:11434/v1",
+    "http://[::ffff:127.0.0.1]:11434/v1",
+    "http://169.254.169.254/latest/meta-data",
+    "http://10.0.0.5/v1",
+    "http://192.168.1.2/v1",
+    "http://172.16.0.1/v1",
+    "http://[fd00::1]/v1",
+    "http://localhost:8080/v1",
+  ];
+  assertRefusedAt({}, internal);
+  assertRefusedAt({ api_key_env: "OPENAI_API_KEY" }, internal);
+  for (const url of internal) assert.equal(isInternalHost(url), true, url);
   assert.deepEqual(refused({ base_url: "http://localhost:11434/v1" }), [], "listed by host");
 });
 
