@@ -20,6 +20,7 @@ Deno.test("with nothing given, every setting takes its documented default", () =
     leaseS: 30,
     pollIntervalMs: 1000,
     maxBodyBytes: 26_214_400,
+    maxDiffBytes: 5_242_880,
     rateLimitPerRepo: 30,
     llm: {
       baseUrl: "https://api.openai.com/v1",
@@ -48,6 +49,7 @@ Deno.test("every row of the table is read from its variable and its YAML key", (
     leaseS: ["60", "60"],
     pollIntervalMs: ["250", "250"],
     maxBodyBytes: ["2048", "2048"],
+    maxDiffBytes: ["4096", "4096"],
     rateLimitPerRepo: ["7", "7"],
     "llm.baseUrl": ["http://127.0.0.1:8000/v1", "http://127.0.0.1:8000/v1"],
     "llm.apiKey": [API_KEY, API_KEY],
