@@ -90,6 +90,11 @@ function secretsOf(endpoint: EndpointCredentials): string[] {
   try {
     const url = new URL(endpoint.baseUrl);
     if (url.password) secrets.push(url.password, decodeURIComponent(url.password));
+    // A user name alone is how some gateways take a key (`https://KEY@gw/v1`).
+    if (url.username.length >= 4) secrets.push(url.username, decodeURIComponent(url.username));
+    for (const value of url.searchParams.values()) {
+      if (value.length >= 4) secrets.push(encodeURIComponent(value));
+    }
     for (const value of url.searchParams.values()) if (value.length >= 4) secrets.push(value);
   } catch {
     // An unparseable base URL fails the call itself; there is nothing more to hide here.
