@@ -460,8 +460,16 @@ Deno.test("github: ten /loom help commands do not exhaust the push budget", asyn
     headSha: "e".repeat(40),
   });
   assert.equal((await deliver(w, "pull_request", fourth, "push-4")).status, 429, "pushes count");
-  // Each push superseded the one before: the last head is reviewed.
-  await w.reviewsDone(1);
+  // Each push superseded the one before: the last head is reviewed. (A superseded head's review
+  // row may be left running when its job was cancelled mid-run, so wait for the last head's.)
+  await waitFor(
+    async () =>
+      (await w.api("/reviews")).reviews.some((r: { head_sha: string; status: string }) =>
+        r.head_sha === shas[2] && r.status === "succeeded"
+      ),
+    20_000,
+    "the last head's review",
+  );
 });
 
 Deno.test("unbounded diffs: a pull request with a diff past LOOM_MAX_DIFF_BYTES is not read on, not stored, and ends with a summary saying why and a final status", async () => {
