@@ -260,6 +260,11 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
       maxCommentChars: 65_536,
     },
 
+    // Basic credentials are a header: checked before the body is read, and again after.
+    precheckWebhook(req) {
+      return this.verifyWebhook(req, new Uint8Array());
+    },
+
     async verifyWebhook(req) {
       const expected = { user: options.webhookUsername, password: options.webhookPassword };
       if (!expected.user || !expected.password) return false;

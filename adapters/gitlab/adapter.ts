@@ -207,6 +207,12 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     };
   };
 
+  const verifyToken = async (req: Request) => {
+    const token = req.headers.get("x-gitlab-token");
+    if (!options.webhookSecret || token === null) return false;
+    return await sameSecret(token, options.webhookSecret);
+  };
+
   return {
     platform: "gitlab",
     dialect: {
@@ -217,11 +223,9 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
       maxCommentChars: 65_536,
     },
 
-    async verifyWebhook(req) {
-      const token = req.headers.get("x-gitlab-token");
-      if (!options.webhookSecret || token === null) return false;
-      return await sameSecret(token, options.webhookSecret);
-    },
+    // The token is a header: the whole check runs before the body is read, and again after.
+    precheckWebhook: (req) => verifyToken(req),
+    verifyWebhook: (req) => verifyToken(req),
 
     deliveryId(req, rawBody) {
       const header = req.headers.get("idempotency-key") || req.headers.get("x-gitlab-event-uuid");

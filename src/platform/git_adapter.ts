@@ -63,6 +63,13 @@ export interface GitAdapter {
   platform: string;
   /** How this platform's comments are written. */
   dialect: PlatformDialect;
+  /**
+   * The checks a delivery's headers alone decide (a token or Basic credentials, as GitLab and
+   * Azure DevOps send), run before the body is read: false answers 401 at once, so a caller
+   * without the secret cannot make Loom buffer up to `LOOM_MAX_BODY_BYTES` first. Absent where
+   * every check needs the body (HMAC signatures); {@link verifyWebhook} runs after it either way.
+   */
+  precheckWebhook?(req: Request): Promise<boolean>;
   /** Checks the delivery's signature or token over the exact bytes received. */
   verifyWebhook(req: Request, rawBody: Uint8Array): Promise<boolean>;
   /**
