@@ -48,11 +48,11 @@ export function checkPayload<T>(schema: z.ZodType<T>, body: unknown, what: strin
 }
 
 /** Characters no platform allows in a repository's name and that would change an API path. */
-const PATH_TRICKS = /[\\%?#\u0000-\u001f\u007f]/;
+const PATH_TRICKS = /[\\%?\u0000-\u001f\u007f]/;
 
 /**
  * Whether `path` (`owner/name`, a GitLab `group/sub/project`, or one part of a name) is safe to
- * put in an API path: no empty, `.` or `..` segment, no backslash, `%`, `?`, `#` or control
+ * put in an API path: no empty, `.` or `..` segment, no backslash, `%`, `?` or control
  * character. A payload is signed by the platform, but a name is only as trustworthy as the code
  * that parsed it: refusing these keeps `octo/..%2F..%2Fadmin` from ever becoming a URL.
  *

@@ -203,7 +203,7 @@ Deno.test("malformed bodies and missing fields are WebhookPayloadErrors naming t
 });
 
 Deno.test("path traversal: a project path with .. segments or path tricks is refused when parsed", () => {
-  for (const path of ["acme/../admin", "..", "acme/app%2F..%2Fadmin", "acme//app", "acme/app#x"]) {
+  for (const path of ["acme/../admin", "..", "acme/app%2F..%2Fadmin", "acme//app", "acme/app?x"]) {
     const mr = hook({ action: "open" });
     mr.project.path_with_namespace = path;
     assert.match(
