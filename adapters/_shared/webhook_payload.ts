@@ -80,6 +80,6 @@ export function isRepoPath(path: string): boolean {
  * {@link WebhookPayloadError} through {@link checkPayload}) unless {@link isRepoPath}.
  */
 export const repoPathField: z.ZodType<string, string> = z.string().min(1).refine(isRepoPath, {
-  message: "not a repository name: it has an empty, . or .. segment, or a \\ % ? # or " +
+  message: "not a repository name: it has an empty, . or .. segment, or a \\ % ? or " +
     "control character",
 });
