@@ -8,6 +8,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { GitAdapter } from "../platform/mod.ts";
 import { WebhookPayloadError } from "../platform/mod.ts";
 import type { Intake } from "../intake.ts";
+import { bodyDeliveryId } from "./body_delivery_id.ts";
 import { logWithRequest } from "./request_log.ts";
 
 /** What the webhook routes need. */
@@ -67,7 +68,8 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
         if (error instanceof WebhookPayloadError) return c.json({ error: error.message }, 400);
         throw error;
       }
-      const deliveryId = adapter.deliveryId(c.req.raw, raw);
+      // Delivery ids are not signed; one missing is made from the body, which is.
+      const deliveryId = adapter.deliveryId(c.req.raw, raw) ?? await bodyDeliveryId(raw);
       const result = await deps.intake(platform, deliveryId, event);
       logWithRequest(c, {
         platform,
