@@ -31,4 +31,4 @@ export { requireSettings } from "./required_settings.ts";
 export { createRestClient, linkNext } from "./rest_client.ts";
 export type { RestClient, RestDialect, RestRequest } from "./rest_client.ts";
 export { statusDescription } from "./status_description.ts";
-export { checkPayload, isRepoPath, readPayload, repoPathField } from "./webhook_payload.ts";
+export { checkPayload, isRepoPath, readPayload, repoName } from "./webhook_payload.ts";

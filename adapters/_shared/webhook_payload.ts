@@ -80,7 +80,7 @@ export function isRepoPath(path: string): boolean {
  * A repository name, or one part of it, in a payload schema: refused (a
  * {@link WebhookPayloadError} through {@link checkPayload}) unless {@link isRepoPath}.
  */
-export const repoPathField: z.ZodType<string, string> = z.string().min(1).refine(isRepoPath, {
+export const repoName: z.ZodType<string, string> = z.string().min(1).refine(isRepoPath, {
   message: "not a repository name: it has an empty, . or .. segment, or a \\ % ? or " +
     "control character",
 });

@@ -78,6 +78,13 @@ async function deliver(
   return await w.postWebhook(d);
 }
 
+/** Opens pull request 1 and waits for its review. */
+async function reviewedOnce(w: World) {
+  const created = await deliver(w, "pullrequest:created", w.bitbucket.pullRequestPayload(REPO, 1));
+  assert.equal(created.status, 202);
+  await w.reviewsDone(1);
+}
+
 const summaries = (w: World) =>
   w.bitbucket.comments(REPO, 1).filter((c) => !c.deleted && c.raw.startsWith("[loom-summary]: #"));
 const inline = (w: World) => w.bitbucket.comments(REPO, 1).filter((c) => c.inline !== null);
@@ -207,11 +214,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
 
 Deno.test("bitbucket: an updated delivery for a reviewed head queues and posts nothing; a push is reviewed", async () => {
   await using w = await world();
-  assert.equal(
-    (await deliver(w, "pullrequest:created", w.bitbucket.pullRequestPayload(REPO, 1))).status,
-    202,
-  );
-  await w.reviewsDone(1);
+  await reviewedOnce(w);
   const jobs = (await w.api("/jobs?limit=100")).jobs.length;
   const calls = w.bitbucket.requests.length;
   const comments = w.bitbucket.comments(REPO, 1);
@@ -339,11 +342,7 @@ Deno.test("replays: a real decline still cancels the review, once Bitbucket says
 
 Deno.test("replays: a signed delivery re-sent without its X-Request-UUID is recognised by its body", async () => {
   await using w = await world();
-  assert.equal(
-    (await deliver(w, "pullrequest:created", w.bitbucket.pullRequestPayload(REPO, 1))).status,
-    202,
-  );
-  await w.reviewsDone(1);
+  await reviewedOnce(w);
   const command = await bitbucketWebhook({
     secret: SECRET,
     event: "pullrequest:comment_created",
