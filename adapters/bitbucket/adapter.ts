@@ -11,6 +11,7 @@ import { comparableHash, isFullHash } from "./_hash.ts";
 import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
 import {
   basicAuthorization,
+  diffBudget,
   editOrPost,
   fileText,
   landedInline,
@@ -38,6 +39,8 @@ export interface BitbucketAdapterOptions {
   /** A user API token with its Atlassian account email, sent as `Basic`; used without `token`. */
   user?: { email: string; apiToken: string };
   fetch?: typeof fetch;
+  /** The most bytes of a diff `fetchDiff` reads (`LOOM_MAX_DIFF_BYTES`); 5 MiB when not given. */
+  maxDiffBytes?: number;
   now?: () => number;
 }
 
@@ -160,12 +163,11 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
   };
 
   const fetchDiff = async (repo: RepoRef, number: number): Promise<string> => {
-    const res = await api.request({
+    return await api.text({
       path: pullPath(repo, number, "/diff"),
       accept: "text/plain",
       notFound: missingPull(repo, number),
-    });
-    return await res.text();
+    }, diffBudget(options.maxDiffBytes));
   };
 
   return {

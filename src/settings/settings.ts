@@ -50,6 +50,8 @@ export interface Settings {
   pollIntervalMs: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** The most bytes of a pull request's diff Loom reads; a larger one is not reviewed. */
+  maxDiffBytes: number;
   /** Reviews per minute allowed for one repository. */
   rateLimitPerRepo: number;
   /** The model provider used for reviews. */
@@ -151,6 +153,14 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     yaml: "max_body_bytes",
     default: 26_214_400,
     about: "Largest request body accepted, in bytes (25 MiB by default).",
+    check: integer(1024, 1_073_741_824),
+  },
+  maxDiffBytes: {
+    env: "LOOM_MAX_DIFF_BYTES",
+    yaml: "max_diff_bytes",
+    default: 5_242_880,
+    about: "Largest pull request diff Loom reads, in bytes (5 MiB by default); a larger one is " +
+      "not reviewed, and its summary says why.",
     check: integer(1024, 1_073_741_824),
   },
   rateLimitPerRepo: {

@@ -10,6 +10,7 @@ import {
   githubWebhook,
   startFakeGithub,
 } from "../fakes/github/server.ts";
+import { createClient } from "@libsql/client";
 import { assertPlatformDisabled, waitFor } from "../support/child.ts";
 import { assertIgnored, LLM_KEY, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
 import { pullRequestComment, pullRequestEvent } from "../fakes/github/payloads.ts";
@@ -330,4 +331,39 @@ Deno.test("github: a delivery ahead of the API is looked at once more; a head th
   assert.equal((await w.api(`/jobs/${stale.body.job_id}`)).attempts, 2);
   assert.equal(w.github.statuses(REPO, "d".repeat(40)).length, 0, "nothing posted for it");
   assert.equal(w.github.comments(REPO, 1).length, 1);
+});
+
+Deno.test("unbounded diffs: a pull request with a diff past LOOM_MAX_DIFF_BYTES is not read on, not stored, and ends with a summary saying why and a final status", async () => {
+  await using w = await world();
+  // One generated file of 6 MiB: past the 5 MiB default.
+  const line = "+" + "x".repeat(99) + "\n";
+  const count = Math.ceil((6 * 1024 * 1024) / line.length);
+  const huge = "diff --git a/gen.sql b/gen.sql\nnew file mode 100644\n--- /dev/null\n" +
+    `+++ b/gen.sql\n@@ -0,0 +1,${count} @@\n` + line.repeat(count);
+  const headSha = "e".repeat(40);
+  w.github.addPullRequest({ repo: REPO, number: 2, headSha, diff: huge });
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 2, headSha });
+  assert.equal((await deliver(w, "pull_request", opened)).status, 202);
+  await w.reviewsDone(1);
+
+  const [summary, ...more] = w.github.comments(REPO, 2);
+  assert.equal(more.length, 0, "one summary");
+  assert.match(summary.body, /Review skipped/);
+  assert.match(summary.body, /larger than 5 MiB/);
+  assert.match(summary.body, /LOOM\\?_MAX\\?_DIFF\\?_BYTES/);
+  const states = w.github.statuses(REPO, headSha).map((s) => s.state);
+  assert.deepEqual(states, ["success"], "a final status, never left pending");
+  assert.equal(w.llm.chats().length, 0, "no model asked");
+  const { reviews } = await w.api("/reviews");
+  assert.equal(reviews[0].status, "skipped");
+
+  // Nothing of the diff is kept: no inputs on the review row.
+  const db = createClient({ url: w.dbUrl });
+  try {
+    const rows = await db.execute("select length(inputs) as n from reviews");
+    assert.equal(rows.rows.length, 1);
+    assert.equal(rows.rows[0].n, null, "no inputs stored");
+  } finally {
+    db.close();
+  }
 });
