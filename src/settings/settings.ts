@@ -70,6 +70,8 @@ export interface LlmSettings {
   allowedKeyEnvs: string[];
   /** Base URLs a repository's config may send its model requests to. */
   allowedBaseUrls?: string[];
+  /** Largest model response read, in bytes after decompression. */
+  maxResponseBytes: number;
 }
 
 /** The top-level core settings, in README order. */
@@ -210,5 +212,14 @@ export const LLM_ROWS: SettingRows<LlmSettings> = {
     default: undefined,
     about: "Base URLs a repository's config may send its model requests to.",
     check: listOf(httpUrlEntry),
+  },
+  maxResponseBytes: {
+    env: "LOOM_LLM_MAX_RESPONSE_BYTES",
+    yaml: "llm.max_response_bytes",
+    // Real answers are a few hundred KB at most; a compressed bomb inflates far past this.
+    default: 4_194_304,
+    about: "Largest model response read, in bytes after decompression (4 MiB by default); " +
+      "a larger one fails its call.",
+    check: integer(65_536, 1_073_741_824),
   },
 };

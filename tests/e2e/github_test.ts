@@ -15,6 +15,7 @@ import { assertPlatformDisabled, waitFor } from "../support/child.ts";
 import { assertIgnored, LLM_KEY, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
 import { pullRequestComment, pullRequestEvent } from "../fakes/github/payloads.ts";
 import { reviewer, seedUserSearch, userSearchDiff } from "../support/user_search_scenario.ts";
+import { answer } from "../fakes/llm/server.ts";
 
 const SECRET = "webhook-secret-for-tests";
 const TOKEN = "ghp_test_token_never_logged";
@@ -222,6 +223,49 @@ Deno.test("github: the base branch's config wins over the pull request's own", a
     w.llm.chats().length === 2,
     "the base branch's two pipelines ran on the allowed model",
   );
+});
+
+Deno.test("github: reflected upstream errors: a failing model's body never reaches the pull request, the admin API has it redacted", async () => {
+  await using w = await world();
+  // An internal service a config reached, answering 500 with its own secrets in the body.
+  const [password, key] = ["Pa55-internal-billing", "sk-internal-0123456789abcdef"];
+  w.llm.setDefault(
+    answer.serverError(`billing-svc: password=${password} upstream key ${key} rejected`),
+  );
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  assert.equal((await deliver(w, "pull_request", opened)).status, 202);
+  await w.reviewsDone(1);
+
+  // The summary says which model failed and how; no comment carries a word of the body.
+  const posted = [
+    ...w.github.comments(REPO, 1).map((c) => c.body),
+    ...w.github.reviewComments(REPO, 1).map((c) => c.body),
+    ...w.github.reviews(REPO, 1).map((r) => r.body ?? ""),
+  ];
+  assert.ok(posted.length > 0, "a summary was posted");
+  for (const body of posted) {
+    for (const word of [password, key, "billing-svc", "rejected"]) {
+      assert.ok(!body.includes(word), `"${word}" reached a comment:\n${body}`);
+    }
+  }
+  const summary = w.github.comments(REPO, 1)[0].body;
+  assert.match(summary, /### Failed pipelines/);
+  assert.match(summary, /failed \(HTTP 500\)/);
+
+  // The admin API keeps what the endpoint said, its credentials masked; so does the log.
+  const { reviews } = await w.api("/reviews");
+  const detail = await w.api(`/reviews/${reviews[0].id}`);
+  for (const pipeline of detail.pipelines) {
+    assert.equal(pipeline.status, "failed");
+    assert.match(pipeline.error, /failed \(HTTP 500\)$/);
+    assert.ok(!pipeline.error.includes("billing-svc"), pipeline.error);
+    assert.match(pipeline.error_detail, /billing-svc: password=\*\*\* upstream key sk-\*\*\*/);
+  }
+  assert.match(
+    w.loom.log(),
+    /"msg":"pipeline ended".*"error_detail":"[^\n]*billing-svc: password=\*\*\*/,
+  );
+  w.assertNoSecretLogged(password, key, TOKEN);
 });
 
 Deno.test("github: a GitHub App installation token is minted, cached and used", async () => {
