@@ -10,6 +10,7 @@ import { createApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
+import { keyBindings, policyWarnings } from "./repo_config/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
 import type { Settings } from "./settings/mod.ts";
 import { createReviewStore } from "./store/mod.ts";
@@ -56,6 +57,14 @@ export async function startServer(
   const metrics = createMetrics(() => queue.count());
   const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
+  const policy = {
+    keys: keyBindings(settings.llm.keys),
+    allowedKeyEnvs: settings.llm.allowedKeyEnvs,
+    allowedBaseUrls: settings.llm.allowedBaseUrls,
+    serverBaseUrl: settings.llm.baseUrl,
+  };
+  for (const warning of policyWarnings(policy)) log.warn("deprecated setting", { warning });
+
   const pool = createWorkerPool({
     queue,
     handlers: {
@@ -64,11 +73,7 @@ export async function startServer(
         queue,
         adapters: platforms.adapters,
         llm: settings.llm,
-        policy: {
-          allowedKeyEnvs: settings.llm.allowedKeyEnvs,
-          allowedBaseUrls: settings.llm.allowedBaseUrls,
-          serverBaseUrl: settings.llm.baseUrl,
-        },
+        policy,
         env: options.env,
         log,
       }),

@@ -94,7 +94,8 @@ async function setUp(llm: FakeLlm, configExtra = ""): Promise<GitRepo> {
 }
 
 function env(llm: FakeLlm): Record<string, string> {
-  return { LOOM_LLM_API_KEY: KEY, LOOM_LLM_ALLOWED_BASE_URLS: llm.url };
+  // LOOM_LLM_API_KEY goes only to LOOM_LLM_BASE_URL (issue 10).
+  return { LOOM_LLM_API_KEY: KEY, LOOM_LLM_BASE_URL: llm.url, LOOM_LLM_ALLOWED_BASE_URLS: llm.url };
 }
 
 /** A change under review (see {@link setUp}) and its fake model; `await using` removes both. */

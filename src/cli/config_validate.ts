@@ -15,9 +15,11 @@ Checks a repository's Loom config (default: .loom/config.yaml) and the prompt fi
 Prints "ok", or each problem on its own line as FILE:LINE:COL: MESSAGE.
 
 Environment (the same settings the server applies):
-  LOOM_LLM_ALLOWED_KEY_ENVS   comma-separated key variables a config may name
-                              besides LOOM_LLM_API_KEY
-  LOOM_LLM_ALLOWED_BASE_URLS  comma-separated URLs that base_url must start with
+  LOOM_LLM_KEYS               comma-separated VARIABLE=BASE_URL: the key variables a config
+                              may name besides LOOM_LLM_API_KEY, and where each may go
+  LOOM_LLM_BASE_URL           the only endpoint LOOM_LLM_API_KEY may go to
+  LOOM_LLM_ALLOWED_BASE_URLS  comma-separated URLs a key-less base_url must start with
+  LOOM_LLM_ALLOWED_KEY_ENVS   deprecated: key variables sent to any allowed URL
 
 Exit status: 0 valid, 1 problems found, 2 bad usage.`;
 

@@ -90,7 +90,8 @@ Deno.test("policy comes from the environment", async () => {
   await withRepo(GOOD, async (dir) => {
     const noKeys = await run([], dir, { LOOM_LLM_ALLOWED_KEY_ENVS: "" });
     assert.equal(noKeys.code, 1);
-    assert.match(noKeys.out[0], /^\.loom\/config\.yaml:2:65: .*LOOM_LLM_ALLOWED_KEY_ENVS/);
+    // Issue 10: keys are bound in LOOM_LLM_KEYS, the setting the message now names.
+    assert.match(noKeys.out[0], /^\.loom\/config\.yaml:2:65: .*LOOM_LLM_KEYS/);
 
     const otherHost = await run([], dir, { LOOM_LLM_ALLOWED_BASE_URLS: "http://localhost:11434" });
     assert.equal(otherHost.code, 1);

@@ -25,6 +25,7 @@ Deno.test("with nothing given, every setting takes its documented default", () =
     llm: {
       baseUrl: "https://api.openai.com/v1",
       model: "gpt-4o-mini",
+      keys: [],
       allowedKeyEnvs: [],
       maxResponseBytes: 4_194_304,
     },
@@ -54,6 +55,7 @@ Deno.test("every row of the table is read from its variable and its YAML key", (
     "llm.baseUrl": ["http://127.0.0.1:8000/v1", "http://127.0.0.1:8000/v1"],
     "llm.apiKey": [API_KEY, API_KEY],
     "llm.model": ["m", "m"],
+    "llm.keys": ["K1=https://a.example/v1", "[K1=https://a.example/v1]"],
     "llm.allowedKeyEnvs": ["K1,K2", "[K1, K2]"],
     "llm.allowedBaseUrls": ["https://a.example", "[https://a.example]"],
     "llm.maxResponseBytes": ["100000", "100000"],

@@ -16,11 +16,14 @@ export {
 export {
   type ConfigPolicy,
   configPolicyFromEnv,
-  isBaseUrlAllowed,
+  keyBindings,
   type PolicyIssue,
   policyIssues,
+  policyWarnings,
   SERVER_KEY_ENV,
 } from "./policy.ts";
+export { isBaseUrlAllowed, isInternalHost } from "./endpoint_url.ts";
+export { globProblem, MAX_GLOB_LENGTH, MAX_GLOB_WILDCARDS } from "./glob_problem.ts";
 export { parseRepoConfig, type ParseRepoConfigResult } from "./parse.ts";
 export { defaultRepoConfig, type ServerModelSettings } from "./defaults.ts";
 export {

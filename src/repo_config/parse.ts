@@ -33,7 +33,7 @@ export type ParseRepoConfigResult =
  *
  * const text = "models:\n  default: {base_url: http://localhost:11434/v1, model: m}\n" +
  *   "pipelines:\n  - {name: security, prompt_file: builtin:security}\n";
- * const policy = { allowedKeyEnvs: [] };
+ * const policy = { allowedKeyEnvs: [], allowedBaseUrls: ["http://localhost:11434"] };
  * const result = parseRepoConfig(text, ".loom/config.yaml", policy);
  * assert.ok(result.ok);
  * assert.equal(result.config.pipelines[0].severity, "warning");

@@ -4,7 +4,12 @@ import { parseRepoConfig } from "./parse.ts";
 import type { ConfigPolicy } from "./policy.ts";
 
 const FILE = ".loom/config.yaml";
-const open: ConfigPolicy = { allowedKeyEnvs: ["OPENAI_API_KEY", "OLLAMA_API_KEY"] };
+// Key-less endpoints must be listed (issue 10): the fixtures' hosts are.
+const LISTED = ["https://api.openai.com/v1", "http://localhost:11434", "http://x"];
+const open: ConfigPolicy = {
+  allowedKeyEnvs: ["OPENAI_API_KEY", "OLLAMA_API_KEY"],
+  allowedBaseUrls: LISTED,
+};
 
 const EXAMPLE = `models:
   default: {base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY, model: gpt-4, temperature: 0.0, max_tokens: 4000}
@@ -174,18 +179,25 @@ Deno.test("an empty file or a non-mapping document says what is expected", () =>
 });
 
 Deno.test("a key variable outside the policy is an error at the value naming the setting", () => {
-  const errors = errorsOf(EXAMPLE, { allowedKeyEnvs: ["OPENAI_API_KEY"] });
+  const errors = errorsOf(EXAMPLE, { allowedKeyEnvs: ["OPENAI_API_KEY"], allowedBaseUrls: LISTED });
+  // Issue 10: keys are bound in LOOM_LLM_KEYS, so that is the setting the message names.
   assert.deepEqual(errors, [
     `${FILE}:3:61: models.local.api_key_env: OLLAMA_API_KEY is not an allowed key variable: a ` +
-    `repository config may name LOOM_LLM_API_KEY or a variable listed in ` +
-    `LOOM_LLM_ALLOWED_KEY_ENVS (currently OPENAI_API_KEY); to allow it, add OLLAMA_API_KEY to ` +
-    `LOOM_LLM_ALLOWED_KEY_ENVS on the Loom server`,
+    `repository config may name LOOM_LLM_API_KEY or a variable bound in ` +
+    `LOOM_LLM_KEYS (currently OPENAI_API_KEY); to allow it, add OLLAMA_API_KEY=<its base URL> to ` +
+    `LOOM_LLM_KEYS on the Loom server`,
   ]);
 });
 
-Deno.test("the server's own key variable is always allowed", () => {
+Deno.test("the server's own key variable is always allowed, for the server's endpoint only", () => {
   const text = EXAMPLE.replaceAll(/OPENAI_API_KEY|OLLAMA_API_KEY/g, "LOOM_LLM_API_KEY");
-  assert.deepEqual(errorsOf(text, { allowedKeyEnvs: [] }), []);
+  // Issue 10: LOOM_LLM_API_KEY goes only to LOOM_LLM_BASE_URL (OpenAI's by default), so the
+  // local model that named it is refused at its base_url, and only there.
+  assert.deepEqual(errorsOf(text, { allowedKeyEnvs: [] }).map((e) => e.split(": ")[0]), [
+    `${FILE}:3:21`,
+  ]);
+  const onlyServer = text.replace(/\n {2}local: .*\n/, "\n");
+  assert.deepEqual(errorsOf(onlyServer, { allowedKeyEnvs: [] }), []);
 });
 
 Deno.test("a base_url outside LOOM_LLM_ALLOWED_BASE_URLS is an error at the value", () => {
@@ -227,20 +239,46 @@ pipelines:
   ]);
 });
 
+/** A config's first lines up to its one pipeline's prompt_file, for tests of the globs after. */
+const QUALITY_ONLY = [
+  "models:",
+  "  default: {base_url: http://localhost:11434/v1, model: m}",
+  "pipelines:",
+  "  - name: quality",
+  "    prompt_file: builtin:quality",
+];
+
 Deno.test("a negated glob is refused at its position, pointing at exclude", () => {
   const text = [
-    "models:",
-    "  default: {base_url: http://localhost:11434/v1, model: m}",
-    "pipelines:",
-    "  - name: quality",
-    "    prompt_file: builtin:quality",
+    ...QUALITY_ONLY,
     '    include: ["src/**", "!src/vendor/**"]',
     "",
   ].join("\n");
-  const result = parseRepoConfig(text, ".loom/config.yaml", { allowedKeyEnvs: [] });
+  const result = parseRepoConfig(text, ".loom/config.yaml", open);
   assert.equal(result.ok, false);
   if (result.ok) return;
   assert.equal(result.errors.length, 1);
   assert.equal(result.errors[0].line, 6);
   assert.match(result.errors[0].message, /negated patterns .* exclude/);
+});
+
+Deno.test("catastrophic globs: a config with an extglob, nested braces or too many wildcards is refused at each glob's position, saying why", () => {
+  const text = [
+    ...QUALITY_ONLY,
+    '    include: ["src/{a,{b,c}}/**"]',
+    '    exclude: ["*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*z"]',
+    "triggers:",
+    '  ignore_paths: ["@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)z"]',
+    '  branches: ["release/+(x)"]',
+    "",
+  ].join("\n");
+  const errors = errorsOf(text);
+  assert.equal(errors.length, 4, errors.join("\n"));
+  const expected = [
+    /^\.loom\/config\.yaml:6:15: pipelines\[0\]\.include\[0\]: nested braces .* not supported/,
+    /^\.loom\/config\.yaml:7:15: pipelines\[0\]\.exclude\[0\]: a glob may hold at most 16 wildcards/,
+    /^\.loom\/config\.yaml:9:18: triggers\.ignore_paths\[0\]: extglobs .* are not supported: they can make matching take exponential time/,
+    /^\.loom\/config\.yaml:10:14: triggers\.branches\[0\]: extglobs .* are not supported/,
+  ];
+  expected.forEach((pattern, i) => assert.match(errors[i], pattern));
 });

@@ -10,16 +10,20 @@
 import { z } from "zod";
 import { SEVERITIES, type Severity } from "../findings/mod.ts";
 import { STRUCTURED_OUTPUTS } from "../llm/mod.ts";
+import { globProblem } from "./glob_problem.ts";
 import { parsePromptRef } from "./prompt_ref.ts";
 
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
-// A leading "!" would silently invert the match in picomatch instead of excluding, so it is
-// refused with a pointer to what does exclude.
+// A leading "!" would silently invert the match instead of excluding, so it is refused with a
+// pointer to what does exclude. Constructs that could stall matching are refused by globProblem.
 const globList = z.array(
   z.string().min(1, "a glob pattern must not be empty").refine((g) => !g.startsWith("!"), {
     error: 'negated patterns ("!…") are not supported: list them under exclude, or in ' +
       "triggers.ignore_paths",
+  }).check((ctx) => {
+    const problem = globProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
   }),
 ).default([]);
 

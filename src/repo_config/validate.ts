@@ -45,7 +45,7 @@ export interface ValidateConfigOptions {
  * const errors = await validateConfigFile({
  *   file: ".loom/config.yaml",
  *   readFile: (path) => Promise.resolve(files[path] ?? null),
- *   policy: { allowedKeyEnvs: [] },
+ *   policy: { allowedKeyEnvs: [], allowedBaseUrls: ["http://localhost:11434"] },
  * });
  * assert.equal(errors.length, 1);
  * assert.match(

@@ -29,7 +29,7 @@ async function validate(files: Record<string, string>, file = ".loom/config.yaml
   const errors = await validateConfigFile({
     file,
     readFile: fs.readFile,
-    policy: { allowedKeyEnvs: [] },
+    policy: { allowedKeyEnvs: [], allowedBaseUrls: ["http://localhost:11434"] },
     loadBuiltin: (name) => Promise.resolve(`builtin ${name}: {{diff}}`),
   });
   return { errors: errors.map(formatConfigError), reads: fs.reads };

@@ -40,7 +40,7 @@ export interface ReviewDiffInput {
  *   "models:\n  default: {base_url: http://model.test/v1, model: m}\n" +
  *     "pipelines:\n  - {name: security, prompt_file: .loom/security.md, severity: blocker}\n",
  *   ".loom/config.yaml",
- *   { allowedKeyEnvs: [] },
+ *   { allowedKeyEnvs: [], allowedBaseUrls: ["http://model.test/v1"] },
  * );
  * assert.ok(parsed.ok);
  * // The model, answering every call with one finding on the changed line.

@@ -187,3 +187,15 @@ Deno.test("countChanges: sums additions and deletions", () => {
     7,
   );
 });
+
+Deno.test("catastrophic globs: a hostile ignore_paths pattern is matched against a 255-character path within a second", () => {
+  const path = `src/${"a".repeat(251)}`;
+  const started = performance.now();
+  const { files, skipped } = selectFiles([file(path)], {
+    ignorePaths: ["@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)@(*|*)z", "*a*a*a*a*a*a*a*a*z"],
+    exclude: ["**/a*a*a*a*a*a*/**/z"],
+  });
+  // A safety bound, not a speed figure: picomatch's regular expression took minutes here.
+  assert.ok(performance.now() - started < 1000, `${performance.now() - started} ms`);
+  assert.deepEqual([files.length, skipped], [1, []]);
+});

@@ -4,4 +4,5 @@
  */
 
 export { displayUrl, type EndpointCredentials, redact, scrubCredentials } from "./redact.ts";
+export { redactUrls } from "./redact_url.ts";
 export { sameSecret } from "./same_secret.ts";

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { redactUrls } from "./redact_url.ts";
+
 /** Where a model endpoint's credentials are: its API key and its base URL (user info, query). */
 export interface EndpointCredentials {
   apiKey?: string;
@@ -58,7 +60,8 @@ const KEY_VALUE = /\b(api[_-]?key|\w*token|password|secret)(["']?\s*[:=]\s*["']?
 
 /**
  * Masks common credential shapes without knowing the secret: an `Authorization` scheme's token,
- * an `sk-…` key, and `api_key=…`, `…token: …`, `password=…`, `secret=…` values. Errors are
+ * an `sk-…` key, `api_key=…`, `…token: …`, `password=…`, `secret=…` values, and the user info
+ * and query values of any URL ({@link redactUrls}). Errors are
  * redacted where they are made ({@link redact} knows the real key); this catches what slips
  * through, for text shown to everyone who can read a pull request.
  *
@@ -74,7 +77,7 @@ const KEY_VALUE = /\b(api[_-]?key|\w*token|password|secret)(["']?\s*[:=]\s*["']?
  * ```
  */
 export function scrubCredentials(text: string): string {
-  return text
+  return redactUrls(text)
     .replace(AUTH_HEADER, "$1 ***")
     .replace(OPENAI_KEY, "sk-***")
     .replace(KEY_VALUE, "$1$2***");
@@ -87,6 +90,11 @@ function secretsOf(endpoint: EndpointCredentials): string[] {
   try {
     const url = new URL(endpoint.baseUrl);
     if (url.password) secrets.push(url.password, decodeURIComponent(url.password));
+    // A user name alone is how some gateways take a key (`https://KEY@gw/v1`).
+    if (url.username.length >= 4) secrets.push(url.username, decodeURIComponent(url.username));
+    for (const value of url.searchParams.values()) {
+      if (value.length >= 4) secrets.push(encodeURIComponent(value));
+    }
     for (const value of url.searchParams.values()) if (value.length >= 4) secrets.push(value);
   } catch {
     // An unparseable base URL fails the call itself; there is nothing more to hide here.

@@ -33,3 +33,14 @@ Deno.test("credential shapes are masked without knowing the secret", () => {
   // Too short to be a credential: ordinary words stay.
   assert.equal(scrubCredentials("Bearer short token=abc"), "Bearer short token=abc");
 });
+
+Deno.test("secrets in urls: a key given as the base URL's user name or an encoded query value is redacted from messages", () => {
+  const model = { baseUrl: "https://gw-user-key@gw.example/v1?api-key=k%2By%2Fz%3D9" };
+  const out = redact(
+    "401 from https://gw-user-key@gw.example/v1?api-key=k%2By%2Fz%3D9 (k+y/z=9)",
+    model,
+  );
+  for (const secret of ["gw-user-key", "k%2By%2Fz%3D9", "k+y/z=9"]) {
+    assert.ok(!out.includes(secret), `${secret} leaked: ${out}`);
+  }
+});

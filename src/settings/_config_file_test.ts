@@ -21,6 +21,7 @@ Deno.test("loom.yaml sets nested model settings and lists", () => {
   assert.deepEqual(s.llm, {
     baseUrl: "http://127.0.0.1:11434/v1",
     model: "qwen2.5-coder",
+    keys: [],
     allowedKeyEnvs: ["OPENAI_API_KEY", "ANTHROPIC_KEY"],
     allowedBaseUrls: ["https://api.openai.com/v1"],
     maxResponseBytes: 4_194_304,

@@ -107,6 +107,22 @@ export const httpUrlEntry: Check<string> = {
   schema: z.string().refine(isHttpUrl, { error: entryError("an http:// or https:// URL") }),
 };
 
+function isKeyBinding(s: string): boolean {
+  const eq = s.indexOf("=");
+  return eq > 0 && ENV_NAME.test(s.slice(0, eq).trim()) && isHttpUrl(s.slice(eq + 1).trim());
+}
+
+/**
+ * A list entry binding a key variable to a base URL it may be sent to, `NAME=URL` (its rule
+ * reads as a plural for {@link listOf}).
+ */
+export const keyBindingEntry: Check<string> = {
+  rule: "`VARIABLE=BASE_URL` entries",
+  schema: z.string().refine(isKeyBinding, {
+    error: entryError("VARIABLE=BASE_URL with an http:// or https:// URL"),
+  }),
+};
+
 /** A list: comma-separated in a flag or variable, a YAML list (or the same text) in the file. */
 export function listOf(item: Check<string>): Check<string[]> {
   return {

@@ -1,18 +1,21 @@
 /**
- * Settings and given values as safe to log or echo: secrets masked, passwords inside URLs too.
+ * Settings and given values as safe to log or echo: secrets masked, and the credentials inside
+ * URLs too (passwords, user names standing for keys, query values).
  * @module
  */
 import { allRows } from "./_all_rows.ts";
 import { getPath, setPath } from "./_path.ts";
 import type { Settings } from "./settings.ts";
 import type { SettingGroup } from "./setting_row.ts";
+import { redactUrls } from "../secrets/mod.ts";
 
 const SECRET_MASK = "***";
 
-// A database or API URL may carry a password (postgres://user:pw@host/db); it is as secret as any
-// token, though the setting as a whole is not.
+// A database or API URL may carry a password (postgres://user:pw@host/db), a key as its user name
+// (https://KEY@gw) or in its query (?api-key=…); each is as secret as any token, though the
+// setting as a whole is not.
 function maskUrlPassword(value: string): string {
-  return value.replace(/(\/\/[^/:@\s]*:)[^@/\s]*@/g, `$1${SECRET_MASK}@`);
+  return redactUrls(value);
 }
 
 /** A value as given, for a problem message: `***` for a secret, URL passwords masked. */
@@ -29,7 +32,8 @@ function maskUrls(value: unknown): unknown {
 
 /**
  * The settings as safe to log at start: secrets set are shown as `***` (unset ones stay absent,
- * so the line still tells whether they are configured) and passwords inside URLs are masked.
+ * so the line still tells whether they are configured) and URLs' user info and query values are
+ * masked.
  * `groups` are the ones the settings were loaded with; only rows they and the core declare are
  * shown.
  */

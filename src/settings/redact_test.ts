@@ -42,3 +42,16 @@ Deno.test("the redacted view leaves unset secrets absent, so the log tells they 
   assert.equal("adminToken" in shown, false);
   assert.equal("apiKey" in (shown.llm as Record<string, unknown>), false);
 });
+
+Deno.test("secrets in urls: a key in LOOM_LLM_BASE_URL's query or user info is masked in the start-up view and in problems", () => {
+  const s = settingsOf({
+    env: { LOOM_LLM_BASE_URL: "https://gwuserkey@gw.example/v1?api-key=gw-query-key" },
+  });
+  const shown = redactedSettings(s, []);
+  assert.equal(
+    (shown.llm as Record<string, unknown>).baseUrl,
+    "https://***@gw.example/v1?api-key=***",
+  );
+  const [problem] = problemsOf({ env: { LOOM_DB_URL: "postgress://db/loom?password=hunter2" } });
+  assert.equal(problem.value, "postgress://db/loom?password=***");
+});

@@ -12,6 +12,7 @@ import {
   httpUrl,
   httpUrlEntry,
   integer,
+  keyBindingEntry,
   listOf,
   oneOf,
   secretText,
@@ -66,9 +67,11 @@ export interface LlmSettings {
   apiKey?: string;
   /** Model used when a repository does not choose one. */
   model: string;
-  /** Environment variables a repository's config may name as its key source. */
+  /** Key variables a repository's config may name, each with a base URL it may go to. */
+  keys: string[];
+  /** Deprecated: key variables a config may name, each to any of `allowedBaseUrls`. */
   allowedKeyEnvs: string[];
-  /** Base URLs a repository's config may send its model requests to. */
+  /** Base URLs a repository's config may call without a key. */
   allowedBaseUrls?: string[];
   /** Largest model response read, in bytes after decompression. */
   maxResponseBytes: number;
@@ -198,19 +201,32 @@ export const LLM_ROWS: SettingRows<LlmSettings> = {
     about: "Model used when a repository does not choose one.",
     check: text,
   },
+  keys: {
+    env: "LOOM_LLM_KEYS",
+    yaml: "llm.keys",
+    default: [],
+    about: "Key variables a repository's config may name as `api_key_env`, each bound to the " +
+      "base URLs it may be sent to, as `OPENAI_API_KEY=https://api.openai.com/v1` (repeat a " +
+      "variable for more URLs); empty allows none. `LOOM_LLM_API_KEY` always goes to " +
+      "`LOOM_LLM_BASE_URL` only.",
+    check: listOf(keyBindingEntry),
+  },
   allowedKeyEnvs: {
     env: "LOOM_LLM_ALLOWED_KEY_ENVS",
     yaml: "llm.allowed_key_envs",
     default: [],
-    about: "Environment variables a repository's config may name as its API key source; " +
-      "empty allows none.",
+    about: "Deprecated (a warning at start gives the equivalent `LOOM_LLM_KEYS`): key variables " +
+      "a repository's config may name, each sent to any of `LOOM_LLM_ALLOWED_BASE_URLS` (or " +
+      "only `LOOM_LLM_BASE_URL` when that is unset).",
     check: listOf(envName),
   },
   allowedBaseUrls: {
     env: "LOOM_LLM_ALLOWED_BASE_URLS",
     yaml: "llm.allowed_base_urls",
     default: undefined,
-    about: "Base URLs a repository's config may send its model requests to.",
+    about: "Base URLs a repository's config may call without a key, besides " +
+      "`LOOM_LLM_BASE_URL`; unset allows no other. Plain http, loopback and private hosts " +
+      "only as listed.",
     check: listOf(httpUrlEntry),
   },
   maxResponseBytes: {

@@ -113,7 +113,7 @@ export interface LoomE2eOptions {
 
 /**
  * Starts the fake model, seeds the platform and spawns `loom serve` on a fresh SQLite file, with
- * the platform's environment and the common one: the model's key and allowed base URL, the admin
+ * the platform's environment and the common one: the model's key, base URL and allowed base URL, the admin
  * token and a fast poll. Always `dispose()` it; a start that fails disposes of what it made.
  */
 export async function startLoomE2e(options: LoomE2eOptions): Promise<LoomE2e> {
@@ -131,6 +131,8 @@ export async function startLoomE2e(options: LoomE2eOptions): Promise<LoomE2e> {
     const env = await options.platform(llm);
     db = await freshSqliteUrl();
     loom = spawnServe(db.url, {
+      // The configs name LOOM_LLM_API_KEY, which goes only to LOOM_LLM_BASE_URL (issue 10).
+      LOOM_LLM_BASE_URL: llm.url,
       ...env,
       LOOM_LLM_API_KEY: LLM_KEY,
       LOOM_LLM_ALLOWED_BASE_URLS: llm.url,

@@ -10,7 +10,7 @@
  * is queued before the pipelines so that it shows the pending status while they run.
  * @module
  */
-import picomatch from "picomatch";
+import { globMatcher } from "../../glob/mod.ts";
 import { enqueueJob, type JobPayload, type TypedHandler } from "../../jobs.ts";
 import { DiffTooLargeError, PlatformError, type PullRequest } from "../../platform/mod.ts";
 import { type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
@@ -93,7 +93,7 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       return log.info("review skipped: draft");
     }
     const branches = config.triggers.branches;
-    if (!triggered && branches.length > 0 && !picomatch(branches)(pr.baseRef)) {
+    if (!triggered && branches.length > 0 && !globMatcher(branches)(pr.baseRef)) {
       await publish({
         ...ref,
         outcome: "skipped",
