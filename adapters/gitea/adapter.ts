@@ -228,16 +228,18 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     fetchFile: shared.fetchFile,
 
     async listComments(repo, pr) {
-      const [summaries, reviews, me] = await Promise.all([
-        shared.summaries(repo, pr),
+      const me = await whoAmI();
+      // Without Loom's login (a token that may not read its user) the markers alone tell.
+      const isLoom = (author: string | undefined) => me === null || sameLogin(author, me);
+      const [summaries, reviews] = await Promise.all([
+        shared.summaries(repo, pr, isLoom),
         api.list(prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {}), review),
-        whoAmI(),
       ]);
       const out: PostedComment[] = [...summaries];
       // Each review's comments are one call: only Loom's own submitted reviews are read.
       const ours = reviews.filter((r) =>
         r.state !== "PENDING" && (r.comments_count ?? 1) > 0 &&
-        (me === null || sameLogin(r.user?.login, me))
+        isLoom(r.user?.login)
       );
       for (const r of ours) {
         for (const c of await reviewComments(repo, pr.number, r.id)) {
