@@ -118,7 +118,9 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       (error) => {
         identity = null;
         // Without `read:user` the markers alone tell Loom's comments apart; do not ask again.
-        if (error instanceof PlatformError && [403, 404].includes(error.status)) login = null;
+        // Anything else (a 5xx, the network) fails the call rather than trusting markers.
+        if (!(error instanceof PlatformError) || ![403, 404].includes(error.status)) throw error;
+        login = null;
         return null;
       },
     );
