@@ -11,6 +11,7 @@ import { comparableHash, isFullHash } from "./_hash.ts";
 import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
 import {
   basicAuthorization,
+  cachedIdentity,
   editOrPost,
   fileText,
   landedInline,
@@ -123,6 +124,11 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
     now,
     authorization: authorizationOf(options),
   });
+  // The account the credentials act as (an access token's bot user included), by its uuid: only
+  // its comments are Loom's summary and findings, whatever markers others type.
+  const whoAmI = cachedIdentity(async () =>
+    (await api.json({ path: "/user" }, z.object({ uuid: z.string().min(1) }))).uuid
+  );
   const fullHashes = boundedMap<string, string>(CACHE_SIZE);
   const pullLinks = boundedMap<string, string>(CACHE_SIZE);
   const key = options.webhookSecret
@@ -243,6 +249,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
     },
 
     async listComments(repo, pr) {
+      const me = await whoAmI();
       const comments = await api.list(
         {
           path: pullPath(repo, pr.number, "/comments"),
@@ -253,7 +260,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
       );
       const out: PostedComment[] = [];
       for (const c of comments) {
-        if (c.deleted || c.pending) continue;
+        if (c.deleted || c.pending || c.user?.uuid !== me) continue;
         const raw = c.content?.raw ?? "";
         if (!c.inline) {
           const body = summaryBody(raw);
@@ -381,6 +388,7 @@ const comment = z.object({
   content: z.object({ raw: z.string().nullish() }).nullish(),
   deleted: z.boolean().nullish(),
   pending: z.boolean().nullish(),
+  user: z.object({ uuid: z.string().nullish() }).nullish(),
   inline: z.object({
     path: z.string(),
     to: z.number().int().nullish(),

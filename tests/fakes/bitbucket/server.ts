@@ -141,6 +141,8 @@ export interface FakeBitbucket
    * or a full hash.
    */
   setFile(repo: string, ref: string, path: string, text: string): void;
+  /** The account everything Loom posts is by, as `GET /user` answers it. */
+  bot: PayloadAccount;
   /** Seeds a comment by someone else (Emma, by default). */
   addComment(
     repo: string,
@@ -481,6 +483,12 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
 
   const routes: Route[] = [
     {
+      // The account the credentials act as: the author of everything Loom posts.
+      method: "GET",
+      pattern: /^\/user$/,
+      handle: () => json({ ...accountEntity(bot), created_on: "2024-01-01T00:00:00.000000+00:00" }),
+    },
+    {
       method: "GET",
       pattern: new RegExp(`^${R}/pullrequests/(\\d+)$`),
       handle(_req, params) {
@@ -769,6 +777,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       }
       state.files.set(`${hash}\u0000${path}`, text);
     },
+    bot,
     addComment(repo, pr, raw, opts = {}) {
       const comment: FakeComment = {
         id: nextId++,
