@@ -10,7 +10,7 @@ import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
 import { fileDiff, type FileVersions } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
-import { landedInline, repoSegments } from "../_shared/mod.ts";
+import { cachedIdentity, landedInline, repoSegments } from "../_shared/mod.ts";
 import {
   type GitAdapter,
   type InlineResult,
@@ -124,6 +124,14 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
   const concurrency = Math.max(1, options.concurrency ?? 6);
 
   const prPath = (repo: RepoRef, number: number) => `${repoPath(repo)}/pullRequests/${number}`;
+  // The identity the token authenticates as, from the organization's connection data: only
+  // threads it started are Loom's summary and findings, since anyone may set thread properties.
+  const whoAmI = cachedIdentity(async () =>
+    (await api.json(
+      { path: "/_apis/connectionData" },
+      z.object({ authenticatedUser: z.object({ id: z.string().min(1) }) }),
+    )).authenticatedUser.id.toLowerCase()
+  );
   const missingPr = (repo: RepoRef, number: number) =>
     `pull request ${repo.fullName}!${number} not found (or the token cannot see it)`;
 
@@ -322,6 +330,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     },
 
     async listComments(repo, pr) {
+      const me = await whoAmI();
       const list = await api.json(
         { path: `${prPath(repo, pr.number)}/threads`, notFound: missingPr(repo, pr.number) },
         z.object({ value: z.array(thread) }),
@@ -331,6 +340,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
         const kind = property(t.properties, KIND_PROPERTY);
         const first = firstComment(t);
         if (t.isDeleted || !first || first.isDeleted) continue;
+        if (first.author?.id?.toLowerCase() !== me) continue;
         const id = `${t.id}/${first.id}`;
         const body = first.content ?? "";
         if (kind === "summary") out.push({ id, kind: "summary", body });
@@ -504,6 +514,7 @@ const thread = z.object({
     parentCommentId: z.number().int().nullish(),
     content: z.string().nullish(),
     isDeleted: z.boolean().nullish(),
+    author: z.object({ id: z.string().nullish() }).nullish(),
   })).nullish(),
   properties: z.record(z.string(), z.unknown()).nullish(),
   threadContext: z.object({
