@@ -364,10 +364,11 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
           method: "PATCH",
           path: `${prPath(repo, pr.number)}/threads/${ids[1]}/comments/${ids[2]}`,
           body: { content: body },
-          // Someone deleted the summary: post a new one rather than fail the review.
-          expect: [404],
+          // Someone deleted the summary, or it is not Loom's to edit (403): post a new one
+          // rather than fail the review and leave its status pending.
+          expect: [403, 404],
         });
-        if (status !== 404) return { id: existing!.id, kind: "summary", body };
+        if (status !== 404 && status !== 403) return { id: existing!.id, kind: "summary", body };
       }
       const res = await postThread(repo, pr, {
         comments: [{ parentCommentId: 0, content: body, commentType: "text" }],

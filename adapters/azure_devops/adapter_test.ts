@@ -377,6 +377,23 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
       assert.equal(listed.length, 31);
     },
   },
+  foreign: {
+    summary(env, raw) {
+      // Anyone may set a thread's properties: the summary's kind included.
+      const t = env.azure.addThread(REPO_NAME, 7, raw, undefined, { [KIND_PROPERTY]: "summary" });
+      return {
+        id: `${t.id}/1`,
+        text: () => env.azure.threads(REPO_NAME, 7)[0].comments[0].content,
+      };
+    },
+    inline(env, fingerprint) {
+      env.azure.addThread(REPO_NAME, 7, "Nothing to fix.", undefined, {
+        [KIND_PROPERTY]: "inline",
+        [FINGERPRINT_PROPERTY]: fingerprint,
+      });
+    },
+    editRefused: true,
+  },
   status: {
     read: (env) =>
       env.azure.statuses(REPO_NAME, 7).map((

@@ -235,6 +235,18 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
       ]);
     },
   },
+  foreign: {
+    summary(env, raw) {
+      const { id } = env.bitbucket.addComment("ws/app", 7, raw);
+      return { id: String(id), text: () => env.bitbucket.comments("ws/app", 7)[0].raw };
+    },
+    inline(env, fingerprint) {
+      env.bitbucket.addComment("ws/app", 7, `Nothing to fix.\n\n[loom-fp-${fingerprint}]: #`, {
+        inline: { path: "src/db.ts", to: 4 },
+      });
+    },
+    editRefused: true,
+  },
   status: {
     read: (env) =>
       env.bitbucket.statusHistory("ws/app", HEAD).map((
