@@ -127,6 +127,12 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     return identity;
   };
 
+  // A token that may not read its user still learns its login from what it posts itself: the
+  // author of its own review or summary. Until then no comment on the platform counts as Loom's.
+  const learnLogin = (author: string | undefined) => {
+    if (login === null && author) login = author;
+  };
+
   const shared = githubStyle(api, {
     platform: "Gitea",
     call: (path, _repo, extra) => ({ path, ...extra }),
@@ -157,8 +163,9 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
         failed: `Gitea refused the review (${res.status}: ${giteaMessage(await res.text())})`,
       };
     }
-    const review = await api.read(res, call, z.object({ id: z.number() }));
-    return { landed: await reviewComments(repo, pr.number, review.id) };
+    const posted = await api.read(res, call, review);
+    learnLogin(posted.user?.login);
+    return { landed: await reviewComments(repo, pr.number, posted.id) };
   };
 
   const reviewComments = (repo: RepoRef, number: number, reviewId: number) =>
@@ -231,8 +238,9 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
 
     async listComments(repo, pr) {
       const me = await whoAmI();
-      // Without Loom's login (a token that may not read its user) the markers alone tell.
-      const isLoom = (author: string | undefined) => me === null || sameLogin(author, me);
+      // Without Loom's login yet (a token that may not read its user), nothing is Loom's: it
+      // posts its own summary, and the findings it recorded keep their dedupe.
+      const isLoom = (author: string | undefined) => me !== null && sameLogin(author, me);
       const [summaries, reviews] = await Promise.all([
         shared.summaries(repo, pr, isLoom),
         api.list(prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {}), review),
@@ -252,7 +260,17 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       return out;
     },
 
-    postSummary: shared.postSummary,
+    async postSummary(repo, pr, body, existing) {
+      const posted = await shared.postSummary(repo, pr, body, existing);
+      if (login === null) {
+        const mine = await api.json(
+          shared.repoCall(repo, `/issues/comments/${posted.id}`, {}),
+          z.object({ user }),
+        );
+        learnLogin(mine.user?.login);
+      }
+      return posted;
+    },
 
     postComment: shared.postComment,
 

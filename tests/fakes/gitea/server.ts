@@ -577,6 +577,14 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       }),
     },
     {
+      method: "GET",
+      pattern: new RegExp(`${R}/issues/comments/(\\d+)$`),
+      handle(_req, params) {
+        const comment = conversation.find(`${params[0]}/${params[1]}`, Number(params[2]));
+        return comment ? json(commentJson(comment)) : notFound();
+      },
+    },
+    {
       method: "PATCH",
       pattern: new RegExp(`${R}/issues/comments/(\\d+)$`),
       handle(req, params) {
