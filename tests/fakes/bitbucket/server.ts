@@ -119,6 +119,11 @@ export interface FakeBitbucketOptions {
   user?: { email: string; apiToken: string };
   /** The author of everything Loom posts. */
   botUser?: PayloadAccount;
+  /**
+   * False: the credentials lack the `account` scope (as an access token does), and `GET /user`
+   * answers 403.
+   */
+  readUser?: boolean;
   /** Where the pull request's `/diff` redirects; the fake's own diff path by default. */
   diffRedirectBase?: string;
 }
@@ -486,7 +491,10 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       // The account the credentials act as: the author of everything Loom posts.
       method: "GET",
       pattern: /^\/user$/,
-      handle: () => json({ ...accountEntity(bot), created_on: "2024-01-01T00:00:00.000000+00:00" }),
+      handle: () =>
+        options.readUser === false
+          ? error(403, "Your credentials lack one or more required privilege scopes.")
+          : json({ ...accountEntity(bot), created_on: "2024-01-01T00:00:00.000000+00:00" }),
     },
     {
       method: "GET",
@@ -641,6 +649,16 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
         };
         comments.push(comment);
         return json(commentJson(comment), 201);
+      },
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${R}/pullrequests/(\\d+)/comments/(\\d+)$`),
+      handle(_req, params) {
+        const comment = comments.find((c) =>
+          c.repo === params[0] && c.pr === Number(params[1]) && c.id === Number(params[2])
+        );
+        return comment ? json(commentJson(comment)) : notFound("Comment not found");
       },
     },
     {
