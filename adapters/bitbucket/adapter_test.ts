@@ -429,13 +429,16 @@ Deno.test("a comment Bitbucket refuses with 400 is rejected with its message", a
 
 Deno.test("missing scopes and a bad repository name are permanent, with clear messages", async () => {
   await using env = await setup();
-  env.bitbucket.failNext(bitbucketFailure.http(403, {
-    type: "error",
-    error: {
-      message: "Your credentials lack one or more required privilege scopes.",
-      detail: { granted: ["repository"], required: ["pullrequest:write"] },
-    },
-  }), { method: "POST", path: /\/comments$/ });
+  env.bitbucket.failNext(
+    bitbucketFailure.http(403, {
+      type: "error",
+      error: {
+        message: "Your credentials lack one or more required privilege scopes.",
+        detail: { granted: ["repository"], required: ["pullrequest:write"] },
+      },
+    }),
+    { method: "POST", path: /\/comments$/ },
+  );
   const forbidden = await platformError(env.adapter.postSummary(REPO, env.pr, "x"));
   assert.deepEqual([forbidden.status, forbidden.retryable], [403, false]);
   assert.match(

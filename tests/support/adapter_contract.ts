@@ -311,7 +311,7 @@ export function githubStyleChange<D>(
 /** The calls the GitHub-style fakes (GitHub, Gitea) share, read by {@link githubStyleParts}. */
 export interface GithubStyleFake {
   comments(repo: string, number: number): { id: number; body: string }[];
-  addIssueComment(repo: string, number: number, body: string): unknown;
+  addIssueComment(repo: string, number: number, body: string): { id: number };
   deleteIssueComment(repo: string, id: number): void;
   setFile(repo: string, ref: string, path: string, text: string): void;
   statuses(repo: string, sha: string): {
@@ -338,6 +338,26 @@ export function githubStyleParts<E extends ContractEnv>(
     stored: (env: E) => of(env).comments(repo, n).map((c) => ({ id: String(c.id), body: c.body })),
     remove: (env: E, id: string) => of(env).deleteIssueComment(repo, Number(id)),
     addComment: (env: E, body: string) => void of(env).addIssueComment(repo, n, body),
+    /**
+     * {@link AdapterHarness.foreign}: a person's conversation comment for the summary, and
+     * `seedInline` seeding a person's inline comment on a line of the diff.
+     */
+    foreign: (
+      seedInline: (env: E, comment: { path: string; line: number; body: string }) => void,
+      editRefused: boolean,
+    ): AdapterHarness<E>["foreign"] => ({
+      summary(env, raw) {
+        const { id } = of(env).addIssueComment(repo, n, raw);
+        return { id: String(id), text: () => of(env).comments(repo, n)[0].body };
+      },
+      inline: (env, fingerprint) =>
+        seedInline(env, {
+          path: "src/db.ts",
+          line: 4,
+          body: `Nothing to fix.\n\n<!-- loom:fp:${fingerprint} -->`,
+        }),
+      editRefused,
+    }),
     statuses: (env: E) =>
       of(env).statuses(repo, HEAD).map((s) => [s.context, s.state, s.description, s.targetUrl]),
   };
