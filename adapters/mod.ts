@@ -43,6 +43,7 @@ export function platformsFromSettings(
   const full: PlatformDeps = {
     fetch: deps.fetch,
     readFile: deps.readFile ?? ((path) => Deno.readTextFileSync(path)),
+    maxDiffBytes: deps.maxDiffBytes ?? settings.maxDiffBytes,
   };
   const platforms: Platforms = { adapters: {}, disabled: {} };
   for (const platform of PLATFORMS) {

@@ -66,6 +66,11 @@ export const JOB_PAYLOADS = {
       errors: z.array(z.string()),
     }),
     reviewRef.extend({ outcome: z.literal("skipped"), reason: z.string() }),
+    /**
+     * Not reviewed for its size (a diff past `LOOM_MAX_DIFF_BYTES`, or above `max_changes`):
+     * a summary saying why, and a final status.
+     */
+    reviewRef.extend({ outcome: z.literal("not_reviewed"), reason: z.string() }),
     // Last, and the default: publish jobs queued before outcomes existed were all of this kind.
     reviewRef.extend({
       outcome: z.literal("reviewed").default("reviewed"),

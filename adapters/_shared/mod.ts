@@ -7,6 +7,8 @@
  */
 
 export { basicAuthorization } from "./basic_auth.ts";
+export { DEFAULT_MAX_DIFF_BYTES, diffBudget, readBoundedBytes } from "./bounded_body.ts";
+export type { DiffBudget } from "./bounded_body.ts";
 export { chatCommand } from "./chat_command.ts";
 export { editOrPost } from "./edit_or_post.ts";
 export { errorBody, messageWithDetails } from "./error_body.ts";

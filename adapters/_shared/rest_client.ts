@@ -8,6 +8,7 @@
  */
 
 import type { z } from "zod";
+import type { DiffBudget } from "./bounded_body.ts";
 import { parseJsonBody } from "./_json_body.ts";
 import { followPages, insideApiRoot, nextLink, type Page } from "./paginate.ts";
 import { platformError } from "./_platform_error.ts";
@@ -101,10 +102,21 @@ export interface RestClient<R extends RestRequest> {
   send(req: R): Promise<number>;
   /** The JSON body of a 2xx answer, checked against `schema`. */
   json<T>(req: R, schema: z.ZodType<T>): Promise<T>;
-  /** The JSON body of a response `request` returned for `req`, checked against `schema`. */
-  read<T>(res: Response, req: R, schema: z.ZodType<T>): Promise<T>;
-  /** Every item of a list whose pages are JSON arrays, following `nextPage` to the end. */
-  list<T>(req: R, item: z.ZodType<T>): Promise<T[]>;
+  /**
+   * The JSON body of a response `request` returned for `req`, checked against `schema`; read
+   * within `budget` when given (a page of a diff), so that a body past it is never read whole.
+   */
+  read<T>(res: Response, req: R, schema: z.ZodType<T>, budget?: DiffBudget): Promise<T>;
+  /**
+   * Every item of a list whose pages are JSON arrays, following `nextPage` to the end; every page
+   * counted against `budget` when given (the pages of a diff).
+   */
+  list<T>(req: R, item: z.ZodType<T>, budget?: DiffBudget): Promise<T[]>;
+  /**
+   * The text of a 2xx answer read within `budget` (a diff): the stream is cancelled once past it
+   * and `DiffTooLargeError` thrown, so a diff of any size costs at most the budget.
+   */
+  text(req: R, budget: DiffBudget): Promise<string>;
   /** Every item of a list, page by page from `first`, each page read by `page`. */
   pages<T>(first: R, page: (res: Response, req: R, url: URL) => Promise<Page<R, T>>): Promise<T[]>;
 }
@@ -243,9 +255,14 @@ export function createRestClient<R extends RestRequest>(dialect: RestDialect<R>)
     });
   };
 
-  const read = async <T>(res: Response, req: R, schema: z.ZodType<T>): Promise<T> => {
+  const read = async <T>(
+    res: Response,
+    req: R,
+    schema: z.ZodType<T>,
+    budget?: DiffBudget,
+  ): Promise<T> => {
     const what = describe(req);
-    const text = await res.text();
+    const text = budget ? await budget.text(res) : await res.text();
     dialect.checkBody?.(res, what);
     return parseJsonBody(platform, text, schema, what, res.status);
   };
@@ -266,9 +283,10 @@ export function createRestClient<R extends RestRequest>(dialect: RestDialect<R>)
       return res.status;
     },
     json: async (req, schema) => await read(await request(req), req, schema),
-    list: (req, item) =>
+    text: async (req, budget) => await budget.text(await request(req)),
+    list: (req, item, budget) =>
       pages(req, async (res, page, url) => ({
-        items: await read(res, page, item.array()),
+        items: await read(res, page, item.array(), budget),
         next: nextPage(res, req, url),
       })),
     pages,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { createRestClient, type RestDialect, type RestRequest } from "./rest_client.ts";
+import { diffBudget } from "./bounded_body.ts";
 import { PlatformError } from "../../src/platform/mod.ts";
 
 const TOKEN = "s3cret-token";
@@ -150,4 +151,41 @@ Deno.test("answered may send again with fresh credentials, and checkBody refuses
   const error = await failure(api.json({ path: "/me" }, z.object({})));
   assert.equal(error.message, "an HTML page on GET /me");
   assert.deepEqual(calls.map((c) => c.headers["Authorization"]), ["token old", "token new"]);
+});
+
+Deno.test("unbounded diffs: a diff body without end is read only to the budget, then cancelled", async () => {
+  let pulled = 0;
+  let cancelled = false;
+  const { api } = harness(() =>
+    new Response(
+      new ReadableStream<Uint8Array>({
+        pull(c) {
+          pulled++;
+          c.enqueue(new TextEncoder().encode("+".repeat(64 * 1024)));
+        },
+        cancel() {
+          cancelled = true;
+        },
+      }),
+    )
+  );
+  await assert.rejects(api.text({ path: "/pulls/1.diff" }, diffBudget(1024 * 1024)), {
+    name: "DiffTooLargeError",
+    message: /larger than 1048576 bytes/,
+  });
+  assert.ok(pulled <= 20, `read ${pulled} chunks of 64 KiB for a 1 MiB budget`);
+  assert.ok(cancelled, "the stream is cancelled, freeing the connection");
+
+  // The pages of one diff share its budget: each alone fits, together they do not.
+  const page = JSON.stringify([{ diff: "x".repeat(600) }]);
+  const paged = harness((url) =>
+    Response.json(JSON.parse(page), {
+      headers: url.searchParams.get("page") ? {} : { link: '</api/v1/diffs?page=2>; rel="next"' },
+    })
+  );
+  const entry = z.object({ diff: z.string() });
+  await assert.rejects(paged.api.list({ path: "/diffs" }, entry, diffBudget(1000)), {
+    name: "DiffTooLargeError",
+  });
+  assert.equal((await paged.api.list({ path: "/diffs" }, entry, diffBudget(2000))).length, 2);
 });

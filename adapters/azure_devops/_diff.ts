@@ -6,8 +6,14 @@
  * @module
  */
 
-import { structuredPatch } from "diff";
-import { quotePath } from "../../src/diff/mod.ts";
+import { quotePath, tooLargeToDiffLine } from "../../src/diff/mod.ts";
+import { hunksOffThread, type RawHunk } from "./_off_thread_diff.ts";
+
+/**
+ * The largest side of a file Loom diffs (1 MiB, documented in the README): a larger one is not
+ * read past this and is listed in the summary as not reviewed, too large to diff.
+ */
+export const MAX_DIFF_FILE_BYTES = 1024 * 1024;
 
 /** One changed file with its bytes on each side; null where the file does not exist. */
 export interface FileVersions {
@@ -17,20 +23,22 @@ export interface FileVersions {
   newPath: string | null;
   oldContent: Uint8Array | null;
   newContent: Uint8Array | null;
+  /** True when a side is over {@link MAX_DIFF_FILE_BYTES}: its contents were not read. */
+  tooLarge?: boolean;
 }
 
 // git's own test: a NUL in the first 8000 bytes makes a file binary.
 const BINARY_SNIFF_BYTES = 8000;
-// Beyond this, jsdiff gives up and the file is shown as replaced whole, as a diff still must be.
-const DIFF_TIMEOUT_MS = 5_000;
 const FUNCTION_LINE_MAX = 80;
 
 /**
  * The git-style diff of one file: `diff --git a/X b/X`, `new file mode` / `deleted file mode`
  * (git's default mode, since Azure does not report modes), `rename from` / `rename to`, then
  * `--- a/X` / `+++ b/X` and hunks with `context` lines around each change (`\ No newline at end
- * of file` where it applies), or `Binary files … differ` when either side holds a NUL byte. An
- * unchanged file that was not renamed gives the empty string, as in git.
+ * of file` where it applies), or `Binary files … differ` when either side holds a NUL byte, or
+ * `Files … are too large to diff` for a file over {@link MAX_DIFF_FILE_BYTES}. An unchanged
+ * file that was not renamed gives the empty string, as in git. The lines are compared off the
+ * main thread (see `hunksOffThread`); past its time limit the file is shown replaced whole.
  *
  * @example
  * ```ts
@@ -41,19 +49,19 @@ const FUNCTION_LINE_MAX = 80;
  * const [x, y] = [enc("x\n"), enc("y\n")];
  * const file = { oldPath: "a.ts", newPath: "a.ts", oldContent: x, newContent: y };
  * const diff = "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n";
- * assert.equal(fileDiff(file), diff);
+ * assert.equal(await fileDiff(file), diff);
  * // Unchanged and not renamed: nothing, as in git.
- * assert.equal(fileDiff({ ...file, newContent: x }), "");
+ * assert.equal(await fileDiff({ ...file, newContent: x }), "");
  * ```
  */
-export function fileDiff(file: FileVersions, context = 3): string {
+export async function fileDiff(file: FileVersions, context = 3): Promise<string> {
   const oldName = file.oldPath ?? file.newPath;
   const newName = file.newPath ?? file.oldPath;
   if (oldName === null || newName === null) return "";
   const renamed = file.oldPath !== null && file.newPath !== null && file.oldPath !== file.newPath;
   const oldBytes = file.oldPath === null ? new Uint8Array() : file.oldContent ?? new Uint8Array();
   const newBytes = file.newPath === null ? new Uint8Array() : file.newContent ?? new Uint8Array();
-  const same = sameBytes(oldBytes, newBytes);
+  const same = !file.tooLarge && sameBytes(oldBytes, newBytes);
   if (same && !renamed && file.oldPath !== null && file.newPath !== null) return "";
 
   let out = `diff --git ${quotePath(`a/${oldName}`)} ${quotePath(`b/${newName}`)}\n`;
@@ -66,15 +74,14 @@ export function fileDiff(file: FileVersions, context = 3): string {
   if (same) return out;
   const a = file.oldPath === null ? "/dev/null" : quotePath(`a/${oldName}`);
   const b = file.newPath === null ? "/dev/null" : quotePath(`b/${newName}`);
+  if (file.tooLarge) return out + `${tooLargeToDiffLine(a, b)}\n`;
   if (isBinary(oldBytes) || isBinary(newBytes)) return out + `Binary files ${a} and ${b} differ\n`;
 
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const oldText = decoder.decode(oldBytes);
   const newText = decoder.decode(newBytes);
-  const hunks = structuredPatch("", "", oldText, newText, "", "", {
-    context,
-    timeout: DIFF_TIMEOUT_MS,
-  })?.hunks ?? [wholeFileHunk(oldText, newText)];
+  const hunks = await hunksOffThread(oldText, newText, context) ??
+    [wholeFileHunk(oldText, newText)];
   if (hunks.length === 0) return out;
   out += `--- ${a}\n+++ ${b}\n`;
   const oldLines = oldText.split("\n");
@@ -92,14 +99,6 @@ export function isBinary(bytes: Uint8Array): boolean {
   const end = Math.min(bytes.length, BINARY_SNIFF_BYTES);
   for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
   return false;
-}
-
-interface RawHunk {
-  oldStart: number;
-  oldLines: number;
-  newStart: number;
-  newLines: number;
-  lines: string[];
 }
 
 /**

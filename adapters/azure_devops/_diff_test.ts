@@ -66,7 +66,7 @@ Deno.test("fileDiff writes each kind of change as git does, file by file", async
     const to = kind.startsWith("R") ? fields[i++] : from;
     const oldPath = kind === "A" ? null : from;
     const newPath = kind === "D" ? null : to;
-    ours += fileDiff({
+    ours += await fileDiff({
       oldPath,
       newPath,
       oldContent: oldPath === null ? null : before[oldPath],
@@ -81,16 +81,26 @@ Deno.test("fileDiff writes each kind of change as git does, file by file", async
   assert.match(ours, /^rename from src\/old name\.ts\nrename to src\/new name\.ts$/m);
 });
 
-Deno.test("fileDiff: an unchanged file is nothing, a pure rename is its header only", () => {
+Deno.test("fileDiff: an unchanged file is nothing, a pure rename is its header only", async () => {
   assert.equal(
-    fileDiff({ oldPath: "a.ts", newPath: "a.ts", oldContent: enc("x\n"), newContent: enc("x\n") }),
+    await fileDiff({
+      oldPath: "a.ts",
+      newPath: "a.ts",
+      oldContent: enc("x\n"),
+      newContent: enc("x\n"),
+    }),
     "",
   );
   assert.equal(
-    fileDiff({ oldPath: "a.ts", newPath: "b.ts", oldContent: enc("x\n"), newContent: enc("x\n") }),
+    await fileDiff({
+      oldPath: "a.ts",
+      newPath: "b.ts",
+      oldContent: enc("x\n"),
+      newContent: enc("x\n"),
+    }),
     "diff --git a/a.ts b/b.ts\nsimilarity index 100%\nrename from a.ts\nrename to b.ts\n",
   );
-  const added = fileDiff({
+  const added = await fileDiff({
     oldPath: null,
     newPath: "bin",
     oldContent: null,

@@ -7,10 +7,17 @@
 import { z } from "zod";
 import { type DiffFile, parseDiff, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
-import { fileDiff, type FileVersions } from "./_diff.ts";
+import { fileDiff, type FileVersions, MAX_DIFF_FILE_BYTES } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
-import { cachedIdentity, landedInline, repoSegments } from "../_shared/mod.ts";
+import {
+  cachedIdentity,
+  type DiffBudget,
+  diffBudget,
+  landedInline,
+  readBoundedBytes,
+  repoSegments,
+} from "../_shared/mod.ts";
 import {
   type GitAdapter,
   type InlineResult,
@@ -31,6 +38,8 @@ export interface AzureDevopsAdapterOptions {
   /** The Basic-auth password set on the service hook; empty refuses every delivery. */
   webhookPassword: string;
   fetch?: typeof fetch;
+  /** The most bytes of a diff `fetchDiff` reads (`LOOM_MAX_DIFF_BYTES`); 5 MiB when not given. */
+  maxDiffBytes?: number;
   now?: () => number;
   /** File versions fetched at once while building a diff; 6 by default. */
   concurrency?: number;
@@ -49,6 +58,8 @@ const STATES = {
   failure: "failed",
   error: "error",
 } as const;
+// A side of a file over MAX_DIFF_FILE_BYTES, not read.
+const TOO_LARGE = Symbol("too large");
 // Iteration changes come in pages of at most 2000 entries; the guard is far above any pull request.
 const CHANGES_PAGE = 2000;
 const MAX_PAGES = 500;
@@ -186,12 +197,13 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     return out;
   };
 
-  const content = async (
+  /** A file's bytes at a version, as `content` reads them, or null when it is not there. */
+  const item = async (
     repo: RepoRef,
     path: string,
     version: string,
     versionType: "commit" | "branch" | "tag",
-  ): Promise<Uint8Array | null> => {
+  ): Promise<Response | null> => {
     const res = await api.request({
       path: `${repoPath(repo)}/items`,
       query: {
@@ -207,7 +219,32 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
       await res.body?.cancel();
       return null;
     }
-    return new Uint8Array(await res.arrayBuffer());
+    return res;
+  };
+
+  const content = async (...at: Parameters<typeof item>): Promise<Uint8Array | null> => {
+    const res = await item(...at);
+    return res && new Uint8Array(await res.arrayBuffer());
+  };
+
+  /**
+   * One side of a file for a diff: a side over the file cap is not read on (and counts for
+   * nothing), the rest count against the diff's limit; without `budget` (placing comments), read
+   * whole as `content` reads it.
+   */
+  const diffSide = async (
+    repo: RepoRef,
+    path: string,
+    commit: string,
+    budget?: DiffBudget,
+  ): Promise<Uint8Array | typeof TOO_LARGE | null> => {
+    if (!budget) return await content(repo, path, commit, "commit");
+    const res = await item(repo, path, commit, "commit");
+    if (!res) return null;
+    const bytes = await readBoundedBytes(res, MAX_DIFF_FILE_BYTES);
+    if (bytes === null) return TOO_LARGE;
+    budget.charge(bytes.length);
+    return bytes;
   };
 
   /** Both versions of a changed file; a side Azure does not have is treated as absent. */
@@ -216,16 +253,19 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     paths: ChangePaths,
     base: string,
     head: string,
+    budget?: DiffBudget,
   ): Promise<FileVersions> => {
-    const [oldContent, newContent] = await Promise.all([
-      paths.oldPath === null ? null : content(repo, paths.oldPath, base, "commit"),
-      paths.newPath === null ? null : content(repo, paths.newPath, head, "commit"),
+    const [oldSide, newSide] = await Promise.all([
+      paths.oldPath === null ? null : diffSide(repo, paths.oldPath, base, budget),
+      paths.newPath === null ? null : diffSide(repo, paths.newPath, head, budget),
     ]);
+    const bytes = (side: typeof oldSide) => side === TOO_LARGE ? null : side;
     return {
-      oldPath: oldContent === null ? null : paths.oldPath,
-      newPath: newContent === null ? null : paths.newPath,
-      oldContent,
-      newContent,
+      oldPath: oldSide === null ? null : paths.oldPath,
+      newPath: newSide === null ? null : paths.newPath,
+      oldContent: bytes(oldSide),
+      newContent: bytes(newSide),
+      tooLarge: oldSide === TOO_LARGE || newSide === TOO_LARGE,
     };
   };
 
@@ -315,10 +355,11 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
 
     async fetchDiff(repo, pr) {
       const { files, base, head } = await changedFiles(repo, pr);
+      const budget = diffBudget(options.maxDiffBytes);
       const diffs = await mapLimit(
         files,
         concurrency,
-        async (f) => fileDiff(await versionsOf(repo, f, base, head)),
+        async (f) => await fileDiff(await versionsOf(repo, f, base, head, budget)),
       );
       return diffs.join("");
     },
@@ -400,7 +441,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
           const versions = await versionsOf(repo, f, base, head);
           const text = versions.newContent ? new TextDecoder().decode(versions.newContent) : "";
           diffs.set(f.newPath!, {
-            file: parseDiff(fileDiff(versions))[0],
+            file: parseDiff(await fileDiff(versions))[0],
             lines: text.split("\n"),
             trackingId: f.trackingId,
           });

@@ -18,6 +18,7 @@ import {
 } from "../../tests/fakes/azure_devops/payloads.ts";
 import { type GitRepo, makeRepo } from "../../tests/git_repo.ts";
 import * as kit from "../../tests/support/adapter_test_kit.ts";
+import { watchEventLoop } from "../../tests/support/loop_watch.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
 import {
   type AzureDevopsAdapterOptions,
@@ -160,6 +161,7 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   platform: "Azure DevOps",
   setup: () => setup(),
   offline: async () => adapterAt(await kit.closedUrl(startFakeAzureDevops)),
+  setupWithDiffLimit: (maxDiffBytes) => setup({}, { maxDiffBytes }),
   secrets: [TOKEN, btoa(`:${TOKEN}`), HOOK_PASSWORD],
   pullRequest: {
     author: "jamie@fabrikam.example",
@@ -628,4 +630,45 @@ Deno.test("postComment answers in a closed thread, and the answer is never read 
   const raw = kit.bytes(JSON.stringify(payload));
   assert.equal(env.adapter.parseEvent(new Request("http://loom/"), raw).type, "ignored");
   assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), []);
+});
+
+Deno.test("Azure DevOps diff time: a rewritten 40,000-line file does not block the event loop, and a file over the cap is listed as not reviewed", async () => {
+  await using git = await makeRepo();
+  const lines = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) => `${tag} ${i}\n`).join("");
+  await git.write("big.txt", lines(40_000, "old line"));
+  // Over the 1 MiB cap on the new side: never read on, never diffed.
+  await git.write("huge.sql", "select 1;\n");
+  await git.commit("base");
+  await git.git("checkout", "-q", "-b", "feature");
+  await git.write("big.txt", lines(40_000, "rewritten"));
+  await git.write("huge.sql", "insert into t values (1);\n".repeat(50_000));
+  await git.commit("rewrite");
+  await using azure = await startFakeAzureDevops({ token: TOKEN });
+  const { id } = azure.addRepository({ project: "Fabrikam Web", name: "app" });
+  await pullRequestFromGit(azure, git, {
+    repo: REPO_NAME,
+    number: 7,
+    base: "main",
+    head: "feature",
+  });
+  const adapter = adapterAt(azure.url);
+  const repo: RepoRef = { platform: "azure-devops", fullName: REPO_NAME, id };
+  const pr = await adapter.getPullRequest(repo, 7);
+
+  // A timer that must keep firing while the diff is built, as webhooks and /health must.
+  const watch = watchEventLoop(20);
+  const stats: ReturnType<typeof watch.stop>[] = [];
+  const diff = await adapter.fetchDiff(repo, pr).finally(() => stats.push(watch.stop()));
+  const [{ ticks, longestGapMs: longestGap }] = stats;
+  assert.ok(ticks > 10, `the timer fired ${ticks} times`);
+  // A safety bound, not a speed figure: a blocked loop misses ticks for seconds.
+  assert.ok(longestGap < 1000, `the event loop stalled ${Math.round(longestGap)} ms`);
+
+  const files = parseDiff(diff);
+  const big = files.find((f) => f.path === "big.txt")!;
+  assert.equal(big.additions, 40_000, "the rewrite is still a complete diff");
+  const huge = files.find((f) => f.path === "huge.sql")!;
+  assert.equal(huge.tooLargeToDiff, true);
+  assert.equal(huge.hunks.length, 0);
 });

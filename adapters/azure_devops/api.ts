@@ -86,7 +86,7 @@ const REJECTED = "Azure DevOps rejected the credentials";
  */
 export function createAzureDevopsApi(options: AzureDevopsApiOptions): AzureDevopsApi {
   const authorization = basicAuthorization("", options.token);
-  const { describe, request, send, read, json } = createRestClient<AzureDevopsRequest>({
+  const { describe, request, send, read, json, text } = createRestClient<AzureDevopsRequest>({
     platform: "Azure DevOps",
     credential: "the credentials",
     base: new URL(options.url.replace(/\/+$/, "") + "/"),
@@ -134,7 +134,7 @@ export function createAzureDevopsApi(options: AzureDevopsApiOptions): AzureDevop
         }
         : null,
   });
-  return { describe, request, send, read, json };
+  return { describe, request, send, read, json, text };
 }
 
 /** Azure DevOps' explanation of a failure: the `message` of its JSON error, else the text. */

@@ -85,6 +85,7 @@ export function azureDevopsFromSettings(
     webhookUsername: az.webhookUsername,
     webhookPassword: az.webhookPassword,
     fetch: deps.fetch,
+    maxDiffBytes: deps.maxDiffBytes,
   });
 }
 

@@ -12,6 +12,7 @@ import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } f
 import {
   basicAuthorization,
   cachedIdentity,
+  diffBudget,
   editOrPost,
   fileText,
   landedInline,
@@ -39,6 +40,8 @@ export interface BitbucketAdapterOptions {
   /** A user API token with its Atlassian account email, sent as `Basic`; used without `token`. */
   user?: { email: string; apiToken: string };
   fetch?: typeof fetch;
+  /** The most bytes of a diff `fetchDiff` reads (`LOOM_MAX_DIFF_BYTES`); 5 MiB when not given. */
+  maxDiffBytes?: number;
   now?: () => number;
 }
 
@@ -180,12 +183,11 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
   };
 
   const fetchDiff = async (repo: RepoRef, number: number): Promise<string> => {
-    const res = await api.request({
+    return await api.text({
       path: pullPath(repo, number, "/diff"),
       accept: "text/plain",
       notFound: missingPull(repo, number),
-    });
-    return await res.text();
+    }, diffBudget(options.maxDiffBytes));
   };
 
   return {

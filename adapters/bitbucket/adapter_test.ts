@@ -66,6 +66,7 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
   platform: "Bitbucket",
   setup: (kind) => kind === "user" ? setup(USER, { user: USER.user }) : setup(),
   credentialKinds: ["token", "user"],
+  setupWithDiffLimit: (maxDiffBytes) => setup({ maxDiffBytes }),
   async offline(env) {
     return createBitbucketAdapter({
       apiUrl: await kit.closedUrl(startFakeBitbucket),

@@ -99,6 +99,7 @@ export function bitbucketFromSettings(
     token: bb.token,
     user: bb.email && bb.apiToken ? { email: bb.email, apiToken: bb.apiToken } : undefined,
     fetch: deps.fetch,
+    maxDiffBytes: deps.maxDiffBytes,
   });
 }
 

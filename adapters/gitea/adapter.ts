@@ -12,6 +12,7 @@ import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
 import { createGiteaSignatureCheck } from "./_signature.ts";
 import { hasWipPrefix } from "./_wip.ts";
 import {
+  diffBudget,
   fingerprintOf,
   githubStyle,
   landedInline,
@@ -38,6 +39,8 @@ export interface GiteaAdapterOptions {
   /** The secret deliveries are signed with; empty refuses every delivery. */
   webhookSecret: string;
   fetch?: typeof fetch;
+  /** The most bytes of a diff `fetchDiff` reads (`LOOM_MAX_DIFF_BYTES`); 5 MiB when not given. */
+  maxDiffBytes?: number;
   now?: () => number;
   /** Loom's own login; read once from `GET /api/v1/user` when not given. */
   botLogin?: string;
@@ -141,10 +144,8 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
   const { prCall } = shared;
 
   const diffOf = async (repo: RepoRef, number: number): Promise<string> => {
-    const res = await api.request(prCall(repo, number, `/pulls/${number}.diff`, {
-      accept: "text/plain",
-    }));
-    return await res.text();
+    const call = prCall(repo, number, `/pulls/${number}.diff`, { accept: "text/plain" });
+    return await api.text(call, diffBudget(options.maxDiffBytes));
   };
 
   /**

@@ -58,6 +58,7 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
   // Gitea builds Link from its ROOT_URL, which need not be the address Loom uses.
   setup: () => setup({ rootUrl: "https://git.example.invalid/" }),
   offline,
+  setupWithDiffLimit: (maxDiffBytes) => setup({}, { maxDiffBytes }),
   secrets: [TOKEN],
   pullRequest: {
     author: "mona",

@@ -55,7 +55,13 @@ export function giteaFromSettings(gitea: GiteaSettings, deps: PlatformDeps): Git
       token: [gitea.token, "LOOM_GITEA_TOKEN (an access token Loom posts with)"],
     },
   );
-  return createGiteaAdapter({ url, token, webhookSecret: gitea.webhookSecret, fetch: deps.fetch });
+  return createGiteaAdapter({
+    url,
+    token,
+    webhookSecret: gitea.webhookSecret,
+    fetch: deps.fetch,
+    maxDiffBytes: deps.maxDiffBytes,
+  });
 }
 
 /** Gitea and Forgejo: webhooks at `/webhooks/gitea`, settings under `gitea` (`LOOM_GITEA_*`). */

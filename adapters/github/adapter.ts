@@ -12,6 +12,7 @@ import { diffFromFiles } from "./_files_diff.ts";
 import { rangeStart } from "../../src/diff/mod.ts";
 import {
   cachedIdentity,
+  diffBudget,
   githubStyle,
   landedInline,
   markedInline,
@@ -40,6 +41,8 @@ export interface GithubAdapterOptions {
   /** A GitHub App; used instead of `token` when both are given. */
   app?: { appId: string; privateKey: string };
   fetch?: typeof fetch;
+  /** The most bytes of a diff `fetchDiff` reads (`LOOM_MAX_DIFF_BYTES`); 5 MiB when not given. */
+  maxDiffBytes?: number;
   now?: () => number;
   /**
    * Loom's own login (`my-app[bot]`), so that its comments never trigger a command and only its
@@ -220,16 +223,18 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     getPullRequest: shared.getPullRequest,
 
     async fetchDiff(repo, pr) {
+      const budget = diffBudget(options.maxDiffBytes);
       const res = await api.request(prCall(repo, pr.number, `/pulls/${pr.number}`, {
         accept: "application/vnd.github.diff",
         expect: [406],
       }));
-      if (res.status !== 406) return await res.text();
+      if (res.status !== 406) return await budget.text(res);
       await res.body?.cancel();
       // Small pages: GitHub is reported to drop patches once one page's patches pass ~20k lines.
       const files = await api.list(
         prCall(repo, pr.number, `/pulls/${pr.number}/files`, { query: { per_page: 30 } }),
         pullFile,
+        budget,
       );
       return diffFromFiles(files);
     },

@@ -59,6 +59,7 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
   platform: "GitHub",
   setup: () => setup(),
   offline,
+  setupWithDiffLimit: (maxDiffBytes) => setup({ maxDiffBytes }),
   secrets: [TOKEN],
   pullRequest: {
     author: "mona",

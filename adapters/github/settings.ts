@@ -107,6 +107,7 @@ export function githubFromSettings(gh: GithubSettings, deps: PlatformDeps): GitA
     token: gh.appId ? undefined : gh.token,
     app: gh.appId && privateKey ? { appId: gh.appId, privateKey } : undefined,
     fetch: deps.fetch,
+    maxDiffBytes: deps.maxDiffBytes,
   });
 }
 

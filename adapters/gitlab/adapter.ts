@@ -13,6 +13,7 @@ import { parseGitlabEvent } from "./events.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
   cachedIdentity,
+  diffBudget,
   editOrPost,
   fileText,
   landedInline,
@@ -43,6 +44,8 @@ export interface GitlabAdapterOptions {
   /** A personal, project or group access token with the `api` scope. */
   token?: string;
   fetch?: typeof fetch;
+  /** The most bytes of a diff `fetchDiff` reads (`LOOM_MAX_DIFF_BYTES`); 5 MiB when not given. */
+  maxDiffBytes?: number;
   now?: () => number;
   /** Waits between reads of a merge request whose diff GitLab is still preparing. */
   sleep?: (ms: number) => Promise<void>;
@@ -168,14 +171,17 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
   };
 
   const diffText = async (repo: RepoRef, iid: number): Promise<string> => {
+    const budget = diffBudget(options.maxDiffBytes);
     const entries = await api.list(
       mrCall(repo, iid, "/diffs", { query: { per_page: PAGE_SIZE } }),
       diffEntry,
+      budget,
     );
     if (entries.some((e) => !e.diff && (e.too_large || e.collapsed))) {
-      // Newer GitLab serves the whole diff, lines of large files included, as plain text.
+      // Newer GitLab serves the whole diff, lines of large files included, as plain text: read
+      // within a fresh budget, since it replaces the pages rather than adding to them.
       const res = await api.request(mrCall(repo, iid, "/raw_diffs", { expect: [404] }));
-      if (res.status !== 404) return await res.text();
+      if (res.status !== 404) return await diffBudget(options.maxDiffBytes).text(res);
       await res.body?.cancel();
     }
     if (entries.length === 0) {

@@ -78,6 +78,7 @@ contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
   platform: "GitLab",
   setup: () => setup(),
   offline,
+  setupWithDiffLimit: (maxDiffBytes) => setup({ maxDiffBytes }),
   secrets: [TOKEN],
   pullRequest: {
     author: "alice",

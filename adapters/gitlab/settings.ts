@@ -59,6 +59,7 @@ export function gitlabFromSettings(gl: GitlabSettings, deps: PlatformDeps): GitA
     webhookSecret: gl.webhookSecret,
     token,
     fetch: deps.fetch,
+    maxDiffBytes: deps.maxDiffBytes,
   });
 }
 

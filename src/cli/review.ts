@@ -130,6 +130,7 @@ export async function reviewCommand(
       readRepoFile,
       env: io.env,
       fetch: deps.fetch,
+      maxResponseBytes: settings.llm.maxResponseBytes,
       retries: 2,
     });
     io.stdout(render(result, format));
@@ -159,6 +160,7 @@ function render(result: ReviewResult, format: Format): string {
               model: p.model,
               status: p.status,
               error: p.error ?? null,
+              error_detail: p.errorDetail ?? null,
               findings: result.findings.filter((f) => f.pipeline === p.name).length,
               duration_ms: p.durationMs,
             })),
@@ -185,7 +187,8 @@ function exitCode(result: ReviewResult, io: CliIo): number {
   const ran = result.pipelines.filter((p) => p.status !== "skipped");
   if (ran.length > 0 && ran.every((p) => p.status === "failed")) {
     io.stderr("loom review: every pipeline failed, so nothing was reviewed:");
-    for (const p of ran) io.stderr(`  ${p.name}: ${p.error}`);
+    // The operator runs the CLI: it may see what the endpoint said, unlike a PR comment.
+    for (const p of ran) io.stderr(`  ${p.name}: ${p.errorDetail ?? p.error}`);
     return EXIT.failure;
   }
   return result.findings.some((f) => f.severity === "blocker") ? EXIT.failure : EXIT.ok;

@@ -41,6 +41,11 @@ export interface DiffFile {
   status: "added" | "deleted" | "modified" | "renamed" | "copied";
   /** True for `Binary files … differ` and `GIT binary patch`; such files have no hunks. */
   binary: boolean;
+  /**
+   * True when the diff lists the file as too large to diff (`Files … are too large to diff`,
+   * written where Loom builds the diff itself): no hunks, and the review lists it as not reviewed.
+   */
+  tooLargeToDiff?: boolean;
   /** File mode on the old side, when the diff states it (deleted file, mode change). */
   oldMode?: string;
   /** File mode on the new side, when the diff states it (new file, mode change). */

@@ -12,3 +12,4 @@ export type { CommentLines } from "./placement.ts";
 export { placementProblem, rangeStart } from "./placement.ts";
 export { quotePath } from "./quote.ts";
 export { renderFileDiff, renderFileHeader, renderHunk } from "./render.ts";
+export { isTooLargeToDiffLine, tooLargeToDiffLine } from "./too_large.ts";

@@ -11,6 +11,7 @@
 
 import type { DiffFile, Hunk } from "./diff_file.ts";
 import { readQuoted, unquotePath } from "./quote.ts";
+import { isTooLargeToDiffLine } from "./too_large.ts";
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 
@@ -205,6 +206,7 @@ function readHeaderLine(draft: Draft, line: string): void {
     draft.kind = "copied";
   } else if (line.startsWith("copy to ")) draft.to = unquotePath(after("copy to "));
   else if (line.startsWith("Binary files ")) file.binary = true;
+  else if (isTooLargeToDiffLine(line)) file.tooLargeToDiff = true;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 
 import type { RawFinding, Severity } from "../findings/mod.ts";
-import { redact } from "../secrets/mod.ts";
+import { redact, scrubCredentials } from "../secrets/mod.ts";
 import { type ChatAnswer, chatCall } from "./chat_call.ts";
 import type { ChatMessage } from "./chat_message.ts";
 import { LlmError } from "./llm_error.ts";
@@ -45,6 +45,8 @@ export interface AskForFindingsOptions {
   fetch?: typeof fetch;
   /** Severity for findings that come without one (or with a word Loom does not know). */
   defaultSeverity?: Severity;
+  /** Largest answer read, after decompression; see `chatCall`. */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -134,14 +136,16 @@ export async function askForFindings(opts: AskForFindingsOptions): Promise<Findi
   if (reparsed.ok) return finish(reparsed, true);
 
   const snippet = second.content.trim().slice(0, 120).replace(/\s+/g, " ");
+  const how = `${describeModel(model)} answered twice without usable findings JSON`;
   throw new LlmError(
     "unparseable",
-    redact(
-      `${describeModel(model)} answered twice without usable findings JSON: ${reparsed.error}` +
+    scrubCredentials(redact(
+      `${how}: ${reparsed.error}` +
         (snippet ? `; the second answer began: ${JSON.stringify(snippet)}` : ""),
       model,
-    ),
-    { usage },
+    )),
+    // The error names keys of the answer and the snippet quotes it: both are the endpoint's.
+    { usage, publicMessage: how },
   );
 }
 

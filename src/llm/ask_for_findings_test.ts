@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { answer, type FakeLlm, startFakeLlm } from "../../tests/fakes/llm/server.ts";
+import {
+  answer,
+  type FakeAnswer,
+  type FakeLlm,
+  startFakeLlm,
+} from "../../tests/fakes/llm/server.ts";
 import {
   askForFindings,
   type AskForFindingsOptions,
@@ -329,6 +334,10 @@ Deno.test("an unreachable server is a retryable network error", async () => {
   const err = await failure(askForFindings({ model, messages: prompt }));
   assertError(err, { kind: "network", retryable: true });
   assert.match(err.message, /could not reach model "gone"/);
+  assert.match(
+    err.publicMessage,
+    /^could not reach model "gone" \(m at [^)]+\) \(connection refused\)$/,
+  );
 });
 
 Deno.test("a server rejecting json_schema is asked again with json_object, then none", async () => {
@@ -442,3 +451,75 @@ function assertNoKey(err: LlmError) {
   ];
   for (const text of seen) assert.ok(!text.includes(KEY), `key leaked: ${text}`);
 }
+
+Deno.test("unbounded responses: a gzip bomb fails as too_large at the cap, not retryable, read once", async () => {
+  await withFake(async (llm) => {
+    // 64 MiB of answer in well under a MiB of gzip on the wire.
+    llm.setDefault(answer.gzipBomb(64 * 1024 * 1024));
+    const err = await askFailing(llm);
+    assertError(err, { kind: "too_large", retryable: false });
+    assert.match(err.message, /larger than 4194304 bytes \(LOOM_LLM_MAX_RESPONSE_BYTES\)/);
+    assert.equal(llm.chats().length, 1, "no re-ask of an oversized answer");
+  });
+});
+
+Deno.test("unbounded responses: the cap is the caller's, counted after decompression", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.gzipBomb(200_000), answer.gzipBomb(50_000));
+    const err = await askFailing(llm, { maxResponseBytes: 100_000 });
+    assertError(err, { kind: "too_large", retryable: false });
+    // Under the cap the (blank) answer is read and re-asked as usual.
+    llm.setDefault(answer.json({ findings: [finding] }));
+    const read = await ask(llm, { maxResponseBytes: 100_000 });
+    assert.equal(read.reasked, true);
+  });
+});
+
+Deno.test("unbounded responses: an error body that never ends is read only up to its cap", async () => {
+  await withFake(async (llm) => {
+    llm.script(answer.endless(500));
+    const err = await askFailing(llm, { model: spec(llm, { timeoutS: 3 }) });
+    assertError(err, { kind: "server", retryable: true, status: 500 });
+    assert.match(err.message, /failed \(HTTP 500\): x{300}/);
+  });
+});
+
+Deno.test("reflected upstream errors: what an endpoint says is in the message, never in the public message", async () => {
+  const secret = "hunter2-internal-db";
+  await withFake(async (llm) => {
+    const cases: [FakeAnswer[], RegExp][] = [
+      [[answer.serverError(`db password=${secret} at 10.0.0.5`)], /failed \(HTTP 500\)$/],
+      [[answer.error(401, `token: ${secret}`)], /rejected the request \(HTTP 401\); check/],
+      [[answer.error(429, secret, { "retry-after": "1" })], /is rate limited \(429\)$/],
+      [
+        [{ kind: "http", status: 200, body: { error: { message: secret } } }],
+        /without any choice$/,
+      ],
+      [[{
+        kind: "http",
+        status: 200,
+        body: `<html>${secret}</html>`,
+        headers: { "content-type": "application/json" },
+      }], /is not JSON$/],
+      [[answer.text(`{"${secret}": 1}`), answer.text(`secret=${secret}`)], /findings JSON$/],
+    ];
+    for (const [answers, how] of cases) {
+      llm.script(...answers);
+      const err = await askFailing(llm);
+      assert.match(err.publicMessage, how);
+      assert.ok(err.publicMessage.startsWith('model "reviewer" (gpt-test at '), err.publicMessage);
+      assert.ok(!err.publicMessage.includes(secret), err.publicMessage);
+      assert.ok(err.message.length > err.publicMessage.length, "the message says more");
+    }
+  });
+});
+
+Deno.test("reflected upstream errors: credential shapes in an endpoint's words are masked in the message", async () => {
+  await withFake(async (llm) => {
+    llm.script(
+      answer.serverError("config: password=hunter2-internal-db, key sk-internal-0123456789"),
+    );
+    const err = await askFailing(llm);
+    assert.match(err.message, /password=\*\*\*, key sk-\*\*\*/);
+  });
+});

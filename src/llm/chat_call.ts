@@ -4,7 +4,8 @@
  */
 
 import OpenAI, { APIError } from "openai";
-import { redact } from "../secrets/mod.ts";
+import { redact, scrubCredentials } from "../secrets/mod.ts";
+import { cappedFetch, DEFAULT_MAX_RESPONSE_BYTES } from "./capped_fetch.ts";
 import type { ChatMessage } from "./chat_message.ts";
 import { LlmError } from "./llm_error.ts";
 import type { ModelSpec, StructuredOutput } from "./model_spec.ts";
@@ -31,6 +32,11 @@ export interface ChatCallOptions {
   structuredOutput?: StructuredOutput;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /**
+   * Largest answer read, in bytes after decompression (`LOOM_LLM_MAX_RESPONSE_BYTES`); past it
+   * the call fails as `too_large`. Default {@link DEFAULT_MAX_RESPONSE_BYTES}.
+   */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -40,15 +46,20 @@ export interface ChatCallOptions {
  * still works; the mode that was accepted is returned for the caller to report.
  *
  * The SDK never retries (`maxRetries: 0`): Loom's durable queue owns retries and backoff.
- * Failures are thrown as {@link LlmError}.
+ * Every body is read with a byte limit (see `cappedFetch`). Failures are thrown as
+ * {@link LlmError}.
  */
 export async function chatCall(opts: ChatCallOptions): Promise<ChatAnswer> {
   const { model, messages, signal } = opts;
+  const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   let errorBody: string | undefined;
+  let tooLarge = false;
   const client = createClient(
     model,
-    keepErrorBody(opts.fetch ?? fetch, (body) => {
-      errorBody = body;
+    cappedFetch(opts.fetch ?? fetch, {
+      maxBytes,
+      keepErrorBody: (body) => void (errorBody = body),
+      tooLarge: () => void (tooLarge = true),
     }),
   );
 
@@ -69,9 +80,11 @@ export async function chatCall(opts: ChatCallOptions): Promise<ChatAnswer> {
       if (!choice) {
         // Some servers answer 200 with an error body instead of an error status.
         const reason = (completion as { error?: { message?: unknown } }).error?.message;
-        const message = `${describeModel(model)} answered without any choice` +
-          (reason ? `: ${String(reason)}` : "");
-        throw new LlmError("server", redact(message, model));
+        const how = `${describeModel(model)} answered without any choice`;
+        const message = how + (reason ? `: ${String(reason).slice(0, 300)}` : "");
+        throw new LlmError("server", scrubCredentials(redact(message, model)), {
+          publicMessage: how,
+        });
       }
       return {
         content: choice.message?.content ?? "",
@@ -84,6 +97,11 @@ export async function chatCall(opts: ChatCallOptions): Promise<ChatAnswer> {
         structuredOutput: mode,
       };
     } catch (err) {
+      if (tooLarge) {
+        const how = `${describeModel(model)} sent a response larger than ${maxBytes} bytes ` +
+          `(LOOM_LLM_MAX_RESPONSE_BYTES); it was not read further`;
+        throw new LlmError("too_large", how);
+      }
       const status = err instanceof APIError ? err.status : undefined;
       const last = i === modes.length - 1;
       if (!last && !signal?.aborted && rejectsResponseFormat(status, errorBody ?? "")) continue;
@@ -109,13 +127,4 @@ function createClient(model: ModelSpec, fetchImpl: typeof fetch): OpenAI {
     // Loom does its own logging; the SDK's would go to the console unstructured.
     logLevel: "off",
   });
-}
-
-/** Wraps fetch to hand failed responses' bodies to `keep` before the SDK reads them. */
-function keepErrorBody(base: typeof fetch, keep: (body: string) => void): typeof fetch {
-  return async (input, init) => {
-    const response = await base(input, init);
-    if (!response.ok) keep(await response.clone().text().catch(() => ""));
-    return response;
-  };
 }

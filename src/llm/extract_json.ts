@@ -4,7 +4,7 @@
  */
 
 import { jsonrepair } from "jsonrepair";
-import { nextJsonStart, walkBrackets } from "./json_brackets.ts";
+import { nestsDeeperThan, nextJsonStart, walkBrackets } from "./json_brackets.ts";
 
 // Enough for prose with a few brackets before the answer; each start costs a parse attempt.
 const MAX_STARTS = 5;
@@ -50,9 +50,44 @@ export function* findJson(answer: string): Generator<FoundJson> {
   }
 }
 
-/** Removes the reasoning blocks some local models (DeepSeek R1, Qwen 3) put before answers. */
+/**
+ * Removes the reasoning blocks some local models (DeepSeek R1, Qwen 3) put before answers: each
+ * `<think>` or `<thinking>` (any case) through the first closing tag of the same name after it.
+ * An opening tag without one is kept.
+ *
+ * In linear time, for answers a hostile endpoint writes: a lazy regex looked for a closing tag
+ * from every unclosed opening one, each time to the end of the text (280,000 characters of
+ * `<think>` took seconds). Here a name found unclosed once is never looked for again, and each
+ * search for a closing tag starts where the last block ended.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stripThinking } from "./extract_json.ts";
+ *
+ * assert.equal(stripThinking("<think>hmm</think>\n{}"), "{}");
+ * assert.equal(stripThinking("<think>cut short {}"), "<think>cut short {}");
+ * ```
+ */
 export function stripThinking(text: string): string {
-  return text.replace(/<(think|thinking)>[\s\S]*?<\/\1>/gi, "").trim();
+  const open = /<(think|thinking)>/gi;
+  const closes: Record<string, RegExp> = { think: /<\/think>/gi, thinking: /<\/thinking>/gi };
+  const unclosed = new Set<string>();
+  let kept = "";
+  let from = 0;
+  for (let tag = open.exec(text); tag; tag = open.exec(text)) {
+    const name = tag[1].toLowerCase();
+    if (unclosed.has(name)) continue;
+    const close = closes[name];
+    close.lastIndex = open.lastIndex;
+    if (!close.exec(text)) {
+      unclosed.add(name);
+      continue;
+    }
+    kept += text.slice(from, tag.index);
+    from = open.lastIndex = close.lastIndex;
+  }
+  return (kept + text.slice(from)).trim();
 }
 
 function candidateSpans(text: string): string[] {
@@ -82,7 +117,11 @@ function tryParse(text: string): unknown {
   }
 }
 
+// Far deeper than findings JSON goes, far shallower than what overflows jsonrepair's stack.
+const MAX_REPAIR_DEPTH = 64;
+
 function tryRepair(text: string): unknown {
+  if (nestsDeeperThan(text, MAX_REPAIR_DEPTH)) return undefined;
   try {
     return JSON.parse(jsonrepair(text));
   } catch {

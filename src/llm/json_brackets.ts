@@ -57,3 +57,33 @@ export function nextJsonStart(text: string, from = 0): number | undefined {
   pattern.lastIndex = from;
   return pattern.exec(text)?.index;
 }
+
+/**
+ * True when brackets outside double-quoted strings nest deeper than `limit` anywhere in `text`.
+ * Findings JSON nests three deep; `jsonrepair` recurses once a level, so 140,000 levels of `[{`
+ * from a hostile endpoint cost it half a second to overflow its stack. Such text is not tried.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nestsDeeperThan } from "./json_brackets.ts";
+ *
+ * assert.equal(nestsDeeperThan('{"findings": [{"body": "[[[["}]}', 3), false);
+ * assert.equal(nestsDeeperThan("[[[[", 3), true);
+ * ```
+ */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{" || c === "[") {
+      if (++depth > limit) return true;
+    } else if ((c === "}" || c === "]") && depth > 0) depth--;
+  }
+  return false;
+}

@@ -14,6 +14,7 @@ import type { Usage } from "./usage.ts";
  * - `client`: any other 4xx, e.g. a bad key (401) or an unknown model (404);
  * - `unparseable`: no usable findings JSON, even after one re-ask;
  * - `length`: output cut at `max_tokens` before a single complete finding;
+ * - `too_large`: the response went past `LOOM_LLM_MAX_RESPONSE_BYTES` (after decompression);
  * - `aborted`: the caller's AbortSignal fired (the job was cancelled).
  */
 export type LlmErrorKind =
@@ -23,6 +24,7 @@ export type LlmErrorKind =
   | "client"
   | "unparseable"
   | "length"
+  | "too_large"
   | "network"
   | "aborted";
 
@@ -34,6 +36,8 @@ const RETRYABLE_BY_DEFAULT: Record<LlmErrorKind, boolean> = {
   client: false,
   unparseable: false,
   length: false,
+  // The same endpoint would send the same oversized answer again.
+  too_large: false,
   aborted: false,
 };
 
@@ -43,11 +47,19 @@ export interface LlmErrorOptions {
   retryAfterMs?: number;
   status?: number;
   usage?: Usage;
+  /** What may be shown to a whole pull request; defaults to the message. */
+  publicMessage?: string;
 }
 
 /**
  * A failed call to a model, classified so Loom's durable queue can decide to retry (and when)
  * without parsing messages. Messages name the model and its base URL, never the API key.
+ *
+ * Two texts: `message` carries what the endpoint said (its error body, the start of an answer
+ * that could not be used), redacted, for the admin API, the log and the CLI; `publicMessage`
+ * only which model failed and how (HTTP status, timeout, refused connection, unusable answer),
+ * for the summary comment. An endpoint a repository's config reaches may be an internal service
+ * whose error pages hold secrets: its words never reach a comment.
  *
  * @example
  * ```ts
@@ -58,6 +70,10 @@ export interface LlmErrorOptions {
  * assert.equal(limited.retryable, true);
  * assert.equal(limited.retryAfterMs, 2000);
  * assert.equal(new LlmError("client", "bad key", { status: 401 }).retryable, false);
+ * const failed = new LlmError("server", "m failed (HTTP 500): db password=…", {
+ *   publicMessage: "m failed (HTTP 500)",
+ * });
+ * assert.equal(failed.publicMessage, "m failed (HTTP 500)");
  * ```
  */
 export class LlmError extends Error {
@@ -71,6 +87,8 @@ export class LlmError extends Error {
   readonly status?: number;
   /** Tokens already spent by the calls that did answer before the failure. */
   usage?: Usage;
+  /** Which model failed and how, without a word the endpoint sent: safe for a comment. */
+  readonly publicMessage: string;
 
   constructor(kind: LlmErrorKind, message: string, options: LlmErrorOptions = {}) {
     super(message);
@@ -79,5 +97,6 @@ export class LlmError extends Error {
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
     if (options.status !== undefined) this.status = options.status;
     if (options.usage !== undefined) this.usage = options.usage;
+    this.publicMessage = options.publicMessage ?? message;
   }
 }

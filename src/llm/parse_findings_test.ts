@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { HOSTILE_ANSWERS } from "../../tests/support/hostile_answers.ts";
+import { stripThinking } from "./extract_json.ts";
 import { parseFindings } from "./parse_findings.ts";
+import { cutAfterLastCompleteItem } from "./salvage_truncated.ts";
 
 const finding = {
   path: "src/app.ts",
@@ -195,4 +198,39 @@ Deno.test("prose around JSON that also needs repair does not turn into dropped f
   const result = ok(text);
   assert.deepEqual(result.findings, [finding]);
   assert.equal(result.dropped, 0);
+});
+
+Deno.test("quadratic parsing: every hostile answer of 280,000+ characters parses within a second", () => {
+  // Both ways an answer is read: whole, and cut at max_tokens (salvaged, then parsed).
+  const paths: [string, (text: string) => void][] = [
+    ["parsed", (text) => parseFindings(text)],
+    ["salvaged", (text) => {
+      const cut = cutAfterLastCompleteItem(text);
+      if (cut) parseFindings(cut.text);
+    }],
+  ];
+  for (const [name, text] of Object.entries(HOSTILE_ANSWERS)) {
+    for (const [path, read] of paths) {
+      const started = performance.now();
+      read(text);
+      const ms = performance.now() - started;
+      // A safety bound, not a speed figure: quadratic steps took several seconds here.
+      assert.ok(ms < 1_000, `${name} ${path} (${text.length} chars) took ${Math.round(ms)} ms`);
+    }
+  }
+});
+
+Deno.test("the findings after many unclosed <think> tags are still read", () => {
+  const result = ok(HOSTILE_ANSWERS.thinking_then_json);
+  assert.deepEqual(result.findings, []);
+});
+
+Deno.test("stripping <think> blocks removes closed blocks of either name, in any case, and keeps unclosed tags", () => {
+  assert.equal(stripThinking("<think>a</think>x<THINKING>b</Thinking>y"), "xy");
+  assert.equal(stripThinking("<think>a<thinking>b</think>c</thinking>"), "c</thinking>");
+  assert.equal(stripThinking("<think>open x"), "<think>open x");
+  assert.equal(
+    stripThinking("<think>a</thinking> <thinking>b</thinking>z"),
+    "<think>a</thinking> z",
+  );
 });

@@ -27,3 +27,18 @@ export class WebhookPayloadError extends Error {
     this.name = "WebhookPayloadError";
   }
 }
+
+/**
+ * A pull request whose diff is larger than Loom reads (`LOOM_MAX_DIFF_BYTES`): the adapter
+ * stopped reading at the limit, so the review ends with a summary saying so instead of holding,
+ * storing and parsing a diff of any size a pull request author chooses.
+ */
+export class DiffTooLargeError extends Error {
+  /** The limit the diff went past, in bytes. */
+  maxBytes: number;
+  constructor(maxBytes: number) {
+    super(`the diff is larger than ${maxBytes} bytes (LOOM_MAX_DIFF_BYTES)`);
+    this.name = "DiffTooLargeError";
+    this.maxBytes = maxBytes;
+  }
+}

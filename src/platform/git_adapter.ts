@@ -73,7 +73,10 @@ export interface GitAdapter {
   /** Parses a verified delivery; throws {@link WebhookPayloadError} for malformed bodies. */
   parseEvent(req: Request, rawBody: Uint8Array): PlatformEvent;
   getPullRequest(repo: RepoRef, number: number): Promise<PullRequest>;
-  /** The unified diff of the pull request (three-dot, as the platform shows it). */
+  /**
+   * The unified diff of the pull request (three-dot, as the platform shows it). Throws
+   * `DiffTooLargeError` once the diff passes the adapter's byte limit, having stopped reading.
+   */
   fetchDiff(repo: RepoRef, pr: PullRequest): Promise<string>;
   /** A file's text at a ref, or null when it does not exist there. */
   fetchFile(repo: RepoRef, path: string, ref: string): Promise<string | null>;

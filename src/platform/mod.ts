@@ -15,4 +15,4 @@ export type { PlatformEvent } from "./platform_event.ts";
 export type { PlatformDeps, PlatformModule } from "./platform_module.ts";
 export type { PullRequest } from "./pull_request.ts";
 export type { RepoRef } from "./repo_ref.ts";
-export { PlatformError, WebhookPayloadError } from "./errors.ts";
+export { DiffTooLargeError, PlatformError, WebhookPayloadError } from "./errors.ts";

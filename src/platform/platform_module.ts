@@ -12,6 +12,11 @@ export interface PlatformDeps {
   fetch?: typeof fetch;
   /** Reads a file named by a setting (a key file). */
   readFile: (path: string) => string;
+  /**
+   * The most bytes of a pull request's diff an adapter reads (`LOOM_MAX_DIFF_BYTES`); past it,
+   * `fetchDiff` stops reading and throws `DiffTooLargeError`.
+   */
+  maxDiffBytes: number;
 }
 
 /** One platform: id, settings, builder. `S` is the platform's settings once loaded. */

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import type { Finding } from "../findings/mod.ts";
 import { findingMaker } from "./_finding_fixture.ts";
 import { renderFindingComment } from "./finding_comment.ts";
+import { INJECTIONS } from "../../tests/support/injection_corpus.ts";
+import { injections } from "../../tests/support/rendered_markdown.ts";
 
 const finding = findingMaker();
 
@@ -51,4 +53,16 @@ Deno.test("a suggestion containing a code fence gets a longer fence", () => {
     suggestionFence: () => "suggestion",
   });
   assert.ok(text.endsWith("````suggestion\n/**\n * ```ts\n * x\n * ```\n */\n````"), text);
+});
+
+// Issue 10, item 3: the pipeline name, title, body and suggestion of an inline comment, rendered by
+// a real CommonMark renderer, keep no live mention outside code and no HTML element.
+Deno.test("mention and HTML injection: no corpus text survives an inline comment, rendered", () => {
+  for (const text of INJECTIONS) {
+    const f = finding({ pipeline: text, title: text, body: text, suggestion: text });
+    for (const suggestionFence of [() => "suggestion", () => null]) {
+      const comment = renderFindingComment(f, { suggestionFence });
+      assert.deepEqual(injections(comment), [], JSON.stringify(text));
+    }
+  }
 });

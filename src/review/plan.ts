@@ -26,7 +26,7 @@ export interface ChangeContext {
 export interface NotReviewed {
   path: string;
   pipeline: string;
-  reason: "max_llm_calls" | "too_large";
+  reason: "max_llm_calls" | "too_large" | "too_large_to_diff";
 }
 
 /** One request to the model. */
@@ -97,7 +97,12 @@ export function planReview(input: {
     for (const s of selection.skipped) {
       if (s.reason !== "not_included" && s.reason !== "excluded") skipped.set(s.path, s);
     }
-    return packPipeline(pipeline, selection.files, config, input.templates[pipeline.name], change);
+    // Listed without lines (too large for Loom to diff): nothing to send, but not reviewed.
+    const unread = selection.files.filter((f) => f.tooLargeToDiff);
+    const sent = selection.files.filter((f) => !f.tooLargeToDiff);
+    const p = packPipeline(pipeline, sent, config, input.templates[pipeline.name], change);
+    for (const f of unread) p.leftOut.push({ path: f.path, reason: "too_large_to_diff" });
+    return p;
   });
   plan.skippedFiles = [...skipped.values()];
 

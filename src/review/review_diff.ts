@@ -20,6 +20,8 @@ export interface ReviewDiffInput {
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /** Largest model response read, after decompression (`LOOM_LLM_MAX_RESPONSE_BYTES`). */
+  maxResponseBytes?: number;
   /** In-place retries of retryable model errors. */
   retries?: number;
 }
@@ -96,6 +98,7 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
       spec,
       signal: input.signal,
       fetch: input.fetch,
+      maxResponseBytes: input.maxResponseBytes,
       retries: input.retries,
     });
   }));

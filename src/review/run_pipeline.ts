@@ -15,8 +15,16 @@ export interface PipelineOutcome {
   /** The model's name in the config and its id, e.g. `default (gpt-4o-mini)`. */
   model: string;
   status: "succeeded" | "failed" | "skipped";
-  /** Why it failed; safe to show (never holds a key). */
+  /**
+   * Why it failed, as the summary comment shows it: which model failed and how, never a word
+   * the endpoint sent (an internal service's error page may hold secrets), nor a key.
+   */
   error?: string;
+  /**
+   * Why it failed with what the endpoint said (its error body, redacted), for the admin API and
+   * the log only; unset when `error` says it all.
+   */
+  errorDetail?: string;
   findings: Finding[];
   droppedUnknownPath: number;
   usage: Usage;
@@ -30,6 +38,8 @@ export interface RunPipelineDeps {
   spec: ModelSpec | UnusableModel;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /** Largest model response read, after decompression (`LOOM_LLM_MAX_RESPONSE_BYTES`). */
+  maxResponseBytes?: number;
   /** Calls in flight at once for this pipeline. Default 4. */
   concurrency?: number;
   /**
@@ -83,7 +93,7 @@ export async function runPipeline(
     };
   }
   const spec = deps.spec;
-  const errors: string[] = [];
+  const errors: { shown: string; detail: string }[] = [];
   let rethrow: unknown;
   let next = 0;
   const worker = async () => {
@@ -102,7 +112,11 @@ export async function runPipeline(
           rethrow = error;
           return;
         }
-        errors.push(error instanceof Error ? error.message : String(error));
+        const detail = error instanceof Error ? error.message : String(error);
+        errors.push({
+          shown: error instanceof LlmError ? error.publicMessage : detail,
+          detail,
+        });
       }
     }
   };
@@ -112,10 +126,13 @@ export async function runPipeline(
   if (rethrow !== undefined) throw rethrow;
   if (errors.length > 0) {
     const failedCalls = errors.length === 1 ? "1 call" : `${errors.length} calls`;
+    const failed = `${failedCalls} of ${plan.calls.length} failed: `;
+    const [first] = errors;
     return {
       ...done(),
       status: "failed",
-      error: `${failedCalls} of ${plan.calls.length} failed: ${errors[0]}`,
+      error: failed + first.shown,
+      ...(first.detail === first.shown ? {} : { errorDetail: failed + first.detail }),
     };
   }
   return done();
@@ -134,6 +151,7 @@ async function askWithRetries(
         messages,
         signal: deps.signal,
         fetch: deps.fetch,
+        maxResponseBytes: deps.maxResponseBytes,
         defaultSeverity: plan.severity,
       });
     } catch (error) {

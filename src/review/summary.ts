@@ -88,6 +88,7 @@ const STATUS: Record<PipelineSummary["status"], string> = {
 const NOT_REVIEWED_REASON: Record<string, string> = {
   max_llm_calls: "the review reached its `max_llm_calls` limit",
   too_large: "too large for one model request",
+  too_large_to_diff: "too large for Loom to diff (over 1 MiB a side)",
 };
 
 /**
@@ -370,15 +371,28 @@ function byPath(a: FileNote, b: FileNote): number {
 
 /**
  * The summary posted instead of a review when the repository's config on `baseRef` has errors:
- * each error (formatted `file:line:col: message`), where to fix them, and how to ask again.
+ * each error (formatted `file:line:col: message`), where to fix them, and how to ask again. The
+ * errors quote the repository's YAML and the branch is named by its writers, so each is a code
+ * span its text cannot close early (a backtick in it would otherwise end the code and let the
+ * rest through as markup, mentions and HTML included).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderConfigErrorSummary } from "./summary.ts";
+ *
+ * const text = renderConfigErrorSummary("main", ["c.yaml:1:1: `x` <b>"], ".loom/config.yaml");
+ * assert.ok(text.includes("- ``c.yaml:1:1: `x` <b>``"));
+ * ```
  */
 export function renderConfigErrorSummary(
   baseRef: string,
   errors: readonly string[],
   configPath: string,
 ): string {
-  const lines = errors.map((e) => `- \`${e}\``).join("\n");
+  const lines = errors.map((e) => `- ${codeSpan(e)}`).join("\n");
+  const ref = codeSpan(baseRef);
   return `${TITLE}\n\n**Loom could not review this pull request:** the review ` +
-    `config on \`${baseRef}\` has errors.\n\n${lines}\n\nFix \`${configPath}\` on ` +
-    `\`${baseRef}\`, then comment \`/loom review\`.`;
+    `config on ${ref} has errors.\n\n${lines}\n\nFix ${codeSpan(configPath)} on ` +
+    `${ref}, then comment \`/loom review\`.`;
 }

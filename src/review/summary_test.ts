@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { findingMaker } from "./_finding_fixture.ts";
-import { type PipelineSummary, renderSummary, type SummaryInput } from "./summary.ts";
+import { INJECTIONS } from "../../tests/support/injection_corpus.ts";
+import { injections } from "../../tests/support/rendered_markdown.ts";
+import {
+  type PipelineSummary,
+  renderConfigErrorSummary,
+  renderSummary,
+  type SummaryInput,
+} from "./summary.ts";
 
 const finding = findingMaker();
+const CFG = ".loom/config.yaml";
 
 function pipeline(more: Partial<PipelineSummary>): PipelineSummary {
   return {
@@ -226,4 +234,38 @@ Deno.test("a summary over the size limit drops bodies, then shortens lists, and 
   assert.ok(short.length <= 8_000, String(short.length));
   assert.match(short, /…and \d+ more findings, left out/);
   assert.ok(short.includes("**300 findings:**"), "the counts stay complete");
+});
+
+// Issue 10, item 3: every place the summary shows model or repository text, rendered by a real
+// CommonMark renderer, keeps no live mention outside code and no HTML element markdown does not
+// write (but the `<details>` fold the summary writes itself).
+Deno.test("mention and HTML injection: no corpus text survives the summary, rendered", () => {
+  for (const text of INJECTIONS) {
+    const summaries = [
+      renderSummary(input({
+        findings: [
+          finding({ path: text, pipeline: text, title: text, body: text, suggestion: text }),
+          finding({ path: text, title: text, body: text, suggestion: text, inDiff: false }),
+        ],
+        pipelines: [pipeline({ name: text, model: text, status: "failed", error: text })],
+        skippedFiles: [{ path: text, reason: text }],
+        notReviewed: [{ path: text, reason: text }],
+      })),
+      renderSummary(input({ skippedReason: text })),
+    ];
+    for (const summary of summaries) {
+      assert.deepEqual(injections(summary, ["details", "summary"]), [], JSON.stringify(text));
+    }
+  }
+});
+
+Deno.test("config-error injection: the repository's YAML error text in the summary is escaped", () => {
+  for (const text of INJECTIONS) {
+    const summary = renderConfigErrorSummary(text, [`.loom/config.yaml:1:1: ${text}`, text], CFG);
+    assert.deepEqual(injections(summary), [], JSON.stringify(text));
+  }
+  // The error stays readable, as code that cannot be closed early.
+  const summary = renderConfigErrorSummary("main", ["x.yaml:2:3: bad `key`"], CFG);
+  assert.ok(summary.includes("- `` x.yaml:2:3: bad `key` ``"), summary);
+  assert.ok(summary.includes("config on `main` has errors"), summary);
 });

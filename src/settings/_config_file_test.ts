@@ -23,6 +23,7 @@ Deno.test("loom.yaml sets nested model settings and lists", () => {
     model: "qwen2.5-coder",
     allowedKeyEnvs: ["OPENAI_API_KEY", "ANTHROPIC_KEY"],
     allowedBaseUrls: ["https://api.openai.com/v1"],
+    maxResponseBytes: 4_194_304,
   });
   assert.equal(s.logLevel, "debug");
 });

@@ -50,6 +50,8 @@ export interface Settings {
   pollIntervalMs: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** The most bytes of a pull request's diff Loom reads; a larger one is not reviewed. */
+  maxDiffBytes: number;
   /** Reviews per minute allowed for one repository. */
   rateLimitPerRepo: number;
   /** The model provider used for reviews. */
@@ -68,6 +70,8 @@ export interface LlmSettings {
   allowedKeyEnvs: string[];
   /** Base URLs a repository's config may send its model requests to. */
   allowedBaseUrls?: string[];
+  /** Largest model response read, in bytes after decompression. */
+  maxResponseBytes: number;
 }
 
 /** The top-level core settings, in README order. */
@@ -153,6 +157,14 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     about: "Largest request body accepted, in bytes (25 MiB by default).",
     check: integer(1024, 1_073_741_824),
   },
+  maxDiffBytes: {
+    env: "LOOM_MAX_DIFF_BYTES",
+    yaml: "max_diff_bytes",
+    default: 5_242_880,
+    about: "Largest pull request diff Loom reads, in bytes (5 MiB by default); a larger one is " +
+      "not reviewed, and its summary says why.",
+    check: integer(1024, 1_073_741_824),
+  },
   rateLimitPerRepo: {
     env: "LOOM_RATE_LIMIT_PER_REPO",
     yaml: "rate_limit_per_repo",
@@ -200,5 +212,14 @@ export const LLM_ROWS: SettingRows<LlmSettings> = {
     default: undefined,
     about: "Base URLs a repository's config may send its model requests to.",
     check: listOf(httpUrlEntry),
+  },
+  maxResponseBytes: {
+    env: "LOOM_LLM_MAX_RESPONSE_BYTES",
+    yaml: "llm.max_response_bytes",
+    // Real answers are a few hundred KB at most; a compressed bomb inflates far past this.
+    default: 4_194_304,
+    about: "Largest model response read, in bytes after decompression (4 MiB by default); " +
+      "a larger one fails its call.",
+    check: integer(65_536, 1_073_741_824),
   },
 };

@@ -16,12 +16,14 @@ export async function listPipelineRuns<F = unknown>(
     select * from pipeline_runs where review_id = ${reviewId} order by pipeline`.execute(db);
   return rows.rows.map((r) => {
     // Written by savePipelineRun from the same type: the store trusts its own JSON.
-    const stored: { findings: F[]; droppedUnknownPath: number } = JSON.parse(r.findings);
+    const stored: { findings: F[]; droppedUnknownPath: number; errorDetail?: string } = JSON
+      .parse(r.findings);
     return {
       pipeline: r.pipeline,
       model: r.model,
       status: r.status,
       error: r.error,
+      ...(stored.errorDetail ? { errorDetail: stored.errorDetail } : {}),
       findings: stored.findings,
       droppedUnknownPath: stored.droppedUnknownPath,
       promptTokens: Number(r.prompt_tokens),

@@ -13,7 +13,10 @@ export interface PipelineRunRecord<F = unknown> {
   /** The model's name in the config and its id. */
   model: string;
   status: PipelineRunStatus;
+  /** Why it failed, as a comment may show it. */
   error: string | null;
+  /** Why it failed with the endpoint's own (redacted) words: for the admin API only. */
+  errorDetail?: string | null;
   findings: F[];
   /** Findings the model placed in files the diff does not have. */
   droppedUnknownPath: number;

@@ -13,9 +13,11 @@ export async function savePipelineRun<F>(
   run: PipelineRunRecord<F>,
   now: number,
 ): Promise<void> {
+  // The error's detail rides in the JSON the store does not look inside: no column to migrate.
   const findings = JSON.stringify({
     findings: run.findings,
     droppedUnknownPath: run.droppedUnknownPath,
+    ...(run.errorDetail ? { errorDetail: run.errorDetail } : {}),
   });
   await sql`
     insert into pipeline_runs (review_id, pipeline, model, status, findings, prompt_tokens,

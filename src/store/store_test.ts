@@ -141,6 +141,16 @@ for (const factory of testStores()) {
   });
 
   t(
+    "pipeline runs: a failure's detail for the admin API is kept apart from its public error",
+    async (w) => {
+      const id = await w.reviews.startReview(newReview(1));
+      const failed = { ...run("security", "failed"), errorDetail: "model down: password=***" };
+      await w.reviews.savePipelineRun(id, failed, 10);
+      assert.deepEqual(await w.reviews.listPipelineRuns(id), [failed]);
+    },
+  );
+
+  t(
     "inline comments: recorded once per fingerprint and pull request, listed per review",
     async (w) => {
       const id = await w.reviews.startReview(newReview(1));

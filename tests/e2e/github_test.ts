@@ -10,10 +10,12 @@ import {
   githubWebhook,
   startFakeGithub,
 } from "../fakes/github/server.ts";
+import { createClient } from "@libsql/client";
 import { assertPlatformDisabled, waitFor } from "../support/child.ts";
 import { assertIgnored, LLM_KEY, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
 import { pullRequestComment, pullRequestEvent } from "../fakes/github/payloads.ts";
 import { reviewer, seedUserSearch, userSearchDiff } from "../support/user_search_scenario.ts";
+import { answer } from "../fakes/llm/server.ts";
 
 const SECRET = "webhook-secret-for-tests";
 const TOKEN = "ghp_test_token_never_logged";
@@ -223,6 +225,49 @@ Deno.test("github: the base branch's config wins over the pull request's own", a
   );
 });
 
+Deno.test("github: reflected upstream errors: a failing model's body never reaches the pull request, the admin API has it redacted", async () => {
+  await using w = await world();
+  // An internal service a config reached, answering 500 with its own secrets in the body.
+  const [password, key] = ["Pa55-internal-billing", "sk-internal-0123456789abcdef"];
+  w.llm.setDefault(
+    answer.serverError(`billing-svc: password=${password} upstream key ${key} rejected`),
+  );
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  assert.equal((await deliver(w, "pull_request", opened)).status, 202);
+  await w.reviewsDone(1);
+
+  // The summary says which model failed and how; no comment carries a word of the body.
+  const posted = [
+    ...w.github.comments(REPO, 1).map((c) => c.body),
+    ...w.github.reviewComments(REPO, 1).map((c) => c.body),
+    ...w.github.reviews(REPO, 1).map((r) => r.body ?? ""),
+  ];
+  assert.ok(posted.length > 0, "a summary was posted");
+  for (const body of posted) {
+    for (const word of [password, key, "billing-svc", "rejected"]) {
+      assert.ok(!body.includes(word), `"${word}" reached a comment:\n${body}`);
+    }
+  }
+  const summary = w.github.comments(REPO, 1)[0].body;
+  assert.match(summary, /### Failed pipelines/);
+  assert.match(summary, /failed \(HTTP 500\)/);
+
+  // The admin API keeps what the endpoint said, its credentials masked; so does the log.
+  const { reviews } = await w.api("/reviews");
+  const detail = await w.api(`/reviews/${reviews[0].id}`);
+  for (const pipeline of detail.pipelines) {
+    assert.equal(pipeline.status, "failed");
+    assert.match(pipeline.error, /failed \(HTTP 500\)$/);
+    assert.ok(!pipeline.error.includes("billing-svc"), pipeline.error);
+    assert.match(pipeline.error_detail, /billing-svc: password=\*\*\* upstream key sk-\*\*\*/);
+  }
+  assert.match(
+    w.loom.log(),
+    /"msg":"pipeline ended".*"error_detail":"[^\n]*billing-svc: password=\*\*\*/,
+  );
+  w.assertNoSecretLogged(password, key, TOKEN);
+});
+
 Deno.test("github: a GitHub App installation token is minted, cached and used", async () => {
   const keys = await generateAppKeys();
   await using w = await world({
@@ -390,4 +435,39 @@ Deno.test("github: forged fingerprints: a commenter's comment carrying a finding
     [[6, true]],
     "Loom posts its own comment for the finding the forged marker named",
   );
+});
+
+Deno.test("unbounded diffs: a pull request with a diff past LOOM_MAX_DIFF_BYTES is not read on, not stored, and ends with a summary saying why and a final status", async () => {
+  await using w = await world();
+  // One generated file of 6 MiB: past the 5 MiB default.
+  const line = "+" + "x".repeat(99) + "\n";
+  const count = Math.ceil((6 * 1024 * 1024) / line.length);
+  const huge = "diff --git a/gen.sql b/gen.sql\nnew file mode 100644\n--- /dev/null\n" +
+    `+++ b/gen.sql\n@@ -0,0 +1,${count} @@\n` + line.repeat(count);
+  const headSha = "e".repeat(40);
+  w.github.addPullRequest({ repo: REPO, number: 2, headSha, diff: huge });
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 2, headSha });
+  assert.equal((await deliver(w, "pull_request", opened)).status, 202);
+  await w.reviewsDone(1);
+
+  const [summary, ...more] = w.github.comments(REPO, 2);
+  assert.equal(more.length, 0, "one summary");
+  assert.match(summary.body, /Review skipped/);
+  assert.match(summary.body, /larger than 5 MiB/);
+  assert.match(summary.body, /LOOM\\?_MAX\\?_DIFF\\?_BYTES/);
+  const states = w.github.statuses(REPO, headSha).map((s) => s.state);
+  assert.deepEqual(states, ["success"], "a final status, never left pending");
+  assert.equal(w.llm.chats().length, 0, "no model asked");
+  const { reviews } = await w.api("/reviews");
+  assert.equal(reviews[0].status, "skipped");
+
+  // Nothing of the diff is kept: no inputs on the review row.
+  const db = createClient({ url: w.dbUrl });
+  try {
+    const rows = await db.execute("select length(inputs) as n from reviews");
+    assert.equal(rows.rows.length, 1);
+    assert.equal(rows.rows[0].n, null, "no inputs stored");
+  } finally {
+    db.close();
+  }
 });

@@ -95,6 +95,8 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
   credentialKinds?: string[];
   /** An adapter with `env`'s credentials, calling a server that is gone. */
   offline(env: E): Promise<GitAdapter>;
+  /** {@link AdapterHarness.setup} with an adapter that reads at most `maxDiffBytes` of a diff. */
+  setupWithDiffLimit(maxDiffBytes: number): Promise<E>;
   /**
    * Everything secret the adapter was given: none may appear in an error's message or stack,
    * whole or any {@link SECRET_PIECE} characters of it in a row.
@@ -460,6 +462,20 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     const expected = h.diff.expected(env);
     if (h.diff.exact) assert.equal(diff, expected);
     else assert.deepEqual(reviewedFiles(diff), reviewedFiles(expected));
+  });
+
+  test("unbounded diffs: fetchDiff stops reading a diff past its byte limit", async () => {
+    {
+      await using env = await h.setupWithDiffLimit(100);
+      await assert.rejects(env.adapter.fetchDiff(env.repo, env.pr), {
+        name: "DiffTooLargeError",
+        message: /larger than 100 bytes/,
+      });
+    }
+    // The same diff within a limit it fits is read whole.
+    await using env = await h.setupWithDiffLimit(1024 * 1024);
+    const diff = await env.adapter.fetchDiff(env.repo, env.pr);
+    assert.deepEqual(reviewedFiles(diff), reviewedFiles(h.diff.expected(env)));
   });
 
   test("a file at a ref is read, and a missing one is null", async () => {

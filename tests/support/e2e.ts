@@ -56,6 +56,8 @@ export interface LoomE2e extends AsyncDisposable {
   loom: LoomChild;
   /** Loom's base URL. */
   url: string;
+  /** The URL of Loom's SQLite store, to look at what it keeps. */
+  dbUrl: string;
   /** GETs Loom's admin API at `/api{path}` with the admin token; asserts a 200 and returns JSON. */
   // deno-lint-ignore no-explicit-any
   api(path: string): Promise<any>;
@@ -135,6 +137,7 @@ export async function startLoomE2e(options: LoomE2eOptions): Promise<LoomE2e> {
       llm,
       loom,
       url,
+      dbUrl: db.url,
       api: (path) => api(w, path),
       reviewsDone: (count) => reviewsDone(w, count),
       postWebhook: (delivery, body) => postWebhook(w, options.platformId, delivery, body),

@@ -52,5 +52,8 @@ export function buildFromEnv<S>(
   env: Record<string, string>,
 ): GitAdapter | string {
   const settings = settingsOf({ env }, [platform.settings]);
-  return platform.build(groupSettings(settings, platform.settings), { readFile: () => "" });
+  return platform.build(groupSettings(settings, platform.settings), {
+    readFile: () => "",
+    maxDiffBytes: 5 * 1024 * 1024,
+  });
 }

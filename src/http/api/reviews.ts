@@ -71,6 +71,8 @@ export function reviewsApi(store: ReviewStore): Hono {
         llm_calls: p.llmCalls,
         duration_ms: p.durationMs,
         error: p.error,
+        // The endpoint's own words, redacted; the summary shows only `error`.
+        error_detail: p.errorDetail ?? null,
       })),
       comments: comments.map((m) => ({
         kind: m.kind,

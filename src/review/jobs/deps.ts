@@ -14,7 +14,7 @@ export interface ReviewJobDeps {
   queue: Queue;
   adapters: Record<string, GitAdapter>;
   /** The server's default model, used when a repository has no config. */
-  llm: { baseUrl: string; model: string; apiKey?: string };
+  llm: { baseUrl: string; model: string; apiKey?: string; maxResponseBytes?: number };
   policy: ConfigPolicy;
   /** Where `api_key_env` is looked up: the server's environment. */
   env: Record<string, string | undefined>;

@@ -28,6 +28,7 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
       spec,
       signal,
       fetch: deps.fetch,
+      maxResponseBytes: deps.llm.maxResponseBytes,
       rethrowRetryable: job.attempts < job.maxAttempts,
     });
     await deps.store.savePipelineRun(payload.reviewId, toRunRecord(outcome), now(deps));
@@ -39,6 +40,8 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
       findings: outcome.findings.length,
       calls: outcome.usage.calls,
       error: outcome.error,
+      // What the endpoint said, redacted: for the operator, never for the pull request.
+      error_detail: outcome.errorDetail,
     });
     if (await deps.store.countPipelineRuns(payload.reviewId) >= expectedRuns(plan)) {
       // The review job queued the publish job, which waits for this moment. Enqueueing under its

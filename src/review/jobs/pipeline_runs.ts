@@ -18,6 +18,7 @@ export async function pipelineOutcomes(
     model: r.model,
     status: r.status,
     error: r.error ?? undefined,
+    ...(r.errorDetail ? { errorDetail: r.errorDetail } : {}),
     findings: r.findings,
     droppedUnknownPath: r.droppedUnknownPath,
     usage: {
@@ -36,6 +37,7 @@ export function toRunRecord(o: PipelineOutcome): PipelineRunRecord<Finding> {
     model: o.model,
     status: o.status,
     error: o.error ?? null,
+    errorDetail: o.errorDetail ?? null,
     findings: o.findings,
     droppedUnknownPath: o.droppedUnknownPath,
     promptTokens: o.usage.promptTokens,

@@ -1,7 +1,8 @@
 /**
  * The `publish` job: the only job that writes to the platform. It publishes what the review job
  * decided: a config error (the error summary and an `error` status), a skip (nothing to post:
- * the review row records why), or a review.
+ * the review row records why), a review not run for its size (a summary saying why and a final
+ * status), or a review.
  *
  * A review is published in two stages of one job, so that the pending status can never land
  * after the final one. The review job queues the publish job (high lane) before the pipelines.
@@ -59,6 +60,7 @@ export function publishJob(deps: ReviewJobDeps): TypedHandler<"publish"> {
     const adapter = deps.adapters[p.repo.platform];
     if (!adapter) throw new PermanentError(`platform ${p.repo.platform} is not configured`);
     if (p.outcome === "config_error") return await publishConfigError(deps, adapter, p);
+    if (p.outcome === "not_reviewed") return await publishNotReviewed(deps, adapter, p);
     const { inputs, plan } = await loadReviewPlan(deps.store, p.reviewId);
     const ended = await deps.store.countPipelineRuns(p.reviewId) >= expectedRuns(plan);
     const until = now(deps) + (ended ? 0 : WAIT_MS);
@@ -89,6 +91,27 @@ async function publishConfigError(
     description: "Loom: the review config has errors",
   });
   await deps.store.endReview(p.reviewId, "failed", now(deps), { error: "config errors" });
+}
+
+async function publishNotReviewed(
+  deps: ReviewJobDeps,
+  adapter: GitAdapter,
+  p: Publish<"not_reviewed">,
+): Promise<void> {
+  const pr = await adapter.getPullRequest(p.repo, p.pr);
+  const summary = renderSummary({
+    findings: [],
+    pipelines: [],
+    skippedFiles: [],
+    notReviewed: [],
+    droppedUnknownPath: 0,
+    skippedReason: p.reason,
+    headSha: pr.headSha,
+    maxChars: summaryMaxChars(adapter.dialect),
+  });
+  await postSummaryComment(deps.store, adapter, p.repo, pr, p.reviewId, summary);
+  await adapter.setStatus(p.repo, pr, statusFor([], 0, false, p.reason));
+  await deps.store.endReview(p.reviewId, "skipped", now(deps), { summary, error: p.reason });
 }
 
 async function publishReview(

@@ -3,14 +3,16 @@
  *
  * It reads the pull request, the config from its base branch, applies the triggers, fetches the
  * diff, stores what the pipeline jobs share and fans out, one job per pipeline in the lane of its
- * severity (blocker → high, warning → normal, info → low). It writes nothing to the platform:
+ * severity (blocker → high, warning → normal, info → low). A diff past `LOOM_MAX_DIFF_BYTES`
+ * (the adapter stops reading it) or above `max_changes` is never stored: the review ends there,
+ * with a summary saying why. It writes nothing to the platform:
  * what it decided (a config error, a skip, a review under way) goes to the `publish` job, which
  * is queued before the pipelines so that it shows the pending status while they run.
  * @module
  */
 import picomatch from "picomatch";
 import { enqueueJob, type JobPayload, type TypedHandler } from "../../jobs.ts";
-import { PlatformError, type PullRequest } from "../../platform/mod.ts";
+import { DiffTooLargeError, PlatformError, type PullRequest } from "../../platform/mod.ts";
 import { type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
 import { formatConfigError } from "../../repo_config/mod.ts";
 import type { Severity } from "../../findings/mod.ts";
@@ -100,7 +102,14 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       return log.info("review skipped: base branch not in triggers.branches");
     }
 
-    const diff = await adapter.fetchDiff(payload.repo, pr);
+    let diff: string;
+    try {
+      diff = await adapter.fetchDiff(payload.repo, pr);
+    } catch (error) {
+      if (!(error instanceof DiffTooLargeError)) throw error;
+      await publish({ ...ref, outcome: "not_reviewed", reason: tooLargeReason(error.maxBytes) });
+      return log.info("review not run: diff too large", { review_id: reviewId });
+    }
     signal.throwIfAborted();
     const change = {
       title: pr.title,
@@ -109,12 +118,16 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       baseBranch: pr.baseRef,
       headBranch: pr.headRef,
     };
-    await deps.store.saveReviewInputs(reviewId, { diff, config, templates, change });
+    // Planned before anything is stored: a diff above max_changes is not kept, nor parsed again.
     const plan = planReview({ diff, config, templates, change });
+    if (plan.skippedReason) {
+      await publish({ ...ref, outcome: "not_reviewed", reason: plan.skippedReason });
+      return log.info("review not run: above max_changes", { review_id: reviewId });
+    }
+    await deps.store.saveReviewInputs(reviewId, { diff, config, templates, change });
     // Queued first, in the high lane, so it shows the pending status before the pipelines run;
     // it then waits for them (see publish_job.ts).
     await publish({ ...ref, outcome: "reviewed" });
-    if (plan.skippedReason) return;
     for (const pipeline of plan.pipelines) {
       await enqueueJob(deps.queue, "pipeline", LANE_OF[pipeline.severity], {
         ...ref,
@@ -126,4 +139,11 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       pipelines: plan.pipelines.map((p) => `${p.name}:${p.calls.length}`),
     });
   };
+}
+
+/** Why a diff past `LOOM_MAX_DIFF_BYTES` was not reviewed, for the summary. */
+function tooLargeReason(maxBytes: number): string {
+  const size = maxBytes % 1_048_576 === 0 ? `${maxBytes / 1_048_576} MiB` : `${maxBytes} bytes`;
+  return `the diff is larger than ${size}, the most this server reads (LOOM_MAX_DIFF_BYTES); ` +
+    "Loom stopped reading it, so nothing was reviewed";
 }

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { testStores } from "../../../tests/stores.ts";
-import { configYaml, EVAL_FINDING, REPO, withReviewWorld } from "./_test_world.ts";
+import { DiffTooLargeError } from "../../platform/mod.ts";
+import {
+  configYaml,
+  DIFF,
+  EVAL_FINDING,
+  REPO,
+  type ReviewWorld,
+  withReviewWorld,
+} from "./_test_world.ts";
 
 for (const factory of testStores()) {
   const t = (name: string, body: Parameters<typeof withReviewWorld>[1], config?: string | null) =>
@@ -69,6 +77,32 @@ for (const factory of testStores()) {
     "pipelines: [not, a, pipeline]\n",
   );
 
+  t(
+    "unbounded diffs: a diff above max_changes is never stored; a summary and a final status say why",
+    async (w) => {
+      w.git.setDiff(REPO, 1, DIFF.replace("+const b", "+const c = 3;\n+const b"));
+      const { summary, status } = await notReviewedForSize(w);
+      assert.match(summary.body, /Review skipped:\*\* the pull request changes 2 lines/);
+      assert.deepEqual(status, {
+        state: "success",
+        description: "Loom: review skipped (see the summary)",
+      });
+      assert.equal(w.model.calls, 0);
+    },
+    configYaml("triggers: {max_changes: 1}\n"),
+  );
+
+  t(
+    "unbounded diffs: a diff the adapter stopped reading ends with a summary saying why and a final status",
+    async (w) => {
+      w.git.failNext("fetchDiff", new DiffTooLargeError(5 * 1024 * 1024));
+      const { summary, status, review } = await notReviewedForSize(w);
+      assert.match(summary.body, /the diff is larger than 5 MiB/);
+      assert.equal(status.state, "success");
+      assert.match(review.error ?? "", /LOOM_MAX_DIFF_BYTES/);
+    },
+  );
+
   t("a draft is skipped: nothing posted, the review says why", async (w) => {
     w.git.setPullRequest(REPO, { number: 1, draft: true });
     await w.requestReview();
@@ -117,4 +151,22 @@ for (const factory of testStores()) {
     assert.equal(job?.attempts, 1);
     assert.match(job?.lastError ?? "", /the payload is not a review payload: pr: /);
   });
+}
+
+/**
+ * Runs the review of pull request 1 to its end and checks what a review not run for its size
+ * leaves: a summary, a final status, a skipped review and no stored inputs.
+ */
+async function notReviewedForSize(w: ReviewWorld) {
+  await w.requestReview();
+  const runs = await w.runJobs();
+  assert.ok(runs.every((r) => r.outcome === "succeeded"), JSON.stringify(runs));
+  const [summary, status, ...more] = w.git.writes;
+  assert.equal(more.length, 0);
+  assert.ok(summary.op === "postSummary", summary.op);
+  assert.ok(status.op === "setStatus", status.op);
+  const [review] = (await w.reviews.listReviews()).reviews;
+  assert.equal(review.status, "skipped");
+  assert.equal(await w.reviews.loadReviewInputs(review.id), null, "no diff stored");
+  return { summary, status: status.status, review };
 }

@@ -61,7 +61,10 @@ export interface ContentAnswer {
 export interface HttpAnswer {
   kind: "http";
   status: number;
-  /** Sent as JSON unless it is a string. */
+  /**
+   * Sent as JSON unless it is a string, or as raw bytes (e.g. gzip) when a `Uint8Array`, or
+   * streamed when a `ReadableStream` (see `answer.endless`).
+   */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -187,7 +190,53 @@ export const answer = {
   hang(): HangAnswer {
     return { kind: "hang" };
   },
+  /**
+   * A response with `status` whose body never ends: 64 KiB of `x` after 64 KiB, until the
+   * client stops reading (a broken proxy, or an endpoint that means harm).
+   */
+  endless(status: number): HttpAnswer {
+    const chunk = new TextEncoder().encode("x".repeat(65_536));
+    const body = new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(chunk) });
+    return { kind: "http", status, headers: { "content-type": "text/plain" }, body };
+  },
+  /**
+   * A decompression bomb: a chat completion whose content is `bytes` spaces, sent gzipped with
+   * `Content-Encoding: gzip` (a few hundred KB on the wire per 100 MB), which fetch inflates
+   * transparently. Compressed once, on the first request, then served as is.
+   */
+  gzipBomb(bytes: number): () => Promise<HttpAnswer> {
+    let compressed: Promise<Uint8Array> | undefined;
+    return async (): Promise<HttpAnswer> => ({
+      kind: "http",
+      status: 200,
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      body: await (compressed ??= gzipCompletion(bytes)),
+    });
+  },
 };
+
+async function gzipCompletion(bytes: number): Promise<Uint8Array> {
+  const head = '{"id":"chatcmpl-bomb","object":"chat.completion","created":0,"model":"m",' +
+    '"choices":[{"index":0,"message":{"role":"assistant","content":"';
+  const tail = '"},"finish_reason":"stop"}]}';
+  const chunk = new TextEncoder().encode(" ".repeat(1 << 20));
+  const source = new ReadableStream<BufferSource>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(head));
+    },
+    pull(controller) {
+      if (bytes <= 0) {
+        controller.enqueue(new TextEncoder().encode(tail));
+        controller.close();
+        return;
+      }
+      controller.enqueue(bytes >= chunk.length ? chunk : chunk.subarray(0, bytes));
+      bytes -= chunk.length;
+    },
+  });
+  const gzipped = source.pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(gzipped).arrayBuffer());
+}
 
 /**
  * Starts the fake on a free port of 127.0.0.1. Always `close()` it (in a `finally`): an open
@@ -280,7 +329,11 @@ function toResponse(a: HttpAnswer): Response {
   if (a.body !== undefined && !headers.has("content-type")) {
     headers.set("content-type", isText ? "text/plain" : "application/json");
   }
-  const body = a.body === undefined ? null : isText ? a.body as string : JSON.stringify(a.body);
+  const body = a.body === undefined
+    ? null
+    : isText || a.body instanceof Uint8Array || a.body instanceof ReadableStream
+    ? a.body as string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>
+    : JSON.stringify(a.body);
   return new Response(body, { status: a.status, headers });
 }
 
