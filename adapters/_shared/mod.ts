@@ -25,6 +25,7 @@ export {
   summaryText,
   withFingerprint,
 } from "./html_markers.ts";
+export { cachedIdentity } from "./identity.ts";
 export { landedInline } from "./landed_inline.ts";
 export { insideApiRoot, nextLink } from "./paginate.ts";
 export type { Page } from "./paginate.ts";

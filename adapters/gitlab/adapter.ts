@@ -12,6 +12,7 @@ import { diffFromGitlabDiffs, type GitlabDiffEntry } from "./_diff.ts";
 import { parseGitlabEvent } from "./events.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
+  cachedIdentity,
   diffBudget,
   editOrPost,
   fileText,
@@ -140,6 +141,12 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     fetch: options.fetch ?? fetch,
     now,
   });
+
+  // The user the token acts as (a person, or a project or group access token's bot user): only
+  // its notes are Loom's summary and findings, whatever markers others type.
+  const whoAmI = cachedIdentity(async () =>
+    (await api.json({ path: "/user" }, z.object({ id: z.number() }))).id
+  );
 
   const mrCall = (repo: RepoRef, iid: number, suffix: string, extra: Partial<GitlabRequest>) =>
     ({
@@ -277,6 +284,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     },
 
     async listComments(repo, pr) {
+      const me = await whoAmI();
       const notes = await api.list(
         mrCall(repo, pr.number, "/notes", {
           query: { per_page: PAGE_SIZE, sort: "asc", order_by: "created_at" },
@@ -285,7 +293,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
       );
       const out: PostedComment[] = [];
       for (const n of notes) {
-        if (n.system) continue;
+        if (n.system || n.author?.id !== me) continue;
         const found = markedSummary(n) ?? inlineOf(n);
         if (found) out.push(found);
       }
@@ -407,6 +415,7 @@ const noteSchema = z.object({
   id: z.number(),
   body: z.string().nullish(),
   system: z.boolean().nullish(),
+  author: z.object({ id: z.number() }).nullish(),
   position,
 });
 type Note = z.infer<typeof noteSchema>;

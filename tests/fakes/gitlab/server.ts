@@ -698,6 +698,8 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
           n.projectId === project.id && n.iid === Number(params[0]) && n.id === Number(params[1])
         );
         if (!note) return message(404, "404 Not found");
+        // GitLab lets only a note's author edit its text, maintainers included.
+        if (note.author.id !== bot.id) return message(403, "403 Forbidden");
         const problem = noteBodyProblem(req.body?.body);
         if (problem) return problem;
         note.body = req.body.body;
@@ -852,6 +854,10 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
     prefix: prefix + API,
     async handle(req, url) {
       if (!authorized(req)) return message(401, "401 Unauthorized");
+      // The token's own user: the author of everything Loom posts.
+      if (req.method === "GET" && req.path === "/user") {
+        return json({ ...userJson(bot), state: "active", bot: /_bot_/.test(bot.username) });
+      }
       const m = /^\/projects\/([^/]+)(\/.*)$/.exec(req.path);
       if (!m) return json({ error: "404 Not Found" }, 404);
       const idOrPath = decodeURIComponent(m[1]);
