@@ -53,4 +53,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # On SIGTERM Loom lets running jobs finish for LOOM_SHUTDOWN_GRACE_S (30 s by default), but
 # `docker stop` kills after 10 s unless told otherwise: use --stop-timeout 40 (docker run),
 # stop_grace_period: 40s (compose) or terminationGracePeriodSeconds: 40 (Kubernetes).
-CMD ["deno", "run", "-A", "main.ts", "serve", "--port", "8080"]
+# Only the permissions Loom needs, as the `serve` task of deno.json defines them (the data
+# directory here being /data): network, environment, reading its code and config, the libSQL
+# addon (ffi, and the sys facts its loader reads to tell glibc from musl, plus the hostname in
+# worker ids), git, and writing /data and /tmp only. tests/least_privilege_test.ts keeps this
+# line equal to the task.
+CMD ["deno", "run", "--allow-net", "--allow-env", "--allow-read", "--allow-ffi", "--allow-sys=cpus,hostname,networkInterfaces", "--allow-run=git", "--allow-write=/data,/tmp", "main.ts", "serve", "--port", "8080"]

@@ -53,11 +53,12 @@ export type Intake = (
 /**
  * Creates the intake. A delivery id seen before queues nothing (platforms redeliver); a head
  * already reviewed is not reviewed again unasked; a new head commit supersedes the pull
- * request's unfinished jobs of older heads; a closed pull request cancels its unfinished jobs;
- * each repository gets `rateLimitPerRepo` reviews a minute, counting pushes only; each person
- * `rateLimitPerUser` reviews and commands an hour; each pull request `commandsPerPr` commands an
- * hour; a `/loom review` repeated while the one before it runs is ignored. Whether a command's
- * author may command Loom at all is the job's to ask the platform (intake calls no API).
+ * request's unfinished jobs of older heads; a closed pull request cancels its unfinished jobs
+ * once a `close` job has read from the platform that it is closed; each repository gets
+ * `rateLimitPerRepo` reviews a minute, counting pushes only; each person `rateLimitPerUser`
+ * reviews and commands an hour; each pull request `commandsPerPr` commands an hour; a
+ * `/loom review` repeated while the one before it runs is ignored. Whether a command's author may
+ * command Loom at all is the job's to ask the platform (intake calls no API).
  *
  * A command over a limit is answered 200 with the reason, not 429: the platform would count the
  * refusals against the webhook (GitLab disables a hook that keeps failing), which would let any
@@ -216,10 +217,22 @@ async function act(
 ): Promise<IntakeResult> {
   const group = prGroupKey(event.repo, event.pr);
   if (event.type === "closed") {
-    const cancelled = hasActiveJobs
-      ? await deps.queue.cancelGroup(group, "the pull request was closed")
-      : [];
-    return { status: 200, body: { ok: `closed: ${cancelled.length} unfinished jobs cancelled` } };
+    if (!hasActiveJobs) return { status: 200, body: { ok: "closed: 0 unfinished jobs cancelled" } };
+    // Not on the delivery's word (its event name may be unsigned, a replayed comment re-labelled
+    // as a decline): a job asks the platform and cancels only if the pull request is closed. Out
+    // of the group, so the cancel does not cancel it; one per pull request at a time.
+    const { id } = await enqueueJob(deps.queue, "close", "high", {
+      repo: event.repo,
+      pr: event.pr,
+      group,
+    }, { dedupeKey: `close:${group}` });
+    return {
+      status: 200,
+      body: {
+        ok: "closed: unfinished jobs are cancelled once the platform confirms it is closed",
+        job_id: id,
+      },
+    };
   }
   if (event.type === "command") {
     const commandBy = {

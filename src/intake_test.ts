@@ -69,14 +69,26 @@ for (const factory of testStores()) {
     );
   });
 
-  t("closing a pull request cancels its unfinished jobs", async (deps, intake) => {
-    const queued = await intake("github", "d-1", opened("aaa"));
-    const closed = await intake("github", "d-2", { type: "closed", repo, pr: 7 });
-    assert.equal(closed.status, 200);
-    const job = await deps.queue.get((queued.body as { job_id: number }).job_id);
-    assert.equal(job?.status, "cancelled");
-    assert.equal(job?.groupKey, prGroupKey(repo, 7));
-  });
+  t(
+    "closing a pull request queues a close job for its group; nothing is cancelled on the event's word",
+    async (deps, intake) => {
+      const queued = await intake("github", "d-1", opened("aaa"));
+      const closed = await intake("github", "d-2", { type: "closed", repo, pr: 7 });
+      assert.equal(closed.status, 200);
+      const job = await deps.queue.get((queued.body as { job_id: number }).job_id);
+      assert.equal(job?.status, "queued", "cancelled only once the platform confirms the close");
+      assert.equal(job?.groupKey, prGroupKey(repo, 7));
+      const close = await deps.queue.get((closed.body as { job_id: number }).job_id);
+      assert.deepEqual([close?.kind, close?.lane, close?.groupKey], ["close", "high", null]);
+      assert.deepEqual(close?.payload, { repo, pr: 7, group: prGroupKey(repo, 7) });
+      // A replayed close queues no second close job while the first is unfinished.
+      const again = await intake("github", "d-3", { type: "closed", repo, pr: 7 });
+      assert.equal((again.body as { job_id: number }).job_id, close?.id);
+      // With nothing unfinished there is nothing to confirm: no job.
+      const idle = await intake("github", "d-4", { type: "closed", repo, pr: 8 });
+      assert.deepEqual(idle.body, { ok: "closed: 0 unfinished jobs cancelled" });
+    },
+  );
 
   t("/loom review queues a high-lane review; /loom help a reply", async (deps, intake) => {
     const review = await intake("github", "c-1", command("review"));

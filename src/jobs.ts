@@ -5,8 +5,8 @@
  * when its job is claimed, before the handler runs, so handlers get typed payloads (no casts)
  * and a payload that does not parse ends the job at once with a clear reason.
  *
- * Producers and consumers both import this module, never each other: intake queues `review` and
- * `reply`, the review job `pipeline` and `publish`, the pipeline job resumes `publish`.
+ * Producers and consumers both import this module, never each other: intake queues `review`,
+ * `reply` and `close`, the review job `pipeline` and `publish`, the pipeline job resumes `publish`.
  * @module
  */
 import { z } from "zod";
@@ -93,6 +93,12 @@ export const JOB_PAYLOADS = {
   ]),
   /** Post a comment answering a chat command. */
   reply: z.object({ repo: repoRef, pr: prNumber, body: z.string(), commandBy }),
+  /**
+   * Cancel a pull request's unfinished jobs (its `group`) if the platform says it is closed: what
+   * names a delivery a close is not always signed (Bitbucket's `X-Event-Key`), so a replayed
+   * delivery must not cancel the reviews of an open pull request on its word.
+   */
+  close: z.object({ repo: repoRef, pr: prNumber, group: z.string().min(1) }),
 };
 
 /** A job kind of the review flow. */
@@ -119,6 +125,7 @@ export function jobHandlers(
     pipeline: parsing("pipeline", JOB_PAYLOADS.pipeline, handlers.pipeline),
     publish: parsing("publish", JOB_PAYLOADS.publish, handlers.publish),
     reply: parsing("reply", JOB_PAYLOADS.reply, handlers.reply),
+    close: parsing("close", JOB_PAYLOADS.close, handlers.close),
   };
 }
 

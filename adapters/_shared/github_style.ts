@@ -42,7 +42,15 @@ export interface GithubStyle<R extends RestRequest> extends
     GitAdapter,
     "getPullRequest" | "fetchFile" | "postSummary" | "postComment" | "setStatus" | "canWrite"
   > {
-  summaries(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
+  /**
+   * Loom's summaries among the pull request's issue comments: those carrying the marker whose
+   * author `isLoom` (by login) says is Loom, since anyone can post the marker.
+   */
+  summaries(
+    repo: RepoRef,
+    pr: PullRequest,
+    isLoom: (login: string | undefined) => boolean,
+  ): Promise<PostedComment[]>;
   /** `/repos/{owner}/{name}`; a permanent PlatformError for a name without two parts. */
   repoPath(fullName: string): string;
   /** A call below the repository's path. */
@@ -124,9 +132,9 @@ export function githubStyle<R extends RestRequest>(
         })),
       );
     },
-    async summaries(repo, pr) {
+    async summaries(repo, pr, isLoom) {
       const all = await api.list(comments(repo, pr, { query: options.listQuery }), issueComment);
-      return all.flatMap((c) => markedSummary(c) ?? []);
+      return all.flatMap((c) => (isLoom(c.user?.login) && markedSummary(c)) || []);
     },
     postSummary: (repo, pr, body, existing) =>
       editOrPost(api, {
@@ -188,11 +196,14 @@ const pullRequest = z.object({
   base: z.object({ sha: z.string().nullish(), ref: z.string() }),
 });
 
-const issueComment = z.object({ id: z.number(), body: z.string().nullish() });
+const author = z.object({ login: z.string() }).nullish();
+
+const issueComment = z.object({ id: z.number(), body: z.string().nullish(), user: author });
 
 /** The fields of a review comment that GitHub and Gitea share; each adds where the comment sits. */
 export const reviewCommentJson = z.object({
   id: z.number(),
   body: z.string().nullish(),
   path: z.string().nullish(),
+  user: author,
 });

@@ -25,6 +25,7 @@ export {
   summaryText,
   withFingerprint,
 } from "./html_markers.ts";
+export { cachedIdentity } from "./identity.ts";
 export { landedInline } from "./landed_inline.ts";
 export { insideApiRoot, nextLink } from "./paginate.ts";
 export type { Page } from "./paginate.ts";
@@ -33,4 +34,4 @@ export { requireSettings } from "./required_settings.ts";
 export { createRestClient, linkNext } from "./rest_client.ts";
 export type { RestClient, RestDialect, RestRequest } from "./rest_client.ts";
 export { statusDescription } from "./status_description.ts";
-export { checkPayload, readPayload } from "./webhook_payload.ts";
+export { checkPayload, isRepoPath, readPayload, repoName } from "./webhook_payload.ts";

@@ -12,6 +12,7 @@ import { fileDiff, type FileVersions, MAX_DIFF_FILE_BYTES } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
 import {
+  cachedIdentity,
   type DiffBudget,
   diffBudget,
   landedInline,
@@ -135,6 +136,14 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
   const concurrency = Math.max(1, options.concurrency ?? 6);
 
   const prPath = (repo: RepoRef, number: number) => `${repoPath(repo)}/pullRequests/${number}`;
+  // The identity the token authenticates as, from the organization's connection data: only
+  // threads it started are Loom's summary and findings, since anyone may set thread properties.
+  const whoAmI = cachedIdentity(async () =>
+    (await api.json(
+      { path: "/_apis/connectionData" },
+      z.object({ authenticatedUser: z.object({ id: z.string().min(1) }) }),
+    )).authenticatedUser.id.toLowerCase()
+  );
   const missingPr = (repo: RepoRef, number: number) =>
     `pull request ${repo.fullName}!${number} not found (or the token cannot see it)`;
 
@@ -300,6 +309,11 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
       maxCommentChars: 65_536,
     },
 
+    // Basic credentials are a header: checked before the body is read, and again after.
+    precheckWebhook(req) {
+      return this.verifyWebhook(req, new Uint8Array());
+    },
+
     async verifyWebhook(req) {
       const expected = { user: options.webhookUsername, password: options.webhookPassword };
       if (!expected.user || !expected.password) return false;
@@ -363,6 +377,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     },
 
     async listComments(repo, pr) {
+      const me = await whoAmI();
       const list = await api.json(
         { path: `${prPath(repo, pr.number)}/threads`, notFound: missingPr(repo, pr.number) },
         z.object({ value: z.array(thread) }),
@@ -372,6 +387,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
         const kind = property(t.properties, KIND_PROPERTY);
         const first = firstComment(t);
         if (t.isDeleted || !first || first.isDeleted) continue;
+        if (first.author?.id?.toLowerCase() !== me) continue;
         const id = `${t.id}/${first.id}`;
         const body = first.content ?? "";
         if (kind === "summary") out.push({ id, kind: "summary", body });
@@ -395,10 +411,11 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
           method: "PATCH",
           path: `${prPath(repo, pr.number)}/threads/${ids[1]}/comments/${ids[2]}`,
           body: { content: body },
-          // Someone deleted the summary: post a new one rather than fail the review.
-          expect: [404],
+          // Someone deleted the summary, or it is not Loom's to edit (403): post a new one
+          // rather than fail the review and leave its status pending.
+          expect: [403, 404],
         });
-        if (status !== 404) return { id: existing!.id, kind: "summary", body };
+        if (status !== 404 && status !== 403) return { id: existing!.id, kind: "summary", body };
       }
       const res = await postThread(repo, pr, {
         comments: [{ parentCommentId: 0, content: body, commentType: "text" }],
@@ -547,6 +564,7 @@ const thread = z.object({
     parentCommentId: z.number().int().nullish(),
     content: z.string().nullish(),
     isDeleted: z.boolean().nullish(),
+    author: z.object({ id: z.string().nullish() }).nullish(),
   })).nullish(),
   properties: z.record(z.string(), z.unknown()).nullish(),
   threadContext: z.object({

@@ -6,14 +6,14 @@
  */
 
 import { z } from "zod";
-import { chatCommand, checkPayload, readPayload } from "../_shared/mod.ts";
+import { chatCommand, checkPayload, readPayload, repoName } from "../_shared/mod.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "../../src/platform/mod.ts";
 
 // Only the fields Loom reads: a payload carries much more, and Azure adds fields over time.
 const repository = z.object({
   id: z.string().min(1),
-  name: z.string().min(1),
-  project: z.object({ name: z.string().min(1) }),
+  name: repoName,
+  project: z.object({ name: repoName }),
 });
 
 const envelope = z.object({ id: z.string().min(1), eventType: z.string().min(1) });

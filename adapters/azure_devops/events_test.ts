@@ -156,3 +156,16 @@ Deno.test("malformed deliveries throw WebhookPayloadError naming the problem", (
     assert.match(payloadError(() => parse(payload)), message);
   }
 });
+
+Deno.test("path traversal: a project or repository name with .. or path tricks is refused when parsed", () => {
+  for (const name of ["..", ".", "app%2F..%2Fadmin", "a?b", "a\\..\\b"]) {
+    for (const field of ["project", "repo"] as const) {
+      const created = pullRequestCreatedPayload({ ...PR, [field]: name });
+      assert.match(payloadError(() => parse(created)), /not a repository name/, `${field} ${name}`);
+      assert.match(
+        payloadError(() => parse(comment("/loom review", { [field]: name }))),
+        /not a repository name/,
+      );
+    }
+  }
+});

@@ -11,6 +11,7 @@ import { comparableHash, isFullHash } from "./_hash.ts";
 import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
 import {
   basicAuthorization,
+  cachedIdentity,
   diffBudget,
   editOrPost,
   fileText,
@@ -126,6 +127,25 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
     now,
     authorization: authorizationOf(options),
   });
+  // The account the credentials act as, by its uuid: only its comments are Loom's summary and
+  // findings, whatever markers others type. An access token (repository, project, workspace)
+  // acts as its own bot user but may lack the `account` scope `GET /user` wants (403): it then
+  // learns its uuid from the author of what it posts itself, and until then no comment on the
+  // platform counts as Loom's (it posts its own summary; the findings it recorded keep their
+  // dedupe).
+  let learned: string | null = null;
+  const asked = cachedIdentity(async () => {
+    try {
+      return (await api.json({ path: "/user" }, z.object({ uuid: z.string().min(1) }))).uuid;
+    } catch (error) {
+      if (error instanceof PlatformError && error.status === 403) return null;
+      throw error;
+    }
+  });
+  const whoAmI = async () => (await asked()) ?? learned;
+  const learn = (uuid: string | null | undefined) => {
+    learned ??= uuid ?? null;
+  };
   const fullHashes = boundedMap<string, string>(CACHE_SIZE);
   const pullLinks = boundedMap<string, string>(CACHE_SIZE);
   const key = options.webhookSecret
@@ -245,6 +265,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
     },
 
     async listComments(repo, pr) {
+      const me = await whoAmI();
       const comments = await api.list(
         {
           path: pullPath(repo, pr.number, "/comments"),
@@ -255,7 +276,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
       );
       const out: PostedComment[] = [];
       for (const c of comments) {
-        if (c.deleted || c.pending) continue;
+        if (c.deleted || c.pending || me === null || c.user?.uuid !== me) continue;
         const raw = c.content?.raw ?? "";
         if (!c.inline) {
           const body = summaryBody(raw);
@@ -278,9 +299,10 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
       return out;
     },
 
-    postSummary(repo, pr, body, existing) {
+    async postSummary(repo, pr, body, existing) {
       const content = { content: { raw: summaryText(body) } };
-      return editOrPost(api, {
+      const me = await whoAmI();
+      const posted = await editOrPost(api, {
         edit: existing && {
           method: "PUT",
           path: pullPath(repo, pr.number, `/comments/${encodeURIComponent(existing.id)}`),
@@ -293,6 +315,14 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
           notFound: missingPull(repo, pr.number),
         },
       }, body);
+      if (me === null) {
+        learn(
+          (await api.json({
+            path: pullPath(repo, pr.number, `/comments/${encodeURIComponent(posted.id)}`),
+          }, comment)).user?.uuid,
+        );
+      }
+      return posted;
     },
 
     async postComment(repo, pr, body) {
@@ -327,6 +357,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
           continue;
         }
         const posted = await api.read(res, call, comment);
+        learn(posted.user?.uuid);
         result.posted.push(
           landedInline(c, posted.id, { path: posted.inline?.path, line: posted.inline?.to }),
         );
@@ -402,6 +433,7 @@ const comment = z.object({
   content: z.object({ raw: z.string().nullish() }).nullish(),
   deleted: z.boolean().nullish(),
   pending: z.boolean().nullish(),
+  user: z.object({ uuid: z.string().nullish() }).nullish(),
   inline: z.object({
     path: z.string(),
     to: z.number().int().nullish(),

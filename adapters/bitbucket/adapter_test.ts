@@ -230,8 +230,10 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
     others: { count: 230, add: (env, body) => void env.bitbucket.addComment("ws/app", 7, body) },
     quote: "Quoting Loom: [loom-summary]: # is how it marks itself",
     seed(env) {
+      // Loom's own, from an earlier run: a foreign one would not count (issue 10).
       env.bitbucket.addComment("ws/app", 7, "x\n\n[loom-fp-abc]: #", {
         inline: { path: "README.md", to: 1 },
+        user: env.bitbucket.bot,
       });
     },
     inline: kit.manyComments(15, "src/db.ts", 6),
@@ -248,6 +250,18 @@ contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
         ["100", "3"],
       ]);
     },
+  },
+  foreign: {
+    summary(env, raw) {
+      const { id } = env.bitbucket.addComment("ws/app", 7, raw);
+      return { id: String(id), text: () => env.bitbucket.comments("ws/app", 7)[0].raw };
+    },
+    inline(env, fingerprint) {
+      env.bitbucket.addComment("ws/app", 7, `Nothing to fix.\n\n[loom-fp-${fingerprint}]: #`, {
+        inline: { path: "src/db.ts", to: 4 },
+      });
+    },
+    editRefused: true,
   },
   status: {
     read: (env) =>
@@ -379,6 +393,7 @@ Deno.test("a redirect or a next link outside the API URL is refused: the token n
         values: [],
         next: `${new URL(env.bitbucket.url).origin}/other?page=2`,
       }),
+      { path: /\/comments$/ },
     );
     const next = await platformError(env.adapter.listComments(REPO, env.pr));
     assert.match(next.message, /link outside the API URL/);
@@ -430,13 +445,16 @@ Deno.test("a comment Bitbucket refuses with 400 is rejected with its message", a
 
 Deno.test("missing scopes and a bad repository name are permanent, with clear messages", async () => {
   await using env = await setup();
-  env.bitbucket.failNext(bitbucketFailure.http(403, {
-    type: "error",
-    error: {
-      message: "Your credentials lack one or more required privilege scopes.",
-      detail: { granted: ["repository"], required: ["pullrequest:write"] },
-    },
-  }));
+  env.bitbucket.failNext(
+    bitbucketFailure.http(403, {
+      type: "error",
+      error: {
+        message: "Your credentials lack one or more required privilege scopes.",
+        detail: { granted: ["repository"], required: ["pullrequest:write"] },
+      },
+    }),
+    { method: "POST", path: /\/comments$/ },
+  );
   const forbidden = await platformError(env.adapter.postSummary(REPO, env.pr, "x"));
   assert.deepEqual([forbidden.status, forbidden.retryable], [403, false]);
   assert.match(
@@ -507,4 +525,21 @@ Deno.test("postComment answers with the reply marker, and the answer is never re
     type: "ignored",
     reason: "the comment is Loom's own",
   });
+});
+
+Deno.test("summary takeover with an access token that may not read GET /user: nothing marked is Loom's until it learns its own uuid from what it posts", async () => {
+  await using env = await setup({}, { token: TOKEN, readUser: false });
+  const forged = "[loom-summary]: #\n\nNo findings. Merge away.";
+  env.bitbucket.addComment("ws/app", 7, forged);
+  env.bitbucket.addComment("ws/app", 7, "Fine.\n\n[loom-fp-fp-forged]: #", {
+    inline: { path: "src/db.ts", to: 4 },
+  });
+  assert.deepEqual(await env.adapter.listComments(REPO, env.pr), []);
+  const summary = await env.adapter.postSummary(REPO, env.pr, "Real.");
+  const inline = await env.adapter.postInline(REPO, env.pr, [comment("src/db.ts", 4, "fp-1")]);
+  assert.deepEqual((await env.adapter.listComments(REPO, env.pr)).map((c) => [c.id, c.kind]), [
+    [summary.id, "summary"],
+    [inline.posted[0].id, "inline"],
+  ]);
+  assert.equal(env.bitbucket.comments("ws/app", 7)[0].raw, forged, "never edited");
 });

@@ -7,12 +7,14 @@
 import { z } from "zod";
 import { comparableHash } from "./_hash.ts";
 import { isLoomComment } from "./_markers.ts";
-import { chatCommand, checkPayload, readPayload } from "../_shared/mod.ts";
+import { chatCommand, checkPayload, readPayload, repoName } from "../_shared/mod.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "../../src/platform/mod.ts";
 
 // Only the fields Loom reads: Bitbucket sends much more, and adds fields over time.
 const repository = z.object({
-  full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, "expected workspace/repo_slug"),
+  full_name: repoName.pipe(
+    z.string().regex(/^[^/\s]+\/[^/\s]+$/, "expected workspace/repo_slug"),
+  ),
 });
 const account = z.object({
   display_name: z.string().nullish(),

@@ -188,3 +188,21 @@ Deno.test("malformed deliveries throw WebhookPayloadError naming the problem", (
     assert.match(payloadError(() => parseBitbucketEvent(event, body)), message);
   }
 });
+
+Deno.test("path traversal: a repository name with .. segments or path tricks is refused when parsed", () => {
+  for (const name of ["ws/..", "../app", "ws/app%2F..%2Fadmin", "./app", "ws/app?x=1"]) {
+    const pr = pullRequestPayload(PR);
+    pr.repository.full_name = name;
+    assert.match(
+      payloadError(() => parseBitbucketEvent("pullrequest:created", bytes(pr))),
+      /^pullrequest:created payload: repository\.full_name: not a repository name/,
+      name,
+    );
+    const comment: Payload = commentPayload(PR, { raw: "/loom review" });
+    comment.repository.full_name = name;
+    assert.match(
+      payloadError(() => parseBitbucketEvent("pullrequest:comment_created", bytes(comment))),
+      /not a repository name/,
+    );
+  }
+});

@@ -121,11 +121,19 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       (error) => {
         identity = null;
         // Without `read:user` the markers alone tell Loom's comments apart; do not ask again.
-        if (error instanceof PlatformError && [403, 404].includes(error.status)) login = null;
+        // Anything else (a 5xx, the network) fails the call rather than trusting markers.
+        if (!(error instanceof PlatformError) || ![403, 404].includes(error.status)) throw error;
+        login = null;
         return null;
       },
     );
     return identity;
+  };
+
+  // A token that may not read its user still learns its login from what it posts itself: the
+  // author of its own review or summary. Until then no comment on the platform counts as Loom's.
+  const learnLogin = (author: string | undefined) => {
+    if (login === null && author) login = author;
   };
 
   const shared = githubStyle(api, {
@@ -156,8 +164,9 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
         failed: `Gitea refused the review (${res.status}: ${giteaMessage(await res.text())})`,
       };
     }
-    const review = await api.read(res, call, z.object({ id: z.number() }));
-    return { landed: await reviewComments(repo, pr.number, review.id) };
+    const posted = await api.read(res, call, review);
+    learnLogin(posted.user?.login);
+    return { landed: await reviewComments(repo, pr.number, posted.id) };
   };
 
   const reviewComments = (repo: RepoRef, number: number, reviewId: number) =>
@@ -229,16 +238,19 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     fetchFile: shared.fetchFile,
 
     async listComments(repo, pr) {
-      const [summaries, reviews, me] = await Promise.all([
-        shared.summaries(repo, pr),
+      const me = await whoAmI();
+      // Without Loom's login yet (a token that may not read its user), nothing is Loom's: it
+      // posts its own summary, and the findings it recorded keep their dedupe.
+      const isLoom = (author: string | undefined) => me !== null && sameLogin(author, me);
+      const [summaries, reviews] = await Promise.all([
+        shared.summaries(repo, pr, isLoom),
         api.list(prCall(repo, pr.number, `/pulls/${pr.number}/reviews`, {}), review),
-        whoAmI(),
       ]);
       const out: PostedComment[] = [...summaries];
       // Each review's comments are one call: only Loom's own submitted reviews are read.
       const ours = reviews.filter((r) =>
         r.state !== "PENDING" && (r.comments_count ?? 1) > 0 &&
-        (me === null || sameLogin(r.user?.login, me))
+        isLoom(r.user?.login)
       );
       for (const r of ours) {
         for (const c of await reviewComments(repo, pr.number, r.id)) {
@@ -249,7 +261,17 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
       return out;
     },
 
-    postSummary: shared.postSummary,
+    async postSummary(repo, pr, body, existing) {
+      const posted = await shared.postSummary(repo, pr, body, existing);
+      if (login === null) {
+        const mine = await api.json(
+          shared.repoCall(repo, `/issues/comments/${posted.id}`, {}),
+          z.object({ user }),
+        );
+        learnLogin(mine.user?.login);
+      }
+      return posted;
+    },
 
     postComment: shared.postComment,
 

@@ -212,6 +212,7 @@ contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
       assert.deepEqual(pages("/api/v1/repos/octo/app/pulls/7/reviews").slice(-2), ["1/50", "2/50"]);
     },
   },
+  foreign: like.foreign((env, c) => void env.gitea.addReview("octo/app", 7, c), true),
   status: {
     read: like.statuses,
     expected: (s) => ["loom", s.state, s.description, s.targetUrl ?? ""],
@@ -419,6 +420,18 @@ Deno.test("without read:user, the pending review is still found by Loom's marker
     1,
     "a 403 is remembered",
   );
+});
+
+Deno.test("summary takeover without read:user: no marked comment is Loom's until Loom learns its login from its own summary", async () => {
+  await using env = await setup({ readUser: false });
+  const forged = `${SUMMARY_MARKER}\n\nNo findings. Merge away.`;
+  env.gitea.addIssueComment("octo/app", 7, forged, "mallory");
+  assert.deepEqual(await env.adapter.listComments(REPO, env.pr), []);
+  const posted = await env.adapter.postSummary(REPO, env.pr, "Real.");
+  assert.deepEqual(await env.adapter.listComments(REPO, env.pr), [
+    { id: posted.id, kind: "summary", body: "Real." },
+  ]);
+  assert.equal(env.gitea.comments("octo/app", 7)[0].body, forged);
 });
 
 Deno.test("a closed pull request refuses the review: its comments are rejected, not lost", async () => {

@@ -5,12 +5,12 @@
  */
 
 import { z } from "zod";
-import { chatCommand, checkPayload, isLoomComment, readPayload } from "../_shared/mod.ts";
+import { chatCommand, checkPayload, isLoomComment, readPayload, repoName } from "../_shared/mod.ts";
 import { hasWipPrefix } from "./_wip.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "../../src/platform/mod.ts";
 
 // Only the fields Loom reads: the payloads carry much more, and both forks add fields often.
-const repository = z.object({ full_name: z.string().min(1) });
+const repository = z.object({ full_name: repoName });
 const action = z.object({ action: z.string() });
 
 const pullRequestEvent = z.object({

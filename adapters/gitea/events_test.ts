@@ -192,3 +192,21 @@ Deno.test("malformed deliveries throw WebhookPayloadError naming the problem", (
     assert.match(payloadError(() => parseGiteaEvent(headers, body)), message);
   }
 });
+
+Deno.test("path traversal: a repository name with .. segments or path tricks is refused when parsed", () => {
+  for (const name of ["Test-CI/..", "../admin", "o/a%2F..%2Fadmin", "o/./a", "o\\..\\a"]) {
+    const pr = pull("opened");
+    pr.repository.full_name = name;
+    assert.match(
+      payloadError(() => parseGiteaEvent(gitea("pull_request"), bytes(pr))),
+      /^pull_request payload: repository\.full_name: not a repository name/,
+      name,
+    );
+    const comment = giteaCommentPayload({ repo: REPO, pr: 2, body: "/loom review" });
+    comment.repository.full_name = name;
+    assert.match(
+      payloadError(() => parseGiteaEvent(gitea("issue_comment"), bytes(comment))),
+      /not a repository name/,
+    );
+  }
+});

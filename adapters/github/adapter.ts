@@ -11,6 +11,7 @@ import { parseGithubEvent } from "./events.ts";
 import { diffFromFiles } from "./_files_diff.ts";
 import { rangeStart } from "../../src/diff/mod.ts";
 import {
+  cachedIdentity,
   diffBudget,
   githubStyle,
   landedInline,
@@ -43,7 +44,10 @@ export interface GithubAdapterOptions {
   /** The most bytes of a diff `fetchDiff` reads (`LOOM_MAX_DIFF_BYTES`); 5 MiB when not given. */
   maxDiffBytes?: number;
   now?: () => number;
-  /** Loom's own login (`my-app[bot]`), so that its comments never trigger a command. */
+  /**
+   * Loom's own login (`my-app[bot]`), so that its comments never trigger a command and only its
+   * comments count as its summary and findings; asked of GitHub once when not given.
+   */
   botLogin?: string;
 }
 
@@ -157,6 +161,19 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     });
   }
 
+  // Who Loom posts as: a token's user (`GET /user`), or the App's bot user `<slug>[bot]`
+  // (`GET /app` with the App's JWT; an installation token may not read `/user`).
+  const whoAmI = options.botLogin !== undefined
+    ? () => Promise.resolve(options.botLogin!)
+    : cachedIdentity(async () => {
+      if (!app) return (await api.json({ path: "/user" }, githubUser)).login;
+      const answer = await api.json(
+        { path: "/app", authorization: `Bearer ${await app.appJwt()}` },
+        z.object({ slug: z.string().min(1) }),
+      );
+      return `${answer.slug}[bot]`;
+    });
+
   const postSingle = async (
     repo: RepoRef,
     pr: PullRequest,
@@ -225,8 +242,11 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     fetchFile: shared.fetchFile,
 
     async listComments(repo, pr) {
+      const me = await whoAmI();
+      // Logins are case-insensitive on GitHub.
+      const isLoom = (login: string | undefined) => login?.toLowerCase() === me.toLowerCase();
       const [summaries, inline] = await Promise.all([
-        shared.summaries(repo, pr),
+        shared.summaries(repo, pr, isLoom),
         api.list(
           prCall(repo, pr.number, `/pulls/${pr.number}/comments`, {
             query: { per_page: PAGE_SIZE },
@@ -234,7 +254,8 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
           reviewComment,
         ),
       ]);
-      return [...summaries, ...inline.flatMap((c) => inlineOf(c) ?? [])];
+      const ours = inline.filter((c) => isLoom(c.user?.login));
+      return [...summaries, ...ours.flatMap((c) => inlineOf(c) ?? [])];
     },
 
     postSummary: shared.postSummary,
@@ -288,6 +309,8 @@ const pullFile = z.object({
   patch: z.string().optional(),
   changes: z.number().optional(),
 });
+
+const githubUser = z.object({ login: z.string().min(1) });
 
 const reviewComment = reviewCommentJson.extend({
   line: z.number().nullish(),

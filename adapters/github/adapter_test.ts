@@ -192,6 +192,7 @@ contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
       );
     },
   },
+  foreign: like.foreign((env, c) => void env.github.addReviewComment("octo/app", 7, c), false),
   status: {
     read: like.statuses,
     expected: (s) => ["loom", s.state, s.description, s.targetUrl ?? null],

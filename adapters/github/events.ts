@@ -5,7 +5,7 @@
  */
 
 import { z } from "zod";
-import { chatCommand, checkPayload, isLoomComment, readPayload } from "../_shared/mod.ts";
+import { chatCommand, checkPayload, isLoomComment, readPayload, repoName } from "../_shared/mod.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "../../src/platform/mod.ts";
 
 const REVIEW_ACTIONS = {
@@ -16,7 +16,7 @@ const REVIEW_ACTIONS = {
 } as const;
 
 // Only the fields Loom reads: a payload may carry anything else, and GitHub adds fields often.
-const repository = z.object({ full_name: z.string().min(1) });
+const repository = z.object({ full_name: repoName });
 const installation = z.object({ id: z.number().int() }).nullish();
 const action = z.object({ action: z.string() });
 

@@ -187,3 +187,21 @@ Deno.test("malformed deliveries throw WebhookPayloadError naming the problem", (
     assert.match(payloadError(() => parseGithubEvent(event, body)), message);
   }
 });
+
+Deno.test("path traversal: a repository name with .. segments or path tricks is refused when parsed", () => {
+  for (const name of ["octo/..", "../admin", "octo/app%2F..%2Fadmin", "octo/./app", "octo/a?b=1"]) {
+    const pr = example("pull_request", "opened");
+    pr.repository.full_name = name;
+    assert.match(
+      payloadError(() => parseGithubEvent("pull_request", bytes(pr))),
+      /^pull_request payload: repository\.full_name: not a repository name/,
+      name,
+    );
+    const comment = prComment("/loom review");
+    comment.repository.full_name = name;
+    assert.match(
+      payloadError(() => parseGithubEvent("issue_comment", bytes(comment))),
+      /not a repository name/,
+    );
+  }
+});

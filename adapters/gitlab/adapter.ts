@@ -12,6 +12,7 @@ import { diffFromGitlabDiffs, type GitlabDiffEntry } from "./_diff.ts";
 import { parseGitlabEvent } from "./events.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
+  cachedIdentity,
   diffBudget,
   editOrPost,
   fileText,
@@ -141,6 +142,12 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     now,
   });
 
+  // The user the token acts as (a person, or a project or group access token's bot user): only
+  // its notes are Loom's summary and findings, whatever markers others type.
+  const whoAmI = cachedIdentity(async () =>
+    (await api.json({ path: "/user" }, z.object({ id: z.number() }))).id
+  );
+
   const mrCall = (repo: RepoRef, iid: number, suffix: string, extra: Partial<GitlabRequest>) =>
     ({
       path: `${projectPath(repo)}/merge_requests/${iid}${suffix}`,
@@ -213,6 +220,12 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     };
   };
 
+  const verifyToken = async (req: Request) => {
+    const token = req.headers.get("x-gitlab-token");
+    if (!options.webhookSecret || token === null) return false;
+    return await sameSecret(token, options.webhookSecret);
+  };
+
   return {
     platform: "gitlab",
     dialect: {
@@ -223,11 +236,9 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
       maxCommentChars: 65_536,
     },
 
-    async verifyWebhook(req) {
-      const token = req.headers.get("x-gitlab-token");
-      if (!options.webhookSecret || token === null) return false;
-      return await sameSecret(token, options.webhookSecret);
-    },
+    // The token is a header: the whole check runs before the body is read, and again after.
+    precheckWebhook: (req) => verifyToken(req),
+    verifyWebhook: (req) => verifyToken(req),
 
     deliveryId(req, rawBody) {
       const header = req.headers.get("idempotency-key") || req.headers.get("x-gitlab-event-uuid");
@@ -273,6 +284,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     },
 
     async listComments(repo, pr) {
+      const me = await whoAmI();
       const notes = await api.list(
         mrCall(repo, pr.number, "/notes", {
           query: { per_page: PAGE_SIZE, sort: "asc", order_by: "created_at" },
@@ -281,7 +293,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
       );
       const out: PostedComment[] = [];
       for (const n of notes) {
-        if (n.system) continue;
+        if (n.system || n.author?.id !== me) continue;
         const found = markedSummary(n) ?? inlineOf(n);
         if (found) out.push(found);
       }
@@ -428,6 +440,7 @@ const noteSchema = z.object({
   id: z.number(),
   body: z.string().nullish(),
   system: z.boolean().nullish(),
+  author: z.object({ id: z.number() }).nullish(),
   position,
 });
 type Note = z.infer<typeof noteSchema>;

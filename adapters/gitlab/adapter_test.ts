@@ -225,6 +225,16 @@ contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
       ]);
     },
   },
+  foreign: {
+    summary(env, raw) {
+      const { id } = env.gitlab.addNote(PROJECT, 7, raw);
+      return { id: String(id), text: () => env.gitlab.notes(PROJECT, 7)[0].body };
+    },
+    inline(env, fingerprint) {
+      env.gitlab.addNote(PROJECT, 7, `Nothing to fix.\n\n<!-- loom:fp:${fingerprint} -->`);
+    },
+    editRefused: true,
+  },
   status: {
     read: (env) =>
       env.gitlab.statuses(PROJECT, HEAD).map((s) => [s.name, s.status, s.description, s.targetUrl]),

@@ -5,7 +5,7 @@
  */
 
 import { z } from "zod";
-import { chatCommand, checkPayload, isLoomComment, readPayload } from "../_shared/mod.ts";
+import { chatCommand, checkPayload, isLoomComment, readPayload, repoName } from "../_shared/mod.ts";
 import { type PlatformEvent, type RepoRef, WebhookPayloadError } from "../../src/platform/mod.ts";
 
 /** A parsed delivery, and a stable id for it when GitLab sent none. */
@@ -20,7 +20,7 @@ export interface GitlabDelivery {
 }
 
 // Only the fields Loom reads: a payload carries much more, and GitLab adds fields often.
-const project = z.object({ id: z.number().int(), path_with_namespace: z.string().min(1) });
+const project = z.object({ id: z.number().int(), path_with_namespace: repoName });
 const kind = z.object({ object_kind: z.string() });
 
 const changed = z.object({ previous: z.unknown(), current: z.unknown() }).nullish();

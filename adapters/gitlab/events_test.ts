@@ -205,3 +205,21 @@ Deno.test("malformed bodies and missing fields are WebhookPayloadErrors naming t
   delete noMr.merge_request;
   assert.equal(problem("Note Hook", noMr), "note payload: merge_request is missing");
 });
+
+Deno.test("path traversal: a project path with .. segments or path tricks is refused when parsed", () => {
+  for (const path of ["acme/../admin", "..", "acme/app%2F..%2Fadmin", "acme//app", "acme/app?x"]) {
+    const mr = hook({ action: "open" });
+    mr.project.path_with_namespace = path;
+    assert.match(
+      payloadError(() => parseGitlabEvent(MR, bytes(mr))),
+      /^merge_request payload: project\.path_with_namespace: not a repository name/,
+      path,
+    );
+    const note = mergeRequestNoteHook({ project: PROJECT, iid: 1, note: "/loom review" });
+    note.project.path_with_namespace = path;
+    assert.match(
+      payloadError(() => parseGitlabEvent("Note Hook", bytes(note))),
+      /not a repository name/,
+    );
+  }
+});

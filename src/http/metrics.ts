@@ -8,7 +8,28 @@ import client from "prom-client";
 import type { JobCount } from "../queue/mod.ts";
 import type { RunOutcome } from "../worker/mod.ts";
 
-/** The metrics one Loom process exports. */
+/** The methods labelled by name; a client may send any token as a method. */
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/**
+ * A request's method as a label: one of {@link METHODS}, else `OTHER`, so clients cannot mint
+ * series (each label set is a series kept for the life of the process).
+ */
+function methodLabel(method: string): string {
+  const upper = method.toUpperCase();
+  return METHODS.has(upper) ? upper : "OTHER";
+}
+
+/** A status as a label: the HTTP range (100–599) by code, anything else as `other`. */
+function statusLabel(status: number): string {
+  return Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : "other";
+}
+
+/**
+ * The metrics one Loom process exports. Every label is bounded: methods by {@link methodLabel},
+ * statuses by {@link statusLabel}, routes by being the app's route patterns (the caller passes
+ * `unmatched` for any path no route knows).
+ */
 export interface Metrics {
   registry: client.Registry;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
@@ -71,8 +92,10 @@ export function createMetrics(countJobs: () => Promise<JobCount[]>): Metrics {
   );
   return {
     registry,
-    observeRequest(method, route, status, seconds) {
-      requests.inc({ method, route, status: String(status) });
+    observeRequest(rawMethod, route, rawStatus, seconds) {
+      const method = methodLabel(rawMethod);
+      const status = statusLabel(rawStatus);
+      requests.inc({ method, route, status });
       requestSeconds.observe({ method, route }, seconds);
     },
     observeRun(kind, lane, outcome, seconds) {

@@ -3,11 +3,12 @@
  * Verification fails closed: a platform without a webhook secret has no route.
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { GitAdapter } from "../platform/mod.ts";
 import { WebhookPayloadError } from "../platform/mod.ts";
 import type { Intake } from "../intake.ts";
+import { bodyDeliveryId } from "./body_delivery_id.ts";
 import { logWithRequest } from "./request_log.ts";
 
 /** What the webhook routes need. */
@@ -22,11 +23,31 @@ export interface WebhookDeps {
   maxBodyBytes: number;
 }
 
+const unauthorized = (c: Context) => c.json({ error: "signature or token missing or wrong" }, 401);
+
 /** The routes, mounted at `/webhooks`. */
 export function webhookRoutes(deps: WebhookDeps): Hono {
   const app = new Hono();
   app.post(
     "/:platform",
+    // Before the body limit, which reads a body sent without Content-Length: a delivery for an
+    // unknown platform, or one its headers already condemn, is answered with its body unread.
+    async (c, next) => {
+      const platform = c.req.param("platform");
+      const adapter = deps.adapters[platform];
+      if (!adapter) {
+        const why = deps.disabled[platform];
+        return c.json({
+          error: why
+            ? `${platform} webhooks are disabled: ${why}`
+            : `unknown platform ${platform}; known: ${deps.platforms.join(", ")}`,
+        }, 404);
+      }
+      if (adapter.precheckWebhook && !(await adapter.precheckWebhook(c.req.raw))) {
+        return unauthorized(c);
+      }
+      await next();
+    },
     bodyLimit({
       maxSize: deps.maxBodyBytes,
       onError: (c) =>
@@ -38,18 +59,8 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
     async (c) => {
       const platform = c.req.param("platform");
       const adapter = deps.adapters[platform];
-      if (!adapter) {
-        const why = deps.disabled[platform];
-        return c.json({
-          error: why
-            ? `${platform} webhooks are disabled: ${why}`
-            : `unknown platform ${platform}; known: ${deps.platforms.join(", ")}`,
-        }, 404);
-      }
       const raw = new Uint8Array(await c.req.arrayBuffer());
-      if (!(await adapter.verifyWebhook(c.req.raw, raw))) {
-        return c.json({ error: "signature or token missing or wrong" }, 401);
-      }
+      if (!(await adapter.verifyWebhook(c.req.raw, raw))) return unauthorized(c);
       let event;
       try {
         event = adapter.parseEvent(c.req.raw, raw);
@@ -57,7 +68,8 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
         if (error instanceof WebhookPayloadError) return c.json({ error: error.message }, 400);
         throw error;
       }
-      const deliveryId = adapter.deliveryId(c.req.raw, raw);
+      // Delivery ids are not signed; one missing is made from the body, which is.
+      const deliveryId = adapter.deliveryId(c.req.raw, raw) ?? await bodyDeliveryId(raw);
       const result = await deps.intake(platform, deliveryId, event);
       logWithRequest(c, {
         platform,

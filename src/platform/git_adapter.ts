@@ -7,7 +7,7 @@ import type { PlatformEvent } from "./platform_event.ts";
 import type { PullRequest } from "./pull_request.ts";
 import type { RepoRef } from "./repo_ref.ts";
 
-/** A comment Loom posted earlier, found again by its hidden marker. */
+/** A comment Loom posted earlier, found again by its author (Loom) and its hidden marker. */
 export interface PostedComment {
   id: string;
   kind: "summary" | "inline";
@@ -63,6 +63,13 @@ export interface GitAdapter {
   platform: string;
   /** How this platform's comments are written. */
   dialect: PlatformDialect;
+  /**
+   * The checks a delivery's headers alone decide (a token or Basic credentials, as GitLab and
+   * Azure DevOps send), run before the body is read: false answers 401 at once, so a caller
+   * without the secret cannot make Loom buffer up to `LOOM_MAX_BODY_BYTES` first. Absent where
+   * every check needs the body (HMAC signatures); {@link verifyWebhook} runs after it either way.
+   */
+  precheckWebhook?(req: Request): Promise<boolean>;
   /** Checks the delivery's signature or token over the exact bytes received. */
   verifyWebhook(req: Request, rawBody: Uint8Array): Promise<boolean>;
   /**
@@ -80,9 +87,16 @@ export interface GitAdapter {
   fetchDiff(repo: RepoRef, pr: PullRequest): Promise<string>;
   /** A file's text at a ref, or null when it does not exist there. */
   fetchFile(repo: RepoRef, path: string, ref: string): Promise<string | null>;
-  /** Loom's own comments on the pull request (summary and inline), by their markers. */
+  /**
+   * Loom's own comments on the pull request (summary and inline): those carrying its markers
+   * and written by Loom's own identity (the user, bot or App it authenticates as, learned once
+   * from the platform), never a commenter's comment that merely carries a marker.
+   */
   listComments(repo: RepoRef, pr: PullRequest): Promise<PostedComment[]>;
-  /** Posts the summary, or edits `existing` in place. */
+  /**
+   * Posts the summary, or edits `existing` in place; posts a new one when `existing` is gone or
+   * the platform refuses the edit.
+   */
   postSummary(
     repo: RepoRef,
     pr: PullRequest,

@@ -47,7 +47,9 @@ interface World extends LoomE2e {
   diffs: { first: string; second: string };
 }
 
-async function world(options: { basic?: boolean } = {}): Promise<World> {
+async function world(
+  options: { basic?: boolean; model?: ReturnType<typeof reviewer> } = {},
+): Promise<World> {
   const bitbucket = await startFakeBitbucket(
     options.basic ? { user: { email: EMAIL, apiToken: API_TOKEN } } : { token: TOKEN },
   );
@@ -56,7 +58,7 @@ async function world(options: { basic?: boolean } = {}): Promise<World> {
   const e2e = await startLoomE2e({
     platformId: "bitbucket",
     // The model: a blocker on the SQL line for security, a warning on the README for quality.
-    model: reviewer(),
+    model: options.model ?? reviewer(),
     platform(llm) {
       headSha = seedUserSearch(bitbucket, { repo: REPO, diff: diffs.first }, llm.url).headSha;
       // The commenters of these tests may command Loom (LOOM_COMMANDS_FROM=writers).
@@ -84,6 +86,13 @@ async function deliver(
 ) {
   const d = await bitbucketWebhook({ secret: secret ?? undefined, event, payload, deliveryId });
   return await w.postWebhook(d);
+}
+
+/** Opens pull request 1 and waits for its review. */
+async function reviewedOnce(w: World) {
+  const created = await deliver(w, "pullrequest:created", w.bitbucket.pullRequestPayload(REPO, 1));
+  assert.equal(created.status, 202);
+  await w.reviewsDone(1);
 }
 
 const summaries = (w: World) =>
@@ -215,11 +224,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
 
 Deno.test("bitbucket: an updated delivery for a reviewed head queues and posts nothing; a push is reviewed", async () => {
   await using w = await world();
-  assert.equal(
-    (await deliver(w, "pullrequest:created", w.bitbucket.pullRequestPayload(REPO, 1))).status,
-    202,
-  );
-  await w.reviewsDone(1);
+  await reviewedOnce(w);
   const jobs = (await w.api("/jobs?limit=100")).jobs.length;
   const calls = w.bitbucket.requests.length;
   const comments = w.bitbucket.comments(REPO, 1);
@@ -273,4 +278,93 @@ Deno.test("bitbucket: disabled without a webhook secret: 404 saying why", async 
   await assertPlatformDisabled("bitbucket", "LOOM_BITBUCKET_WEBHOOK_SECRET", {
     LOOM_BITBUCKET_TOKEN: TOKEN,
   });
+});
+
+/** The reviewer, answering each model call after `delayMs`: a review still running. */
+function slowReviewer(delayMs: number): ReturnType<typeof reviewer> {
+  const review = reviewer();
+  return (req) => ({ ...review(req), delayMs });
+}
+
+Deno.test("replays: a captured comment delivery re-sent as pullrequest:rejected does not cancel the review of an open pull request", async () => {
+  await using w = await world({ model: slowReviewer(1_500) });
+  // What an attacker captured: one validly signed comment delivery on the pull request.
+  const captured = await bitbucketWebhook({
+    secret: SECRET,
+    event: "pullrequest:comment_created",
+    payload: w.bitbucket.commentPayload(REPO, 1, "Nice work!"),
+    deliveryId: "captured-uuid",
+  });
+  assert.equal((await w.postWebhook(captured)).status, 200);
+
+  const created = await deliver(w, "pullrequest:created", w.bitbucket.pullRequestPayload(REPO, 1));
+  assert.equal(created.status, 202);
+  await waitFor(() => w.llm.chats().length > 0, 10_000, "the review's first model call");
+  // X-Event-Key and X-Request-UUID are not signed: the same body and signature, re-labelled.
+  const replay = {
+    headers: {
+      ...captured.headers,
+      "x-event-key": "pullrequest:rejected",
+      "x-request-uuid": crypto.randomUUID(),
+    },
+    body: captured.body,
+  };
+  const replayed = await w.postWebhook(replay);
+  assert.equal(replayed.status, 200, JSON.stringify(replayed.body));
+  await w.reviewsDone(1);
+
+  // The pull request is still open on Bitbucket: the review ran to its end and was published.
+  const { reviews } = await w.api("/reviews");
+  assert.deepEqual(reviews.map((r: { status: string }) => r.status), ["succeeded"]);
+  assert.equal(summaries(w).length, 1);
+  assert.equal(inline(w).length, 2);
+  assert.deepEqual(
+    w.bitbucket.statusHistory(REPO, w.headSha).map((s) => s.state),
+    ["INPROGRESS", "FAILED"],
+  );
+  const { jobs } = await w.api("/jobs?limit=100");
+  assert.ok(jobs.every((j: { status: string }) => j.status !== "cancelled"), JSON.stringify(jobs));
+});
+
+Deno.test("replays: a real decline still cancels the review, once Bitbucket says the pull request is declined", async () => {
+  await using w = await world({ model: slowReviewer(5_000) });
+  assert.equal(
+    (await deliver(w, "pullrequest:created", w.bitbucket.pullRequestPayload(REPO, 1))).status,
+    202,
+  );
+  await waitFor(() => w.llm.chats().length > 0, 10_000, "the review's first model call");
+  w.bitbucket.updatePullRequest(REPO, 1, { state: "DECLINED" });
+  const declined = await deliver(
+    w,
+    "pullrequest:rejected",
+    w.bitbucket.pullRequestPayload(REPO, 1),
+  );
+  assert.equal(declined.status, 200);
+  assert.match(declined.body.ok, /^closed/);
+  await waitFor(
+    async () => (await w.api("/jobs?status=running")).jobs.length === 0,
+    4_000,
+    "the review cancelled before its model answers",
+  );
+  assert.equal(summaries(w).length, 0, "nothing posted once declined");
+  assert.deepEqual(w.bitbucket.statusHistory(REPO, w.headSha).map((s) => s.state), ["INPROGRESS"]);
+});
+
+Deno.test("replays: a signed delivery re-sent without its X-Request-UUID is recognised by its body", async () => {
+  await using w = await world();
+  await reviewedOnce(w);
+  const command = await bitbucketWebhook({
+    secret: SECRET,
+    event: "pullrequest:comment_created",
+    payload: w.bitbucket.commentPayload(REPO, 1, "/loom review"),
+  });
+  delete command.headers["x-request-uuid"];
+  const first = await w.postWebhook(command);
+  assert.equal(first.status, 202, JSON.stringify(first.body));
+  await w.reviewsDone(2);
+  const chats = w.llm.chats().length;
+  for (let i = 0; i < 3; i++) assertIgnored(await w.postWebhook(command), /already received/);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await w.api("/reviews")).reviews.length, 2, "no third review");
+  assert.equal(w.llm.chats().length, chats);
 });

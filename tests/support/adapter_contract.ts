@@ -66,6 +66,12 @@ export interface StoredComment {
   body: string;
 }
 
+/** A comment by someone else, seeded on the fake: its id, and its text as the fake holds it now. */
+export interface ForeignComment {
+  id: string;
+  text(): string;
+}
+
 /** Where the fake holds an inline comment: its file, last line and first line of a range. */
 export interface StoredAnchor {
   path: string;
@@ -195,6 +201,27 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
     check(env: E, seen: { listed: PostedComment[]; result: InlineResult; before: number }): void;
   };
 
+  /**
+   * Comments by someone else (a commenter, the pull request's author) that carry Loom's markers:
+   * anyone can type them, so they must never count as Loom's (issue 10, summary takeover and
+   * forged fingerprints).
+   */
+  foreign: {
+    /**
+     * Seeds, as a commenter, a comment whose raw text is `raw` (a summary's text, marker and
+     * all, and on Azure DevOps the summary's thread properties): its id as the adapter names
+     * comments, and its text as the fake holds it now.
+     */
+    summary(env: E, raw: string): Promise<ForeignComment> | ForeignComment;
+    /** Seeds, as a commenter, an inline comment on the diff carrying `fingerprint`'s marker. */
+    inline(env: E, fingerprint: string): Promise<void> | void;
+    /**
+     * Whether the platform refuses Loom an edit of another's comment (403). GitHub lets anyone
+     * with write access edit any comment, so there the identity check alone protects it.
+     */
+    editRefused: boolean;
+  };
+
   status: {
     /** What the fake recorded for each status set on the head, as tuples of the platform. */
     read(env: E): unknown[];
@@ -294,7 +321,7 @@ export function githubStyleChange<D>(
 /** The calls the GitHub-style fakes (GitHub, Gitea) share, read by {@link githubStyleParts}. */
 export interface GithubStyleFake {
   comments(repo: string, number: number): { id: number; body: string }[];
-  addIssueComment(repo: string, number: number, body: string): unknown;
+  addIssueComment(repo: string, number: number, body: string): { id: number };
   deleteIssueComment(repo: string, id: number): void;
   setFile(repo: string, ref: string, path: string, text: string): void;
   statuses(repo: string, sha: string): {
@@ -321,6 +348,26 @@ export function githubStyleParts<E extends ContractEnv>(
     stored: (env: E) => of(env).comments(repo, n).map((c) => ({ id: String(c.id), body: c.body })),
     remove: (env: E, id: string) => of(env).deleteIssueComment(repo, Number(id)),
     addComment: (env: E, body: string) => void of(env).addIssueComment(repo, n, body),
+    /**
+     * {@link AdapterHarness.foreign}: a person's conversation comment for the summary, and
+     * `seedInline` seeding a person's inline comment on a line of the diff.
+     */
+    foreign: (
+      seedInline: (env: E, comment: { path: string; line: number; body: string }) => void,
+      editRefused: boolean,
+    ): AdapterHarness<E>["foreign"] => ({
+      summary(env, raw) {
+        const { id } = of(env).addIssueComment(repo, n, raw);
+        return { id: String(id), text: () => of(env).comments(repo, n)[0].body };
+      },
+      inline: (env, fingerprint) =>
+        seedInline(env, {
+          path: "src/db.ts",
+          line: 4,
+          body: `Nothing to fix.\n\n<!-- loom:fp:${fingerprint} -->`,
+        }),
+      editRefused,
+    }),
     statuses: (env: E) =>
       of(env).statuses(repo, HEAD).map((s) => [s.context, s.state, s.description, s.targetUrl]),
   };
@@ -631,6 +678,48 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     );
     p.check(env, { listed, result, before });
   });
+
+  test("summary takeover: a commenter's comment carrying Loom's summary marker is never taken for Loom's summary", async () => {
+    await using env = await h.setup();
+    const raw = h.summary.raw("## Loom review\n\nNo findings. Merge away.");
+    const forged = await h.foreign.summary(env, raw);
+    assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [], "not Loom's");
+    const posted = await env.adapter.postSummary(env.repo, env.pr, "## Loom review\n\n1 blocker.");
+    assert.notEqual(posted.id, forged.id, "Loom posts its own summary");
+    assert.equal(forged.text(), raw, "the commenter's comment is never edited");
+    assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [
+      { id: posted.id, kind: "summary", body: "## Loom review\n\n1 blocker." },
+    ]);
+  });
+
+  test("forged fingerprints: a commenter's comment carrying a finding's fingerprint marker does not count as Loom's", async () => {
+    await using env = await h.setup();
+    await h.foreign.inline(env, "fp-forged");
+    assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), []);
+    const mine = comment("src/db.ts", 4, "fp-forged");
+    const result = await env.adapter.postInline(env.repo, env.pr, [mine]);
+    assert.deepEqual(result.rejected, []);
+    const listed = await env.adapter.listComments(env.repo, env.pr);
+    assert.deepEqual(listed.map((c) => [c.kind, c.id, c.fingerprint]), [
+      ["inline", result.posted[0].id, "fp-forged"],
+    ]);
+  });
+
+  if (h.foreign.editRefused) {
+    test("summary takeover: a refused edit of the summary posts a new one rather than failing the review", async () => {
+      await using env = await h.setup();
+      const raw = h.summary.raw("## Loom review\n\nForged.");
+      const forged = await h.foreign.summary(env, raw);
+      // As if an older Loom had taken the commenter's comment for its summary.
+      const taken: PostedComment = { id: forged.id, kind: "summary", body: "Forged." };
+      const posted = await env.adapter.postSummary(env.repo, env.pr, "Real.", taken);
+      assert.notEqual(posted.id, forged.id);
+      assert.equal(forged.text(), raw);
+      assert.deepEqual(await env.adapter.listComments(env.repo, env.pr), [
+        { id: posted.id, kind: "summary", body: "Real." },
+      ]);
+    });
+  }
 
   test("the commit status is set, in each state", async () => {
     await using env = await h.setup();

@@ -27,10 +27,16 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 export function spawnLoom(
   args: string[],
   env: Record<string, string> = {},
-  options: { testJobs?: boolean } = {},
+  options: { testJobs?: boolean; permissions?: string[] } = {},
 ): LoomChild {
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", options.testJobs ? SUPPORT : MAIN, ...args],
+    // --no-prompt: a permission missing from `permissions` fails at once instead of waiting.
+    args: [
+      "run",
+      ...(options.permissions ? ["--no-prompt", ...options.permissions] : ["-A"]),
+      options.testJobs ? SUPPORT : MAIN,
+      ...args,
+    ],
     env: {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? "",
@@ -79,8 +85,12 @@ export async function waitFor(
 }
 
 /** Spawns `loom serve` on a free port of 127.0.0.1 with the store at `dbUrl`. */
-export function spawnServe(dbUrl: string, env: Record<string, string> = {}): LoomChild {
-  return spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", dbUrl], env);
+export function spawnServe(
+  dbUrl: string,
+  env: Record<string, string> = {},
+  options: { permissions?: string[] } = {},
+): LoomChild {
+  return spawnLoom(["serve", "--port", "0", "--host", "127.0.0.1", "--db", dbUrl], env, options);
 }
 
 /**

@@ -104,6 +104,11 @@ export interface LoomE2eOptions {
   platform(llm: FakeLlm): Record<string, string> | Promise<Record<string, string>>;
   /** Closes the platform (and whatever else the test made) once Loom has stopped. */
   close(): Promise<void>;
+  /**
+   * Deno's permission flags for `loom serve`, given the data directory (the SQLite file's);
+   * `-A` when absent.
+   */
+  permissions?: (dataDir: string) => string[];
 }
 
 /**
@@ -133,7 +138,7 @@ export async function startLoomE2e(options: LoomE2eOptions): Promise<LoomE2e> {
       LOOM_LLM_ALLOWED_BASE_URLS: llm.url,
       LOOM_ADMIN_TOKEN: ADMIN_TOKEN,
       LOOM_POLL_INTERVAL_MS: "50",
-    });
+    }, { permissions: options.permissions?.(new URL(db.url).pathname.replace(/\/[^/]*$/, "")) });
     const url = await loom.listening;
     const w: LoomE2e = {
       llm,

@@ -7,6 +7,7 @@ import type { JobHandler } from "../../worker/mod.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineJob } from "./pipeline_job.ts";
 import { publishJob } from "./publish_job.ts";
+import { closeJob } from "./close_job.ts";
 import { replyJob } from "./reply_job.ts";
 import { reviewJob } from "./review_job.ts";
 
@@ -17,5 +18,6 @@ export function reviewHandlers(deps: ReviewJobDeps): Record<string, JobHandler> 
     pipeline: pipelineJob(deps),
     publish: publishJob(deps),
     reply: replyJob(deps),
+    close: closeJob(deps),
   });
 }

@@ -24,7 +24,14 @@
  * @module
  */
 import { type JobPayload, postponeWith, type TypedHandler } from "../../jobs.ts";
-import type { GitAdapter, InlineComment, PostedComment, PullRequest } from "../../platform/mod.ts";
+import {
+  type GitAdapter,
+  type InlineComment,
+  PlatformError,
+  type PostedComment,
+  type PullRequest,
+  type RepoRef,
+} from "../../platform/mod.ts";
 import { PermanentError } from "../../queue/mod.ts";
 import { type Finding, SEVERITIES } from "../../findings/mod.ts";
 import { renderFindingComment } from "../finding_comment.ts";
@@ -78,7 +85,7 @@ async function publishConfigError(
 ): Promise<void> {
   const pr = await adapter.getPullRequest(p.repo, p.pr);
   const body = renderConfigErrorSummary(p.baseRef, p.errors, CONFIG_PATH);
-  await postSummaryComment(deps.store, adapter, p.repo, pr, p.reviewId, body);
+  if (!(await summaryOrFinalError(deps, adapter, p.repo, pr, p.reviewId, body))) return;
   await adapter.setStatus(p.repo, pr, {
     state: "error",
     description: "Loom: the review config has errors",
@@ -168,8 +175,8 @@ async function publishReview(
     maxChars: summaryMaxChars(adapter.dialect),
   });
   if (review.summary) {
-    await postSummaryComment(
-      deps.store,
+    const posted = await summaryOrFinalError(
+      deps,
       adapter,
       ref.repo,
       pr,
@@ -177,6 +184,7 @@ async function publishReview(
       summary,
       onPlatform,
     );
+    if (!posted) return;
   }
   const blockers = findings.filter((f) => f.severity === "blocker").length;
   const ran = result.pipelines.filter((p) => p.status !== "skipped");
@@ -202,6 +210,43 @@ async function publishReview(
       error: allFailed ? "every pipeline failed" : undefined,
     },
   );
+}
+
+/**
+ * Posts the summary ({@link postSummaryComment}); when the platform refuses it for good (a
+ * permanent PlatformError: a comment Loom may not edit, a locked conversation), the review still
+ * ends: an `error` status says so and the review row records why, so that a refused summary never
+ * leaves the status pending on this and every later review. Retryable failures are thrown for
+ * the queue to retry. False when the summary was refused.
+ */
+async function summaryOrFinalError(
+  deps: ReviewJobDeps,
+  adapter: GitAdapter,
+  repo: RepoRef,
+  pr: PullRequest,
+  reviewId: number,
+  body: string,
+  onPlatform?: PostedComment[],
+): Promise<boolean> {
+  try {
+    await postSummaryComment(deps.store, adapter, repo, pr, reviewId, body, onPlatform);
+    return true;
+  } catch (error) {
+    if (!(error instanceof PlatformError) || error.retryable) throw error;
+    deps.log.warn("the platform refused the summary comment", {
+      review_id: reviewId,
+      status: error.status,
+      error: error.message,
+    });
+    await adapter.setStatus(repo, pr, {
+      state: "error",
+      description: `Loom: the platform refused its summary comment (${error.status})`,
+    });
+    await deps.store.endReview(reviewId, "failed", now(deps), {
+      error: `summary refused: ${error.message}`,
+    });
+    return false;
+  }
 }
 
 /** Loom's inline comments among `comments`, each with the fingerprint its marker carries. */

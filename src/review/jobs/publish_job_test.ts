@@ -84,6 +84,30 @@ for (const factory of testStores()) {
     );
   });
 
+  t(
+    "summary takeover: a summary the platform refuses for good (403) ends the review with a final error status, never pending",
+    async (w) => {
+      w.model.findings = [EVAL_FINDING];
+      w.git.failNext(
+        "postSummary",
+        new PlatformError("GitHub PATCH …/issues/comments/9 failed with 403", {
+          status: 403,
+          retryable: false,
+        }),
+      );
+      await w.requestReview();
+      const runs = await w.runJobs();
+      assert.deepEqual(runs.filter((r) => r.kind === "publish").map((r) => r.outcome), [
+        "postponed",
+        "succeeded",
+      ]);
+      assert.deepEqual(states(w), ["pending", "error"]);
+      const [review] = (await w.reviews.listReviews()).reviews;
+      assert.equal(review.status, "failed");
+      assert.match(review.error ?? "", /summary refused: .*403/);
+    },
+  );
+
   t("a head that moved on before publishing: nothing posted, the review cancelled", async (w) => {
     w.model.findings = [EVAL_FINDING];
     await w.requestReview();

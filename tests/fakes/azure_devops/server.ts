@@ -238,8 +238,17 @@ export interface FakeAzureDevops extends kit.FakeApi<kit.FakeFailure> {
   pullRequest(repo: string, number: number): FakePullRequest | undefined;
   /** Threads of a pull request, oldest first, deleted ones included. */
   threads(repo: string, number: number): FakeThread[];
-  /** A thread started by someone else (a person, by default). */
-  addThread(repo: string, number: number, content: string, author?: FakeIdentity): FakeThread;
+  /**
+   * A thread started by someone else (a person, by default), with the `properties` its POST
+   * could carry (anyone may set any), as `POST …/threads` takes them.
+   */
+  addThread(
+    repo: string,
+    number: number,
+    content: string,
+    author?: FakeIdentity,
+    properties?: Record<string, unknown>,
+  ): FakeThread;
   /** Deletes a thread's comments, as a person deleting Loom's summary would. */
   deleteThread(repo: string, number: number, threadId: number): void;
   statuses(repo: string, number: number): FakeStatus[];
@@ -705,6 +714,27 @@ export function startFakeAzureDevops(
   const PR = `${R}/pullrequests/(\\d+)`;
   const routes: Route[] = [
     {
+      // The organization's connection data: who the token authenticates as, the author of
+      // everything Loom posts.
+      method: "GET",
+      pattern: /^\/_apis\/connectionData$/i,
+      handle: () =>
+        json({
+          authenticatedUser: {
+            id: bot.id,
+            descriptor: `aad.${bot.id}`,
+            providerDisplayName: bot.displayName,
+          },
+          authorizedUser: {
+            id: bot.id,
+            descriptor: `aad.${bot.id}`,
+            providerDisplayName: bot.displayName,
+          },
+          instanceId: guid(`instance ${organization}`),
+          locationServiceData: { serviceOwner: guid("location service") },
+        }),
+    },
+    {
       method: "GET",
       pattern: /^\/_apis\/identities$/i,
       handle(_req, _params, url) {
@@ -1127,7 +1157,7 @@ export function startFakeAzureDevops(
       return pull ? snapshot(pull) : undefined;
     },
     threads: (repo, number) => pullState(repo, number).threads.map((t) => structuredClone(t)),
-    addThread(repo, number, content, author = person) {
+    addThread(repo, number, content, author = person, properties = {}) {
       const pull = pullState(repo, number);
       const at = iso();
       const thread: FakeThread = {
@@ -1146,7 +1176,7 @@ export function startFakeAzureDevops(
         }],
         threadContext: null,
         pullRequestThreadContext: null,
-        properties: {},
+        properties: typedProperties(properties),
         isDeleted: false,
         publishedDate: at,
       };

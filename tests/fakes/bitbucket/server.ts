@@ -119,6 +119,11 @@ export interface FakeBitbucketOptions {
   user?: { email: string; apiToken: string };
   /** The author of everything Loom posts. */
   botUser?: PayloadAccount;
+  /**
+   * False: the credentials lack the `account` scope (as an access token does), and `GET /user`
+   * answers 403.
+   */
+  readUser?: boolean;
   /** Where the pull request's `/diff` redirects; the fake's own diff path by default. */
   diffRedirectBase?: string;
 }
@@ -146,6 +151,8 @@ export interface FakeBitbucket
    * `GET /workspaces/{ws}/permissions/repositories/{slug}?q=user.account_id="…"` list them.
    */
   grant(repo: string, user: PayloadAccount, permission: "admin" | "write" | "read"): void;
+  /** The account everything Loom posts is by, as `GET /user` answers it. */
+  bot: PayloadAccount;
   /** Seeds a comment by someone else (Emma, by default). */
   addComment(
     repo: string,
@@ -488,6 +495,15 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
 
   const routes: Route[] = [
     {
+      // The account the credentials act as: the author of everything Loom posts.
+      method: "GET",
+      pattern: /^\/user$/,
+      handle: () =>
+        options.readUser === false
+          ? error(403, "Your credentials lack one or more required privilege scopes.")
+          : json({ ...accountEntity(bot), created_on: "2024-01-01T00:00:00.000000+00:00" }),
+    },
+    {
       method: "GET",
       pattern: /^\/workspaces\/([^/]+)\/permissions\/repositories\/([^/]+)$/,
       handle(_req, params, url) {
@@ -667,6 +683,16 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       },
     },
     {
+      method: "GET",
+      pattern: new RegExp(`^${R}/pullrequests/(\\d+)/comments/(\\d+)$`),
+      handle(_req, params) {
+        const comment = comments.find((c) =>
+          c.repo === params[0] && c.pr === Number(params[1]) && c.id === Number(params[2])
+        );
+        return comment ? json(commentJson(comment)) : notFound("Comment not found");
+      },
+    },
+    {
       method: "PUT",
       pattern: new RegExp(`^${R}/pullrequests/(\\d+)/comments/(\\d+)$`),
       handle(req, params) {
@@ -809,6 +835,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       }
       state.files.set(`${hash}\u0000${path}`, text);
     },
+    bot,
     addComment(repo, pr, raw, opts = {}) {
       const comment: FakeComment = {
         id: nextId++,

@@ -154,6 +154,16 @@ export interface FakeGitea
   reviews(repo: string, pr: number): FakeReview[];
   /** Every code comment of a pull request, oldest first, those of pending reviews included. */
   reviewComments(repo: string, pr: number): FakeReviewComment[];
+  /**
+   * Seeds a submitted review by someone else (`alice`, unless given) with one code comment on
+   * new-side line `line` of `path`, as that person's `POST /pulls/{n}/reviews` would leave it.
+   */
+  addReview(
+    repo: string,
+    pr: number,
+    comment: { path: string; line: number; body: string },
+    user?: string,
+  ): FakeReview;
   statuses(repo: string, sha: string): FakeStatus[];
 }
 
@@ -595,6 +605,14 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       }),
     },
     {
+      method: "GET",
+      pattern: new RegExp(`${R}/issues/comments/(\\d+)$`),
+      handle(_req, params) {
+        const comment = conversation.find(`${params[0]}/${params[1]}`, Number(params[2]));
+        return comment ? json(commentJson(comment)) : notFound();
+      },
+    },
+    {
       method: "PATCH",
       pattern: new RegExp(`${R}/issues/comments/(\\d+)$`),
       handle(req, params) {
@@ -821,6 +839,26 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       codeComments.filter((c) => key(c.repo) === key(repo) && c.pull === pr).map((c) => ({
         ...c,
       })),
+    addReview(repo, pr, comment, user = "alice") {
+      const pull = repos.get(key(repo))?.pulls.get(pr);
+      if (!pull) throw new Error(`no pull request ${repo}#${pr} on the fake`);
+      const review = { ...newReview(pull, "COMMENT", "", pull.headSha), user };
+      reviews[reviews.length - 1] = review;
+      codeComments.push({
+        id: nextId++,
+        repo: pull.repo,
+        pull: pull.number,
+        reviewId: review.id,
+        path: comment.path,
+        newLine: comment.line,
+        oldLine: 0,
+        extraLines: 0,
+        body: comment.body,
+        commitId: pull.headSha,
+        user,
+      });
+      return { ...review };
+    },
     statuses: (repo, target) =>
       statuses.filter((s) => key(s.repo) === key(repo) && s.sha === target).map((s) => ({ ...s })),
   });

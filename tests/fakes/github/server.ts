@@ -186,6 +186,16 @@ export interface FakeGithub
   setFile(repo: string, ref: string, path: string, text: string): void;
   /** The inline comments on a pull request, oldest first, pending ones included. */
   reviewComments(repo: string, pr: number): FakeReviewComment[];
+  /**
+   * Seeds an inline comment on the head of a pull request by someone else (`octocat`, a person,
+   * unless given), posted alone as `POST /pulls/{n}/comments` posts it.
+   */
+  addReviewComment(
+    repo: string,
+    pr: number,
+    comment: { path: string; line: number; body: string },
+    user?: FakeUser,
+  ): FakeReviewComment;
   reviews(repo: string, pr: number): FakeReview[];
   statuses(repo: string, sha: string): FakeStatus[];
   /**
@@ -358,8 +368,11 @@ interface PullState extends FakePullRequest {
 }
 
 interface Route extends kit.HandledRoute {
-  /** `repo`: a repository call; `app`: wants the App's JWT. */
-  auth: "repo" | "app";
+  /**
+   * `repo`: a repository call; `app`: wants the App's JWT; `user`: the token's own user, which
+   * an App's installation token may not read (403, as GitHub answers).
+   */
+  auth: "repo" | "app" | "user";
   /** The path as GitHub's OpenAPI description spells it, to check bodies against. */
   template?: string;
 }
@@ -521,6 +534,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     commitId: string,
     reviewId: number | null,
     pending: boolean,
+    user: FakeUser = bot,
   ): FakeReviewComment => ({
     id: nextId++,
     repo: pull.repo,
@@ -535,7 +549,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       ? (c.start_side ?? c.side ?? "RIGHT") as "LEFT" | "RIGHT"
       : null,
     body: c.body as string,
-    user: bot,
+    user,
     pending,
   });
 
@@ -547,6 +561,23 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
 
   const R = "/repos/([^/]+/[^/]+)";
   const routes: Route[] = [
+    {
+      // Who the token is: the bot user everything Loom posts is by.
+      method: "GET",
+      pattern: /^\/user$/,
+      auth: "user",
+      handle: () => json({ ...userJson(bot), name: null }),
+    },
+    {
+      // The authenticated App; its bot user, the author of what it posts, is `<slug>[bot]`.
+      method: "GET",
+      pattern: /^\/app$/,
+      auth: "app",
+      handle: () => {
+        const slug = bot.login.replace(/\[bot\]$/, "");
+        return json({ id: Number(app?.appId) || 1, slug, name: slug, owner: { login: "octo" } });
+      },
+    },
     {
       method: "GET",
       pattern: new RegExp(`^${R}/collaborators/([^/]+)/permission$`),
@@ -924,6 +955,13 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     if (app) {
       const minted = tokens.find((t) => t.token === credential);
       if (!minted || minted.expiresAt <= now()) return badCredentials();
+      if (route.auth === "user") {
+        return json({
+          message: "Resource not accessible by integration",
+          documentation_url: "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+          status: "403",
+        }, 403);
+      }
       // An installation token sees only its installation's repositories.
       if (repos.get(params[0])?.installationId !== minted.installationId) return notFound();
       return null;
@@ -991,6 +1029,13 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     },
     setFile(repo, ref, path, text) {
       repoOf(repo).files.set(fileKey(ref, path), text);
+    },
+    addReviewComment(repo, pr, comment, user = { login: "octocat", type: "User" }) {
+      const pull = repos.get(repo)?.pulls.get(pr);
+      if (!pull) throw new Error(`no pull request ${repo}#${pr} on the fake`);
+      const added = newReviewComment(pull, comment, pull.headSha, null, false, user);
+      reviewComments.push(added);
+      return { ...added };
     },
     addIssueComment: (repo, pr, body, user = { login: "octocat", type: "User" }) => ({
       ...conversation.add(repo, pr, body, user),

@@ -721,6 +721,8 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
           n.projectId === project.id && n.iid === Number(params[0]) && n.id === Number(params[1])
         );
         if (!note) return message(404, "404 Not found");
+        // GitLab lets only a note's author edit its text, maintainers included.
+        if (note.author.id !== bot.id) return message(403, "403 Forbidden");
         const problem = noteBodyProblem(req.body?.body);
         if (problem) return problem;
         note.body = req.body.body;
@@ -879,6 +881,10 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
         const username = url.searchParams.get("username");
         const id = username === null ? undefined : users.get(username);
         return json(id === undefined ? [] : [{ id, username, name: username, state: "active" }]);
+      }
+      // The token's own user: the author of everything Loom posts.
+      if (req.method === "GET" && req.path === "/user") {
+        return json({ ...userJson(bot), state: "active", bot: /_bot_/.test(bot.username) });
       }
       const m = /^\/projects\/([^/]+)(\/.*)$/.exec(req.path);
       if (!m) return json({ error: "404 Not Found" }, 404);
