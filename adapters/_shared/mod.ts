@@ -31,6 +31,7 @@ export { insideApiRoot, nextLink } from "./paginate.ts";
 export type { Page } from "./paginate.ts";
 export { repoSegments } from "./repo_path.ts";
 export { requireSettings } from "./required_settings.ts";
+export { adapterDeps } from "./adapter_deps.ts";
 export { createRestClient, linkNext } from "./rest_client.ts";
 export type { RestClient, RestDialect, RestRequest } from "./rest_client.ts";
 export { statusDescription } from "./status_description.ts";

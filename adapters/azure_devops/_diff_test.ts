@@ -82,22 +82,11 @@ Deno.test("fileDiff writes each kind of change as git does, file by file", async
 });
 
 Deno.test("fileDiff: an unchanged file is nothing, a pure rename is its header only", async () => {
+  const unchanged = (newPath: string) =>
+    fileDiff({ oldPath: "a.ts", newPath, oldContent: enc("x\n"), newContent: enc("x\n") });
+  assert.equal(await unchanged("a.ts"), "");
   assert.equal(
-    await fileDiff({
-      oldPath: "a.ts",
-      newPath: "a.ts",
-      oldContent: enc("x\n"),
-      newContent: enc("x\n"),
-    }),
-    "",
-  );
-  assert.equal(
-    await fileDiff({
-      oldPath: "a.ts",
-      newPath: "b.ts",
-      oldContent: enc("x\n"),
-      newContent: enc("x\n"),
-    }),
+    await unchanged("b.ts"),
     "diff --git a/a.ts b/b.ts\nsimilarity index 100%\nrename from a.ts\nrename to b.ts\n",
   );
   const added = await fileDiff({

@@ -4,7 +4,7 @@
  */
 import { httpUrl, secretText, type SettingRows, text } from "../../src/settings/mod.ts";
 import type { GitAdapter, PlatformDeps, PlatformModule } from "../../src/platform/mod.ts";
-import { requireSettings } from "../_shared/mod.ts";
+import { adapterDeps, requireSettings } from "../_shared/mod.ts";
 import { createAzureDevopsAdapter } from "./adapter.ts";
 
 /** Azure DevOps' settings once loaded; webhooks are disabled without the hook's credentials. */
@@ -84,8 +84,7 @@ export function azureDevopsFromSettings(
     token,
     webhookUsername: az.webhookUsername,
     webhookPassword: az.webhookPassword,
-    fetch: deps.fetch,
-    maxDiffBytes: deps.maxDiffBytes,
+    ...adapterDeps(deps),
   });
 }
 

@@ -18,32 +18,31 @@ const PR: PayloadPullRequest = {
 };
 const REPO = { platform: "bitbucket", fullName: "team_name/repo_name" };
 
-Deno.test("pullrequest:created and updated ask for a review of the source commit", () => {
-  assert.deepEqual(parseBitbucketEvent("pullrequest:created", bytes(pullRequestPayload(PR))), {
+/** The review event PR's deliveries ask for. */
+function reviewOf(reason: "opened" | "new_commits") {
+  return {
     type: "review",
-    reason: "opened",
+    reason,
     repo: REPO,
     pr: 1,
     headSha: "d3022fc0ca3d",
     baseRef: "master",
     draft: false,
     actor: "emmap1",
-  });
+  };
+}
+
+Deno.test("pullrequest:created and updated ask for a review of the source commit", () => {
+  assert.deepEqual(
+    parseBitbucketEvent("pullrequest:created", bytes(pullRequestPayload(PR))),
+    reviewOf("opened"),
+  );
   // `updated` also fires for title and reviewer edits: the head decides, in intake.
   const updated = parseBitbucketEvent(
     "pullrequest:updated",
     bytes(pullRequestPayload({ ...PR, title: "Renamed" })),
   );
-  assert.deepEqual(updated, {
-    type: "review",
-    reason: "new_commits",
-    repo: REPO,
-    pr: 1,
-    headSha: "d3022fc0ca3d",
-    baseRef: "master",
-    draft: false,
-    actor: "emmap1",
-  });
+  assert.deepEqual(updated, reviewOf("new_commits"));
   const pushed = parseBitbucketEvent("pullrequest:push", bytes(pullRequestPayload(PR)));
   assert.equal(pushed.type === "review" && pushed.reason, "new_commits");
 });

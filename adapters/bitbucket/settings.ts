@@ -4,7 +4,7 @@
  */
 import { httpUrl, secretText, type SettingRows, text } from "../../src/settings/mod.ts";
 import type { GitAdapter, PlatformDeps, PlatformModule } from "../../src/platform/mod.ts";
-import { requireSettings } from "../_shared/mod.ts";
+import { adapterDeps, requireSettings } from "../_shared/mod.ts";
 import { createBitbucketAdapter } from "./adapter.ts";
 
 /** Bitbucket Cloud's settings once loaded; webhooks are disabled without the secret. */
@@ -98,8 +98,7 @@ export function bitbucketFromSettings(
     webhookSecret: bb.webhookSecret,
     token: bb.token,
     user: bb.email && bb.apiToken ? { email: bb.email, apiToken: bb.apiToken } : undefined,
-    fetch: deps.fetch,
-    maxDiffBytes: deps.maxDiffBytes,
+    ...adapterDeps(deps),
   });
 }
 

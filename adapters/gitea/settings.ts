@@ -4,7 +4,7 @@
  */
 import { httpUrl, secretText, type SettingRows, text } from "../../src/settings/mod.ts";
 import type { GitAdapter, PlatformDeps, PlatformModule } from "../../src/platform/mod.ts";
-import { requireSettings } from "../_shared/mod.ts";
+import { adapterDeps, requireSettings } from "../_shared/mod.ts";
 import { createGiteaAdapter } from "./adapter.ts";
 
 /** Gitea's or Forgejo's settings once loaded; webhooks are disabled without the secret. */
@@ -59,8 +59,7 @@ export function giteaFromSettings(gitea: GiteaSettings, deps: PlatformDeps): Git
     url,
     token,
     webhookSecret: gitea.webhookSecret,
-    fetch: deps.fetch,
-    maxDiffBytes: deps.maxDiffBytes,
+    ...adapterDeps(deps),
   });
 }
 

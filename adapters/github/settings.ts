@@ -4,7 +4,7 @@
  */
 import { httpUrl, secretText, type SettingRows, text } from "../../src/settings/mod.ts";
 import type { GitAdapter, PlatformDeps, PlatformModule } from "../../src/platform/mod.ts";
-import { requireSettings } from "../_shared/mod.ts";
+import { adapterDeps, requireSettings } from "../_shared/mod.ts";
 import { createGithubAdapter } from "./adapter.ts";
 
 /** GitHub's settings once loaded; webhooks are disabled without the secret. */
@@ -106,8 +106,7 @@ export function githubFromSettings(gh: GithubSettings, deps: PlatformDeps): GitA
     webhookSecret: gh.webhookSecret,
     token: gh.appId ? undefined : gh.token,
     app: gh.appId && privateKey ? { appId: gh.appId, privateKey } : undefined,
-    fetch: deps.fetch,
-    maxDiffBytes: deps.maxDiffBytes,
+    ...adapterDeps(deps),
   });
 }
 

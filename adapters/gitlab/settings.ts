@@ -4,7 +4,7 @@
  */
 import { httpUrl, secretText, type SettingRows, text } from "../../src/settings/mod.ts";
 import type { GitAdapter, PlatformDeps, PlatformModule } from "../../src/platform/mod.ts";
-import { requireSettings } from "../_shared/mod.ts";
+import { adapterDeps, requireSettings } from "../_shared/mod.ts";
 import { createGitlabAdapter } from "./adapter.ts";
 
 /** GitLab's settings once loaded; webhooks are disabled without the secret. */
@@ -58,8 +58,7 @@ export function gitlabFromSettings(gl: GitlabSettings, deps: PlatformDeps): GitA
     url: gl.url.replace(/\/+$/, "").replace(/\/api\/v4$/, ""),
     webhookSecret: gl.webhookSecret,
     token,
-    fetch: deps.fetch,
-    maxDiffBytes: deps.maxDiffBytes,
+    ...adapterDeps(deps),
   });
 }
 
