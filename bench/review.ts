@@ -89,7 +89,11 @@ pipelines:
 triggers: {max_changes: 100000}
 review: {max_llm_calls: 50}
 `;
-const parsed = parseRepoConfig(CONFIG, "bench.yaml", { allowedKeyEnvs: [] });
+// The bench's model is the server's own endpoint, the one a config may always call.
+const parsed = parseRepoConfig(CONFIG, "bench.yaml", {
+  allowedKeyEnvs: [],
+  serverBaseUrl: "http://127.0.0.1:9/v1",
+});
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
 const config = parsed.config;
 
