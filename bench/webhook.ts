@@ -58,6 +58,8 @@ async function delivery(): Promise<Uint8Array> {
   example.number = n;
   example.pull_request.number = n;
   example.pull_request.head.sha = n.toString(16).padStart(40, "0");
+  // A sender per delivery, as many people push: one sender would meet LOOM_RATE_LIMIT_PER_USER.
+  example.sender.login = `dev-${n}`;
   const body = encoder.encode(JSON.stringify(example));
   const head = `POST /webhooks/github HTTP/1.1\r\nhost: ${hostname}:${port}\r\n` +
     `content-type: application/json\r\nx-github-event: pull_request\r\n` +
