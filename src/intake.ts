@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { cancelReviews } from "./cancel_reviews.ts";
 import { HELP_TEXT } from "./commands.ts";
 import { enqueueJob } from "./jobs.ts";
 import type { PlatformEvent, RepoRef } from "./platform/mod.ts";
@@ -262,7 +263,8 @@ async function act(
   }
   // A new head commit makes the reviews of older heads moot; the same head's jobs stay.
   if (hasActiveJobs) {
-    await deps.queue.cancelGroup(
+    await cancelReviews(
+      deps,
       group,
       `superseded by ${event.headSha.slice(0, 12)}`,
       (payload) => headShaOf.safeParse(payload).data?.headSha === event.headSha,

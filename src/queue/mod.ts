@@ -35,6 +35,7 @@ import { enqueue, type EnqueueOptions, type EnqueueResult, type NewJob } from ".
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./errors.ts";
 import { extendLeases } from "./extend_leases.ts";
 import { failJob } from "./fail_job.ts";
+import { findByDedupeKey } from "./find_by_dedupe_key.ts";
 import { getJob } from "./get_job.ts";
 import type { Job } from "./job.ts";
 import { DEFAULT_AGING_MS } from "./lanes.ts";
@@ -121,6 +122,8 @@ function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
     resume: (id: number) => resumeJob(q, id),
     reapExpired: () => reapExpiredLeases(q),
     get: (id: number) => getJob(q, id),
+    /** The newest job enqueued under `dedupeKey`, finished or not. */
+    byDedupeKey: (dedupeKey: string) => findByDedupeKey(q, dedupeKey),
     list: (options?: ListJobsOptions) => listJobs(q, options),
     count: () => countJobs(q),
     retry: (id: number) => retryJob(q, id),

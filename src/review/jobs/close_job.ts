@@ -3,6 +3,7 @@
  * closed, so that a close event's unsigned name (a replayed delivery) cancels nothing.
  * @module
  */
+import { cancelReviews } from "../../cancel_reviews.ts";
 import type { TypedHandler } from "../../jobs.ts";
 import { PermanentError } from "../../queue/mod.ts";
 import type { ReviewJobDeps } from "./deps.ts";
@@ -20,7 +21,8 @@ export function closeJob(deps: ReviewJobDeps): TypedHandler<"close"> {
       });
       return;
     }
-    const cancelled = await deps.queue.cancelGroup(
+    const cancelled = await cancelReviews(
+      deps,
       payload.group,
       `the pull request was ${pr.state}`,
     );

@@ -1,14 +1,17 @@
 /**
  * The `pipeline` job: one pipeline of one review against its model. Its outcome is stored; the
- * last pipeline of a review to finish lets the review's waiting `publish` job run.
+ * last pipeline of a review to end — with a result or failed for good — lets the review's waiting
+ * `publish` job run.
  * @module
  */
-import { enqueueJob, type TypedHandler } from "../../jobs.ts";
+import type { TypedHandler } from "../../jobs.ts";
+import { errorMessage } from "../../queue/mod.ts";
 import { resolveModel } from "../resolve_model.ts";
 import { runPipeline } from "../run_pipeline.ts";
 import type { ReviewJobDeps } from "./deps.ts";
+import { isLastFailure, publishWhenAllEnded, recordFailedRun } from "./pipeline_endings.ts";
 import { toRunRecord } from "./pipeline_runs.ts";
-import { expectedRuns, loadReviewPlan } from "./review_inputs.ts";
+import { loadReviewPlan } from "./review_inputs.ts";
 
 /** The handler of `pipeline` jobs. */
 export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
@@ -19,44 +22,47 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
     if (!pipelinePlan) {
       throw new Error(`review ${payload.reviewId} has no pipeline ${payload.pipeline}`);
     }
-    const modelConfig = inputs.config.models[pipelinePlan.modelName];
-    const spec = resolveModel(pipelinePlan.modelName, modelConfig, deps.env);
-    // Retryable model errors (429, 5xx, timeouts) go back to the queue while attempts remain;
-    // on the last attempt the failure is recorded so the review still gets published.
-    const outcome = await runPipeline(pipelinePlan, {
-      files: plan.files,
-      spec,
-      signal,
-      fetch: deps.fetch,
-      maxResponseBytes: deps.llm.maxResponseBytes,
-      rethrowRetryable: job.attempts < job.maxAttempts,
-    });
-    await deps.store.savePipelineRun(payload.reviewId, toRunRecord(outcome), now(deps));
-    deps.log.info("pipeline ended", {
-      job_id: job.id,
-      review_id: payload.reviewId,
-      pipeline: outcome.name,
-      status: outcome.status,
-      findings: outcome.findings.length,
-      calls: outcome.usage.calls,
-      error: outcome.error,
-      // What the endpoint said, redacted: for the operator, never for the pull request.
-      error_detail: outcome.errorDetail,
-    });
-    if (await deps.store.countPipelineRuns(payload.reviewId) >= expectedRuns(plan)) {
-      // The review job queued the publish job, which waits for this moment. Enqueueing under its
-      // key finds it (or, should it have died, queues it afresh) and resumes it.
-      const { reviewId, repo, pr, headSha } = payload;
-      const publish = await enqueueJob(deps.queue, "publish", "high", {
-        reviewId,
-        repo,
-        pr,
-        headSha,
-        outcome: "reviewed",
-        pendingShown: true,
-      }, { groupKey: job.groupKey ?? undefined, dedupeKey: `publish:${reviewId}` });
-      if (!publish.created) await deps.queue.resume(publish.id);
+    try {
+      const modelConfig = inputs.config.models[pipelinePlan.modelName];
+      const spec = resolveModel(pipelinePlan.modelName, modelConfig, deps.env);
+      // Retryable model errors (429, 5xx, timeouts) go back to the queue while attempts remain;
+      // on the last attempt the failure is recorded so the review still gets published.
+      const outcome = await runPipeline(pipelinePlan, {
+        files: plan.files,
+        spec,
+        signal,
+        fetch: deps.fetch,
+        maxResponseBytes: deps.llm.maxResponseBytes,
+        rethrowRetryable: job.attempts < job.maxAttempts,
+      });
+      await deps.store.savePipelineRun(payload.reviewId, toRunRecord(outcome), now(deps));
+      deps.log.info("pipeline ended", {
+        job_id: job.id,
+        review_id: payload.reviewId,
+        pipeline: outcome.name,
+        status: outcome.status,
+        findings: outcome.findings.length,
+        calls: outcome.usage.calls,
+        error: outcome.error,
+        // What the endpoint said, redacted: for the operator, never for the pull request.
+        error_detail: outcome.errorDetail,
+      });
+    } catch (error) {
+      // Any other failure that ends the job (a permanent error, the last attempt, an abort) is
+      // still an ending: recorded as a failed run, so the review is published rather than left
+      // waiting on a pipeline that will never report.
+      if (signal.aborted || !isLastFailure(job, error)) throw error;
+      await recordFailedRun(deps, payload.reviewId, pipelinePlan, inputs, errorMessage(error));
+      deps.log.warn("pipeline failed for good", {
+        job_id: job.id,
+        review_id: payload.reviewId,
+        pipeline: payload.pipeline,
+        error: errorMessage(error),
+      });
+      await publishWhenAllEnded(deps, job, plan);
+      throw error;
     }
+    await publishWhenAllEnded(deps, job, plan);
   };
 }
 

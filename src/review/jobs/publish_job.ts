@@ -41,7 +41,8 @@ import { renderConfigErrorSummary, renderSummary, summaryMaxChars } from "../sum
 import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineOutcomes } from "./pipeline_runs.ts";
 import { CONFIG_PATH } from "./repo_config_at.ts";
-import { expectedRuns, loadReviewPlan, type ReviewInputs } from "./review_inputs.ts";
+import { loadReviewPlan, type ReviewInputs } from "./review_inputs.ts";
+import { settleEndedPipelines } from "./pipeline_endings.ts";
 import { postSummaryComment } from "./summary_comment.ts";
 
 /** How long a waiting publish job sleeps before it looks again, should a resume be lost. */
@@ -62,7 +63,8 @@ export function publishJob(deps: ReviewJobDeps): TypedHandler<"publish"> {
     if (p.outcome === "config_error") return await publishConfigError(deps, adapter, p);
     if (p.outcome === "not_reviewed") return await publishNotReviewed(deps, adapter, p);
     const { inputs, plan } = await loadReviewPlan(deps.store, p.reviewId);
-    const ended = await deps.store.countPipelineRuns(p.reviewId) >= expectedRuns(plan);
+    // A pipeline the queue ended without a run (dead by its lease, cancelled) counts as failed.
+    const ended = await settleEndedPipelines(deps, p.reviewId, { inputs, plan });
     const until = now(deps) + (ended ? 0 : WAIT_MS);
     if (!p.pendingShown) {
       const pr = await adapter.getPullRequest(p.repo, p.pr);

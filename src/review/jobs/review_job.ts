@@ -11,6 +11,7 @@
  * @module
  */
 import { z } from "zod";
+import { cancelReviews } from "../../cancel_reviews.ts";
 import { globMatcher } from "../../glob/mod.ts";
 import { enqueueJob, type JobPayload, type TypedHandler } from "../../jobs.ts";
 import { DiffTooLargeError, PlatformError, type PullRequest } from "../../platform/mod.ts";
@@ -20,6 +21,7 @@ import type { Severity } from "../../findings/mod.ts";
 import { planReview } from "../plan.ts";
 import { commandRefusal } from "./command_permission.ts";
 import type { ReviewJobDeps } from "./deps.ts";
+import { pipelineDedupeKey } from "./pipeline_endings.ts";
 import { repoSetupAt } from "./repo_config_at.ts";
 
 /** A review job's payload asked for by a command (this job's own among them). */
@@ -41,7 +43,8 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       // The command is obeyed: a full re-review replaces what runs for the pull request now
       // (other reviews asked for by command are kept; intake lets one through at a time).
       if (job.groupKey) {
-        await deps.queue.cancelGroup(
+        await cancelReviews(
+          deps,
           job.groupKey,
           "superseded by a /loom review command",
           (other) => commandReview.safeParse(other).success,
@@ -150,7 +153,7 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       await enqueueJob(deps.queue, "pipeline", LANE_OF[pipeline.severity], {
         ...ref,
         pipeline: pipeline.name,
-      }, { groupKey: group, dedupeKey: `pipeline:${reviewId}:${pipeline.name}` });
+      }, { groupKey: group, dedupeKey: pipelineDedupeKey(reviewId, pipeline.name) });
     }
     log.info("review planned", {
       review_id: reviewId,

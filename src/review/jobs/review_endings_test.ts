@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { testStores } from "../../../tests/stores.ts";
+import { enqueueJob } from "../../jobs.ts";
+import { PermanentError } from "../../queue/mod.ts";
+import { EVAL_FINDING, REPO, type ReviewWorld, withReviewWorld } from "./_test_world.ts";
+
+const states = (w: ReviewWorld) =>
+  w.git.writes.flatMap((x) => x.op === "setStatus" && x.status ? [x.status.state] : []);
+
+/** Wakes the waiting publish job, as its slow poll would a minute later. */
+async function wakePublish(w: ReviewWorld) {
+  const [publish] = (await w.queue.list({ kind: "publish" })).jobs;
+  await w.queue.resume(publish.id);
+}
+
+/** The review's single row. */
+async function theReview(w: ReviewWorld) {
+  const [review] = (await w.reviews.listReviews()).reviews;
+  return review;
+}
+
+for (const factory of testStores()) {
+  const t = (name: string, body: Parameters<typeof withReviewWorld>[1]) =>
+    Deno.test(`review endings [${factory.name}]: ${name}`, () => withReviewWorld(factory, body));
+
+  t(
+    "every review ends: a pipeline that goes dead still gets the review published, marked failed, status error",
+    async (w) => {
+      w.model.findings = [EVAL_FINDING];
+      await w.requestReview();
+      await w.runJobs({ kinds: ["review", "publish"] });
+      // The pipeline's worker vanishes on its last attempt: the queue declares the job dead
+      // (as the lease reaper does) without its handler ever recording a run.
+      const [pipeline] = await w.queue.claim("lost-worker", 1, {
+        kinds: ["pipeline"],
+        leaseMs: 30_000,
+      });
+      assert.equal(
+        (await w.queue.fail("lost-worker", pipeline, new PermanentError("lease expired")))
+          .status,
+        "dead",
+      );
+      await wakePublish(w);
+      await w.runJobs();
+      assert.deepEqual(states(w), ["pending", "error"]);
+      const review = await theReview(w);
+      assert.equal(review.status, "failed");
+      const summary = w.git.comments(REPO, 1).find((c) => c.kind === "summary");
+      assert.match(summary?.body ?? "", /1 pipeline failed/);
+      const [run] = await w.reviews.listPipelineRuns(review.id);
+      assert.equal(run.status, "failed");
+    },
+  );
+
+  t(
+    "every review ends: a pipeline handler failing for good publishes at once, status error",
+    async (w) => {
+      await w.requestReview();
+      await w.runJobs({ kinds: ["review", "publish"] });
+      // A permanent failure outside the model call (here: its stored run cannot be written).
+      const save = w.reviews.savePipelineRun;
+      let refused = false;
+      w.deps.store = {
+        ...w.reviews,
+        savePipelineRun: (...args: Parameters<typeof save>) => {
+          if (!refused) {
+            refused = true;
+            return Promise.reject(new PermanentError("disk refused the run"));
+          }
+          return save(...args);
+        },
+      };
+      const runs = await w.runJobs({ kinds: ["pipeline", "publish"] });
+      assert.deepEqual(runs.map((r) => `${r.kind}:${r.outcome}`), [
+        "pipeline:failed",
+        "publish:succeeded",
+      ], "the publish job runs without waiting for its poll");
+      assert.deepEqual(states(w), ["pending", "error"]);
+      assert.equal((await theReview(w)).status, "failed");
+    },
+  );
+
+  t("a cancelled review ends cancelled", async (w) => {
+    await w.requestReview();
+    await w.runJobs({ kinds: ["review", "publish"] });
+    assert.equal((await theReview(w)).status, "running");
+    w.git.setPullRequest(REPO, { number: 1, headSha: "1".repeat(40), state: "closed" });
+    await enqueueJob(w.queue, "close", "high", {
+      repo: REPO,
+      pr: 1,
+      group: `memory:${REPO.fullName}#1`,
+    });
+    await w.runJobs();
+    const review = await theReview(w);
+    assert.equal(review.status, "cancelled");
+    assert.equal(review.error, "the pull request was closed");
+    assert.deepEqual(states(w), ["pending"], "nothing published for a closed pull request");
+  });
+}
