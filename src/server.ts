@@ -74,6 +74,14 @@ export async function startServer(
         adapters: platforms.adapters,
         llm: settings.llm,
         policy,
+        caps: {
+          maxLlmCalls: settings.maxLlmCalls,
+          maxTokens: settings.maxTokens,
+          maxContextWindow: settings.maxContextWindow,
+          maxTimeoutS: settings.maxTimeoutS,
+          maxInlineComments: settings.maxInlineComments,
+          maxPipelines: settings.maxPipelines,
+        },
         env: options.env,
         log,
         commandsFrom: settings.commandsFrom,
@@ -84,6 +92,7 @@ export async function startServer(
     workerId,
     leaseMs: settings.leaseS * 1000,
     pollMs: settings.pollIntervalMs,
+    maxRunMs: settings.maxJobRunS * 1000,
     onRunEnd(job, outcome, durationMs, error) {
       metrics.observeRun(job.kind, job.lane, outcome, durationMs / 1000);
       const fields = {

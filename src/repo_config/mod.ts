@@ -47,4 +47,5 @@ export {
   type PlaceholderUse,
   validateTemplate,
 } from "./placeholders.ts";
+export { type ClampedConfig, clampToServerCaps, type ServerCaps } from "./server_caps.ts";
 export { validateConfigFile, type ValidateConfigOptions } from "./validate.ts";

@@ -50,6 +50,12 @@ export interface SummaryInput {
   skippedReason?: string;
   /** True when in-diff findings were posted inline, so the summary lists only their titles. */
   inlinePosted?: boolean;
+  /**
+   * What the server changed in the repository's config before reviewing (values above the
+   * operator's caps, clamped), one line each; the summary lists them so nobody wonders why the
+   * review did less than the config asks.
+   */
+  notes?: string[];
   headSha?: string;
   /** Longest text to return (default 60,000); on a platform, {@link summaryMaxChars}. */
   maxChars?: number;
@@ -181,6 +187,11 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
         : []),
     ];
     blocks.push(`⚠️ **This review is incomplete:** ${gaps.join(", ")} (see below).`);
+  }
+  if (input.notes && input.notes.length > 0) {
+    blocks.push(
+      "**Clamped to this server's limits:** " + input.notes.map(escapeInline).join("; ") + ".",
+    );
   }
 
   const inDiff = sorted.findings.filter((f) => f.inDiff);

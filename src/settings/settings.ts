@@ -58,6 +58,20 @@ export interface Settings {
   maxBodyBytes: number;
   /** The most bytes of a pull request's diff Loom reads; a larger one is not reviewed. */
   maxDiffBytes: number;
+  /** The most model calls one review may make, whatever its repository's config asks. */
+  maxLlmCalls: number;
+  /** The largest `max_tokens` a repository's model may ask for. */
+  maxTokens: number;
+  /** The largest `context_window` a repository's model may claim. */
+  maxContextWindow: number;
+  /** The longest `timeout_s` a repository's model may set, in seconds. */
+  maxTimeoutS: number;
+  /** The most inline comments one review may post. */
+  maxInlineComments: number;
+  /** The most pipelines one review may run. */
+  maxPipelines: number;
+  /** Seconds one job run may take before the pool aborts it (a retryable failure). */
+  maxJobRunS: number;
   /** Reviews per minute allowed for one repository. */
   rateLimitPerRepo: number;
   /** Reviews and commands one person may trigger per hour. */
@@ -178,6 +192,62 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     about: "Largest pull request diff Loom reads, in bytes (5 MiB by default); a larger one is " +
       "not reviewed, and its summary says why.",
     check: integer(1024, 1_073_741_824),
+  },
+  maxLlmCalls: {
+    env: "LOOM_MAX_LLM_CALLS",
+    yaml: "max_llm_calls",
+    default: 50,
+    about: "Most model calls one review makes on this server; a repository config asking for " +
+      "more (review.max_llm_calls) is clamped, and its summary says so.",
+    check: integer(1, 100_000),
+  },
+  maxTokens: {
+    env: "LOOM_MAX_TOKENS",
+    yaml: "max_tokens",
+    default: 16_384,
+    about: "Largest max_tokens a repository config may ask of a model; more is clamped, and " +
+      "the summary says so.",
+    check: integer(1, 10_000_000),
+  },
+  maxContextWindow: {
+    env: "LOOM_MAX_CONTEXT_WINDOW",
+    yaml: "max_context_window",
+    default: 200_000,
+    about: "Largest context_window a repository config may claim for a model; more is " +
+      "clamped, and the summary says so.",
+    check: integer(1024, 100_000_000),
+  },
+  maxTimeoutS: {
+    env: "LOOM_MAX_TIMEOUT_S",
+    yaml: "max_timeout_s",
+    default: 600,
+    about: "Longest timeout_s, in seconds, a repository config may give a model call; longer " +
+      "is clamped, and the summary says so.",
+    check: integer(1, 86_400),
+  },
+  maxInlineComments: {
+    env: "LOOM_MAX_INLINE_COMMENTS",
+    yaml: "max_inline_comments",
+    default: 50,
+    about: "Most inline comments one review posts; a repository config asking for more " +
+      "(review.max_inline_comments) is clamped, and the summary says so.",
+    check: integer(0, 10_000),
+  },
+  maxPipelines: {
+    env: "LOOM_MAX_PIPELINES",
+    yaml: "max_pipelines",
+    default: 10,
+    about: "Most pipelines one review runs; a repository config enabling more runs the first " +
+      "ones only, and the summary says so.",
+    check: integer(1, 1000),
+  },
+  maxJobRunS: {
+    env: "LOOM_MAX_JOB_RUN_S",
+    yaml: "max_job_run_s",
+    default: 1800,
+    about: "Seconds one job run may take; past it the worker aborts the run and the job is " +
+      "retried like any retryable failure.",
+    check: integer(1, 86_400),
   },
   rateLimitPerRepo: {
     env: "LOOM_RATE_LIMIT_PER_REPO",

@@ -5,7 +5,7 @@
 import type { GitAdapter } from "../../platform/mod.ts";
 import type { Logger } from "../../log.ts";
 import type { Queue } from "../../queue/mod.ts";
-import type { ConfigPolicy } from "../../repo_config/mod.ts";
+import type { ConfigPolicy, ServerCaps } from "../../repo_config/mod.ts";
 import type { ReviewStore } from "../../store/mod.ts";
 
 /** See the module doc. */
@@ -16,6 +16,11 @@ export interface ReviewJobDeps {
   /** The server's default model, used when a repository has no config. */
   llm: { baseUrl: string; model: string; apiKey?: string; maxResponseBytes?: number };
   policy: ConfigPolicy;
+  /**
+   * The operator's caps on a repository's config (`LOOM_MAX_*`); a config above one is clamped
+   * and its summary says so. Absent: no caps (local runs).
+   */
+  caps?: ServerCaps;
   /** Where `api_key_env` is looked up: the server's environment. */
   env: Record<string, string | undefined>;
   log: Logger;

@@ -173,6 +173,7 @@ async function publishReview(
     ...result.summaryInput,
     findings,
     inlinePosted: true,
+    notes: inputs.notes,
     headSha: pr.headSha,
     maxChars: summaryMaxChars(adapter.dialect),
   });

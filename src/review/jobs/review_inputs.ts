@@ -13,6 +13,8 @@ export interface ReviewInputs {
   diff: string;
   config: RepoConfig;
   templates: Record<string, string>;
+  /** What the server's caps changed in the config, for the summary; absent when nothing. */
+  notes?: string[];
   change: ChangeContext;
 }
 

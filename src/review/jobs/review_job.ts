@@ -16,7 +16,7 @@ import { globMatcher } from "../../glob/mod.ts";
 import { enqueueJob, type JobPayload, type TypedHandler } from "../../jobs.ts";
 import { DiffTooLargeError, PlatformError, type PullRequest } from "../../platform/mod.ts";
 import { type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
-import { formatConfigError } from "../../repo_config/mod.ts";
+import { clampToServerCaps, formatConfigError } from "../../repo_config/mod.ts";
 import type { Severity } from "../../findings/mod.ts";
 import { planReview } from "../plan.ts";
 import { commandRefusal } from "./command_permission.ts";
@@ -103,7 +103,12 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       });
       return log.info("review not run: config errors", { review_id: reviewId });
     }
-    const { config, templates } = setup;
+    const { templates } = setup;
+    // The review spends the server's key and worker slots: the operator's caps bound it.
+    const { config, notes } = deps.caps
+      ? clampToServerCaps(setup.config, deps.caps)
+      : { config: setup.config, notes: [] };
+    if (notes.length > 0) log.info("repo config clamped to the server's caps", { notes });
     const triggered = payload.trigger === "command";
     if (!triggered && pr.draft && !config.triggers.drafts) {
       await publish({
@@ -145,7 +150,13 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       await publish({ ...ref, outcome: "not_reviewed", reason: plan.skippedReason });
       return log.info("review not run: above max_changes", { review_id: reviewId });
     }
-    await deps.store.saveReviewInputs(reviewId, { diff, config, templates, change });
+    await deps.store.saveReviewInputs(reviewId, {
+      diff,
+      config,
+      templates,
+      change,
+      ...(notes.length > 0 ? { notes } : {}),
+    });
     // Queued first, in the high lane, so it shows the pending status before the pipelines run;
     // it then waits for them (see publish_job.ts).
     await publish({ ...ref, outcome: "reviewed" });
