@@ -9,7 +9,7 @@
  * @module
  */
 import type { Job, Postpone, Queue } from "../queue/mod.ts";
-import { createBatcher, errorMessage } from "../queue/mod.ts";
+import { createBatcher, errorMessage, RetryableError } from "../queue/mod.ts";
 
 /** What a handler gets besides its job. */
 export interface HandlerContext {
@@ -41,6 +41,12 @@ export interface WorkerPoolOptions {
   workerId: string;
   leaseMs: number;
   pollMs: number;
+  /**
+   * Longest a run may take (`LOOM_MAX_JOB_RUN_S`): past it the pool aborts the handler's signal
+   * and fails the run as retryable, even if the handler ignores its signal, so a hung handler
+   * cannot hold a slot (and its lease, renewed by the heartbeat) for ever. Unset: no limit.
+   */
+  maxRunMs?: number;
   /** Called after each run; errors thrown here are ignored. */
   onRunEnd?: (job: Job, outcome: RunOutcome, durationMs: number, error?: string) => void;
   /** Reports failures of the pool's own queries (the store went away…). */
@@ -86,8 +92,20 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const { job, controller } = entry;
     const handler = options.handlers[job.kind];
     const started = performance.now();
+    let overrunTimer: ReturnType<typeof setTimeout> | undefined;
+    const overrun = new Promise<never>((_, reject) => {
+      if (options.maxRunMs === undefined) return;
+      const limitMs = options.maxRunMs;
+      overrunTimer = setTimeout(() => {
+        const error = new RetryableError(
+          `the run took longer than ${limitMs / 1000} s, the most it may (LOOM_MAX_JOB_RUN_S)`,
+        );
+        controller.abort(error);
+        reject(error);
+      }, limitMs);
+    });
     try {
-      const result = await handler(job, { signal: controller.signal });
+      const result = await Promise.race([handler(job, { signal: controller.signal }), overrun]);
       if (entry.endedBy) return ended(job, entry.endedBy, started);
       if (result) {
         const held = await queue.postpone(workerId, job, result.postpone);
@@ -110,6 +128,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         report(failError);
       }
     } finally {
+      clearTimeout(overrunTimer);
       active.delete(job.id);
       slotFreedSignal.abort();
     }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
-import { createQueue, PermanentError, type Queue } from "../queue/mod.ts";
+import { createQueue, type Job, PermanentError, type Queue } from "../queue/mod.ts";
 import { createWorkerPool, type JobHandler, type RunOutcome } from "./pool.ts";
 
 /** Resolves when `check` holds, polling; fails after `ms`. */
@@ -122,6 +122,46 @@ for (const factory of testStores()) {
       assert.equal((await queue.get(broken.id))?.lastError, "PermanentError: config is broken");
     });
   });
+
+  Deno.test(
+    name("a handler that runs past the max run time is aborted, a retryable failure"),
+    () =>
+      withStores(factory, async ({ queue }) => {
+        const runs: [number, RunOutcome, string?][] = [];
+        let signalled: unknown = null;
+        // Settled by the test when it ends, so a pool without the limit cannot hang its stop.
+        const hung = Promise.withResolvers<void>();
+        const options = {
+          queue,
+          slots: 1,
+          workerId: "overrun-test",
+          leaseMs: 3_000,
+          pollMs: 50,
+          maxRunMs: 200,
+          handlers: {
+            // The first attempt hangs and ignores its signal (a wedged request); the retry is quick.
+            hang: (job: Job, { signal }: { signal: AbortSignal }) => {
+              signal.addEventListener("abort", () => signalled = signal.reason);
+              return job.attempts === 1 ? hung.promise : Promise.resolve();
+            },
+          },
+          onRunEnd: (job: Job, outcome: RunOutcome, _ms: number, error?: string) =>
+            runs.push([job.id, outcome, error]),
+        };
+        const pool = createWorkerPool(options);
+        try {
+          const { id } = await queue.enqueue("hang", "normal", null, { maxAttempts: 2 });
+          await until(async () => (await queue.get(id))?.status === "succeeded");
+          assert.deepEqual(runs.map(([, o]) => o), ["retry", "succeeded"]);
+          assert.match(runs[0][2] ?? "", /LOOM_MAX_JOB_RUN_S/);
+          assert.ok(signalled instanceof Error, "the handler's signal fired");
+          assert.equal(pool.running(), 0, "the slot is free again");
+        } finally {
+          hung.resolve();
+          await pool.stop(1_000);
+        }
+      }, { backoff: { baseMs: 10, capMs: 20 } }),
+  );
 
   Deno.test(name("cancelling a running job fires its handler's AbortSignal"), async () => {
     let aborted: unknown = null;
