@@ -74,14 +74,8 @@ export async function startServer(
         adapters: platforms.adapters,
         llm: settings.llm,
         policy,
-        caps: {
-          maxLlmCalls: settings.maxLlmCalls,
-          maxTokens: settings.maxTokens,
-          maxContextWindow: settings.maxContextWindow,
-          maxTimeoutS: settings.maxTimeoutS,
-          maxInlineComments: settings.maxInlineComments,
-          maxPipelines: settings.maxPipelines,
-        },
+        // Settings extends ServerCaps: the LOOM_MAX_* caps on a repository's config.
+        caps: settings,
         env: options.env,
         log,
         commandsFrom: settings.commandsFrom,

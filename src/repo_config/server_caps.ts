@@ -9,11 +9,17 @@ import type { RepoConfig } from "./schema.ts";
 
 /** The caps, from the server's settings (`LOOM_MAX_LLM_CALLS` and the rest). */
 export interface ServerCaps {
+  /** The most model calls one review may make, whatever its repository's config asks. */
   maxLlmCalls: number;
+  /** The largest `max_tokens` a repository's model may ask for. */
   maxTokens: number;
+  /** The largest `context_window` a repository's model may claim. */
   maxContextWindow: number;
+  /** The longest `timeout_s` a repository's model may set, in seconds. */
   maxTimeoutS: number;
+  /** The most inline comments one review may post. */
   maxInlineComments: number;
+  /** The most pipelines one review may run. */
   maxPipelines: number;
 }
 

@@ -18,6 +18,7 @@ import {
   secretText,
   text,
 } from "./check.ts";
+import type { ServerCaps } from "../repo_config/mod.ts";
 import type { SettingRows } from "./setting_row.ts";
 
 /** How much the server logs, least severe first. */
@@ -31,11 +32,12 @@ export type CommandsFrom = (typeof COMMANDS_FROM)[number];
 const LOG_LEVELS = ["debug", "info", "warn", "error"] as const satisfies readonly LogLevel[];
 
 /**
- * The server's core settings after validation: every value is present and in range. The loaded
+ * The server's core settings after validation: every value is present and in range. The caps on
+ * a repository's config (`LOOM_MAX_LLM_CALLS`…) are {@link ServerCaps}'s fields. The loaded
  * object also holds each platform's group under its key; the platform reads it with
  * `groupSettings`.
  */
-export interface Settings {
+export interface Settings extends ServerCaps {
   /** Port the HTTP server listens on; 0 asks the OS for a free one. */
   port: number;
   /** Address the HTTP server binds to. */
@@ -58,18 +60,6 @@ export interface Settings {
   maxBodyBytes: number;
   /** The most bytes of a pull request's diff Loom reads; a larger one is not reviewed. */
   maxDiffBytes: number;
-  /** The most model calls one review may make, whatever its repository's config asks. */
-  maxLlmCalls: number;
-  /** The largest `max_tokens` a repository's model may ask for. */
-  maxTokens: number;
-  /** The largest `context_window` a repository's model may claim. */
-  maxContextWindow: number;
-  /** The longest `timeout_s` a repository's model may set, in seconds. */
-  maxTimeoutS: number;
-  /** The most inline comments one review may post. */
-  maxInlineComments: number;
-  /** The most pipelines one review may run. */
-  maxPipelines: number;
   /** Seconds one job run may take before the pool aborts it (a retryable failure). */
   maxJobRunS: number;
   /** Reviews per minute allowed for one repository. */

@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
 import { testStores } from "../../../tests/stores.ts";
+import { settingsOf } from "../../../tests/support/settings.ts";
 import { configYaml, REPO, withReviewWorld } from "./_test_world.ts";
 
-/** The operator's defaults (`LOOM_MAX_*`). */
-const CAPS = {
-  maxLlmCalls: 50,
-  maxTokens: 16_384,
-  maxContextWindow: 200_000,
-  maxTimeoutS: 600,
-  maxInlineComments: 50,
-  maxPipelines: 10,
-};
+/** The operator's caps as the server runs them with no setting given (`LOOM_MAX_*` defaults). */
+const CAPS = settingsOf({});
 
 const GREEDY = configYaml(
   Array.from(
