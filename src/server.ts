@@ -10,7 +10,7 @@ import { createApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
-import { keyBindings, policyWarnings } from "./repo_config/mod.ts";
+import { keyBindings, keyEnv, policyWarnings } from "./repo_config/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
 import type { Settings } from "./settings/mod.ts";
 import { createReviewStore } from "./store/mod.ts";
@@ -74,7 +74,8 @@ export async function startServer(
         adapters: platforms.adapters,
         llm: settings.llm,
         policy,
-        env: options.env,
+        // The server's key from any settings source is what `LOOM_LLM_API_KEY` names.
+        env: keyEnv(options.env, settings.llm.apiKey),
         log,
         commandsFrom: settings.commandsFrom,
       }),

@@ -31,6 +31,8 @@ async function world(
     app?: { appId: string; pem: string; publicKey: CryptoKey };
     /** More of Loom's environment. */
     env?: Record<string, string>;
+    /** Where Loom's own model key is set (see `startLoomE2e`). */
+    keyIn?: "env" | "yaml";
   } = {},
 ): Promise<World> {
   const github = await startFakeGithub({ token: options.app ? undefined : TOKEN });
@@ -55,9 +57,25 @@ async function world(
       };
     },
     close: () => github.close(),
+    keyIn: options.keyIn,
   });
   return { ...e2e, github, headSha };
 }
+
+Deno.test("llm.api_key in loom.yaml: a key set only in loom.yaml reaches the model and the review succeeds", async () => {
+  await using w = await world({ keyIn: "yaml" });
+  const opened = pullRequestEvent({ action: "opened", repo: REPO, pr: 1, headSha: w.headSha });
+  assert.equal((await deliver(w, "pull_request", opened)).status, 202);
+  await w.reviewsDone(1);
+  const { reviews } = await w.api("/reviews");
+  assert.equal(reviews[0].status, "succeeded", w.loom.log());
+  assert.doesNotMatch(w.loom.log(), /LOOM_LLM_API_KEY \(api_key_env\) is not set/);
+  // Both pipelines asked the model, with the key from loom.yaml as the Bearer token.
+  const chats = w.llm.chats();
+  assert.equal(chats.length, 2);
+  assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
+  w.assertNoSecretLogged(TOKEN);
+});
 
 async function deliver(
   w: World,
