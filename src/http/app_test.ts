@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
 import { silentLogger } from "../log.ts";
-import type { Queue } from "../queue/mod.ts";
+import { PermanentError, type Queue } from "../queue/mod.ts";
 import { createApp } from "./app.ts";
 import { createMetrics } from "./metrics.ts";
 
@@ -139,4 +139,20 @@ for (const factory of testStores()) {
     assert.equal(retried.status, 200);
     assert.equal((await retried.json()).status, "queued");
   });
+
+  t(
+    "jobs: retry of a dead job whose dedupe key a newer job holds answers 409 naming it",
+    async (app, queue) => {
+      const old = await queue.enqueue("review", "normal", null, { dedupeKey: "pr-9" });
+      const [job] = await queue.claim("w", 1, { kinds: ["review"], leaseMs: 10_000 });
+      await queue.fail("w", job, new PermanentError("bad config"));
+      const newer = await queue.enqueue("review", "normal", null, { dedupeKey: "pr-9" });
+      const res = await app.request(`/api/jobs/${old.id}/retry`, { method: "POST", headers: auth });
+      assert.equal(res.status, 409);
+      const body = await res.json();
+      assert.match(body.error, new RegExp(`job ${old.id}.*held by job ${newer.id}`));
+      assert.equal(body.held_by, newer.id);
+      assert.equal((await queue.get(old.id))?.status, "dead");
+    },
+  );
 }

@@ -50,6 +50,7 @@ export type { ClaimOptions } from "./claim_jobs.ts";
 export type { QueueContext } from "./context.ts";
 export { ACTIVE_STATUSES, type JobCount, totalsByStatus } from "./count_jobs.ts";
 export { type Batcher, createBatcher } from "./batcher.ts";
+export { DedupeKeyHeldError } from "./dedupe_key_held.ts";
 export type { EnqueueOptions, EnqueueResult, NewJob } from "./enqueue.ts";
 export {
   backoffMs,

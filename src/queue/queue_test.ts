@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
-import { PermanentError, type Queue, RetryableError } from "./mod.ts";
+import { DedupeKeyHeldError, PermanentError, type Queue, RetryableError } from "./mod.ts";
 
 const KINDS = { kinds: ["noop", "other"], leaseMs: 10_000 };
 const W = "worker-a";
@@ -188,6 +188,29 @@ for (const factory of testStores()) {
     const foreign = Object.assign(new Error("401"), { retryable: false });
     assert.deepEqual(await queue.fail(W, again, foreign), { status: "dead" });
   });
+
+  t(
+    "retry of a dead job whose dedupe key a newer job holds: refused naming the holder",
+    async (queue) => {
+      const old = await queue.enqueue("noop", "high", { n: 1 }, { dedupeKey: "pr-7" });
+      const [job] = await queue.claim(W, 1, KINDS);
+      await queue.fail(W, job, new PermanentError("bad config"));
+      const newer = await queue.enqueue("noop", "high", { n: 2 }, { dedupeKey: "pr-7" });
+      assert.equal(newer.created, true);
+      const refused = await queue.retry(old.id).then(() => null, (error) => error);
+      assert.ok(refused instanceof DedupeKeyHeldError, String(refused));
+      assert.equal(refused.jobId, old.id);
+      assert.equal(refused.heldBy, newer.id);
+      assert.match(refused.message, new RegExp(`held by job ${newer.id}`));
+      // Nothing changed: the old job is still dead, the newer one still queued.
+      assert.equal((await queue.get(old.id))?.status, "dead");
+      assert.equal((await queue.get(newer.id))?.status, "queued");
+      // Once the newer job has ended, the key is free and the retry goes through.
+      const [running] = await queue.claim(W, 1, KINDS);
+      await queue.fail(W, running, new PermanentError("also bad"));
+      assert.equal((await queue.retry(old.id))?.status, "queued");
+    },
+  );
 
   t("an expired lease returns the job to the queue; heartbeats keep it", async (queue, clock) => {
     const kept = await queue.enqueue("noop", "normal", "kept");
