@@ -231,10 +231,12 @@ for (const factory of testStores()) {
 
   t("a Retry-After of 1e23 ms is capped at the remaining wait budget", async (queue, clock) => {
     await queue.enqueue("noop", "normal", null);
-    for (const error of [
-      new PlatformError("429", { status: 429, retryable: true, retryAfterMs: 1e23 }),
-      new RetryableError("503", { retryAfterMs: 1e23 }),
-    ]) {
+    for (
+      const error of [
+        new PlatformError("429", { status: 429, retryable: true, retryAfterMs: 1e23 }),
+        new RetryableError("503", { retryAfterMs: 1e23 }),
+      ]
+    ) {
       const [job] = await queue.claim(W, 1, KINDS);
       const outcome = await queue.fail(W, job, error);
       assert.equal(outcome.status, "queued");
