@@ -229,6 +229,18 @@ for (const factory of testStores()) {
     },
   );
 
+  t("rate limit is a wait: GitHub's rate-limit 403 spends no attempt either", async (queue) => {
+    await queue.enqueue("noop", "normal", null, { maxAttempts: 1 });
+    const [job] = await queue.claim(W, 1, KINDS);
+    const limited = new PlatformError("GitHub rate limit on GET /pulls/1 (403)", {
+      status: 403,
+      retryable: true,
+      retryAfterMs: 5_000,
+      rateLimited: true,
+    });
+    assert.equal((await queue.fail(W, job, limited)).status, "queued");
+  });
+
   t("a Retry-After of 1e23 ms is capped at the remaining wait budget", async (queue, clock) => {
     await queue.enqueue("noop", "normal", null);
     for (
