@@ -51,7 +51,12 @@ export async function failJob(
     (rateLimited
       ? rateLimitBackoffMs(job.rateLimitWaitedMs, q.backoff)
       : backoffMs(job.attempts, q.backoff));
-  const delay = Math.round(Math.min(asked, MAX_WAIT_MS, waits ? budgetLeft : MAX_WAIT_MS));
+  // A wait is at least the base backoff, so a remote answering "429, Retry-After: 0" for ever
+  // still spends the budget instead of spinning the job without end.
+  const floor = waits ? Math.min(q.backoff.baseMs, budgetLeft) : 0;
+  const delay = Math.round(
+    Math.max(floor, Math.min(asked, MAX_WAIT_MS, waits ? budgetLeft : MAX_WAIT_MS)),
+  );
   const runAt = now + delay;
   // A wait gives back the attempt its claim counted, as a postpone does.
   const given = waits ? 1 : 0;

@@ -241,6 +241,31 @@ for (const factory of testStores()) {
     assert.equal((await queue.fail(W, job, limited)).status, "queued");
   });
 
+  Deno.test(
+    `queue [${factory.name}]: rate limit is a wait: a Retry-After of 0 still spends the wait budget`,
+    () => {
+      // A 10 s budget: at least the 1 s base backoff per wait, so about ten waits, then dead.
+      const clock = { now: 1_700_000_000_000 };
+      return withStores(factory, async ({ queue }) => {
+        const { id } = await queue.enqueue("noop", "normal", null);
+        for (let n = 0; n < 100; n++) {
+          const [job] = await queue.claim(W, 1, KINDS);
+          if (!job) break;
+          const limited = new PlatformError("429", {
+            status: 429,
+            retryable: true,
+            retryAfterMs: 0,
+          });
+          const outcome = await queue.fail(W, job, limited);
+          if (outcome.status === "queued") clock.now = outcome.runAt;
+        }
+        const job = await queue.get(id);
+        assert.equal(job?.status, "dead", "429 with Retry-After: 0 must not spin");
+        assert.equal(job?.rateLimitWaitedMs, 10_000);
+      }, { now: () => clock.now, maxRateLimitWaitMs: 10_000 });
+    },
+  );
+
   t("a Retry-After of 1e23 ms is capped at the remaining wait budget", async (queue, clock) => {
     await queue.enqueue("noop", "normal", null);
     for (
