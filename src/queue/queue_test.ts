@@ -178,12 +178,12 @@ for (const factory of testStores()) {
     "rate limit is a wait: three 429s without Retry-After do not kill a job",
     async (queue, clock) => {
       // Bitbucket answers 429 with no Retry-After: the queue picks the wait, and spends no attempt.
+      const limited = new PlatformError("GET /diff: 429", { status: 429, retryable: true });
       const { id } = await queue.enqueue("noop", "normal", null, { maxAttempts: 3 });
       const waits: number[] = [];
       for (let n = 1; n <= 3; n++) {
         const [job] = await queue.claim(W, 1, KINDS);
         assert.equal(job?.id, id, `claim ${n}`);
-        const limited = new PlatformError("GET /diff: 429", { status: 429, retryable: true });
         const outcome = await queue.fail(W, job, limited);
         assert.equal(outcome.status, "queued", `429 number ${n} must not kill the job`);
         if (outcome.status === "queued") waits.push(outcome.runAt - clock.now);
