@@ -52,7 +52,9 @@ export async function startServer(
   for (const [platform, why] of Object.entries(platforms.disabled)) {
     log.info("platform disabled", { platform, reason: why });
   }
-  const queue = await createQueue(store);
+  const queue = await createQueue(store, {
+    maxRateLimitWaitMs: settings.maxRateLimitWaitS * 1000,
+  });
   const reviews = createReviewStore(store);
   const metrics = createMetrics(() => queue.count());
   const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;

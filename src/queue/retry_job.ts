@@ -10,8 +10,8 @@ import type { Job } from "./job.ts";
 import { claimScore } from "./lanes.ts";
 
 /**
- * Re-queues job `id` if it is `dead` or `cancelled`, runnable now, with its attempts reset and its
- * error history kept. Returns the job as it is afterwards, or null when no such job exists.
+ * Re-queues job `id` if it is `dead` or `cancelled`, runnable now, with its attempts and its rate-limit
+ * wait reset and its error history kept. Returns the job as it is afterwards, or null when no such job exists.
  * A job in another state is returned unchanged (check its status). Throws
  * {@link DedupeKeyHeldError} when a newer queued or running job holds the job's dedupe key.
  */
@@ -23,7 +23,7 @@ export async function retryJob(q: QueueContext, id: number): Promise<Job | null>
     // The holder check is in the update itself, so a key taken since the read is not overwritten.
     await sql`
       update jobs
-      set status = 'queued', attempts = 0, run_at = ${now},
+      set status = 'queued', attempts = 0, rate_limit_waited_ms = 0, run_at = ${now},
           score = ${claimScore(job.lane, now, q.agingMs)}, finished_at = null, updated_at = ${now}
       where id = ${id} and status in ('dead', 'cancelled')
         and not exists (
