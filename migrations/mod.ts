@@ -7,10 +7,12 @@ import type { Migration } from "kysely/migration";
 import * as initial from "./0001_initial.ts";
 import * as reviewFlow from "./0002_review_flow.ts";
 import * as deliveryActor from "./0003_delivery_actor.ts";
+import * as rateLimitWait from "./0004_rate_limit_wait.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_review_flow": reviewFlow,
   "0003_delivery_actor": deliveryActor,
+  "0004_rate_limit_wait": rateLimitWait,
 };

@@ -10,7 +10,7 @@ import { createApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
-import { keyBindings, policyWarnings } from "./repo_config/mod.ts";
+import { keyBindings, keyEnv, policyWarnings } from "./repo_config/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
 import type { Settings } from "./settings/mod.ts";
 import { createReviewStore } from "./store/mod.ts";
@@ -52,7 +52,9 @@ export async function startServer(
   for (const [platform, why] of Object.entries(platforms.disabled)) {
     log.info("platform disabled", { platform, reason: why });
   }
-  const queue = await createQueue(store);
+  const queue = await createQueue(store, {
+    maxRateLimitWaitMs: settings.maxRateLimitWaitS * 1000,
+  });
   const reviews = createReviewStore(store);
   const metrics = createMetrics(() => queue.count());
   const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
@@ -76,7 +78,8 @@ export async function startServer(
         policy,
         // Settings extends ServerCaps: the LOOM_MAX_* caps on a repository's config.
         caps: settings,
-        env: options.env,
+        // The server's key from any settings source is what `LOOM_LLM_API_KEY` names.
+        env: keyEnv(options.env, settings.llm.apiKey),
         log,
         commandsFrom: settings.commandsFrom,
       }),

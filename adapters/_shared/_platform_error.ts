@@ -61,6 +61,7 @@ export function platformError(call: FailedCall): PlatformError {
       status,
       retryable: true,
       retryAfterMs: call.rateLimit.waitMs,
+      rateLimited: true,
     });
   }
   if (status >= 500) {

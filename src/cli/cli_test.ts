@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { main } from "../../main.ts";
-import { openDatabase } from "../db/mod.ts";
+import { migrateToLatest, openDatabase } from "../db/mod.ts";
 import { createQueue, PermanentError } from "../queue/mod.ts";
-import { freshSqliteUrl } from "../../tests/stores.ts";
+import { freshPostgresUrl, freshSqliteUrl } from "../../tests/stores.ts";
 import type { CliIo } from "./io.ts";
 
 async function run(args: string[], env: Record<string, string> = {}) {
@@ -36,6 +36,34 @@ Deno.test("cli: version, help and unknown commands", async () => {
   assert.equal(badFlag.code, 2);
   assert.match(badFlag.stderr, /Unknown option '--nope'/);
 });
+
+for (const [name, fresh] of [["sqlite", freshSqliteUrl], ["postgres", freshPostgresUrl]] as const) {
+  Deno.test({
+    name:
+      `cli [${name}]: jobs retry of a dead job whose dedupe key a newer job holds exits 1 naming it`,
+    ignore: name === "postgres" && freshPostgresUrl() === null,
+    async fn() {
+      const db = (await fresh())!;
+      try {
+        const store = await openDatabase(db.url);
+        await migrateToLatest(store);
+        const queue = await createQueue(store);
+        const old = await queue.enqueue("review", "high", null, { dedupeKey: "pr-3" });
+        const [claimed] = await queue.claim("w", 1, { kinds: ["review"], leaseMs: 10_000 });
+        await queue.fail("w", claimed, new PermanentError("config is broken"));
+        const newer = await queue.enqueue("review", "high", null, { dedupeKey: "pr-3" });
+        await queue.close();
+        await store.close();
+        const retried = await run(["jobs", "retry", String(old.id), "--db", db.url]);
+        assert.equal(retried.code, 1, retried.stderr);
+        assert.match(retried.stderr, new RegExp(`job ${old.id}.*held by job ${newer.id}`));
+        assert.equal(retried.stdout, "");
+      } finally {
+        await db.dispose();
+      }
+    },
+  });
+}
 
 Deno.test("cli: migrate, then jobs list, show, retry and cancel against the store", async () => {
   const db = await freshSqliteUrl();

@@ -7,6 +7,7 @@ import { openDatabase } from "../db/mod.ts";
 import { jobJson } from "../http/api/job_json.ts";
 import {
   createQueue,
+  DedupeKeyHeldError,
   isLane,
   type Job,
   type JobAction,
@@ -110,9 +111,14 @@ async function run(
   if (action === "show") return io.stdout(JSON.stringify(jobJson(before), null, 2)), EXIT.ok;
   const refused = refusal(before, action as JobAction);
   if (refused) return io.stderr(refused), EXIT.failure;
-  const after = action === "retry"
-    ? await queue.retry(id)
-    : await queue.cancel(id, "cancelled with loom jobs cancel");
-  io.stdout(line(after!));
-  return EXIT.ok;
+  try {
+    const after = action === "retry"
+      ? await queue.retry(id)
+      : await queue.cancel(id, "cancelled with loom jobs cancel");
+    io.stdout(line(after!));
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof DedupeKeyHeldError)) throw error;
+    return io.stderr(error.message), EXIT.failure;
+  }
 }

@@ -36,6 +36,8 @@ export interface JobsTable {
   updated_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** Milliseconds waited out on rate limits, which spend no attempt; see `src/queue/fail_job.ts`. */
+  rate_limit_waited_ms: number;
 }
 
 /** A repository Loom has heard from. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
 import { silentLogger } from "../log.ts";
-import type { Queue } from "../queue/mod.ts";
+import { PermanentError, type Queue, RetryableError } from "../queue/mod.ts";
+import { sql } from "kysely";
 import { createApp } from "./app.ts";
 import { createMetrics } from "./metrics.ts";
 
@@ -51,6 +52,23 @@ for (const factory of testStores()) {
     const body = await res.json();
     assert.equal(body.status, "error");
     assert.equal(body.db, "error");
+  });
+
+  t("a Retry-After of 1e23 ms is capped and /api/jobs still answers", async (app, queue) => {
+    const { id } = await queue.enqueue("noop", "normal", null);
+    const [job] = await queue.claim("w", 1, { kinds: ["noop"], leaseMs: 10_000 });
+    await queue.fail("w", job, new RetryableError("429", { retryAfterMs: 1e23 }));
+    const listed = await app.request("/api/jobs", { headers: auth });
+    assert.equal(listed.status, 200);
+    const [shown] = (await listed.json()).jobs;
+    assert.equal(shown.id, id);
+    assert.ok(Date.parse(shown.run_at) <= Date.now() + 3_600_000, shown.run_at);
+    // A time no date can hold (a row written before the cap) is shown as null, not a 500.
+    await sql`update jobs set run_at = ${8.7e15} where id = ${id}`.execute(queue.context.db);
+    const again = await app.request(`/api/jobs/${id}`, { headers: auth });
+    assert.equal(again.status, 200);
+    assert.equal((await again.json()).run_at, null);
+    assert.equal((await app.request("/api/jobs", { headers: auth })).status, 200);
   });
 
   t("every response carries a request id", async (app) => {
@@ -139,4 +157,20 @@ for (const factory of testStores()) {
     assert.equal(retried.status, 200);
     assert.equal((await retried.json()).status, "queued");
   });
+
+  t(
+    "jobs: retry of a dead job whose dedupe key a newer job holds answers 409 naming it",
+    async (app, queue) => {
+      const old = await queue.enqueue("review", "normal", null, { dedupeKey: "pr-9" });
+      const [job] = await queue.claim("w", 1, { kinds: ["review"], leaseMs: 10_000 });
+      await queue.fail("w", job, new PermanentError("bad config"));
+      const newer = await queue.enqueue("review", "normal", null, { dedupeKey: "pr-9" });
+      const res = await app.request(`/api/jobs/${old.id}/retry`, { method: "POST", headers: auth });
+      assert.equal(res.status, 409);
+      const body = await res.json();
+      assert.match(body.error, new RegExp(`job ${old.id}.*held by job ${newer.id}`));
+      assert.equal(body.held_by, newer.id);
+      assert.equal((await queue.get(old.id))?.status, "dead");
+    },
+  );
 }

@@ -3,20 +3,29 @@
  * @module
  */
 
-/** A platform API call that failed; read by the queue by shape (`retryable`, `retryAfterMs`). */
+/**
+ * A platform API call that failed; read by the queue by shape (`retryable`, `retryAfterMs`,
+ * `rateLimited`).
+ */
 export class PlatformError extends Error {
   status: number;
   retryable: boolean;
   retryAfterMs?: number;
+  /**
+   * The platform said "too many requests" (429, or GitHub's rate-limit 403): the queue waits it
+   * out without spending an attempt. A 429 counts as one even when this is not set.
+   */
+  rateLimited: boolean;
   constructor(
     message: string,
-    options: { status: number; retryable: boolean; retryAfterMs?: number },
+    options: { status: number; retryable: boolean; retryAfterMs?: number; rateLimited?: boolean },
   ) {
     super(message);
     this.name = "PlatformError";
     this.status = options.status;
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
+    this.rateLimited = options.rateLimited ?? options.status === 429;
   }
 }
 

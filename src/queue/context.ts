@@ -17,6 +17,8 @@ export interface QueueContext {
   now: () => number;
   agingMs: number;
   backoff: BackoffOptions;
+  /** The most a job waits out rate limits in all, in ms, before it fails (LOOM_MAX_RATE_LIMIT_WAIT_S). */
+  maxRateLimitWaitMs: number;
   /** Fired on enqueue and retry: idle workers in this process claim at once. */
   wakeup: Wakeup;
   /** Fired with a job id when a job is cancelled, so a handler running here is aborted at once. */

@@ -1,10 +1,17 @@
 /**
- * failJob: records a failed attempt, then schedules the next one or declares the job dead.
+ * failJob: records a failed attempt, then schedules the next one or declares the job dead. A rate
+ * limit is a wait, not a failure: it gives its attempt back, up to the job's total wait budget.
  * @module
  */
 import { sql } from "kysely";
 import type { QueueContext } from "./context.ts";
-import { backoffMs, classifyError, errorMessage } from "./errors.ts";
+import {
+  backoffMs,
+  classifyError,
+  errorMessage,
+  MAX_WAIT_MS,
+  rateLimitBackoffMs,
+} from "./errors.ts";
 import type { Job } from "./job.ts";
 import { claimScore } from "./lanes.ts";
 
@@ -17,8 +24,12 @@ export type FailOutcome =
 /**
  * Records `error` on `job`. A retryable error with attempts left re-queues the job after the
  * delay the error carries (e.g. Retry-After) or exponential backoff with jitter; a permanent
- * error, or the last attempt, makes it `dead` with the reason. `lost` means this worker no longer
- * held the job (cancelled or lease expired), so nothing was written.
+ * error, or the last attempt, makes it `dead` with the reason. A rate limit (429) re-queues it
+ * without spending an attempt, adding the wait to the job's `rate_limit_waited_ms`; once that
+ * reaches `q.maxRateLimitWaitMs` the job is `dead`, saying so. Every delay is capped at
+ * {@link MAX_WAIT_MS} (and a rate limit's at the budget left), so no Retry-After parks a job for
+ * ever. `lost` means this worker no longer held the job (cancelled or lease expired), so nothing
+ * was written.
  */
 export async function failJob(
   q: QueueContext,
@@ -27,15 +38,34 @@ export async function failJob(
   error: unknown,
 ): Promise<FailOutcome> {
   const now = q.now();
-  const message = errorMessage(error);
-  const { retryable, retryAfterMs } = classifyError(error);
+  const { retryable, retryAfterMs, rateLimited } = classifyError(error);
+  const budgetLeft = Math.max(0, q.maxRateLimitWaitMs - job.rateLimitWaitedMs);
+  const waits = rateLimited && budgetLeft > 0;
+  const message = rateLimited && !waits
+    ? `rate limited for ${Math.round(job.rateLimitWaitedMs / 1000)} s in all, the most a job ` +
+      `waits (LOOM_MAX_RATE_LIMIT_WAIT_S): ${errorMessage(error)}`
+    : errorMessage(error);
   const errors = JSON.stringify([...job.errors, { at: now, attempt: job.attempts, message }]);
-  const retry = retryable && job.attempts < job.maxAttempts;
-  const runAt = now + (retryAfterMs ?? backoffMs(job.attempts, q.backoff));
+  const retry = waits || (retryable && !rateLimited && job.attempts < job.maxAttempts);
+  const asked = retryAfterMs ??
+    (rateLimited
+      ? rateLimitBackoffMs(job.rateLimitWaitedMs, q.backoff)
+      : backoffMs(job.attempts, q.backoff));
+  // A wait is at least the base backoff, so a remote answering "429, Retry-After: 0" for ever
+  // still spends the budget instead of spinning the job without end.
+  const floor = waits ? Math.min(q.backoff.baseMs, budgetLeft) : 0;
+  const delay = Math.round(
+    Math.max(floor, Math.min(asked, MAX_WAIT_MS, waits ? budgetLeft : MAX_WAIT_MS)),
+  );
+  const runAt = now + delay;
+  // A wait gives back the attempt its claim counted, as a postpone does.
+  const given = waits ? 1 : 0;
+  const waited = waits ? delay : 0;
   const result = retry
     ? await sql`
       update jobs
       set status = 'queued', run_at = ${runAt}, score = ${claimScore(job.lane, runAt, q.agingMs)},
+          attempts = attempts - ${given}, rate_limit_waited_ms = rate_limit_waited_ms + ${waited},
           locked_by = null, locked_until = null, last_error = ${message}, errors = ${errors},
           updated_at = ${now}
       where id = ${job.id} and status = 'running' and locked_by = ${workerId}`.execute(q.db)

@@ -33,6 +33,8 @@ export interface Job<P = unknown> {
   updatedAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+  /** Milliseconds this job has waited out rate limits in all; bounded by the queue's budget. */
+  rateLimitWaitedMs: number;
 }
 
 /** A row of the `jobs` table as the driver returns it. */
@@ -59,5 +61,6 @@ export function rowToJob(row: JobRow): Job {
     updatedAt: Number(row.updated_at),
     startedAt: row.started_at === null ? null : Number(row.started_at),
     finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+    rateLimitWaitedMs: Number(row.rate_limit_waited_ms ?? 0),
   };
 }

@@ -51,11 +51,13 @@ export type { ClaimOptions } from "./claim_jobs.ts";
 export type { QueueContext } from "./context.ts";
 export { ACTIVE_STATUSES, type JobCount, totalsByStatus } from "./count_jobs.ts";
 export { type Batcher, createBatcher } from "./batcher.ts";
+export { DedupeKeyHeldError } from "./dedupe_key_held.ts";
 export type { EnqueueOptions, EnqueueResult, NewJob } from "./enqueue.ts";
 export {
   backoffMs,
   classifyError,
   errorMessage,
+  MAX_WAIT_MS,
   PermanentError,
   RetryableError,
 } from "./errors.ts";
@@ -72,7 +74,12 @@ export interface QueueOptions {
   now?: () => number;
   agingMs?: number;
   backoff?: BackoffOptions;
+  /** The most a job waits out rate limits in all, in ms; default {@link DEFAULT_MAX_RATE_LIMIT_WAIT_MS}. */
+  maxRateLimitWaitMs?: number;
 }
+
+/** A job waits out rate limits for at most an hour in all, unless told otherwise. */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 3_600_000;
 
 /** A queue bound to one store; see the module doc. */
 export type Queue = ReturnType<typeof bindQueue>;
@@ -89,6 +96,7 @@ export async function createQueue(store: Database, options: QueueOptions = {}) {
     now: options.now ?? Date.now,
     agingMs: options.agingMs ?? DEFAULT_AGING_MS,
     backoff: options.backoff ?? DEFAULT_BACKOFF,
+    maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
     wakeup: createWakeup(),
     cancellations: new Set(),
   };

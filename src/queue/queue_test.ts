@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
-import { PermanentError, type Queue, RetryableError } from "./mod.ts";
+import { LlmError } from "../llm/mod.ts";
+import { PlatformError } from "../platform/mod.ts";
+import { DedupeKeyHeldError, PermanentError, type Queue, RetryableError } from "./mod.ts";
 
 const KINDS = { kinds: ["noop", "other"], leaseMs: 10_000 };
 const W = "worker-a";
@@ -172,6 +174,114 @@ for (const factory of testStores()) {
     assert.equal((await queue.claim(W, 1, KINDS)).length, 1);
   });
 
+  t(
+    "rate limit is a wait: three 429s without Retry-After do not kill a job",
+    async (queue, clock) => {
+      // Bitbucket answers 429 with no Retry-After: the queue picks the wait, and spends no attempt.
+      const limited = new PlatformError("GET /diff: 429", { status: 429, retryable: true });
+      const { id } = await queue.enqueue("noop", "normal", null, { maxAttempts: 3 });
+      const waits: number[] = [];
+      for (let n = 1; n <= 3; n++) {
+        const [job] = await queue.claim(W, 1, KINDS);
+        assert.equal(job?.id, id, `claim ${n}`);
+        const outcome = await queue.fail(W, job, limited);
+        assert.equal(outcome.status, "queued", `429 number ${n} must not kill the job`);
+        if (outcome.status === "queued") waits.push(outcome.runAt - clock.now);
+        clock.now += 600_000;
+      }
+      // Each wait at least as long as the one before (backing off from the remote), none zero.
+      assert.ok(waits.every((w, i) => w > 0 && (i === 0 || w >= waits[i - 1])), `${waits}`);
+      const [job] = await queue.claim(W, 1, KINDS);
+      assert.equal(job.attempts, 1, "the 429s gave their attempts back");
+      await queue.complete(W, [job.id]);
+      const done = await queue.get(id);
+      assert.equal(done?.status, "succeeded");
+      assert.equal(done?.errors.length, 3, "each wait is in the history");
+      assert.equal(done?.rateLimitWaitedMs, waits.reduce((a, b) => a + b, 0));
+    },
+  );
+
+  t(
+    "rate limit is a wait: the total wait is bounded and then the job fails with that reason",
+    async (queue, clock) => {
+      // A model that keeps answering 429 with Retry-After 20 min: the default budget is 1 h.
+      const { id } = await queue.enqueue("noop", "normal", null, { maxAttempts: 10 });
+      const outcomes = [];
+      for (let n = 1; n <= 4; n++) {
+        const [job] = await queue.claim(W, 1, KINDS);
+        assert.equal(job?.id, id, `claim ${n}`);
+        const limited = new LlmError("rate_limited", "the model is rate limited (429)", {
+          status: 429,
+          retryAfterMs: 20 * 60_000,
+        });
+        outcomes.push(await queue.fail(W, job, limited));
+        clock.now += 20 * 60_000;
+      }
+      assert.deepEqual(outcomes.map((o) => o.status), ["queued", "queued", "queued", "dead"]);
+      const dead = await queue.get(id);
+      assert.equal(dead?.status, "dead");
+      assert.equal(dead?.rateLimitWaitedMs, 3_600_000);
+      assert.match(dead?.lastError ?? "", /rate limited for 3600 s.*LOOM_MAX_RATE_LIMIT_WAIT_S/);
+      assert.match(dead?.lastError ?? "", /the model is rate limited \(429\)/);
+      // A manual retry starts a fresh wait budget.
+      const retried = await queue.retry(id);
+      assert.equal(retried?.rateLimitWaitedMs, 0);
+    },
+  );
+
+  t("rate limit is a wait: GitHub's rate-limit 403 spends no attempt either", async (queue) => {
+    await queue.enqueue("noop", "normal", null, { maxAttempts: 1 });
+    const [job] = await queue.claim(W, 1, KINDS);
+    const limited = new PlatformError("GitHub rate limit on GET /pulls/1 (403)", {
+      status: 403,
+      retryable: true,
+      retryAfterMs: 5_000,
+      rateLimited: true,
+    });
+    assert.equal((await queue.fail(W, job, limited)).status, "queued");
+  });
+
+  Deno.test(
+    `queue [${factory.name}]: rate limit is a wait: a Retry-After of 0 still spends the wait budget`,
+    () => {
+      // A 10 s budget: at least the 1 s base backoff per wait, so about ten waits, then dead.
+      const clock = { now: 1_700_000_000_000 };
+      return withStores(factory, async ({ queue }) => {
+        const { id } = await queue.enqueue("noop", "normal", null);
+        for (let n = 0; n < 100; n++) {
+          const [job] = await queue.claim(W, 1, KINDS);
+          if (!job) break;
+          const limited = new PlatformError("429", {
+            status: 429,
+            retryable: true,
+            retryAfterMs: 0,
+          });
+          const outcome = await queue.fail(W, job, limited);
+          if (outcome.status === "queued") clock.now = outcome.runAt;
+        }
+        const job = await queue.get(id);
+        assert.equal(job?.status, "dead", "429 with Retry-After: 0 must not spin");
+        assert.equal(job?.rateLimitWaitedMs, 10_000);
+      }, { now: () => clock.now, maxRateLimitWaitMs: 10_000 });
+    },
+  );
+
+  t("a Retry-After of 1e23 ms is capped at the remaining wait budget", async (queue, clock) => {
+    await queue.enqueue("noop", "normal", null);
+    for (
+      const error of [
+        new PlatformError("429", { status: 429, retryable: true, retryAfterMs: 1e23 }),
+        new RetryableError("503", { retryAfterMs: 1e23 }),
+      ]
+    ) {
+      const [job] = await queue.claim(W, 1, KINDS);
+      const outcome = await queue.fail(W, job, error);
+      assert.equal(outcome.status, "queued");
+      if (outcome.status === "queued") assert.ok(outcome.runAt <= clock.now + 3_600_000);
+      clock.now += 3_600_000;
+    }
+  });
+
   t("a permanent error goes straight to dead; retry revives it", async (queue) => {
     const { id } = await queue.enqueue("noop", "high", null, { maxAttempts: 5 });
     const [job] = await queue.claim(W, 1, KINDS);
@@ -188,6 +298,29 @@ for (const factory of testStores()) {
     const foreign = Object.assign(new Error("401"), { retryable: false });
     assert.deepEqual(await queue.fail(W, again, foreign), { status: "dead" });
   });
+
+  t(
+    "retry of a dead job whose dedupe key a newer job holds: refused naming the holder",
+    async (queue) => {
+      const old = await queue.enqueue("noop", "high", { n: 1 }, { dedupeKey: "pr-7" });
+      const [job] = await queue.claim(W, 1, KINDS);
+      await queue.fail(W, job, new PermanentError("bad config"));
+      const newer = await queue.enqueue("noop", "high", { n: 2 }, { dedupeKey: "pr-7" });
+      assert.equal(newer.created, true);
+      const refused = await queue.retry(old.id).then(() => null, (error) => error);
+      assert.ok(refused instanceof DedupeKeyHeldError, String(refused));
+      assert.equal(refused.jobId, old.id);
+      assert.equal(refused.heldBy, newer.id);
+      assert.match(refused.message, new RegExp(`held by job ${newer.id}`));
+      // Nothing changed: the old job is still dead, the newer one still queued.
+      assert.equal((await queue.get(old.id))?.status, "dead");
+      assert.equal((await queue.get(newer.id))?.status, "queued");
+      // Once the newer job has ended, the key is free and the retry goes through.
+      const [running] = await queue.claim(W, 1, KINDS);
+      await queue.fail(W, running, new PermanentError("also bad"));
+      assert.equal((await queue.retry(old.id))?.status, "queued");
+    },
+  );
 
   t("an expired lease returns the job to the queue; heartbeats keep it", async (queue, clock) => {
     const kept = await queue.enqueue("noop", "normal", "kept");

@@ -22,6 +22,7 @@ export {
   policyWarnings,
   SERVER_KEY_ENV,
 } from "./policy.ts";
+export { keyEnv } from "./key_env.ts";
 export { isBaseUrlAllowed, isInternalHost } from "./endpoint_url.ts";
 export { globProblem, MAX_GLOB_LENGTH, MAX_GLOB_WILDCARDS } from "./glob_problem.ts";
 export { parseRepoConfig, type ParseRepoConfigResult } from "./parse.ts";

@@ -56,6 +56,8 @@ export interface Settings extends ServerCaps {
   leaseS: number;
   /** Milliseconds between queue polls when no wake-up signal arrives. */
   pollIntervalMs: number;
+  /** Seconds a job may wait out rate limits (429s) in all, spending no attempt, before it fails. */
+  maxRateLimitWaitS: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   /** The most bytes of a pull request's diff Loom reads; a larger one is not reviewed. */
@@ -167,6 +169,14 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     about: "Milliseconds between queue polls when no wake-up signal arrives.",
     // A floor keeps a typo from turning idle workers into a busy loop against the database.
     check: integer(10, 600_000),
+  },
+  maxRateLimitWaitS: {
+    env: "LOOM_MAX_RATE_LIMIT_WAIT_S",
+    yaml: "max_rate_limit_wait_s",
+    default: 3600,
+    about: "Seconds a job may wait out a platform's or model's rate limit (429) in all before it " +
+      "fails; these waits use none of its attempts, and one wait lasts at most an hour.",
+    check: integer(0, 604_800),
   },
   maxBodyBytes: {
     env: "LOOM_MAX_BODY_BYTES",

@@ -109,6 +109,11 @@ export interface LoomE2eOptions {
    * `-A` when absent.
    */
   permissions?: (dataDir: string) => string[];
+  /**
+   * Where Loom's own model key is set: the environment (`LOOM_LLM_API_KEY`, the default) or
+   * only `llm.api_key` in a `loom.yaml` named by `LOOM_CONFIG` — both are settings sources.
+   */
+  keyIn?: "env" | "yaml";
 }
 
 /**
@@ -130,15 +135,21 @@ export async function startLoomE2e(options: LoomE2eOptions): Promise<LoomE2e> {
   try {
     const env = await options.platform(llm);
     db = await freshSqliteUrl();
+    const dataDir = new URL(db.url).pathname.replace(/\/[^/]*$/, "");
+    const key: Record<string, string> = {};
+    if (options.keyIn === "yaml") {
+      key.LOOM_CONFIG = `${dataDir}/loom.yaml`;
+      await Deno.writeTextFile(key.LOOM_CONFIG, `llm:\n  api_key: ${LLM_KEY}\n`);
+    } else key.LOOM_LLM_API_KEY = LLM_KEY;
     loom = spawnServe(db.url, {
       // The configs name LOOM_LLM_API_KEY, which goes only to LOOM_LLM_BASE_URL (issue 10).
       LOOM_LLM_BASE_URL: llm.url,
       ...env,
-      LOOM_LLM_API_KEY: LLM_KEY,
+      ...key,
       LOOM_LLM_ALLOWED_BASE_URLS: llm.url,
       LOOM_ADMIN_TOKEN: ADMIN_TOKEN,
       LOOM_POLL_INTERVAL_MS: "50",
-    }, { permissions: options.permissions?.(new URL(db.url).pathname.replace(/\/[^/]*$/, "")) });
+    }, { permissions: options.permissions?.(dataDir) });
     const url = await loom.listening;
     const w: LoomE2e = {
       llm,

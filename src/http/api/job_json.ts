@@ -14,6 +14,8 @@ export function jobJson(job: Job) {
     status: job.status,
     attempts: job.attempts,
     max_attempts: job.maxAttempts,
+    /** Milliseconds waited out on rate limits, which spend no attempt. */
+    rate_limit_waited_ms: job.rateLimitWaitedMs,
     run_at: iso(job.runAt),
     locked_by: job.lockedBy,
     locked_until: iso(job.lockedUntil),

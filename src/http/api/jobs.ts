@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { LANES, type Queue, refusal } from "../../queue/mod.ts";
+import { DedupeKeyHeldError, LANES, type Queue, refusal } from "../../queue/mod.ts";
 import { jobJson } from "./job_json.ts";
 import { listQuery } from "./list_query.ts";
 
@@ -46,10 +46,16 @@ export function jobsApi(queue: Queue): Hono {
       if (!before) return c.json({ error: `no job ${id.data}` }, 404);
       const refused = refusal(before, action);
       if (refused) return c.json({ error: refused }, 409);
-      const job = action === "retry"
-        ? await queue.retry(id.data)
-        : await queue.cancel(id.data, "cancelled through the admin API");
-      return c.json(jobJson(job!));
+      try {
+        const job = action === "retry"
+          ? await queue.retry(id.data)
+          : await queue.cancel(id.data, "cancelled through the admin API");
+        return c.json(jobJson(job!));
+      } catch (error) {
+        // A newer job holds the key: a conflict the operator resolves, not a server error.
+        if (!(error instanceof DedupeKeyHeldError)) throw error;
+        return c.json({ error: error.message, held_by: error.heldBy }, 409);
+      }
     });
   }
 
