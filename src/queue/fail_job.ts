@@ -13,6 +13,7 @@ import {
   rateLimitBackoffMs,
 } from "./errors.ts";
 import type { Job } from "./job.ts";
+import { willRetry } from "./will_retry.ts";
 import { claimScore } from "./lanes.ts";
 
 /** What became of a failed job. */
@@ -38,7 +39,7 @@ export async function failJob(
   error: unknown,
 ): Promise<FailOutcome> {
   const now = q.now();
-  const { retryable, retryAfterMs, rateLimited } = classifyError(error);
+  const { retryAfterMs, rateLimited } = classifyError(error);
   const budgetLeft = Math.max(0, q.maxRateLimitWaitMs - job.rateLimitWaitedMs);
   const waits = rateLimited && budgetLeft > 0;
   const message = rateLimited && !waits
@@ -46,7 +47,7 @@ export async function failJob(
       `waits (LOOM_MAX_RATE_LIMIT_WAIT_S): ${errorMessage(error)}`
     : errorMessage(error);
   const errors = JSON.stringify([...job.errors, { at: now, attempt: job.attempts, message }]);
-  const retry = waits || (retryable && !rateLimited && job.attempts < job.maxAttempts);
+  const retry = willRetry(q, job, error);
   const asked = retryAfterMs ??
     (rateLimited
       ? rateLimitBackoffMs(job.rateLimitWaitedMs, q.backoff)

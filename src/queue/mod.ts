@@ -46,6 +46,7 @@ import { releaseJobs } from "./release_jobs.ts";
 import { resumeJob } from "./resume_job.ts";
 import { retryJob } from "./retry_job.ts";
 import { createWakeup } from "./wakeup.ts";
+import { willRetry } from "./will_retry.ts";
 
 export type { ClaimOptions } from "./claim_jobs.ts";
 export type { QueueContext } from "./context.ts";
@@ -130,6 +131,8 @@ function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
     resume: (id: number) => resumeJob(q, id),
     reapExpired: () => reapExpiredLeases(q),
     get: (id: number) => getJob(q, id),
+    /** Whether failing `job` with `error` would re-queue it rather than end it. */
+    willRetry: (job: Job, error: unknown) => willRetry(q, job, error),
     /** The newest job enqueued under `dedupeKey`, finished or not. */
     byDedupeKey: (dedupeKey: string) => findByDedupeKey(q, dedupeKey),
     list: (options?: ListJobsOptions) => listJobs(q, options),

@@ -7,7 +7,7 @@
  * @module
  */
 import { enqueueJob, type JobPayload } from "../../jobs.ts";
-import { classifyError, type Job } from "../../queue/mod.ts";
+import type { Job } from "../../queue/mod.ts";
 import type { PipelinePlan, ReviewPlan } from "../plan.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { toRunRecord } from "./pipeline_runs.ts";
@@ -95,7 +95,10 @@ export async function publishWhenAllEnded(
   if (!publish.created) await deps.queue.resume(publish.id);
 }
 
-/** Why a failed attempt is the pipeline's last: a permanent error, or no attempt left. */
-export function isLastFailure(job: Job, error: unknown): boolean {
-  return job.attempts >= job.maxAttempts || !classifyError(error).retryable;
+/**
+ * Whether this failure ends the pipeline's job (a permanent error, no attempt left, a rate
+ * limit past its wait budget) rather than sending it back to the queue.
+ */
+export function isLastFailure(deps: ReviewJobDeps, job: Job, error: unknown): boolean {
+  return !deps.queue.willRetry(job, error);
 }

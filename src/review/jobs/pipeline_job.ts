@@ -51,7 +51,7 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
       // Any other failure that ends the job (a permanent error, the last attempt, an abort) is
       // still an ending: recorded as a failed run, so the review is published rather than left
       // waiting on a pipeline that will never report.
-      if (signal.aborted || !isLastFailure(job, error)) throw error;
+      if (signal.aborted || !isLastFailure(deps, job, error)) throw error;
       await recordFailedRun(deps, payload.reviewId, pipelinePlan, inputs, errorMessage(error));
       deps.log.warn("pipeline failed for good", {
         job_id: job.id,
