@@ -120,20 +120,14 @@ export type TypedHandler<K extends JobKind> = (
 export function jobHandlers(
   handlers: { [K in JobKind]: TypedHandler<K> },
 ): Record<JobKind, JobHandler> {
-  return {
-    review: parsing("review", JOB_PAYLOADS.review, handlers.review),
-    pipeline: parsing("pipeline", JOB_PAYLOADS.pipeline, handlers.pipeline),
-    publish: parsing("publish", JOB_PAYLOADS.publish, handlers.publish),
-    reply: parsing("reply", JOB_PAYLOADS.reply, handlers.reply),
-    close: parsing("close", JOB_PAYLOADS.close, handlers.close),
-  };
+  const wrap = <K extends JobKind>(kind: K) => parsing(kind, handlers[kind]);
+  const wrapped = {} as Record<JobKind, JobHandler>;
+  for (const kind of Object.keys(JOB_PAYLOADS) as JobKind[]) wrapped[kind] = wrap(kind);
+  return wrapped;
 }
 
-function parsing<P>(
-  kind: JobKind,
-  schema: z.ZodType<P, unknown>,
-  handler: (job: Job<P>, context: HandlerContext) => Promise<void | Postpone>,
-): JobHandler {
+function parsing<K extends JobKind>(kind: K, handler: TypedHandler<K>): JobHandler {
+  const schema: z.ZodType<unknown, unknown> = JOB_PAYLOADS[kind];
   return (job, context) => {
     const parsed = schema.safeParse(job.payload);
     if (!parsed.success) {
@@ -146,7 +140,8 @@ function parsing<P>(
         ),
       );
     }
-    return handler({ ...job, payload: parsed.data }, context);
+    // The schema of `kind` produced it, so it is `kind`'s payload.
+    return handler({ ...job, payload: parsed.data as JobPayload<K> }, context);
   };
 }
 
