@@ -64,6 +64,11 @@ export const JOB_PAYLOADS = {
     trigger: z.string(),
     /** The author of the `/loom review` command that asked for it. */
     commandBy,
+    /**
+     * Review the whole pull request even where an incremental review would do
+     * (`/loom full-review`); absent means incremental when the config allows it.
+     */
+    full: z.boolean().optional(),
   }),
   /** Run one pipeline of a review against its model. */
   pipeline: reviewRef.extend({ pipeline: z.string().min(1) }),
@@ -91,6 +96,8 @@ export const JOB_PAYLOADS = {
       pendingShown: z.boolean().optional(),
     }),
   ]),
+  /** Resolve every open thread of Loom's findings on a pull request (`/loom resolve`). */
+  resolve: z.object({ repo: repoRef, pr: prNumber, commandBy }),
   /** Post a comment answering a chat command. */
   reply: z.object({ repo: repoRef, pr: prNumber, body: z.string(), commandBy }),
   /**

@@ -22,6 +22,7 @@ import {
 import {
   type GitAdapter,
   type InlineResult,
+  notYet,
   PlatformError,
   type PostedComment,
   type PullRequest,
@@ -489,6 +490,10 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     },
 
     canWrite: (repo, user) => azureCanWrite(api, repo, user),
+    // Built by the review-life work (issue 12); until then these say so.
+    compareCommits: () => Promise.reject(notYet("compareCommits")),
+    listThreads: () => Promise.reject(notYet("listThreads")),
+    resolveThread: () => Promise.reject(notYet("resolveThread")),
 
     async setStatus(repo, pr, status) {
       // Tied to the head's iteration, Azure shows the status as outdated once a push follows.

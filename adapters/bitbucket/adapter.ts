@@ -24,6 +24,7 @@ import {
   type GitAdapter,
   type InlineComment,
   type InlineResult,
+  notYet,
   PlatformError,
   type PostedComment,
   type RepoRef,
@@ -365,6 +366,10 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
       return result;
     },
 
+    // Built by the review-life work (issue 12); until then these say so.
+    compareCommits: () => Promise.reject(notYet("compareCommits")),
+    listThreads: () => Promise.reject(notYet("listThreads")),
+    resolveThread: () => Promise.reject(notYet("resolveThread")),
     async canWrite(repo, user) {
       // Effective permissions (direct or through a group), which only a repository admin's
       // credentials may read: without them the call fails, and no command is obeyed.

@@ -24,6 +24,7 @@ import {
   type GitAdapter,
   type InlineComment,
   type InlineResult,
+  notYet,
   PlatformError,
   type PostedComment,
   type PullRequest,
@@ -324,6 +325,10 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     setStatus: shared.setStatus,
 
     canWrite: shared.canWrite,
+    // Built by the review-life work (issue 12); until then these say so.
+    compareCommits: () => Promise.reject(notYet("compareCommits")),
+    listThreads: () => Promise.reject(notYet("listThreads")),
+    resolveThread: () => Promise.reject(notYet("resolveThread")),
   };
 }
 

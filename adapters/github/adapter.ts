@@ -29,6 +29,7 @@ import type {
   PullRequest,
   RepoRef,
 } from "../../src/platform/mod.ts";
+import { notYet } from "../../src/platform/mod.ts";
 
 /** How to reach GitHub and prove who Loom is; see {@link createGithubAdapter}. */
 export interface GithubAdapterOptions {
@@ -299,6 +300,10 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
       }),
 
     canWrite: shared.canWrite,
+    // Built by the review-life work (issue 12); until then these say so.
+    compareCommits: () => Promise.reject(notYet("compareCommits")),
+    listThreads: () => Promise.reject(notYet("listThreads")),
+    resolveThread: () => Promise.reject(notYet("resolveThread")),
   };
 }
 

@@ -29,6 +29,7 @@ import {
   type GitAdapter,
   type InlineComment,
   type InlineResult,
+  notYet,
   PlatformError,
   type PostedComment,
   type PullRequest,
@@ -343,6 +344,10 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
       return result;
     },
 
+    // Built by the review-life work (issue 12); until then these say so.
+    compareCommits: () => Promise.reject(notYet("compareCommits")),
+    listThreads: () => Promise.reject(notYet("listThreads")),
+    resolveThread: () => Promise.reject(notYet("resolveThread")),
     async canWrite(repo, user) {
       // The members API is addressed by id; a note hook names it, an old one only the username.
       let id = user.id;

@@ -58,6 +58,54 @@ export interface PlatformDialect {
   maxCommentChars: number;
 }
 
+/**
+ * How one commit relates to another and what changed between them: what an incremental review
+ * reads to send the model only a push's own change.
+ */
+export interface CommitComparison {
+  /**
+   * `from` is an ancestor of `to`: the history between them was not rewritten (a force push or
+   * a rebase makes it false, and the review is then a full one).
+   */
+  fromIsAncestor: boolean;
+  /** The newest common ancestor of `from` and `to`, where the platform tells it; else null. */
+  mergeBase: string | null;
+  /**
+   * The unified diff of what `to` changes on top of `from` (two-dot), read against the same byte
+   * budget as {@link GitAdapter.fetchDiff}; empty when the caller asked for no diff.
+   */
+  diff: string;
+}
+
+/**
+ * One of Loom's inline comments as a thread on the platform: whether a person closed it and what
+ * people answered, so that Loom learns which findings were dismissed.
+ */
+export interface ReviewThread {
+  /** The id of Loom's comment that opens the thread, as in {@link PostedComment.id}. */
+  commentId: string;
+  /** The fingerprint carried by the comment's marker. */
+  fingerprint?: string;
+  /** The thread is resolved (or, on Azure DevOps, has any status but active/pending). */
+  resolved: boolean;
+  /** Who resolved it, as the platform names people, where it says. */
+  resolvedBy?: string;
+  /** People's replies under Loom's comment, oldest first; Loom's own replies left out. */
+  replies: { author: string; body: string }[];
+  /**
+   * People's reactions on Loom's comment, named as GitHub names them (`+1`, `-1`, `confused`…);
+   * empty where the platform has none.
+   */
+  reactions: { author: string; content: string }[];
+}
+
+/**
+ * What {@link GitAdapter.resolveThread} did: `resolved`; `already_resolved` (someone had); `gone`
+ * (the comment was deleted); `replied` where the platform cannot resolve a thread (Forgejo):
+ * the note was posted as a reply instead.
+ */
+export type ResolveOutcome = "resolved" | "already_resolved" | "gone" | "replied";
+
 /** A platform. Methods throw {@link PlatformError} on API failures. */
 export interface GitAdapter {
   platform: string;
@@ -114,6 +162,28 @@ export interface GitAdapter {
    * collaborator; throws {@link PlatformError} when the platform cannot be asked.
    */
   canWrite(repo: RepoRef, user: CommandAuthor): Promise<boolean>;
+  /**
+   * How `from` relates to `to` in the repository, and (unless `options.diff` is false) the diff
+   * between them. Throws `DiffTooLargeError` past the byte limit, as {@link fetchDiff} does.
+   */
+  compareCommits(
+    repo: RepoRef,
+    from: string,
+    to: string,
+    options?: { diff?: boolean },
+  ): Promise<CommitComparison>;
+  /** The threads Loom's inline comments opened on the pull request, with people's verdicts. */
+  listThreads(repo: RepoRef, pr: PullRequest): Promise<ReviewThread[]>;
+  /**
+   * Resolves the thread of Loom's comment `commentId` (a finding was fixed); where the platform
+   * cannot resolve threads, posts `note` as a reply instead.
+   */
+  resolveThread(
+    repo: RepoRef,
+    pr: PullRequest,
+    commentId: string,
+    note: string,
+  ): Promise<ResolveOutcome>;
 }
 
 /** The author of a chat command, as the event names them. */

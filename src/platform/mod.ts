@@ -5,15 +5,18 @@
  */
 export type {
   CommandAuthor,
+  CommitComparison,
   CommitStatus,
   GitAdapter,
   InlineComment,
   InlineResult,
   PlatformDialect,
   PostedComment,
+  ResolveOutcome,
+  ReviewThread,
 } from "./git_adapter.ts";
 export type { PlatformEvent } from "./platform_event.ts";
 export type { PlatformDeps, PlatformModule } from "./platform_module.ts";
 export type { PullRequest } from "./pull_request.ts";
 export type { RepoRef } from "./repo_ref.ts";
-export { DiffTooLargeError, PlatformError, WebhookPayloadError } from "./errors.ts";
+export { DiffTooLargeError, notYet, PlatformError, WebhookPayloadError } from "./errors.ts";

@@ -15,4 +15,6 @@ export interface PullRequest {
   draft: boolean;
   state: "open" | "closed" | "merged";
   author: string;
+  /** The labels on it (names); absent where the platform has none to give (Bitbucket). */
+  labels?: string[];
 }

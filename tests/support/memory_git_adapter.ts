@@ -24,6 +24,7 @@
  * @module
  */
 import {
+  type CommitComparison,
   type CommitStatus,
   type GitAdapter,
   type InlineComment,
@@ -32,6 +33,7 @@ import {
   type PostedComment,
   type PullRequest,
   type RepoRef,
+  type ReviewThread,
   WebhookPayloadError,
 } from "../../src/platform/mod.ts";
 
@@ -40,7 +42,8 @@ export type MemoryWrite =
   | { op: "postSummary"; pr: number; body: string; edited: boolean }
   | { op: "postComment"; pr: number; body: string }
   | { op: "postInline"; pr: number; comments: InlineComment[] }
-  | { op: "setStatus"; pr: number; sha: string; status: CommitStatus };
+  | { op: "setStatus"; pr: number; sha: string; status: CommitStatus }
+  | { op: "resolveThread"; pr: number; commentId: string; note: string };
 
 /** The adapter's methods, by name, for {@link MemoryGitAdapter.failNext}. */
 export type MemoryMethod = Exclude<keyof GitAdapter, "platform" | "dialect">;
@@ -74,6 +77,23 @@ export interface MemoryGitAdapter extends GitAdapter {
   refuseInline(refuse: (comment: InlineComment) => string | null): void;
   /** Who may write to the repositories (`canWrite`); everyone when never called. */
   setWriters(names: string[]): void;
+  /**
+   * What {@link GitAdapter.compareCommits} answers for `from`..`to`; unset pairs answer "an
+   * ancestor, no merge base, empty diff".
+   */
+  setComparison(repo: RepoRef, from: string, to: string, comparison: CommitComparison): void;
+  /**
+   * Changes the thread of Loom's comment `commentId` as a person would (resolve it, reply,
+   * react); the thread of every inline comment starts open, with no replies.
+   */
+  setThread(
+    repo: RepoRef,
+    pr: number,
+    commentId: string,
+    change: Partial<Omit<ReviewThread, "commentId" | "fingerprint">>,
+  ): void;
+  /** Deletes Loom's comment `commentId`, as a person with the rights would. */
+  deleteComment(repo: RepoRef, pr: number, commentId: string): void;
 }
 
 /** A pull request event asking for a review of `headSha`, as any platform's parse yields it. */
@@ -94,6 +114,8 @@ export function createMemoryGitAdapter(options: MemoryGitAdapterOptions = {}): M
   const writes: MemoryWrite[] = [];
   let refuse: (comment: InlineComment) => string | null = () => null;
   let writers: Set<string> | null = null;
+  const comparisons = new Map<string, CommitComparison>();
+  const threads = new Map<string, Omit<ReviewThread, "commentId" | "fingerprint">>();
   let nextId = 1;
 
   const prKey = (repo: RepoRef, pr: number) => `${repo.fullName}#${pr}`;
@@ -105,6 +127,12 @@ export function createMemoryGitAdapter(options: MemoryGitAdapterOptions = {}): M
     const key = prKey(repo, pr);
     if (!posted.has(key)) posted.set(key, []);
     return posted.get(key)!;
+  };
+
+  const threadOf = (repo: RepoRef, pr: number, commentId: string) => {
+    const key = `${prKey(repo, pr)}/${commentId}`;
+    if (!threads.has(key)) threads.set(key, { resolved: false, replies: [], reactions: [] });
+    return threads.get(key)!;
   };
 
   return {
@@ -210,6 +238,35 @@ export function createMemoryGitAdapter(options: MemoryGitAdapterOptions = {}): M
       return Promise.resolve();
     },
 
+    compareCommits(repo, from, to, options) {
+      fail("compareCommits");
+      const found = comparisons.get(`${repo.fullName}:${from}..${to}`) ??
+        { fromIsAncestor: true, mergeBase: null, diff: "" };
+      return Promise.resolve({ ...found, diff: options?.diff === false ? "" : found.diff });
+    },
+    listThreads(repo, pr) {
+      fail("listThreads");
+      return Promise.resolve(
+        commentsOf(repo, pr.number).filter((c) => c.kind === "inline").map((c) => ({
+          commentId: c.id,
+          fingerprint: c.fingerprint,
+          ...structuredClone(threadOf(repo, pr.number, c.id)),
+        })),
+      );
+    },
+    resolveThread(repo, pr, commentId, note) {
+      fail("resolveThread");
+      if (!commentsOf(repo, pr.number).some((c) => c.id === commentId)) {
+        return Promise.resolve("gone");
+      }
+      const thread = threadOf(repo, pr.number, commentId);
+      if (thread.resolved) return Promise.resolve("already_resolved");
+      writes.push({ op: "resolveThread", pr: pr.number, commentId, note });
+      thread.resolved = true;
+      thread.resolvedBy = "loom";
+      return Promise.resolve("resolved");
+    },
+
     setPullRequest(repo, pr) {
       const key = prKey(repo, pr.number);
       const merged: PullRequest = {
@@ -247,6 +304,17 @@ export function createMemoryGitAdapter(options: MemoryGitAdapterOptions = {}): M
     },
     setWriters(names) {
       writers = new Set(names);
+    },
+    setComparison(repo, from, to, comparison) {
+      comparisons.set(`${repo.fullName}:${from}..${to}`, { ...comparison });
+    },
+    setThread(repo, pr, commentId, change) {
+      Object.assign(threadOf(repo, pr, commentId), structuredClone(change));
+    },
+    deleteComment(repo, pr, commentId) {
+      const comments = commentsOf(repo, pr);
+      const at = comments.findIndex((c) => c.id === commentId);
+      if (at >= 0) comments.splice(at, 1);
     },
   };
 }

@@ -9,6 +9,7 @@ import { pipelineJob } from "./pipeline_job.ts";
 import { publishJob } from "./publish_job.ts";
 import { closeJob } from "./close_job.ts";
 import { replyJob } from "./reply_job.ts";
+import { resolveJob } from "./resolve_job.ts";
 import { reviewJob } from "./review_job.ts";
 
 /** Every job kind's handler, each parsing its payload before it runs. */
@@ -18,6 +19,7 @@ export function reviewHandlers(deps: ReviewJobDeps): Record<string, JobHandler> 
     pipeline: pipelineJob(deps),
     publish: publishJob(deps),
     reply: replyJob(deps),
+    resolve: resolveJob(deps),
     close: closeJob(deps),
   });
 }
