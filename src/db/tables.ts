@@ -38,6 +38,11 @@ export interface JobsTable {
   finished_at: number | null;
   /** Milliseconds waited out on rate limits, which spend no attempt; see `src/queue/fail_job.ts`. */
   rate_limit_waited_ms: number;
+  /**
+   * How many times the job was claimed: the current claim's fence. Operations made for a claim
+   * match it, so a stale claim changes nothing; see `src/queue/_fence.ts`.
+   */
+  claim_token: number;
 }
 
 /** A repository Loom has heard from. */

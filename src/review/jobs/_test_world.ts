@@ -141,7 +141,7 @@ export function withReviewWorld(
             await stores.queue.postpone(worker, job, result.postpone);
             runs.push({ ...run, outcome: "postponed" });
           } else {
-            await stores.queue.complete(worker, [job.id]);
+            await stores.queue.complete(worker, [job]);
             runs.push({ ...run, outcome: "succeeded" });
           }
         } catch (error) {
