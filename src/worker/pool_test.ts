@@ -351,7 +351,8 @@ for (const factory of testStores()) {
             const { id } = await queue.enqueue("slow", "normal", null);
             await oldStarted.promise;
             assert.equal((await elsewhere.cancel(id))?.status, "cancelled");
-            assert.equal((await elsewhere.retry(id))?.status, "queued");
+            // Queued, or already claimed again by the polling pool by the time retry reads it.
+            assert.match((await elsewhere.retry(id))?.status ?? "", /^(queued|running)$/);
             // This pool claims the retried job again while its old run is still going.
             await until(async () => (await queue.get(id))?.status === "running");
             await new Promise((r) => setTimeout(r, 100));
