@@ -66,6 +66,9 @@ async function openSqlite(url: string): Promise<Database> {
     timeout: 5,
     intMode: "number",
   });
+  // Before any table exists this makes a new store incremental from its first page, so the pages
+  // a prune frees can be returned (migration 0006 converts an older store once).
+  await client.execute("pragma auto_vacuum = incremental");
   await client.execute("pragma journal_mode = wal");
   await client.execute("pragma busy_timeout = 5000");
   // With WAL, NORMAL keeps every commit across a process crash (only power loss can drop the
