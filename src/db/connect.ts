@@ -31,6 +31,11 @@ export interface Database {
    * function. Absent on SQLite, where every writer lives in this process.
    */
   listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
+  /**
+   * SQLite only: runs a script the way `sqlite3_exec` does, stepping each statement to its end.
+   * `pragma incremental_vacuum(N)` needs it: through a prepared query it frees one page a call.
+   */
+  exec?: (script: string) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -82,6 +87,7 @@ async function openSqlite(url: string): Promise<Database> {
     db,
     relaxedDb: db,
     kind: "sqlite",
+    exec: (script) => client.executeMultiple(script),
     close: async () => {
       await db.destroy();
       client.close();

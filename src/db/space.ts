@@ -61,12 +61,12 @@ export async function reclaimSpace(
   options: { stepPages?: number; signal?: AbortSignal } = {},
 ): Promise<number> {
   const space = await storeSpace(store);
-  if (!space || space.autoVacuum !== 2 || space.freelistPages === 0) return 0;
+  if (!space || !store.exec || space.autoVacuum !== 2 || space.freelistPages === 0) return 0;
   const step = options.stepPages ?? STEP_PAGES;
   let freed = 0;
   let free = space.freelistPages;
   while (free > 0 && !options.signal?.aborted) {
-    await sql`${sql.raw(`pragma incremental_vacuum(${Math.floor(step)})`)}`.execute(store.db);
+    await store.exec!(`pragma incremental_vacuum(${Math.floor(step)})`);
     const left = await pragma(store, "freelist_count");
     freed += free - left;
     if (left >= free) break;
