@@ -16,7 +16,7 @@ the backup over the store's file (and delete its -wal and -shm files), start loo
 A PostgreSQL store is backed up with pg_dump instead.`;
 
 const PG_DUMP = "a PostgreSQL store is backed up with pg_dump, not loom backup: " +
-  "pg_dump --format=custom --file=loom.dump \"$LOOM_DB_URL\" (restore with pg_restore " +
+  'pg_dump --format=custom --file=loom.dump "$LOOM_DB_URL" (restore with pg_restore ' +
   "--clean --if-exists --dbname=URL loom.dump)";
 
 /** Runs `loom backup`. */

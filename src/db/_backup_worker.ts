@@ -42,7 +42,9 @@ async function copy({ source, target }: BackupRequest): Promise<BackupAnswer> {
   try {
     const check = await copied.execute("pragma quick_check");
     const verdict = String(Object.values(check.rows[0] ?? {})[0] ?? "");
-    return verdict === "ok" ? { ok: true } : { ok: false, error: `the copy is damaged: ${verdict}` };
+    return verdict === "ok"
+      ? { ok: true }
+      : { ok: false, error: `the copy is damaged: ${verdict}` };
   } finally {
     copied.close();
   }

@@ -42,7 +42,10 @@ Deno.test("backup under a steady enqueue load: opens, passes integrity_check, ho
     await queue.close();
 
     assert.ok(before.length >= 20, `${before.length} jobs acknowledged before the backup`);
-    assert.ok(duringBackup > 0, "enqueues went on while the backup was written (off the event loop)");
+    assert.ok(
+      duringBackup > 0,
+      "enqueues went on while the backup was written (off the event loop)",
+    );
     const copy = createClient({ url: `file:${dir}/backup.db`, intMode: "number" });
     try {
       const check = await copy.execute("pragma integrity_check");

@@ -5,5 +5,5 @@
 export { type Database, isPostgresUrl, openDatabase, type StoreKind } from "./connect.ts";
 export { BackupError, backupSqlite, sqliteFilePath } from "./backup.ts";
 export { migrateToLatest } from "./migrate.ts";
-export { reclaimSpace, storeSpace, type StoreSpace } from "./space.ts";
+export { reclaimSpace, type StoreSpace, storeSpace } from "./space.ts";
 export type * from "./tables.ts";

@@ -8,7 +8,10 @@ import { enqueueJob } from "../jobs.ts";
 import type { Queue } from "../queue/mod.ts";
 
 /** The dedupe keys of the recurring jobs. */
-export const MAINTENANCE_KEYS = { prune: "loom:maintenance:prune", backup: "loom:maintenance:backup" };
+export const MAINTENANCE_KEYS = {
+  prune: "loom:maintenance:prune",
+  backup: "loom:maintenance:backup",
+};
 
 /**
  * Makes sure a `prune` job exists (a new one runs now; an existing one keeps its hour) and, when
