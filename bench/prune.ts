@@ -5,18 +5,22 @@
  * longest event-loop stall, and the database file's size (MB, after a WAL checkpoint) before and
  * after.
  *
- *   deno task bench:prune [--jobs N]
+ *   deno task bench:prune [--jobs N] [--batch ROWS]
  */
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import { migrateToLatest, openDatabase } from "../src/db/mod.ts";
-import { pruneStore } from "../src/maintenance/mod.ts";
+import { PRUNE_BATCH, pruneStore } from "../src/maintenance/mod.ts";
 import { createQueue } from "../src/queue/mod.ts";
 import { createReviewStore } from "../src/store/mod.ts";
 import { watchEventLoop } from "../tests/support/loop_watch.ts";
 
-const { values } = parseArgs({ args: Deno.args, options: { jobs: { type: "string" } } });
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { jobs: { type: "string" }, batch: { type: "string" } },
+});
 const JOBS = Number(values.jobs ?? 100_000);
+const BATCH = values.batch ? Number(values.batch) : undefined;
 const DAY = 86_400_000;
 const now = Date.now();
 const old = now - 40 * DAY;
@@ -57,6 +61,7 @@ const pruned = await pruneStore({
   retentionDays: 30,
   retentionReviewsDays: 365,
   now: () => now,
+  batch: BATCH,
 });
 const ms = Math.round(performance.now() - started);
 const { longestGapMs } = watch.stop();
@@ -65,6 +70,7 @@ const after = await fileMb();
 console.log(JSON.stringify({
   bench: "prune",
   rows: pruned.jobs + pruned.deliveries,
+  batch: BATCH ?? PRUNE_BATCH,
   ms,
   max_stall_ms: Math.round(longestGapMs),
   pages_freed: pruned.pagesFreed,

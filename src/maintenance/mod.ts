@@ -23,6 +23,6 @@ export { backupPlan, type BackupSettings } from "./backup_plan.ts";
 export { backupName, listBackups, runScheduledBackup } from "./backup_schedule.ts";
 export type { BackupPlan, MaintenanceDeps } from "./deps.ts";
 export { maintenanceHandlers } from "./handlers.ts";
-export { type PruneResult, pruneStore } from "./prune.ts";
+export { PRUNE_BATCH, type PruneResult, pruneStore } from "./prune.ts";
 export { PRUNE_EVERY_MS } from "./prune_job.ts";
 export { MAINTENANCE_KEYS, scheduleMaintenance } from "./schedule.ts";
