@@ -140,6 +140,25 @@ export interface CommentsTable {
   created_at: number;
 }
 
+/** What Loom knows of a pull request's state: open, closed (merged or declined), or unknown. */
+export type PullRequestState = "open" | "closed" | "unknown";
+
+/**
+ * A pull request Loom reviewed, and whether it is open: its reviews, findings and comments are kept
+ * while it is, and pruned once it has been closed (or unheard of) for the reviews retention.
+ */
+export interface PullRequestsTable {
+  id: Generated<number>;
+  platform: string;
+  repository: string;
+  pr_number: number;
+  state: PullRequestState;
+  /** When Loom learnt it was closed; null while open or unknown. */
+  closed_at: number | null;
+  /** When the state was last recorded (for `unknown`: the newest review's time). */
+  updated_at: number;
+}
+
 /** The whole schema, as kysely sees it. */
 export interface Tables {
   jobs: JobsTable;
@@ -148,4 +167,5 @@ export interface Tables {
   reviews: ReviewsTable;
   pipeline_runs: PipelineRunsTable;
   comments: CommentsTable;
+  pull_requests: PullRequestsTable;
 }

@@ -41,6 +41,7 @@ import type { Claim, Job } from "./job.ts";
 import { DEFAULT_AGING_MS } from "./lanes.ts";
 import { listJobs, type ListJobsOptions } from "./list_jobs.ts";
 import { type Postpone, postponeJob } from "./postpone_job.ts";
+import { pruneFinishedJobs } from "./prune_finished_jobs.ts";
 import { reapExpiredLeases } from "./reap_expired_leases.ts";
 import { releaseJobs } from "./release_jobs.ts";
 import { resumeJob } from "./resume_job.ts";
@@ -134,6 +135,8 @@ function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
     /** Lets a postponed job run now. */
     resume: (id: number) => resumeJob(q, id),
     reapExpired: () => reapExpiredLeases(q),
+    /** Deletes up to `limit` jobs that finished before `before`; returns how many. */
+    pruneFinished: (before: number, limit: number) => pruneFinishedJobs(q, before, limit),
     get: (id: number) => getJob(q, id),
     /** Whether failing `job` with `error` would re-queue it rather than end it. */
     willRetry: (job: Job, error: unknown) => willRetry(q, job, error),

@@ -13,6 +13,7 @@ import {
 import { enqueueJob, type JobPayload } from "../../jobs.ts";
 import { silentLogger } from "../../log.ts";
 import type { Job } from "../../queue/mod.ts";
+import type { JobHandler } from "../../worker/mod.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { reviewHandlers } from "./handlers.ts";
 
@@ -124,7 +125,7 @@ export function withReviewWorld(
         return Promise.resolve(Response.json(chatCompletion({ findings: model.findings })));
       },
     };
-    const handlers = reviewHandlers(deps);
+    const handlers: Record<string, JobHandler> = reviewHandlers(deps);
     const worker = "test-worker";
 
     const runJobs: ReviewWorld["runJobs"] = async (options = {}) => {
