@@ -54,6 +54,8 @@ export interface ReviewLife {
   configFingerprint: string;
 }
 
+const FULL_ASKED = "asked for by /loom full-review";
+
 /** What {@link reviewRange} decided: the review's life, and the diff the model is sent. */
 export interface ReviewRange {
   life: ReviewLife;
@@ -105,7 +107,9 @@ export async function reviewRange(
     from: last.headSha,
     previous: { reviewId: last.reviewId, headSha: last.headSha },
   };
-  if (last.headSha === pr.headSha) return full("this commit was reviewed before", seen);
+  if (last.headSha === pr.headSha) {
+    return full(options.full ? FULL_ASKED : "this commit was reviewed before", seen);
+  }
 
   let comparison: CommitComparison | null = null;
   let unread: string | undefined;
@@ -120,7 +124,7 @@ export async function reviewRange(
   const known = { ...seen, ...(pushDiff !== undefined ? { pushDiff } : {}) };
   const short = (sha: string) => sha.slice(0, 7);
   const reason = options.full
-    ? "asked for by /loom full-review"
+    ? FULL_ASKED
     : !options.config.review.incremental
     ? "review.incremental is false"
     : unread ??
