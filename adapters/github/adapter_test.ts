@@ -11,6 +11,7 @@ import {
 import * as kit from "../../tests/support/adapter_test_kit.ts";
 import { pullRequestEvent } from "../../tests/fakes/github/payloads.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
+import { runCompareContract } from "../../tests/support/compare_contract.ts";
 import { createGithubAdapter, type GithubAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { PullRequest, RepoRef } from "../../src/platform/mod.ts";
 
@@ -54,6 +55,16 @@ const SUGGESTION =
   "Use a bound parameter.\n\n```suggestion\n  return sql`select * from t where id = ${id}`;\n```";
 
 const like = contract.githubStyleParts((env: Env) => env.github);
+
+runCompareContract<Env>({
+  platform: "GitHub",
+  setup: () => setup(),
+  setupWithDiffLimit: (maxDiffBytes) => setup({ maxDiffBytes }),
+  commits: (env) => env.github.commits,
+  readsDiff: (req) => /\.diff/.test(req.headers["accept"] ?? ""),
+  exactDiff: true,
+  setLabels: (env, labels) => env.github.updatePullRequest("octo/app", 7, { labels }),
+});
 
 contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
   platform: "GitHub",
