@@ -8,14 +8,16 @@ import { z } from "zod";
 import { type DiffFile, parseDiff, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
 import { azureCanWrite } from "./_can_write.ts";
-import { fileDiff, type FileVersions, MAX_DIFF_FILE_BYTES } from "./_diff.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
 import {
   cachedIdentity,
   type DiffBudget,
   diffBudget,
+  fileDiff,
+  type FileVersions,
   landedInline,
+  MAX_DIFF_FILE_BYTES,
   readBoundedBytes,
   repoSegments,
 } from "../_shared/mod.ts";

@@ -9,7 +9,7 @@ import { type DiffFile, parseDiff } from "../../src/diff/mod.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
 import { createGitlabApi, diffEntry, gitlabMessage, type GitlabRequest } from "./api.ts";
 import { compareCommits } from "./compare.ts";
-import { diffFromGitlabDiffs, type GitlabDiffEntry } from "./_diff.ts";
+import { diffFromGitlabDiffs } from "./_diff.ts";
 import { parseGitlabEvent } from "./events.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
