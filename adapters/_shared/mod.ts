@@ -28,6 +28,7 @@ export {
 } from "./html_markers.ts";
 export { cachedIdentity } from "./identity.ts";
 export { landedInline } from "./landed_inline.ts";
+export { mapLimit } from "./map_limit.ts";
 export { insideApiRoot, nextLink } from "./paginate.ts";
 export type { Page } from "./paginate.ts";
 export { repoSegments } from "./repo_path.ts";

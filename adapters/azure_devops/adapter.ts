@@ -17,6 +17,7 @@ import {
   fileDiff,
   type FileVersions,
   landedInline,
+  mapLimit,
   MAX_DIFF_FILE_BYTES,
   readBoundedBytes,
   repoSegments,
@@ -675,18 +676,4 @@ function basicCredentials(header: string | null): { user: string; password: stri
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** `fn` over `items`, at most `limit` at a time, results in the order of `items`. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>) {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -427,7 +427,6 @@ const mergeRequest = z.object({
 });
 type MergeRequest = z.infer<typeof mergeRequest>;
 
-
 const position = z.object({
   new_path: z.string().nullish(),
   new_line: z.number().nullish(),
