@@ -72,7 +72,7 @@ runCompareContract<Env>({
   exactDiff: true,
   // Bitbucket Cloud has no labels on pull requests.
   setLabels: null,
-  seeded: { head: HEAD, base: BASE },
+  seeded: () => ({ head: HEAD, base: BASE }),
   named: (sha) => sha.slice(0, 12),
 });
 

@@ -52,8 +52,11 @@ export interface CommitGraph {
    * Returns its sha.
    */
   commit(parent: string, changes: Record<string, string | null>, sha?: string): string;
-  /** Adds `sha` when new: a child of `parent` (when known) with the parent's files. */
-  ensure(sha: string, parent?: string): void;
+  /**
+   * Adds `sha` when new: a child of `parent` (when known) with `files`, or the parent's files
+   * when not given.
+   */
+  ensure(sha: string, parent?: string, files?: Record<string, string>): void;
   get(sha: string): FakeCommit | undefined;
   has(sha: string): boolean;
   /** Whether `ancestor` is reachable from `descendant` (a commit is its own ancestor). */
@@ -122,10 +125,14 @@ export function createCommitGraph(): CommitGraph {
       }
       return add({ sha, parents: [parent], files });
     },
-    ensure(sha, parent) {
+    ensure(sha, parent, files) {
       if (commits.has(sha)) return;
       const known = parent !== undefined && commits.has(parent);
-      add({ sha, parents: known ? [parent] : [], files: known ? must(parent).files : {} });
+      add({
+        sha,
+        parents: known ? [parent] : [],
+        files: files ?? (known ? must(parent).files : {}),
+      });
     },
     get: (sha) => commits.get(sha),
     has: (sha) => commits.has(sha),

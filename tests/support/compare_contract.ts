@@ -36,8 +36,11 @@ export interface CompareHarness<E extends ContractEnv> {
    * (Bitbucket): `labels` must then stay undefined.
    */
   setLabels: ((env: E, names: string[]) => void) | null;
-  /** The seeded pull request's head and base on the fake; {@link HEAD} and {@link BASE} by default. */
-  seeded?: { head: string; base: string };
+  /**
+   * The seeded pull request's head and the commit it was branched from, on the fake;
+   * `adapter_test_kit`'s `HEAD` and `BASE` by default.
+   */
+  seeded?(env: E): { head: string; base: string };
   /** A commit as the adapter names it (Bitbucket: its first 12 characters); as is by default. */
   named?(sha: string): string;
 }
@@ -49,13 +52,18 @@ const DB_V2 = "export function find(id: string) {\n  return sql(id);\n}\n";
 export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>): void {
   const test = (name: string, fn: () => Promise<void>) =>
     Deno.test(`${h.platform} compare contract: ${name}`, fn);
-  const { head: HEAD, base: BASE } = h.seeded ?? { head: SEEDED_HEAD, base: SEEDED_BASE };
   const named = h.named ?? ((sha: string) => sha);
+  /** The platform's env, with its seeded head and base. */
+  const start = async (env: Promise<E>) => {
+    const e = await env;
+    const { head, base } = h.seeded?.(e) ?? { head: SEEDED_HEAD, base: SEEDED_BASE };
+    return Object.assign(e, { HEAD: head, BASE: base });
+  };
 
   /** Two pushes on the seeded head: the first adds files, the second changes one of them. */
-  const pushes = (env: E) => {
+  const pushes = (env: E & { HEAD: string }) => {
     const graph = h.commits(env);
-    const first = graph.commit(HEAD, { "src/db.ts": DB_V1, "docs/old.md": "# Old\n" });
+    const first = graph.commit(env.HEAD, { "src/db.ts": DB_V1, "docs/old.md": "# Old\n" });
     const second = graph.commit(first, {
       "src/db.ts": DB_V2,
       "src/new.ts": "export const x = 1;\n",
@@ -65,7 +73,8 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
   };
 
   test("a push on the old head: an ancestor, and the diff holds exactly the push's change", async () => {
-    await using env = await h.setup();
+    await using env = await start(h.setup());
+    const { HEAD, BASE } = env;
     const { graph, first, second } = pushes(env);
     const found = await env.adapter.compareCommits(env.repo, first, second);
     assert.equal(found.fromIsAncestor, true);
@@ -83,13 +92,15 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
   });
 
   test("the same commit on both sides: an ancestor, and an empty diff", async () => {
-    await using env = await h.setup();
+    await using env = await start(h.setup());
+    const { HEAD, BASE } = env;
     const found = await env.adapter.compareCommits(env.repo, HEAD, HEAD);
     assert.deepEqual(found, { fromIsAncestor: true, mergeBase: named(HEAD), diff: "" });
   });
 
   test("a force push: the old head is no ancestor, and the merge base is where they forked", async () => {
-    await using env = await h.setup();
+    await using env = await start(h.setup());
+    const { HEAD, BASE } = env;
     const { first } = pushes(env);
     const rewritten = h.commits(env).commit(HEAD, { "src/db.ts": "rewritten\n" });
     const found = await env.adapter.compareCommits(env.repo, first, rewritten, { diff: false });
@@ -98,7 +109,8 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
   });
 
   test("a base that moved: the new base is no ancestor of the head, the old one is the merge base", async () => {
-    await using env = await h.setup();
+    await using env = await start(h.setup());
+    const { HEAD, BASE } = env;
     const graph = h.commits(env);
     const movedBase = graph.commit(BASE, { "CHANGELOG.md": "# 2.0\n" });
     const found = await env.adapter.compareCommits(env.repo, movedBase, HEAD, { diff: false });
@@ -111,7 +123,8 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
   });
 
   test("{diff: false} asks for no diff", async () => {
-    await using env = await h.setup();
+    await using env = await start(h.setup());
+    const { HEAD, BASE } = env;
     const { first, second } = pushes(env);
     const before = env.fake.requests.length;
     const found = await env.adapter.compareCommits(env.repo, first, second, { diff: false });
@@ -128,21 +141,24 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
   test("a diff past the byte limit throws DiffTooLargeError; within it, it is read whole", async () => {
     const big = Array.from({ length: 200 }, (_, i) => `export const line${i} = ${i};\n`).join("");
     {
-      await using env = await h.setupWithDiffLimit(1024);
+      await using env = await start(h.setupWithDiffLimit(1024));
+      const { HEAD } = env;
       const pushed = h.commits(env).commit(HEAD, { "src/big.ts": big });
       await assert.rejects(env.adapter.compareCommits(env.repo, HEAD, pushed), {
         name: "DiffTooLargeError",
         message: /larger than 1024 bytes/,
       });
     }
-    await using env = await h.setupWithDiffLimit(1024 * 1024);
+    await using env = await start(h.setupWithDiffLimit(1024 * 1024));
+    const { HEAD } = env;
     const pushed = h.commits(env).commit(HEAD, { "src/big.ts": big });
     const found = await env.adapter.compareCommits(env.repo, HEAD, pushed);
     assert.deepEqual(reviewedFiles(found.diff), reviewedFiles(h.commits(env).diff(HEAD, pushed)));
   });
 
   test("an unknown commit is a permanent PlatformError", async () => {
-    await using env = await h.setup();
+    await using env = await start(h.setup());
+    const { HEAD, BASE } = env;
     const unknown = "f".repeat(40);
     for (const [from, to] of [[unknown, HEAD], [HEAD, unknown]]) {
       const error = await platformError(env.adapter.compareCommits(env.repo, from, to));
@@ -152,7 +168,8 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
   });
 
   test("the pull request's labels are read", async () => {
-    await using env = await h.setup();
+    await using env = await start(h.setup());
+    const { HEAD, BASE } = env;
     if (!h.setLabels) {
       assert.equal(env.pr.labels, undefined);
       return;
