@@ -427,3 +427,20 @@ Deno.test("postComment answers in the conversation, and the answer is never read
   assert.equal(kit.parseHook(env.adapter, delivery).type, "ignored");
   assert.deepEqual(env.github.violations, []);
 });
+
+Deno.test("compareCommits: a comparison whose diff GitHub refuses (406) is read from its files", async () => {
+  await using env = await setup();
+  const pushed = env.github.commits.commit(HEAD, { "src/a.ts": "one\n", "src/b.ts": "two\n" });
+  env.github.failNext(githubFailure.diffTooLarge(), { path: /\/compare\// });
+  const found = await env.adapter.compareCommits(REPO, HEAD, pushed);
+  assert.equal(found.fromIsAncestor, true);
+  assert.deepEqual(
+    contract.reviewedFiles(found.diff),
+    contract.reviewedFiles(env.github.commits.diff(HEAD, pushed)),
+  );
+  const asked = env.github.requests.filter((r) => r.path.includes("/compare/"));
+  assert.deepEqual(asked.map((r) => r.headers["accept"]), [
+    "application/vnd.github+json",
+    "application/vnd.github.diff",
+  ]);
+});

@@ -74,7 +74,7 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
 
   test("a push on the old head: an ancestor, and the diff holds exactly the push's change", async () => {
     await using env = await start(h.setup());
-    const { HEAD, BASE } = env;
+    const { HEAD } = env;
     const { graph, first, second } = pushes(env);
     const found = await env.adapter.compareCommits(env.repo, first, second);
     assert.equal(found.fromIsAncestor, true);
@@ -93,14 +93,14 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
 
   test("the same commit on both sides: an ancestor, and an empty diff", async () => {
     await using env = await start(h.setup());
-    const { HEAD, BASE } = env;
+    const { HEAD } = env;
     const found = await env.adapter.compareCommits(env.repo, HEAD, HEAD);
     assert.deepEqual(found, { fromIsAncestor: true, mergeBase: named(HEAD), diff: "" });
   });
 
   test("a force push: the old head is no ancestor, and the merge base is where they forked", async () => {
     await using env = await start(h.setup());
-    const { HEAD, BASE } = env;
+    const { HEAD } = env;
     const { first } = pushes(env);
     const rewritten = h.commits(env).commit(HEAD, { "src/db.ts": "rewritten\n" });
     const found = await env.adapter.compareCommits(env.repo, first, rewritten, { diff: false });
@@ -124,7 +124,6 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
 
   test("{diff: false} asks for no diff", async () => {
     await using env = await start(h.setup());
-    const { HEAD, BASE } = env;
     const { first, second } = pushes(env);
     const before = env.fake.requests.length;
     const found = await env.adapter.compareCommits(env.repo, first, second, { diff: false });
@@ -158,7 +157,7 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
 
   test("an unknown commit is a permanent PlatformError", async () => {
     await using env = await start(h.setup());
-    const { HEAD, BASE } = env;
+    const { HEAD } = env;
     const unknown = "f".repeat(40);
     for (const [from, to] of [[unknown, HEAD], [HEAD, unknown]]) {
       const error = await platformError(env.adapter.compareCommits(env.repo, from, to));
@@ -169,7 +168,6 @@ export function runCompareContract<E extends ContractEnv>(h: CompareHarness<E>):
 
   test("the pull request's labels are read", async () => {
     await using env = await start(h.setup());
-    const { HEAD, BASE } = env;
     if (!h.setLabels) {
       assert.equal(env.pr.labels, undefined);
       return;
