@@ -35,4 +35,12 @@ export { adapterDeps } from "./adapter_deps.ts";
 export { createRestClient, linkNext } from "./rest_client.ts";
 export type { RestClient, RestDialect, RestRequest } from "./rest_client.ts";
 export { statusDescription } from "./status_description.ts";
+export {
+  MAX_REACTIONS,
+  MAX_REPLIES,
+  MAX_REPLY_CHARS,
+  MAX_THREAD_BYTES,
+  personReplies,
+  threadBudget,
+} from "./threads.ts";
 export { checkPayload, isRepoPath, readPayload, repoName } from "./webhook_payload.ts";
