@@ -10,6 +10,7 @@ import { sameSecret } from "../../src/secrets/mod.ts";
 import { createGitlabApi, gitlabMessage, type GitlabRequest } from "./api.ts";
 import { diffFromGitlabDiffs, type GitlabDiffEntry } from "./_diff.ts";
 import { parseGitlabEvent } from "./events.ts";
+import { gitlabThreads } from "./threads.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
   cachedIdentity,
@@ -346,8 +347,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
 
     // Built by the review-life work (issue 12); until then these say so.
     compareCommits: () => Promise.reject(notYet("compareCommits")),
-    listThreads: () => Promise.reject(notYet("listThreads")),
-    resolveThread: () => Promise.reject(notYet("resolveThread")),
+    ...gitlabThreads({ api, mrCall, whoAmI }),
     async canWrite(repo, user) {
       // The members API is addressed by id; a note hook names it, an old one only the username.
       let id = user.id;
