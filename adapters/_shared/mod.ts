@@ -14,6 +14,7 @@ export { editOrPost } from "./edit_or_post.ts";
 export { errorBody, messageWithDetails } from "./error_body.ts";
 export { fileText } from "./file_text.ts";
 export { githubStyle, reviewCommentJson } from "./github_style.ts";
+export type { GithubStyle } from "./github_style.ts";
 export {
   fingerprintOf,
   isLoomComment,

@@ -11,6 +11,7 @@ import { parseGiteaEvent } from "./events.ts";
 import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
 import { createGiteaSignatureCheck } from "./_signature.ts";
 import { hasWipPrefix } from "./_wip.ts";
+import { giteaThreads } from "./threads.ts";
 import {
   diffBudget,
   fingerprintOf,
@@ -327,8 +328,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
     canWrite: shared.canWrite,
     // Built by the review-life work (issue 12); until then these say so.
     compareCommits: () => Promise.reject(notYet("compareCommits")),
-    listThreads: () => Promise.reject(notYet("listThreads")),
-    resolveThread: () => Promise.reject(notYet("resolveThread")),
+    ...giteaThreads({ api, shared, whoAmI, fork }),
   };
 }
 
