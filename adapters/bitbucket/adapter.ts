@@ -8,6 +8,7 @@ import { parseDiff, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import { bitbucketMessage, createBitbucketApi } from "./api.ts";
 import { parseBitbucketEvent } from "./events.ts";
 import { comparableHash, isFullHash } from "./_hash.ts";
+import { bitbucketThreads } from "./threads.ts";
 import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
 import {
   basicAuthorization,
@@ -368,8 +369,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
 
     // Built by the review-life work (issue 12); until then these say so.
     compareCommits: () => Promise.reject(notYet("compareCommits")),
-    listThreads: () => Promise.reject(notYet("listThreads")),
-    resolveThread: () => Promise.reject(notYet("resolveThread")),
+    ...bitbucketThreads({ api, pullPath, missingPull, whoAmI }),
     async canWrite(repo, user) {
       // Effective permissions (direct or through a group), which only a repository admin's
       // credentials may read: without them the call fails, and no command is obeyed.
