@@ -342,7 +342,8 @@ function graphqlAnswer<T>(data: z.ZodType<T>) {
 /**
  * GitHub answers GraphQL errors with 200: a missing repository, pull request or node is
  * `NOT_FOUND` (permanent, 404 as REST says it), an exhausted point budget `RATE_LIMITED`
- * (retryable, a second past `x-ratelimit-reset`), anything else permanent with its messages.
+ * (retryable, a second past `x-ratelimit-reset`), a missing permission `FORBIDDEN` (permanent,
+ * naming the permission), anything else permanent with its messages.
  */
 function graphqlError(
   errors: GraphqlError[],
@@ -361,6 +362,14 @@ function graphqlError(
       rateLimited: true,
       retryAfterMs: untilReset(res.headers.get("x-ratelimit-reset"), now, 1000) ?? 60_000,
     });
+  }
+  if (errors.some((e) => e.type === "FORBIDDEN")) {
+    // GitHub gates resolveReviewThread on Contents write, not on Pull requests write alone.
+    return new PlatformError(
+      `GitHub refused POST /graphql (FORBIDDEN: ${said}); resolving review threads needs the ` +
+        "token or App to have Contents: Read and write as well as Pull requests: Read and write",
+      { status: 403, retryable: false },
+    );
   }
   return new PlatformError(`GitHub refused POST /graphql: ${said}`, {
     status: res.status,

@@ -132,3 +132,33 @@ Deno.test("GitHub threads: on GitHub Enterprise Server GraphQL is asked at /api/
   assert.deepEqual(await adapter.listThreads(REPO, { number: 7 } as never), []);
   assert.deepEqual(seen, ["https://ghe.example.com/api/graphql"]);
 });
+
+Deno.test("GitHub threads: FORBIDDEN on resolveReviewThread names the permission it needs", async () => {
+  await using env = await setup();
+  const { posted } = await env.adapter.postInline(env.repo, env.pr, [
+    kit.comment("src/db.ts", 4, "fp-a"),
+  ]);
+  // GitHub's answer to an App without Contents write: the list works, the mutation does not.
+  const forbidding: typeof fetch = async (input, init) => {
+    const req = new Request(input, init);
+    if (
+      req.url.endsWith("/graphql") && (await req.clone().text()).includes("resolveReviewThread")
+    ) {
+      return Response.json({
+        data: { resolveReviewThread: null },
+        errors: [{ type: "FORBIDDEN", message: "Resource not accessible by integration" }],
+      });
+    }
+    return fetch(req);
+  };
+  const adapter = createGithubAdapter({
+    apiUrl: env.github.url,
+    webhookSecret: kit.WEBHOOK_SECRET,
+    token: TOKEN,
+    fetch: forbidding,
+  });
+  const error = await kit.platformError(adapter.resolveThread(env.repo, env.pr, posted[0].id, "x"));
+  assert.deepEqual([error.status, error.retryable], [403, false]);
+  assert.match(error.message, /Contents: Read and write/);
+  assert.equal(env.github.thread("octo/app", Number(posted[0].id)).resolved, false);
+});
