@@ -48,7 +48,7 @@ export interface BitbucketThreadsDeps {
  *     apiUrl: "https://api.bitbucket.org/2.0",
  *     fetch: fakeFetch,
  *     now: Date.now,
- *     authorization: () => "Bearer t0ken",
+ *      authorization: "Bearer t0ken",
  *   }),
  *   pullPath: (_repo, n, suffix = "") => `/repositories/ws/app/pullrequests/${n}${suffix}`,
  *   missingPull: () => "missing",

@@ -15,7 +15,10 @@
  *   resolve: () => null,
  * };
  * const bad = await answerGraphql(store, { query: "{ repository { nope } }" }, "loom[bot]");
- * assert.match(bad.errors![0].message, /Field "repository" argument "owner"/);
+ * const said = bad.errors!.map((e) => e.message).join("\n");
+ * assert.match(said, /Cannot query field "nope" on type "Repository"/);
+ * assert.match(said, /argument "owner" of type "String!" is required/);
+ * assert.equal(bad.data, undefined, "an invalid query is not run");
  * ```
  * @module
  */
