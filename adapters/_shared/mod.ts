@@ -15,6 +15,7 @@ export { errorBody, messageWithDetails } from "./error_body.ts";
 export { fileDiff, type FileVersions, isBinary, MAX_DIFF_FILE_BYTES } from "./file_diff.ts";
 export { fileText } from "./file_text.ts";
 export { githubStyle, reviewCommentJson } from "./github_style.ts";
+export type { GithubStyle } from "./github_style.ts";
 export {
   fingerprintOf,
   isLoomComment,
@@ -37,4 +38,12 @@ export { adapterDeps } from "./adapter_deps.ts";
 export { createRestClient, linkNext } from "./rest_client.ts";
 export type { RestClient, RestDialect, RestRequest } from "./rest_client.ts";
 export { statusDescription } from "./status_description.ts";
+export {
+  MAX_REACTIONS,
+  MAX_REPLIES,
+  MAX_REPLY_CHARS,
+  MAX_THREAD_BYTES,
+  personReplies,
+  threadBudget,
+} from "./threads.ts";
 export { checkPayload, isRepoPath, readPayload, repoName } from "./webhook_payload.ts";

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { type DiffFile, parseDiff, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
+import { azureDevopsThreads } from "./threads.ts";
 import { azureCanWrite } from "./_can_write.ts";
 import { type CommitChange, compareCommits } from "./compare.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
@@ -501,8 +502,15 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     // Built by the review-life work (issue 12); until then these say so.
     compareCommits: (repo, from, to, o) =>
       compareCommits({ ...compareDeps, versionsOf }, repo, from, to, o),
-    listThreads: () => Promise.reject(notYet("listThreads")),
-    resolveThread: () => Promise.reject(notYet("resolveThread")),
+    ...azureDevopsThreads({
+      api,
+      prPath,
+      missingPr,
+      whoAmI,
+      property,
+      kindProperty: KIND_PROPERTY,
+      fingerprintProperty: FINGERPRINT_PROPERTY,
+    }),
 
     async setStatus(repo, pr, status) {
       // Tied to the head's iteration, Azure shows the status as outdated once a push follows.

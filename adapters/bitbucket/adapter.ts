@@ -9,6 +9,7 @@ import { bitbucketMessage, createBitbucketApi } from "./api.ts";
 import { parseBitbucketEvent } from "./events.ts";
 import { comparableHash, isFullHash } from "./_hash.ts";
 import { compareCommits } from "./compare.ts";
+import { bitbucketThreads } from "./threads.ts";
 import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
 import {
   basicAuthorization,
@@ -371,8 +372,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
     // Built by the review-life work (issue 12); until then these say so.
     compareCommits: (repo, from, to, o) =>
       compareCommits({ api, repoPath, maxDiffBytes: options.maxDiffBytes }, repo, from, to, o),
-    listThreads: () => Promise.reject(notYet("listThreads")),
-    resolveThread: () => Promise.reject(notYet("resolveThread")),
+    ...bitbucketThreads({ api, pullPath, missingPull, whoAmI }),
     async canWrite(repo, user) {
       // Effective permissions (direct or through a group), which only a repository admin's
       // credentials may read: without them the call fails, and no command is obeyed.

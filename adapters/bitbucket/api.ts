@@ -125,9 +125,9 @@ export function createBitbucketApi(options: BitbucketApiOptions): BitbucketApi {
   });
   return {
     ...client,
-    list: (req, item) =>
+    list: (req, item, budget) =>
       client.pages(req, async (res, page) => {
-        const body = await client.read(res, page, pageOf(item));
+        const body = await client.read(res, page, pageOf(item), budget);
         // `next` already carries every query parameter; it is followed verbatim.
         return {
           items: body.values,

@@ -12,6 +12,7 @@ import { parseGiteaEvent } from "./events.ts";
 import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
 import { createGiteaSignatureCheck } from "./_signature.ts";
 import { hasWipPrefix } from "./_wip.ts";
+import { giteaThreads } from "./threads.ts";
 import {
   diffBudget,
   fingerprintOf,
@@ -335,8 +336,7 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
         to,
         o,
       ),
-    listThreads: () => Promise.reject(notYet("listThreads")),
-    resolveThread: () => Promise.reject(notYet("resolveThread")),
+    ...giteaThreads({ api, shared, whoAmI, fork }),
   };
 }
 

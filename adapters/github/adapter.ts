@@ -5,7 +5,8 @@
 
 import { verify } from "@octokit/webhooks-methods";
 import { z } from "zod";
-import { createGithubApi, githubMessage } from "./api.ts";
+import { createGithubApi, type GithubApiOptions, githubMessage } from "./api.ts";
+import { githubThreads } from "./threads.ts";
 import { createGithubAppAuth, type GithubAppAuth } from "./_app_auth.ts";
 import { parseGithubEvent } from "./events.ts";
 import { diffFromFiles } from "./_files_diff.ts";
@@ -121,7 +122,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
   const now = options.now ?? Date.now;
   let app: GithubAppAuth | null = null;
 
-  const api = createGithubApi({
+  const apiOptions: GithubApiOptions = {
     apiUrl: options.apiUrl,
     fetch: fetchFn,
     now,
@@ -130,7 +131,8 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
       return options.token ? `Bearer ${options.token}` : null;
     },
     rejected: (authorization) => app?.forget(authorization.replace(/^Bearer /, "")) ?? false,
-  });
+  };
+  const api = createGithubApi(apiOptions);
 
   const shared = githubStyle(api, {
     platform: "GitHub",
@@ -305,8 +307,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
     compareCommits: (repo, from, to, o) =>
       compareCommits({ api, repoCall: shared.repoCall, maxDiffBytes }, repo, from, to, o),
     // Built by the review-life work (issue 12); until then these say so.
-    listThreads: () => Promise.reject(notYet("listThreads")),
-    resolveThread: () => Promise.reject(notYet("resolveThread")),
+    ...githubThreads({ apiOptions, whoAmI }),
   };
 }
 

@@ -11,6 +11,7 @@ import { createGitlabApi, diffEntry, gitlabMessage, type GitlabRequest } from ".
 import { compareCommits } from "./compare.ts";
 import { diffFromGitlabDiffs } from "./_diff.ts";
 import { parseGitlabEvent } from "./events.ts";
+import { gitlabThreads } from "./threads.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
   cachedIdentity,
@@ -349,8 +350,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     // Built by the review-life work (issue 12); until then these say so.
     compareCommits: (repo, from, to, o) =>
       compareCommits({ api, projectPath, maxDiffBytes: options.maxDiffBytes }, repo, from, to, o),
-    listThreads: () => Promise.reject(notYet("listThreads")),
-    resolveThread: () => Promise.reject(notYet("resolveThread")),
+    ...gitlabThreads({ api, mrCall, whoAmI }),
     async canWrite(repo, user) {
       // The members API is addressed by id; a note hook names it, an old one only the username.
       let id = user.id;

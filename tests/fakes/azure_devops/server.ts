@@ -161,6 +161,8 @@ export interface FakeComment {
   publishedDate: string;
   lastUpdatedDate: string;
   lastContentUpdatedDate: string;
+  /** Who liked it: Azure DevOps' one reaction. */
+  usersLiked?: FakeIdentity[];
 }
 
 /** A comment thread of a pull request. */
@@ -264,6 +266,18 @@ export interface FakeAzureDevops extends kit.FakeApi<kit.FakeFailure> {
   ): FakeThread;
   /** Deletes a thread's comments, as a person deleting Loom's summary would. */
   deleteThread(repo: string, number: number, threadId: number): void;
+  /** Sets a thread's status (`fixed`, `wontFix`…) as a person would in the UI. */
+  setThreadStatus(repo: string, number: number, threadId: number, status: string): void;
+  /** A reply in a thread by `author` (a person, by default), as `POST …/comments` adds it. */
+  replyTo(
+    repo: string,
+    number: number,
+    threadId: number,
+    content: string,
+    author?: FakeIdentity,
+  ): void;
+  /** Likes the first comment of a thread as `who` (a person, by default). */
+  like(repo: string, number: number, threadId: number, who?: FakeIdentity): void;
   statuses(repo: string, number: number): FakeStatus[];
 }
 
@@ -614,7 +628,7 @@ export function startFakeAzureDevops(
     lastContentUpdatedDate: c.lastContentUpdatedDate,
     isDeleted: c.isDeleted || undefined,
     commentType: c.commentType,
-    usersLiked: [],
+    usersLiked: (c.usersLiked ?? []).map(identityJson),
     _links: {
       self: {
         href: `${repoUrl(p.repo)}/pullRequests/${p.number}/threads/${t.id}/comments/${c.id}`,
@@ -1049,6 +1063,49 @@ export function startFakeAzureDevops(
       }),
     },
     {
+      // The status of a thread; setting the status it has answers it unchanged.
+      method: "PATCH",
+      pattern: new RegExp(`${PR}/threads/(\\d+)$`, "i"),
+      handle: onPull((req, pull, params) => {
+        const thread = pull.threads.find((t) => t.id === Number(params[3]) && !t.isDeleted);
+        if (!thread) {
+          return error(
+            404,
+            "TF401180: The requested pull request comment thread was not found.",
+            "GitPullRequestCommentThreadNotFoundException",
+          );
+        }
+        if (req.body?.status !== undefined) {
+          const status = threadStatus(req.body.status);
+          if (!status) {
+            return badRequest(`The thread status ${JSON.stringify(req.body.status)} is not valid.`);
+          }
+          thread.status = status;
+        }
+        return json(threadJson(pull, thread));
+      }),
+    },
+    {
+      method: "POST",
+      pattern: new RegExp(`${PR}/threads/(\\d+)/comments$`, "i"),
+      handle: onPull((req, pull, params) => {
+        const thread = pull.threads.find((t) => t.id === Number(params[3]) && !t.isDeleted);
+        if (!thread) {
+          return error(
+            404,
+            "TF401180: The requested pull request comment thread was not found.",
+            "GitPullRequestCommentThreadNotFoundException",
+          );
+        }
+        const content = req.body?.content;
+        if (typeof content !== "string" || content.trim() === "") {
+          return badRequest("The comment content cannot be empty.");
+        }
+        const c = addReply(thread, content, bot);
+        return json(commentJson(pull, thread, c));
+      }),
+    },
+    {
       method: "PATCH",
       pattern: new RegExp(`${PR}/threads/(\\d+)/comments/(\\d+)$`, "i"),
       handle: onPull((req, pull, params) => {
@@ -1281,7 +1338,40 @@ export function startFakeAzureDevops(
       for (const c of thread.comments) c.isDeleted = true;
     },
     statuses: (repo, number) => pullState(repo, number).statuses.map((s) => ({ ...s })),
+    setThreadStatus(repo, number, threadId, status) {
+      threadOr(repo, number, threadId).status = threadStatus(status) ?? status;
+    },
+    replyTo(repo, number, threadId, content, author = person) {
+      addReply(threadOr(repo, number, threadId), content, author);
+    },
+    like(repo, number, threadId, who = person) {
+      const first = threadOr(repo, number, threadId).comments[0];
+      first.usersLiked = [...first.usersLiked ?? [], who];
+    },
   });
+
+  function threadOr(repo: string, number: number, threadId: number): FakeThread {
+    const thread = pullState(repo, number).threads.find((t) => t.id === threadId);
+    if (!thread) throw new Error(`the fake has no thread ${threadId}`);
+    return thread;
+  }
+
+  function addReply(thread: FakeThread, content: string, author: FakeIdentity): FakeComment {
+    const at = iso();
+    const c: FakeComment = {
+      id: Math.max(0, ...thread.comments.map((c) => c.id)) + 1,
+      parentCommentId: 1,
+      content,
+      author,
+      commentType: "text",
+      isDeleted: false,
+      publishedDate: at,
+      lastUpdatedDate: at,
+      lastContentUpdatedDate: at,
+    };
+    thread.comments.push(c);
+    return c;
+  }
 }
 
 /** Properties as Azure stores them: plain values get their `$type`. */

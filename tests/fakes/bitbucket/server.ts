@@ -99,6 +99,8 @@ export interface FakeComment {
   deleted: boolean;
   createdOn: string;
   updatedOn: string;
+  /** Who resolved the thread this comment opens; null while open (and for a reply). */
+  resolvedBy?: PayloadAccount | null;
 }
 
 /** A build status on a commit. */
@@ -172,6 +174,10 @@ export interface FakeBitbucket
   deleteComment(repo: string, id: number): void;
   /** The comments on a pull request, oldest first, deleted ones included. */
   comments(repo: string, pr: number): FakeComment[];
+  /** Resolves the thread comment `id` opens as `user` (Emma, by default). */
+  resolveAs(repo: string, id: number, user?: PayloadAccount): void;
+  /** A reply to comment `id` (`parent`) by `user` (Emma, by default). */
+  replyTo(repo: string, id: number, raw: string, user?: PayloadAccount): FakeComment;
   /** The build statuses on a commit by full hash, one per key, as Bitbucket keeps them. */
   statuses(repo: string, hash: string): FakeStatus[];
   /** Every build status write on a commit, oldest first. */
@@ -290,6 +296,11 @@ const DEFAULT_BOT: PayloadAccount = {
   nickname: "loom-bot",
   account_id: "712020:loom-bot",
   uuid: "{1c0de000-0000-4000-8000-000000000001}",
+};
+const EMMA: PayloadAccount = {
+  display_name: "Emma",
+  nickname: "emmap1",
+  account_id: "557058:emma",
 };
 const STATES = ["INPROGRESS", "SUCCESSFUL", "FAILED", "STOPPED"];
 const PAGE_SIZE = { param: "pagelen", byDefault: 10, max: 100 };
@@ -414,11 +425,17 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       }
       : {}),
     ...(c.parentId !== null ? { parent: { id: c.parentId } } : {}),
+    ...(c.resolvedBy ? { resolution: resolutionJson(c) } : {}),
     links: {
       self: link(`/repositories/${c.repo}/pullrequests/${c.pr}/comments/${c.id}`),
       html: { href: `https://bitbucket.org/${c.repo}/pull-requests/${c.pr}#comment-${c.id}` },
     },
     pullrequest: { type: "pullrequest", id: c.pr },
+  });
+  const resolutionJson = (c: FakeComment) => ({
+    type: "comment_resolution",
+    user: accountEntity(c.resolvedBy!),
+    created_on: iso(),
   });
   const statusJson = (s: FakeStatus) => ({
     type: "commitstatus",
@@ -734,6 +751,17 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       },
     },
     {
+      // POST resolves (409 when already resolved), DELETE reopens (409 when open).
+      method: "POST",
+      pattern: new RegExp(`^${R}/pullrequests/(\\d+)/comments/(\\d+)/resolve$`),
+      handle: (_req, params) => resolution(params, true),
+    },
+    {
+      method: "DELETE",
+      pattern: new RegExp(`^${R}/pullrequests/(\\d+)/comments/(\\d+)/resolve$`),
+      handle: (_req, params) => resolution(params, false),
+    },
+    {
       method: "PUT",
       pattern: new RegExp(`^${R}/pullrequests/(\\d+)/comments/(\\d+)$`),
       handle(req, params) {
@@ -752,6 +780,21 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       },
     },
   ];
+
+  function resolution(params: string[], resolve: boolean): Response {
+    const pull = pullOf(params);
+    if (!pull) return missingPull();
+    const c = comments.find((c) =>
+      c.repo === pull.repo && c.pr === pull.number && c.id === Number(params[2])
+    );
+    if (!c || c.deleted) return notFound("Comment not found");
+    if (c.parentId !== null) return error(400, "Only top-level comments can be resolved.");
+    if (resolve === !!c.resolvedBy) {
+      return error(409, resolve ? "Comment is already resolved." : "Comment is not resolved.");
+    }
+    c.resolvedBy = resolve ? bot : null;
+    return resolve ? json(resolutionJson(c)) : new Response(null, { status: 204 });
+  }
 
   // --- Credentials ----------------------------------------------------------------------------
 
@@ -903,6 +946,27 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
     },
     comments: (repo, pr) =>
       comments.filter((c) => c.repo === repo && c.pr === pr).map((c) => structuredClone(c)),
+    resolveAs(repo, id, user = EMMA) {
+      const c = comments.find((c) => c.repo === repo && c.id === id);
+      if (!c) throw new Error(`no comment ${id} on ${repo} on the fake`);
+      c.resolvedBy = user;
+    },
+    replyTo(repo, id, raw, user = EMMA) {
+      const to = comments.find((c) => c.repo === repo && c.id === id);
+      if (!to) throw new Error(`no comment ${id} on ${repo} on the fake`);
+      const reply: FakeComment = {
+        ...structuredClone(to),
+        id: nextId++,
+        raw,
+        parentId: to.id,
+        user,
+        resolvedBy: null,
+        createdOn: iso(),
+        updatedOn: iso(),
+      };
+      comments.push(reply);
+      return structuredClone(reply);
+    },
     statuses(repo, hash) {
       const latest = new Map<string, FakeStatus>();
       for (const s of statusHistory) if (s.repo === repo && s.hash === hash) latest.set(s.key, s);

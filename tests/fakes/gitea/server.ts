@@ -173,6 +173,17 @@ export interface FakeGitea
     user?: string,
   ): FakeReview;
   statuses(repo: string, sha: string): FakeStatus[];
+  /** Who resolved the conversation of code comment `id` (a login); null while open. */
+  resolver(repo: string, id: number): string | null;
+  /** Resolves the conversation of code comment `id` as `login`, as Gitea's UI does. */
+  resolveAs(repo: string, id: number, login: string): void;
+  /**
+   * A reply in the conversation of code comment `id`: a submitted review by `user` (`alice`
+   * unless given) with a code comment on the same path and line, which Gitea shows in it.
+   */
+  replyTo(repo: string, id: number, body: string, user?: string): FakeReviewComment;
+  /** Deletes code comment `id`, as its author could. */
+  deleteReviewComment(repo: string, id: number): void;
 }
 
 /**
@@ -321,6 +332,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   });
   const reviews: FakeReview[] = [];
   const codeComments: FakeReviewComment[] = [];
+  const resolvers = new Map<number, string>();
   const statuses: FakeStatus[] = [];
   let nextId = 100;
 
@@ -437,7 +449,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     id: c.id,
     body: c.body,
     user: userJson(c.user),
-    resolver: null,
+    resolver: resolvers.has(c.id) ? userJson(resolvers.get(c.id)!) : null,
     pull_request_review_id: c.reviewId,
     created_at: iso(),
     updated_at: iso(),
@@ -491,6 +503,11 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     return json(slice, 200, headers);
   };
 
+  const codeCommentOr = (repo: string, id: number) => {
+    const found = codeComments.find((c) => key(c.repo) === key(repo) && c.id === id);
+    if (!found) throw new Error(`no code comment ${id} on ${repo} on the fake`);
+    return found;
+  };
   const pullOf = (params: string[]) =>
     repos.get(key(`${params[0]}/${params[1]}`))?.pulls.get(Number(params[2]));
   const onPull = (handle: Parameters<typeof kit.onFound<PullState>>[2]) =>
@@ -787,6 +804,25 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       },
     },
     {
+      // Gitea 1.24+: resolving a resolved conversation succeeds again. Forgejo has no such
+      // route: only GET is allowed on the path, and it answers 405.
+      method: "POST",
+      pattern: new RegExp(`${R}/pulls/comments/(\\d+)/(resolve|unresolve)$`),
+      handle(_req, params) {
+        if (flavor === "forgejo") {
+          return new Response(null, { status: 405, headers: { allow: "GET" } });
+        }
+        const c = codeComments.find((c) =>
+          key(c.repo) === key(`${params[0]}/${params[1]}`) && c.id === Number(params[2])
+        );
+        if (!c) return notFound();
+        if (params[3] === "resolve") {
+          if (!resolvers.has(c.id)) resolvers.set(c.id, bot);
+        } else resolvers.delete(c.id);
+        return noContent();
+      },
+    },
+    {
       method: "DELETE",
       pattern: new RegExp(`${R}/pulls/(\\d+)/reviews/(\\d+)$`),
       handle(_req, params) {
@@ -923,6 +959,31 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     },
     statuses: (repo, target) =>
       statuses.filter((s) => key(s.repo) === key(repo) && s.sha === target).map((s) => ({ ...s })),
+    resolver: (_repo, id) => resolvers.get(id) ?? null,
+    resolveAs(repo, id, login) {
+      codeCommentOr(repo, id);
+      resolvers.set(id, login);
+    },
+    replyTo(repo, id, body, user = "alice") {
+      const to = codeCommentOr(repo, id);
+      const pull = repos.get(key(to.repo))!.pulls.get(to.pull)!;
+      const review = { ...newReview(pull, "COMMENT", "", pull.headSha), user };
+      reviews[reviews.length - 1] = review;
+      const reply: FakeReviewComment = {
+        ...to,
+        id: nextId++,
+        reviewId: review.id,
+        body,
+        commitId: pull.headSha,
+        user,
+      };
+      codeComments.push(reply);
+      return { ...reply };
+    },
+    deleteReviewComment(repo, id) {
+      const at = codeComments.findIndex((c) => key(c.repo) === key(repo) && c.id === id);
+      if (at >= 0) codeComments.splice(at, 1);
+    },
   });
 }
 

@@ -54,6 +54,7 @@ import { diffFiles, fileOn, inOneHunk } from "../diff_lines.ts";
 import { json, noContent, text } from "../answers.ts";
 import * as kit from "../fake_server.ts";
 import { checkRequestBody } from "./openapi.ts";
+import { answerGraphql, type GraphqlThread } from "./graphql.ts";
 import { type HoldsIssueComments, type IssueComment, issueComments } from "../issue_comments.ts";
 import { pageLink, pageOf } from "../pagination.ts";
 import * as seed from "../pull_request_seed.ts";
@@ -103,6 +104,21 @@ export interface FakeReviewComment {
   user: FakeUser;
   /** True while its review is PENDING: GitHub shows it to no one else. */
   pending: boolean;
+  /** The comment that opens the thread this one replies to; null for a thread's first comment. */
+  inReplyTo: number | null;
+}
+
+/** The state of the review thread a comment opens, as a person leaves it. */
+export interface FakeThreadState {
+  resolved: boolean;
+  /** Who resolved it (a login); null while open. */
+  resolvedBy: string | null;
+}
+
+/** A reaction on a review comment, as GitHub's REST API names it (`+1`, `-1`, `confused`…). */
+export interface FakeReaction {
+  content: string;
+  user: FakeUser;
 }
 
 /** A review (`/pulls/{n}/reviews`). */
@@ -213,6 +229,21 @@ export interface FakeGithub
   enableApp(app: { appId: string; publicKey: CryptoKey | string; tokenLifetimeMs?: number }): void;
   /** The installation tokens minted so far, oldest first. */
   installationTokens(): FakeInstallationToken[];
+  /** The state of the thread review comment `id` opens (open until someone resolves it). */
+  thread(repo: string, id: number): FakeThreadState;
+  /** Resolves the thread comment `id` opens, as `login` would in GitHub's UI. */
+  resolveThreadAs(repo: string, id: number, login: string): void;
+  /**
+   * A reply in the thread comment `id` opens (`octocat`, a person, unless given), as
+   * `POST /pulls/{n}/comments/{id}/replies` posts it.
+   */
+  replyTo(repo: string, id: number, body: string, user?: FakeUser): FakeReviewComment;
+  /** A reaction (`+1`, `-1`…) on review comment `id` by `login` (a person). */
+  react(repo: string, id: number, content: string, login: string): void;
+  /** Deletes review comment `id`, as its author could; its thread goes when it was the first. */
+  deleteReviewComment(repo: string, id: number): void;
+  /** The GraphQL queries and mutations received, in order, each as sent. */
+  graphqlCalls(): { query: string; variables: unknown }[];
 }
 
 /**
@@ -379,7 +410,7 @@ interface Route extends kit.HandledRoute {
    * `repo`: a repository call; `app`: wants the App's JWT; `user`: the token's own user, which
    * an App's installation token may not read (403, as GitHub answers).
    */
-  auth: "repo" | "app" | "user";
+  auth: "repo" | "app" | "user" | "graphql";
   /** The path as GitHub's OpenAPI description spells it, to check bodies against. */
   template?: string;
 }
@@ -406,6 +437,9 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   const reviews: FakeReview[] = [];
   const statuses: FakeStatus[] = [];
   const tokens: FakeInstallationToken[] = [];
+  const threadStates = new Map<number, FakeThreadState>();
+  const reactions = new Map<number, FakeReaction[]>();
+  const graphqlCalls: { query: string; variables: unknown }[] = [];
   let app: { appId: string; key: Promise<CryptoKey>; lifetimeMs: number } | null = null;
   let nextId = 1000;
 
@@ -459,6 +493,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     body: c.body,
     user: userJson(c.user),
     subject_type: "line",
+    ...(c.inReplyTo !== null ? { in_reply_to_id: c.inReplyTo } : {}),
     html_url: `https://github.com/${c.repo}/pull/${c.pull}#discussion_r${c.id}`,
   });
   const reviewJson = (r: FakeReview) => ({
@@ -560,7 +595,57 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     body: c.body as string,
     user,
     pending,
+    inReplyTo: null,
   });
+
+  const threadOf = (id: number): FakeThreadState => {
+    if (!threadStates.has(id)) threadStates.set(id, { resolved: false, resolvedBy: null });
+    return threadStates.get(id)!;
+  };
+  const reviewCommentOr = (repo: string, id: number) => {
+    const found = reviewComments.find((c) => c.repo === repo && c.id === id);
+    if (!found) throw new Error(`no review comment ${id} on ${repo} on the fake`);
+    return found;
+  };
+  const threadJson = (rootComment: FakeReviewComment): GraphqlThread => {
+    const state = threadOf(rootComment.id);
+    const inThread = reviewComments.filter((c) =>
+      c.id === rootComment.id || c.inReplyTo === rootComment.id
+    );
+    return {
+      id: `PRRT_${btoa(String(rootComment.id))}`,
+      isResolved: state.resolved,
+      resolvedBy: state.resolvedBy,
+      comments: inThread.map((c) => ({
+        databaseId: c.id,
+        author: c.user,
+        body: c.body,
+        reactions: (reactions.get(c.id) ?? []).map((r) => ({
+          content: graphqlReaction(r.content),
+          ...r.user,
+        })),
+      })),
+    };
+  };
+  const graphqlStore = {
+    threads(owner: string, name: string, number: number) {
+      const pull = repos.get(`${owner}/${name}`)?.pulls.get(number);
+      if (!pull) return null;
+      return reviewComments.filter((c) =>
+        c.repo === pull.repo && c.pull === pull.number && !c.pending && c.inReplyTo === null
+      ).map(threadJson);
+    },
+    resolve(id: string, login: string) {
+      const m = /^PRRT_(.+)$/.exec(id);
+      const rootId = m ? Number(atob(m[1])) : NaN;
+      const rootComment = reviewComments.find((c) => c.id === rootId && c.inReplyTo === null);
+      if (!rootComment) return null;
+      const state = threadOf(rootId);
+      // Idempotent, as on GitHub: resolving a resolved thread answers it as it is.
+      if (!state.resolved) Object.assign(state, { resolved: true, resolvedBy: login });
+      return threadJson(rootComment);
+    },
+  };
 
   const pullOr404 = (params: string[]) => repos.get(params[0])?.pulls.get(Number(params[1]));
   const onPull = (handle: Parameters<typeof kit.onFound<PullState>>[2]) =>
@@ -570,6 +655,17 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
 
   const R = "/repos/([^/]+/[^/]+)";
   const routes: Route[] = [
+    {
+      // GitHub's GraphQL API: validated against the published schema, then executed.
+      method: "POST",
+      pattern: /^\/graphql$/,
+      auth: "graphql",
+      async handle(req) {
+        const body = req.body ?? {};
+        graphqlCalls.push({ query: body.query, variables: body.variables });
+        return json(await answerGraphql(graphqlStore, body, bot.login));
+      },
+    },
     {
       // Who the token is: the bot user everything Loom posts is by.
       method: "GET",
@@ -1008,6 +1104,8 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     if (app) {
       const minted = tokens.find((t) => t.token === credential);
       if (!minted || minted.expiresAt <= now()) return badCredentials();
+      // GraphQL names the repository in the query; the resolvers see every repository.
+      if (route.auth === "graphql") return null;
       if (route.auth === "user") {
         return json({
           message: "Resource not accessible by integration",
@@ -1120,7 +1218,44 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
       };
     },
     installationTokens: () => tokens.map((t) => ({ ...t })),
+    thread: (_repo, id) => ({ ...threadOf(id) }),
+    resolveThreadAs(repo, id, login) {
+      reviewCommentOr(repo, id);
+      Object.assign(threadOf(id), { resolved: true, resolvedBy: login });
+    },
+    replyTo(repo, id, body, user = { login: "octocat", type: "User" }) {
+      const to = reviewCommentOr(repo, id);
+      const pull = repos.get(repo)!.pulls.get(to.pull)!;
+      const reply = newReviewComment(pull, { ...to, body }, to.commitId, null, false, user);
+      reply.inReplyTo = to.inReplyTo ?? to.id;
+      reviewComments.push(reply);
+      return { ...reply };
+    },
+    react(repo, id, content, login) {
+      reviewCommentOr(repo, id);
+      reactions.set(id, [...reactions.get(id) ?? [], { content, user: { login, type: "User" } }]);
+    },
+    deleteReviewComment(repo, id) {
+      const at = reviewComments.findIndex((c) => c.repo === repo && c.id === id);
+      if (at >= 0) reviewComments.splice(at, 1);
+    },
+    graphqlCalls: () => graphqlCalls.map((c) => ({ ...c })),
   });
+}
+
+/** The GraphQL name of a REST reaction (`-1` → `THUMBS_DOWN`). */
+function graphqlReaction(content: string): string {
+  const names: Record<string, string> = {
+    "+1": "THUMBS_UP",
+    "-1": "THUMBS_DOWN",
+    laugh: "LAUGH",
+    hooray: "HOORAY",
+    confused: "CONFUSED",
+    heart: "HEART",
+    rocket: "ROCKET",
+    eyes: "EYES",
+  };
+  return names[content] ?? content.toUpperCase();
 }
 
 function fileKey(ref: string, path: string): string {

@@ -161,6 +161,16 @@ export interface FakeDiscussion {
   // deno-lint-ignore no-explicit-any
   position: Record<string, any>;
   body: string;
+  /** Who resolved the discussion; null while it is open. */
+  resolvedBy: FakeUser | null;
+}
+
+/** An emoji reaction ("award emoji") on a note: `thumbsdown`, `thumbsup`… */
+export interface FakeAwardEmoji {
+  id: number;
+  noteId: number;
+  name: string;
+  user: FakeUser;
 }
 
 /** A commit status GitLab accepted, in the order they were posted. */
@@ -249,6 +259,24 @@ export interface FakeGitlab extends kit.FakeApi<kit.FakeFailure> {
   discussions(project: string, iid: number): FakeDiscussion[];
   /** The commit statuses accepted for a SHA, oldest first. */
   statuses(project: string, sha: string): FakeStatus[];
+  /** The diff discussion whose first note is `noteId`, as it is now; undefined when none. */
+  discussionOf(project: string, noteId: number): FakeDiscussion | undefined;
+  /** Resolves the discussion of note `noteId` as `user` (`alice`, a person, by default). */
+  resolveDiscussionAs(project: string, noteId: number, user?: FakeUser): void;
+  /**
+   * A reply in the discussion of note `noteId` by `author` (`alice` by default), as
+   * `POST …/discussions/:discussion_id/notes` adds it.
+   */
+  replyInDiscussion(project: string, noteId: number, body: string, author?: FakeUser): FakeNote;
+  /** Awards `name` (`thumbsdown`…) on note `noteId` as `user` (`alice` by default). */
+  awardEmoji(project: string, noteId: number, name: string, user?: FakeUser): void;
+  /** Seeds a diff discussion on a new-side line by `author` (`alice` by default). */
+  addDiffDiscussion(
+    project: string,
+    iid: number,
+    at: { path: string; line: number; body: string },
+    author?: FakeUser,
+  ): FakeNote;
 }
 
 /**
@@ -400,6 +428,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
   const violations: string[] = [];
   const commits = createCommitGraph();
   const projects = new Map<number, ProjectState>();
+  const awards: FakeAwardEmoji[] = [];
   const notes: FakeNote[] = [];
   const discussions: FakeDiscussion[] = [];
   const statuses: FakeStatus[] = [];
@@ -408,6 +437,15 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
 
   const iso = () => new Date(now()).toISOString();
   const projectByPath = (path: string) => [...projects.values()].find((p) => p.path === path);
+  const discussionByNote = (project: string, noteId: number) => {
+    const pid = projectByPath(project)?.id;
+    return discussions.find((d) => d.projectId === pid && d.noteIds[0] === noteId);
+  };
+  const discussionOr = (project: string, noteId: number) => {
+    const d = discussionByNote(project, noteId);
+    if (!d) throw new Error(`no discussion opened by note ${noteId} on ${project} on the fake`);
+    return d;
+  };
   /** Users by username: their ids. */
   const users = new Map<string, number>();
   const projectOf = (path: string, id?: number): ProjectState => {
@@ -502,13 +540,39 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
       project_id: n.projectId,
       noteable_iid: n.iid,
       resolvable: n.type === "DiffNote",
-      ...(n.type === "DiffNote"
-        ? { resolved: false, resolved_by: null, position: n.position }
-        : {}),
+      ...(n.type === "DiffNote" ? { ...resolutionJson(n), position: n.position } : {}),
       confidential: false,
       internal: false,
       commands_changes: {},
     };
+  };
+  const discussionOfNote = (n: FakeNote) =>
+    discussions.find((d) => d.projectId === n.projectId && d.id === n.discussionId);
+  const resolutionJson = (n: FakeNote) => {
+    const by = discussionOfNote(n)?.resolvedBy ?? null;
+    return {
+      resolved: by !== null,
+      resolved_by: by && userJson(by),
+      resolved_at: by && iso(),
+    };
+  };
+  // Every note is in a discussion: a plain note is one of its own (`individual_note`).
+  const discussionsJson = (mr: { projectId: number; iid: number }) => {
+    const order: string[] = [];
+    const byId = new Map<string, FakeNote[]>();
+    for (const n of notes) {
+      if (n.projectId !== mr.projectId || n.iid !== mr.iid) continue;
+      if (!byId.has(n.discussionId)) order.push(n.discussionId);
+      byId.set(n.discussionId, [...byId.get(n.discussionId) ?? [], n]);
+    }
+    return order.map((id) => {
+      const inIt = byId.get(id)!;
+      return {
+        id,
+        individual_note: inIt[0].type === null,
+        notes: inIt.map(noteJson),
+      };
+    });
   };
   const statusJson = (s: FakeStatus) => ({
     id: s.id,
@@ -840,9 +904,78 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
             noteIds: [note.id],
             position,
             body: body.body,
+            resolvedBy: null,
           });
         }
         return json({ id: discussionId, individual_note: false, notes: [noteJson(note)] }, 201);
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/merge_requests\/(\d+)\/discussions$/,
+      handle(_req, project, params, url) {
+        const mr = mrOr404(project, params[0]);
+        if (!mr) return mrNotFound();
+        return paginate(url, discussionsJson({ projectId: project.id, iid: mr.iid }));
+      },
+    },
+    {
+      // Resolving a resolved discussion answers it as it is, as GitLab does.
+      method: "PUT",
+      pattern: /^\/merge_requests\/(\d+)\/discussions\/([0-9a-f]+)$/,
+      handle(req, project, params, url) {
+        const mr = mrOr404(project, params[0]);
+        if (!mr) return mrNotFound();
+        const d = discussions.find((d) =>
+          d.projectId === project.id && d.iid === mr.iid && d.id === params[1]
+        );
+        if (!d) return message(404, "404 Not found");
+        const resolved = url.searchParams.get("resolved") ?? String(req.body?.resolved ?? "");
+        if (resolved !== "true" && resolved !== "false") {
+          return json({ error: "resolved is missing" }, 400);
+        }
+        if (resolved === "false") d.resolvedBy = null;
+        else d.resolvedBy ??= bot;
+        return json(
+          discussionsJson({ projectId: project.id, iid: mr.iid }).find((j) => j.id === d.id),
+        );
+      },
+    },
+    {
+      method: "POST",
+      pattern: /^\/merge_requests\/(\d+)\/discussions\/([0-9a-f]+)\/notes$/,
+      handle(req, project, params) {
+        const mr = mrOr404(project, params[0]);
+        if (!mr) return mrNotFound();
+        const d = discussions.find((d) =>
+          d.projectId === project.id && d.iid === mr.iid && d.id === params[1]
+        );
+        if (!d) return message(404, "404 Not found");
+        const problem = noteBodyProblem(req.body?.body);
+        if (problem) return problem;
+        return json(noteJson(replyIn(d, req.body.body, bot)), 201);
+      },
+    },
+    {
+      method: "GET",
+      pattern: /^\/merge_requests\/(\d+)\/notes\/(\d+)\/award_emoji$/,
+      handle(_req, project, params, url) {
+        const note = notes.find((n) =>
+          n.projectId === project.id && n.iid === Number(params[0]) && n.id === Number(params[1])
+        );
+        if (!note) return message(404, "404 Not found");
+        return paginate(
+          url,
+          awards.filter((a) => a.noteId === note.id).map((a) => ({
+            id: a.id,
+            name: a.name,
+            user: userJson(a.user),
+            created_at: iso(),
+            updated_at: iso(),
+            awardable_id: note.id,
+            awardable_type: "Note",
+          })),
+        );
       },
     },
     {
@@ -924,6 +1057,14 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
       updatedAt: iso(),
     };
     notes.push(note);
+    return note;
+  }
+
+  function replyIn(d: FakeDiscussion, body: string, author: FakeUser): FakeNote {
+    const mr = projects.get(d.projectId)!.mrs.get(d.iid)!;
+    const note = newNote(mr, body, "DiffNote", d.position, author);
+    note.discussionId = d.id;
+    d.noteIds.push(note.id);
     return note;
   }
 
@@ -1079,6 +1220,47 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
     statuses(project, commit) {
       const pid = projectByPath(project)?.id;
       return statuses.filter((s) => s.projectId === pid && s.sha === commit).map((s) => ({ ...s }));
+    },
+    discussionOf(project, noteId) {
+      const d = discussionByNote(project, noteId);
+      return d && { ...d, noteIds: [...d.noteIds] };
+    },
+    resolveDiscussionAs(project, noteId, user = person) {
+      discussionOr(project, noteId).resolvedBy = user;
+    },
+    replyInDiscussion(project, noteId, body, author = person) {
+      return { ...replyIn(discussionOr(project, noteId), body, author) };
+    },
+    addDiffDiscussion(project, iid, at, author = person) {
+      const mr = projectByPath(project)?.mrs.get(iid);
+      if (!mr) throw new Error(`no merge request ${project}!${iid} on the fake`);
+      const v = mr.versions[0];
+      const position = {
+        base_sha: v.baseSha,
+        start_sha: v.startSha,
+        head_sha: v.headSha,
+        old_path: at.path,
+        new_path: at.path,
+        position_type: "text",
+        old_line: null,
+        new_line: at.line,
+        line_range: null,
+      };
+      const note = newNote(mr, at.body, "DiffNote", position, author);
+      discussions.push({
+        id: note.discussionId,
+        projectId: mr.projectId,
+        iid,
+        noteIds: [note.id],
+        position,
+        body: at.body,
+        resolvedBy: null,
+      });
+      return { ...note };
+    },
+    awardEmoji(project, noteId, name, user = person) {
+      discussionOr(project, noteId);
+      awards.push({ id: nextId++, noteId, name, user });
     },
   });
 }
