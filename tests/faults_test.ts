@@ -77,7 +77,7 @@ Deno.test("faults: a model that hangs past its timeout is retried, then the revi
   const pipelines = (await jobs(w)).filter((j) => j.kind === "pipeline");
   const retried = pipelines.filter((j) => j.attempts === 2);
   assert.equal(retried.length, 1, "one pipeline job ran twice");
-  assert.match(retried[0].errors[0].message, /timed out|timeout/i);
+  assert.match(retried[0].errors[0].message, /did not answer within 1s/);
 });
 
 Deno.test("faults: GitHub answering 5xx in bursts: every job retries and the review completes", async () => {
@@ -95,10 +95,13 @@ Deno.test("faults: GitHub answering 5xx in bursts: every job retries and the rev
   const byKind = Object.fromEntries((await jobs(w)).map((j) => [j.kind, j]));
   assert.equal(byKind.review.attempts, 3);
   assert.match(byKind.review.errors[1].message, /503/);
-  assert.deepEqual(byKind.publish.errors.map((e: { message: string }) => /50\d/.exec(e.message)?.[0]), [
-    "502",
-    "500",
-  ]);
+  assert.deepEqual(
+    byKind.publish.errors.map((e: { message: string }) => /50\d/.exec(e.message)?.[0]),
+    [
+      "502",
+      "500",
+    ],
+  );
 });
 
 Deno.test("faults: three 429s in a row without Retry-After from the model: waited out, no attempt spent, the review completes", async () => {

@@ -79,6 +79,8 @@ export interface SoakFigures {
   dead: number;
   reviews: number;
   faults: Partial<Record<FaultKind, number>>;
+  /** The first jobs left queued or running, with their last error: where to look when any is. */
+  unfinished: string[];
   send_s: number;
   drain_s: number;
 }
@@ -91,7 +93,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
   await using w = await startFaultWorld({
     pullRequests: options.pullRequests,
     modelTimeoutS: 2,
-    env: { LOOM_LOG_LEVEL: "warn" },
   });
   injectFaults(w, random);
 
@@ -143,6 +144,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     dead,
     reviews: store.reviewsByJob.size,
     faults: mergeCounts(w.github.faults.counts(), w.llm.faults.counts()),
+    unfinished: store.unfinished.slice(0, 5),
     send_s: round(sendS),
     drain_s: round(drainS),
   };
@@ -224,20 +226,33 @@ async function sendDeliveries(
 
 /** Waits until no job is queued or running and no review is running. */
 async function drain(w: FaultWorld, ms: number) {
-  await waitFor(async () => {
-    const facts = await storeFacts(w.dbUrl);
-    return facts.active === 0 && [...facts.reviewsByJob.values()].every((s) => s !== "running");
-  }, ms, "the queue to drain");
+  await waitFor(
+    async () => {
+      const facts = await storeFacts(w.dbUrl);
+      return facts.active === 0 && [...facts.reviewsByJob.values()].every((s) => s !== "running");
+    },
+    ms,
+    "the queue to drain",
+  );
 }
 
 /** What Loom's store holds: each job's status, each review's by its job, heads reviewed. */
 async function storeFacts(dbUrl: string) {
   const db = createClient({ url: dbUrl });
   try {
-    const jobs = await db.execute("select id, status from jobs");
-    const reviews = await db.execute("select job_id, pr_number, head_sha, status from reviews");
+    const jobs = await db.execute("select id, kind, status, attempts, last_error from jobs");
+    const reviews = await db.execute("select id, job_id, pr_number, head_sha, status from reviews");
+    const running = reviews.rows.filter((r) => r.status === "running");
     return {
       jobs: new Map(jobs.rows.map((r) => [Number(r.id), String(r.status)])),
+      /** The jobs still queued or running, as the figures show them. */
+      unfinished: jobs.rows.filter((r) => r.status === "queued" || r.status === "running")
+        .map((r) => `job ${r.id} ${r.kind} ${r.status} #${r.attempts}: ${r.last_error ?? ""}`)
+        .concat(running.map((r) => {
+          const job = jobs.rows.find((j) => Number(j.id) === Number(r.job_id));
+          return `review ${r.id} of PR #${r.pr_number} running, its job ${r.job_id} ${job?.status}: ` +
+            `${job?.last_error ?? ""}`;
+        })),
       active: jobs.rows.filter((r) => r.status === "queued" || r.status === "running").length,
       reviewsByJob: new Map(reviews.rows.map((r) => [Number(r.job_id), String(r.status)])),
       succeededHeads: new Set(
