@@ -209,7 +209,9 @@ export function startFakeServer<F extends FakeFailure = FakeFailure>(
 
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    const rawBody = await request.text();
+    // A client that went away mid-body (Loom killed, or its call timed out) sent no request.
+    const rawBody = await request.text().catch(() => null);
+    if (rawBody === null) return new Response(null, { status: 400 });
     const inside = url.pathname.startsWith(prefix + "/");
     const path = inside ? url.pathname.slice(prefix.length) : url.pathname;
     const recorded: RecordedRequest = {
