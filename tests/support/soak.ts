@@ -81,7 +81,12 @@ export interface SoakFigures {
   faults: Partial<Record<FaultKind, number>>;
   /** The first jobs left queued or running, with their last error: where to look when any is. */
   unfinished: string[];
+  /** Loom's answer times to the deliveries: the median and the 99th percentile. */
+  webhook_p50_ms: number;
+  webhook_p99_ms: number;
+  /** From the first delivery to the last answer (the deliveries are spread over `seconds`). */
   send_s: number;
+  /** From the last answer until nothing was queued or running. */
   drain_s: number;
 }
 
@@ -145,6 +150,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     reviews: store.reviewsByJob.size,
     faults: mergeCounts(w.github.faults.counts(), w.llm.faults.counts()),
     unfinished: store.unfinished.slice(0, 5),
+    webhook_p50_ms: percentile(sent.map((d) => d.ms), 0.5),
+    webhook_p99_ms: percentile(sent.map((d) => d.ms), 0.99),
     send_s: round(sendS),
     drain_s: round(drainS),
   };
@@ -180,6 +187,7 @@ interface Sent {
   pr: number;
   status: number;
   jobId?: number;
+  ms: number;
 }
 
 /** Sends the deliveries at an even pace; one pull request's in order, pull requests overlapping. */
@@ -214,8 +222,9 @@ async function sendDeliveries(
         delivery = await signedDelivery("pull_request", payload);
       }
       earlier.push(delivery);
+      const t = performance.now();
       const res = await w.postWebhook(delivery);
-      sent.push({ pr, status: res.status, jobId: res.body?.job_id });
+      sent.push({ pr, status: res.status, jobId: res.body?.job_id, ms: performance.now() - t });
     };
     const previous = chains.get(pr) ?? Promise.resolve();
     chains.set(pr, previous.then(send));
@@ -287,6 +296,11 @@ function mergeCounts(
     }
   }
   return merged;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
 }
 
 function round(n: number): number {
