@@ -10,8 +10,9 @@ import type { ReviewStore } from "./store/mod.ts";
 
 /**
  * Cancels the unfinished jobs of `group` that `keep` does not keep ({@link Queue.cancelGroup}),
- * then ends each still-running review they worked for as `cancelled`, with `reason`. Returns the
- * ids of the jobs cancelled.
+ * then ends each still-running review they worked for (a publish or pipeline job's, named in its
+ * payload) or made (a `review` job's row) as `cancelled`, with `reason`. Returns the ids of the
+ * jobs cancelled.
  */
 export async function cancelReviews(
   deps: { queue: Queue; store: ReviewStore; now?: () => number },
@@ -26,6 +27,7 @@ export async function cancelReviews(
     if (typeof payload?.reviewId === "number") reviewIds.add(payload.reviewId);
   }
   const now = (deps.now ?? Date.now)();
+  await deps.store.cancelReviewsOfJobs(cancelled, reason, now);
   for (const reviewId of reviewIds) {
     const review = await deps.store.getReview(reviewId);
     if (review?.status === "running") {

@@ -21,6 +21,7 @@
  */
 import type { Database } from "../db/mod.ts";
 import { createBatcher } from "../queue/mod.ts";
+import { cancelReviewsOfJobs } from "./cancel_reviews_of_jobs.ts";
 import { countPipelineRuns } from "./count_pipeline_runs.ts";
 import { endReview, type ReviewEnd } from "./end_review.ts";
 import { getReview } from "./get_review.ts";
@@ -103,6 +104,9 @@ export function createReviewStore(database: Database) {
       now: number,
       fields?: { error?: string; summary?: string },
     ) => endReview(db, reviewId, status, now, fields),
+    /** Ends the running reviews that the cancelled `review` jobs `jobIds` created. */
+    cancelReviewsOfJobs: (jobIds: readonly number[], reason: string, now: number) =>
+      cancelReviewsOfJobs(db, jobIds, reason, now),
     /** Stores what a review's jobs share. */
     saveReviewInputs: (reviewId: number, inputs: unknown) => saveReviewInputs(db, reviewId, inputs),
     /** What a review's jobs share, or null. */

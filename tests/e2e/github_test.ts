@@ -480,8 +480,8 @@ Deno.test("github: ten /loom help commands do not exhaust the push budget", asyn
     headSha: "e".repeat(40),
   });
   assert.equal((await deliver(w, "pull_request", fourth, "push-4")).status, 429, "pushes count");
-  // Each push superseded the one before: the last head is reviewed. (A superseded head's review
-  // row may be left running when its job was cancelled mid-run, so wait for the last head's.)
+  // Each push superseded the one before: the last head is reviewed (the superseded heads' rows
+  // end cancelled).
   await waitFor(
     async () =>
       (await w.api("/reviews")).reviews.some((r: { head_sha: string; status: string }) =>

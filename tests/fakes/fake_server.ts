@@ -26,6 +26,8 @@
  * @module
  */
 
+import { createFaultPlan, type FaultPlan, isDroppedConnection } from "./faults.ts";
+
 // The answers every fake gives, named here too so the fakes' examples need one import.
 export { json, text } from "./answers.ts";
 
@@ -82,6 +84,11 @@ export interface FakeServer<F extends FakeFailure = FakeFailure> extends AsyncDi
   requests: RecordedRequest[];
   /** Answers the next matching requests with `failure` instead of the real answer. */
   failNext(failure: F, match?: FailureMatch): void;
+  /**
+   * The faults applied to requests below the prefix that no `failNext` failure took: status
+   * bursts, 429s without `Retry-After`, hangs, dropped connections, holds (`tests/fakes/faults.ts`).
+   */
+  faults: FaultPlan;
   /** Stops the server; safe to call twice. */
   close(): Promise<void>;
 }
@@ -102,6 +109,7 @@ export function fakeApi<F extends FakeFailure>(server: FakeServer<F>, url: strin
     url,
     requests: server.requests,
     failNext: server.failNext,
+    faults: server.faults,
     close: server.close,
     [Symbol.asyncDispose]: server.close,
   };
@@ -196,11 +204,14 @@ export function startFakeServer<F extends FakeFailure = FakeFailure>(
   const prefix = options.prefix ?? "";
   const requests: RecordedRequest[] = [];
   const failures: { failure: F; match: FailureMatch; left: number }[] = [];
+  const faults = createFaultPlan();
   const contentType = options.failureContentType ?? "application/json";
 
   const handler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    const rawBody = await request.text();
+    // A client that went away mid-body (Loom killed, or its call timed out) sent no request.
+    const rawBody = await request.text().catch(() => null);
+    if (rawBody === null) return new Response(null, { status: 400 });
     const inside = url.pathname.startsWith(prefix + "/");
     const path = inside ? url.pathname.slice(prefix.length) : url.pathname;
     const recorded: RecordedRequest = {
@@ -231,10 +242,20 @@ export function startFakeServer<F extends FakeFailure = FakeFailure>(
         : JSON.stringify(body);
       return new Response(text, { status, headers: { "content-type": type, ...headers } });
     }
-    return await options.handle(recorded, url);
+    return await faults.apply(recorded, async () => await options.handle(recorded, url));
   };
 
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen() {},
+    onError(error) {
+      // A dropped connection (a fault) errors the answer's body on purpose; anything else is a
+      // bug in a fake, which Deno's default would print too.
+      if (!isDroppedConnection(error)) console.error(error);
+      return new Response(null, { status: 500 });
+    },
+  }, handler);
   let closed: Promise<void> | null = null;
   const close = () => (closed ??= server.shutdown());
   return {
@@ -243,6 +264,7 @@ export function startFakeServer<F extends FakeFailure = FakeFailure>(
     failNext(failure, match = {}) {
       failures.push({ failure, match, left: match.times ?? 1 });
     },
+    faults,
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -81,6 +81,16 @@ export interface LoomE2e extends AsyncDisposable {
     posted: () => { summaries: number; inline: number },
     inline: number,
   ): Promise<void>;
+  /**
+   * Kills Loom with SIGKILL (no shutdown: its jobs keep their leases until they lapse) and
+   * waits until it is gone.
+   */
+  kill(): Promise<void>;
+  /**
+   * Starts Loom again on the same store with the same environment (after {@link kill}, or stops
+   * the running one first); `loom` and `url` then name the new process.
+   */
+  restart(): Promise<void>;
   /** Stops Loom, then closes the platform, the model and the store. */
   dispose(): Promise<void>;
 }
@@ -141,21 +151,35 @@ export async function startLoomE2e(options: LoomE2eOptions): Promise<LoomE2e> {
       key.LOOM_CONFIG = `${dataDir}/loom.yaml`;
       await Deno.writeTextFile(key.LOOM_CONFIG, `llm:\n  api_key: ${LLM_KEY}\n`);
     } else key.LOOM_LLM_API_KEY = LLM_KEY;
-    loom = spawnServe(db.url, {
+    const serveEnv = {
       // The configs name LOOM_LLM_API_KEY, which goes only to LOOM_LLM_BASE_URL (issue 10).
       LOOM_LLM_BASE_URL: llm.url,
+      LOOM_POLL_INTERVAL_MS: "50",
       ...env,
       ...key,
       LOOM_LLM_ALLOWED_BASE_URLS: llm.url,
       LOOM_ADMIN_TOKEN: ADMIN_TOKEN,
-      LOOM_POLL_INTERVAL_MS: "50",
-    }, { permissions: options.permissions?.(dataDir) });
+    };
+    const spawn = () =>
+      spawnServe(db!.url, serveEnv, { permissions: options.permissions?.(dataDir) });
+    loom = spawn();
     const url = await loom.listening;
     const w: LoomE2e = {
       llm,
       loom,
       url,
       dbUrl: db.url,
+      async kill() {
+        try {
+          w.loom.process.kill("SIGKILL");
+        } catch { /* already gone */ }
+        await w.loom.exited;
+      },
+      async restart() {
+        await stopLoom(w.loom);
+        loom = w.loom = spawn();
+        w.url = await w.loom.listening;
+      },
       api: (path) => api(w, path),
       reviewsDone: (count) => reviewsDone(w, count),
       postWebhook: (delivery, body) => postWebhook(w, options.platformId, delivery, body),

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { testStores } from "../../../tests/stores.ts";
+import { cancelReviews } from "../../cancel_reviews.ts";
 import { enqueueJob } from "../../jobs.ts";
 import { PermanentError } from "../../queue/mod.ts";
 import { EVAL_FINDING, REPO, type ReviewWorld, withReviewWorld } from "./_test_world.ts";
+import { reviewHandlers } from "./handlers.ts";
 
 const states = (w: ReviewWorld) =>
   w.git.writes.flatMap((x) => x.op === "setStatus" && x.status ? [x.status.state] : []);
@@ -11,6 +13,33 @@ const states = (w: ReviewWorld) =>
 async function wakePublish(w: ReviewWorld) {
   const [publish] = (await w.queue.list({ kind: "publish" })).jobs;
   await w.queue.resume(publish.id);
+}
+
+/**
+ * Runs the review job in a worker of its own, and while the platform answers `call` (the
+ * config's fetchFile, before the review row exists, or the diff's fetchDiff, after) supersedes
+ * it as intake does for a newer head, aborting the run as the pool does for a job it cancels.
+ * Returns the review's row once the run has ended.
+ */
+async function supersededDuring(w: ReviewWorld, call: "fetchFile" | "fetchDiff") {
+  await w.requestReview();
+  const [job] = await w.queue.claim("worker-a", 1, { kinds: ["review"], leaseMs: 30_000 });
+  const run = new AbortController();
+  const original = w.git[call] as (...args: unknown[]) => Promise<unknown>;
+  let superseded = false;
+  w.git[call] = (async (...args: unknown[]) => {
+    if (!superseded) {
+      superseded = true;
+      await cancelReviews(w.deps, `memory:${REPO.fullName}#1`, "superseded by 222222222222");
+      run.abort(new Error("cancelled"));
+    }
+    return await original.apply(w.git, args);
+  }) as never;
+  const handler = reviewHandlers(w.deps).review;
+  await assert.rejects(handler(job, { signal: run.signal }));
+  assert.equal((await w.queue.fail("worker-a", job, new Error("aborted"))).status, "lost");
+  assert.equal((await w.queue.get(job.id))?.status, "cancelled");
+  return await theReview(w);
 }
 
 /** The review's single row. */
@@ -77,6 +106,25 @@ for (const factory of testStores()) {
       ], "the publish job runs without waiting for its poll");
       assert.deepEqual(states(w), ["pending", "error"]);
       assert.equal((await theReview(w)).status, "failed");
+    },
+  );
+
+  t(
+    "a review job superseded after it made its review row ends that review cancelled",
+    async (w) => {
+      const review = await supersededDuring(w, "fetchDiff");
+      assert.equal(review.status, "cancelled");
+      assert.equal(review.error, "superseded by 222222222222");
+      assert.equal((await w.queue.list({ kind: "publish" })).jobs.length, 0, "nothing to publish");
+    },
+  );
+
+  t(
+    "a review job superseded before it made its review row ends that review cancelled",
+    async (w) => {
+      const review = await supersededDuring(w, "fetchFile");
+      assert.equal(review.status, "cancelled");
+      assert.equal(review.error, "the review job was cancelled");
     },
   );
 

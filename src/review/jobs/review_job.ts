@@ -96,103 +96,113 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       jobId: job.id,
       now: now(),
     });
-    const ref = { reviewId, repo: payload.repo, pr: payload.pr, headSha: pr.headSha };
-    const group = job.groupKey ?? undefined;
-    const publish = (publishPayload: JobPayload<"publish">) =>
-      enqueueJob(deps.queue, "publish", "high", publishPayload, {
-        groupKey: group,
-        dedupeKey: `publish:${reviewId}`,
-      });
-    if (!setup.ok) {
-      await publish({
-        ...ref,
-        outcome: "config_error",
-        baseRef: pr.baseRef,
-        errors: setup.errors.map(formatConfigError),
-      });
-      return log.info("review not run: config errors", { review_id: reviewId });
-    }
-    const { templates } = setup;
-    // The review spends the server's key and worker slots: the operator's caps bound it.
-    const { config, notes } = deps.caps
-      ? clampToServerCaps(setup.config, deps.caps)
-      : { config: setup.config, notes: [] };
-    if (notes.length > 0) log.info("repo config clamped to the server's caps", { notes });
-    const triggered = payload.trigger === "command";
-    if (!triggered && pr.draft && !config.triggers.drafts) {
-      await publish({
-        ...ref,
-        outcome: "skipped",
-        reason: "draft pull request (triggers.drafts is false)",
-      });
-      return log.info("review skipped: draft");
-    }
-    const branches = config.triggers.branches;
-    if (!triggered && branches.length > 0 && !globMatcher(branches)(pr.baseRef)) {
-      await publish({
-        ...ref,
-        outcome: "skipped",
-        reason: `base branch ${pr.baseRef} not in triggers.branches`,
-      });
-      return log.info("review skipped: base branch not in triggers.branches");
-    }
-
-    let diff: string;
     try {
-      diff = await adapter.fetchDiff(payload.repo, pr);
+      // A cancel (a newer head, a close, a command) between the claim and the row could not end
+      // the row: this run does, whether it stops here or at a later check.
+      signal.throwIfAborted();
+      const ref = { reviewId, repo: payload.repo, pr: payload.pr, headSha: pr.headSha };
+      const group = job.groupKey ?? undefined;
+      const publish = (publishPayload: JobPayload<"publish">) =>
+        enqueueJob(deps.queue, "publish", "high", publishPayload, {
+          groupKey: group,
+          dedupeKey: `publish:${reviewId}`,
+        });
+      if (!setup.ok) {
+        await publish({
+          ...ref,
+          outcome: "config_error",
+          baseRef: pr.baseRef,
+          errors: setup.errors.map(formatConfigError),
+        });
+        return log.info("review not run: config errors", { review_id: reviewId });
+      }
+      const { templates } = setup;
+      // The review spends the server's key and worker slots: the operator's caps bound it.
+      const { config, notes } = deps.caps
+        ? clampToServerCaps(setup.config, deps.caps)
+        : { config: setup.config, notes: [] };
+      if (notes.length > 0) log.info("repo config clamped to the server's caps", { notes });
+      const triggered = payload.trigger === "command";
+      if (!triggered && pr.draft && !config.triggers.drafts) {
+        await publish({
+          ...ref,
+          outcome: "skipped",
+          reason: "draft pull request (triggers.drafts is false)",
+        });
+        return log.info("review skipped: draft");
+      }
+      const branches = config.triggers.branches;
+      if (!triggered && branches.length > 0 && !globMatcher(branches)(pr.baseRef)) {
+        await publish({
+          ...ref,
+          outcome: "skipped",
+          reason: `base branch ${pr.baseRef} not in triggers.branches`,
+        });
+        return log.info("review skipped: base branch not in triggers.branches");
+      }
+
+      let diff: string;
+      try {
+        diff = await adapter.fetchDiff(payload.repo, pr);
+      } catch (error) {
+        if (!(error instanceof DiffTooLargeError)) throw error;
+        await publish({ ...ref, outcome: "not_reviewed", reason: tooLargeReason(error.maxBytes) });
+        return log.info("review not run: diff too large", { review_id: reviewId });
+      }
+      signal.throwIfAborted();
+      const change = {
+        title: pr.title,
+        description: pr.description,
+        repo: payload.repo.fullName,
+        baseBranch: pr.baseRef,
+        headBranch: pr.headRef,
+      };
+      // Incremental when it can be: the model is sent only what changed since the last review.
+      const range = await reviewRange(deps.store, adapter, payload.repo, pr, {
+        prDiff: diff,
+        config,
+        full: payload.full === true,
+      }, configFingerprint(config, templates));
+      signal.throwIfAborted();
+      // Planned before anything is stored: a diff above max_changes is not kept, nor parsed again.
+      const plan = planReview({ diff: range.diff, config, templates, change });
+      const skippedReason = range.skippedReason ?? plan.skippedReason;
+      if (skippedReason) {
+        await publish({ ...ref, outcome: "not_reviewed", reason: skippedReason });
+        return log.info("review not run: above max_changes", { review_id: reviewId });
+      }
+      const inputs: ReviewInputs = {
+        diff: range.diff,
+        config,
+        templates,
+        change,
+        ...(notes.length > 0 ? { notes } : {}),
+        // An incremental review's findings are anchored on the pull request's whole diff.
+        ...(range.life.mode === "incremental" ? { prDiff: diff } : {}),
+        life: range.life,
+      };
+      await deps.store.saveReviewInputs(reviewId, inputs);
+      // Queued first, in the high lane, so it shows the pending status before the pipelines run;
+      // it then waits for them (see publish_job.ts).
+      await publish({ ...ref, outcome: "reviewed" });
+      for (const pipeline of plan.pipelines) {
+        await enqueueJob(deps.queue, "pipeline", LANE_OF[pipeline.severity], {
+          ...ref,
+          pipeline: pipeline.name,
+        }, { groupKey: group, dedupeKey: pipelineDedupeKey(reviewId, pipeline.name) });
+      }
+      log.info("review planned", {
+        review_id: reviewId,
+        mode: range.life.mode,
+        full_reason: range.life.fullReason,
+        pipelines: plan.pipelines.map((p) => `${p.name}:${p.calls.length}`),
+      });
     } catch (error) {
-      if (!(error instanceof DiffTooLargeError)) throw error;
-      await publish({ ...ref, outcome: "not_reviewed", reason: tooLargeReason(error.maxBytes) });
-      return log.info("review not run: diff too large", { review_id: reviewId });
+      if (signal.aborted && (await deps.queue.get(job.id))?.status === "cancelled") {
+        await deps.store.cancelReviewsOfJobs([job.id], "the review job was cancelled", now());
+      }
+      throw error;
     }
-    signal.throwIfAborted();
-    const change = {
-      title: pr.title,
-      description: pr.description,
-      repo: payload.repo.fullName,
-      baseBranch: pr.baseRef,
-      headBranch: pr.headRef,
-    };
-    // Incremental when it can be: the model is sent only what changed since the last review.
-    const range = await reviewRange(deps.store, adapter, payload.repo, pr, {
-      prDiff: diff,
-      config,
-      full: payload.full === true,
-    }, configFingerprint(config, templates));
-    signal.throwIfAborted();
-    // Planned before anything is stored: a diff above max_changes is not kept, nor parsed again.
-    const plan = planReview({ diff: range.diff, config, templates, change });
-    const skippedReason = range.skippedReason ?? plan.skippedReason;
-    if (skippedReason) {
-      await publish({ ...ref, outcome: "not_reviewed", reason: skippedReason });
-      return log.info("review not run: above max_changes", { review_id: reviewId });
-    }
-    const inputs: ReviewInputs = {
-      diff: range.diff,
-      config,
-      templates,
-      change,
-      ...(notes.length > 0 ? { notes } : {}),
-      // An incremental review's findings are anchored on the pull request's whole diff.
-      ...(range.life.mode === "incremental" ? { prDiff: diff } : {}),
-      life: range.life,
-    };
-    await deps.store.saveReviewInputs(reviewId, inputs);
-    // Queued first, in the high lane, so it shows the pending status before the pipelines run;
-    // it then waits for them (see publish_job.ts).
-    await publish({ ...ref, outcome: "reviewed" });
-    for (const pipeline of plan.pipelines) {
-      await enqueueJob(deps.queue, "pipeline", LANE_OF[pipeline.severity], {
-        ...ref,
-        pipeline: pipeline.name,
-      }, { groupKey: group, dedupeKey: pipelineDedupeKey(reviewId, pipeline.name) });
-    }
-    log.info("review planned", {
-      review_id: reviewId,
-      mode: range.life.mode,
-      full_reason: range.life.fullReason,
-      pipelines: plan.pipelines.map((p) => `${p.name}:${p.calls.length}`),
-    });
   };
 }
 

@@ -38,6 +38,7 @@
  */
 
 import { type RecordedRequest, startFakeServer } from "../fake_server.ts";
+import type { FaultPlan } from "../faults.ts";
 
 /** The fake's {@link RecordedRequest}s have the whole path, e.g. `/v1/chat/completions`. */
 export type { RecordedRequest };
@@ -93,6 +94,8 @@ export interface FakeLlm {
   script(...answers: FakeAnswer[]): void;
   /** The answer once the script runs out; initially `answer.json({ findings: [] })`. */
   setDefault(answer: FakeAnswer): void;
+  /** Faults applied before the script answers (see `tests/fakes/faults.ts`). */
+  faults: FaultPlan;
   /** Release hanging requests and stop the server; safe to call twice. */
   close(): Promise<void>;
 }
@@ -288,6 +291,7 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       server.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions"),
     script: (...answers) => void queue.push(...answers),
     setDefault: (a) => void (fallback = a),
+    faults: server.faults,
     close: () => {
       closed ??= (async () => {
         closing.abort();
