@@ -2,6 +2,14 @@
  * Storage: open a store by URL, migrate it, and the table types.
  * @module
  */
-export { type Database, isPostgresUrl, openDatabase, type StoreKind } from "./connect.ts";
+export {
+  type Database,
+  DEFAULT_POOL_SIZE,
+  isPostgresUrl,
+  openDatabase,
+  type OpenOptions,
+  type StoreKind,
+} from "./connect.ts";
+export { storeUnavailable } from "./unavailable.ts";
 export { migrateToLatest } from "./migrate.ts";
 export type * from "./tables.ts";
