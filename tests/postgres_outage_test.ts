@@ -67,14 +67,22 @@ Deno.test({
         after.push((await queue.enqueue("effect", "normal", { ms: 0, file: effects })).id);
       }
       const all = [...before, ...after];
-      await waitFor(async () => {
-        const ids = new Set(await effectIds(effects));
-        return after.every((id) => ids.has(String(id)));
-      }, 15_000, "jobs enqueued after the restart to run (woken by LISTEN, not the poll)");
-      await waitFor(async () => {
-        const ended = await Promise.all(all.map((id) => queue.get(id)));
-        return ended.every((job) => job?.status === "succeeded");
-      }, 45_000, "every job to succeed");
+      await waitFor(
+        async () => {
+          const ids = new Set(await effectIds(effects));
+          return after.every((id) => ids.has(String(id)));
+        },
+        15_000,
+        "jobs enqueued after the restart to run (woken by LISTEN, not the poll)",
+      );
+      await waitFor(
+        async () => {
+          const ended = await Promise.all(all.map((id) => queue.get(id)));
+          return ended.every((job) => job?.status === "succeeded");
+        },
+        45_000,
+        "every job to succeed",
+      );
 
       const ids = await effectIds(effects);
       assert.equal(ids.length, all.length, `each job's side effect once: ${ids.join(",")}`);
