@@ -8,6 +8,8 @@ import * as initial from "./0001_initial.ts";
 import * as reviewFlow from "./0002_review_flow.ts";
 import * as deliveryActor from "./0003_delivery_actor.ts";
 import * as rateLimitWait from "./0004_rate_limit_wait.ts";
+import * as claimToken from "./0005_claim_token.ts";
+import * as retention from "./0006_retention.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -15,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   "0002_review_flow": reviewFlow,
   "0003_delivery_actor": deliveryActor,
   "0004_rate_limit_wait": rateLimitWait,
+  "0005_claim_token": claimToken,
+  "0006_retention": retention,
 };

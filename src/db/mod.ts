@@ -11,5 +11,7 @@ export {
   type StoreKind,
 } from "./connect.ts";
 export { storeUnavailable } from "./unavailable.ts";
+export { BackupError, backupSqlite, sqliteFilePath } from "./backup.ts";
 export { migrateToLatest } from "./migrate.ts";
+export { reclaimSpace, type StoreSpace, storeSpace } from "./space.ts";
 export type * from "./tables.ts";

@@ -38,6 +38,11 @@ export interface JobsTable {
   finished_at: number | null;
   /** Milliseconds waited out on rate limits, which spend no attempt; see `src/queue/fail_job.ts`. */
   rate_limit_waited_ms: number;
+  /**
+   * How many times the job was claimed: the current claim's fence. Operations made for a claim
+   * match it, so a stale claim changes nothing; see `src/queue/_fence.ts`.
+   */
+  claim_token: number;
 }
 
 /** A repository Loom has heard from. */
@@ -135,6 +140,25 @@ export interface CommentsTable {
   created_at: number;
 }
 
+/** What Loom knows of a pull request's state: open, closed (merged or declined), or unknown. */
+export type PullRequestState = "open" | "closed" | "unknown";
+
+/**
+ * A pull request Loom reviewed, and whether it is open: its reviews, findings and comments are kept
+ * while it is, and pruned once it has been closed (or unheard of) for the reviews retention.
+ */
+export interface PullRequestsTable {
+  id: Generated<number>;
+  platform: string;
+  repository: string;
+  pr_number: number;
+  state: PullRequestState;
+  /** When Loom learnt it was closed; null while open or unknown. */
+  closed_at: number | null;
+  /** When the state was last recorded (for `unknown`: the newest review's time). */
+  updated_at: number;
+}
+
 /** The whole schema, as kysely sees it. */
 export interface Tables {
   jobs: JobsTable;
@@ -143,4 +167,5 @@ export interface Tables {
   reviews: ReviewsTable;
   pipeline_runs: PipelineRunsTable;
   comments: CommentsTable;
+  pull_requests: PullRequestsTable;
 }

@@ -37,6 +37,10 @@ import {
   type PostedInline,
   recordInlineComments,
 } from "./record_inline_comments.ts";
+import { pruneClosedReviews } from "./prune_closed_reviews.ts";
+import { pruneDeliveries } from "./prune_deliveries.ts";
+import { pruneReviewInputs } from "./prune_review_inputs.ts";
+import { recordPullRequestState } from "./record_pull_request_state.ts";
 import { recordRepository } from "./record_repository.ts";
 import { recordReviewCounts, type ReviewCounts } from "./record_review_counts.ts";
 import { recordSummaryComment } from "./record_summary_comment.ts";
@@ -50,6 +54,7 @@ export type { ListReviewsOptions, ReviewPage } from "./list_reviews.ts";
 export type { PipelineRunRecord } from "./pipeline_run.ts";
 export type { DeliveryRecord } from "./record_deliveries.ts";
 export type { CommentPlace, PostedInline } from "./record_inline_comments.ts";
+export type { PrunedReviews } from "./prune_closed_reviews.ts";
 export type { ReviewCounts } from "./record_review_counts.ts";
 export type { ReviewRecord } from "./review_row.ts";
 export type { NewReview } from "./start_review.ts";
@@ -63,7 +68,7 @@ export type ReviewStore = ReturnType<typeof createReviewStore>;
  * a few commits, not one each.
  */
 export function createReviewStore(database: Database) {
-  const { db } = database;
+  const { db, kind } = database;
   const deliveries = createBatcher<DeliveryRecord, void>(async (rows) => {
     await recordDeliveries(db, rows);
     return [];
@@ -121,5 +126,21 @@ export function createReviewStore(database: Database) {
       recordInlineComments(db, place, comments, now),
     /** The comments a review posted. */
     listReviewComments: (reviewId: number) => listReviewComments(db, reviewId),
+
+    // Pull requests and retention.
+    /** Records whether a pull request is open or closed, as the platform just said. */
+    recordPullRequestState: (
+      repo: { platform: string; fullName: string },
+      pr: number,
+      state: "open" | "closed",
+      now: number,
+    ) => recordPullRequestState(db, repo, pr, state, now),
+    /** Deletes up to `limit` deliveries received before `before`; returns how many. */
+    pruneDeliveries: (before: number, limit: number) => pruneDeliveries(db, before, limit),
+    /** Clears the stored inputs of up to `limit` reviews ended before `before`. */
+    pruneReviewInputs: (before: number, limit: number) =>
+      pruneReviewInputs(db, kind, before, limit),
+    /** Deletes the records of up to `limit` pull requests closed before `before`. */
+    pruneClosedReviews: (before: number, limit: number) => pruneClosedReviews(db, before, limit),
   };
 }

@@ -13,6 +13,7 @@ import {
 import { enqueueJob, type JobPayload } from "../../jobs.ts";
 import { silentLogger } from "../../log.ts";
 import type { Job } from "../../queue/mod.ts";
+import type { JobHandler } from "../../worker/mod.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { reviewHandlers } from "./handlers.ts";
 
@@ -124,7 +125,7 @@ export function withReviewWorld(
         return Promise.resolve(Response.json(chatCompletion({ findings: model.findings })));
       },
     };
-    const handlers = reviewHandlers(deps);
+    const handlers: Record<string, JobHandler> = reviewHandlers(deps);
     const worker = "test-worker";
 
     const runJobs: ReviewWorld["runJobs"] = async (options = {}) => {
@@ -141,7 +142,7 @@ export function withReviewWorld(
             await stores.queue.postpone(worker, job, result.postpone);
             runs.push({ ...run, outcome: "postponed" });
           } else {
-            await stores.queue.complete(worker, [job.id]);
+            await stores.queue.complete(worker, [job]);
             runs.push({ ...run, outcome: "succeeded" });
           }
         } catch (error) {

@@ -61,6 +61,13 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       }
       throw error;
     }
+    // What the platform says decides how long the pull request's reviews are kept.
+    await deps.store.recordPullRequestState(
+      payload.repo,
+      payload.pr,
+      pr.state === "open" ? "open" : "closed",
+      now(),
+    );
     if (pr.state !== "open") return log.info("review skipped: pull request not open");
     if (payload.headSha && pr.headSha !== payload.headSha) {
       // Either a newer push is on its way through its own delivery (reviewing this head is moot),
