@@ -93,6 +93,10 @@ Deno.test({
       assert.ok(failures.length <= 8, `logged once per reason, not per retry:\n${failures}`);
       assert.match(loom.log(), /"msg":"queue operations work again"/);
       assert.match(loom.log(), /"msg":"LISTEN connection back"/);
+    } catch (error) {
+      // What loom logged is the evidence of why.
+      console.error(loom.log().split("\n").slice(-40).join("\n"));
+      throw error;
     } finally {
       await stopLoom(loom);
       await queue.close();
