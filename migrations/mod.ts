@@ -10,6 +10,7 @@ import * as deliveryActor from "./0003_delivery_actor.ts";
 import * as rateLimitWait from "./0004_rate_limit_wait.ts";
 import * as claimToken from "./0005_claim_token.ts";
 import * as retention from "./0006_retention.ts";
+import * as reviewState from "./0007_review_state.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0004_rate_limit_wait": rateLimitWait,
   "0005_claim_token": claimToken,
   "0006_retention": retention,
+  "0007_review_state": reviewState,
 };

@@ -138,6 +138,40 @@ export interface CommentsTable {
   line: number | null;
   head_sha: string;
   created_at: number;
+  /** Inline findings: the first line of its range (`line` is the last), at `head_sha`. */
+  start_line: number | null;
+  severity: string | null;
+  title: string | null;
+  pipeline: string | null;
+  /** Inline findings: open | fixed | outdated | dismissed. */
+  state: Generated<FindingState>;
+  /** When the state last changed; null while it is the first `open`. */
+  state_at: number | null;
+  /** Who changed it: a person's name as the platform gives it, or `loom`. */
+  state_by: string | null;
+}
+
+/** Where a finding Loom posted stands; see `src/review/jobs/finding_states.ts`. */
+export type FindingState = "open" | "fixed" | "outdated" | "dismissed";
+
+/**
+ * What the last completed review of a pull request read, so that the next push can be reviewed
+ * incrementally (`src/review/jobs/incremental.ts`).
+ */
+export interface ReviewStatesTable {
+  id: Generated<number>;
+  platform: string;
+  repository: string;
+  pr_number: number;
+  /** The head that review reviewed. */
+  head_sha: string;
+  /** The merge base of the change then, where the platform told it. */
+  merge_base: string | null;
+  /** sha256 of the config and prompts it read from the base branch. */
+  config_fingerprint: string;
+  review_id: number;
+  summary_comment_id: string | null;
+  updated_at: number;
 }
 
 /** What Loom knows of a pull request's state: open, closed (merged or declined), or unknown. */
@@ -168,4 +202,5 @@ export interface Tables {
   pipeline_runs: PipelineRunsTable;
   comments: CommentsTable;
   pull_requests: PullRequestsTable;
+  review_states: ReviewStatesTable;
 }

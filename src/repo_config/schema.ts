@@ -90,6 +90,11 @@ const reviewSchema = z.strictObject({
   min_severity: severity.default("info"),
   /** Upper bound on model calls for one review, so a huge pull request cannot run up a bill. */
   max_llm_calls: wholeNumber().min(1).default(10),
+  /**
+   * On new commits, send the model only what changed since the last reviewed head (a full review
+   * when history was rewritten, the merge base moved or the config changed).
+   */
+  incremental: z.boolean().default(true),
 });
 
 /**

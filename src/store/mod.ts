@@ -46,6 +46,12 @@ import { recordReviewCounts, type ReviewCounts } from "./record_review_counts.ts
 import { recordSummaryComment } from "./record_summary_comment.ts";
 import { loadReviewInputs, saveReviewInputs } from "./review_inputs.ts";
 import { type NewReview, startReview } from "./start_review.ts";
+import { getReviewState } from "./get_review_state.ts";
+import { saveReviewState } from "./save_review_state.ts";
+import type { ReviewState } from "./review_state.ts";
+import { listFindings } from "./list_findings.ts";
+import { type FindingStateChange, setFindingState } from "./set_finding_state.ts";
+import { type FindingPlace, moveFindings } from "./move_findings.ts";
 
 export type { CommentRecord } from "./list_review_comments.ts";
 export type { ReviewEnd } from "./end_review.ts";
@@ -58,6 +64,10 @@ export type { PrunedReviews } from "./prune_closed_reviews.ts";
 export type { ReviewCounts } from "./record_review_counts.ts";
 export type { ReviewRecord } from "./review_row.ts";
 export type { NewReview } from "./start_review.ts";
+export type { ReviewState } from "./review_state.ts";
+export type { FindingRecord } from "./list_findings.ts";
+export type { FindingStateChange } from "./set_finding_state.ts";
+export type { FindingPlace } from "./move_findings.ts";
 
 /** The review store bound to one database; see the module doc. */
 export type ReviewStore = ReturnType<typeof createReviewStore>;
@@ -142,5 +152,31 @@ export function createReviewStore(database: Database) {
       pruneReviewInputs(db, kind, before, limit),
     /** Deletes the records of up to `limit` pull requests closed before `before`. */
     pruneClosedReviews: (before: number, limit: number) => pruneClosedReviews(db, before, limit),
+    // The life of a review.
+    /** What the last completed review of a pull request read, or null. */
+    getReviewState: (repo: { platform: string; fullName: string }, pr: number) =>
+      getReviewState(db, repo, pr),
+    /** Records what a completed review read, for the next push's incremental review. */
+    saveReviewState: (
+      repo: { platform: string; fullName: string },
+      pr: number,
+      state: ReviewState,
+    ) => saveReviewState(db, repo, pr, state),
+    /** The findings posted inline on a pull request, with their states, oldest first. */
+    listFindings: (repo: { platform: string; fullName: string }, pr: number) =>
+      listFindings(db, repo, pr),
+    /** Moves open findings to another state; returns the fingerprints that changed. */
+    setFindingState: (
+      repo: { platform: string; fullName: string },
+      pr: number,
+      changes: readonly FindingStateChange[],
+      now: number,
+    ) => setFindingState(db, repo, pr, changes, now),
+    /** Renumbers open findings onto a newer head. */
+    moveFindings: (
+      repo: { platform: string; fullName: string },
+      pr: number,
+      places: readonly FindingPlace[],
+    ) => moveFindings(db, repo, pr, places),
   };
 }

@@ -47,6 +47,8 @@ export async function pruneClosedReviews(
         select id from comments where ${where} limit ${limit})`.execute(db),
     );
     pruned.reviews += count(await sql`delete from reviews where id in (${reviewIds})`.execute(db));
+    // What the next push would be reviewed against: without its reviews it means nothing.
+    await sql`delete from review_states where ${where}`.execute(db);
     // Gone once nothing of it is left (a large one takes several calls).
     pruned.pullRequests += count(
       await sql`delete from pull_requests where id = ${pr.id}

@@ -85,8 +85,11 @@ export function reviewSteps(pipelines: number): string[] {
 export interface ReviewWorld extends StoreWorld {
   git: MemoryGitAdapter;
   deps: ReviewJobDeps;
-  /** The findings the model answers with, per call; set it before the pipelines run. */
-  model: { findings: unknown[]; calls: number };
+  /**
+   * The findings the model answers with, per call (set it before the pipelines run), and the
+   * request body of each call.
+   */
+  model: { findings: unknown[]; calls: number; prompts: string[] };
   /** Queues a `review` job as intake would for pull request 1 at `headSha`. */
   requestReview(headSha?: string, trigger?: string): Promise<number>;
   /**
@@ -111,7 +114,7 @@ export function withReviewWorld(
     const pr = git.setPullRequest(REPO, { number: 1, headSha: "1".repeat(40) });
     git.setDiff(REPO, 1, DIFF);
     if (config !== null) git.setFile(REPO, "main", ".loom/config.yaml", config);
-    const model = { findings: [] as unknown[], calls: 0 };
+    const model = { findings: [] as unknown[], calls: 0, prompts: [] as string[] };
     const deps: ReviewJobDeps = {
       store: stores.reviews,
       queue: stores.queue,
@@ -120,8 +123,9 @@ export function withReviewWorld(
       policy: { allowedKeyEnvs: [], serverBaseUrl: MODEL_URL },
       env: {},
       log: silentLogger,
-      fetch: () => {
+      fetch: (_input, init) => {
         model.calls++;
+        model.prompts.push(typeof init?.body === "string" ? init.body : "");
         return Promise.resolve(Response.json(chatCompletion({ findings: model.findings })));
       },
     };

@@ -23,6 +23,8 @@ import { commandRefusal } from "./command_permission.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineDedupeKey } from "./pipeline_endings.ts";
 import { repoSetupAt } from "./repo_config_at.ts";
+import { configFingerprint, reviewRange } from "./incremental.ts";
+import type { ReviewInputs } from "./review_inputs.ts";
 
 /** A review job's payload asked for by a command (this job's own among them). */
 const commandReview = z.object({ trigger: z.literal("command"), headSha: z.literal("") });
@@ -151,19 +153,31 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       baseBranch: pr.baseRef,
       headBranch: pr.headRef,
     };
+    // Incremental when it can be: the model is sent only what changed since the last review.
+    const range = await reviewRange(deps.store, adapter, payload.repo, pr, {
+      prDiff: diff,
+      config,
+      full: payload.full === true,
+    }, configFingerprint(config, templates));
+    signal.throwIfAborted();
     // Planned before anything is stored: a diff above max_changes is not kept, nor parsed again.
-    const plan = planReview({ diff, config, templates, change });
-    if (plan.skippedReason) {
-      await publish({ ...ref, outcome: "not_reviewed", reason: plan.skippedReason });
+    const plan = planReview({ diff: range.diff, config, templates, change });
+    const skippedReason = range.skippedReason ?? plan.skippedReason;
+    if (skippedReason) {
+      await publish({ ...ref, outcome: "not_reviewed", reason: skippedReason });
       return log.info("review not run: above max_changes", { review_id: reviewId });
     }
-    await deps.store.saveReviewInputs(reviewId, {
-      diff,
+    const inputs: ReviewInputs = {
+      diff: range.diff,
       config,
       templates,
       change,
       ...(notes.length > 0 ? { notes } : {}),
-    });
+      // An incremental review's findings are anchored on the pull request's whole diff.
+      ...(range.life.mode === "incremental" ? { prDiff: diff } : {}),
+      life: range.life,
+    };
+    await deps.store.saveReviewInputs(reviewId, inputs);
     // Queued first, in the high lane, so it shows the pending status before the pipelines run;
     // it then waits for them (see publish_job.ts).
     await publish({ ...ref, outcome: "reviewed" });
@@ -175,6 +189,8 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
     }
     log.info("review planned", {
       review_id: reviewId,
+      mode: range.life.mode,
+      full_reason: range.life.fullReason,
       pipelines: plan.pipelines.map((p) => `${p.name}:${p.calls.length}`),
     });
   };
