@@ -8,7 +8,7 @@ import { cancelReviews } from "./cancel_reviews.ts";
 import { HELP_TEXT } from "./commands.ts";
 import { enqueueJob } from "./jobs.ts";
 import type { PlatformEvent, RepoRef } from "./platform/mod.ts";
-import type { Queue } from "./queue/mod.ts";
+import type { EnqueueResult, Queue } from "./queue/mod.ts";
 import type { IntakeFacts, ReviewStore } from "./store/mod.ts";
 
 /** What the webhook answers. */
@@ -132,8 +132,15 @@ export function createIntake(deps: IntakeDeps): Intake {
       };
     }
     await recordRepository(event.repo, now);
-    const result = await act(deps, event, facts.active > 0);
-    await record(deps, platform, deliveryId, event, result, now);
+    const { result, created } = await act(deps, event, facts.active > 0);
+    try {
+      await record(deps, platform, deliveryId, event, result, now);
+    } catch (error) {
+      // The delivery is refused (the platform redelivers it), so the job it made must not stay
+      // behind: a redelivery would otherwise make a second one.
+      if (created !== null) await withdraw(deps.queue, created);
+      throw error;
+    }
     return result;
   };
 }
@@ -211,28 +218,56 @@ async function record(
 /** The head every job of a pull request's review carries. */
 const headShaOf = z.object({ headSha: z.string() });
 
+/**
+ * Takes back a job whose delivery could not be recorded: deleted while no worker has touched it,
+ * else cancelled. If the store cannot do even that, the job stays (a review's or close's dedupe
+ * key still keeps its redelivery from adding a second one).
+ */
+async function withdraw(queue: Queue, id: number): Promise<void> {
+  try {
+    if (!(await queue.withdraw(id))) {
+      await queue.cancel(id, "its webhook delivery could not be recorded; the platform redelivers");
+    }
+  } catch { /* the caller's error is the one to report */ }
+}
+
+/** What {@link act} did: the answer, and the job it created (null: none, or an existing one). */
+interface Acted {
+  result: IntakeResult;
+  created: number | null;
+}
+
 async function act(
   deps: IntakeDeps,
   event: Exclude<PlatformEvent, { type: "ping" | "ignored" }>,
   hasActiveJobs: boolean,
-): Promise<IntakeResult> {
+): Promise<Acted> {
+  const made = ({ id, created }: EnqueueResult) => (created ? id : null);
   const group = prGroupKey(event.repo, event.pr);
   if (event.type === "closed") {
-    if (!hasActiveJobs) return { status: 200, body: { ok: "closed: 0 unfinished jobs cancelled" } };
+    if (!hasActiveJobs) {
+      return {
+        result: { status: 200, body: { ok: "closed: 0 unfinished jobs cancelled" } },
+        created: null,
+      };
+    }
     // Not on the delivery's word (its event name may be unsigned, a replayed comment re-labelled
     // as a decline): a job asks the platform and cancels only if the pull request is closed. Out
     // of the group, so the cancel does not cancel it; one per pull request at a time.
-    const { id } = await enqueueJob(deps.queue, "close", "high", {
+    const job = await enqueueJob(deps.queue, "close", "high", {
       repo: event.repo,
       pr: event.pr,
       group,
     }, { dedupeKey: `close:${group}` });
     return {
-      status: 200,
-      body: {
-        ok: "closed: unfinished jobs are cancelled once the platform confirms it is closed",
-        job_id: id,
+      result: {
+        status: 200,
+        body: {
+          ok: "closed: unfinished jobs are cancelled once the platform confirms it is closed",
+          job_id: job.id,
+        },
       },
+      created: made(job),
     };
   }
   if (event.type === "command") {
@@ -242,24 +277,24 @@ async function act(
       ...(event.authorIsWriter ? { writer: true } : {}),
     };
     if (event.command === "help") {
-      const { id } = await enqueueJob(deps.queue, "reply", "high", {
+      const job = await enqueueJob(deps.queue, "reply", "high", {
         repo: event.repo,
         pr: event.pr,
         body: HELP_TEXT,
         commandBy,
       }, { groupKey: group });
-      return { status: 202, body: { job_id: id } };
+      return { result: { status: 202, body: { job_id: job.id } }, created: made(job) };
     }
     // A full re-review on demand. What runs for the pull request now is cancelled by the review
     // job once it knows the author may command Loom, not here: anyone can comment.
-    const { id } = await enqueueJob(deps.queue, "review", "high", {
+    const job = await enqueueJob(deps.queue, "review", "high", {
       repo: event.repo,
       pr: event.pr,
       headSha: "",
       trigger: "command",
       commandBy,
     }, { groupKey: group });
-    return { status: 202, body: { job_id: id } };
+    return { result: { status: 202, body: { job_id: job.id } }, created: made(job) };
   }
   // A new head commit makes the reviews of older heads moot; the same head's jobs stay.
   if (hasActiveJobs) {
@@ -270,7 +305,7 @@ async function act(
       (payload) => headShaOf.safeParse(payload).data?.headSha === event.headSha,
     );
   }
-  const { id } = await enqueueJob(deps.queue, "review", "normal", {
+  const job = await enqueueJob(deps.queue, "review", "normal", {
     repo: event.repo,
     pr: event.pr,
     headSha: event.headSha,
@@ -279,7 +314,7 @@ async function act(
     groupKey: group,
     dedupeKey: `review:${group}@${event.headSha}`,
   });
-  return { status: 202, body: { job_id: id } };
+  return { result: { status: 202, body: { job_id: job.id } }, created: made(job) };
 }
 
 /**

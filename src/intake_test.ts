@@ -253,3 +253,29 @@ for (const factory of testStores()) {
     { commandsPerPr: 2 },
   );
 }
+
+for (const factory of testStores()) {
+  Deno.test(
+    `intake [${factory.name}]: a delivery that cannot be recorded keeps no job, and its redelivery makes one`,
+    () =>
+      withStores(factory, async (world) => {
+        const full = Object.assign(new Error("SQLITE_FULL: database or disk is full"), {
+          code: "SQLITE_FULL",
+        });
+        let refuse = true;
+        const store = {
+          ...world.reviews,
+          recordDelivery: (row: Parameters<typeof world.reviews.recordDelivery>[0]) =>
+            refuse ? Promise.reject(full) : world.reviews.recordDelivery(row),
+        };
+        const intake = createIntake({ store, queue: world.queue, rateLimitPerRepo: 3 });
+        // A help command has no dedupe key: a job left behind would be answered twice.
+        await assert.rejects(intake("github", "d-1", command("help")), /database or disk is full/);
+        assert.equal((await world.queue.list()).jobs.length, 0, "the job went with its delivery");
+        refuse = false;
+        const again = await intake("github", "d-1", command("help"));
+        assert.equal(again.status, 202);
+        assert.equal((await world.queue.list()).jobs.length, 1);
+      }),
+  );
+}

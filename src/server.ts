@@ -46,7 +46,13 @@ export async function startServer(
   options: ServerOptions,
 ): Promise<RunningServer> {
   const { log } = options;
-  const store = await openDatabase(settings.dbUrl);
+  const store = await openDatabase(settings.dbUrl, {
+    poolSize: settings.dbPoolSize,
+    onListenState(lost) {
+      if (lost) log.warn("LISTEN connection lost; polling until it is back", { error: lost });
+      else log.info("LISTEN connection back");
+    },
+  });
   const applied = await migrateToLatest(store);
   if (applied.length > 0) log.info("migrations applied", { migrations: applied });
   const platforms = platformsFromSettings(settings);
@@ -117,9 +123,12 @@ export async function startServer(
       else log.info("job run ended", fields);
     },
     onError(error) {
-      log.error("queue operation failed", {
+      log.error("queue operation failed; retrying with backoff", {
         error: error instanceof Error ? error.message : String(error),
       });
+    },
+    onRecovered(failures, downMs) {
+      log.info("queue operations work again", { failures, down_ms: downMs });
     },
   });
 

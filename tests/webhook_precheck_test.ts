@@ -8,6 +8,8 @@ import { basicAuthorization } from "../adapters/_shared/mod.ts";
 import { createGitlabAdapter } from "../adapters/gitlab/adapter.ts";
 import type { GitAdapter } from "../src/platform/mod.ts";
 import { webhookRoutes } from "../src/http/webhooks.ts";
+import { createStoreOutage } from "../src/http/store_outage.ts";
+import { silentLogger } from "../src/log.ts";
 
 /** A body that would take 25 MiB to read, recording how much of it was pulled. */
 function watchedBody() {
@@ -34,7 +36,7 @@ function routes(platform: string, adapter: GitAdapter) {
     adapters: { [platform]: adapter },
     disabled: {},
     maxBodyBytes: 25 * 1024 * 1024,
-  });
+  }, createStoreOutage(silentLogger));
   return { app, intakes: () => intakes };
 }
 

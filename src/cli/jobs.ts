@@ -69,7 +69,7 @@ export async function jobsCommand(args: string[], io: CliIo): Promise<number> {
 
   let store;
   try {
-    store = await openDatabase(settings.dbUrl);
+    store = await openDatabase(settings.dbUrl, { poolSize: settings.dbPoolSize });
   } catch (error) {
     io.stderr(
       `loom jobs: cannot open the store: ${error instanceof Error ? error.message : error}`,

@@ -19,7 +19,7 @@ export async function migrateCommand(args: string[], io: CliIo): Promise<number>
   const settings = settingsFrom(parsed.values, io);
   if (typeof settings === "number") return settings;
   try {
-    const store = await openDatabase(settings.dbUrl);
+    const store = await openDatabase(settings.dbUrl, { poolSize: settings.dbPoolSize });
     try {
       const applied = await migrateToLatest(store);
       io.stdout(applied.length ? `applied: ${applied.join(", ")}` : "up to date");

@@ -8,6 +8,7 @@ import { LibsqlDialect } from "@libsql/kysely-libsql";
 import { Kysely, PostgresDialect, sql } from "kysely";
 // @ts-types="npm:@types/pg@8.20.0"
 import pg from "pg";
+import { listenForever } from "./listen.ts";
 import type { Tables } from "./tables.ts";
 
 /** Which SQL engine is behind a {@link Database}; a few queries differ between them. */
@@ -27,8 +28,9 @@ export interface Database {
   /** PostgreSQL: the schema Loom's tables live in (the URL's `?schema=`, else the current one). */
   schema?: string;
   /**
-   * Subscribes to a PostgreSQL NOTIFY channel on a dedicated connection; returns the unsubscribe
-   * function. Absent on SQLite, where every writer lives in this process.
+   * Subscribes to a PostgreSQL NOTIFY channel on a dedicated connection, which reconnects by
+   * itself after any loss and then fires `onNotify` once (see `listen.ts`); returns the
+   * unsubscribe function. Absent on SQLite, where every writer lives in this process.
    */
   listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
   /**
@@ -38,6 +40,17 @@ export interface Database {
   exec?: (script: string) => Promise<void>;
   close(): Promise<void>;
 }
+
+/** Options of {@link openDatabase}. */
+export interface OpenOptions {
+  /** PostgreSQL: connections of the main pool (`LOOM_DB_POOL_SIZE`); default {@link DEFAULT_POOL_SIZE}. */
+  poolSize?: number;
+  /** Told when the LISTEN connection is lost (with why) and when it is back (null). */
+  onListenState?: (lost: string | null) => void;
+}
+
+/** Connections of the main PostgreSQL pool unless `LOOM_DB_POOL_SIZE` says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
 
 /** True when `url` selects PostgreSQL. */
 export function isPostgresUrl(url: string): boolean {
@@ -58,8 +71,8 @@ export function isPostgresUrl(url: string): boolean {
  * await store.close();
  * ```
  */
-export async function openDatabase(url: string): Promise<Database> {
-  return isPostgresUrl(url) ? await openPostgres(url) : await openSqlite(url);
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  return isPostgresUrl(url) ? await openPostgres(url, options) : await openSqlite(url);
 }
 
 async function openSqlite(url: string): Promise<Database> {
@@ -97,6 +110,17 @@ async function openSqlite(url: string): Promise<Database> {
 
 const INT8_OID = 20;
 
+// A statement may run for 30 s on the server, a transaction may sit idle for 60 s: past that the
+// server ends them, so a stuck query or a leaked transaction cannot hold locks or a pooled
+// connection for ever. The client gives up on an answer 5 s after the server would have (a
+// half-open socket never answers at all), and on a connection attempt after 5 s. TCP keepalive
+// probes idle sockets after 10 s, so a server that vanished is noticed without a query.
+const STATEMENT_TIMEOUT_MS = 30_000;
+const IDLE_IN_TRANSACTION_MS = 60_000;
+const QUERY_TIMEOUT_MS = STATEMENT_TIMEOUT_MS + 5_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+const KEEPALIVE_DELAY_MS = 10_000;
+
 function postgresConfig(url: string): pg.PoolConfig & { schema?: string } {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get("schema") ?? undefined;
@@ -108,6 +132,12 @@ function postgresConfig(url: string): pg.PoolConfig & { schema?: string } {
     connectionString: parsed.toString(),
     schema,
     options: schema ? `-c search_path=${schema}` : undefined,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
     // Timestamps are epoch milliseconds in bigint columns: read them back as numbers.
     types: {
       getTypeParser:
@@ -117,10 +147,36 @@ function postgresConfig(url: string): pg.PoolConfig & { schema?: string } {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+/**
+ * The pool kysely is given: a client whose query timed out on the client side is destroyed when
+ * released instead of going back to the pool, because its socket may be half-open and would
+ * wedge whoever got it next (pg only drops clients whose connection visibly ended).
+ */
+function discardingTimedOut(pool: pg.Pool) {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let timedOut = false;
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      const release = client.release.bind(client);
+      return Object.assign(Object.create(client), {
+        query: (...args: unknown[]) =>
+          query(...args).catch((error: Error) => {
+            if (/Query read timeout/.test(error?.message ?? "")) timedOut = true;
+            throw error;
+          }),
+        release: (destroy?: boolean) => release(destroy || timedOut),
+      });
+    },
+    end: () => pool.end(),
+  };
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
   const { schema, ...config } = postgresConfig(url);
+  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
   if (schema) {
-    const admin = new pg.Client({ connectionString: config.connectionString });
+    const admin = new pg.Client({ ...config, options: undefined });
     await admin.connect();
     try {
       await admin.query(`create schema if not exists "${schema}"`);
@@ -128,39 +184,35 @@ async function openPostgres(url: string): Promise<Database> {
       await admin.end();
     }
   }
-  const pool = new pg.Pool({ ...config, max: 10 });
+  const pool = new pg.Pool({ ...config, max: poolSize });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Tables>({
+    dialect: new PostgresDialect({ pool: discardingTimedOut(pool) as never }),
+  });
   const current = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   // This pool runs the queue's hot statements. enable_sort=off: right after a burst of enqueues
   // the table's statistics are stale, and the planner then sorts every queued job to find the
   // first ten instead of reading them in order off the claim index.
   const relaxedPool = new pg.Pool({
     ...config,
-    max: 4,
+    max: Math.min(4, poolSize),
     options: [config.options, "-c synchronous_commit=off -c enable_sort=off"].filter(Boolean)
       .join(" "),
   });
   relaxedPool.on("error", () => {});
-  const relaxedDb = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: relaxedPool }) });
+  const relaxedDb = new Kysely<Tables>({
+    dialect: new PostgresDialect({ pool: discardingTimedOut(relaxedPool) as never }),
+  });
   return {
     db,
     relaxedDb,
     kind: "postgres",
     schema: current.rows[0]?.schema ?? "public",
-    listen: async (channel, onNotify) => {
-      const client = new pg.Client(config);
-      client.on("error", () => {});
-      await client.connect();
-      client.on("notification", (message) => {
-        if (message.channel === channel) onNotify();
-      });
-      await client.query(`listen "${channel}"`);
-      return async () => {
-        await client.end().catch(() => {});
-      };
-    },
+    listen: (channel, onNotify) =>
+      listenForever(() => new pg.Client(config), channel, onNotify, {
+        onState: options.onListenState,
+      }),
     close: async () => {
       await Promise.all([db.destroy(), relaxedDb.destroy()]);
     },

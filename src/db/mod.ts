@@ -2,7 +2,15 @@
  * Storage: open a store by URL, migrate it, and the table types.
  * @module
  */
-export { type Database, isPostgresUrl, openDatabase, type StoreKind } from "./connect.ts";
+export {
+  type Database,
+  DEFAULT_POOL_SIZE,
+  isPostgresUrl,
+  openDatabase,
+  type OpenOptions,
+  type StoreKind,
+} from "./connect.ts";
+export { storeUnavailable } from "./unavailable.ts";
 export { BackupError, backupSqlite, sqliteFilePath } from "./backup.ts";
 export { migrateToLatest } from "./migrate.ts";
 export { reclaimSpace, type StoreSpace, storeSpace } from "./space.ts";

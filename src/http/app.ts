@@ -12,6 +12,7 @@ import { reviewsApi } from "./api/reviews.ts";
 import { healthHandler } from "./health.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestLog } from "./request_log.ts";
+import { createStoreOutage } from "./store_outage.ts";
 import { type WebhookDeps, webhookRoutes } from "./webhooks.ts";
 
 /** What the app needs, handed in so tests can build it around fakes. */
@@ -55,7 +56,8 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use("*", ...requestLog(deps.log, deps.metrics));
 
-  const health = healthHandler(deps.queue);
+  const outage = createStoreOutage(deps.log);
+  const health = healthHandler(deps.queue, outage);
   app.on(["GET", "POST", "HEAD"], "/health", health);
 
   app.get("/metrics", async (c) => {
@@ -66,7 +68,7 @@ export function createApp(deps: AppDeps): Hono {
   if (deps.webhooks) {
     app.route(
       "/webhooks",
-      webhookRoutes(deps.webhooks),
+      webhookRoutes(deps.webhooks, outage),
     );
   }
 

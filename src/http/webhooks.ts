@@ -7,9 +7,11 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { GitAdapter } from "../platform/mod.ts";
 import { WebhookPayloadError } from "../platform/mod.ts";
+import { storeUnavailable } from "../db/mod.ts";
 import type { Intake } from "../intake.ts";
 import { bodyDeliveryId } from "./body_delivery_id.ts";
 import { logWithRequest } from "./request_log.ts";
+import type { StoreOutage } from "./store_outage.ts";
 
 /** What the webhook routes need. */
 export interface WebhookDeps {
@@ -25,8 +27,15 @@ export interface WebhookDeps {
 
 const unauthorized = (c: Context) => c.json({ error: "signature or token missing or wrong" }, 401);
 
-/** The routes, mounted at `/webhooks`. */
-export function webhookRoutes(deps: WebhookDeps): Hono {
+/** Seconds a platform is asked to wait before redelivering a delivery the store could not take. */
+export const STORE_RETRY_AFTER_S = 30;
+
+/**
+ * The routes, mounted at `/webhooks`. A delivery the store cannot take now (unreachable, disk
+ * full) is answered 503 with `Retry-After`, having kept nothing of it, so the platform
+ * redelivers; `outage` logs the outage once rather than per delivery.
+ */
+export function webhookRoutes(deps: WebhookDeps, outage: StoreOutage): Hono {
   const app = new Hono();
   app.post(
     "/:platform",
@@ -70,7 +79,22 @@ export function webhookRoutes(deps: WebhookDeps): Hono {
       }
       // Delivery ids are not signed; one missing is made from the body, which is.
       const deliveryId = adapter.deliveryId(c.req.raw, raw) ?? await bodyDeliveryId(raw);
-      const result = await deps.intake(platform, deliveryId, event);
+      let result;
+      try {
+        result = await deps.intake(platform, deliveryId, event);
+      } catch (error) {
+        const reason = storeUnavailable(error);
+        if (reason === null) throw error;
+        outage.failed(reason);
+        logWithRequest(c, { platform, delivery_id: deliveryId, event: event.type, store: "down" });
+        c.header("Retry-After", String(STORE_RETRY_AFTER_S));
+        // The reason stays in the log: a database's words (host names, paths) are not the
+        // platform's business.
+        return c.json({
+          error: `Loom cannot store this delivery now; redeliver it in ${STORE_RETRY_AFTER_S} s`,
+        }, 503);
+      }
+      if (result.status === 202) outage.stored();
       logWithRequest(c, {
         platform,
         delivery_id: deliveryId,

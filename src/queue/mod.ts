@@ -48,6 +48,7 @@ import { resumeJob } from "./resume_job.ts";
 import { retryJob } from "./retry_job.ts";
 import { createWakeup } from "./wakeup.ts";
 import { willRetry } from "./will_retry.ts";
+import { withdrawJob } from "./withdraw_job.ts";
 
 export type { ClaimOptions } from "./claim_jobs.ts";
 export type { QueueContext } from "./context.ts";
@@ -146,6 +147,8 @@ function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
     count: () => countJobs(q),
     retry: (id: number) => retryJob(q, id),
     cancel: (id: number, reason?: string) => cancelJob(q, id, reason),
+    /** Deletes a job no worker has touched yet; false when one has (cancel it instead). */
+    withdraw: (id: number) => withdrawJob(q, id),
     cancelGroup: (groupKey: string, reason: string, keep?: (payload: unknown) => boolean) =>
       cancelGroup(q, groupKey, reason, keep),
     close: async () => {

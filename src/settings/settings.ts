@@ -44,6 +44,8 @@ export interface Settings extends ServerCaps {
   host: string;
   /** `file:PATH` or `:memory:` (SQLite via libSQL), or a `postgres://` / `postgresql://` URL. */
   dbUrl: string;
+  /** PostgreSQL: connections in the main pool of this process. */
+  dbPoolSize: number;
   /** Jobs run at once by this process; 0 means it only serves HTTP. */
   workers: number;
   /** Guards the admin API; absent when not configured. */
@@ -129,6 +131,15 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     default: "file:./loom.db",
     about: "Database: SQLite (libSQL) for a file or memory, or PostgreSQL.",
     check: dbUrl,
+  },
+  dbPoolSize: {
+    env: "LOOM_DB_POOL_SIZE",
+    yaml: "db_pool_size",
+    default: 10,
+    about: "PostgreSQL only: connections in this process's main pool; the queue's own pool adds " +
+      "up to 4 and LISTEN one more. Keep the sum over all nodes below the server's " +
+      "max_connections.",
+    check: integer(1, 1000),
   },
   workers: {
     flag: "--workers",

@@ -13,8 +13,15 @@
  * an event-loop stall the heartbeat goes first, so the pool never reaps its own live runs), and a
  * job handed to it again while an earlier run of it is still here (another node reaped it) waits
  * for that run to stop before it starts.
+ *
+ * A store that goes away (a database restart, a full disk) stops nothing: the claim loop backs
+ * off and tries again, the heartbeat and reaper try at their next tick, and a run that finished
+ * keeps trying to record its ending for as long as its lease could last, so a job that ran is
+ * not run again only because its completion could not be written. The first failure of an outage
+ * is reported, and its end; not every retry in between.
  * @module
  */
+import { storeUnavailable } from "../db/mod.ts";
 import type { Job, Postpone, Queue } from "../queue/mod.ts";
 import { createBatcher, errorMessage, RetryableError } from "../queue/mod.ts";
 
@@ -56,8 +63,13 @@ export interface WorkerPoolOptions {
   maxRunMs?: number;
   /** Called after each run; errors thrown here are ignored. */
   onRunEnd?: (job: Job, outcome: RunOutcome, durationMs: number, error?: string) => void;
-  /** Reports failures of the pool's own queries (the store went away…). */
+  /**
+   * Reports failures of the pool's own queries (the store went away…): the first of an outage
+   * and each different one after it, not every retry.
+   */
   onError?: (error: unknown) => void;
+  /** Called once the store answers again after reported failures: how many failed, for how long. */
+  onRecovered?: (failures: number, downMs: number) => void;
 }
 
 /** A started pool. */
@@ -86,7 +98,41 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const active = new Map<number, Running>();
   const stopping = new AbortController();
   let slotFreedSignal = new AbortController();
-  const report = (error: unknown) => options.onError?.(error);
+  // The current outage: when it began, how many operations failed, the messages reported.
+  let outage: { since: number; failures: number; reported: Set<string> } | undefined;
+  const report = (error: unknown) => {
+    outage ??= { since: Date.now(), failures: 0, reported: new Set() };
+    outage.failures++;
+    const message = errorMessage(error);
+    if (outage.reported.has(message)) return;
+    outage.reported.add(message);
+    options.onError?.(error);
+  };
+  const answered = () => {
+    if (!outage) return;
+    const { since, failures } = outage;
+    outage = undefined;
+    options.onRecovered?.(failures, Date.now() - since);
+  };
+  /**
+   * Runs a write that records how a run ended, retrying while the store is unavailable, for as
+   * long as the job's lease could last (the heartbeat keeps renewing it meanwhile); past that the
+   * job is another worker's to run, and the last error is thrown.
+   */
+  const recorded = async <T>(write: () => Promise<T>): Promise<T> => {
+    const deadline = Date.now() + leaseMs;
+    for (let failures = 0;; failures++) {
+      try {
+        const result = await write();
+        answered();
+        return result;
+      } catch (error) {
+        if (storeUnavailable(error) === null || Date.now() >= deadline) throw error;
+        report(error);
+        await sleep(Math.min(retryDelayMs(failures), Math.max(0, deadline - Date.now())));
+      }
+    }
+  };
   const heartbeatMs = Math.max(50, Math.floor(leaseMs / 3));
   // Completions of many runs share one statement; each learns whether its claim was still current.
   const completions = createBatcher<Job, boolean>(async (jobs) => {
@@ -128,16 +174,16 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       const result = await Promise.race([handler(job, { signal: controller.signal }), overrun]);
       if (entry.endedBy) return ended(job, entry.endedBy, started);
       if (result) {
-        const held = await queue.postpone(workerId, job, result.postpone);
+        const held = await recorded(() => queue.postpone(workerId, job, result.postpone));
         return ended(job, held ? "postponed" : "lost", started);
       }
       // Refused when the claim went stale meanwhile: this run is not the job's ending.
-      const held = await completions.add(job);
+      const held = await recorded(() => completions.add(job));
       ended(job, held ? "succeeded" : "lost", started);
     } catch (error) {
       if (entry.endedBy) return ended(job, entry.endedBy, started);
       try {
-        const outcome = await queue.fail(workerId, job, error);
+        const outcome = await recorded(() => queue.fail(workerId, job, error));
         ended(
           job,
           outcome.status === "queued" ? "retry" : outcome.status,
@@ -187,22 +233,34 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   queue.context.cancellations.add(onCancel);
 
   const claimLoop = async () => {
+    let failures = 0;
     while (!stopping.signal.aborted) {
       const free = slots - active.size;
       let claimed = 0;
+      let failed = false;
       if (free > 0) {
         try {
           const leasedAt = performance.now();
           const jobs = await queue.claim(workerId, free, { kinds, leaseMs });
+          failures = 0;
+          answered();
           claimed = jobs.length;
           for (const job of jobs) start(job, leasedAt);
         } catch (error) {
+          failed = true;
           report(error);
         }
       }
       if (stopping.signal.aborted) break;
       if (free > 0 && claimed === free) continue;
-      if (free > 0) {
+      if (failed) {
+        // Back off from a failing store (no busy loop against it), but try again sooner than a
+        // slow poll would: jobs enqueued meanwhile were not announced to anyone.
+        await queue.context.wakeup.wait(
+          Math.min(pollMs, retryDelayMs(failures++)),
+          stopping.signal,
+        );
+      } else if (free > 0) {
         await queue.context.wakeup.wait(pollMs, stopping.signal);
       } else {
         // Every slot is busy: sleep until one frees up.
@@ -224,6 +282,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const leasedAt = performance.now();
     try {
       const held = await queue.extendLeases(workerId, entries.map((e) => e.job), leaseMs);
+      answered();
       for (const entry of entries) {
         if (held.has(entry.job.id)) entry.leasedAt = leasedAt;
         else abortRun(entry, "lost", "job cancelled or its lease was lost");
@@ -245,7 +304,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     const oldest = Math.min(...[...active.values()].map((e) => e.leasedAt));
     if (performance.now() - oldest >= heartbeatMs && !(await heartbeat())) return;
     try {
-      if (await queue.reapExpired() > 0) queue.context.wakeup.notify();
+      const reaped = await queue.reapExpired();
+      answered();
+      if (reaped > 0) queue.context.wakeup.notify();
     } catch (error) {
       report(error);
     }
@@ -284,4 +345,14 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       await completions.drain();
     },
   };
+}
+
+/** Delay before retry `n` (from 0) against a failing store: 100 ms doubling to 5 s, jittered. */
+function retryDelayMs(n: number): number {
+  const ceiling = Math.min(5_000, 100 * 2 ** Math.min(n, 16));
+  return ceiling / 2 + Math.random() * ceiling / 2;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
