@@ -135,6 +135,23 @@ export interface CommentsTable {
   created_at: number;
 }
 
+/**
+ * Whether Loom is paused on a pull request (no automatic reviews until resumed), by whom, when
+ * and why; one row per pull request ever paused.
+ */
+export interface PullRequestPausesTable {
+  platform: string;
+  repository: string;
+  pr_number: number;
+  /** Null while not paused. */
+  paused_at: number | null;
+  /** Who paused it; null when Loom paused itself (`review.auto_pause_after`). */
+  paused_by: string | null;
+  reason: string | null;
+  resumed_at: number | null;
+  resumed_by: string | null;
+}
+
 /** The whole schema, as kysely sees it. */
 export interface Tables {
   jobs: JobsTable;
@@ -143,4 +160,5 @@ export interface Tables {
   reviews: ReviewsTable;
   pipeline_runs: PipelineRunsTable;
   comments: CommentsTable;
+  pull_request_pauses: PullRequestPausesTable;
 }
