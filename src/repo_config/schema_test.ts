@@ -31,6 +31,10 @@ Deno.test("a minimal config gets every documented default", () => {
     drafts: false,
     ignore_paths: [],
     max_changes: 1000,
+    ignore_authors: [],
+    ignore_titles: [],
+    labels: [],
+    skip_labels: [],
   });
   assert.deepEqual(config.review, {
     summary: true,
@@ -38,6 +42,7 @@ Deno.test("a minimal config gets every documented default", () => {
     max_inline_comments: 25,
     min_severity: "info",
     max_llm_calls: 10,
+    auto_pause_after: 0,
   });
 });
 
@@ -64,15 +69,27 @@ Deno.test("every option can be set explicitly", () => {
       exclude: ["docs/generated/**"],
       enabled: false,
     }],
-    triggers: { branches: ["release/*"], drafts: true, ignore_paths: ["*.lock"], max_changes: 50 },
+    triggers: {
+      branches: ["release/*"],
+      drafts: true,
+      ignore_paths: ["*.lock"],
+      max_changes: 50,
+      ignore_authors: ["dependabot[bot]", "renovate*"],
+      ignore_titles: ["WIP", "[skip review]"],
+      labels: ["review-me"],
+      skip_labels: ["no-review"],
+    },
     review: {
       summary: false,
       inline: false,
       max_inline_comments: 0,
       min_severity: "warning",
       max_llm_calls: 3,
+      auto_pause_after: 5,
     },
   });
+  assert.deepEqual(config.triggers.ignore_titles, ["WIP", "[skip review]"]);
+  assert.equal(config.review.auto_pause_after, 5);
   assert.equal(config.models.big.structured_output, "json_object");
   assert.equal(config.pipelines[0].enabled, false);
   assert.deepEqual(config.triggers.branches, ["release/*"]);
