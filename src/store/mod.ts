@@ -24,6 +24,7 @@ import { createBatcher } from "../queue/mod.ts";
 import { countPipelineRuns } from "./count_pipeline_runs.ts";
 import { countReviewedPushes } from "./count_reviewed_pushes.ts";
 import { getPause } from "./get_pause.ts";
+import { headReviewed } from "./head_reviewed.ts";
 import { pausePullRequest } from "./pause_pull_request.ts";
 import type { PullRequestRef } from "./pull_request_pause.ts";
 import { resumePullRequest } from "./resume_pull_request.ts";
@@ -139,6 +140,8 @@ export function createReviewStore(database: Database) {
     /** Resumes a pull request; false when it was not paused. */
     resumePullRequest: (ref: PullRequestRef, resume: { by: string; now: number }) =>
       resumePullRequest(db, ref, resume),
+    /** Whether a review of `headSha` on the pull request was published. */
+    headReviewed: (ref: PullRequestRef, headSha: string) => headReviewed(db, ref, headSha),
     /** The pull request's automatic reviews published since `since`. */
     countReviewedPushes: (ref: PullRequestRef, since: number) =>
       countReviewedPushes(db, ref, since),

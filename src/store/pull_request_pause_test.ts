@@ -84,3 +84,25 @@ for (const factory of testStores()) {
     },
   );
 }
+
+for (const factory of testStores()) {
+  Deno.test(`pause store [${factory.name}]: a head is reviewed once a review of it succeeded`, () =>
+    withStores(factory, async (w) => {
+      const start = (jobId: number, headSha: string) =>
+        w.reviews.startReview({
+          ...ref,
+          headSha,
+          baseSha: "b",
+          prTitle: "t",
+          trigger: "opened",
+          jobId,
+          now: 1,
+        });
+      await w.reviews.endReview(await start(1, "aaa"), "skipped", 2);
+      assert.equal(await w.reviews.headReviewed(ref, "aaa"), false);
+      await w.reviews.endReview(await start(2, "aaa"), "succeeded", 3);
+      assert.equal(await w.reviews.headReviewed(ref, "aaa"), true);
+      assert.equal(await w.reviews.headReviewed(ref, "bbb"), false);
+      assert.equal(await w.reviews.headReviewed(other, "aaa"), false);
+    }));
+}
