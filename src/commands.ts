@@ -5,7 +5,8 @@
  */
 
 /** The comment `/loom help` answers with. */
-export const HELP_TEXT = `**Loom** commands, as a comment on this pull request (from people with write access):
+export const HELP_TEXT =
+  `**Loom** commands, as a comment on this pull request (from people with write access):
 
 - \`/loom review\`: review the pull request now: what changed since the last review.
 - \`/loom full-review\`: review the whole pull request again, from scratch.
