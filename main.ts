@@ -1,7 +1,8 @@
 /**
- * The `loom` command: `serve | review | config validate | migrate | jobs | version`.
+ * The `loom` command: `serve | review | config validate | migrate | backup | jobs | version`.
  * @module
  */
+import { backupCommand } from "./src/cli/backup.ts";
 import { configValidateCommand } from "./src/cli/config_validate.ts";
 import { jobsCommand } from "./src/cli/jobs.ts";
 import { type CliIo, EXIT, processIo } from "./src/cli/io.ts";
@@ -19,6 +20,7 @@ Commands:
   review             review a local git change with no server (CI gate)
   config validate    check a repository's .loom/config.yaml and its prompts
   migrate            apply pending database migrations
+  backup             write a consistent copy of the SQLite store, also while it runs
   jobs               list, show, retry or cancel queued jobs
   version            print the version
 
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
     return EXIT.usage;
   },
   migrate: migrateCommand,
+  backup: backupCommand,
   jobs: jobsCommand,
   version: versionCommand,
 };

@@ -125,7 +125,23 @@ export const JOB_PAYLOADS = {
    * delivery must not cancel the reviews of an open pull request on its word.
    */
   close: z.object({ repo: repoRef, pr: prNumber, group: z.string().min(1) }),
+  /**
+   * The retention prune (`src/maintenance/`): one job that recurs, postponing itself an hour after
+   * each run; its dedupe key keeps one per store however many nodes share it.
+   */
+  prune: z.object({}),
+  /** The scheduled SQLite backup: one job that recurs, postponing itself until the next is due. */
+  backup: z.object({}),
 };
+
+/** The kinds that keep the store itself (`src/maintenance/`), not the review flow. */
+export const MAINTENANCE_KINDS = ["prune", "backup"] as const satisfies readonly JobKind[];
+
+/** A maintenance job kind. */
+export type MaintenanceKind = (typeof MAINTENANCE_KINDS)[number];
+
+/** A job kind of the review flow (`src/review/jobs/`). */
+export type ReviewFlowKind = Exclude<JobKind, MaintenanceKind>;
 
 /** A job kind of the review flow. */
 export type JobKind = keyof typeof JOB_PAYLOADS;
@@ -141,14 +157,14 @@ export type TypedHandler<K extends JobKind> = (
 
 /**
  * Wraps each typed handler into a pool handler that parses the payload first; a payload that
- * does not match its kind's schema is a permanent failure naming what is wrong.
+ * does not match its kind's schema is a permanent failure naming what is wrong. Callers name the
+ * kinds they cover (`jobHandlers<ReviewFlowKind>(…)`), so a kind left out fails to compile.
  */
-export function jobHandlers(
-  handlers: { [K in JobKind]: TypedHandler<K> },
-): Record<JobKind, JobHandler> {
-  const wrap = <K extends JobKind>(kind: K) => parsing(kind, handlers[kind]);
-  const wrapped = {} as Record<JobKind, JobHandler>;
-  for (const kind of Object.keys(JOB_PAYLOADS) as JobKind[]) wrapped[kind] = wrap(kind);
+export function jobHandlers<K extends JobKind>(
+  handlers: { [P in K]: TypedHandler<P> },
+): Record<K, JobHandler> {
+  const wrapped = {} as Record<K, JobHandler>;
+  for (const kind of Object.keys(handlers) as K[]) wrapped[kind] = parsing(kind, handlers[kind]);
   return wrapped;
 }
 

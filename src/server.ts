@@ -9,6 +9,7 @@ import { createIntake } from "./intake.ts";
 import { createApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
+import { backupPlan, maintenanceHandlers, scheduleMaintenance } from "./maintenance/mod.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
 import { keyBindings, keyEnv, policyWarnings } from "./repo_config/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
@@ -56,6 +57,10 @@ export async function startServer(
     maxRateLimitWaitMs: settings.maxRateLimitWaitS * 1000,
   });
   const reviews = createReviewStore(store);
+  const backup = await backupPlan(settings, store, log).catch(async (error) => {
+    await store.close();
+    throw error;
+  });
   const metrics = createMetrics(() => queue.count());
   const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
@@ -83,6 +88,15 @@ export async function startServer(
         log,
         commandsFrom: settings.commandsFrom,
       }),
+      ...maintenanceHandlers({
+        database: store,
+        queue,
+        store: reviews,
+        log,
+        retentionDays: settings.retentionDays,
+        retentionReviewsDays: settings.retentionReviewsDays,
+        backup,
+      }),
       ...options.handlers,
     },
     slots: settings.workers,
@@ -108,6 +122,15 @@ export async function startServer(
       });
     },
   });
+
+  await scheduleMaintenance(queue, { backups: backup !== undefined });
+  if (backup) {
+    log.info("scheduled backups on", {
+      dir: backup.dir,
+      interval_h: settings.backupIntervalH,
+      keep: backup.keep,
+    });
+  }
 
   const app = createApp({
     store: reviews,

@@ -22,8 +22,38 @@ export interface StoreFactory {
   open(): Promise<TestStore>;
 }
 
-const postgresUrl = Deno.env.get("LOOM_TEST_POSTGRES_URL");
+const serverUrl = Deno.env.get("LOOM_TEST_POSTGRES_URL");
 let announced = false;
+
+/**
+ * The database this test process keeps its schemas in: one of its own, made at load. A schema
+ * dropped while kysely's migrator lists the schemas of the same database fails that listing
+ * ("schema … does not exist"), so test runs side by side on one server (worktrees, CI jobs) must
+ * not share a database. Databases left by earlier runs (named with their creation time) are
+ * dropped here once a day old, when no one uses them.
+ */
+async function processDatabase(server: string): Promise<string> {
+  const name = `loom_t_db_${Date.now()}_${crypto.randomUUID().replaceAll("-", "").slice(0, 8)}`;
+  const admin = await openDatabase(server);
+  try {
+    const stale = await sql<{ datname: string }>`
+      select datname from pg_database where datname like 'loom\_t\_db\_%'`.execute(admin.db);
+    const dayAgo = Date.now() - 86_400_000;
+    for (const { datname } of stale.rows) {
+      if (!(Number(datname.split("_")[3]) < dayAgo)) continue;
+      // Refused while another run is connected to it: that run's database is left alone.
+      await sql.raw(`drop database if exists "${datname}"`).execute(admin.db).catch(() => {});
+    }
+    await sql.raw(`create database "${name}"`).execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+const postgresUrl = serverUrl ? await processDatabase(serverUrl) : undefined;
 
 /** A fresh, migrated SQLite file in a temp dir. */
 export async function freshSqliteUrl(): Promise<{ url: string; dispose(): Promise<void> }> {

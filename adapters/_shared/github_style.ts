@@ -119,6 +119,7 @@ export function githubStyle<R extends RestRequest>(
         draft: pr.draft ?? false,
         state: pr.merged || pr.merged_at ? "merged" : pr.state === "open" ? "open" : "closed",
         author: pr.user?.login ?? "",
+        ...(pr.labels ? { labels: pr.labels.map((l) => l.name) } : {}),
       };
     },
     async fetchFile(repo, path, ref) {
@@ -194,6 +195,8 @@ const pullRequest = z.object({
   head: z.object({ sha: z.string(), ref: z.string() }),
   // Gitea may leave the base's sha out.
   base: z.object({ sha: z.string().nullish(), ref: z.string() }),
+  // Both send every label's name; an answer without the field tells no labels.
+  labels: z.array(z.object({ name: z.string() })).nullish(),
 });
 
 const author = z.object({ login: z.string() }).nullish();

@@ -12,6 +12,7 @@ export type { DiffBudget } from "./bounded_body.ts";
 export { chatCommand } from "./chat_command.ts";
 export { editOrPost } from "./edit_or_post.ts";
 export { errorBody, messageWithDetails } from "./error_body.ts";
+export { fileDiff, type FileVersions, isBinary, MAX_DIFF_FILE_BYTES } from "./file_diff.ts";
 export { fileText } from "./file_text.ts";
 export { githubStyle, reviewCommentJson } from "./github_style.ts";
 export {
@@ -27,6 +28,7 @@ export {
 } from "./html_markers.ts";
 export { cachedIdentity } from "./identity.ts";
 export { landedInline } from "./landed_inline.ts";
+export { mapLimit } from "./map_limit.ts";
 export { insideApiRoot, nextLink } from "./paginate.ts";
 export type { Page } from "./paginate.ts";
 export { repoSegments } from "./repo_path.ts";

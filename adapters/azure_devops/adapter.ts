@@ -8,14 +8,18 @@ import { z } from "zod";
 import { type DiffFile, parseDiff, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
 import { azureCanWrite } from "./_can_write.ts";
-import { fileDiff, type FileVersions, MAX_DIFF_FILE_BYTES } from "./_diff.ts";
+import { type CommitChange, compareCommits } from "./compare.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
 import {
   cachedIdentity,
   type DiffBudget,
   diffBudget,
+  fileDiff,
+  type FileVersions,
   landedInline,
+  mapLimit,
+  MAX_DIFF_FILE_BYTES,
   readBoundedBytes,
   repoSegments,
 } from "../_shared/mod.ts";
@@ -120,6 +124,7 @@ const ITERATION_WAIT_MS = 10_000;
  *   draft: false,
  *   state: "open",
  *   author: "alice@fabrikam.example",
+ *   labels: [],
  * });
  * assert.equal(
  *   new URL(seen[0].url).pathname,
@@ -135,6 +140,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     now: options.now ?? Date.now,
   });
   const concurrency = Math.max(1, options.concurrency ?? 6);
+  const compareDeps = { api, repoPath, pathsOf, concurrency, maxDiffBytes: options.maxDiffBytes };
 
   const prPath = (repo: RepoRef, number: number) => `${repoPath(repo)}/pullRequests/${number}`;
   // The identity the token authenticates as, from the organization's connection data: only
@@ -357,6 +363,8 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
         draft: pr.isDraft ?? false,
         state: pr.status === "completed" ? "merged" : pr.status === "abandoned" ? "closed" : "open",
         author: pr.createdBy?.uniqueName || pr.createdBy?.displayName || "",
+        // Azure leaves `labels` out when there are none; a label marked inactive was removed.
+        labels: (pr.labels ?? []).filter((l) => l.active !== false).map((l) => l.name),
       };
     },
 
@@ -491,7 +499,8 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
 
     canWrite: (repo, user) => azureCanWrite(api, repo, user),
     // Built by the review-life work (issue 12); until then these say so.
-    compareCommits: () => Promise.reject(notYet("compareCommits")),
+    compareCommits: (repo, from, to, o) =>
+      compareCommits({ ...compareDeps, versionsOf }, repo, from, to, o),
     listThreads: () => Promise.reject(notYet("listThreads")),
     resolveThread: () => Promise.reject(notYet("resolveThread")),
 
@@ -531,6 +540,7 @@ const pullRequest = z.object({
     uniqueName: z.string().nullish(),
     displayName: z.string().nullish(),
   }).nullish(),
+  labels: z.array(z.object({ name: z.string(), active: z.boolean().nullish() })).nullish(),
 });
 
 const iteration = z.object({
@@ -595,7 +605,7 @@ const CHANGE_FLAGS: [number, string][] = [
 ];
 
 /** Where a change takes a file from and to; null for folders and submodules. */
-function pathsOf(c: Change): ChangePaths | null {
+function pathsOf(c: Change | CommitChange): ChangePaths | null {
   const raw = c.item?.path;
   if (!raw || c.item?.isFolder || (c.item?.gitObjectType && c.item.gitObjectType !== "blob")) {
     return null;
@@ -673,18 +683,4 @@ function basicCredentials(header: string | null): { user: string; password: stri
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** `fn` over `items`, at most `limit` at a time, results in the order of `items`. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>) {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -20,6 +20,7 @@ import { type GitRepo, makeRepo } from "../../tests/git_repo.ts";
 import * as kit from "../../tests/support/adapter_test_kit.ts";
 import { watchEventLoop } from "../../tests/support/loop_watch.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
+import { runCompareContract } from "../../tests/support/compare_contract.ts";
 import {
   type AzureDevopsAdapterOptions,
   createAzureDevopsAdapter,
@@ -156,6 +157,19 @@ const threadsOf = (env: Env, kind: string) =>
   env.azure.threads(REPO_NAME, 7).filter((t) =>
     !t.isDeleted && t.properties[KIND_PROPERTY]?.$value === kind
   );
+
+runCompareContract<Env>({
+  platform: "Azure DevOps",
+  setup: () => setup(),
+  setupWithDiffLimit: (maxDiffBytes) => setup({}, { maxDiffBytes }),
+  commits: (env) => env.azure.commits,
+  // Azure has no diff endpoint: Loom reads each file's two versions.
+  readsDiff: (req) => /\/items$/.test(req.path),
+  // Built file by file, with git's function lines after each `@@`.
+  exactDiff: false,
+  setLabels: (env, labels) => env.azure.updatePullRequest(REPO_NAME, 7, { labels }),
+  seeded: (env) => ({ head: env.seeded.headSha, base: env.seeded.mergeBase }),
+});
 
 contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   platform: "Azure DevOps",

@@ -8,6 +8,7 @@ import { parseDiff, placementProblem, rangeStart } from "../../src/diff/mod.ts";
 import { bitbucketMessage, createBitbucketApi } from "./api.ts";
 import { parseBitbucketEvent } from "./events.ts";
 import { comparableHash, isFullHash } from "./_hash.ts";
+import { compareCommits } from "./compare.ts";
 import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } from "./_markers.ts";
 import {
   basicAuthorization,
@@ -217,6 +218,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
 
     parseEvent: (req, rawBody) => parseBitbucketEvent(req.headers.get("x-event-key"), rawBody),
 
+    // Bitbucket Cloud pull requests have no labels: `labels` stays undefined.
     async getPullRequest(repo, number) {
       const pr = await api.json(
         { path: pullPath(repo, number), notFound: missingPull(repo, number) },
@@ -367,7 +369,8 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
     },
 
     // Built by the review-life work (issue 12); until then these say so.
-    compareCommits: () => Promise.reject(notYet("compareCommits")),
+    compareCommits: (repo, from, to, o) =>
+      compareCommits({ api, repoPath, maxDiffBytes: options.maxDiffBytes }, repo, from, to, o),
     listThreads: () => Promise.reject(notYet("listThreads")),
     resolveThread: () => Promise.reject(notYet("resolveThread")),
     async canWrite(repo, user) {

@@ -8,6 +8,7 @@ import {
 } from "../../tests/fakes/bitbucket/server.ts";
 import * as kit from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
+import { runCompareContract } from "../../tests/support/compare_contract.ts";
 import { pullRequestPayload } from "../../tests/fakes/bitbucket/payloads.ts";
 import { type BitbucketAdapterOptions, createBitbucketAdapter } from "./adapter.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
@@ -61,6 +62,19 @@ const STATES = {
   error: "STOPPED",
 };
 const USER = { token: undefined, user: { email: EMAIL, apiToken: API_TOKEN } };
+
+runCompareContract<Env>({
+  platform: "Bitbucket",
+  setup: () => setup(),
+  setupWithDiffLimit: (maxDiffBytes) => setup({ maxDiffBytes }),
+  commits: (env) => env.bitbucket.commits,
+  readsDiff: (req) => /\/diff\//.test(req.path),
+  exactDiff: true,
+  // Bitbucket Cloud has no labels on pull requests.
+  setLabels: null,
+  seeded: () => ({ head: HEAD, base: BASE }),
+  named: (sha) => sha.slice(0, 12),
+});
 
 contract.runAdapterContract<Env, ReturnType<typeof bitbucketFailure.http>>({
   platform: "Bitbucket",

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { parseDiff, rangeStart } from "../../src/diff/mod.ts";
 import { giteaAnchor, type GiteaReviewAnchor } from "./_anchors.ts";
 import { createGiteaApi, giteaMessage } from "./api.ts";
+import { compareCommits } from "./compare.ts";
 import { parseGiteaEvent } from "./events.ts";
 import { detectGiteaFlavor, type GiteaFlavor } from "./_flavor.ts";
 import { createGiteaSignatureCheck } from "./_signature.ts";
@@ -326,7 +327,14 @@ export function createGiteaAdapter(options: GiteaAdapterOptions): GitAdapter {
 
     canWrite: shared.canWrite,
     // Built by the review-life work (issue 12); until then these say so.
-    compareCommits: () => Promise.reject(notYet("compareCommits")),
+    compareCommits: (repo, from, to, o) =>
+      compareCommits(
+        { api, repoCall: shared.repoCall, maxDiffBytes: options.maxDiffBytes },
+        repo,
+        from,
+        to,
+        o,
+      ),
     listThreads: () => Promise.reject(notYet("listThreads")),
     resolveThread: () => Promise.reject(notYet("resolveThread")),
   };

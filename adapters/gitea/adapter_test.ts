@@ -9,6 +9,7 @@ import {
 import { giteaCommentPayload, giteaPullRequestPayload } from "../../tests/fakes/gitea/payloads.ts";
 import * as kit from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
+import { runCompareContract } from "../../tests/support/compare_contract.ts";
 import { createGiteaAdapter, type GiteaAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { InlineComment, RepoRef } from "../../src/platform/mod.ts";
 
@@ -52,6 +53,19 @@ async function offline() {
 }
 
 const like = contract.githubStyleParts((env: Env) => env.gitea);
+
+runCompareContract<Env>({
+  platform: "Gitea",
+  setup: () => setup(),
+  setupWithDiffLimit: (maxDiffBytes) => setup({}, { maxDiffBytes }),
+  commits: (env) => env.gitea.commits,
+  // Gitea serves no diff between commits: Loom reads each file's two sides instead.
+  readsDiff: (req) =>
+    /\/raw\//.test(req.path) || (/\/compare\//.test(req.path) && req.query.files !== "false"),
+  // Built file by file, with git's function lines after each `@@`.
+  exactDiff: false,
+  setLabels: (env, labels) => env.gitea.updatePullRequest("octo/app", 7, { labels }),
+});
 
 contract.runAdapterContract<Env, ReturnType<typeof giteaFailure.http>>({
   platform: "Gitea",

@@ -9,6 +9,7 @@ import { createGithubApi, githubMessage } from "./api.ts";
 import { createGithubAppAuth, type GithubAppAuth } from "./_app_auth.ts";
 import { parseGithubEvent } from "./events.ts";
 import { diffFromFiles } from "./_files_diff.ts";
+import { compareCommits } from "./compare.ts";
 import { rangeStart } from "../../src/diff/mod.ts";
 import {
   cachedIdentity,
@@ -116,6 +117,7 @@ const PAGE_SIZE = 100;
  */
 export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
   const fetchFn = options.fetch ?? fetch;
+  const { maxDiffBytes } = options;
   const now = options.now ?? Date.now;
   let app: GithubAppAuth | null = null;
 
@@ -300,8 +302,9 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
       }),
 
     canWrite: shared.canWrite,
+    compareCommits: (repo, from, to, o) =>
+      compareCommits({ api, repoCall: shared.repoCall, maxDiffBytes }, repo, from, to, o),
     // Built by the review-life work (issue 12); until then these say so.
-    compareCommits: () => Promise.reject(notYet("compareCommits")),
     listThreads: () => Promise.reject(notYet("listThreads")),
     resolveThread: () => Promise.reject(notYet("resolveThread")),
   };

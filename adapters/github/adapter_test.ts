@@ -11,6 +11,7 @@ import {
 import * as kit from "../../tests/support/adapter_test_kit.ts";
 import { pullRequestEvent } from "../../tests/fakes/github/payloads.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
+import { runCompareContract } from "../../tests/support/compare_contract.ts";
 import { createGithubAdapter, type GithubAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { PullRequest, RepoRef } from "../../src/platform/mod.ts";
 
@@ -54,6 +55,16 @@ const SUGGESTION =
   "Use a bound parameter.\n\n```suggestion\n  return sql`select * from t where id = ${id}`;\n```";
 
 const like = contract.githubStyleParts((env: Env) => env.github);
+
+runCompareContract<Env>({
+  platform: "GitHub",
+  setup: () => setup(),
+  setupWithDiffLimit: (maxDiffBytes) => setup({ maxDiffBytes }),
+  commits: (env) => env.github.commits,
+  readsDiff: (req) => /\.diff/.test(req.headers["accept"] ?? ""),
+  exactDiff: true,
+  setLabels: (env, labels) => env.github.updatePullRequest("octo/app", 7, { labels }),
+});
 
 contract.runAdapterContract<Env, ReturnType<typeof githubFailure.http>>({
   platform: "GitHub",
@@ -415,4 +426,21 @@ Deno.test("postComment answers in the conversation, and the answer is never read
   });
   assert.equal(kit.parseHook(env.adapter, delivery).type, "ignored");
   assert.deepEqual(env.github.violations, []);
+});
+
+Deno.test("compareCommits: a comparison whose diff GitHub refuses (406) is read from its files", async () => {
+  await using env = await setup();
+  const pushed = env.github.commits.commit(HEAD, { "src/a.ts": "one\n", "src/b.ts": "two\n" });
+  env.github.failNext(githubFailure.diffTooLarge(), { path: /\/compare\// });
+  const found = await env.adapter.compareCommits(REPO, HEAD, pushed);
+  assert.equal(found.fromIsAncestor, true);
+  assert.deepEqual(
+    contract.reviewedFiles(found.diff),
+    contract.reviewedFiles(env.github.commits.diff(HEAD, pushed)),
+  );
+  const asked = env.github.requests.filter((r) => r.path.includes("/compare/"));
+  assert.deepEqual(asked.map((r) => r.headers["accept"]), [
+    "application/vnd.github+json",
+    "application/vnd.github.diff",
+  ]);
 });

@@ -7,8 +7,9 @@
 import { z } from "zod";
 import { type DiffFile, parseDiff } from "../../src/diff/mod.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
-import { createGitlabApi, gitlabMessage, type GitlabRequest } from "./api.ts";
-import { diffFromGitlabDiffs, type GitlabDiffEntry } from "./_diff.ts";
+import { createGitlabApi, diffEntry, gitlabMessage, type GitlabRequest } from "./api.ts";
+import { compareCommits } from "./compare.ts";
+import { diffFromGitlabDiffs } from "./_diff.ts";
 import { parseGitlabEvent } from "./events.ts";
 import { type GitlabDiffRefs, gitlabPosition } from "./_position.ts";
 import {
@@ -269,6 +270,7 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
         draft: mr.draft ?? mr.work_in_progress ?? false,
         state: mr.state === "opened" ? "open" : mr.state === "merged" ? "merged" : "closed",
         author: mr.author?.username ?? "",
+        ...(mr.labels ? { labels: mr.labels } : {}),
       };
     },
 
@@ -345,7 +347,8 @@ export function createGitlabAdapter(options: GitlabAdapterOptions): GitAdapter {
     },
 
     // Built by the review-life work (issue 12); until then these say so.
-    compareCommits: () => Promise.reject(notYet("compareCommits")),
+    compareCommits: (repo, from, to, o) =>
+      compareCommits({ api, projectPath, maxDiffBytes: options.maxDiffBytes }, repo, from, to, o),
     listThreads: () => Promise.reject(notYet("listThreads")),
     resolveThread: () => Promise.reject(notYet("resolveThread")),
     async canWrite(repo, user) {
@@ -419,21 +422,10 @@ const mergeRequest = z.object({
   diff_refs: diffRefs.nullish(),
   // Absent before GitLab 16.x; null until the merge request's preparation finished.
   prepared_at: z.string().nullish(),
+  // Names, unless asked for `with_labels_details`.
+  labels: z.array(z.string()).nullish(),
 });
 type MergeRequest = z.infer<typeof mergeRequest>;
-
-const diffEntry: z.ZodType<GitlabDiffEntry> = z.object({
-  old_path: z.string(),
-  new_path: z.string(),
-  a_mode: z.string().nullish(),
-  b_mode: z.string().nullish(),
-  new_file: z.boolean(),
-  renamed_file: z.boolean(),
-  deleted_file: z.boolean(),
-  diff: z.string().nullish().transform((d) => d ?? ""),
-  too_large: z.boolean().nullish(),
-  collapsed: z.boolean().nullish(),
-});
 
 const position = z.object({
   new_path: z.string().nullish(),

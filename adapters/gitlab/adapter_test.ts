@@ -12,6 +12,7 @@ import {
 import { mergeRequestHook, mergeRequestNoteHook } from "../../tests/fakes/gitlab/payloads.ts";
 import * as kit from "../../tests/support/adapter_test_kit.ts";
 import * as contract from "../../tests/support/adapter_contract.ts";
+import { runCompareContract } from "../../tests/support/compare_contract.ts";
 import { createGitlabAdapter, type GitlabAdapterOptions, SUMMARY_MARKER } from "./adapter.ts";
 import type { RepoRef } from "../../src/platform/mod.ts";
 
@@ -73,6 +74,16 @@ async function offline() {
 
 const SUGGESTION = "Use a bound parameter.\n\n```suggestion:-1+0\n  return sql`select ${id}`;\n```";
 const STATES = { pending: "running", failure: "failed", success: "success", error: "failed" };
+
+runCompareContract<Env>({
+  platform: "GitLab",
+  setup: () => setup(),
+  setupWithDiffLimit: (maxDiffBytes) => setup({ maxDiffBytes }),
+  commits: (env) => env.gitlab.commits,
+  readsDiff: (req) => /\/repository\/compare$/.test(req.path),
+  exactDiff: true,
+  setLabels: (env, labels) => env.gitlab.updateMergeRequest(PROJECT, 7, { labels }),
+});
 
 contract.runAdapterContract<Env, ReturnType<typeof gitlabFailure.http>>({
   platform: "GitLab",
@@ -541,4 +552,17 @@ Deno.test("GitLab suggestions say how many lines above the anchored last line th
   );
   const single = renderFindingComment({ ...suggested, end_line: undefined }, env.adapter.dialect);
   assert.ok(single.includes("```suggestion:-0+0\n"));
+});
+
+Deno.test("compareCommits: histories with nothing in common are no ancestor and have no merge base", async () => {
+  await using env = await setup();
+  const orphan = env.gitlab.commits.add({ files: { "a.ts": "orphan\n" } });
+  const found = await env.adapter.compareCommits(REPO, HEAD, orphan, { diff: false });
+  assert.deepEqual(found, { fromIsAncestor: false, mergeBase: null, diff: "" });
+  // A 404 for anything else (the project) is still the failure it is.
+  const error = await platformError(
+    env.adapter.compareCommits({ ...REPO, id: "999" }, HEAD, orphan, { diff: false }),
+  );
+  assert.equal(error.status, 404);
+  assert.equal(error.retryable, false);
 });

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { z } from "zod";
+import type { GitlabDiffEntry } from "./_diff.ts";
 import {
   createRestClient,
   errorBody,
@@ -112,3 +114,20 @@ export function gitlabMessage(body: string): string {
   }
   return parts.filter(Boolean).join(": ").slice(0, 1_000);
 }
+
+/**
+ * One file of a diff as GitLab lists it (a merge request's `/diffs`, a comparison's `diffs`):
+ * its paths and modes, what happened to it, and its hunks.
+ */
+export const diffEntry: z.ZodType<GitlabDiffEntry> = z.object({
+  old_path: z.string(),
+  new_path: z.string(),
+  a_mode: z.string().nullish(),
+  b_mode: z.string().nullish(),
+  new_file: z.boolean(),
+  renamed_file: z.boolean(),
+  deleted_file: z.boolean(),
+  diff: z.string().nullish().transform((d) => d ?? ""),
+  too_large: z.boolean().nullish(),
+  collapsed: z.boolean().nullish(),
+});

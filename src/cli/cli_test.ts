@@ -22,7 +22,7 @@ Deno.test("cli: version, help and unknown commands", async () => {
   const version = await run(["version"]);
   assert.equal(version.code, 0);
   assert.match(version.stdout, /^loom \d+\.\d+\.\d+ \(deno /);
-  for (const command of ["serve", "migrate", "jobs", "review"]) {
+  for (const command of ["serve", "migrate", "backup", "jobs", "review"]) {
     const help = await run([command, "--help"]);
     assert.equal(help.code, 0, command);
     assert.match(help.stdout, new RegExp(`Usage: loom ${command}`));
@@ -106,5 +106,43 @@ Deno.test("cli: migrate, then jobs list, show, retry and cancel against the stor
     assert.equal((await run(["jobs", "list", "--status", "nope", "--db", db.url])).code, 2);
   } finally {
     await db.dispose();
+  }
+});
+
+Deno.test("cli: backup writes a checked copy, refuses to overwrite without --force, and sends PostgreSQL to pg_dump", async () => {
+  const db = await freshSqliteUrl();
+  const dir = await Deno.makeTempDir({ prefix: "loom-cli-backup-" });
+  try {
+    const store = await openDatabase(db.url);
+    await migrateToLatest(store);
+    const queue = await createQueue(store);
+    const { id } = await queue.enqueue("review", "normal", { pr: 9 });
+    await queue.close();
+    await store.close();
+
+    const target = `${dir}/loom-backup.db`;
+    const first = await run(["backup", target, "--db", db.url]);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /backed up .* to .*loom-backup\.db \(\d+ bytes\)/);
+    const copy = await openDatabase(`file:${target}`);
+    assert.equal((await (await createQueue(copy)).get(id))?.kind, "review");
+    await copy.close();
+
+    const again = await run(["backup", target, "--db", db.url]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /exists; pass --force/);
+    assert.equal((await run(["backup", target, "--force", "--db", db.url])).code, 0);
+
+    const missing = await run(["backup", `${dir}/x.db`, "--db", `file:${dir}/none.db`]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /no SQLite store at/);
+    assert.equal((await run(["backup", "--db", db.url])).code, 2, "FILE is required");
+
+    const pg = await run(["backup", `${dir}/pg.db`, "--db", "postgres://loom@127.0.0.1:1/loom"]);
+    assert.equal(pg.code, 1);
+    assert.match(pg.stderr, /pg_dump/);
+  } finally {
+    await db.dispose();
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -31,6 +31,11 @@ export interface Database {
    * function. Absent on SQLite, where every writer lives in this process.
    */
   listen?: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>;
+  /**
+   * SQLite only: runs a script the way `sqlite3_exec` does, stepping each statement to its end.
+   * `pragma incremental_vacuum(N)` needs it: through a prepared query it frees one page a call.
+   */
+  exec?: (script: string) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,6 +71,9 @@ async function openSqlite(url: string): Promise<Database> {
     timeout: 5,
     intMode: "number",
   });
+  // Before any table exists this makes a new store incremental from its first page, so the pages
+  // a prune frees can be returned (migration 0006 converts an older store once).
+  await client.execute("pragma auto_vacuum = incremental");
   await client.execute("pragma journal_mode = wal");
   await client.execute("pragma busy_timeout = 5000");
   // With WAL, NORMAL keeps every commit across a process crash (only power loss can drop the
@@ -79,6 +87,7 @@ async function openSqlite(url: string): Promise<Database> {
     db,
     relaxedDb: db,
     kind: "sqlite",
+    exec: (script) => client.executeMultiple(script),
     close: async () => {
       await db.destroy();
       client.close();

@@ -38,6 +38,11 @@ export interface JobsTable {
   finished_at: number | null;
   /** Milliseconds waited out on rate limits, which spend no attempt; see `src/queue/fail_job.ts`. */
   rate_limit_waited_ms: number;
+  /**
+   * How many times the job was claimed: the current claim's fence. Operations made for a claim
+   * match it, so a stale claim changes nothing; see `src/queue/_fence.ts`.
+   */
+  claim_token: number;
 }
 
 /** A repository Loom has heard from. */
@@ -133,6 +138,59 @@ export interface CommentsTable {
   line: number | null;
   head_sha: string;
   created_at: number;
+  /** Inline findings: the first line of its range (`line` is the last), at `head_sha`. */
+  start_line: number | null;
+  severity: string | null;
+  title: string | null;
+  pipeline: string | null;
+  /** Inline findings: open | fixed | outdated | dismissed. */
+  state: Generated<FindingState>;
+  /** When the state last changed; null while it is the first `open`. */
+  state_at: number | null;
+  /** Who changed it: a person's name as the platform gives it, or `loom`. */
+  state_by: string | null;
+}
+
+/** Where a finding Loom posted stands; see `src/review/jobs/finding_states.ts`. */
+export type FindingState = "open" | "fixed" | "outdated" | "dismissed";
+
+/**
+ * What the last completed review of a pull request read, so that the next push can be reviewed
+ * incrementally (`src/review/jobs/incremental.ts`).
+ */
+export interface ReviewStatesTable {
+  id: Generated<number>;
+  platform: string;
+  repository: string;
+  pr_number: number;
+  /** The head that review reviewed. */
+  head_sha: string;
+  /** The merge base of the change then, where the platform told it. */
+  merge_base: string | null;
+  /** sha256 of the config and prompts it read from the base branch. */
+  config_fingerprint: string;
+  review_id: number;
+  summary_comment_id: string | null;
+  updated_at: number;
+}
+
+/** What Loom knows of a pull request's state: open, closed (merged or declined), or unknown. */
+export type PullRequestState = "open" | "closed" | "unknown";
+
+/**
+ * A pull request Loom reviewed, and whether it is open: its reviews, findings and comments are kept
+ * while it is, and pruned once it has been closed (or unheard of) for the reviews retention.
+ */
+export interface PullRequestsTable {
+  id: Generated<number>;
+  platform: string;
+  repository: string;
+  pr_number: number;
+  state: PullRequestState;
+  /** When Loom learnt it was closed; null while open or unknown. */
+  closed_at: number | null;
+  /** When the state was last recorded (for `unknown`: the newest review's time). */
+  updated_at: number;
 }
 
 /**
@@ -160,5 +218,7 @@ export interface Tables {
   reviews: ReviewsTable;
   pipeline_runs: PipelineRunsTable;
   comments: CommentsTable;
+  pull_requests: PullRequestsTable;
+  review_states: ReviewStatesTable;
   pull_request_pauses: PullRequestPausesTable;
 }

@@ -13,3 +13,5 @@ export { placementProblem, rangeStart } from "./placement.ts";
 export { quotePath } from "./quote.ts";
 export { renderFileDiff, renderFileHeader, renderHunk } from "./render.ts";
 export { isTooLargeToDiffLine, tooLargeToDiffLine } from "./too_large.ts";
+export { type LineRange, type RangeShift, shiftRange } from "./shift_range.ts";
+export { onlyFiles } from "./only_files.ts";

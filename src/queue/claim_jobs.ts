@@ -16,7 +16,8 @@ export interface ClaimOptions {
 
 /**
  * Claims jobs in one statement: high lane before normal before low, FIFO within a lane, aged so
- * that nothing starves (see `lanes.ts`). Each claimed job counts one attempt.
+ * that nothing starves (see `lanes.ts`). Each claimed job counts one attempt, and gets a new
+ * `claim_token`: the fence the operations made for this claim match (see `_fence.ts`).
  * SQLite has a single writer, so `UPDATE … RETURNING` over a sub-select is atomic; PostgreSQL
  * adds `FOR UPDATE SKIP LOCKED` so concurrent claimers on other nodes skip each other's rows.
  */
@@ -35,7 +36,8 @@ export async function claimJobs(
   const claimIndex = q.store === "sqlite" ? sql`indexed by jobs_claim` : sql``;
   const result = await sql<JobRow>`
     update jobs
-    set status = 'running', attempts = attempts + 1, locked_by = ${workerId},
+    set status = 'running', attempts = attempts + 1, claim_token = claim_token + 1,
+        locked_by = ${workerId},
         locked_until = ${now + options.leaseMs}, started_at = ${now}, updated_at = ${now}
     where id in (
       select id from jobs ${claimIndex}

@@ -13,6 +13,7 @@ import {
   rateLimitBackoffMs,
 } from "./errors.ts";
 import type { Job } from "./job.ts";
+import { stillHeld } from "./_fence.ts";
 import { willRetry } from "./will_retry.ts";
 import { claimScore } from "./lanes.ts";
 
@@ -29,8 +30,9 @@ export type FailOutcome =
  * without spending an attempt, adding the wait to the job's `rate_limit_waited_ms`; once that
  * reaches `q.maxRateLimitWaitMs` the job is `dead`, saying so. Every delay is capped at
  * {@link MAX_WAIT_MS} (and a rate limit's at the budget left), so no Retry-After parks a job for
- * ever. `lost` means this worker no longer held the job (cancelled or lease expired), so nothing
- * was written.
+ * ever. `lost` means `job`'s claim is no longer the current one (the job was cancelled, its lease
+ * expired, or it was claimed again since: see `_fence.ts`), so nothing was written: a stale run
+ * neither ends the job nor counts an attempt against a newer claim.
  */
 export async function failJob(
   q: QueueContext,
@@ -69,12 +71,12 @@ export async function failJob(
           attempts = attempts - ${given}, rate_limit_waited_ms = rate_limit_waited_ms + ${waited},
           locked_by = null, locked_until = null, last_error = ${message}, errors = ${errors},
           updated_at = ${now}
-      where id = ${job.id} and status = 'running' and locked_by = ${workerId}`.execute(q.db)
+      where ${stillHeld(workerId, [job])}`.execute(q.db)
     : await sql`
       update jobs
       set status = 'dead', locked_by = null, locked_until = null, last_error = ${message},
           errors = ${errors}, finished_at = ${now}, updated_at = ${now}
-      where id = ${job.id} and status = 'running' and locked_by = ${workerId}`.execute(q.db);
+      where ${stillHeld(workerId, [job])}`.execute(q.db);
   if (Number(result.numAffectedRows ?? 0) === 0) return { status: "lost" };
   return retry ? { status: "queued", runAt } : { status: "dead" };
 }

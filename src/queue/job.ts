@@ -35,7 +35,18 @@ export interface Job<P = unknown> {
   finishedAt: number | null;
   /** Milliseconds this job has waited out rate limits in all; bounded by the queue's budget. */
   rateLimitWaitedMs: number;
+  /**
+   * Which claim of the job this is (each claim counts one more): completing, failing, renewing,
+   * releasing or postponing a job acts only while the claim it was handed is still the current one.
+   */
+  claimToken: number;
 }
+
+/**
+ * One claim of a job: what the operations made for a claim (complete, heartbeat, release) take.
+ * A claimed {@link Job} is one; a bare id is not, so no caller can act for a claim it does not hold.
+ */
+export type Claim = Pick<Job, "id" | "claimToken">;
 
 /** A row of the `jobs` table as the driver returns it. */
 export type JobRow = Omit<JobsTable, "id"> & { id: number };
@@ -62,5 +73,6 @@ export function rowToJob(row: JobRow): Job {
     startedAt: row.started_at === null ? null : Number(row.started_at),
     finishedAt: row.finished_at === null ? null : Number(row.finished_at),
     rateLimitWaitedMs: Number(row.rate_limit_waited_ms ?? 0),
+    claimToken: Number(row.claim_token ?? 0),
   };
 }

@@ -16,7 +16,7 @@
  * await queue.enqueue("review", "normal", { pr: 1 });
  * const [job] = await queue.claim("worker-1", 1, { kinds: ["review"], leaseMs: 30_000 });
  * assert.deepEqual(job.payload, { pr: 1 });
- * await queue.complete("worker-1", [job.id]);
+ * await queue.complete("worker-1", [job]);
  * assert.equal((await queue.get(job.id))?.status, "succeeded");
  * await queue.close();
  * await store.close();
@@ -37,10 +37,11 @@ import { extendLeases } from "./extend_leases.ts";
 import { failJob } from "./fail_job.ts";
 import { findByDedupeKey } from "./find_by_dedupe_key.ts";
 import { getJob } from "./get_job.ts";
-import type { Job } from "./job.ts";
+import type { Claim, Job } from "./job.ts";
 import { DEFAULT_AGING_MS } from "./lanes.ts";
 import { listJobs, type ListJobsOptions } from "./list_jobs.ts";
 import { type Postpone, postponeJob } from "./postpone_job.ts";
+import { pruneFinishedJobs } from "./prune_finished_jobs.ts";
 import { reapExpiredLeases } from "./reap_expired_leases.ts";
 import { releaseJobs } from "./release_jobs.ts";
 import { resumeJob } from "./resume_job.ts";
@@ -63,7 +64,7 @@ export {
   RetryableError,
 } from "./errors.ts";
 export type { FailOutcome } from "./fail_job.ts";
-export type { Job, JobError, JobStatus, Lane } from "./job.ts";
+export type { Claim, Job, JobError, JobStatus, Lane } from "./job.ts";
 export { type JobAction, refusal } from "./job_actions.ts";
 export { isLane, LANES } from "./lanes.ts";
 export type { JobPage, ListJobsOptions } from "./list_jobs.ts";
@@ -119,17 +120,23 @@ function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
     enqueueMany: (jobs: readonly NewJob[]) => enqueue(q, jobs),
     claim: (workerId: string, limit: number, options: ClaimOptions) =>
       claimJobs(q, workerId, limit, options),
-    complete: (workerId: string, ids: readonly number[]) => completeJobs(q, workerId, ids),
+    /** Ends claimed jobs as succeeded; returns the ids whose claim was still current. */
+    complete: (workerId: string, claims: readonly Claim[]) => completeJobs(q, workerId, claims),
+    /** Records a claimed job's failure; `lost` when its claim was no longer current. */
     fail: (workerId: string, job: Job, error: unknown) => failJob(q, workerId, job, error),
-    extendLeases: (workerId: string, ids: readonly number[], leaseMs: number) =>
-      extendLeases(q, workerId, ids, leaseMs),
-    release: (workerId: string, ids: readonly number[]) => releaseJobs(q, workerId, ids),
-    /** Puts a running job back to wait; false when the worker no longer held it. */
+    /** The heartbeat: renews claims; returns the ids still held. */
+    extendLeases: (workerId: string, claims: readonly Claim[], leaseMs: number) =>
+      extendLeases(q, workerId, claims, leaseMs),
+    /** Hands claimed jobs back without counting the attempt (shutdown). */
+    release: (workerId: string, claims: readonly Claim[]) => releaseJobs(q, workerId, claims),
+    /** Puts a running job back to wait; false when its claim was no longer current. */
     postpone: (workerId: string, job: Job, postpone: Postpone["postpone"]) =>
       postponeJob(q, workerId, job, postpone),
     /** Lets a postponed job run now. */
     resume: (id: number) => resumeJob(q, id),
     reapExpired: () => reapExpiredLeases(q),
+    /** Deletes up to `limit` jobs that finished before `before`; returns how many. */
+    pruneFinished: (before: number, limit: number) => pruneFinishedJobs(q, before, limit),
     get: (id: number) => getJob(q, id),
     /** Whether failing `job` with `error` would re-queue it rather than end it. */
     willRetry: (job: Job, error: unknown) => willRetry(q, job, error),

@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import type { QueueContext } from "./context.ts";
 import type { Job } from "./job.ts";
+import { stillHeld } from "./_fence.ts";
 import { claimScore } from "./lanes.ts";
 
 /**
@@ -18,10 +19,11 @@ export interface Postpone {
 }
 
 /**
- * Puts `job` back to `queued`, fenced like every completion (only the lease holder may). The
+ * Puts `job` back to `queued`, fenced like every completion (only its current claim may: see
+ * `_fence.ts`). The
  * attempt its claim counted is given back: waiting is not failing. When {@link resumeJob} ran
  * while the job was running (its `run_at` moved), the job is due at once, so a resume arriving
- * just before the postpone is never lost. Returns false when this worker no longer held the job.
+ * just before the postpone is never lost. Returns false when `job`'s claim was no longer the current one.
  */
 export async function postponeJob(
   q: QueueContext,
@@ -41,7 +43,7 @@ export async function postponeJob(
         score = case when ${resumed} then ${big(claimScore(job.lane, now, q.agingMs))}
                      else ${big(claimScore(job.lane, postpone.until, q.agingMs))} end,
         locked_by = null, locked_until = null, updated_at = ${now}
-    where id = ${job.id} and status = 'running' and locked_by = ${workerId}`.execute(q.db);
+    where ${stillHeld(workerId, [job])}`.execute(q.db);
   // Due at once (a resume came, or `until` is now): idle workers here need not wait for a poll.
   q.wakeup.notify();
   return Number(result.numAffectedRows ?? 0) > 0;

@@ -71,7 +71,7 @@ for (const factory of testStores()) {
       id: a.id,
       created: false,
     });
-    await queue.complete(W, [job.id]);
+    await queue.complete(W, [job]);
     const c = await queue.enqueue("noop", "normal", 4, { dedupeKey: "pr-1" });
     assert.equal(c.created, true);
     assert.notEqual(c.id, a.id);
@@ -124,8 +124,8 @@ for (const factory of testStores()) {
     assert.deepEqual(job.payload, { deep: { list: [1, "two", null] } });
     assert.equal(job.attempts, 1);
     assert.equal(job.status, "running");
-    assert.deepEqual(await queue.complete("someone-else", [job.id]), []);
-    assert.deepEqual(await queue.complete(W, [job.id]), [job.id]);
+    assert.deepEqual(await queue.complete("someone-else", [job]), []);
+    assert.deepEqual(await queue.complete(W, [job]), [job.id]);
     const done = await queue.get(job.id);
     assert.equal(done?.status, "succeeded");
     assert.equal(done?.lockedBy, null);
@@ -193,7 +193,7 @@ for (const factory of testStores()) {
       assert.ok(waits.every((w, i) => w > 0 && (i === 0 || w >= waits[i - 1])), `${waits}`);
       const [job] = await queue.claim(W, 1, KINDS);
       assert.equal(job.attempts, 1, "the 429s gave their attempts back");
-      await queue.complete(W, [job.id]);
+      await queue.complete(W, [job]);
       const done = await queue.get(id);
       assert.equal(done?.status, "succeeded");
       assert.equal(done?.errors.length, 3, "each wait is in the history");
@@ -327,8 +327,10 @@ for (const factory of testStores()) {
     const lost = await queue.enqueue("noop", "normal", "lost");
     const jobs = await queue.claim(W, 2, { ...KINDS, leaseMs: 1_000 });
     assert.equal(jobs.length, 2);
+    const [keptClaim, lostClaim] = jobs;
+    assert.deepEqual([keptClaim.id, lostClaim.id], [kept.id, lost.id]);
     clock.now += 900;
-    assert.deepEqual([...await queue.extendLeases(W, [kept.id], 1_000)], [kept.id]);
+    assert.deepEqual([...await queue.extendLeases(W, [keptClaim], 1_000)], [kept.id]);
     clock.now += 200;
     assert.equal(await queue.reapExpired(), 1);
     const [reclaimed] = await queue.claim("worker-b", 5, KINDS);
@@ -336,8 +338,11 @@ for (const factory of testStores()) {
     assert.equal(reclaimed.attempts, 2);
     assert.match(reclaimed.lastError ?? "", /lease expired/);
     // The first worker's late completion is refused: worker-b owns it now.
-    assert.deepEqual(await queue.complete(W, [lost.id]), []);
-    assert.deepEqual(await queue.extendLeases(W, [kept.id, lost.id], 1_000), new Set([kept.id]));
+    assert.deepEqual(await queue.complete(W, [lostClaim]), []);
+    assert.deepEqual(
+      await queue.extendLeases(W, [keptClaim, lostClaim], 1_000),
+      new Set([kept.id]),
+    );
   });
 
   t("a job whose lease expires on its last attempt is dead, not looping", async (queue, clock) => {
@@ -363,21 +368,86 @@ for (const factory of testStores()) {
     assert.equal((await queue.get(running.id))?.lastError, "superseded");
     assert.deepEqual(await queue.claim(W, 5, KINDS), []);
     // A cancelled job's late completion or failure changes nothing.
-    assert.deepEqual(await queue.complete(W, [running.id]), []);
+    assert.deepEqual(await queue.complete(W, [job]), []);
     assert.deepEqual(await queue.fail(W, job, new Error("x")), { status: "lost" });
     assert.equal((await queue.get(running.id))?.status, "cancelled");
     // A finished job cannot be cancelled.
     await queue.enqueue("noop", "low", null);
     const [other] = await queue.claim(W, 1, KINDS);
-    await queue.complete(W, [other.id]);
+    await queue.complete(W, [other]);
     assert.equal((await queue.cancel(other.id))?.status, "succeeded");
     assert.equal(await queue.cancel(999_999), null);
   });
 
+  t(
+    "cancel then retry of a running job ends once, and the old run's attempt is not counted",
+    async (queue) => {
+      const { id } = await queue.enqueue("noop", "normal", null);
+      const [old] = await queue.claim(W, 1, KINDS);
+      assert.equal((await queue.cancel(id))?.status, "cancelled");
+      const retried = await queue.retry(id);
+      assert.equal(retried?.status, "queued");
+      assert.equal(retried?.lockedBy, null, "a retried job is held by nobody");
+      // The same worker is handed the retried job: same id, same worker, same attempt number.
+      const [current] = await queue.claim(W, 1, KINDS);
+      assert.equal(current.id, id);
+      assert.equal(current.attempts, old.attempts);
+      assert.notEqual(current.claimToken, old.claimToken);
+      // The old run ends late, whichever way: refused, the retried run is untouched.
+      assert.deepEqual(await queue.fail(W, old, new Error("the old run failed late")), {
+        status: "lost",
+      });
+      assert.deepEqual(await queue.complete(W, [old]), []);
+      const meanwhile = await queue.get(id);
+      assert.equal(meanwhile?.status, "running");
+      assert.equal(meanwhile?.attempts, 1);
+      assert.deepEqual(meanwhile?.errors, [], "no attempt counted for the old run");
+      // The retried run ends once.
+      assert.deepEqual(await queue.complete(W, [current]), [id]);
+      assert.deepEqual(await queue.complete(W, [current]), [], "an ending is not repeated");
+      const done = await queue.get(id);
+      assert.equal(done?.status, "succeeded");
+      assert.equal(done?.attempts, 1);
+    },
+  );
+
+  t(
+    "a claim reaped and handed to the same worker again: the old claim can do nothing",
+    async (queue, clock) => {
+      const { id } = await queue.enqueue("noop", "normal", null);
+      const [old] = await queue.claim(W, 1, { ...KINDS, leaseMs: 1_000 });
+      clock.now += 2_000;
+      assert.equal(await queue.reapExpired(), 1);
+      const [current] = await queue.claim(W, 1, { ...KINDS, leaseMs: 1_000 });
+      assert.equal(current.id, id);
+      const lease = (await queue.get(id))?.lockedUntil;
+      // Every operation made for the old claim is refused and changes nothing…
+      assert.deepEqual(await queue.extendLeases(W, [old], 60_000), new Set());
+      assert.equal(await queue.release(W, [old]), 0);
+      assert.equal(await queue.postpone(W, old, { until: clock.now + 60_000 }), false);
+      assert.deepEqual(await queue.fail(W, old, new PermanentError("stale")), { status: "lost" });
+      assert.deepEqual(await queue.complete(W, [old]), []);
+      const still = await queue.get(id);
+      assert.equal(still?.status, "running");
+      assert.equal(still?.lockedUntil, lease);
+      assert.equal(still?.attempts, 2);
+      // …while the current claim works, alone or in a batch with stale ones.
+      assert.deepEqual(await queue.extendLeases(W, [old, current], 5_000), new Set([id]));
+      const other = await queue.enqueue("noop", "normal", null);
+      const [second] = await queue.claim(W, 1, KINDS);
+      assert.equal(second.id, other.id);
+      assert.deepEqual(
+        (await queue.complete(W, [old, current, second])).sort((a, b) => a - b),
+        [id, other.id],
+      );
+      assert.equal((await queue.get(id))?.status, "succeeded");
+    },
+  );
+
   t("release hands jobs back without counting the attempt", async (queue) => {
     await queue.enqueue("noop", "normal", null);
     const [job] = await queue.claim(W, 1, KINDS);
-    assert.equal(await queue.release(W, [job.id]), 1);
+    assert.equal(await queue.release(W, [job]), 1);
     const [again] = await queue.claim("worker-b", 1, KINDS);
     assert.equal(again.id, job.id);
     assert.equal(again.attempts, 1);

@@ -24,7 +24,8 @@ export async function retryJob(q: QueueContext, id: number): Promise<Job | null>
     await sql`
       update jobs
       set status = 'queued', attempts = 0, rate_limit_waited_ms = 0, run_at = ${now},
-          score = ${claimScore(job.lane, now, q.agingMs)}, finished_at = null, updated_at = ${now}
+          score = ${claimScore(job.lane, now, q.agingMs)}, locked_by = null, locked_until = null,
+          finished_at = null, updated_at = ${now}
       where id = ${id} and status in ('dead', 'cancelled')
         and not exists (
           select 1 from jobs holder

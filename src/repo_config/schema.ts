@@ -112,6 +112,11 @@ const reviewSchema = z.strictObject({
   /** Upper bound on model calls for one review, so a huge pull request cannot run up a bill. */
   max_llm_calls: wholeNumber().min(1).default(10),
   /**
+   * On new commits, send the model only what changed since the last reviewed head (a full review
+   * when history was rewritten, the merge base moved or the config changed).
+   */
+  incremental: z.boolean().default(true),
+  /**
    * Pause Loom on a pull request after this many reviewed pushes (automatic reviews that were
    * published); `/loom resume` starts the count again. 0: never.
    */

@@ -42,6 +42,7 @@ Deno.test("a minimal config gets every documented default", () => {
     max_inline_comments: 25,
     min_severity: "info",
     max_llm_calls: 10,
+    incremental: true,
     auto_pause_after: 0,
   });
 });
@@ -85,6 +86,7 @@ Deno.test("every option can be set explicitly", () => {
       max_inline_comments: 0,
       min_severity: "warning",
       max_llm_calls: 3,
+      incremental: false,
       auto_pause_after: 5,
     },
   });
@@ -94,6 +96,7 @@ Deno.test("every option can be set explicitly", () => {
   assert.equal(config.pipelines[0].enabled, false);
   assert.deepEqual(config.triggers.branches, ["release/*"]);
   assert.equal(config.review.min_severity, "warning");
+  assert.equal(config.review.incremental, false);
 });
 
 Deno.test("unknown keys are rejected at every level", () => {

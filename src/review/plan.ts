@@ -80,10 +80,9 @@ export function planReview(input: {
   const changes = countChanges(files);
   const enabled = config.pipelines.filter((p) => p.enabled);
   const plan: ReviewPlan = { files, changes, pipelines: [], skippedFiles: [], notReviewed: [] };
-  if (changes > config.triggers.max_changes) {
-    plan.skippedReason =
-      `the pull request changes ${changes} lines, more than triggers.max_changes ` +
-      `(${config.triggers.max_changes}); raise it in .loom/config.yaml to review changes this large`;
+  const tooMany = aboveMaxChanges(changes, config);
+  if (tooMany) {
+    plan.skippedReason = tooMany;
     return plan;
   }
 
@@ -129,6 +128,17 @@ export function planReview(input: {
     plan.pipelines.push(p.plan);
   }
   return plan;
+}
+
+/**
+ * Why a change of `changes` lines is not reviewed under `config` (above `triggers.max_changes`),
+ * or undefined when it is within it. An incremental review checks the pull request's whole diff
+ * with it as well as the push's.
+ */
+export function aboveMaxChanges(changes: number, config: RepoConfig): string | undefined {
+  if (changes <= config.triggers.max_changes) return undefined;
+  return `the pull request changes ${changes} lines, more than triggers.max_changes ` +
+    `(${config.triggers.max_changes}); raise it in .loom/config.yaml to review changes this large`;
 }
 
 const RANK: Record<Severity, number> = { blocker: 0, warning: 1, info: 2 };

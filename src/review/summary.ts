@@ -17,6 +17,9 @@ import type { Usage } from "../llm/mod.ts";
 import { codeFence, codeSpan, escapeBody, escapeInline } from "../markdown/mod.ts";
 import { scrubCredentials } from "../secrets/mod.ts";
 import { SEVERITY_EMOJI } from "./_severity_emoji.ts";
+import { lifeSections, rangeLine, type SummaryLife } from "./summary_life.ts";
+
+export type { FindingNote, SummaryLife } from "./summary_life.ts";
 
 /** How one pipeline of the review went. */
 export interface PipelineSummary {
@@ -62,6 +65,11 @@ export interface SummaryInput {
    */
   paused?: string;
   headSha?: string;
+  /**
+   * The review's place in the pull request's life: the range reviewed, the previous review, and
+   * what became of earlier findings; absent for `loom review` and reviews without a history.
+   */
+  life?: SummaryLife;
   /** Longest text to return (default 60,000); on a platform, {@link summaryMaxChars}. */
   maxChars?: number;
 }
@@ -146,7 +154,11 @@ export function renderSummary(input: SummaryInput): string {
   const maxChars = input.maxChars ?? DEFAULT_MAX_CHARS;
   const full = render(input, sorted, { bodies: true, maxItems: Infinity });
   if (full.length <= maxChars) return full;
+  const life = input.life;
   const longest = Math.max(
+    ...(life
+      ? [life.fixed.length, life.outdated.length, life.dismissed.length, life.stillOpen.length]
+      : []),
     sorted.findings.length,
     sorted.skippedFiles.length,
     sorted.notReviewed.length,
@@ -182,7 +194,13 @@ function renderSkipped(input: SummaryInput, reason: string): string {
 
 function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
   const blocks = [TITLE];
-  if (input.headSha) blocks.push(`Reviewed commit ${codeSpan(input.headSha.slice(0, 12))}.`);
+  if (input.headSha) {
+    blocks.push(
+      input.life
+        ? rangeLine(input.life, input.headSha)
+        : `Reviewed commit ${codeSpan(input.headSha.slice(0, 12))}.`,
+    );
+  }
   blocks.push(counts(sorted.findings));
 
   const failed = sorted.pipelines.filter((p) => p.status === "failed");
@@ -223,6 +241,7 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
           .join(mode.bodies ? "\n\n" : "\n"),
     );
   }
+  if (input.life) blocks.push(...lifeSections(input.life, mode.maxItems));
   if (input.droppedUnknownPath > 0) {
     const n = input.droppedUnknownPath;
     blocks.push(

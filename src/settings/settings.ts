@@ -72,6 +72,16 @@ export interface Settings extends ServerCaps {
   rateLimitCommandsPerPr: number;
   /** Who may command Loom: people with write access, or anyone who can comment. */
   commandsFrom: CommandsFrom;
+  /** Days finished jobs, deliveries and reviews' stored inputs are kept. */
+  retentionDays: number;
+  /** Days a closed pull request's reviews, findings and comment records are kept. */
+  retentionReviewsDays: number;
+  /** Directory the server writes SQLite backups to; absent means no scheduled backups. */
+  backupDir?: string;
+  /** Hours between scheduled backups. */
+  backupIntervalH: number;
+  /** Scheduled backups kept; older ones are deleted. */
+  backupKeep: number;
   /** The model provider used for reviews. */
   llm: LlmSettings;
 }
@@ -277,6 +287,47 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     about: "Who may command Loom: `writers` (people with write access to the repository, as " +
       "the platform answers) or `anyone` who can comment.",
     check: oneOf(COMMANDS_FROM),
+  },
+  retentionDays: {
+    env: "LOOM_RETENTION_DAYS",
+    yaml: "retention_days",
+    default: 30,
+    about: "Days Loom keeps finished jobs, webhook deliveries and each finished review's stored " +
+      "inputs (the diff, the prompts, the model endpoints' own error answers); an hourly prune " +
+      "deletes what is older.",
+    check: integer(1, 36_500),
+  },
+  retentionReviewsDays: {
+    env: "LOOM_RETENTION_REVIEWS_DAYS",
+    yaml: "retention_reviews_days",
+    default: 365,
+    about: "Days a closed pull request's reviews, findings and comment records are kept after it " +
+      "closed; while it is open they are kept, since they keep a finding from being posted twice.",
+    check: integer(1, 36_500),
+  },
+  backupDir: {
+    env: "LOOM_BACKUP_DIR",
+    yaml: "backup_dir",
+    default: undefined,
+    about: "Directory `loom serve` writes SQLite backups to (`loom-YYYYMMDD-HHMMSS.db`); unset " +
+      "means no scheduled backups. It must be writable by the process (under the data " +
+      "directory the permissions grant, e.g. `/data/backups`). PostgreSQL: use `pg_dump`.",
+    check: text,
+  },
+  backupIntervalH: {
+    env: "LOOM_BACKUP_INTERVAL_H",
+    yaml: "backup_interval_h",
+    default: 24,
+    about: "Hours between scheduled backups; the first comes at start when the newest backup " +
+      "is older than this.",
+    check: integer(1, 8760),
+  },
+  backupKeep: {
+    env: "LOOM_BACKUP_KEEP",
+    yaml: "backup_keep",
+    default: 7,
+    about: "Scheduled backups kept in `LOOM_BACKUP_DIR`; older ones are deleted after each backup.",
+    check: integer(1, 10_000),
   },
 };
 

@@ -43,11 +43,21 @@ import {
   type PostedInline,
   recordInlineComments,
 } from "./record_inline_comments.ts";
+import { pruneClosedReviews } from "./prune_closed_reviews.ts";
+import { pruneDeliveries } from "./prune_deliveries.ts";
+import { pruneReviewInputs } from "./prune_review_inputs.ts";
+import { recordPullRequestState } from "./record_pull_request_state.ts";
 import { recordRepository } from "./record_repository.ts";
 import { recordReviewCounts, type ReviewCounts } from "./record_review_counts.ts";
 import { recordSummaryComment } from "./record_summary_comment.ts";
 import { loadReviewInputs, saveReviewInputs } from "./review_inputs.ts";
 import { type NewReview, startReview } from "./start_review.ts";
+import { getReviewState } from "./get_review_state.ts";
+import { saveReviewState } from "./save_review_state.ts";
+import type { ReviewState } from "./review_state.ts";
+import { listFindings } from "./list_findings.ts";
+import { type FindingStateChange, setFindingState } from "./set_finding_state.ts";
+import { type FindingPlace, moveFindings } from "./move_findings.ts";
 
 export type { CommentRecord } from "./list_review_comments.ts";
 export type { ReviewEnd } from "./end_review.ts";
@@ -57,9 +67,14 @@ export type { PipelineRunRecord } from "./pipeline_run.ts";
 export type { PauseState, PullRequestRef } from "./pull_request_pause.ts";
 export type { DeliveryRecord } from "./record_deliveries.ts";
 export type { CommentPlace, PostedInline } from "./record_inline_comments.ts";
+export type { PrunedReviews } from "./prune_closed_reviews.ts";
 export type { ReviewCounts } from "./record_review_counts.ts";
 export type { ReviewRecord } from "./review_row.ts";
 export type { NewReview } from "./start_review.ts";
+export type { ReviewState } from "./review_state.ts";
+export type { FindingRecord } from "./list_findings.ts";
+export type { FindingStateChange } from "./set_finding_state.ts";
+export type { FindingPlace } from "./move_findings.ts";
 
 /** The review store bound to one database; see the module doc. */
 export type ReviewStore = ReturnType<typeof createReviewStore>;
@@ -70,7 +85,7 @@ export type ReviewStore = ReturnType<typeof createReviewStore>;
  * a few commits, not one each.
  */
 export function createReviewStore(database: Database) {
-  const { db } = database;
+  const { db, kind } = database;
   const deliveries = createBatcher<DeliveryRecord, void>(async (rows) => {
     await recordDeliveries(db, rows);
     return [];
@@ -129,6 +144,47 @@ export function createReviewStore(database: Database) {
     /** The comments a review posted. */
     listReviewComments: (reviewId: number) => listReviewComments(db, reviewId),
 
+    // Pull requests and retention.
+    /** Records whether a pull request is open or closed, as the platform just said. */
+    recordPullRequestState: (
+      repo: { platform: string; fullName: string },
+      pr: number,
+      state: "open" | "closed",
+      now: number,
+    ) => recordPullRequestState(db, repo, pr, state, now),
+    /** Deletes up to `limit` deliveries received before `before`; returns how many. */
+    pruneDeliveries: (before: number, limit: number) => pruneDeliveries(db, before, limit),
+    /** Clears the stored inputs of up to `limit` reviews ended before `before`. */
+    pruneReviewInputs: (before: number, limit: number) =>
+      pruneReviewInputs(db, kind, before, limit),
+    /** Deletes the records of up to `limit` pull requests closed before `before`. */
+    pruneClosedReviews: (before: number, limit: number) => pruneClosedReviews(db, before, limit),
+    // The life of a review.
+    /** What the last completed review of a pull request read, or null. */
+    getReviewState: (repo: { platform: string; fullName: string }, pr: number) =>
+      getReviewState(db, repo, pr),
+    /** Records what a completed review read, for the next push's incremental review. */
+    saveReviewState: (
+      repo: { platform: string; fullName: string },
+      pr: number,
+      state: ReviewState,
+    ) => saveReviewState(db, repo, pr, state),
+    /** The findings posted inline on a pull request, with their states, oldest first. */
+    listFindings: (repo: { platform: string; fullName: string }, pr: number) =>
+      listFindings(db, repo, pr),
+    /** Moves open findings to another state; returns the fingerprints that changed. */
+    setFindingState: (
+      repo: { platform: string; fullName: string },
+      pr: number,
+      changes: readonly FindingStateChange[],
+      now: number,
+    ) => setFindingState(db, repo, pr, changes, now),
+    /** Renumbers open findings onto a newer head. */
+    moveFindings: (
+      repo: { platform: string; fullName: string },
+      pr: number,
+      places: readonly FindingPlace[],
+    ) => moveFindings(db, repo, pr, places),
     // Pausing.
     /** Whether Loom is paused on a pull request, and since when it last was not. */
     getPause: (ref: PullRequestRef) => getPause(db, ref),

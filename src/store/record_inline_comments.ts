@@ -12,6 +12,14 @@ export interface PostedInline {
   fingerprint: string;
   path?: string;
   line?: number;
+  /** The finding behind it, where the caller knows it: its range and what it says. */
+  finding?: {
+    startLine: number;
+    line: number;
+    severity: string;
+    title: string;
+    pipeline: string;
+  };
 }
 
 /** Where the comments were posted. */
@@ -22,7 +30,11 @@ export interface CommentPlace {
   headSha: string;
 }
 
-/** Records `comments` on the pull request; a fingerprint already recorded is left alone. */
+/**
+ * Records `comments` on the pull request, each `open`; a fingerprint already recorded is left
+ * alone. A comment's lines are the finding's where it is given (the range the finding covers),
+ * else what the platform said.
+ */
 export async function recordInlineComments(
   db: Kysely<Tables>,
   place: CommentPlace,
@@ -30,12 +42,16 @@ export async function recordInlineComments(
   now: number,
 ): Promise<void> {
   for (const c of comments) {
+    const f = c.finding;
+    const line = f?.line ?? c.line ?? null;
     await sql`
       insert into comments (review_id, platform, repository, pr_number, kind, fingerprint,
-                            external_id, path, line, head_sha, created_at)
+                            external_id, path, line, head_sha, created_at, start_line, severity,
+                            title, pipeline)
       values (${place.reviewId}, ${place.repo.platform}, ${place.repo.fullName}, ${place.pr},
-              'inline', ${c.fingerprint}, ${c.id}, ${c.path ?? null}, ${c.line ?? null},
-              ${place.headSha}, ${now})
+              'inline', ${c.fingerprint}, ${c.id}, ${c.path ?? null}, ${line},
+              ${place.headSha}, ${now}, ${f?.startLine ?? line}, ${f?.severity ?? null},
+              ${f?.title ?? null}, ${f?.pipeline ?? null})
       on conflict (platform, repository, pr_number, fingerprint) do nothing`.execute(db);
   }
 }

@@ -233,4 +233,95 @@ for (const factory of testStores()) {
       ],
     );
   });
+
+  t("review state: one row per pull request, replaced by the next completed review", async (w) => {
+    assert.equal(await w.reviews.getReviewState(repo, 7), null);
+    const state = {
+      headSha: "aaa",
+      mergeBase: "mmm",
+      configFingerprint: "f1",
+      reviewId: 1,
+      summaryCommentId: "c1",
+      updatedAt: 10,
+    };
+    await w.reviews.saveReviewState(repo, 7, state);
+    await w.reviews.saveReviewState(repo, 8, { ...state, headSha: "other" });
+    await w.reviews.saveReviewState(repo, 7, {
+      ...state,
+      headSha: "bbb",
+      mergeBase: null,
+      reviewId: 2,
+      updatedAt: 20,
+    });
+    assert.deepEqual(await w.reviews.getReviewState(repo, 7), {
+      ...state,
+      headSha: "bbb",
+      mergeBase: null,
+      reviewId: 2,
+      updatedAt: 20,
+    });
+    assert.equal((await w.reviews.getReviewState(repo, 8))?.headSha, "other");
+  });
+
+  t("finding states: recorded open with their range; only open ones change or move", async (w) => {
+    const reviewId = await w.reviews.startReview(newReview(1));
+    const place = { reviewId, repo, pr: 7, headSha: "aaa" };
+    const finding = (title: string, startLine: number, line: number) => ({
+      startLine,
+      line,
+      severity: "warning",
+      title,
+      pipeline: "quality",
+    });
+    await w.reviews.recordInlineComments(place, [
+      { id: "c1", fingerprint: "f1", path: "a.ts", line: 5, finding: finding("one", 3, 5) },
+      { id: "c2", fingerprint: "f2", path: "a.ts", line: 9 },
+    ], 100);
+    const [one, two] = await w.reviews.listFindings(repo, 7);
+    assert.deepEqual(one, {
+      fingerprint: "f1",
+      commentId: "c1",
+      path: "a.ts",
+      startLine: 3,
+      line: 5,
+      headSha: "aaa",
+      severity: "warning",
+      title: "one",
+      pipeline: "quality",
+      state: "open",
+      stateAt: null,
+      stateBy: null,
+      reviewId,
+    });
+    assert.deepEqual([two.startLine, two.line, two.title], [9, 9, null]);
+
+    const changed = await w.reviews.setFindingState(repo, 7, [
+      { fingerprint: "f1", state: "dismissed", by: "ana" },
+    ], 200);
+    assert.deepEqual(changed, ["f1"]);
+    // A dismissal stands: neither a later fix nor a move changes it.
+    assert.deepEqual(
+      await w.reviews.setFindingState(
+        repo,
+        7,
+        [{ fingerprint: "f1", state: "fixed", by: "loom" }],
+        300,
+      ),
+      [],
+    );
+    const move = { path: "b.ts", startLine: 20, line: 22, headSha: "bbb" };
+    await w.reviews.moveFindings(repo, 7, [
+      { fingerprint: "f1", ...move },
+      { fingerprint: "f2", ...move },
+    ]);
+    const [after1, after2] = await w.reviews.listFindings(repo, 7);
+    assert.deepEqual(
+      [after1.state, after1.stateBy, after1.stateAt, after1.path, after1.line],
+      ["dismissed", "ana", 200, "a.ts", 5],
+    );
+    assert.deepEqual(
+      [after2.state, after2.path, after2.startLine, after2.line, after2.headSha],
+      ["open", "b.ts", 20, 22, "bbb"],
+    );
+  });
 }

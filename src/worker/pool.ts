@@ -6,6 +6,13 @@
  * signal (enqueue here, LISTEN/NOTIFY from other nodes) with a slow poll as fallback, and reaps
  * jobs whose worker died. `stop()` stops claiming, lets running jobs finish within the grace
  * period, then hands the rest back to the queue.
+ *
+ * Every queue call for a run names the claim it was handed (its `claimToken`), so a run whose
+ * claim is no longer current ends as `lost` and records nothing. Two guards keep one process from
+ * running a job twice: it renews its leases before it reaps whenever a renewal is overdue (after
+ * an event-loop stall the heartbeat goes first, so the pool never reaps its own live runs), and a
+ * job handed to it again while an earlier run of it is still here (another node reaped it) waits
+ * for that run to stop before it starts.
  * @module
  */
 import type { Job, Postpone, Queue } from "../queue/mod.ts";
@@ -62,9 +69,12 @@ export interface WorkerPool {
 }
 
 interface Running {
+  /** The job as its claim handed it: its `claimToken` fences every queue call made for this run. */
   job: Job;
   controller: AbortController;
   done: Promise<void>;
+  /** When the lease of this claim was last set (claimed or renewed), on `performance.now()`. */
+  leasedAt: number;
   /** Set when the pool itself ended the run (cancel, lost lease, shutdown): the result is moot. */
   endedBy?: "cancelled" | "lost" | "released";
 }
@@ -77,9 +87,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const stopping = new AbortController();
   let slotFreedSignal = new AbortController();
   const report = (error: unknown) => options.onError?.(error);
-  const completions = createBatcher<number>(async (ids) => {
-    await queue.complete(workerId, ids);
-    return [];
+  const heartbeatMs = Math.max(50, Math.floor(leaseMs / 3));
+  // Completions of many runs share one statement; each learns whether its claim was still current.
+  const completions = createBatcher<Job, boolean>(async (jobs) => {
+    const done = new Set(await queue.complete(workerId, jobs));
+    return jobs.map((job) => done.has(job.id));
   });
 
   const ended = (job: Job, outcome: RunOutcome, started: number, error?: string) => {
@@ -88,8 +100,16 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     } catch { /* a metrics hook must not break the pool */ }
   };
 
-  const run = async (entry: Running) => {
+  const run = async (entry: Running, earlier?: Running) => {
     const { job, controller } = entry;
+    // The same job, handed here again (its lease was reaped elsewhere) while its earlier run is
+    // still stopping: one copy at a time, so this one starts only once that one has ended.
+    if (earlier) await earlier.done;
+    if (entry.endedBy) {
+      // Cancelled, lost or released while it waited: it never ran.
+      finish(entry);
+      return ended(job, entry.endedBy, performance.now());
+    }
     const handler = options.handlers[job.kind];
     const started = performance.now();
     let overrunTimer: ReturnType<typeof setTimeout> | undefined;
@@ -111,8 +131,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         const held = await queue.postpone(workerId, job, result.postpone);
         return ended(job, held ? "postponed" : "lost", started);
       }
-      await completions.add(job.id);
-      ended(job, "succeeded", started);
+      // Refused when the claim went stale meanwhile: this run is not the job's ending.
+      const held = await completions.add(job);
+      ended(job, held ? "succeeded" : "lost", started);
     } catch (error) {
       if (entry.endedBy) return ended(job, entry.endedBy, started);
       try {
@@ -129,25 +150,40 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       }
     } finally {
       clearTimeout(overrunTimer);
-      active.delete(job.id);
-      slotFreedSignal.abort();
+      finish(entry);
     }
   };
 
-  const start = (job: Job) => {
-    const entry: Running = { job, controller: new AbortController(), done: Promise.resolve() };
-    active.set(job.id, entry);
-    entry.done = run(entry);
+  /** Frees the run's slot, unless a newer claim of the job has taken its place. */
+  const finish = (entry: Running) => {
+    if (active.get(entry.job.id) === entry) active.delete(entry.job.id);
+    slotFreedSignal.abort();
   };
 
-  const abortRun = (id: number, endedBy: NonNullable<Running["endedBy"]>, reason: string) => {
-    const entry = active.get(id);
-    if (!entry || entry.endedBy) return;
+  const start = (job: Job, leasedAt: number) => {
+    const entry: Running = {
+      job,
+      controller: new AbortController(),
+      done: Promise.resolve(),
+      leasedAt,
+    };
+    const earlier = active.get(job.id);
+    // Its claim is stale now: whatever it does next is refused, and it is told to stop.
+    if (earlier) abortRun(earlier, "lost", "the job was claimed again after its lease was lost");
+    active.set(job.id, entry);
+    entry.done = run(entry, earlier);
+  };
+
+  const abortRun = (entry: Running, endedBy: NonNullable<Running["endedBy"]>, reason: string) => {
+    if (entry.endedBy) return;
     entry.endedBy = endedBy;
     entry.controller.abort(new Error(reason));
   };
 
-  const onCancel = (id: number) => abortRun(id, "cancelled", "job cancelled");
+  const onCancel = (id: number) => {
+    const entry = active.get(id);
+    if (entry) abortRun(entry, "cancelled", "job cancelled");
+  };
   queue.context.cancellations.add(onCancel);
 
   const claimLoop = async () => {
@@ -156,9 +192,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       let claimed = 0;
       if (free > 0) {
         try {
+          const leasedAt = performance.now();
           const jobs = await queue.claim(workerId, free, { kinds, leaseMs });
           claimed = jobs.length;
-          for (const job of jobs) start(job);
+          for (const job of jobs) start(job, leasedAt);
         } catch (error) {
           report(error);
         }
@@ -180,22 +217,33 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     }
   };
 
-  const heartbeat = async () => {
-    const ids = [...active.keys()];
-    if (ids.length === 0) return;
+  /** Renews every lease held here; false when the store could not be reached. */
+  const renew = async (): Promise<boolean> => {
+    const entries = [...active.values()];
+    if (entries.length === 0) return true;
+    const leasedAt = performance.now();
     try {
-      const held = await queue.extendLeases(workerId, ids, leaseMs);
-      for (const id of ids) {
-        if (!held.has(id) && active.has(id)) {
-          abortRun(id, "lost", "job cancelled or its lease was lost");
-        }
+      const held = await queue.extendLeases(workerId, entries.map((e) => e.job), leaseMs);
+      for (const entry of entries) {
+        if (held.has(entry.job.id)) entry.leasedAt = leasedAt;
+        else abortRun(entry, "lost", "job cancelled or its lease was lost");
       }
+      return true;
     } catch (error) {
       report(error);
+      return false;
     }
   };
+  // One renewal at a time: the timer and the reaper share the one in flight.
+  let renewing: Promise<boolean> | null = null;
+  const heartbeat = () => renewing ??= renew().finally(() => renewing = null);
 
   const reap = async () => {
+    // After the event loop stalls, every timer fires at once and the leases held here may have
+    // run out: reaping first would hand this process its own live jobs again. So whenever a
+    // renewal is overdue the reaper renews first, and does not reap while it cannot renew.
+    const oldest = Math.min(...[...active.values()].map((e) => e.leasedAt));
+    if (performance.now() - oldest >= heartbeatMs && !(await heartbeat())) return;
     try {
       if (await queue.reapExpired() > 0) queue.context.wakeup.notify();
     } catch (error) {
@@ -203,7 +251,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     }
   };
 
-  const heartbeatTimer = setInterval(heartbeat, Math.max(50, Math.floor(leaseMs / 3)));
+  const heartbeatTimer = setInterval(heartbeat, heartbeatMs);
   const reapTimer = setInterval(reap, Math.max(100, Math.min(pollMs * 5, leaseMs)));
   const loop = kinds.length > 0 && slots > 0 ? claimLoop() : Promise.resolve();
 
@@ -220,14 +268,14 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       const result = await Promise.race([all().then(() => "done" as const), graceOver]);
       clearTimeout(timer);
       if (result === "timeout") {
-        const leftover = [...active.keys()];
+        const leftover = [...active.values()];
         // Hand them back first, so whatever the aborted handlers do next changes nothing.
         try {
-          await queue.release(workerId, leftover);
+          await queue.release(workerId, leftover.map((e) => e.job));
         } catch (error) {
           report(error);
         }
-        for (const id of leftover) abortRun(id, "released", "shutting down");
+        for (const entry of leftover) abortRun(entry, "released", "shutting down");
         await all();
       }
       clearInterval(heartbeatTimer);

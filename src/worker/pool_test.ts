@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { sql } from "kysely";
 import { type StoreFactory, testStores, withStores } from "../../tests/stores.ts";
 import { createQueue, type Job, PermanentError, type Queue } from "../queue/mod.ts";
 import { createWorkerPool, type JobHandler, type RunOutcome } from "./pool.ts";
@@ -269,6 +270,173 @@ for (const factory of testStores()) {
       await fresh.dispose();
     }
   });
+
+  Deno.test(name("a 5 s event-loop stall with a 3 s lease does not run a job twice"), async () => {
+    let running = 0;
+    let peak = 0;
+    let starts = 0;
+    await withPool(factory, {
+      stall: async () => {
+        starts++;
+        running++;
+        peak = Math.max(peak, running);
+        if (starts === 1) {
+          // Past the pool's first heartbeat tick, then a real synchronous stall (a CPU-bound
+          // parse, a blocking call): no timer fires for 5 s, so the 3 s lease runs out meanwhile.
+          await new Promise((r) => setTimeout(r, 100));
+          const until = Date.now() + 5_000;
+          while (Date.now() < until) { /* busy: the event loop is stalled */ }
+          // Still running after the stall: room for a second copy to start, if one is claimed.
+          await new Promise((r) => setTimeout(r, 700));
+        }
+        running--;
+      },
+    }, async (queue, pool, runs) => {
+      const { id } = await queue.enqueue("stall", "normal", null);
+      await until(async () => (await queue.get(id))?.status === "succeeded", 10_000);
+      await until(() => pool.running() === 0);
+      assert.equal(peak, 1, `${peak} runs of the job at once`);
+      assert.equal(starts, 1, "the job ran once");
+      assert.deepEqual(runs, [[id, "succeeded"]]);
+      const job = await queue.get(id);
+      assert.equal(job?.attempts, 1);
+      assert.deepEqual(job?.errors, [], "no lease was reaped");
+    });
+  });
+
+  for (const oldRunEnds of ["returns", "throws"] as const) {
+    Deno.test(
+      name(
+        `cancel then retry of a running job ends once, and the old run's attempt is not counted ` +
+          `(the old run ${oldRunEnds})`,
+      ),
+      async () => {
+        let running = 0;
+        let peak = 0;
+        let starts = 0;
+        const oldStarted = Promise.withResolvers<void>();
+        const oldMayEnd = Promise.withResolvers<void>();
+        await withStores(factory, async ({ db, queue }) => {
+          // Another node (or `loom jobs` on the CLI) cancels and retries: no in-process listener
+          // tells this pool, which hears of it at a heartbeat at the earliest.
+          const elsewhere = await createQueue(db);
+          const runs: [number, RunOutcome][] = [];
+          const pool = createWorkerPool({
+            queue,
+            slots: 4,
+            workerId: "pool-test",
+            leaseMs: 3_000,
+            pollMs: 50,
+            onRunEnd: (job, outcome) => runs.push([job.id, outcome]),
+            handlers: {
+              slow: async () => {
+                const n = ++starts;
+                running++;
+                peak = Math.max(peak, running);
+                try {
+                  if (n === 1) {
+                    oldStarted.resolve();
+                    await oldMayEnd.promise;
+                    if (oldRunEnds === "throws") throw new Error("the old run failed late");
+                  } else {
+                    await new Promise((r) => setTimeout(r, 300));
+                  }
+                } finally {
+                  running--;
+                }
+              },
+            },
+          });
+          try {
+            const { id } = await queue.enqueue("slow", "normal", null);
+            await oldStarted.promise;
+            assert.equal((await elsewhere.cancel(id))?.status, "cancelled");
+            // Queued, or already claimed again by the polling pool by the time retry reads it.
+            assert.match((await elsewhere.retry(id))?.status ?? "", /^(queued|running)$/);
+            // This pool claims the retried job again while its old run is still going.
+            await until(async () => (await queue.get(id))?.status === "running");
+            await new Promise((r) => setTimeout(r, 100));
+            oldMayEnd.resolve();
+            await until(async () => (await queue.get(id))?.status === "succeeded");
+            await until(() => pool.running() === 0);
+            assert.equal(peak, 1, `${peak} runs of the job at once`);
+            assert.equal(
+              runs.filter(([, o]) => o === "succeeded").length,
+              1,
+              `one ending, not ${JSON.stringify(runs)}`,
+            );
+            assert.deepEqual(runs.filter(([, o]) => o !== "lost" && o !== "cancelled"), [[
+              id,
+              "succeeded",
+            ]]);
+            const job = await queue.get(id);
+            assert.equal(job?.attempts, 1, "only the retried run counts an attempt");
+            assert.deepEqual(job?.errors, [], "the old run's ending is not in the history");
+          } finally {
+            oldMayEnd.resolve();
+            await pool.stop(1_000);
+            await elsewhere.close();
+          }
+        }, { backoff: { baseMs: 10, capMs: 20 } });
+      },
+    );
+  }
+
+  Deno.test(
+    name("a job handed back while its old run is still here waits for that run to stop"),
+    () =>
+      withStores(factory, async ({ db, queue }) => {
+        let running = 0;
+        let peak = 0;
+        let starts = 0;
+        const oldStarted = Promise.withResolvers<void>();
+        const oldMayEnd = Promise.withResolvers<void>();
+        const runs: [number, RunOutcome][] = [];
+        const pool = createWorkerPool({
+          queue,
+          slots: 4,
+          workerId: "pool-test",
+          leaseMs: 3_000,
+          pollMs: 50,
+          onRunEnd: (job, outcome) => runs.push([job.id, outcome]),
+          handlers: {
+            // The old run ignores its signal until told: a handler may take a while to stop.
+            slow: async () => {
+              const n = ++starts;
+              running++;
+              peak = Math.max(peak, running);
+              if (n === 1) {
+                oldStarted.resolve();
+                await oldMayEnd.promise;
+              }
+              running--;
+            },
+          },
+        });
+        // Another node reaps the lease this pool still holds, as if its heartbeats had stopped.
+        const elsewhere = await createQueue(db);
+        try {
+          const { id } = await queue.enqueue("slow", "normal", null);
+          await oldStarted.promise;
+          await sql`update jobs set locked_until = 0 where id = ${id}`.execute(db.db);
+          assert.equal(await elsewhere.reapExpired(), 1);
+          // Claimed again by this pool (on a pool without the guard it may even have ended).
+          await until(async () => (await queue.get(id))?.status !== "queued");
+          await new Promise((r) => setTimeout(r, 200));
+          assert.equal(starts, 1, "the second claim waits for the old run to stop");
+          oldMayEnd.resolve();
+          await until(async () => (await queue.get(id))?.status === "succeeded");
+          await until(() => pool.running() === 0);
+          assert.equal(peak, 1, `${peak} runs of the job at once`);
+          assert.equal(starts, 2);
+          assert.deepEqual(runs, [[id, "lost"], [id, "succeeded"]]);
+        } finally {
+          oldMayEnd.resolve();
+          await pool.stop(1_000);
+          await elsewhere.close();
+        }
+      }, { backoff: { baseMs: 10, capMs: 20 } }),
+  );
 
   Deno.test(
     name("an idle pool starts an enqueued job without waiting for its poll"),

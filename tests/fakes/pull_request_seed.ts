@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { CommitGraph } from "./commit_graph.ts";
 import { fakeSha } from "./fake_sha.ts";
 
 /** How a pull request is seeded; everything but `repo` has a default. */
@@ -23,6 +24,8 @@ export interface PullRequestSeed {
   author?: string;
   /** The unified diff the platform serves; inline comments must sit on its lines. */
   diff?: string;
+  /** The names of its labels; none by default. */
+  labels?: string[];
 }
 
 /**
@@ -37,6 +40,23 @@ export interface SeedsPullRequests<I extends { repo: string; number?: number }, 
 
 /** A pull request as the fake holds it. */
 export type SeededPullRequest = Required<PullRequestSeed>;
+
+/**
+ * Keeps `graph` holding the commits of `pull`: its base, and its head as a child of the head it
+ * had before (`previousHead`, when the graph knows it) or of its base, so that a head set by a
+ * test without a commit of its own is a push. Commits a test added itself are left as they are.
+ */
+export function trackCommits(
+  graph: CommitGraph,
+  pull: { baseSha: string; headSha: string },
+  previousHead?: string,
+): void {
+  graph.ensure(pull.baseSha);
+  graph.ensure(
+    pull.headSha,
+    previousHead !== undefined && graph.has(previousHead) ? previousHead : pull.baseSha,
+  );
+}
 
 /**
  * Applies a test's `changes` to a held pull request (`repo#number`, which must exist), its head
@@ -78,5 +98,6 @@ export function seededPullRequest(
     merged: input.merged ?? false,
     author: input.author ?? author,
     diff: input.diff ?? "",
+    labels: [...(input.labels ?? [])],
   };
 }

@@ -13,6 +13,7 @@ import {
 import { enqueueJob, type JobPayload } from "../../jobs.ts";
 import { silentLogger } from "../../log.ts";
 import type { Job } from "../../queue/mod.ts";
+import type { JobHandler } from "../../worker/mod.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { reviewHandlers } from "./handlers.ts";
 
@@ -84,8 +85,11 @@ export function reviewSteps(pipelines: number): string[] {
 export interface ReviewWorld extends StoreWorld {
   git: MemoryGitAdapter;
   deps: ReviewJobDeps;
-  /** The findings the model answers with, per call; set it before the pipelines run. */
-  model: { findings: unknown[]; calls: number };
+  /**
+   * The findings the model answers with, per call (set it before the pipelines run), and the
+   * request body of each call.
+   */
+  model: { findings: unknown[]; calls: number; prompts: string[] };
   /** Queues a `review` job as intake would for pull request 1 at `headSha`. */
   requestReview(headSha?: string, trigger?: string): Promise<number>;
   /**
@@ -110,7 +114,7 @@ export function withReviewWorld(
     const pr = git.setPullRequest(REPO, { number: 1, headSha: "1".repeat(40) });
     git.setDiff(REPO, 1, DIFF);
     if (config !== null) git.setFile(REPO, "main", ".loom/config.yaml", config);
-    const model = { findings: [] as unknown[], calls: 0 };
+    const model = { findings: [] as unknown[], calls: 0, prompts: [] as string[] };
     const deps: ReviewJobDeps = {
       store: stores.reviews,
       queue: stores.queue,
@@ -119,12 +123,13 @@ export function withReviewWorld(
       policy: { allowedKeyEnvs: [], serverBaseUrl: MODEL_URL },
       env: {},
       log: silentLogger,
-      fetch: () => {
+      fetch: (_input, init) => {
         model.calls++;
+        model.prompts.push(typeof init?.body === "string" ? init.body : "");
         return Promise.resolve(Response.json(chatCompletion({ findings: model.findings })));
       },
     };
-    const handlers = reviewHandlers(deps);
+    const handlers: Record<string, JobHandler> = reviewHandlers(deps);
     const worker = "test-worker";
 
     const runJobs: ReviewWorld["runJobs"] = async (options = {}) => {
@@ -141,7 +146,7 @@ export function withReviewWorld(
             await stores.queue.postpone(worker, job, result.postpone);
             runs.push({ ...run, outcome: "postponed" });
           } else {
-            await stores.queue.complete(worker, [job.id]);
+            await stores.queue.complete(worker, [job]);
             runs.push({ ...run, outcome: "succeeded" });
           }
         } catch (error) {

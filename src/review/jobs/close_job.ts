@@ -15,6 +15,13 @@ export function closeJob(deps: ReviewJobDeps): TypedHandler<"close"> {
     if (!adapter) throw new PermanentError(`platform ${payload.repo.platform} is not configured`);
     const pr = await adapter.getPullRequest(payload.repo, payload.pr);
     const where = `${payload.repo.fullName}#${payload.pr}`;
+    // Its reviews are kept while it is open, and for the reviews retention once it closed.
+    await deps.store.recordPullRequestState(
+      payload.repo,
+      payload.pr,
+      pr.state === "open" ? "open" : "closed",
+      (deps.now ?? Date.now)(),
+    );
     if (pr.state === "open") {
       deps.log.warn("close event for an open pull request: nothing cancelled", {
         pull_request: where,

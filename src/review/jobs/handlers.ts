@@ -2,7 +2,7 @@
  * The review flow's handlers by job kind, for the worker pool.
  * @module
  */
-import { jobHandlers } from "../../jobs.ts";
+import { jobHandlers, type ReviewFlowKind } from "../../jobs.ts";
 import type { JobHandler } from "../../worker/mod.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineJob } from "./pipeline_job.ts";
@@ -13,9 +13,9 @@ import { replyJob } from "./reply_job.ts";
 import { resolveJob } from "./resolve_job.ts";
 import { reviewJob } from "./review_job.ts";
 
-/** Every job kind's handler, each parsing its payload before it runs. */
-export function reviewHandlers(deps: ReviewJobDeps): Record<string, JobHandler> {
-  return jobHandlers({
+/** Every review-flow job kind's handler, each parsing its payload before it runs. */
+export function reviewHandlers(deps: ReviewJobDeps): Record<ReviewFlowKind, JobHandler> {
+  return jobHandlers<ReviewFlowKind>({
     review: reviewJob(deps),
     pipeline: pipelineJob(deps),
     publish: publishJob(deps),

@@ -11,7 +11,7 @@ import { runPipeline } from "../run_pipeline.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { isLastFailure, publishWhenAllEnded, recordFailedRun } from "./pipeline_endings.ts";
 import { toRunRecord } from "./pipeline_runs.ts";
-import { loadReviewPlan } from "./review_inputs.ts";
+import { anchorFiles, loadReviewPlan } from "./review_inputs.ts";
 
 /** The handler of `pipeline` jobs. */
 export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
@@ -28,7 +28,7 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
       // Retryable model errors (429, 5xx, timeouts) go back to the queue while attempts remain;
       // on the last attempt the failure is recorded so the review still gets published.
       const outcome = await runPipeline(pipelinePlan, {
-        files: plan.files,
+        files: anchorFiles(inputs, plan),
         spec,
         signal,
         fetch: deps.fetch,

@@ -1,8 +1,8 @@
 /**
  * The `publish` job: the only job that writes to the platform. It publishes what the review job
  * decided: a config error (the error summary and an `error` status), a skip (a status saying
- * skipped and why when it is `visible`, else nothing to post: the review row records why), a review not run for its size (a summary saying why and a final
- * status), or a review.
+ * skipped and why when it is `visible`, else nothing to post: the review row records why), a
+ * review not run for its size (a summary saying why and a final status), or a review.
  *
  * A review is published in two stages of one job, so that the pending status can never land
  * after the final one. The review job queues the publish job (high lane) before the pipelines.
@@ -33,7 +33,11 @@ import {
   type RepoRef,
 } from "../../platform/mod.ts";
 import { PermanentError } from "../../queue/mod.ts";
-import { type Finding, SEVERITIES } from "../../findings/mod.ts";
+import { type Finding, SEVERITIES, type Severity } from "../../findings/mod.ts";
+import type { FindingRecord, PostedInline } from "../../store/mod.ts";
+import type { FindingNote, SummaryLife } from "../summary.ts";
+import { readDismissals, type SettledFindings, settleFindings } from "./finding_states.ts";
+import type { ReviewLife } from "./incremental.ts";
 import { renderFindingComment } from "../finding_comment.ts";
 import type { ReviewPlan } from "../plan.ts";
 import { collectReviewResult } from "../review_result.ts";
@@ -41,7 +45,7 @@ import { renderConfigErrorSummary, renderSummary, summaryMaxChars } from "../sum
 import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineOutcomes } from "./pipeline_runs.ts";
 import { CONFIG_PATH } from "./repo_config_at.ts";
-import { loadReviewPlan, type ReviewInputs } from "./review_inputs.ts";
+import { anchorFiles, loadReviewPlan, type ReviewInputs } from "./review_inputs.ts";
 import { settleEndedPipelines } from "./pipeline_endings.ts";
 import { postSummaryComment } from "./summary_comment.ts";
 
@@ -161,7 +165,12 @@ async function publishReview(
   // A marker found on the platform but missing here: a crash between posting and recording.
   await deps.store.recordInlineComments(ref, inlineWithFingerprints(onPlatform), now(deps));
 
-  const findings = result.findings.map((f) => ({ ...f }));
+  // A finding a person dismissed is never posted or listed again on this pull request.
+  const place = { repo: ref.repo, pr };
+  const { dismissedNow, dismissed } = await readDismissals(deps, adapter, place);
+  const findings = result.findings.filter((f) => !dismissed.has(f.fingerprint)).map((f) => ({
+    ...f,
+  }));
   const fresh = findings.filter((f) => f.inDiff && !posted.has(f.fingerprint));
   const inline = review.inline ? fresh.slice(0, review.max_inline_comments) : [];
   const comments: InlineComment[] = inline.map((f) => ({
@@ -173,7 +182,7 @@ async function publishReview(
   }));
   if (comments.length > 0) {
     const { posted: landed, rejected } = await adapter.postInline(ref.repo, pr, comments);
-    await deps.store.recordInlineComments(ref, landed, now(deps));
+    await deps.store.recordInlineComments(ref, withFindings(landed, inline), now(deps));
     const refused = new Set(rejected.map((r) => r.comment.fingerprint));
     for (const f of findings) if (refused.has(f.fingerprint)) f.inDiff = false;
     if (rejected.length > 0) {
@@ -187,6 +196,15 @@ async function publishReview(
   const inlineNow = new Set(comments.map((c) => c.fingerprint));
   for (const f of fresh) if (!inlineNow.has(f.fingerprint)) f.inDiff = false;
 
+  // What this review did to earlier findings (fixed ones' threads resolved).
+  const settled = inputs.life
+    ? await settleFindings(deps, adapter, place, {
+      reviewId: ref.reviewId,
+      life: inputs.life,
+      reported: findings,
+      prFiles: anchorFiles(inputs, plan),
+    })
+    : null;
   const summary = renderSummary({
     ...result.summaryInput,
     findings,
@@ -194,6 +212,7 @@ async function publishReview(
     notes: inputs.notes,
     paused: inputs.paused,
     headSha: pr.headSha,
+    ...(inputs.life && settled ? { life: summaryLife(inputs.life, settled, dismissedNow) } : {}),
     maxChars: summaryMaxChars(adapter.dialect),
   });
   if (review.summary) {
@@ -208,13 +227,18 @@ async function publishReview(
     );
     if (!posted) return;
   }
-  const blockers = findings.filter((f) => f.severity === "blocker").length;
+  // The status speaks for the head: findings still open from earlier reviews count too.
+  const severities = [
+    ...findings.map((f) => f.severity),
+    ...(settled?.stillOpen ?? []).flatMap((r) => r.severity ? [r.severity] : []),
+  ];
+  const blockers = severities.filter((s) => s === "blocker").length;
   const ran = result.pipelines.filter((p) => p.status !== "skipped");
   const allFailed = ran.length > 0 && ran.every((p) => p.status === "failed");
   await adapter.setStatus(
     ref.repo,
     pr,
-    statusFor(findings, blockers, allFailed, result.plan.skippedReason),
+    statusFor(severities, blockers, allFailed, result.plan.skippedReason),
   );
   await deps.store.recordReviewCounts(ref.reviewId, {
     findings: findings.length,
@@ -223,6 +247,18 @@ async function publishReview(
     completionTokens: result.usage.completionTokens,
     llmCalls: result.usage.calls,
   });
+  // The next push is reviewed from this head only when every pipeline read this one.
+  if (inputs.life && !result.pipelines.some((p) => p.status === "failed")) {
+    const row = await deps.store.getReview(ref.reviewId);
+    await deps.store.saveReviewState(ref.repo, ref.pr, {
+      headSha: pr.headSha,
+      mergeBase: inputs.life.mergeBase,
+      configFingerprint: inputs.life.configFingerprint,
+      reviewId: ref.reviewId,
+      summaryCommentId: row?.summary_comment_id ?? null,
+      updatedAt: now(deps),
+    });
+  }
   await deps.store.endReview(
     ref.reviewId,
     allFailed ? "failed" : result.plan.skippedReason ? "skipped" : "succeeded",
@@ -278,18 +314,71 @@ function inlineWithFingerprints(comments: PostedComment[]) {
   );
 }
 
+/** Landed comments with the finding each carries, so its range and words are stored with it. */
+function withFindings(landed: PostedInline[], inline: Finding[]): PostedInline[] {
+  const byFingerprint = new Map(inline.map((f) => [f.fingerprint, f]));
+  return landed.map((c) => {
+    const f = byFingerprint.get(c.fingerprint);
+    if (!f) return c;
+    return {
+      ...c,
+      finding: {
+        startLine: f.line,
+        line: f.end_line ?? f.line,
+        severity: f.severity,
+        title: f.title,
+        pipeline: f.pipeline,
+      },
+    };
+  });
+}
+
+/** The summary's account of the review's range and of earlier findings. */
+function summaryLife(
+  life: ReviewLife,
+  settled: SettledFindings,
+  dismissedNow: FindingRecord[],
+): SummaryLife {
+  const notes = (records: FindingRecord[]): FindingNote[] =>
+    records.flatMap((r) =>
+      r.path !== null && r.line !== null
+        ? [{
+          path: r.path,
+          line: r.startLine ?? r.line,
+          title: r.title ?? "(a finding)",
+          ...(r.severity ? { severity: r.severity } : {}),
+          ...(r.stateBy && r.state === "dismissed" ? { by: r.stateBy } : {}),
+        }]
+        : []
+    );
+  return {
+    ...(life.from !== undefined ? { from: life.from } : {}),
+    ...(life.fullReason !== undefined ? { fullReason: life.fullReason } : {}),
+    ...(life.previous ? { previousHead: life.previous.headSha } : {}),
+    fixed: notes(settled.fixed),
+    outdated: notes(settled.outdated),
+    dismissed: notes(dismissedNow),
+    stillOpen: notes(settled.stillOpen),
+  };
+}
+
 function now(deps: ReviewJobDeps): number {
   return (deps.now ?? Date.now)();
 }
 
-function statusFor(findings: Finding[], blockers: number, allFailed: boolean, skipped?: string) {
+function statusFor(
+  severities: Severity[],
+  blockers: number,
+  allFailed: boolean,
+  skipped?: string,
+) {
   if (allFailed) {
     return { state: "error" as const, description: "Loom: every review pipeline failed" };
   }
   if (skipped) {
     return { state: "success" as const, description: "Loom: review skipped (see the summary)" };
   }
-  const counts = SEVERITIES.map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`);
+  const counts = SEVERITIES.map((s) => `${severities.filter((x) => x === s).length} ${s}`);
   return blockers > 0
     ? { state: "failure" as const, description: `Loom: ${counts.join(", ")}` }
     : { state: "success" as const, description: `Loom: ${counts.join(", ")}` };

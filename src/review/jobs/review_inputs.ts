@@ -4,13 +4,20 @@
  * (planning is pure and takes milliseconds), so no job depends on another's memory.
  * @module
  */
+import { type DiffFile, parseDiff } from "../../diff/mod.ts";
 import type { RepoConfig } from "../../repo_config/mod.ts";
 import type { ReviewStore } from "../../store/mod.ts";
 import { type ChangeContext, planReview, type ReviewPlan } from "../plan.ts";
+import type { ReviewLife } from "./incremental.ts";
 
 /** See the module doc. */
 export interface ReviewInputs {
+  /** What the model reviews: the pull request's diff, or an incremental review's push diff. */
   diff: string;
+  /** An incremental review's pull request diff, which findings are anchored on. */
+  prDiff?: string;
+  /** Where the review stands in the pull request's life; absent on reviews stored before it. */
+  life?: ReviewLife;
   config: RepoConfig;
   templates: Record<string, string>;
   /** What the server's caps changed in the config, for the summary; absent when nothing. */
@@ -34,4 +41,12 @@ export async function loadReviewPlan(
 /** How many pipeline runs review `plan` waits for before it is published. */
 export function expectedRuns(plan: ReviewPlan): number {
   return plan.skippedReason ? 0 : plan.pipelines.length;
+}
+
+/**
+ * The files findings are anchored on: the pull request's whole diff, which is the planned diff
+ * unless the review is incremental.
+ */
+export function anchorFiles(inputs: ReviewInputs, plan: ReviewPlan): DiffFile[] {
+  return inputs.prDiff === undefined ? plan.files : parseDiff(inputs.prDiff);
 }

@@ -25,6 +25,7 @@ import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineDedupeKey } from "./pipeline_endings.ts";
 import type { ReviewInputs } from "./review_inputs.ts";
 import { repoSetupAt } from "./repo_config_at.ts";
+import { configFingerprint, reviewRange } from "./incremental.ts";
 import { reviewSkip } from "./skip_rules.ts";
 
 /** A review job's payload asked for by a command (this job's own among them). */
@@ -64,6 +65,13 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       }
       throw error;
     }
+    // What the platform says decides how long the pull request's reviews are kept.
+    await deps.store.recordPullRequestState(
+      payload.repo,
+      payload.pr,
+      pr.state === "open" ? "open" : "closed",
+      now(),
+    );
     if (pr.state !== "open") return log.info("review skipped: pull request not open");
     if (payload.headSha && pr.headSha !== payload.headSha) {
       // Either a newer push is on its way through its own delivery (reviewing this head is moot),
@@ -152,22 +160,33 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       baseBranch: pr.baseRef,
       headBranch: pr.headRef,
     };
+    // Incremental when it can be: the model is sent only what changed since the last review.
+    const range = await reviewRange(deps.store, adapter, payload.repo, pr, {
+      prDiff: diff,
+      config,
+      full: payload.full === true,
+    }, configFingerprint(config, templates));
+    signal.throwIfAborted();
     // Planned before anything is stored: a diff above max_changes is not kept, nor parsed again.
-    const plan = planReview({ diff, config, templates, change });
-    if (plan.skippedReason) {
-      await publish({ ...ref, outcome: "not_reviewed", reason: plan.skippedReason });
+    const plan = planReview({ diff: range.diff, config, templates, change });
+    const skippedReason = range.skippedReason ?? plan.skippedReason;
+    if (skippedReason) {
+      await publish({ ...ref, outcome: "not_reviewed", reason: skippedReason });
       return log.info("review not run: above max_changes", { review_id: reviewId });
     }
     const paused = triggered
       ? null
       : await autoPause(deps, payload, config.review.auto_pause_after);
     const inputs: ReviewInputs = {
-      diff,
+      diff: range.diff,
       config,
       templates,
       change,
       ...(notes.length > 0 ? { notes } : {}),
       ...(paused ? { paused } : {}),
+      // An incremental review's findings are anchored on the pull request's whole diff.
+      ...(range.life.mode === "incremental" ? { prDiff: diff } : {}),
+      life: range.life,
     };
     await deps.store.saveReviewInputs(reviewId, inputs);
     // Queued first, in the high lane, so it shows the pending status before the pipelines run;
@@ -181,6 +200,8 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
     }
     log.info("review planned", {
       review_id: reviewId,
+      mode: range.life.mode,
+      full_reason: range.life.fullReason,
       pipelines: plan.pipelines.map((p) => `${p.name}:${p.calls.length}`),
     });
   };

@@ -171,7 +171,7 @@ for (const factory of testStores()) {
         const [job] = await w.queue.claim("test-worker", 1, { kinds: ["review"], leaseMs: 30_000 });
         assert.equal(job.id, id, "the command's job, in the high lane, runs first");
         await handlers.review(job, { signal: new AbortController().signal });
-        await w.queue.complete("test-worker", [job.id]);
+        await w.queue.complete("test-worker", [job]);
       };
 
       await command("drive-by");

@@ -47,6 +47,7 @@ import { commentableLinesOf, diffFiles } from "../diff_lines.ts";
 import { fakeSha as sha } from "../fake_sha.ts";
 import { json, text } from "../answers.ts";
 import * as kit from "../fake_server.ts";
+import { type CommitGraph, createCommitGraph } from "../commit_graph.ts";
 
 /** Something Azure DevOps would accept but get wrong, or a call Loom should not make. */
 export interface FakeViolation {
@@ -99,6 +100,8 @@ export interface FakePullRequestInput {
   diff?: string;
   isDraft?: boolean;
   status?: "active" | "abandoned" | "completed";
+  /** The names of its labels; none by default. */
+  labels?: string[];
 }
 
 /** A push to the source branch: a new iteration. */
@@ -144,6 +147,7 @@ export interface FakePullRequest {
   mergeComputed: boolean;
   headSha: string;
   iterations: FakeIteration[];
+  labels: string[];
 }
 
 /** A comment of a thread. */
@@ -210,6 +214,12 @@ export interface FakeAzureDevops extends kit.FakeApi<kit.FakeFailure> {
   url: string;
   /** What Azure would accept but get wrong; tests assert this stays empty. */
   violations: FakeViolation[];
+  /**
+   * The commits' history, which `diffs/commits` answers from and whose files `items` serves
+   * too: each iteration's merge base, target and source join it from the trees `addCommit` gave
+   * (the source a child of the previous iteration's source, else of the merge base).
+   */
+  commits: CommitGraph;
   /** The identity Loom posts as. */
   bot: FakeIdentity;
   addRepository(input: FakeRepositoryInput): { fullName: string; id: string; projectId: string };
@@ -232,7 +242,10 @@ export interface FakeAzureDevops extends kit.FakeApi<kit.FakeFailure> {
     repo: string,
     number: number,
     changes: Partial<
-      Pick<FakePullRequest, "status" | "isDraft" | "title" | "description" | "mergeComputed">
+      Pick<
+        FakePullRequest,
+        "status" | "isDraft" | "title" | "description" | "mergeComputed" | "labels"
+      >
     >,
   ): FakePullRequest;
   pullRequest(repo: string, number: number): FakePullRequest | undefined;
@@ -361,6 +374,7 @@ export function startFakeAzureDevops(
   const maxPage = options.maxChangesPage ?? 2000;
   const violations: FakeViolation[] = [];
   const repos = new Map<string, RepoState>();
+  const commits = createCommitGraph();
   let nextId = 1;
 
   const iso = () => new Date(now()).toISOString();
@@ -408,6 +422,8 @@ export function startFakeAzureDevops(
 
   // --- Iterations and their changes, computed from the trees as Azure computes them ------------
 
+  const treeText = (tree: Map<string, Uint8Array>) =>
+    Object.fromEntries([...tree].map(([path, bytes]) => [path, new TextDecoder().decode(bytes)]));
   const newIteration = (pull: PullState, input: FakePushInput): FakeIteration => {
     const repo = pull.repo;
     const mergeBase = input.mergeBase ?? input.targetCommit ??
@@ -417,6 +433,15 @@ export function startFakeAzureDevops(
     const after = repo.commits.get(input.sourceCommit);
     if (!before) throw new Error(`the fake has no commit ${mergeBase} in ${repo.name}`);
     if (!after) throw new Error(`the fake has no commit ${input.sourceCommit} in ${repo.name}`);
+    const previous = pull.iterations.at(-1)?.sourceCommit;
+    commits.ensure(mergeBase, undefined, treeText(before));
+    const target = repo.commits.get(targetCommit);
+    if (target) commits.ensure(targetCommit, mergeBase, treeText(target));
+    commits.ensure(
+      input.sourceCommit,
+      previous !== undefined && commits.has(previous) ? previous : mergeBase,
+      treeText(after),
+    );
 
     const added = [...after.keys()].filter((p) => !before.has(p));
     const deleted = [...before.keys()].filter((p) => !after.has(p));
@@ -522,6 +547,17 @@ export function startFakeAzureDevops(
       targetRefName: p.targetRef,
       mergeStatus: p.mergeComputed ? "succeeded" : "queued",
       isDraft: p.isDraft,
+      // Left out when there are none, as Azure does.
+      ...(p.labels.length > 0
+        ? {
+          labels: p.labels.map((name) => ({
+            id: guid(`label ${name}`),
+            name,
+            active: true,
+            url: `${repoUrl(p.repo)}/labels/${encodeURIComponent(name)}`,
+          })),
+        }
+        : {}),
       mergeId: guid(`merge ${p.repo.id} ${p.number}`),
       ...(p.mergeComputed
         ? {
@@ -714,6 +750,53 @@ export function startFakeAzureDevops(
   const PR = `${R}/pullrequests/(\\d+)`;
   const routes: Route[] = [
     {
+      // Two-dot with `diffCommonCommit=false`, else from their common commit; paged by
+      // `$top` (100 by default) and `$skip`.
+      method: "GET",
+      pattern: new RegExp(`${R}/diffs/commits$`, "i"),
+      handle(_req, params, url) {
+        const repo = findRepo(params[0], params[1]);
+        if (!repo) return noRepo(params[1]);
+        const q = url.searchParams;
+        const base = q.get("baseVersion") ?? repo.defaultBranch;
+        const target = q.get("targetVersion") ?? repo.defaultBranch;
+        for (const v of [base, target]) {
+          if (!commits.has(v)) {
+            return error(
+              404,
+              `TF401175:The version descriptor <Commit: ${v}> could not be resolved to a ` +
+                `version in the repository ${repo.name}`,
+              "GitUnresolvableToCommitException",
+            );
+          }
+        }
+        const common = commits.mergeBase(base, target);
+        const from = q.get("diffCommonCommit") === "false" ? base : common ?? base;
+        const all = commits.changes(from, target).map((c) => ({
+          changeType: c.status === "added" ? "add" : c.status === "deleted" ? "delete" : "edit",
+          item: {
+            objectId: sha(`${target} ${c.path}`),
+            gitObjectType: "blob",
+            path: `/${c.path}`,
+            url: `${repoUrl(repo)}/items/${c.path}`,
+          },
+        }));
+        const top = Number(q.get("$top") ?? 100) || 100;
+        const skip = Number(q.get("$skip") ?? 0) || 0;
+        const changes = all.slice(skip, skip + top);
+        return json({
+          allChangesIncluded: skip + changes.length >= all.length,
+          changeCounts: {},
+          changes,
+          commonCommit: common,
+          baseCommit: base,
+          targetCommit: target,
+          aheadCount: commits.between(base, target).length,
+          behindCount: commits.between(target, base).length,
+        });
+      },
+    },
+    {
       // The organization's connection data: who the token authenticates as, the author of
       // everything Loom posts.
       method: "GET",
@@ -852,7 +935,7 @@ export function startFakeAzureDevops(
           .toLowerCase();
         const version = url.searchParams.get("versionDescriptor.version") ?? repo.defaultBranch;
         const commit = type === "commit"
-          ? (repo.commits.has(version) ? version : undefined)
+          ? (repo.commits.has(version) || commits.has(version) ? version : undefined)
           : type === "branch"
           ? repo.branches.get(version.replace(/^refs\/heads\//, ""))
           : undefined;
@@ -865,7 +948,12 @@ export function startFakeAzureDevops(
             "GitUnresolvableToCommitException",
           );
         }
-        const content = repo.commits.get(commit)!.get(path);
+        const graphed = commits.get(commit)?.files[path];
+        const content = repo.commits.has(commit)
+          ? repo.commits.get(commit)!.get(path)
+          : graphed === undefined
+          ? undefined
+          : new TextEncoder().encode(graphed);
         if (!content) {
           return error(
             404,
@@ -1084,9 +1172,11 @@ export function startFakeAzureDevops(
     mergeComputed: p.mergeComputed,
     headSha: p.iterations.at(-1)!.sourceCommit,
     iterations: p.iterations.map((i) => ({ ...i, changes: i.changes.map((c) => ({ ...c })) })),
+    labels: [...p.labels],
   });
 
   return Promise.resolve({
+    commits,
     ...api,
     violations,
     bot,
@@ -1128,6 +1218,7 @@ export function startFakeAzureDevops(
         threads: [],
         statuses: [],
         creationDate: iso(),
+        labels: [...(input.labels ?? [])],
       };
       const target = pull.targetRef.replace(/^refs\/heads\//, "");
       if (!repo.branches.has(target)) repo.branches.set(target, input.targetCommit);

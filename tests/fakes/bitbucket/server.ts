@@ -50,6 +50,8 @@
 
 import type { PullRequest } from "../../../src/platform/mod.ts";
 import { commentableLinesOf } from "../diff_lines.ts";
+import { type CommitGraph, createCommitGraph } from "../commit_graph.ts";
+import { trackCommits } from "../pull_request_seed.ts";
 import { fakeSha as sha } from "../fake_sha.ts";
 import { json, text } from "../answers.ts";
 import * as kit from "../fake_server.ts";
@@ -138,6 +140,12 @@ export interface FakeBitbucket
   url: string;
   /** Requests Bitbucket is not documented to refuse but Loom must never send. */
   violations: string[];
+  /**
+   * The commits of every repository, which `/diff/{a}..{b}` and `/merge-base/{a}..{b}` answer
+   * from: a pull request's base and head are in it once seeded (the head a child of the base),
+   * and a new head given to `updatePullRequest` joins it as a push unless a test added it.
+   */
+  commits: CommitGraph;
   pullRequest(repo: string, number: number): FakePullRequest | undefined;
   /** Points branch `name` at the full hash `hash`. */
   setBranch(repo: string, name: string, hash: string): void;
@@ -293,6 +301,7 @@ const PAGE_SIZE = { param: "pagelen", byDefault: 10, max: 100 };
 export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<FakeBitbucket> {
   const bot = options.botUser ?? DEFAULT_BOT;
   const violations: string[] = [];
+  const commits = createCommitGraph();
   const repos = new Map<string, RepoState>();
   const comments: FakeComment[] = [];
   const statusHistory: FakeStatus[] = [];
@@ -490,6 +499,16 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
   // --- Routes --------------------------------------------------------------------------------
 
   const R = "/repositories/([^/]+/[^/]+)";
+  /** The two commits of `a..b` (full hashes or branches), or Bitbucket's 404 for one it lacks. */
+  const rangeOf = (repoName: string, spec: string): [string, string] | Response | null => {
+    const repo = repos.get(repoName);
+    const parts = spec.split("..");
+    if (!repo || parts.length !== 2) return null;
+    const revs = parts.map((rev) => commits.has(rev) ? rev : repo.branches.get(rev) ?? null);
+    const missing = parts.find((_, i) => revs[i] === null || !commits.has(revs[i]!));
+    if (missing !== undefined) return notFound(`Commit not found: ${missing}`);
+    return [revs[0]!, revs[1]!];
+  };
   const pullOf = (params: string[]) => repos.get(params[0])?.pulls.get(Number(params[1]));
   const missingPull = () => notFound("No PullRequest matches the given query.");
 
@@ -557,10 +576,32 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
     {
       method: "GET",
       pattern: new RegExp(`^${R}/diff/(.+)$`),
-      handle(req) {
+      handle(req, params, url) {
         const m = /^\/repositories\/([^/]+\/[^/]+)\/diff\/(.+)$/.exec(req.path)!;
         const diff = diffSpecs.get(`${m[1]}/${m[2]}`);
-        return diff === undefined ? notFound() : text(diff, "text/plain");
+        if (diff !== undefined) return text(diff, "text/plain");
+        // `source..destination`: what the source changes against the destination (git's
+        // `diff destination source`), from their merge base unless `topic=false`.
+        const range = rangeOf(params[0], params[1]);
+        if (!range) return notFound();
+        if (range instanceof Response) return range;
+        const [source, destination] = range;
+        const from = url.searchParams.get("topic") === "false"
+          ? destination
+          : commits.mergeBase(source, destination);
+        return from === null ? notFound() : text(commits.diff(from, source), "text/plain");
+      },
+    },
+    {
+      method: "GET",
+      pattern: new RegExp(`^${R}/merge-base/(.+)$`),
+      handle(_req, params) {
+        const range = rangeOf(params[0], params[1]);
+        if (!range) return notFound();
+        if (range instanceof Response) return range;
+        const found = commits.mergeBase(range[0], range[1]);
+        if (found === null) return notFound("No merge base found");
+        return json(commitJson(repos.get(params[0])!, found, false));
       },
     },
     {
@@ -770,6 +811,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
   return Promise.resolve({
     ...api,
     violations,
+    commits,
     addPullRequest(input) {
       const repo = repoOf(input.repo);
       const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
@@ -800,6 +842,7 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
         },
         diff: input.diff ?? "",
       };
+      trackCommits(commits, pull);
       repo.pulls.set(number, pull);
       return copyPull(pull);
     },
@@ -807,11 +850,13 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
       const state = repos.get(repo);
       const pull = state?.pulls.get(number);
       if (!state || !pull) throw new Error(`the fake has no pull request ${repo}#${number}`);
+      const before = pull.headSha;
       for (const [k, v] of Object.entries(changes)) {
         if (v !== undefined) (pull as unknown as Record<string, unknown>)[k] = v;
       }
       state.commits.add(pull.headSha).add(pull.baseSha);
       state.branches.set(pull.headRef, pull.headSha);
+      trackCommits(commits, pull, before);
       return copyPull(pull);
     },
     pullRequest(repo, number) {

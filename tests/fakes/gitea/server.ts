@@ -51,6 +51,7 @@ import { type HoldsIssueComments, type IssueComment, issueComments } from "../is
 import { hmacHex } from "../hmac.ts";
 import { pageLink, pageOf } from "../pagination.ts";
 import * as seed from "../pull_request_seed.ts";
+import { type CommitGraph, createCommitGraph, type FakeCommit } from "../commit_graph.ts";
 
 /** How a pull request is seeded; everything but `repo` has a default. */
 export type FakePullRequestInput = seed.PullRequestSeed;
@@ -142,6 +143,13 @@ export interface FakeGitea
    * Requests are recorded with their path below it: `/api/v1/repos/o/r/…`.
    */
   url: string;
+  /**
+   * The commits of every repository, which `/compare/{base}...{head}` (and `..`) answers from,
+   * and whose files `/raw/{path}?ref={sha}` serves: a pull request's base and head are in it
+   * once seeded (the head a child of the base), and a new head given to `updatePullRequest`
+   * joins it as a push unless a test added it.
+   */
+  commits: CommitGraph;
   /** A file's text at a ref (a branch name and a SHA are two keys). */
   setFile(repo: string, ref: string, path: string, text: string): void;
   /**
@@ -305,6 +313,7 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
   const wip = (options.wipPrefixes ?? ["WIP:", "[WIP]"]).map((p) => p.toUpperCase());
 
   const repos = new Map<string, RepoState>();
+  const commits = createCommitGraph();
   const conversation = issueComments<string>({
     nextId: () => nextId++,
     iso: () => iso(),
@@ -360,7 +369,18 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
     };
   };
   const hasWip = (title: string) => wip.some((p) => title.toUpperCase().startsWith(p));
-  const pullJson = (p: PullState) => {
+  const pullJson = (p: PullState) => ({
+    ...pullRequestBody(p),
+    labels: p.labels.map((name, i) => ({
+      id: i + 1,
+      name,
+      exclusive: false,
+      color: "ededed",
+      description: "",
+      url: `${html()}/api/v1/repos/${p.repo}/labels/${i + 1}`,
+    })),
+  });
+  const pullRequestBody = (p: PullState) => {
     const repo = repoOf(p.repo);
     const url = `${html()}/${p.repo}/pulls/${p.number}`;
     return pullRequestJson({
@@ -530,11 +550,48 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
       ref = known ?? "main";
       if (known) path = path.slice(known.length + 1);
     }
-    const file = repo.files.get(fileKey(ref, path));
+    const file = repo.files.get(fileKey(ref, path)) ?? commits.get(ref)?.files[path];
     return file === undefined ? notFound() : text(file);
   };
+  const commitJson = (repo: string, c: FakeCommit, withFiles: boolean, base: string) => ({
+    url: `${html()}/api/v1/repos/${repo}/git/commits/${c.sha}`,
+    sha: c.sha,
+    html_url: `${html()}/${repo}/commit/${c.sha}`,
+    commit: { message: `Commit ${c.sha.slice(0, 8)}`, tree: { sha: c.sha } },
+    parents: c.parents.map((p) => ({
+      url: `${html()}/api/v1/repos/${repo}/git/commits/${p}`,
+      sha: p,
+    })),
+    // What this commit changed against its first parent (or, for a root, `base`).
+    ...(withFiles
+      ? {
+        files: commits.changes(c.parents[0] ?? base, c.sha).map((f) => ({
+          filename: f.path,
+          status: f.status === "deleted" ? "removed" : f.status,
+        })),
+      }
+      : {}),
+  });
 
   const routes: Route[] = [
+    {
+      // `base...head` and `base..head` list the same commits, those of head that base lacks.
+      method: "GET",
+      pattern: new RegExp(`${R}/compare/(.+)$`),
+      handle(_req, params, url) {
+        const repo = repos.get(key(`${params[0]}/${params[1]}`));
+        if (!repo) return notFound();
+        const parts = params[2].includes("...") ? params[2].split("...") : params[2].split("..");
+        const [base, head] = parts;
+        if (parts.length !== 2 || !commits.has(base) || !commits.has(head)) {
+          return notFound();
+        }
+        const withFiles = url.searchParams.get("files") !== "false";
+        const list = commits.between(base, head).toReversed()
+          .map((c) => commitJson(repo.fullName, c, withFiles, base));
+        return json({ total_commits: list.length, commits: list });
+      },
+    },
     {
       method: "GET",
       pattern: new RegExp(`${R}/collaborators/([^/]+)/permission$`),
@@ -795,11 +852,12 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
 
   const fakePull = (p: PullState): FakePullRequest => {
     const { shas: _shas, id: _id, createdAt: _createdAt, ...rest } = p;
-    return { ...rest };
+    return { ...rest, labels: [...rest.labels] };
   };
 
   return Promise.resolve({
     ...api,
+    commits,
     addPullRequest(input) {
       const repo = repoOf(input.repo);
       const number = input.number ?? Math.max(0, ...repo.pulls.keys()) + 1;
@@ -811,13 +869,17 @@ export function startFakeGitea(options: FakeGiteaOptions = {}): Promise<FakeGite
         shas: new Set([seeded.headSha]),
         createdAt: iso(),
       };
+      seed.trackCommits(commits, pull);
       repo.pulls.set(number, pull);
       return fakePull(pull);
     },
-    updatePullRequest: (repo, number, changes) =>
-      fakePull(
-        seed.movePullRequest(repos.get(key(repo))?.pulls.get(number), repo, number, changes),
-      ),
+    updatePullRequest(repo, number, changes) {
+      const held = repos.get(key(repo))?.pulls.get(number);
+      const before = held?.headSha;
+      const pull = seed.movePullRequest(held, repo, number, changes);
+      seed.trackCommits(commits, pull, before);
+      return fakePull(pull);
+    },
     grant(repo, user, permission) {
       repoOf(repo).permissions.set(user, permission);
     },

@@ -57,6 +57,7 @@ import { checkRequestBody } from "./openapi.ts";
 import { type HoldsIssueComments, type IssueComment, issueComments } from "../issue_comments.ts";
 import { pageLink, pageOf } from "../pagination.ts";
 import * as seed from "../pull_request_seed.ts";
+import { type CommitGraph, createCommitGraph } from "../commit_graph.ts";
 
 /** A request body GitHub's OpenAPI description would not accept. */
 export interface BodyViolation {
@@ -173,6 +174,12 @@ export interface FakeGithub
   url: string;
   /** Bodies GitHub's OpenAPI description would refuse; tests assert this stays empty. */
   violations: BodyViolation[];
+  /**
+   * The commits of every repository, which `/compare/{base}...{head}` answers from: a pull
+   * request's base and head are in it once seeded (the head a child of the base), and a new
+   * head given to `updatePullRequest` joins it as a push unless a test added it first.
+   */
+  commits: CommitGraph;
   /** Creates a repository (idempotent), with the installation of the GitHub App that covers it. */
   addRepo(repo: string, options?: { installationId?: number }): void;
   /**
@@ -392,6 +399,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
   const checkBodies = options.checkBodies ?? true;
 
   const violations: BodyViolation[] = [];
+  const commits = createCommitGraph();
   const repos = new Map<string, RepoState>();
   const conversation = issueComments<FakeUser>({ nextId: () => nextId++, iso: () => iso() });
   const reviewComments: FakeReviewComment[] = [];
@@ -426,6 +434,7 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
     user: userJson({ login: p.author, type: "User" }),
     head: { sha: p.headSha, ref: p.headRef, repo: { full_name: p.repo } },
     base: { sha: p.baseSha, ref: p.baseRef, repo: { full_name: p.repo } },
+    labels: p.labels.map((name, i) => ({ id: i + 1, name, color: "ededed", default: false })),
   });
   const issueCommentJson = (c: FakeIssueComment) => ({
     id: c.id,
@@ -602,6 +611,50 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
         }
         return json(pullJson(pull));
       }),
+    },
+    {
+      // Three-dot only, as on GitHub: the status of head against base, and the diff (or files)
+      // from their merge base to head.
+      method: "GET",
+      pattern: new RegExp(`^${R}/compare/([^/]+?)\\.\\.\\.([^/]+)$`),
+      auth: "repo",
+      handle(req, params, url) {
+        const [, base, head] = params;
+        if (!repos.has(params[0]) || !commits.has(base) || !commits.has(head)) return notFound();
+        const mergeBase = commits.mergeBase(base, head);
+        if (mergeBase === null) {
+          return json({
+            message: `No common ancestor between ${base} and ${head}.`,
+            documentation_url: "https://docs.github.com/rest/commits/commits#compare-two-commits",
+            status: "404",
+          }, 404);
+        }
+        if (/application\/vnd\.github(\.v3)?\.diff/.test(req.headers["accept"] ?? "")) {
+          return text(commits.diff(mergeBase, head));
+        }
+        const ahead = commits.between(base, head);
+        const behind = commits.between(head, base);
+        const status = ahead.length === 0
+          ? (behind.length === 0 ? "identical" : "behind")
+          : behind.length === 0
+          ? "ahead"
+          : "diverged";
+        const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 250) || 250, 250);
+        const commitJson = (sha: string) => ({
+          sha,
+          parents: commits.get(sha)!.parents.map((p) => ({ sha: p })),
+        });
+        return json({
+          status,
+          ahead_by: ahead.length,
+          behind_by: behind.length,
+          total_commits: ahead.length,
+          base_commit: commitJson(base),
+          merge_base_commit: commitJson(mergeBase),
+          commits: ahead.toReversed().slice(0, perPage).map((c) => commitJson(c.sha)),
+          files: diffFiles(commits.diff(mergeBase, head)).map(fileJson),
+        });
+      },
     },
     {
       method: "GET",
@@ -996,12 +1049,13 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
 
   const fakePull = (p: PullState): FakePullRequest => {
     const { shas: _shas, ...rest } = p;
-    return { ...rest };
+    return { ...rest, labels: [...rest.labels] };
   };
 
   return Promise.resolve({
     ...api,
     violations,
+    commits,
     grant(repo, user, permission) {
       repoOf(repo).permissions.set(user, permission);
     },
@@ -1018,11 +1072,16 @@ export function startFakeGithub(options: FakeGithubOptions = {}): Promise<FakeGi
         draft: input.draft ?? false,
         shas: new Set([seeded.headSha]),
       };
+      seed.trackCommits(commits, pull);
       repo.pulls.set(number, pull);
       return fakePull(pull);
     },
-    updatePullRequest: (repo, number, changes) =>
-      fakePull(seed.movePullRequest(repos.get(repo)?.pulls.get(number), repo, number, changes)),
+    updatePullRequest(repo, number, changes) {
+      const before = repos.get(repo)?.pulls.get(number)?.headSha;
+      const pull = seed.movePullRequest(repos.get(repo)?.pulls.get(number), repo, number, changes);
+      seed.trackCommits(commits, pull, before);
+      return fakePull(pull);
+    },
     pullRequest(repo, number) {
       const pull = repos.get(repo)?.pulls.get(number);
       return pull ? fakePull(pull) : undefined;

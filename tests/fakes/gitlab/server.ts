@@ -64,6 +64,8 @@ import { fakeSha as sha } from "../fake_sha.ts";
 import { json, noContent, text } from "../answers.ts";
 import * as kit from "../fake_server.ts";
 import { pageLink, pageOf } from "../pagination.ts";
+import { type CommitGraph, createCommitGraph } from "../commit_graph.ts";
+import { trackCommits } from "../pull_request_seed.ts";
 
 /** A user as GitLab shows it. */
 export interface FakeUser {
@@ -100,6 +102,8 @@ export interface FakeMergeRequestInput {
   unpreparedReads?: number;
   /** Paths `/diffs` answers as `too_large` and `collapsed`, with an empty `diff`. */
   tooLarge?: string[];
+  /** The names of its labels; none by default. */
+  labels?: string[];
 }
 
 /** A diff version: the SHAs a position must name, and its diff. */
@@ -128,6 +132,7 @@ export interface FakeMergeRequest {
   versions: FakeDiffVersion[];
   unpreparedReads: number;
   tooLarge: string[];
+  labels: string[];
 }
 
 /** A note (comment) on a merge request. */
@@ -203,6 +208,12 @@ export interface FakeGitlab extends kit.FakeApi<kit.FakeFailure> {
   url: string;
   /** What GitLab would accept but show wrongly; tests assert this stays empty. */
   violations: string[];
+  /**
+   * The commits of every project, which `/repository/compare` and `/repository/merge_base`
+   * answer from: a merge request's base and head are in it once seeded (the head a child of the
+   * base), and a push's new head joins it as a child of the old one unless a test added it.
+   */
+  commits: CommitGraph;
   /** Creates a project (idempotent) and returns its numeric id. */
   addProject(path: string, id?: number): number;
   /**
@@ -387,6 +398,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
   const person: FakeUser = { id: 2, username: "alice", name: "Alice" };
 
   const violations: string[] = [];
+  const commits = createCommitGraph();
   const projects = new Map<number, ProjectState>();
   const notes: FakeNote[] = [];
   const discussions: FakeDiscussion[] = [];
@@ -454,10 +466,11 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
         ? { base_sha: v.baseSha, head_sha: v.headSha, start_sha: v.startSha }
         : null,
       prepared_at: prepared ? iso() : null,
+      labels: [...mr.labels],
     };
   };
-  const diffJson = (mr: FakeMergeRequest, f: DiffFile) => {
-    const large = mr.tooLarge.includes(f.path);
+  const diffJson = (mr: FakeMergeRequest | null, f: DiffFile) => {
+    const large = mr?.tooLarge.includes(f.path) ?? false;
     const added = f.status === "added";
     const deleted = f.status === "deleted";
     return {
@@ -637,7 +650,56 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
   const mrOr404 = (project: ProjectState, iid: string) => project.mrs.get(Number(iid));
   const mrNotFound = () => message(404, "404 Not found");
 
+  const commitJson = (id: string) => ({
+    id,
+    short_id: id.slice(0, 8),
+    title: `Commit ${id.slice(0, 8)}`,
+    parent_ids: commits.get(id)?.parents ?? [],
+    created_at: iso(),
+  });
+
   const routes: Route[] = [
+    {
+      // Unknown refs are a 400 naming them; refs without a common ancestor a 404, as on GitLab.
+      method: "GET",
+      pattern: /^\/repository\/merge_base$/,
+      handle(_req, _project, _params, url) {
+        const refs = url.searchParams.getAll("refs[]");
+        if (refs.length < 2) return message(400, "Provide at least 2 refs");
+        const unknown = refs.filter((r) => !commits.has(r));
+        if (unknown.length > 0) {
+          const noun = unknown.length === 1 ? "ref" : "refs";
+          return message(400, `Could not find ${noun}: ${unknown.join(", ")}`);
+        }
+        let found: string | null = refs[0];
+        for (const r of refs.slice(1)) found = found === null ? null : commits.mergeBase(found, r);
+        return found === null ? message(404, "404 Merge Base Not Found") : json(commitJson(found));
+      },
+    },
+    {
+      // `straight=true` is `from..to`; by default GitLab diffs from the merge base (`from...to`).
+      method: "GET",
+      pattern: /^\/repository\/compare$/,
+      handle(_req, _project, _params, url) {
+        const from = url.searchParams.get("from") ?? "";
+        const to = url.searchParams.get("to") ?? "";
+        if (!from || !to) return json({ error: "from is missing, to is missing" }, 400);
+        if (!commits.has(from) || !commits.has(to)) return message(404, "404 Ref Not Found");
+        const start = url.searchParams.get("straight") === "true"
+          ? from
+          : commits.mergeBase(from, to);
+        if (start === null) return message(404, "404 Ref Not Found");
+        const list = commits.between(start, to).toReversed().map((c) => commitJson(c.sha));
+        return json({
+          commit: list.at(-1) ?? null,
+          commits: list,
+          diffs: diffFiles(commits.diff(start, to)).map((f) => diffJson(null, f)),
+          compare_timeout: false,
+          compare_same_ref: from === to,
+          web_url: `https://gitlab.example.com/-/compare/${from}...${to}`,
+        });
+      },
+    },
     {
       method: "GET",
       pattern: /^\/members\/all\/(\d+)$/,
@@ -904,11 +966,13 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
     ...mr,
     versions: mr.versions.map((v) => ({ ...v })),
     tooLarge: [...mr.tooLarge],
+    labels: [...mr.labels],
   });
 
   return Promise.resolve({
     ...kit.fakeApi(server, base),
     violations,
+    commits,
     addProject: (path, id) => projectOf(path, id).id,
     addMember(project, user, accessLevel) {
       users.set(user.username, user.id);
@@ -943,7 +1007,9 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
         }],
         unpreparedReads: input.unpreparedReads ?? 0,
         tooLarge: input.tooLarge ?? [],
+        labels: [...(input.labels ?? [])],
       };
+      trackCommits(commits, mr.versions[0]);
       project.mrs.set(iid, mr);
       return copy(mr);
     },
@@ -962,6 +1028,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
           headSha: changes.headSha ?? sha(`${project}!${iid} head ${mr.versions.length}`),
           diff: changes.diff ?? v.diff,
         });
+        trackCommits(commits, mr.versions[0], v.headSha);
       }
       if (changes.title !== undefined) mr.title = changes.title;
       if (changes.description !== undefined) mr.description = changes.description;
@@ -972,6 +1039,7 @@ export function startFakeGitlab(options: FakeGitlabOptions = {}): Promise<FakeGi
       if (changes.state !== undefined) mr.state = changes.state;
       if (changes.unpreparedReads !== undefined) mr.unpreparedReads = changes.unpreparedReads;
       if (changes.tooLarge !== undefined) mr.tooLarge = changes.tooLarge;
+      if (changes.labels !== undefined) mr.labels = [...changes.labels];
       return copy(mr);
     },
     mergeRequest(project, iid) {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { type DiffFile, parseDiff } from "../../src/diff/mod.ts";
 import { makeRepo } from "../../tests/git_repo.ts";
 import { treeAt } from "../../tests/fakes/azure_devops/_git.ts";
-import { fileDiff, isBinary } from "./_diff.ts";
+import { fileDiff, isBinary } from "./file_diff.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

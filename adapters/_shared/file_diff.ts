@@ -1,8 +1,8 @@
 /**
- * Unified diff text for a pull request that Azure DevOps describes only as a list of changed files
- * (it has no diff endpoint): each file's two versions are compared here with jsdiff and written
- * the way git writes them, so that `parseDiff` reads the same files, statuses and lines as it
- * would from `git diff`.
+ * Unified diff text for changes a platform describes only as a list of changed files (Azure
+ * DevOps has no diff endpoint; Gitea none between two commits): each file's two versions are
+ * compared here with jsdiff and written the way git writes them, so that `parseDiff` reads the
+ * same files, statuses and lines as it would from `git diff`.
  * @module
  */
 
@@ -43,7 +43,7 @@ const FUNCTION_LINE_MAX = 80;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { fileDiff } from "./_diff.ts";
+ * import { fileDiff } from "./file_diff.ts";
  *
  * const enc = (s: string) => new TextEncoder().encode(s);
  * const [x, y] = [enc("x\n"), enc("y\n")];
