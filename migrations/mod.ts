@@ -11,6 +11,7 @@ import * as rateLimitWait from "./0004_rate_limit_wait.ts";
 import * as claimToken from "./0005_claim_token.ts";
 import * as retention from "./0006_retention.ts";
 import * as reviewState from "./0007_review_state.ts";
+import * as pullRequestPause from "./0008_pull_request_pause.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "0005_claim_token": claimToken,
   "0006_retention": retention,
   "0007_review_state": reviewState,
+  "0008_pull_request_pause": pullRequestPause,
 };

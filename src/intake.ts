@@ -7,7 +7,7 @@ import { z } from "zod";
 import { cancelReviews } from "./cancel_reviews.ts";
 import { HELP_TEXT } from "./commands.ts";
 import { enqueueJob } from "./jobs.ts";
-import type { PlatformEvent, RepoRef } from "./platform/mod.ts";
+import type { ChatCommand, PlatformEvent, RepoRef } from "./platform/mod.ts";
 import type { EnqueueResult, Queue } from "./queue/mod.ts";
 import type { IntakeFacts, ReviewStore } from "./store/mod.ts";
 
@@ -180,7 +180,7 @@ function commandRefusal(
     );
   }
   if (
-    event.command === "review" && facts.active > 0 && facts.lastReviewCommand !== null &&
+    isReviewCommand(event.command) && facts.active > 0 && facts.lastReviewCommand !== null &&
     facts.lastReviewCommand > now - REVIEW_COMMAND_WINDOW_MS
   ) {
     return ignored(
@@ -189,6 +189,14 @@ function commandRefusal(
     );
   }
   return null;
+}
+
+/**
+ * The commands that (re)start the pull request's review: a second one while the first runs is
+ * ignored, whichever of the two each is (the delivery records both as `review`).
+ */
+function isReviewCommand(command: ChatCommand): boolean {
+  return command === "review" || command === "full-review";
 }
 
 /** Remembers the delivery (when it has an id), with whom and what it counts against. */
@@ -211,7 +219,10 @@ async function record(
     at: now,
     actor: actorOf(event),
     pr: event.pr,
-    command: event.type === "command" ? event.command : null,
+    // Both re-reviews are recorded as `review`: the "already running" check reads that name.
+    command: event.type === "command"
+      ? (isReviewCommand(event.command) ? "review" : event.command)
+      : null,
   });
 }
 
@@ -276,25 +287,46 @@ async function act(
       ...(event.authorId !== undefined ? { id: event.authorId } : {}),
       ...(event.authorIsWriter ? { writer: true } : {}),
     };
-    if (event.command === "help") {
-      const job = await enqueueJob(deps.queue, "reply", "high", {
-        repo: event.repo,
-        pr: event.pr,
-        body: HELP_TEXT,
-        commandBy,
-      }, { groupKey: group });
-      return { result: { status: 202, body: { job_id: job.id } }, created: made(job) };
+    const ref = { repo: event.repo, pr: event.pr, commandBy };
+    const queued = (job: EnqueueResult): Acted => ({
+      result: { status: 202, body: { job_id: job.id } },
+      created: made(job),
+    });
+    switch (event.command) {
+      case "help": {
+        const job = await enqueueJob(deps.queue, "reply", "high", {
+          ...ref,
+          body: HELP_TEXT,
+        }, { groupKey: group });
+        return queued(job);
+      }
+      case "pause":
+      case "resume":
+      case "config": {
+        const job = await enqueueJob(deps.queue, "command", "high", {
+          ...ref,
+          command: event.command,
+        }, { groupKey: group });
+        return queued(job);
+      }
+      case "resolve": {
+        const job = await enqueueJob(deps.queue, "resolve", "high", ref, { groupKey: group });
+        return queued(job);
+      }
+      case "review":
+      case "full-review": {
+        // A re-review on demand (incremental, or the whole pull request for full-review). What
+        // runs for the pull request now is cancelled by the review job once it knows the author
+        // may command Loom, not here: anyone can comment.
+        const job = await enqueueJob(deps.queue, "review", "high", {
+          ...ref,
+          headSha: "",
+          trigger: "command",
+          ...(event.command === "full-review" ? { full: true } : {}),
+        }, { groupKey: group });
+        return queued(job);
+      }
     }
-    // A full re-review on demand. What runs for the pull request now is cancelled by the review
-    // job once it knows the author may command Loom, not here: anyone can comment.
-    const job = await enqueueJob(deps.queue, "review", "high", {
-      repo: event.repo,
-      pr: event.pr,
-      headSha: "",
-      trigger: "command",
-      commandBy,
-    }, { groupKey: group });
-    return { result: { status: 202, body: { job_id: job.id } }, created: made(job) };
   }
   // A new head commit makes the reviews of older heads moot; the same head's jobs stay.
   if (hasActiveJobs) {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import type { PlatformEvent, RepoRef } from "./platform/mod.ts";
+import type { ChatCommand, PlatformEvent, RepoRef } from "./platform/mod.ts";
 import { type StoreWorld, testStores, withStores } from "../tests/stores.ts";
 import { reviewEvent } from "../tests/support/memory_git_adapter.ts";
 import { createIntake, type IntakeDeps, prGroupKey } from "./intake.ts";
 
 const repo: RepoRef = { platform: "github", fullName: "octo/app" };
 const opened = (headSha: string, pr = 7) => reviewEvent(repo, pr, headSha);
-const command = (name: "review" | "help", author = "dev", pr = 7): PlatformEvent => ({
+const command = (name: ChatCommand, author = "dev", pr = 7): PlatformEvent => ({
   type: "command",
   command: name,
   repo,
@@ -100,6 +100,58 @@ for (const factory of testStores()) {
     assert.equal(reply?.kind, "reply");
     assert.match((reply?.payload as { body: string }).body, /\/loom review/);
   });
+
+  t(
+    "each command queues its job in the high lane: full-review a full review, pause, resume and config a command job, resolve a resolve job",
+    async (deps, intake) => {
+      const queued = async (id: string, name: ChatCommand) => {
+        const result = await intake("github", id, command(name, "ana"));
+        assert.equal(result.status, 202, JSON.stringify(result));
+        const job = await deps.queue.get((result.body as { job_id: number }).job_id);
+        assert.equal(job?.lane, "high");
+        assert.equal(job?.groupKey, prGroupKey(repo, 7));
+        return { kind: job?.kind, payload: job?.payload as Record<string, unknown> };
+      };
+      const full = await queued("c-1", "full-review");
+      assert.deepEqual([full.kind, full.payload.trigger, full.payload.full], [
+        "review",
+        "command",
+        true,
+      ]);
+      const review = await intake("github", "c-1b", command("review", "ana", 8));
+      const incremental = await deps.queue.get((review.body as { job_id: number }).job_id);
+      assert.equal((incremental?.payload as { full?: boolean }).full, undefined);
+      for (const name of ["pause", "resume", "config"] as const) {
+        const job = await queued(`c-${name}`, name);
+        assert.deepEqual([job.kind, job.payload.command, job.payload.commandBy], [
+          "command",
+          name,
+          { name: "ana" },
+        ]);
+      }
+      const resolve = await queued("c-r", "resolve");
+      assert.deepEqual([resolve.kind, resolve.payload.commandBy], ["resolve", { name: "ana" }]);
+    },
+    { commandsPerPr: 100 },
+  );
+
+  t(
+    "a /loom full-review while a /loom review runs is not restarted; every command counts against the pull request's limit",
+    async (_deps, intake) => {
+      assert.equal((await intake("github", "c-1", command("review", "a"))).status, 202);
+      const again = await intake("github", "c-2", command("full-review", "b"));
+      assert.match(
+        (again.body as { ignored: string }).ignored,
+        /still running; it is not restarted/,
+      );
+      assert.equal((await intake("github", "c-3", command("pause", "a"))).status, 202);
+      const over = await intake("github", "c-4", command("config", "c"));
+      assert.match((over.body as { ignored: string }).ignored, /#7 reached 2 commands per hour/);
+      const resolve = await intake("github", "c-5", command("resolve", "c"));
+      assert.equal(resolve.status, 200);
+    },
+    { commandsPerPr: 2 },
+  );
 
   t("a repository over its reviews per minute gets 429 with Retry-After", async (_deps, intake) => {
     for (let i = 0; i < 3; i++) {

@@ -6,7 +6,7 @@
  * and a payload that does not parse ends the job at once with a clear reason.
  *
  * Producers and consumers both import this module, never each other: intake queues `review`,
- * `reply` and `close`, the review job `pipeline` and `publish`, the pipeline job resumes `publish`.
+ * `reply`, `command`, `resolve` and `close`, the review job `pipeline` and `publish`, the pipeline job resumes `publish`.
  * @module
  */
 import { z } from "zod";
@@ -84,7 +84,16 @@ export const JOB_PAYLOADS = {
       /** Each error as `file:line:col: message`. */
       errors: z.array(z.string()),
     }),
-    reviewRef.extend({ outcome: z.literal("skipped"), reason: z.string() }),
+    reviewRef.extend({
+      outcome: z.literal("skipped"),
+      reason: z.string(),
+      /**
+       * Say so on the platform: a `skipped` status with the reason (a skip rule, a pause,
+       * `/loom ignore`). Absent: the review row alone records why (a draft, a branch outside
+       * `triggers.branches`, which would otherwise put a status on every such pull request).
+       */
+      visible: z.boolean().optional(),
+    }),
     /**
      * Not reviewed for its size (a diff past `LOOM_MAX_DIFF_BYTES`, or above `max_changes`):
      * a summary saying why, and a final status.
@@ -98,6 +107,16 @@ export const JOB_PAYLOADS = {
   ]),
   /** Resolve every open thread of Loom's findings on a pull request (`/loom resolve`). */
   resolve: z.object({ repo: repoRef, pr: prNumber, commandBy }),
+  /**
+   * Answer a chat command that reads or changes Loom's state on a pull request: `pause` and
+   * `resume` (automatic reviews), `config` (the effective config, posted as a comment).
+   */
+  command: z.object({
+    repo: repoRef,
+    pr: prNumber,
+    command: z.enum(["pause", "resume", "config"]),
+    commandBy,
+  }),
   /** Post a comment answering a chat command. */
   reply: z.object({ repo: repoRef, pr: prNumber, body: z.string(), commandBy }),
   /**

@@ -66,13 +66,33 @@ Deno.test("a /loom command in a pull request comment is a command from its autho
     // The identities API is asked by id.
     authorId: "7f3c2a10-5b1e-4c8d-9a6f-2e4b8c1d0f93",
   });
-  const commands = ["  /LOOM Review \r\nplease", "/loom help", "/loom", "/loom frobnicate"].map(
+  const commands = [
+    "  /LOOM Review \r\nplease",
+    "/loom help",
+    "/loom",
+    "/loom frobnicate",
+    "/loom full-review",
+    "/LOOM Pause for now",
+    "/loom resume",
+    "/loom resolve",
+    "/loom config",
+  ].map(
     (text) => {
       const e = parse(comment(text));
       return e.type === "command" ? e.command : e.type;
     },
   );
-  assert.deepEqual(commands, ["review", "help", "help", "help"]);
+  assert.deepEqual(commands, [
+    "review",
+    "help",
+    "help",
+    "help",
+    "full-review",
+    "pause",
+    "resume",
+    "resolve",
+    "config",
+  ]);
 });
 
 Deno.test("comments that are not fresh /loom commands are ignored with a reason", () => {

@@ -114,6 +114,11 @@ Deno.test("a /loom comment is a command from its author, inline or not", () => {
     "/loom help",
     "/loom",
     "/loom   frobnicate",
+    "/loom full-review",
+    "/LOOM Pause for now",
+    "/loom resume",
+    "/loom resolve",
+    "/loom config",
   ].map((raw) => {
     const e = parseBitbucketEvent(
       "pullrequest:comment_created",
@@ -121,7 +126,17 @@ Deno.test("a /loom comment is a command from its author, inline or not", () => {
     );
     return e.type === "command" ? e.command : e.type;
   });
-  assert.deepEqual(commands, ["review", "help", "help", "help"]);
+  assert.deepEqual(commands, [
+    "review",
+    "help",
+    "help",
+    "help",
+    "full-review",
+    "pause",
+    "resume",
+    "resolve",
+    "config",
+  ]);
   // The documented Comment entity has no `user`: the actor wrote it.
   const payload = commentPayload(PR, { raw: "/loom review", user });
   delete payload.comment.user;

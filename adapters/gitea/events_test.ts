@@ -107,7 +107,17 @@ Deno.test("a /loom command in a pull request comment is a command from its autho
       author: "alice",
     },
   );
-  const commands = ["  /LOOM Review  \r\nplease", "/loom help", "/loom", "/loom frobnicate"].map(
+  const commands = [
+    "  /LOOM Review  \r\nplease",
+    "/loom help",
+    "/loom",
+    "/loom frobnicate",
+    "/loom full-review",
+    "/LOOM Pause for now",
+    "/loom resume",
+    "/loom resolve",
+    "/loom config",
+  ].map(
     (body) => {
       const e = parseGiteaEvent(
         gitea("pull_request_comment", "issue_comment"),
@@ -116,7 +126,17 @@ Deno.test("a /loom command in a pull request comment is a command from its autho
       return e.type === "command" ? e.command : e.type;
     },
   );
-  assert.deepEqual(commands, ["review", "help", "help", "help"]);
+  assert.deepEqual(commands, [
+    "review",
+    "help",
+    "help",
+    "help",
+    "full-review",
+    "pause",
+    "resume",
+    "resolve",
+    "config",
+  ]);
   // Without the fine type, the coarse `issue_comment` with `is_pull` is the same comment.
   const coarse = parseGiteaEvent({ type: null, event: "issue_comment" }, bytes(comment("/loom")));
   assert.equal(coarse.type, "command");

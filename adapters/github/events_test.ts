@@ -120,11 +120,26 @@ Deno.test("a /loom command in a pull request comment is a command from its autho
     "/loom help",
     "/loom",
     "/loom   frobnicate",
+    "/loom full-review",
+    "/LOOM Pause for now",
+    "/loom resume",
+    "/loom resolve",
+    "/loom config",
   ].map((body) => {
     const e = parseGithubEvent("issue_comment", bytes(prComment(body)));
     return e.type === "command" ? e.command : e.type;
   });
-  assert.deepEqual(commands, ["review", "help", "help", "help"]);
+  assert.deepEqual(commands, [
+    "review",
+    "help",
+    "help",
+    "help",
+    "full-review",
+    "pause",
+    "resume",
+    "resolve",
+    "config",
+  ]);
 });
 
 Deno.test("comments that are not commands for Loom are ignored with a reason", () => {

@@ -123,13 +123,33 @@ Deno.test("a /loom note on a merge request is a command from its author", () => 
     // The members API is asked by user id.
     authorId: "2",
   });
-  const commands = ["  /LOOM Review \r\nplease", "/loom help", "/loom", "/loom frobnicate"].map(
+  const commands = [
+    "  /LOOM Review \r\nplease",
+    "/loom help",
+    "/loom",
+    "/loom frobnicate",
+    "/loom full-review",
+    "/LOOM Pause for now",
+    "/loom resume",
+    "/loom resolve",
+    "/loom config",
+  ].map(
     (text) => {
       const e = note(text);
       return e.type === "command" ? e.command : e.type;
     },
   );
-  assert.deepEqual(commands, ["review", "help", "help", "help"]);
+  assert.deepEqual(commands, [
+    "review",
+    "help",
+    "help",
+    "help",
+    "full-review",
+    "pause",
+    "resume",
+    "resolve",
+    "config",
+  ]);
 });
 
 Deno.test("notes that are not commands for Loom are ignored with a reason", () => {

@@ -193,6 +193,23 @@ export interface PullRequestsTable {
   updated_at: number;
 }
 
+/**
+ * Whether Loom is paused on a pull request (no automatic reviews until resumed), by whom, when
+ * and why; one row per pull request ever paused.
+ */
+export interface PullRequestPausesTable {
+  platform: string;
+  repository: string;
+  pr_number: number;
+  /** Null while not paused. */
+  paused_at: number | null;
+  /** Who paused it; null when Loom paused itself (`review.auto_pause_after`). */
+  paused_by: string | null;
+  reason: string | null;
+  resumed_at: number | null;
+  resumed_by: string | null;
+}
+
 /** The whole schema, as kysely sees it. */
 export interface Tables {
   jobs: JobsTable;
@@ -203,4 +220,5 @@ export interface Tables {
   comments: CommentsTable;
   pull_requests: PullRequestsTable;
   review_states: ReviewStatesTable;
+  pull_request_pauses: PullRequestPausesTable;
 }

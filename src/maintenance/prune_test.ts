@@ -135,6 +135,13 @@ for (const factory of testStores()) {
       values ('github', 'octo/app', 4, 'unknown', ${NOW - 400 * DAY})`.execute(w.db.db);
       const young5 = await review(w, 5, NOW - 5 * DAY, 5);
       await w.reviews.recordPullRequestState(repo, 5, "open", NOW - 5 * DAY);
+      for (const pr of [2, 3]) {
+        await w.reviews.pausePullRequest({ repo, pr }, {
+          by: "ana",
+          reason: "/loom pause",
+          now: 1,
+        });
+      }
 
       const pruned = await pruneStore({
         database: w.db,
@@ -169,6 +176,8 @@ for (const factory of testStores()) {
       assert.match(young.rows[0].findings, /private words/);
       // Closed long ago, or unheard of for long: gone, all of it.
       for (const pr of [2, 4]) assert.deepEqual(await w.reviews.postedFingerprints(repo, pr), []);
+      assert.equal((await w.reviews.getPause({ repo, pr: 2 })).paused, null, "its pause too");
+      assert.equal((await w.reviews.getPause({ repo, pr: 3 })).paused?.by, "ana");
       assert.equal(await count(w, "reviews"), 3);
       assert.equal(await count(w, "pipeline_runs"), 3);
       assert.equal(await count(w, "pull_requests"), 3);

@@ -15,7 +15,7 @@ export type {
   ResolveOutcome,
   ReviewThread,
 } from "./git_adapter.ts";
-export type { PlatformEvent } from "./platform_event.ts";
+export { CHAT_COMMANDS, type ChatCommand, type PlatformEvent } from "./platform_event.ts";
 export type { PlatformDeps, PlatformModule } from "./platform_module.ts";
 export type { PullRequest } from "./pull_request.ts";
 export type { RepoRef } from "./repo_ref.ts";

@@ -4,6 +4,23 @@
  */
 import type { RepoRef } from "./repo_ref.ts";
 
+/**
+ * The chat commands Loom obeys in a pull request's comments, the same on every platform: the
+ * word after `/loom`. One list, so that parsing, intake and the help text cannot disagree.
+ */
+export const CHAT_COMMANDS = [
+  "review",
+  "full-review",
+  "pause",
+  "resume",
+  "resolve",
+  "config",
+  "help",
+] as const;
+
+/** One of {@link CHAT_COMMANDS}. */
+export type ChatCommand = (typeof CHAT_COMMANDS)[number];
+
 /** What a webhook delivery means to Loom. */
 export type PlatformEvent =
   | {
@@ -25,7 +42,7 @@ export type PlatformEvent =
   | { type: "closed"; repo: RepoRef; pr: number }
   | {
     type: "command";
-    command: "review" | "help";
+    command: ChatCommand;
     repo: RepoRef;
     pr: number;
     /** The comment's author, as the platform names people (a login, a username). */

@@ -49,4 +49,5 @@ export {
   validateTemplate,
 } from "./placeholders.ts";
 export { type ClampedConfig, clampToServerCaps, type ServerCaps } from "./server_caps.ts";
+export { configProvenance, type ConfigValue, type ValueSource } from "./provenance.ts";
 export { validateConfigFile, type ValidateConfigOptions } from "./validate.ts";

@@ -49,6 +49,10 @@ Deno.test("the documented example parses as-is", () => {
     drafts: false,
     ignore_paths: ["*.lock", "dist/**"],
     max_changes: 1000,
+    ignore_authors: [],
+    ignore_titles: [],
+    labels: [],
+    skip_labels: [],
   });
   assert.equal(config.review.max_inline_comments, 25);
 });
@@ -281,4 +285,27 @@ Deno.test("catastrophic globs: a config with an extglob, nested braces or too ma
     /^\.loom\/config\.yaml:10:14: triggers\.branches\[0\]: extglobs .* are not supported/,
   ];
   expected.forEach((pattern, i) => assert.match(errors[i], pattern));
+});
+
+Deno.test("skip rules and auto-pause: bad values are errors at their line and column", () => {
+  const text = [
+    ...QUALITY_ONLY,
+    "triggers:",
+    '  ignore_authors: ["dependabot[bot]", "@(a|b)"]',
+    '  ignore_titles: ["WIP", ""]',
+    "  labels: review-me",
+    `  skip_labels: ["${"x".repeat(257)}"]`,
+    "review:",
+    "  auto_pause_after: -1",
+    "",
+  ].join("\n");
+  const errors = errorsOf(text);
+  assert.equal(errors.length, 5, errors.join("\n"));
+  assert.match(errors[0], /^\.loom\/config\.yaml:7:39: triggers\.ignore_authors\[1\]: extglobs /);
+  assert.deepEqual(errors.slice(1), [
+    ".loom/config.yaml:8:26: triggers.ignore_titles[1]: a title word must not be empty",
+    '.loom/config.yaml:9:11: triggers.labels: must be a list, got "review-me"',
+    ".loom/config.yaml:10:17: triggers.skip_labels[0]: a label may be at most 256 characters long",
+    ".loom/config.yaml:12:21: review.auto_pause_after: must be at least 0",
+  ]);
 });

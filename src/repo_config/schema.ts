@@ -72,6 +72,16 @@ const pipelineSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+// Names and words a team writes by hand: bounded so a list cannot be an attack on every review.
+const MAX_NAME_CHARS = 256;
+const nameList = (what: string) =>
+  z.array(
+    z.string().min(1, `${what} must not be empty`).max(
+      MAX_NAME_CHARS,
+      `${what} may be at most ${MAX_NAME_CHARS} characters long`,
+    ),
+  ).max(100, "list at most 100").default([]);
+
 const triggersSchema = z.strictObject({
   /** Globs matched against the pull request's base branch; empty means every branch. */
   branches: globList,
@@ -80,6 +90,17 @@ const triggersSchema = z.strictObject({
   ignore_paths: globList,
   /** A pull request changing more lines than this (added plus removed) is not reviewed. */
   max_changes: wholeNumber().min(1).default(1000),
+  /**
+   * Globs over the pull request author's login (case-insensitive; a login equal to the pattern
+   * matches too, so `dependabot[bot]` means that bot, not a character class): not reviewed.
+   */
+  ignore_authors: globList,
+  /** Words whose presence in the title (case-insensitive) skips the review: "WIP". */
+  ignore_titles: nameList("a title word"),
+  /** Review only pull requests carrying one of these labels (case-insensitive); empty: all. */
+  labels: nameList("a label"),
+  /** Pull requests carrying one of these labels (case-insensitive) are not reviewed. */
+  skip_labels: nameList("a label"),
 });
 
 const reviewSchema = z.strictObject({
@@ -95,6 +116,11 @@ const reviewSchema = z.strictObject({
    * when history was rewritten, the merge base moved or the config changed).
    */
   incremental: z.boolean().default(true),
+  /**
+   * Pause Loom on a pull request after this many reviewed pushes (automatic reviews that were
+   * published); `/loom resume` starts the count again. 0: never.
+   */
+  auto_pause_after: wholeNumber().min(0).default(0),
 });
 
 /**

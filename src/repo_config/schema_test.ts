@@ -31,6 +31,10 @@ Deno.test("a minimal config gets every documented default", () => {
     drafts: false,
     ignore_paths: [],
     max_changes: 1000,
+    ignore_authors: [],
+    ignore_titles: [],
+    labels: [],
+    skip_labels: [],
   });
   assert.deepEqual(config.review, {
     summary: true,
@@ -39,6 +43,7 @@ Deno.test("a minimal config gets every documented default", () => {
     min_severity: "info",
     max_llm_calls: 10,
     incremental: true,
+    auto_pause_after: 0,
   });
 });
 
@@ -65,7 +70,16 @@ Deno.test("every option can be set explicitly", () => {
       exclude: ["docs/generated/**"],
       enabled: false,
     }],
-    triggers: { branches: ["release/*"], drafts: true, ignore_paths: ["*.lock"], max_changes: 50 },
+    triggers: {
+      branches: ["release/*"],
+      drafts: true,
+      ignore_paths: ["*.lock"],
+      max_changes: 50,
+      ignore_authors: ["dependabot[bot]", "renovate*"],
+      ignore_titles: ["WIP", "[skip review]"],
+      labels: ["review-me"],
+      skip_labels: ["no-review"],
+    },
     review: {
       summary: false,
       inline: false,
@@ -73,8 +87,11 @@ Deno.test("every option can be set explicitly", () => {
       min_severity: "warning",
       max_llm_calls: 3,
       incremental: false,
+      auto_pause_after: 5,
     },
   });
+  assert.deepEqual(config.triggers.ignore_titles, ["WIP", "[skip review]"]);
+  assert.equal(config.review.auto_pause_after, 5);
   assert.equal(config.models.big.structured_output, "json_object");
   assert.equal(config.pipelines[0].enabled, false);
   assert.deepEqual(config.triggers.branches, ["release/*"]);

@@ -59,6 +59,11 @@ export interface SummaryInput {
    * review did less than the config asks.
    */
   notes?: string[];
+  /**
+   * Loom's own words (never a repository's) saying it paused itself on the pull request after
+   * this review (`review.auto_pause_after`); shown as it is, near the top.
+   */
+  paused?: string;
   headSha?: string;
   /**
    * The review's place in the pull request's life: the range reviewed, the previous review, and
@@ -176,6 +181,10 @@ interface Mode {
   maxItems: number;
 }
 
+function pausedBlock(paused: string): string {
+  return `⏸️ ${paused}`;
+}
+
 function renderSkipped(input: SummaryInput, reason: string): string {
   const blocks = [TITLE];
   if (input.headSha) blocks.push(`Commit ${codeSpan(input.headSha.slice(0, 12))}`);
@@ -206,6 +215,7 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
     ];
     blocks.push(`⚠️ **This review is incomplete:** ${gaps.join(", ")} (see below).`);
   }
+  if (input.paused) blocks.push(pausedBlock(input.paused));
   if (input.notes && input.notes.length > 0) {
     blocks.push(
       "**Clamped to this server's limits:** " + input.notes.map(escapeInline).join("; ") + ".",

@@ -1,8 +1,8 @@
 /**
  * The review store: what the review flow and `/api/reviews` keep about reviews, pipeline runs,
- * review inputs, posted comments, webhook deliveries and repositories. Each statement lives in
- * its own file with its SQL in plain sight; {@link createReviewStore} binds them to one database,
- * as `src/queue/` does for jobs.
+ * review inputs, posted comments, webhook deliveries, repositories and pull requests' pauses.
+ * Each statement lives in its own file with its SQL in plain sight; {@link createReviewStore}
+ * binds them to one database, as `src/queue/` does for jobs.
  *
  * @example
  * ```ts
@@ -23,6 +23,12 @@ import type { Database } from "../db/mod.ts";
 import { createBatcher } from "../queue/mod.ts";
 import { cancelReviewsOfJobs } from "./cancel_reviews_of_jobs.ts";
 import { countPipelineRuns } from "./count_pipeline_runs.ts";
+import { countReviewedPushes } from "./count_reviewed_pushes.ts";
+import { getPause } from "./get_pause.ts";
+import { headReviewed } from "./head_reviewed.ts";
+import { pausePullRequest } from "./pause_pull_request.ts";
+import type { PullRequestRef } from "./pull_request_pause.ts";
+import { resumePullRequest } from "./resume_pull_request.ts";
 import { endReview, type ReviewEnd } from "./end_review.ts";
 import { getReview } from "./get_review.ts";
 import { type IntakeQuestion, lookUpIntakeFacts } from "./look_up_intake_facts.ts";
@@ -59,6 +65,7 @@ export type { ReviewEnd } from "./end_review.ts";
 export type { IntakeFacts, IntakeQuestion } from "./look_up_intake_facts.ts";
 export type { ListReviewsOptions, ReviewPage } from "./list_reviews.ts";
 export type { PipelineRunRecord } from "./pipeline_run.ts";
+export type { PauseState, PullRequestRef } from "./pull_request_pause.ts";
 export type { DeliveryRecord } from "./record_deliveries.ts";
 export type { CommentPlace, PostedInline } from "./record_inline_comments.ts";
 export type { PrunedReviews } from "./prune_closed_reviews.ts";
@@ -182,5 +189,21 @@ export function createReviewStore(database: Database) {
       pr: number,
       places: readonly FindingPlace[],
     ) => moveFindings(db, repo, pr, places),
+    // Pausing.
+    /** Whether Loom is paused on a pull request, and since when it last was not. */
+    getPause: (ref: PullRequestRef) => getPause(db, ref),
+    /** Pauses a pull request; false when it was paused already (the first pause is kept). */
+    pausePullRequest: (
+      ref: PullRequestRef,
+      pause: { by: string | null; reason: string; now: number },
+    ) => pausePullRequest(db, ref, pause),
+    /** Resumes a pull request; false when it was not paused. */
+    resumePullRequest: (ref: PullRequestRef, resume: { by: string; now: number }) =>
+      resumePullRequest(db, ref, resume),
+    /** Whether a review of `headSha` on the pull request was published. */
+    headReviewed: (ref: PullRequestRef, headSha: string) => headReviewed(db, ref, headSha),
+    /** The pull request's automatic reviews published since `since`. */
+    countReviewedPushes: (ref: PullRequestRef, since: number) =>
+      countReviewedPushes(db, ref, since),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * pruneClosedReviews: forgets the reviews, pipeline runs (findings) and comment records of pull
- * requests closed longer ago than the reviews retention. While a pull request is open they stay,
+ * pruneClosedReviews: forgets the reviews, pipeline runs (findings), comment records and pauses
+ * of pull requests closed longer ago than the reviews retention. While a pull request is open they stay,
  * however old: its comment records are what keeps a finding from being posted twice. A pull
  * request whose state Loom never learnt (`unknown`: reviewed before migration 0006) counts from its
  * newest review.
@@ -49,6 +49,8 @@ export async function pruneClosedReviews(
     pruned.reviews += count(await sql`delete from reviews where id in (${reviewIds})`.execute(db));
     // What the next push would be reviewed against: without its reviews it means nothing.
     await sql`delete from review_states where ${where}`.execute(db);
+    // A pause of a pull request closed this long is moot; a reopened one starts unpaused.
+    await sql`delete from pull_request_pauses where ${where}`.execute(db);
     // Gone once nothing of it is left (a large one takes several calls).
     pruned.pullRequests += count(
       await sql`delete from pull_requests where id = ${pr.id}

@@ -31,7 +31,7 @@ import type { ReviewJobDeps } from "./deps.ts";
 export async function commandRefusal(
   deps: Pick<ReviewJobDeps, "commandsFrom">,
   adapter: Pick<GitAdapter, "canWrite">,
-  payload: JobPayload<"reply"> | JobPayload<"review"> | JobPayload<"resolve">,
+  payload: Pick<JobPayload<"reply" | "review" | "command" | "resolve">, "repo" | "commandBy">,
 ): Promise<string | null> {
   const by = payload.commandBy;
   if (!by || deps.commandsFrom === "anyone" || by.writer) return null;

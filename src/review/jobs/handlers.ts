@@ -8,6 +8,7 @@ import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineJob } from "./pipeline_job.ts";
 import { publishJob } from "./publish_job.ts";
 import { closeJob } from "./close_job.ts";
+import { commandJob } from "./command_job.ts";
 import { replyJob } from "./reply_job.ts";
 import { resolveJob } from "./resolve_job.ts";
 import { reviewJob } from "./review_job.ts";
@@ -20,6 +21,7 @@ export function reviewHandlers(deps: ReviewJobDeps): Record<ReviewFlowKind, JobH
     publish: publishJob(deps),
     reply: replyJob(deps),
     resolve: resolveJob(deps),
+    command: commandJob(deps),
     close: closeJob(deps),
   });
 }

@@ -1,8 +1,8 @@
 /**
  * The `publish` job: the only job that writes to the platform. It publishes what the review job
- * decided: a config error (the error summary and an `error` status), a skip (nothing to post:
- * the review row records why), a review not run for its size (a summary saying why and a final
- * status), or a review.
+ * decided: a config error (the error summary and an `error` status), a skip (a status saying
+ * skipped and why when it is `visible`, else nothing to post: the review row records why), a
+ * review not run for its size (a summary saying why and a final status), or a review.
  *
  * A review is published in two stages of one job, so that the pending status can never land
  * after the final one. The review job queues the publish job (high lane) before the pipelines.
@@ -58,12 +58,13 @@ type Publish<O> = Extract<JobPayload<"publish">, { outcome: O }>;
 export function publishJob(deps: ReviewJobDeps): TypedHandler<"publish"> {
   return async (job, { signal }) => {
     const p = job.payload;
-    if (p.outcome === "skipped") {
+    const adapter = deps.adapters[p.repo.platform];
+    if (p.outcome === "skipped" && !p.visible) {
       await deps.store.endReview(p.reviewId, "skipped", now(deps), { error: p.reason });
       return;
     }
-    const adapter = deps.adapters[p.repo.platform];
     if (!adapter) throw new PermanentError(`platform ${p.repo.platform} is not configured`);
+    if (p.outcome === "skipped") return await publishSkipped(deps, adapter, p);
     if (p.outcome === "config_error") return await publishConfigError(deps, adapter, p);
     if (p.outcome === "not_reviewed") return await publishNotReviewed(deps, adapter, p);
     const { inputs, plan } = await loadReviewPlan(deps.store, p.reviewId);
@@ -97,6 +98,23 @@ async function publishConfigError(
     description: "Loom: the review config has errors",
   });
   await deps.store.endReview(p.reviewId, "failed", now(deps), { error: "config errors" });
+}
+
+/** A skip people should see: a `success` status saying skipped and why, on the head skipped. */
+async function publishSkipped(
+  deps: ReviewJobDeps,
+  adapter: GitAdapter,
+  p: Publish<"skipped">,
+): Promise<void> {
+  const pr = await adapter.getPullRequest(p.repo, p.pr);
+  // On a head that moved on the status would land on the wrong commit; the new head decides.
+  if (pr.headSha === p.headSha) {
+    await adapter.setStatus(p.repo, pr, {
+      state: "success",
+      description: `Loom: skipped, ${p.reason}`,
+    });
+  }
+  await deps.store.endReview(p.reviewId, "skipped", now(deps), { error: p.reason });
 }
 
 async function publishNotReviewed(
@@ -192,6 +210,7 @@ async function publishReview(
     findings,
     inlinePosted: true,
     notes: inputs.notes,
+    paused: inputs.paused,
     headSha: pr.headSha,
     ...(inputs.life && settled ? { life: summaryLife(inputs.life, settled, dismissedNow) } : {}),
     maxChars: summaryMaxChars(adapter.dialect),

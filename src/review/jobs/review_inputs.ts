@@ -22,6 +22,8 @@ export interface ReviewInputs {
   templates: Record<string, string>;
   /** What the server's caps changed in the config, for the summary; absent when nothing. */
   notes?: string[];
+  /** The summary's line saying Loom paused itself after this review; absent when it did not. */
+  paused?: string;
   change: ChangeContext;
 }
 

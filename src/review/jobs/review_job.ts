@@ -19,12 +19,14 @@ import { type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
 import { clampToServerCaps, formatConfigError } from "../../repo_config/mod.ts";
 import type { Severity } from "../../findings/mod.ts";
 import { planReview } from "../plan.ts";
+import { autoPause } from "./auto_pause.ts";
 import { commandRefusal } from "./command_permission.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineDedupeKey } from "./pipeline_endings.ts";
 import { repoSetupAt } from "./repo_config_at.ts";
 import { configFingerprint, reviewRange } from "./incremental.ts";
 import type { ReviewInputs } from "./review_inputs.ts";
+import { reviewSkip } from "./skip_rules.ts";
 
 /** A review job's payload asked for by a command (this job's own among them). */
 const commandReview = z.object({ trigger: z.literal("command"), headSha: z.literal("") });
@@ -140,6 +142,11 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
         });
         return log.info("review skipped: base branch not in triggers.branches");
       }
+      const skip = triggered ? null : await reviewSkip(deps, adapter, payload, pr, config.triggers);
+      if (skip) {
+        await publish({ ...ref, outcome: "skipped", reason: skip, visible: true });
+        return log.info("review skipped", { reason: skip });
+      }
 
       let diff: string;
       try {
@@ -171,12 +178,16 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
         await publish({ ...ref, outcome: "not_reviewed", reason: skippedReason });
         return log.info("review not run: above max_changes", { review_id: reviewId });
       }
+      const paused = triggered
+        ? null
+        : await autoPause(deps, payload, config.review.auto_pause_after);
       const inputs: ReviewInputs = {
         diff: range.diff,
         config,
         templates,
         change,
         ...(notes.length > 0 ? { notes } : {}),
+        ...(paused ? { paused } : {}),
         // An incremental review's findings are anchored on the pull request's whole diff.
         ...(range.life.mode === "incremental" ? { prDiff: diff } : {}),
         life: range.life,
