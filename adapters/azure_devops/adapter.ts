@@ -27,7 +27,6 @@ import {
 import {
   type GitAdapter,
   type InlineResult,
-  notYet,
   PlatformError,
   type PostedComment,
   type PullRequest,

@@ -26,7 +26,6 @@ import {
   type GitAdapter,
   type InlineComment,
   type InlineResult,
-  notYet,
   PlatformError,
   type PostedComment,
   type RepoRef,

@@ -31,7 +31,6 @@ import type {
   PullRequest,
   RepoRef,
 } from "../../src/platform/mod.ts";
-import { notYet } from "../../src/platform/mod.ts";
 
 /** How to reach GitHub and prove who Loom is; see {@link createGithubAdapter}. */
 export interface GithubAdapterOptions {

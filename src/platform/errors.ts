@@ -51,11 +51,3 @@ export class DiffTooLargeError extends Error {
     this.maxBytes = maxBytes;
   }
 }
-
-/** A port method an adapter does not implement yet: a permanent platform error naming it. */
-export function notYet(method: string): PlatformError {
-  return new PlatformError(`${method} is not built for this platform yet`, {
-    status: 501,
-    retryable: false,
-  });
-}

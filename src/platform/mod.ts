@@ -19,4 +19,4 @@ export { CHAT_COMMANDS, type ChatCommand, type PlatformEvent } from "./platform_
 export type { PlatformDeps, PlatformModule } from "./platform_module.ts";
 export type { PullRequest } from "./pull_request.ts";
 export type { RepoRef } from "./repo_ref.ts";
-export { DiffTooLargeError, notYet, PlatformError, WebhookPayloadError } from "./errors.ts";
+export { DiffTooLargeError, PlatformError, WebhookPayloadError } from "./errors.ts";

@@ -153,7 +153,9 @@ async function mergeBaseOf(adapter: GitAdapter, repo: RepoRef, pr: PullRequest) 
     return (await adapter.compareCommits(repo, pr.baseSha, pr.headSha, { diff: false }))
       .mergeBase;
   } catch (error) {
-    if (notBuilt(error)) return null;
+    if (refusedForGood(error) || (error instanceof PlatformError && error.status === 404)) {
+      return null;
+    }
     throw error;
   }
 }
@@ -163,13 +165,17 @@ function cannotCompare(error: unknown, from: string): string {
   if (error instanceof DiffTooLargeError) {
     return "this push's diff is larger than this server reads (LOOM_MAX_DIFF_BYTES)";
   }
-  if (notBuilt(error)) return "the platform cannot compare commits";
+  if (refusedForGood(error)) return "the platform cannot compare commits";
   if (error instanceof PlatformError && error.status === 404) {
     return `the last reviewed commit ${from.slice(0, 7)} is gone (history rewritten)`;
   }
   throw error;
 }
 
-function notBuilt(error: unknown): boolean {
-  return error instanceof PlatformError && error.status === 501;
+/**
+ * The platform refused the comparison for good (an old Gitea that compares only branches, a
+ * 400 or 422): the review is a full one rather than no review. A retryable error is rethrown.
+ */
+function refusedForGood(error: unknown): boolean {
+  return error instanceof PlatformError && !error.retryable && error.status !== 404;
 }
