@@ -144,7 +144,10 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
     [["quality", "succeeded"], ["security", "succeeded"]],
   );
   assert.equal(detail.comments.length, 2);
-  const jobs = (await w.api("/jobs?limit=50")).jobs;
+  // The server's own maintenance (the recurring prune) is not this pull request's.
+  const jobs = (await w.api("/jobs?limit=50")).jobs.filter((j: { kind: string }) =>
+    j.kind !== "prune"
+  );
   assert.deepEqual(jobs.map((j: { kind: string }) => j.kind).sort(), [
     "pipeline",
     "pipeline",

@@ -268,6 +268,12 @@ Deno.test("gitlab: new commits are reviewed on the new diff version; closing can
   )
     .replace("@@ -1 +1,3 @@", "@@ -1 +1,4 @@");
   const newHead = "e".repeat(40);
+  // The push's own commit, so that what it changed (compare) holds the new line.
+  w.gitlab.commits.commit(
+    w.headSha,
+    { "README.md": "# App\nSearch users by name.\nMore.\n" },
+    newHead,
+  );
   w.gitlab.updateMergeRequest(PROJECT.path, 1, {
     headSha: newHead,
     diff,
@@ -316,6 +322,9 @@ Deno.test("gitlab: new commits are reviewed on the new diff version; closing can
   // A push whose review is still asking the model when the merge request is closed.
   const slowHead = "9".repeat(40);
   const chats = w.llm.chats().length;
+  w.gitlab.commits.commit(newHead, {
+    "README.md": "# App\nSearch users by name.\nMore.\nSlow.\n",
+  }, slowHead);
   w.gitlab.updateMergeRequest(PROJECT.path, 1, {
     headSha: slowHead,
     diff: diff.replace("+More.", "+More.\n+Slow.").replace("@@ -1 +1,4 @@", "@@ -1 +1,5 @@"),
