@@ -117,7 +117,8 @@ export const LIFE_FINDINGS = {
 
 /**
  * The model as a reviewer that reads the diff: the security pipeline reports the SQL injection
- * while the prompt shows the concatenation and the dropped table while it shows that; the quality
+ * while the prompt shows the concatenation and not its fix, and the dropped table while it shows
+ * that; the quality
  * pipeline reports the README warning while the prompt shows the README line. So a push that
  * fixes a line gets no finding on it again, and an incremental review (the push's diff alone)
  * reports only what the push brought.
@@ -126,7 +127,10 @@ export function lifeModel(req: RecordedRequest): ContentAnswer {
   const prompt = promptOf(req);
   const findings: ModelFinding[] = [];
   if (prompt.includes("Look for SQL")) {
-    if (prompt.includes("+ name +")) findings.push(LIFE_FINDINGS.sql);
+    // A fix shows its removed line too: the bound query says the concatenation is gone.
+    if (prompt.includes("+ name +") && !prompt.includes("db.query(sql, [name])")) {
+      findings.push(LIFE_FINDINGS.sql);
+    }
     if (prompt.includes("drop table users")) findings.push(LIFE_FINDINGS.drop);
   } else if (prompt.includes("Search users by name.")) findings.push(LIFE_FINDINGS.readme);
   return answer.json({ findings });
