@@ -516,12 +516,15 @@ export function startFakeBitbucket(options: FakeBitbucketOptions = {}): Promise<
   // --- Routes --------------------------------------------------------------------------------
 
   const R = "/repositories/([^/]+/[^/]+)";
-  /** The two commits of `a..b` (full hashes or branches), or Bitbucket's 404 for one it lacks. */
+  /**
+   * The two commits of `a..b` (full hashes, abbreviations as the deliveries carry them, or
+   * branches), or Bitbucket's 404 for one it lacks.
+   */
   const rangeOf = (repoName: string, spec: string): [string, string] | Response | null => {
     const repo = repos.get(repoName);
     const parts = spec.split("..");
     if (!repo || parts.length !== 2) return null;
-    const revs = parts.map((rev) => commits.has(rev) ? rev : repo.branches.get(rev) ?? null);
+    const revs = parts.map((rev) => commits.has(rev) ? rev : resolve(repo, rev));
     const missing = parts.find((_, i) => revs[i] === null || !commits.has(revs[i]!));
     if (missing !== undefined) return notFound(`Commit not found: ${missing}`);
     return [revs[0]!, revs[1]!];

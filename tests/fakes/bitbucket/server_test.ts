@@ -122,3 +122,19 @@ Deno.test("fake Bitbucket: deliveries are signed with sha256 HMAC of the body, u
   const unsigned = await bitbucketWebhook({ event: "pullrequest:created", payload });
   assert.equal("x-hub-signature" in unsigned.headers, false);
 });
+
+Deno.test("fake Bitbucket: merge-base and the two-dot diff take the abbreviated hashes deliveries carry", async () => {
+  await using bb = await startFakeBitbucket({ token: TOKEN });
+  const pr = bb.addPullRequest({ repo: "ws/app", number: 1 });
+  const next = bb.commits.commit(pr.headSha, { "a.ts": "two\n" });
+  bb.updatePullRequest("ws/app", 1, { headSha: next });
+  const [from, to] = [pr.headSha.slice(0, 12), next.slice(0, 12)];
+  const repo = `${bb.url}/repositories/ws/app`;
+  const base = await call(`${repo}/merge-base/${from}..${to}`);
+  assert.equal(base.status, 200, base.text);
+  assert.equal((base.json as { hash: string }).hash, pr.headSha);
+  const diff = await call(`${repo}/diff/${to}..${from}?topic=false`);
+  assert.deepEqual([diff.status, diff.text], [200, bb.commits.diff(pr.headSha, next)]);
+  const unknown = await call(`${repo}/merge-base/${"0".repeat(12)}..${to}`);
+  assert.equal(unknown.status, 404);
+});
