@@ -3,7 +3,7 @@
  * the fake GitHub and the fake model: pushes as commits of their own, comments as `issue_comment`
  * deliveries, threads resolved and answered as a person would in GitHub's UI.
  */
-import { type FakeGithub, githubWebhook, startFakeGithub } from "../fakes/github/server.ts";
+import { githubWebhook, startFakeGithub } from "../fakes/github/server.ts";
 import { pullRequestComment, pullRequestEvent } from "../fakes/github/payloads.ts";
 import assert from "node:assert/strict";
 import { startLoomE2e } from "../support/e2e.ts";
