@@ -4,6 +4,7 @@
  * commit graph and a new iteration of the pull request. Azure keeps a thread's verdict in its
  * status (`fixed`, `wontFix`…), without saying who set it.
  */
+import assert from "node:assert/strict";
 import { KIND_PROPERTY } from "../../adapters/azure_devops/adapter.ts";
 import {
   type FakeIdentity,
@@ -165,7 +166,13 @@ async function startWorld(model: (req: RecordedRequest) => ContentAnswer): Promi
         description: s.description ?? "",
       }));
     },
-    [Symbol.asyncDispose]: () => e2e.dispose(),
+    async [Symbol.asyncDispose]() {
+      try {
+        assert.deepEqual(azure.violations, [], "nothing Azure would misplace");
+      } finally {
+        await e2e.dispose();
+      }
+    },
   };
 }
 

@@ -4,6 +4,7 @@
  * and two-dot diff calls, so that every push is a commit of its own. Bitbucket's deliveries name
  * commits by 12 characters; its API takes those abbreviations as it takes full hashes.
  */
+import assert from "node:assert/strict";
 import {
   bitbucketWebhook,
   type FakeComment,
@@ -115,7 +116,13 @@ async function startWorld(model: (req: RecordedRequest) => ContentAnswer): Promi
         state: STATES[s.state] ?? s.state,
         description: s.description ?? "",
       })),
-    [Symbol.asyncDispose]: () => e2e.dispose(),
+    async [Symbol.asyncDispose]() {
+      try {
+        assert.deepEqual(bitbucket.violations, [], "nothing Bitbucket would misplace");
+      } finally {
+        await e2e.dispose();
+      }
+    },
   };
 }
 

@@ -119,7 +119,15 @@ async function startWorld(
     statuses: () =>
       gitea.statuses(REPO, pr.headSha).map((s) => ({ state: s.state, description: s.description })),
     conversation,
-    [Symbol.asyncDispose]: () => e2e.dispose(),
+    async [Symbol.asyncDispose]() {
+      try {
+        // A review left pending would show its comments to Loom alone.
+        const pending = gitea.reviews(REPO, PR).filter((r) => r.state === "PENDING");
+        assert.deepEqual(pending, [], "every review Loom posted is submitted");
+      } finally {
+        await e2e.dispose();
+      }
+    },
   };
 }
 
