@@ -158,4 +158,23 @@ Deno.test("forgejo: review life: a push that fixes a finding is noted in its con
   assert.equal(w.conversation(sql.id).length, 1, "said once");
   assert.equal(w.threads().length, 2);
   assert.equal(w.summaries().length, 1);
+
+  // A person answers "won't fix" on the other: a full review leaves it quiet, Loom's own note
+  // read as no one's verdict.
+  w.replyAsPerson(readme.id, "Won't fix: the README says enough.");
+  await w.comment("/loom full-review");
+  const summary = w.summaries()[0];
+  assert.match(summary, /Full review/);
+  // Reported again, yet not listed as a finding: named once, as dismissed by the person.
+  assert.match(summary, /No findings\./);
+  assert.match(summary, /dismissed by .*`README\.md:3`.*Document the search/);
+  assert.equal(w.statuses().at(-1)?.state, "success", "nothing holds the merge");
+  assert.deepEqual(
+    w.threads().map((t) => [t.id, t.body]).sort(),
+    [[sql.id, sql.body], [readme.id, readme.body]].sort(),
+    "nothing posted again, nothing edited",
+  );
+  assert.deepEqual(w.conversation(readme.id).map((c) => c.user), [WRITER], "nothing said to it");
+  assert.equal(w.conversation(sql.id).length, 1);
+  assert.deepEqual(w.replies(), []);
 });
