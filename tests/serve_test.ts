@@ -129,8 +129,9 @@ Deno.test({
       for (const l of lines) byPid.set(l.split(" ")[1], (byPid.get(l.split(" ")[1]) ?? 0) + 1);
       assert.equal(byPid.size, 2, `both processes did work: ${JSON.stringify([...byPid])}`);
       const totals = await queue.count();
+      // The server's own recurring maintenance (prune) stays queued for its next turn.
       assert.equal(
-        totals.reduce((n, c) => n + c.count, 0),
+        totals.filter((c) => c.kind === "effect").reduce((n, c) => n + c.count, 0),
         0,
         "nothing left queued, running or dead",
       );

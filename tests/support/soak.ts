@@ -53,7 +53,8 @@ export interface SoakOptions {
 /**
  * The soak's figures, the `bench:soak` JSON line: `accepted` deliveries (202), of which `final`
  * have their job and review ended and `not_final` do not; `lost` counts those, plus reviews left
- * unended and pull requests whose last head was never reviewed; `duplicates` are summaries past
+ * unended and pull requests whose last head was never reviewed (nor ended failed, its job out of
+ * attempts: `last_heads_failed`); `duplicates` are summaries past
  * the first and inline comments posted twice for one finding, per pull request, on the fake.
  */
 export interface SoakFigures {
@@ -75,6 +76,11 @@ export interface SoakFigures {
   refused: number;
   /** Pull requests whose last head ended with a succeeded review and a final commit status. */
   last_heads_reviewed: number;
+  /**
+   * Pull requests whose last head's review ended failed, its job out of attempts under the
+   * faults (not lost: the review row says so).
+   */
+  last_heads_failed: number;
   /** Accepted deliveries whose job the queue gave up on (no attempt left). */
   dead: number;
   reviews: number;
@@ -121,6 +127,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
   });
   const unended = [...store.reviewsByJob.values()].filter((s) => s === "running").length;
   let lastHeadsReviewed = 0;
+  // A last head whose review job ran out of attempts under the faults: ended, and said so.
+  let lastHeadsFailed = 0;
   let duplicates = 0;
   for (let pr = 1; pr <= options.pullRequests; pr++) {
     duplicates += postedOnce(w, pr).duplicates;
@@ -128,6 +136,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     const reviewed = store.succeededHeads.has(`${pr}:${head}`);
     const status = finalStatus(w, head);
     if (reviewed && status !== undefined && status !== "pending") lastHeadsReviewed++;
+    else if (store.failedHeads.has(`${pr}:${head}`)) lastHeadsFailed++;
   }
   const dead = accepted.filter((d) => store.jobs.get(d.jobId!) === "dead").length;
   return {
@@ -137,7 +146,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     final: accepted.length - notFinal.length,
     not_final: notFinal.length,
     lost: notFinal.length + Math.max(0, unended - notFinal.length) +
-      (options.pullRequests - lastHeadsReviewed),
+      (options.pullRequests - lastHeadsReviewed - lastHeadsFailed),
     duplicates,
     faults_injected: w.github.faults.injected() + w.llm.faults.injected(),
     max_rss_mb: maxRssMb,
@@ -146,6 +155,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     ignored: sent.filter((d) => d.status === 200).length,
     refused: sent.filter((d) => d.status !== 200 && d.status !== 202).length,
     last_heads_reviewed: lastHeadsReviewed,
+    last_heads_failed: lastHeadsFailed,
     dead,
     reviews: store.reviewsByJob.size,
     faults: mergeCounts(w.github.faults.counts(), w.llm.faults.counts()),
@@ -268,6 +278,11 @@ async function storeFacts(dbUrl: string) {
         })),
       active: jobs.rows.filter((r) => r.status === "queued" || r.status === "running").length,
       reviewsByJob: new Map(reviews.rows.map((r) => [Number(r.job_id), String(r.status)])),
+      failedHeads: new Set(
+        reviews.rows.filter((r) => r.status === "failed").map((r) =>
+          `${r.pr_number}:${r.head_sha}`
+        ),
+      ),
       succeededHeads: new Set(
         reviews.rows.filter((r) => r.status === "succeeded").map((r) =>
           `${r.pr_number}:${r.head_sha}`

@@ -3,7 +3,7 @@ import { testStores } from "../../../tests/stores.ts";
 import { cancelReviews } from "../../cancel_reviews.ts";
 import { enqueueJob } from "../../jobs.ts";
 import { PermanentError } from "../../queue/mod.ts";
-import { EVAL_FINDING, REPO, type ReviewWorld, withReviewWorld } from "./_test_world.ts";
+import { EVAL_FINDING, REPO, type ReviewWorld, steps, withReviewWorld } from "./_test_world.ts";
 import { reviewHandlers } from "./handlers.ts";
 
 const states = (w: ReviewWorld) =>
@@ -125,6 +125,19 @@ for (const factory of testStores()) {
       const review = await supersededDuring(w, "fetchFile");
       assert.equal(review.status, "cancelled");
       assert.equal(review.error, "the review job was cancelled");
+    },
+  );
+
+  t(
+    "every review ends: a review job failing for good after its row exists ends it failed",
+    async (w) => {
+      await w.requestReview();
+      w.git.failNext("fetchDiff", new PermanentError("the platform refused the diff"));
+      assert.deepEqual(steps(await w.runJobs()), ["review:failed"]);
+      assert.equal((await w.queue.list({ kind: "review" })).jobs[0].status, "dead");
+      const review = await theReview(w);
+      assert.equal(review.status, "failed");
+      assert.match(review.error ?? "", /the platform refused the diff/);
     },
   );
 

@@ -15,7 +15,7 @@ import { cancelReviews } from "../../cancel_reviews.ts";
 import { globMatcher } from "../../glob/mod.ts";
 import { enqueueJob, type JobPayload, type TypedHandler } from "../../jobs.ts";
 import { DiffTooLargeError, PlatformError, type PullRequest } from "../../platform/mod.ts";
-import { type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
+import { errorMessage, type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
 import { clampToServerCaps, formatConfigError } from "../../repo_config/mod.ts";
 import type { Severity } from "../../findings/mod.ts";
 import { planReview } from "../plan.ts";
@@ -211,6 +211,9 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
     } catch (error) {
       if (signal.aborted && (await deps.queue.get(job.id))?.status === "cancelled") {
         await deps.store.cancelReviewsOfJobs([job.id], "the review job was cancelled", now());
+      } else if (!(await deps.queue.willRetry(job, error))) {
+        // Its last attempt: no later run will end this row, and no publish was queued for it.
+        await deps.store.endReview(reviewId, "failed", now(), { error: errorMessage(error) });
       }
       throw error;
     }
