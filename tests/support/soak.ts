@@ -129,6 +129,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
   let lastHeadsReviewed = 0;
   // A last head whose review job ran out of attempts under the faults: ended, and said so.
   let lastHeadsFailed = 0;
+  const unreviewed: string[] = [];
   let duplicates = 0;
   for (let pr = 1; pr <= options.pullRequests; pr++) {
     duplicates += postedOnce(w, pr).duplicates;
@@ -137,6 +138,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     const status = finalStatus(w, head);
     if (reviewed && status !== undefined && status !== "pending") lastHeadsReviewed++;
     else if (store.failedHeads.has(`${pr}:${head}`)) lastHeadsFailed++;
+    else {
+      unreviewed.push(
+        `PR #${pr} head ${head.slice(0, 12)} not reviewed: status ${status ?? "none"}, reviews ${
+          JSON.stringify(store.reviewsOf(pr))
+        }`,
+      );
+    }
   }
   const dead = accepted.filter((d) => store.jobs.get(d.jobId!) === "dead").length;
   return {
@@ -159,7 +167,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakFigures> {
     dead,
     reviews: store.reviewsByJob.size,
     faults: mergeCounts(w.github.faults.counts(), w.llm.faults.counts()),
-    unfinished: store.unfinished.slice(0, 5),
+    unfinished: [...store.unfinished.slice(0, 5), ...unreviewed.slice(0, 5)],
     webhook_p50_ms: percentile(sent.map((d) => d.ms), 0.5),
     webhook_p99_ms: percentile(sent.map((d) => d.ms), 0.99),
     send_s: round(sendS),
@@ -264,7 +272,9 @@ async function storeFacts(dbUrl: string) {
     const jobs = await db.execute(
       "select id, kind, status, attempts, last_error from jobs where group_key is not null",
     );
-    const reviews = await db.execute("select id, job_id, pr_number, head_sha, status from reviews");
+    const reviews = await db.execute(
+      "select id, job_id, pr_number, head_sha, status, error from reviews order by id",
+    );
     const running = reviews.rows.filter((r) => r.status === "running");
     return {
       jobs: new Map(jobs.rows.map((r) => [Number(r.id), String(r.status)])),
@@ -278,6 +288,11 @@ async function storeFacts(dbUrl: string) {
         })),
       active: jobs.rows.filter((r) => r.status === "queued" || r.status === "running").length,
       reviewsByJob: new Map(reviews.rows.map((r) => [Number(r.job_id), String(r.status)])),
+      /** A pull request's reviews (head, status, trigger), oldest first, for the figures. */
+      reviewsOf: (pr: number) =>
+        reviews.rows.filter((r) => Number(r.pr_number) === pr).map((r) =>
+          `${String(r.head_sha).slice(0, 7)} ${r.status} ${r.error ?? ""}`.trim()
+        ),
       failedHeads: new Set(
         reviews.rows.filter((r) => r.status === "failed").map((r) =>
           `${r.pr_number}:${r.head_sha}`
