@@ -36,6 +36,7 @@ import { PermanentError } from "../../queue/mod.ts";
 import { type Finding, SEVERITIES, type Severity } from "../../findings/mod.ts";
 import type { FindingRecord, PostedInline } from "../../store/mod.ts";
 import type { FindingNote, SummaryLife } from "../summary.ts";
+import { keyedLock } from "./keyed_lock.ts";
 import { readDismissals, type SettledFindings, settleFindings } from "./finding_states.ts";
 import type { ReviewLife } from "./incremental.ts";
 import { renderFindingComment } from "../finding_comment.ts";
@@ -56,33 +57,46 @@ type Publish<O> = Extract<JobPayload<"publish">, { outcome: O }>;
 
 /** The handler of `publish` jobs. */
 export function publishJob(deps: ReviewJobDeps): TypedHandler<"publish"> {
-  return async (job, { signal }) => {
-    const p = job.payload;
-    const adapter = deps.adapters[p.repo.platform];
-    if (p.outcome === "skipped" && !p.visible) {
-      await deps.store.endReview(p.reviewId, "skipped", now(deps), { error: p.reason });
-      return;
+  // One publish per pull request at a time in this process: see keyed_lock.ts.
+  const lock = keyedLock();
+  return (job, context) =>
+    lock(
+      `${job.payload.repo.platform}:${job.payload.repo.fullName}#${job.payload.pr}`,
+      () => publishRun(deps, job, context.signal),
+    );
+}
+
+/** One run of a publish job, holding its pull request's lock. */
+async function publishRun(
+  deps: ReviewJobDeps,
+  job: Parameters<TypedHandler<"publish">>[0],
+  signal: AbortSignal,
+): ReturnType<TypedHandler<"publish">> {
+  const p = job.payload;
+  const adapter = deps.adapters[p.repo.platform];
+  if (p.outcome === "skipped" && !p.visible) {
+    await deps.store.endReview(p.reviewId, "skipped", now(deps), { error: p.reason });
+    return;
+  }
+  if (!adapter) throw new PermanentError(`platform ${p.repo.platform} is not configured`);
+  if (p.outcome === "skipped") return await publishSkipped(deps, adapter, p);
+  if (p.outcome === "config_error") return await publishConfigError(deps, adapter, p);
+  if (p.outcome === "not_reviewed") return await publishNotReviewed(deps, adapter, p);
+  const { inputs, plan } = await loadReviewPlan(deps.store, p.reviewId);
+  // A pipeline the queue ended without a run (dead by its lease, cancelled) counts as failed.
+  const ended = await settleEndedPipelines(deps, p.reviewId, { inputs, plan });
+  const until = now(deps) + (ended ? 0 : WAIT_MS);
+  if (!p.pendingShown) {
+    const pr = await adapter.getPullRequest(p.repo, p.pr);
+    // On a head that moved on, the status would land on the wrong commit; the final stage
+    // then ends the review as moot.
+    if (pr.headSha === p.headSha) {
+      await adapter.setStatus(p.repo, pr, { state: "pending", description: "Loom is reviewing" });
     }
-    if (!adapter) throw new PermanentError(`platform ${p.repo.platform} is not configured`);
-    if (p.outcome === "skipped") return await publishSkipped(deps, adapter, p);
-    if (p.outcome === "config_error") return await publishConfigError(deps, adapter, p);
-    if (p.outcome === "not_reviewed") return await publishNotReviewed(deps, adapter, p);
-    const { inputs, plan } = await loadReviewPlan(deps.store, p.reviewId);
-    // A pipeline the queue ended without a run (dead by its lease, cancelled) counts as failed.
-    const ended = await settleEndedPipelines(deps, p.reviewId, { inputs, plan });
-    const until = now(deps) + (ended ? 0 : WAIT_MS);
-    if (!p.pendingShown) {
-      const pr = await adapter.getPullRequest(p.repo, p.pr);
-      // On a head that moved on, the status would land on the wrong commit; the final stage
-      // then ends the review as moot.
-      if (pr.headSha === p.headSha) {
-        await adapter.setStatus(p.repo, pr, { state: "pending", description: "Loom is reviewing" });
-      }
-      return postponeWith("publish", { ...p, pendingShown: true }, until);
-    }
-    if (!ended) return postponeWith("publish", p, until);
-    await publishReview(deps, adapter, p, { inputs, plan }, signal);
-  };
+    return postponeWith("publish", { ...p, pendingShown: true }, until);
+  }
+  if (!ended) return postponeWith("publish", p, until);
+  await publishReview(deps, adapter, p, { inputs, plan }, signal);
 }
 
 async function publishConfigError(

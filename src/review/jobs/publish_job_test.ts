@@ -10,6 +10,7 @@ import {
   steps,
   withReviewWorld,
 } from "./_test_world.ts";
+import { reviewHandlers } from "./handlers.ts";
 
 const states = (w: { git: { writes: { op: string; status?: { state: string } }[] } }) =>
   w.git.writes.flatMap((x) => x.op === "setStatus" && x.status ? [x.status.state] : []);
@@ -123,4 +124,41 @@ for (const factory of testStores()) {
     assert.equal(review.status, "cancelled");
     assert.equal(review.error, "head moved on before publishing");
   });
+}
+
+for (const factory of testStores()) {
+  Deno.test(
+    `publish job [${factory.name}]: two reviews of one pull request publishing at once post a finding once`,
+    () =>
+      withReviewWorld(factory, async (w) => {
+        w.model.findings = [EVAL_FINDING];
+        // Two reviews of the pull request (a redelivery and a push, say), both finding the same.
+        await w.requestReview();
+        await w.requestReview();
+        await w.runJobs({ kinds: ["review", "pipeline"] });
+        const publish = reviewHandlers(w.deps).publish;
+        const runBoth = async () => {
+          const jobs = await w.queue.claim("w", 2, { kinds: ["publish"], leaseMs: 30_000 });
+          assert.equal(jobs.length, 2);
+          const signal = new AbortController().signal;
+          const results = await Promise.all(jobs.map((job) => publish(job, { signal })));
+          for (const [i, result] of results.entries()) {
+            if (result) await w.queue.postpone("w", jobs[i], result.postpone);
+            else await w.queue.complete("w", [jobs[i]]);
+          }
+        };
+        await runBoth(); // the pending stages
+        // Loom's comments are slow to list: both final stages would read them before either posts.
+        const list = w.git.listComments.bind(w.git);
+        w.git.listComments = async (repo, pr) => {
+          const comments = await list(repo, pr);
+          await new Promise((r) => setTimeout(r, 50));
+          return comments;
+        };
+        await runBoth(); // the final stages, at once
+        const inline = w.git.comments(REPO, 1).filter((c) => c.kind === "inline");
+        assert.deepEqual(inline.map((c) => c.fingerprint), [inline[0].fingerprint]);
+        assert.equal(w.git.comments(REPO, 1).filter((c) => c.kind === "summary").length, 1);
+      }),
+  );
 }
