@@ -16,8 +16,7 @@ import { silentLogger } from "../src/log.ts";
 import { enqueueJob } from "../src/jobs.ts";
 import { reviewHandlers } from "../src/review/jobs/mod.ts";
 import type { JobHandler } from "../src/worker/mod.ts";
-import { migrateToLatest, openDatabase } from "../src/db/mod.ts";
-import { freshSqliteUrl, type StoreFactory, withStores } from "../tests/stores.ts";
+import { sqliteStore, withStores } from "../tests/stores.ts";
 import { answer, startFakeLlm } from "../tests/fakes/llm/server.ts";
 import { createMemoryGitAdapter } from "../tests/support/memory_git_adapter.ts";
 
@@ -99,23 +98,7 @@ function modelAnswer(req: { body: { messages?: { content: string }[] } }) {
 }
 
 async function run(incremental: boolean, modelUrl: string) {
-  const sqlite: StoreFactory = {
-    name: "sqlite",
-    open: async () => {
-      const fresh = await freshSqliteUrl();
-      const store = await openDatabase(fresh.url);
-      await migrateToLatest(store);
-      return {
-        url: fresh.url,
-        store,
-        dispose: async () => {
-          await store.close();
-          await fresh.dispose();
-        },
-      };
-    },
-  };
-  return await withStores(sqlite, async ({ queue, reviews }) => {
+  return await withStores(sqliteStore, async ({ queue, reviews }) => {
     const git = createMemoryGitAdapter();
     git.setFile(
       REPO,

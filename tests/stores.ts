@@ -96,12 +96,15 @@ async function openFresh(fresh: { url: string; dispose(): Promise<void> }): Prom
   };
 }
 
+/** A fresh, migrated SQLite store in a temp dir, whatever `LOOM_TEST_POSTGRES_URL` says. */
+export const sqliteStore: StoreFactory = {
+  name: "sqlite",
+  open: async () => openFresh(await freshSqliteUrl()),
+};
+
 /** The stores to run a suite on; prints once that PostgreSQL was skipped when it is. */
 export function testStores(): StoreFactory[] {
-  const factories: StoreFactory[] = [{
-    name: "sqlite",
-    open: async () => openFresh(await freshSqliteUrl()),
-  }];
+  const factories: StoreFactory[] = [sqliteStore];
   if (postgresUrl) {
     factories.push({ name: "postgres", open: () => openFresh(freshPostgresUrl()!) });
   } else if (!announced) {
