@@ -288,7 +288,8 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     env: "LOOM_RATE_LIMIT_COMMANDS_PER_PR",
     yaml: "rate_limit_commands_per_pr",
     default: 20,
-    about: "Chat commands (`/loom review`, `/loom help`) per hour on one pull request.",
+    about:
+      "Chat commands (`/loom review`, `/loom pause`, any `/loom …`) per hour on one pull request.",
     check: integer(1, 100_000),
   },
   commandsFrom: {
