@@ -185,8 +185,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     }
   }
   const pool = new pg.Pool({ ...config, max: poolSize });
-  // An idle client that loses its server must not crash the process; the next query reports it.
-  pool.on("error", () => {});
+  survivesServerLoss(pool);
   const db = new Kysely<Tables>({
     dialect: new PostgresDialect({ pool: discardingTimedOut(pool) as never }),
   });
@@ -200,7 +199,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     options: [config.options, "-c synchronous_commit=off -c enable_sort=off"].filter(Boolean)
       .join(" "),
   });
-  relaxedPool.on("error", () => {});
+  survivesServerLoss(relaxedPool);
   const relaxedDb = new Kysely<Tables>({
     dialect: new PostgresDialect({ pool: discardingTimedOut(relaxedPool) as never }),
   });
@@ -217,4 +216,17 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
       await Promise.all([db.destroy(), relaxedDb.destroy()]);
     },
   };
+}
+
+/**
+ * A client that loses its server must not crash the process: `pg` emits `error` on the client,
+ * and on the pool only while the client is idle. A client checked out between two statements
+ * (kysely holds one per query or transaction) has no listener of the pool's then, and an
+ * `error` event without a listener is an uncaught exception (seen when PostgreSQL stopped with
+ * `pg_ctl -m fast`: "terminating connection due to administrator command"). Each client keeps a
+ * listener of its own for life; the failed statement, or the next one, reports the loss.
+ */
+function survivesServerLoss(pool: pg.Pool): void {
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
 }
