@@ -6,7 +6,12 @@ import {
   pullRequestUpdatedPayload,
 } from "../../tests/fakes/azure_devops/payloads.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
-import { bytes, outcome, payloadError } from "../../tests/support/event_cases.ts";
+import {
+  assertReadsEveryCommand,
+  bytes,
+  outcome,
+  payloadError,
+} from "../../tests/support/event_cases.ts";
 
 const REPO_ID = "4bc14d40-c903-45e2-872e-0462c7748079";
 const HEAD = "53d54ac915144006c2c9e90d2c7d3880920db49c";
@@ -66,33 +71,7 @@ Deno.test("a /loom command in a pull request comment is a command from its autho
     // The identities API is asked by id.
     authorId: "7f3c2a10-5b1e-4c8d-9a6f-2e4b8c1d0f93",
   });
-  const commands = [
-    "  /LOOM Review \r\nplease",
-    "/loom help",
-    "/loom",
-    "/loom frobnicate",
-    "/loom full-review",
-    "/LOOM Pause for now",
-    "/loom resume",
-    "/loom resolve",
-    "/loom config",
-  ].map(
-    (text) => {
-      const e = parse(comment(text));
-      return e.type === "command" ? e.command : e.type;
-    },
-  );
-  assert.deepEqual(commands, [
-    "review",
-    "help",
-    "help",
-    "help",
-    "full-review",
-    "pause",
-    "resume",
-    "resolve",
-    "config",
-  ]);
+  assertReadsEveryCommand((text) => parse(comment(text)));
 });
 
 Deno.test("comments that are not fresh /loom commands are ignored with a reason", () => {

@@ -29,3 +29,29 @@ export function payloadError(parse: () => unknown): string {
   }
   assert.fail("expected a WebhookPayloadError");
 }
+
+/**
+ * Comments and the command each must read as, on every platform: each `/loom` command (case,
+ * spacing, CRLF and words after it as people type them), and `/loom` alone or with an unknown
+ * word as help.
+ */
+const COMMAND_CASES: readonly (readonly [string, string])[] = [
+  ["  /LOOM Review  \r\nplease look again", "review"],
+  ["/loom help", "help"],
+  ["/loom", "help"],
+  ["/loom   frobnicate", "help"],
+  ["/loom full-review", "full-review"],
+  ["/LOOM Pause for now", "pause"],
+  ["/loom resume", "resume"],
+  ["/loom resolve", "resolve"],
+  ["/loom config", "config"],
+];
+
+/** Asserts that `read` (a comment's text → the platform's parsed event) reads every command. */
+export function assertReadsEveryCommand(read: (text: string) => PlatformEvent): void {
+  const commandOf = (e: PlatformEvent) => e.type === "command" ? e.command : e.type;
+  assert.deepEqual(
+    COMMAND_CASES.map(([text]) => commandOf(read(text))),
+    COMMAND_CASES.map(([, command]) => command),
+  );
+}
