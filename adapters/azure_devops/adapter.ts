@@ -9,7 +9,7 @@ import { type DiffFile, parseDiff, placementProblem, rangeStart } from "../../sr
 import { azureDevopsMessage, createAzureDevopsApi } from "./api.ts";
 import { azureDevopsThreads } from "./threads.ts";
 import { azureCanWrite } from "./_can_write.ts";
-import { type CommitChange, compareCommits } from "./compare.ts";
+import { type CommitChange, compareCommits, gitChange } from "./compare.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
 import {
@@ -558,16 +558,7 @@ const iteration = z.object({
 });
 type Iteration = z.infer<typeof iteration>;
 
-const change = z.object({
-  changeTrackingId: z.number().int(),
-  changeType: z.union([z.string(), z.number()]),
-  item: z.object({
-    path: z.string().nullish(),
-    isFolder: z.boolean().nullish(),
-    gitObjectType: z.string().nullish(),
-  }).nullish(),
-  originalPath: z.string().nullish(),
-});
+const change = gitChange.extend({ changeTrackingId: z.number().int() });
 type Change = z.infer<typeof change>;
 
 const changesPage = z.object({

@@ -133,8 +133,11 @@ export async function compareCommits(
   return { fromIsAncestor, mergeBase, diff: diffs.join("") };
 }
 
-/** One change of a commit diff: the file, what happened to it, and a rename's old path. */
-const commitChange = z.object({
+/**
+ * One change as Azure DevOps lists it (a `GitChange`: the file, what happened to it, and a
+ * rename's old path), in a commit diff here and in a pull request iteration's changes.
+ */
+export const gitChange = z.object({
   changeType: z.union([z.string(), z.number()]),
   item: z.object({
     path: z.string().nullish(),
@@ -142,8 +145,11 @@ const commitChange = z.object({
     gitObjectType: z.string().nullish(),
   }).nullish(),
   originalPath: z.string().nullish(),
-  sourceServerItem: z.string().nullish(),
-}).transform((c) => ({ ...c, originalPath: c.originalPath ?? c.sourceServerItem }));
+});
+
+/** A change of a commit diff, which may name a rename's old path `sourceServerItem` instead. */
+const commitChange = gitChange.extend({ sourceServerItem: z.string().nullish() })
+  .transform((c) => ({ ...c, originalPath: c.originalPath ?? c.sourceServerItem }));
 
 /** A change as {@link AzureCompareDeps.pathsOf} reads it. */
 export type CommitChange = z.infer<typeof commitChange>;
