@@ -3,7 +3,13 @@
  * @module
  */
 import type { DiffFile } from "../diff/mod.ts";
-import { askForFindings, LlmError, type ModelSpec, type Usage } from "../llm/mod.ts";
+import {
+  askForFindings,
+  type EndpointLimiter,
+  LlmError,
+  type ModelSpec,
+  type Usage,
+} from "../llm/mod.ts";
 import { anchorFindings } from "./anchor.ts";
 import type { Finding } from "../findings/mod.ts";
 import type { UnusableModel } from "./resolve_model.ts";
@@ -40,6 +46,8 @@ export interface RunPipelineDeps {
   fetch?: typeof fetch;
   /** Largest model response read, after decompression (`LOOM_LLM_MAX_RESPONSE_BYTES`). */
   maxResponseBytes?: number;
+  /** Turns at each model server, shared by every job of the process (`max_concurrency`). */
+  limiter?: EndpointLimiter;
   /** Calls in flight at once for this pipeline. Default 4. */
   concurrency?: number;
   /**
@@ -152,6 +160,7 @@ async function askWithRetries(
         signal: deps.signal,
         fetch: deps.fetch,
         maxResponseBytes: deps.maxResponseBytes,
+        limiter: deps.limiter,
         defaultSeverity: plan.severity,
       });
     } catch (error) {

@@ -33,6 +33,7 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
         signal,
         fetch: deps.fetch,
         maxResponseBytes: deps.llm.maxResponseBytes,
+        limiter: deps.limiter,
         rethrowRetryable: job.attempts < job.maxAttempts,
       });
       await deps.store.savePipelineRun(payload.reviewId, toRunRecord(outcome), now(deps));
