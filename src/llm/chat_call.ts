@@ -223,6 +223,8 @@ async function streamed(
         };
       }
     }
+    // The SDK ends the iteration quietly on an abort: a cut answer must not pass for a whole one.
+    if (idle.timedOut || signal?.aborted) throw new Error("the stream was aborted");
     if (!sawChoice) throw noChoice(model, {});
     return { content, finishReason, usage };
   } finally {
