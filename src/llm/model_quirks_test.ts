@@ -128,7 +128,8 @@ Deno.test("stream: a model that falls silent mid-answer times out after timeout_
     }));
     await assert.rejects(
       askForFindings({ model: spec(llm, { stream: true, timeoutS: 0.3 }), messages }),
-      (e) => e instanceof LlmError && e.kind === "timeout" && e.retryable &&
+      (e) =>
+        e instanceof LlmError && e.kind === "timeout" && e.retryable &&
         /sent nothing for 0.3s while streaming/.test(e.message),
     );
   }));
