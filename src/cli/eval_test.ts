@@ -14,8 +14,7 @@ pipelines:
   - {name: security, prompt_file: builtin:security, severity: blocker}
 `;
 
-const diffOf = (path: string) =>
-  `--- a/${path}\n+++ b/${path}\n@@ -1,2 +1,4 @@\n a\n b\n+c\n+d\n`;
+const diffOf = (path: string) => `--- a/${path}\n+++ b/${path}\n@@ -1,2 +1,4 @@\n a\n b\n+c\n+d\n`;
 const caseYaml = (path: string, expected: string) =>
   `language: go\nkind: k\ndiff: |\n${
     diffOf(path).split("\n").map((l) => l && `  ${l}`).join("\n")
@@ -38,7 +37,12 @@ async function run(args: string[], cwd: string, env: Record<string, string>) {
 }
 
 Deno.test("loom eval: a fake model answering from a map gives exact precision and recall", async () => {
-  await using llm = { ...(await startFakeLlm()), [Symbol.asyncDispose]() { return this.close(); } };
+  await using llm = {
+    ...(await startFakeLlm()),
+    [Symbol.asyncDispose]() {
+      return this.close();
+    },
+  };
   const dir = await Deno.makeTempDir();
   try {
     for (
@@ -105,7 +109,12 @@ Deno.test("loom eval: a fake model answering from a map gives exact precision an
 });
 
 Deno.test("loom eval: a malformed set stops with the file named and no model call", async () => {
-  await using llm = { ...(await startFakeLlm()), [Symbol.asyncDispose]() { return this.close(); } };
+  await using llm = {
+    ...(await startFakeLlm()),
+    [Symbol.asyncDispose]() {
+      return this.close();
+    },
+  };
   const dir = await Deno.makeTempDir();
   try {
     await Deno.mkdir(`${dir}/set/bad`, { recursive: true });
@@ -123,7 +132,12 @@ Deno.test("loom eval: a malformed set stops with the file named and no model cal
 });
 
 Deno.test("loom eval: the shipped set scored against an oracle model is perfect", async () => {
-  await using llm = { ...(await startFakeLlm()), [Symbol.asyncDispose]() { return this.close(); } };
+  await using llm = {
+    ...(await startFakeLlm()),
+    [Symbol.asyncDispose]() {
+      return this.close();
+    },
+  };
   const loaded = await loadEvalSet(fileURLToPath(new URL("../../eval/cases", import.meta.url)));
   assert.ok(loaded.ok);
   // Each case's paths are unique in the set, so the prompt's path says which case is asked.

@@ -117,7 +117,9 @@ export function parseCase(id: string, file: string, text: string): EvalCase | { 
       from >= h.newStart && to <= h.newStart + h.newLines - 1
     );
     if (!inHunk) {
-      errors.push(`expected[${i}]: lines ${from}-${to} of ${e.path} are not on the new side of one hunk`);
+      errors.push(
+        `expected[${i}]: lines ${from}-${to} of ${e.path} are not on the new side of one hunk`,
+      );
     }
   });
   if (errors.length > 0) return { errors };

@@ -45,7 +45,10 @@ Deno.test("eval set: an oversized case file is refused, not read whole", async (
   const dir = await setDir({ "big/case.yaml": GOOD + "#".repeat(70_000) + "\n" });
   try {
     const result = await loadEvalSet(dir);
-    assert.deepEqual(result, { ok: false, errors: [`${dir}/big/case.yaml: larger than 65536 bytes`] });
+    assert.deepEqual(result, {
+      ok: false,
+      errors: [`${dir}/big/case.yaml: larger than 65536 bytes`],
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

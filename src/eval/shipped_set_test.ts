@@ -31,7 +31,9 @@ Deno.test("shipped eval set: loads, validates and covers the kinds and languages
     for (const e of c.expected) {
       const newLines = files.find((f) => f.path === e.path)!.hunks
         .flatMap((h) => h.lines.map((l) => l.newLine));
-      for (let n = e.lines[0]; n <= e.lines[1]; n++) assert.ok(newLines.includes(n), `${c.id}:${n}`);
+      for (let n = e.lines[0]; n <= e.lines[1]; n++) {
+        assert.ok(newLines.includes(n), `${c.id}:${n}`);
+      }
       assert.ok(e.keywords.length > 0, c.id);
     }
   }
