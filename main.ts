@@ -1,9 +1,10 @@
 /**
- * The `loom` command: `serve | review | config validate | migrate | backup | jobs | version`.
+ * The `loom` command: `serve | review | eval | config validate | migrate | backup | jobs | version`.
  * @module
  */
 import { backupCommand } from "./src/cli/backup.ts";
 import { configValidateCommand } from "./src/cli/config_validate.ts";
+import { evalCommand } from "./src/cli/eval.ts";
 import { jobsCommand } from "./src/cli/jobs.ts";
 import { type CliIo, EXIT, processIo } from "./src/cli/io.ts";
 import { migrateCommand } from "./src/cli/migrate.ts";
@@ -18,6 +19,7 @@ Usage: loom <command> [options]
 Commands:
   serve              run the webhook server, worker pool and job queue
   review             review a local git change with no server (CI gate)
+  eval               score the engine and a model on a labelled set of changes
   config validate    check a repository's .loom/config.yaml and its prompts
   migrate            apply pending database migrations
   backup             write a consistent copy of the SQLite store, also while it runs
@@ -31,6 +33,7 @@ type Command = (args: string[], io: CliIo) => number | Promise<number>;
 const COMMANDS: Record<string, Command> = {
   serve: (args, io) => serveCommand(args, io),
   review: (args, io) => reviewCommand(args, io),
+  eval: (args, io) => evalCommand(args, io),
   config: (args, io) => {
     if (args[0] === "validate") return configValidateCommand(args.slice(1), io);
     io.stderr(`loom config: unknown subcommand '${args[0] ?? ""}' (try 'loom config validate')`);

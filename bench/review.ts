@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { parseRepoConfig } from "../src/repo_config/mod.ts";
 import { reviewDiff } from "../src/review/mod.ts";
+import { countTokens } from "../src/review/tokens.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -47,10 +48,14 @@ function makeDiff(files: number, lines: number): string {
   return out;
 }
 
+// Estimated tokens of every prompt sent since the last reset: what context costs per review.
+let promptTokens = 0;
+
 /** Answers every chat call at once with one finding per file of the chunk, on its first hunk. */
 const fakeFetch: typeof fetch = async (_input, init) => {
   const body = JSON.parse(String(init?.body));
   const prompt: string = body.messages.map((m: { content: string }) => m.content).join("\n");
+  promptTokens += countTokens(prompt);
   const findings = [];
   for (const match of prompt.matchAll(/^\+\+\+ b\/(\S+)\n@@ -\d+,\d+ \+(\d+)/gm)) {
     findings.push({
@@ -102,7 +107,9 @@ async function measure(files: number, lines: number) {
   const times: number[] = [];
   let findings = 0;
   let calls = 0;
+  let tokens = 0;
   for (let i = 0; i < runs + 2; i++) {
+    promptTokens = 0;
     const started = performance.now();
     const result = await reviewDiff({
       diff,
@@ -122,6 +129,7 @@ async function measure(files: number, lines: number) {
     if (i >= 2) times.push(elapsed); // the first runs warm up the JIT
     findings = result.findings.length;
     calls = result.usage.calls;
+    tokens = promptTokens;
   }
   times.sort((a, b) => a - b);
   const at = (p: number) =>
@@ -131,6 +139,7 @@ async function measure(files: number, lines: number) {
     changed_lines: lines,
     llm_calls: calls,
     findings,
+    prompt_tokens: tokens,
     p50_ms: at(0.5),
     p90_ms: at(0.9),
   };

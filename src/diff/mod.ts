@@ -1,7 +1,8 @@
 /**
  * Unified diffs: parse git's output into files and hunks, find the lines a comment can sit on
  * and say why a comment may not sit where asked (the one placement rule every adapter applies),
- * quote paths as git does, and render files (or parts of them) back to text for prompts.
+ * quote paths as git does, render files (or parts of them) back to diff text, and render them with
+ * each line's new-side number for prompts.
  * @module
  */
 
@@ -12,6 +13,7 @@ export type { CommentLines } from "./placement.ts";
 export { placementProblem, rangeStart } from "./placement.ts";
 export { quotePath } from "./quote.ts";
 export { renderFileDiff, renderFileHeader, renderHunk } from "./render.ts";
+export { renderNumberedFile, renderNumberedHunk } from "./numbered.ts";
 export { isTooLargeToDiffLine, tooLargeToDiffLine } from "./too_large.ts";
 export { type LineRange, type RangeShift, shiftRange } from "./shift_range.ts";
 export { onlyFiles } from "./only_files.ts";

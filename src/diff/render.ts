@@ -1,5 +1,5 @@
 /**
- * Renders parsed diffs back to unified diff text, for model prompts.
+ * Renders parsed diffs back to unified diff text (git's own format, which parses back).
  * @module
  */
 
@@ -67,15 +67,20 @@ export function renderFileHeader(file: DiffFile): string {
 
 /** Renders one hunk: its `@@` line and its lines, each ending in a newline. */
 export function renderHunk(hunk: Hunk): string {
-  const header = hunk.header === "" ? "" : ` ${hunk.header}`;
-  let out = `@@ -${range(hunk.oldStart, hunk.oldLines)} +${
-    range(hunk.newStart, hunk.newLines)
-  } @@${header}\n`;
+  let out = renderHunkHeader(hunk);
   for (const line of hunk.lines) {
     out += (line.kind === "add" ? "+" : line.kind === "del" ? "-" : " ") + line.text + "\n";
     if (line.noNewline) out += "\\ No newline at end of file\n";
   }
   return out;
+}
+
+/** The `@@ -a,b +c,d @@ header` line of a hunk as git printed it, ending in a newline. */
+export function renderHunkHeader(hunk: Hunk): string {
+  const header = hunk.header === "" ? "" : ` ${hunk.header}`;
+  return `@@ -${range(hunk.oldStart, hunk.oldLines)} +${
+    range(hunk.newStart, hunk.newLines)
+  } @@${header}\n`;
 }
 
 /** git leaves out a count of 1, so we do too and the text matches what git printed. */

@@ -16,6 +16,12 @@ export const SEVERITIES: readonly Severity[] = ["blocker", "warning", "info"];
 export interface RawFinding {
   path: string;
   line: number;
+  /**
+   * The code of `line` as the model quoted it (without the number and marker the prompt shows).
+   * Numbers drift, quotes less so: anchoring looks for this text near `line` when `line` holds
+   * other code.
+   */
+  code?: string;
   end_line?: number;
   severity?: Severity;
   title: string;

@@ -7,7 +7,9 @@ import type { RawFinding, Severity } from "../findings/mod.ts";
 import { redact, scrubCredentials } from "../secrets/mod.ts";
 import { type ChatAnswer, chatCall } from "./chat_call.ts";
 import type { ChatMessage } from "./chat_message.ts";
+import type { EndpointLimiter } from "./endpoint_limiter.ts";
 import { LlmError } from "./llm_error.ts";
+import type { QuirkMemory } from "./model_quirks.ts";
 import type { ModelSpec, StructuredOutput } from "./model_spec.ts";
 import { type ParsedFindings, parseFindings } from "./parse_findings.ts";
 import { cutAfterLastCompleteItem } from "./salvage_truncated.ts";
@@ -47,6 +49,10 @@ export interface AskForFindingsOptions {
   defaultSeverity?: Severity;
   /** Largest answer read, after decompression; see `chatCall`. */
   maxResponseBytes?: number;
+  /** Turns at the model's server, shared by the process; see `chatCall`. */
+  limiter?: EndpointLimiter;
+  /** Where refused request fields are remembered; see `chatCall`. */
+  quirks?: QuirkMemory;
 }
 
 /**

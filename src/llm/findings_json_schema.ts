@@ -4,7 +4,7 @@
  */
 
 /**
- * JSON schema of the answer `{"findings": [{path, line, end_line, severity, title, body,
+ * JSON schema of the answer `{"findings": [{path, line, code, end_line, severity, title, body,
  * suggestion}]}`, written for OpenAI strict mode: every property is required and the optional
  * ones are nullable (`null` means "not given"), objects allow no extra properties. The parser
  * accepts both `null` and a missing key for the optional fields, so prompt-only models may
@@ -20,10 +20,21 @@ export const FINDINGS_JSON_SCHEMA = {
       items: {
         type: "object",
         additionalProperties: false,
-        required: ["path", "line", "end_line", "severity", "title", "body", "suggestion"],
+        required: [
+          "path",
+          "line",
+          "code",
+          "end_line",
+          "severity",
+          "title",
+          "body",
+          "suggestion",
+        ],
         properties: {
           path: { type: "string" },
           line: { type: "integer" },
+          // Right after the line, so a model generating in order grounds the number in the code.
+          code: { type: ["string", "null"] },
           end_line: { type: ["integer", "null"] },
           severity: {
             anyOf: [{ type: "string", enum: ["blocker", "warning", "info"] }, { type: "null" }],

@@ -31,11 +31,40 @@ Deno.test("the schema follows OpenAI strict-mode rules on every object", () => {
   assert.ok(!("anyOf" in FINDINGS_JSON_SCHEMA), "the root may not be anyOf");
 });
 
+Deno.test("an answer that quotes its line's code keeps the quote, without repair", () => {
+  const answer = {
+    findings: [{
+      path: "a.ts",
+      line: 3,
+      code: "  query(q);",
+      end_line: null,
+      severity: "blocker",
+      title: "t",
+      body: "b",
+      suggestion: null,
+    }],
+  };
+  assert.deepEqual(parseFindings(JSON.stringify(answer)), {
+    ok: true,
+    findings: [{
+      path: "a.ts",
+      line: 3,
+      code: "  query(q);",
+      severity: "blocker",
+      title: "t",
+      body: "b",
+    }],
+    repaired: false,
+    dropped: 0,
+  });
+});
+
 Deno.test("an answer that fills the schema's optionals with null parses without repair", () => {
   const answer = {
     findings: [{
       path: "a.ts",
       line: 1,
+      code: null,
       end_line: null,
       severity: null,
       title: "t",

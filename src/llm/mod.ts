@@ -35,7 +35,15 @@ export { findJson } from "./extract_json.ts";
 export { FINDINGS_JSON_SCHEMA } from "./findings_json_schema.ts";
 export { LlmError } from "./llm_error.ts";
 export type { LlmErrorKind, LlmErrorOptions } from "./llm_error.ts";
-export { type ModelSpec, STRUCTURED_OUTPUTS, type StructuredOutput } from "./model_spec.ts";
+export {
+  type ModelSpec,
+  STRUCTURED_OUTPUTS,
+  type StructuredOutput,
+  TOKEN_PARAMS,
+  type TokenParam,
+} from "./model_spec.ts";
+export { createEndpointLimiter, endpointKey, type EndpointLimiter } from "./endpoint_limiter.ts";
+export { createQuirkMemory, type QuirkMemory } from "./model_quirks.ts";
 export { parseFindings } from "./parse_findings.ts";
 export type { ParsedFindings } from "./parse_findings.ts";
 export { addUsage, NO_USAGE, type Usage } from "./usage.ts";

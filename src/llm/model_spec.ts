@@ -31,9 +31,25 @@ export interface ModelSpec {
   apiKey?: string;
   /** The model id the server expects, e.g. `gpt-4o-mini`. */
   model: string;
-  temperature: number;
-  /** Sent as `max_tokens`: the cap on the answer's length. */
+  /** `null`: not sent, for models that accept only their default (reasoning models). */
+  temperature: number | null;
+  /** The cap on the answer's length, sent as {@link ModelSpec.tokenParam}. */
   maxTokens: number;
+  /**
+   * The request field carrying `maxTokens`: `max_tokens` (default) or `max_completion_tokens`
+   * (OpenAI's reasoning models). A server that rejects one is asked with the other.
+   */
+  tokenParam?: TokenParam;
+  /**
+   * Read the answer as server-sent events: `timeoutS` is then the longest silence between
+   * chunks, not the whole answer's time, so a slow local model is not cut while it writes.
+   */
+  stream?: boolean;
+  /**
+   * Calls in flight at once to this model's server, across every job of the process (see
+   * `EndpointLimiter`); unset: the server's `LOOM_LLM_MAX_CONCURRENCY`.
+   */
+  maxConcurrency?: number;
   /** Time limit for each HTTP call (a re-ask gets its own), in seconds. */
   timeoutS: number;
   /**
@@ -52,3 +68,9 @@ export const STRUCTURED_OUTPUTS = ["json_schema", "json_object", "none"] as cons
 
 /** One of {@link STRUCTURED_OUTPUTS}. */
 export type StructuredOutput = typeof STRUCTURED_OUTPUTS[number];
+
+/** The request fields a server may expect the answer's length cap in. */
+export const TOKEN_PARAMS = ["max_tokens", "max_completion_tokens"] as const;
+
+/** One of {@link TOKEN_PARAMS}. */
+export type TokenParam = typeof TOKEN_PARAMS[number];

@@ -29,6 +29,7 @@ export type ParsedFindings =
 const ContractFinding = z.object({
   path: z.string().min(1),
   line: z.number().int().positive(),
+  code: z.string().nullish(),
   end_line: z.number().int().positive().nullish(),
   severity: z.enum(SEVERITIES).nullish(),
   title: z.string().min(1),
@@ -45,6 +46,7 @@ const lineNumber = z.preprocess(
 const LenientFinding = z.object({
   path: z.string().trim().min(1),
   line: lineNumber,
+  code: z.string().optional().catch(undefined),
   end_line: lineNumber.optional().catch(undefined),
   severity: z.unknown().transform(toSeverity),
   title: z.string().trim().min(1),
@@ -56,6 +58,7 @@ const LenientFinding = z.object({
 const FIELD_ALIASES: Record<keyof RawFinding, string[]> = {
   path: ["path", "file", "filename", "file_path"],
   line: ["line", "line_number", "start_line"],
+  code: ["code", "quote", "line_code", "code_line", "snippet"],
   end_line: ["end_line", "line_end", "endLine"],
   severity: ["severity", "level", "priority"],
   title: ["title", "summary", "issue"],
@@ -70,11 +73,12 @@ const LIST_KEYS = ["findings", "issues", "comments"];
  * Repairs what small and local models really send: code fences, prose around the JSON,
  * `<think>` blocks, JSON syntax slips (via `jsonrepair`), a bare array of findings or a single
  * finding object, `"findings"` spelled `"issues"`/`"comments"`, numeric strings (`"line": "12"`,
- * or a range `"12-15"` that also gives `end_line`), `null` for optional fields, severities in
- * other words or case (see `toSeverity`; unknown ones are left unset), and `description` /
- * `message` (and a few more) instead of `body`. A finding without a path, a positive integer
- * line or a title is dropped on its own and counted; when every finding was dropped the answer
- * fails, since the model misread the contract. `{"findings": []}` is a valid "nothing found".
+ * or a range `"12-15"` that also gives `end_line`), `null` for optional fields, the line's
+ * quoted `code` under other names (`quote`, `snippet`…; dropped when blank, cut at 2,000
+ * characters), severities in other words or case (see `toSeverity`; unknown ones are left
+ * unset), and `description` / `message` (and a few more) instead of `body`. A finding without a
+ * path, a positive integer line or a title is dropped on its own and counted; when every finding
+ * was dropped the answer fails, since the model misread the contract. `{"findings": []}` is a valid "nothing found".
  *
  * @example
  * ```ts
@@ -154,16 +158,25 @@ function readFinding(item: unknown): RawFinding | undefined {
 
   const parsed = LenientFinding.safeParse(fields);
   if (!parsed.success) return undefined;
-  const { path, line, end_line, severity, title, body, suggestion } = parsed.data;
+  const { path, line, code, end_line, severity, title, body, suggestion } = parsed.data;
   return {
     path,
     line,
+    ...(code?.trim() ? { code: boundedQuote(code) } : {}),
     ...(end_line !== undefined && end_line >= line ? { end_line } : {}),
     ...(severity ? { severity } : {}),
     title,
     body,
     ...(suggestion ? { suggestion } : {}),
   };
+}
+
+// A quote is only ever compared with one line of the diff, so a model that pasted a whole
+// function (or an endless run of text) costs no more than a long line.
+const MAX_QUOTE_CHARS = 2000;
+
+function boundedQuote(code: string): string {
+  return code.length > MAX_QUOTE_CHARS ? code.slice(0, MAX_QUOTE_CHARS) : code;
 }
 
 function pick(record: Record<string, unknown>, field: keyof RawFinding): unknown {

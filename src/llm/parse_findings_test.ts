@@ -33,7 +33,7 @@ Deno.test("an empty findings array means nothing found", () => {
 });
 
 Deno.test("nulls for optional fields (OpenAI strict mode) count as absent, not as repair", () => {
-  const strict = { ...finding, end_line: null, severity: null, suggestion: null };
+  const strict = { ...finding, code: null, end_line: null, severity: null, suggestion: null };
   const result = ok(JSON.stringify({ findings: [strict] }));
   const { severity: _, ...withoutSeverity } = finding;
   assert.deepEqual(result.findings, [withoutSeverity]);
@@ -41,7 +41,12 @@ Deno.test("nulls for optional fields (OpenAI strict mode) count as absent, not a
 });
 
 Deno.test("optional fields are kept when given", () => {
-  const full = { ...finding, end_line: 14, suggestion: "if (!user) return;" };
+  const full = {
+    ...finding,
+    code: "  return user.name;",
+    end_line: 14,
+    suggestion: "if (!user) return;",
+  };
   assert.deepEqual(ok(JSON.stringify({ findings: [full] })).findings, [full]);
 });
 
@@ -134,6 +139,17 @@ Deno.test("description or message stand in for a missing body; no body at all is
     ],
   });
   assert.deepEqual(ok(text).findings.map((f) => f.body), ["from description", "from message", ""]);
+});
+
+Deno.test("the quoted code is read under the names models use; blank or wrong-typed is left out", () => {
+  const quoted = (extra: Record<string, unknown>) =>
+    ok(JSON.stringify([{ ...finding, ...extra }])).findings[0].code;
+  assert.equal(quoted({ quote: "query(q);" }), "query(q);");
+  assert.equal(quoted({ snippet: "query(q);" }), "query(q);");
+  assert.equal(quoted({ code: "   " }), undefined);
+  assert.equal(quoted({ code: 42 }), undefined);
+  // A model that pastes a whole file as its quote costs no more than one long line.
+  assert.equal(quoted({ code: "x".repeat(1_000_000) })?.length, 2000);
 });
 
 Deno.test("file instead of path is accepted", () => {

@@ -9,7 +9,7 @@
 
 import { z } from "zod";
 import { SEVERITIES, type Severity } from "../findings/mod.ts";
-import { STRUCTURED_OUTPUTS } from "../llm/mod.ts";
+import { STRUCTURED_OUTPUTS, TOKEN_PARAMS } from "../llm/mod.ts";
 import { globProblem } from "./glob_problem.ts";
 import { parsePromptRef } from "./prompt_ref.ts";
 
@@ -40,7 +40,17 @@ const modelSchema = z.strictObject({
     error: "must be the name of an environment variable, like OPENAI_API_KEY",
   }).optional(),
   model: z.string().min(1, "must name the model to call, like gpt-4o"),
-  temperature: z.number().min(0).max(2).default(0),
+  /** `null` leaves it out of the request, for models that accept only their default. */
+  temperature: z.number().min(0).max(2).nullable().default(0),
+  /** The field the length cap goes in; a server refusing it is asked with the other one. */
+  token_param: z.enum(TOKEN_PARAMS).default("max_tokens"),
+  /** Read answers as a stream: `timeout_s` is then the longest silence, not the whole time. */
+  stream: z.boolean().default(false),
+  /**
+   * Calls in flight at once to this model's server across the whole Loom process; unset: the
+   * server's `LOOM_LLM_MAX_CONCURRENCY`, which also caps it for the server's own endpoint.
+   */
+  max_concurrency: wholeNumber().min(1).max(256).optional(),
   max_tokens: wholeNumber().min(1).default(2000),
   /**
    * 32768 when unset: small enough for most local models, and an over-estimate would make Loom

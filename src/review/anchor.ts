@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import type { DiffFile, Hunk } from "../diff/mod.ts";
 import { type Finding, type RawFinding, SEVERITIES, type Severity } from "../findings/mod.ts";
+import { quotedLine } from "./_quoted_line.ts";
 
 /** The pipeline a batch of raw findings came from. */
 export interface AnchorPipeline {
@@ -63,10 +64,15 @@ interface HunkSide {
  * - Paths are matched after dropping `./`, a leading `/` and, when the path as given is not in
  *   the diff, an `a/` or `b/` prefix; a renamed file is also found by its old path. A finding on
  *   a file the diff does not touch is dropped and counted.
- * - A finding on a commentable new-side line (added or context) stays there. One up to 3 lines
- *   away from a commentable line moves to the nearest one; on a tie an added line wins (the
- *   change is what is under review), then the line above. Any other finding keeps its line with
- *   `inDiff: false`, as do all findings on a deleted or binary file (no new side).
+ * - A finding that quotes its line's `code` goes to the line holding that code: the one it named
+ *   if the code is there, else the nearest line of the same hunk, else of the file within 50
+ *   lines, holding it (see `quotedLine`: whitespace collapsed, a whole-line match before a
+ *   fragment, on a tie an added line, then the line above); its `end_line` moves by as much.
+ * - Without a quote, or when the quote is found nowhere near, a finding on a commentable new-side
+ *   line (added or context) stays there. One up to 3 lines away from a commentable line moves to
+ *   the nearest one; on a tie an added line wins (the change is what is under review), then the
+ *   line above. Any other finding keeps its line with `inDiff: false` (it goes to the summary),
+ *   as do all findings on a deleted or binary file (no new side).
  * - `end_line` survives only when it is past `line`; in the diff it is clamped to the end of the
  *   anchored line's hunk (forges reject ranges spanning hunks) and dropped if nothing is left.
  * - A `suggestion` replaces exactly the lines it names, so it is dropped when the line moved or
@@ -74,7 +80,8 @@ interface HunkSide {
  * - Severity defaults to the pipeline's. Findings with equal fingerprints collapse into the most
  *   severe, then the first.
  *
- * Linear in the findings plus the lines of the hunks they land in: each hunk is indexed once.
+ * Linear in the findings plus the lines of the hunks they land in (each hunk is indexed once)
+ * and, for a finding whose number does not hold its quote, the lines within 50 of it.
  *
  * @example
  * ```ts
@@ -113,8 +120,14 @@ export function anchorFindings(
     let hunks = sides.get(file);
     if (!hunks) sides.set(file, hunks = hunkSides(file));
 
-    const wantedEnd = r.end_line !== undefined && r.end_line > r.line ? r.end_line : undefined;
-    const line = lineAt(hunks, r.line) ? r.line : snap(hunks, r.line) ?? r.line;
+    const quoted = r.code === undefined ? undefined : quotedLine(file.hunks, r.line, r.code);
+    const byQuote = quoted !== undefined && lineAt(hunks, quoted) !== undefined;
+    const line = byQuote ? quoted : lineAt(hunks, r.line) ? r.line : snap(hunks, r.line) ?? r.line;
+    // A model that misnumbered its line misnumbered its range by as much: the range moves along.
+    const shift = byQuote ? line - r.line : 0;
+    const wantedEnd = r.end_line !== undefined && r.end_line > r.line
+      ? r.end_line + shift
+      : undefined;
     const at = lineAt(hunks, line);
     const end = at
       ? (wantedEnd === undefined ? undefined : Math.min(wantedEnd, at.hunkEnd))

@@ -177,6 +177,98 @@ Deno.test("a suggestion is dropped when its lines moved or were clamped, since i
   ]);
 });
 
+Deno.test("a finding with a wrong line and a right quote lands on the quoted line, inline", () => {
+  const { findings } = anchor(APP, [
+    // Off by one inside the hunk: 14 holds `query(q);`, the quote is line 13's.
+    raw(14, { code: "const q = sql`select ${id}`;", title: "off by one" }),
+    // The old-side number of the removed line (13), quoted as the model saw the added line.
+    raw(13, { code: "query(q);", title: "old number" }),
+    // Far outside every hunk (today: the summary), but the quote is in the second hunk.
+    raw(30, { code: "renamed();", title: "far off" }),
+    // Copied with the number and marker the prompt shows.
+    raw(12, { code: "44 +   renamed();", title: "copied prefix" }),
+  ]);
+  assert.deepEqual(findings.map((f) => [f.title, f.line, f.inDiff]), [
+    ["off by one", 13, true],
+    ["old number", 14, true],
+    ["far off", 44, true],
+    ["copied prefix", 44, true],
+  ]);
+});
+
+Deno.test("a finding with a wrong line and a wrong quote is not placed inline", () => {
+  const { findings } = anchor(APP, [
+    raw(30, { code: "deleteEverything();", title: "far and unknown" }),
+    // A removed line's code has no new-side line to quote.
+    raw(200, { code: 'query("select " + id);', title: "quotes a removed line" }),
+  ]);
+  assert.deepEqual(findings.map((f) => [f.title, f.line, f.inDiff]), [
+    ["far and unknown", 30, false],
+    ["quotes a removed line", 200, false],
+  ]);
+});
+
+Deno.test("a quote found nowhere keeps today's placement: the line, a 3-line snap, or the summary", () => {
+  const { findings } = anchor(APP, [
+    raw(14, { code: "nothing like this", title: "on a line" }),
+    raw(19, { code: "nothing like this", title: "snapped" }),
+    raw(21, { code: "nothing like this", title: "outside" }),
+  ]);
+  assert.deepEqual(findings.map((f) => [f.title, f.line, f.inDiff]), [
+    ["on a line", 14, true],
+    ["snapped", 17, true],
+    ["outside", 21, false],
+  ]);
+});
+
+Deno.test("a quote that matches the named line keeps it, its range and its suggestion", () => {
+  const suggestion = "query(q, id);";
+  const { findings } = anchor(APP, [
+    raw(14, { code: "  query(q);  ", end_line: 15, suggestion, title: "right" }),
+  ]);
+  assert.deepEqual(findings.map((f) => [f.line, f.end_line, f.suggestion]), [[14, 15, suggestion]]);
+});
+
+Deno.test("a line moved by its quote takes its range along; its suggestion is dropped", () => {
+  const { findings } = anchor(APP, [
+    raw(15, { code: "const q = sql`select ${id}`;", end_line: 16, suggestion: "x", title: "one" }),
+    raw(45, { code: "renamed();", end_line: 52, title: "clamped" }),
+  ]);
+  assert.deepEqual(findings.map((f) => [f.title, f.line, f.end_line, f.suggestion]), [
+    ["one", 13, 14, undefined],
+    ["clamped", 44, 47, undefined],
+  ]);
+});
+
+Deno.test("a repeated quoted line resolves to the copy nearest the given number", () => {
+  // `return null;` is new lines 2, 6 and 60 (three hunks); the model names 5, 9 and 58.
+  const text = modified(
+    "r.ts",
+    `@@ -1,4 +1,7 @@
+ a();
++return null;
+ b();
++c();
+ d();
++return null;
+ e();
+@@ -50,5 +54,7 @@
+ f();
+ g();
+ h();
++i();
+ j();
++return null;
+ k();
+`,
+  );
+  const { findings } = anchor(
+    text,
+    [5, 9, 58].map((n) => raw(n, { path: "r.ts", code: "return null;" })),
+  );
+  assert.deepEqual(findings.map((f) => f.line), [6, 6, 59]);
+});
+
 Deno.test("severity defaults to the pipeline's and the finding is tagged with the pipeline", () => {
   const { findings } = anchor(APP, [raw(14), raw(44, { severity: "blocker" })]);
   assert.deepEqual(findings.map((f) => [f.severity, f.pipeline]), [

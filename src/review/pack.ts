@@ -3,14 +3,15 @@
  * @module
  */
 
-import { type DiffFile, type Hunk, renderFileHeader, renderHunk } from "../diff/mod.ts";
+import { type DiffFile, type Hunk, renderFileHeader, renderNumberedHunk } from "../diff/mod.ts";
 import { countTokens } from "./tokens.ts";
 
 /** The diff text of one model request. */
 export interface Chunk {
   /**
-   * The files, or parts of files, in diff order. `text` is `renderFileDiff(file, hunks)`; join
-   * the texts with nothing between them (each ends in a newline) to get what `tokens` counts.
+   * The files, or parts of files, in diff order. `text` is `renderNumberedFile(file, hunks)`, as
+   * the model is shown it; join the texts with nothing between them (each ends in a newline) to
+   * get what `tokens` counts.
    */
   files: { file: DiffFile; hunks: Hunk[]; text: string }[];
   /** Estimated tokens of the joined texts ({@link countTokens}); never above the budget. */
@@ -65,9 +66,10 @@ interface Piece {
  * needed, the ones carrying the most tokens (the most diff) are kept and the files of the others
  * are reported `max_llm_calls`.
  *
- * Counting is linear: each header and hunk is rendered and counted once, and a chunk's tokens are
- * the sum of its parts, which is never less than counting the joined text (see
- * {@link countTokens}), so no request can exceed the budget.
+ * Hunks are rendered with their new-side line numbers (`renderNumberedHunk`), and what is counted
+ * is exactly that text, the one sent. Counting is linear: each header and hunk is rendered and
+ * counted once, and a chunk's tokens are the sum of its parts, which is never less than counting
+ * the joined text (see {@link countTokens}), so no request can exceed the budget.
  *
  * @example
  * ```ts
@@ -97,7 +99,7 @@ export function packFiles(files: DiffFile[], opts: PackOptions): PackResult {
     const header = renderFileHeader(file);
     const headerTokens = countTokens(header);
     const rendered = file.hunks.map((hunk) => {
-      const text = renderHunk(hunk);
+      const text = renderNumberedHunk(hunk);
       return { hunk, text, tokens: countTokens(text) };
     });
     const total = rendered.reduce((n, r) => n + r.tokens, headerTokens);

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { type DiffFile, parseDiff, renderFileDiff } from "../diff/mod.ts";
+import {
+  type DiffFile,
+  parseDiff,
+  renderFileHeader,
+  renderNumberedFile,
+  renderNumberedHunk,
+} from "../diff/mod.ts";
 import { type Chunk, packFiles } from "./pack.ts";
 import { selectFiles } from "./select.ts";
 import { countTokens } from "./tokens.ts";
@@ -20,7 +26,7 @@ function diffOf(files: Record<string, number[]>): string {
   return out;
 }
 
-const tokensOf = (file: DiffFile) => countTokens(renderFileDiff(file));
+const tokensOf = (file: DiffFile) => countTokens(renderNumberedFile(file));
 const chunkText = (chunk: Chunk) => chunk.files.map((f) => f.text).join("");
 
 /** Checks what every packing must hold: budget kept, text as stated, nothing sent twice. */
@@ -30,7 +36,8 @@ function assertSound(chunks: Chunk[], budget: number): void {
     assert.ok(chunk.tokens <= budget, `chunk of ${chunk.tokens} tokens over ${budget}`);
     assert.ok(countTokens(chunkText(chunk)) <= chunk.tokens, "recounted text exceeds chunk.tokens");
     for (const part of chunk.files) {
-      assert.equal(part.text, renderFileDiff(part.file, part.hunks));
+      // The text sent is the numbered rendering of exactly these hunks, under the file's header.
+      assert.equal(part.text, renderNumberedFile(part.file, part.hunks));
       for (const hunk of part.hunks) {
         assert.ok(!seen.has(hunk), "a hunk was sent twice");
         seen.add(hunk);
@@ -75,7 +82,23 @@ Deno.test("packFiles: everything fits in one request when the budget allows", ()
   const { chunks, notReviewed } = packFiles(files, { budgetTokens: 100_000, maxChunks: 1 });
   assert.equal(chunks.length, 1);
   assert.deepEqual(notReviewed, []);
-  assert.equal(chunkText(chunks[0]), files.map((f) => renderFileDiff(f)).join(""));
+  assert.equal(chunkText(chunks[0]), files.map((f) => renderNumberedFile(f)).join(""));
+});
+
+Deno.test("packFiles: the model is sent each line with its new-side number, and that is counted", () => {
+  const files = parseDiff(diffOf({ "a.ts": [2, 1] }));
+  const { chunks } = packFiles(files, { budgetTokens: 100_000, maxChunks: 1 });
+  assert.equal(
+    chunkText(chunks[0]),
+    "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n" +
+      "@@ -1,0 +1,2 @@ function f1() {\n" +
+      '1 +   const v0 = compute("a.ts", 1);\n' +
+      '2 +   const v1 = compute("a.ts", 2);\n' +
+      "@@ -23,0 +23 @@ function f23() {\n" +
+      '23 +   const v0 = compute("a.ts", 23);\n',
+  );
+  const parts = [renderFileHeader(files[0]), ...files[0].hunks.map(renderNumberedHunk)];
+  assert.equal(chunks[0].tokens, parts.reduce((n, text) => n + countTokens(text), 0));
 });
 
 Deno.test("packFiles: a file over the budget is split by hunks, each part with the header", () => {
@@ -88,20 +111,23 @@ Deno.test("packFiles: a file over the budget is split by hunks, each part with t
   const parts = chunks.flatMap((c) => c.files).filter((p) => p.file === huge);
   assert.ok(parts.length >= 3, `${parts.length} parts`);
   for (const part of parts) {
-    // What the model reads: a diff of the same file holding this part's hunks.
-    const [reparsed] = parseDiff(part.text);
-    assert.equal(reparsed.path, "huge.ts");
-    assert.deepEqual(reparsed.hunks, part.hunks);
+    // What the model reads: the same file's header, then this part's hunks with their numbers.
+    assert.ok(part.text.startsWith(renderFileHeader(huge)));
+    assert.equal(part.text, renderNumberedFile(huge, part.hunks));
   }
-  // Consecutive parts, in order, covering every hunk once.
-  assert.deepEqual(parts.flatMap((p) => p.hunks), huge.hunks);
+  // Each part a run of consecutive hunks, together covering every hunk once. (Chunks go in the
+  // order of their first file, so a chunk led by small.ts may hold a later part of huge.ts.)
+  const byFirstHunk = [...parts].sort((a, b) =>
+    huge.hunks.indexOf(a.hunks[0]) - huge.hunks.indexOf(b.hunks[0])
+  );
+  assert.deepEqual(byFirstHunk.flatMap((p) => p.hunks), huge.hunks);
 });
 
 Deno.test("packFiles: a hunk over the budget alone is reported too_large, never sent", () => {
   const files = parseDiff(diffOf({ "a.ts": [4, 400, 4], "b.ts": [3] }));
   const budget = 600;
   const [a] = files;
-  assert.ok(countTokens(renderFileDiff(a, [a.hunks[1]])) > budget, "test setup: hunk too big");
+  assert.ok(countTokens(renderNumberedFile(a, [a.hunks[1]])) > budget, "test setup: hunk too big");
   const { chunks, notReviewed } = packFiles(files, { budgetTokens: budget, maxChunks: 10 });
   assertSound(chunks, budget);
   assert.deepEqual(notReviewed, [{ path: "a.ts", reason: "too_large" }]);
@@ -137,7 +163,7 @@ Deno.test("packFiles: files without hunks (renames, mode changes) are sent as th
     "diff --git a/old.ts b/new.ts\nsimilarity index 100%\nrename from old.ts\nrename to new.ts\n",
   );
   const { chunks } = packFiles(files, { budgetTokens: 1000, maxChunks: 1 });
-  assert.equal(chunks[0].files[0].text, renderFileDiff(files[0]));
+  assert.equal(chunks[0].files[0].text, renderNumberedFile(files[0]));
   assert.deepEqual(packFiles([], { budgetTokens: 1000, maxChunks: 3 }), {
     chunks: [],
     notReviewed: [],

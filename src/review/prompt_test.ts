@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { parseDiff, renderNumberedHunk } from "../diff/mod.ts";
+import { parseFindings } from "../llm/mod.ts";
 import { buildMessages, type PromptVars, renderPrompt, RESPONSE_CONTRACT } from "./prompt.ts";
 
 const vars: PromptVars = {
@@ -57,22 +59,35 @@ Deno.test("renderPrompt leaves unknown placeholders as written", () => {
 });
 
 Deno.test("RESPONSE_CONTRACT describes every field of a finding and the empty answer", () => {
-  for (const field of ["path", "line", "end_line", "severity", "title", "body", "suggestion"]) {
+  const fields = ["path", "line", "code", "end_line", "severity", "title", "body", "suggestion"];
+  for (const field of fields) {
     assert.ok(RESPONSE_CONTRACT.includes(`"${field}"`), field);
   }
   assert.ok(RESPONSE_CONTRACT.includes('{"findings":[]}'));
   const example = RESPONSE_CONTRACT.split("\n").find((l) => l.startsWith('{"findings":[{'));
   assert.ok(example);
   const parsed = JSON.parse(example);
-  assert.deepEqual(Object.keys(parsed.findings[0]), [
-    "path",
-    "line",
-    "end_line",
-    "severity",
-    "title",
-    "body",
-    "suggestion",
-  ]);
+  assert.deepEqual(Object.keys(parsed.findings[0]), fields);
+  // The example answer is one Loom reads without repair, code included.
+  const read = parseFindings(example);
+  assert.ok(read.ok && !read.repaired);
+  assert.equal(read.findings[0].code, "const first = rows[0];");
+});
+
+Deno.test("RESPONSE_CONTRACT shows the diff exactly as renderNumberedHunk renders it", () => {
+  const [file] = parseDiff(
+    "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -40,3 +40,4 @@ function load() {\n" +
+      " const rows = read();\n-return rows[0];\n+const first = rows[0];\n+return first?.id;\n }\n",
+  );
+  const fence = "`".repeat(3);
+  const shown = RESPONSE_CONTRACT.split(`${fence}\n`)[1];
+  assert.equal(shown, renderNumberedHunk(file.hunks[0]));
+  // The example finding names the line the example hunk numbers 41, with that line's code.
+  const finding = JSON.parse(
+    RESPONSE_CONTRACT.split("\n").find((l) => l.startsWith('{"findings":[{'))!,
+  ).findings[0];
+  const line = file.hunks[0].lines.find((l) => l.newLine === finding.line)!;
+  assert.equal(line.text, finding.code);
 });
 
 Deno.test("buildMessages puts the contract in the system message and the prompt in the user one", () => {

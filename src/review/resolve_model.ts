@@ -44,5 +44,8 @@ export function resolveModel(
     maxTokens: model.max_tokens,
     timeoutS: model.timeout_s,
     structuredOutput: model.structured_output,
+    tokenParam: model.token_param,
+    stream: model.stream,
+    ...(model.max_concurrency === undefined ? {} : { maxConcurrency: model.max_concurrency }),
   };
 }

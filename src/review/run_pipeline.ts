@@ -3,7 +3,13 @@
  * @module
  */
 import type { DiffFile } from "../diff/mod.ts";
-import { askForFindings, LlmError, type ModelSpec, type Usage } from "../llm/mod.ts";
+import {
+  askForFindings,
+  type EndpointLimiter,
+  LlmError,
+  type ModelSpec,
+  type Usage,
+} from "../llm/mod.ts";
 import { anchorFindings } from "./anchor.ts";
 import type { Finding } from "../findings/mod.ts";
 import type { UnusableModel } from "./resolve_model.ts";
@@ -83,6 +89,8 @@ export interface RunPipelineDeps {
   fetch?: typeof fetch;
   /** Largest model response read, after decompression (`LOOM_LLM_MAX_RESPONSE_BYTES`). */
   maxResponseBytes?: number;
+  /** Turns at each model server, shared by every job of the process (`max_concurrency`). */
+  limiter?: EndpointLimiter;
   /** Calls in flight at once for this pipeline. Default 4. */
   concurrency?: number;
   /**
@@ -171,6 +179,7 @@ export async function runPipeline(
             signal: deps.signal,
             fetch: deps.fetch,
             maxResponseBytes: deps.maxResponseBytes,
+            limiter: deps.limiter,
             defaultSeverity: plan.severity,
           }), deps);
         outcome.usage = addUsage(outcome.usage, answer.usage);
@@ -248,6 +257,7 @@ async function secondLook(
     signal: deps.signal,
     fetch: deps.fetch,
     maxResponseBytes: deps.maxResponseBytes,
+    limiter: deps.limiter,
     // The second look is cheap next to the review: a blip of its endpoint gets one more try in
     // place even on the server, rather than leaving the findings unverified.
     attempt: (call) => withRetries(call, { ...deps, retries: Math.max(deps.retries ?? 0, 1) }),

@@ -10,6 +10,7 @@ import {
   addUsage,
   chatCall,
   type ChatMessage,
+  type EndpointLimiter,
   findJson,
   LlmError,
   type ModelSpec,
@@ -52,6 +53,8 @@ export interface VerifyOptions {
   signal?: AbortSignal;
   fetch?: typeof fetch;
   maxResponseBytes?: number;
+  /** Shares the endpoint's concurrency limit with the review's other calls. */
+  limiter?: EndpointLimiter;
   /** Wraps each call, e.g. to retry it in place; calls it once by default. */
   attempt?: <T>(call: () => Promise<T>) => Promise<T>;
 }
@@ -174,6 +177,7 @@ async function askForScores(
       signal: opts.signal,
       fetch: opts.fetch,
       maxResponseBytes: opts.maxResponseBytes,
+      limiter: opts.limiter,
     });
     spent(answer.usage);
     mode = answer.structuredOutput;

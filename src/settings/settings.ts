@@ -104,6 +104,8 @@ export interface LlmSettings {
   allowedBaseUrls?: string[];
   /** Largest model response read, in bytes after decompression. */
   maxResponseBytes: number;
+  /** Calls in flight at once to one model server from this process (the default and the cap). */
+  maxConcurrency: number;
 }
 
 /** The top-level core settings, in README order. */
@@ -403,5 +405,14 @@ export const LLM_ROWS: SettingRows<LlmSettings> = {
     about: "Largest model response read, in bytes after decompression (4 MiB by default); " +
       "a larger one fails its call.",
     check: integer(65_536, 1_073_741_824),
+  },
+  maxConcurrency: {
+    env: "LOOM_LLM_MAX_CONCURRENCY",
+    yaml: "llm.max_concurrency",
+    default: 4,
+    about: "Model calls in flight at once to one model server from this process, across all " +
+      "jobs; the rest wait their turn. The limit of a repository's model without " +
+      "`max_concurrency`, and the most it may set for `LOOM_LLM_BASE_URL`.",
+    check: integer(1, 1_000),
   },
 };

@@ -190,12 +190,12 @@ Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is e
   );
   assert.deepEqual(w.azure.violations, [], "nothing Azure would misplace");
   assert.ok(w.azure.requests.every((r) => r.query["api-version"] === "7.1"));
-  // The model was asked with the diff Loom built from Azure's file versions.
+  // The model was asked with the diff Loom built from Azure's file versions, each line numbered.
   const chats = w.llm.chats();
   assert.equal(chats.length, 2);
   assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
   assert.ok(
-    chats.some((c) => JSON.stringify(c.body.messages).includes('+  const sql = \\"select')),
+    chats.some((c) => JSON.stringify(c.body.messages).includes('6 +   const sql = \\"select')),
     "the diff reached the model",
   );
   const { reviews: stored } = await w.api("/reviews");

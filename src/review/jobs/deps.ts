@@ -3,6 +3,7 @@
  * @module
  */
 import type { GitAdapter } from "../../platform/mod.ts";
+import type { EndpointLimiter } from "../../llm/mod.ts";
 import type { Logger } from "../../log.ts";
 import type { Queue } from "../../queue/mod.ts";
 import type { ConfigPolicy, ServerCaps } from "../../repo_config/mod.ts";
@@ -29,6 +30,11 @@ export interface ReviewJobDeps {
    * or `anyone`.
    */
   commandsFrom?: "writers" | "anyone";
+  /**
+   * Turns at each model server (`max_concurrency`, `LOOM_LLM_MAX_CONCURRENCY`): one limiter for
+   * every job of the process, so ten reviews at once do not send one Ollama forty calls.
+   */
+  limiter?: EndpointLimiter;
   /** For model calls; tests may pass their own. */
   fetch?: typeof fetch;
   now?: () => number;

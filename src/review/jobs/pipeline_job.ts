@@ -34,6 +34,7 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
         signal,
         fetch: deps.fetch,
         maxResponseBytes: deps.llm.maxResponseBytes,
+        limiter: deps.limiter,
         rethrowRetryable: (error) => deps.queue.willRetry(job, error),
       });
       await deps.store.savePipelineRun(payload.reviewId, toRunRecord(outcome), now(deps));

@@ -56,6 +56,14 @@ export interface ContentAnswer {
   omitUsage?: boolean;
   /** Wait this long before answering; the wait ends early when the fake closes. */
   delayMs?: number;
+  /** Sent as `message.reasoning_content`, as DeepSeek, vLLM and reasoning models do. */
+  reasoning?: string;
+  /**
+   * When the request asks `stream: true`: the content is sent as server-sent events in pieces
+   * of this many characters, `chunkDelayMs` apart (a slow local model), then the usage chunk.
+   */
+  chunkChars?: number;
+  chunkDelayMs?: number;
 }
 
 /** An arbitrary HTTP response: errors (429, 500, 400 ...) or malformed bodies. */
@@ -94,6 +102,8 @@ export interface FakeLlm {
   script(...answers: FakeAnswer[]): void;
   /** The answer once the script runs out; initially `answer.json({ findings: [] })`. */
   setDefault(answer: FakeAnswer): void;
+  /** Chat requests being answered now, and the most there ever were at once. */
+  inFlight(): { now: number; max: number };
   /** Faults applied before the script answers (see `tests/fakes/faults.ts`). */
   faults: FaultPlan;
   /** Release hanging requests and stop the server; safe to call twice. */
@@ -189,6 +199,26 @@ export const answer = {
   serverError(message = "The server had an error while processing your request"): HttpAnswer {
     return answer.error(500, message);
   },
+  /**
+   * What a server says when a request carries a field the model refuses, exactly as OpenAI
+   * words it for reasoning models; the request is then answered by `then` if it lacks the field.
+   */
+  refusing(field: "temperature" | "max_tokens", then: FakeAnswer): FakeAnswer {
+    return (req) => {
+      if (req.body?.[field] === undefined) return then;
+      return field === "temperature"
+        ? answer.error(
+          400,
+          `Unsupported value: 'temperature' does not support ${req.body.temperature} with this ` +
+            "model. Only the default (1) value is supported.",
+        )
+        : answer.error(
+          400,
+          "Unsupported parameter: 'max_tokens' is not supported with this model. Use " +
+            "'max_completion_tokens' instead.",
+        );
+    };
+  },
   /** Never answer; the request is released with a 503 when the fake closes. */
   hang(): HangAnswer {
     return { kind: "hang" };
@@ -252,6 +282,7 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
   // Pending hangs and delays wait on this; aborting it lets shutdown finish, leaving no timers.
   const closing = new AbortController();
   let completionCounter = 0;
+  const flight = { now: 0, max: 0 };
 
   const handler = async (recorded: RecordedRequest): Promise<Response> => {
     if (recorded.method === "GET" && recorded.path === "/v1/models") {
@@ -264,6 +295,15 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       return toResponse(answer.error(404, `Unknown route ${recorded.method} ${recorded.path}`));
     }
 
+    flight.max = Math.max(flight.max, ++flight.now);
+    try {
+      return await chatAnswer(recorded);
+    } finally {
+      flight.now--;
+    }
+  };
+
+  const chatAnswer = async (recorded: RecordedRequest): Promise<Response> => {
     let next = queue.shift() ?? fallback;
     while (typeof next === "function") next = await next(recorded);
 
@@ -277,6 +317,9 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
     if (next.delayMs) await sleep(next.delayMs, closing.signal);
 
     completionCounter++;
+    if (recorded.body?.stream === true) {
+      return sse(next, recorded, completionCounter, closing.signal);
+    }
     return Response.json(completion(next, recorded, completionCounter));
   };
 
@@ -291,6 +334,7 @@ export function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlm> {
       server.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions"),
     script: (...answers) => void queue.push(...answers),
     setDefault: (a) => void (fallback = a),
+    inFlight: () => ({ ...flight }),
     faults: server.faults,
     close: () => {
       closed ??= (async () => {
@@ -314,7 +358,11 @@ function completion(a: ContentAnswer, req: RecordedRequest, n: number) {
     model: req.body?.model ?? "fake-model",
     choices: [{
       index: 0,
-      message: { role: "assistant", content: a.content },
+      message: {
+        role: "assistant",
+        content: a.content,
+        ...(a.reasoning === undefined ? {} : { reasoning_content: a.reasoning }),
+      },
       finish_reason: a.finishReason ?? "stop",
     }],
     ...(a.omitUsage ? {} : {
@@ -325,6 +373,59 @@ function completion(a: ContentAnswer, req: RecordedRequest, n: number) {
       },
     }),
   };
+}
+
+/**
+ * The answer as OpenAI streams it: `chat.completion.chunk` events with content deltas (the
+ * reasoning first, as its own deltas), a last one with the finish reason, and, when the request
+ * asked `stream_options.include_usage`, a usage chunk without choices; then `data: [DONE]`.
+ */
+function sse(a: ContentAnswer, req: RecordedRequest, n: number, closing: AbortSignal): Response {
+  const whole = completion(a, req, n);
+  const base = { id: whole.id, object: "chat.completion.chunk", created: whole.created };
+  const size = Math.max(1, a.chunkChars ?? 16);
+  const pieces = (text: string | null | undefined) => {
+    const out: string[] = [];
+    for (let i = 0; text && i < text.length; i += size) out.push(text.slice(i, i + size));
+    return out;
+  };
+  const events: unknown[] = [
+    ...pieces(a.reasoning).map((r) => ({
+      ...base,
+      model: whole.model,
+      choices: [{ index: 0, delta: { reasoning_content: r }, finish_reason: null }],
+    })),
+    ...pieces(a.content).map((c, i) => ({
+      ...base,
+      model: whole.model,
+      choices: [{
+        index: 0,
+        delta: i === 0 ? { role: "assistant", content: c } : { content: c },
+        finish_reason: null,
+      }],
+    })),
+    {
+      ...base,
+      model: whole.model,
+      choices: [{ index: 0, delta: {}, finish_reason: a.finishReason ?? "stop" }],
+    },
+    ...(req.body?.stream_options?.include_usage && "usage" in whole
+      ? [{ ...base, model: whole.model, choices: [], usage: whole.usage }]
+      : []),
+  ];
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      for (const event of events) {
+        if (closing.aborted) break;
+        controller.enqueue(encoder.encode(`data: ${JSON.stringify(event)}\n\n`));
+        if (a.chunkDelayMs) await sleep(a.chunkDelayMs, closing);
+      }
+      controller.enqueue(encoder.encode("data: [DONE]\n\n"));
+      controller.close();
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/event-stream" } });
 }
 
 function toResponse(a: HttpAnswer): Response {
