@@ -255,7 +255,10 @@ function otherModelIssues(
     const path = ["pipelines", i, "fallback", j];
     if (!modelNames.includes(name)) issues.push({ path, message: unknown(name) });
     else if (name === model) {
-      issues.push({ path, message: `fallback ${JSON.stringify(name)} is the pipeline's own model` });
+      issues.push({
+        path,
+        message: `fallback ${JSON.stringify(name)} is the pipeline's own model`,
+      });
     } else if (fallback.indexOf(name) < j) {
       issues.push({ path, message: `fallback ${JSON.stringify(name)} is listed twice` });
     }

@@ -214,7 +214,9 @@ export async function runPipeline(
     Array.from({ length: Math.min(deps.concurrency ?? 4, plan.calls.length) }, worker),
   );
   if (rethrow !== undefined) throw rethrow;
-  if (answered.size > 0) outcome.answeredBy = [...answered].sort((a, b) => a - b).map((m) => labelOf(chain[m]));
+  if (answered.size > 0) {
+    outcome.answeredBy = [...answered].sort((a, b) => a - b).map((m) => labelOf(chain[m]));
+  }
   // Failures matter to the reader only when another model was asked after them.
   const passedOver = [...failures].filter(([m]) => m < chain.length - 1 || answered.size > 0)
     .sort(([a], [b]) => a - b).map(([, f]) => f);

@@ -153,12 +153,18 @@ Deno.test("a second look that fails keeps every finding, unverified, and says so
     );
     const result = await review(primary, null);
 
-    assert.deepEqual(result.findings.map((f) => f.title).sort(), ["SQL injection", "Unused variable"]);
+    assert.deepEqual(result.findings.map((f) => f.title).sort(), [
+      "SQL injection",
+      "Unused variable",
+    ]);
     assert.equal(result.pipelines[0].status, "succeeded");
     assert.deepEqual(result.pipelines[0].dropped, []);
     assert.equal(result.pipelines[0].verification?.unverified, 2);
     const summary = renderSummary(result.summaryInput);
-    assert.match(summary, /the second look by `primary \(big-model\)` failed \(.*scores JSON.*\): 2 findings are posted unverified\./);
+    assert.match(
+      summary,
+      /the second look by `primary \(big-model\)` failed \(.*scores JSON.*\): 2 findings are posted unverified\./,
+    );
     // The review, the second look and its one re-ask.
     assert.deepEqual(result.usage, { promptTokens: 470, completionTokens: 69, calls: 3 });
   }));

@@ -130,7 +130,9 @@ export async function verifyFindings(opts: VerifyOptions): Promise<VerifyResult>
     const batch = opts.findings.slice(start, start + BATCH);
     let scores: Map<number, Score>;
     try {
-      scores = await attempt(() => askForScores(opts, batch, (u) => result.usage = addUsage(result.usage, u)));
+      scores = await attempt(() =>
+        askForScores(opts, batch, (u) => result.usage = addUsage(result.usage, u))
+      );
     } catch (error) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? error;
       const detail = error instanceof Error ? error.message : String(error);
@@ -230,7 +232,9 @@ async function askForScores(
 export function verifyMessages(findings: Finding[], files: DiffFile[]): ChatMessage[] {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const items = findings.map((f, i) => {
-    const where = f.end_line !== undefined ? `${f.path}:${f.line}-${f.end_line}` : `${f.path}:${f.line}`;
+    const where = f.end_line !== undefined
+      ? `${f.path}:${f.line}-${f.end_line}`
+      : `${f.path}:${f.line}`;
     const body = f.body.length > MAX_BODY_CHARS ? `${f.body.slice(0, MAX_BODY_CHARS)}…` : f.body;
     const code = codeAround(byPath.get(f.path), f.line, f.end_line ?? f.line);
     return [
@@ -239,7 +243,9 @@ export function verifyMessages(findings: Finding[], files: DiffFile[]): ChatMess
       `where: ${where} (${f.severity})`,
       `title: ${f.title}`,
       ...(body ? [`body: ${body}`] : []),
-      code ? `code (new side, ">" marks the lines the finding is about):\n${code}` : "code: (not part of this change)",
+      code
+        ? `code (new side, ">" marks the lines the finding is about):\n${code}`
+        : "code: (not part of this change)",
     ].join("\n");
   });
   return [

@@ -16,10 +16,12 @@ export async function listPipelineRuns<F = unknown>(
     select * from pipeline_runs where review_id = ${reviewId} order by pipeline`.execute(db);
   return rows.rows.map((r) => {
     // Written by savePipelineRun from the same type: the store trusts its own JSON.
-    const stored: Pick<
-      PipelineRunRecord<F>,
-      "findings" | "droppedUnknownPath" | "answeredBy" | "modelFailures" | "verification"
-    > & { errorDetail?: string } = JSON.parse(r.findings);
+    const stored:
+      & Pick<
+        PipelineRunRecord<F>,
+        "findings" | "droppedUnknownPath" | "answeredBy" | "modelFailures" | "verification"
+      >
+      & { errorDetail?: string } = JSON.parse(r.findings);
     return {
       pipeline: r.pipeline,
       model: r.model,
