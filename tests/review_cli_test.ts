@@ -66,6 +66,8 @@ async function runReview(
 /** The fake answers each call from the prompt: a blocker on the line of the SQL concatenation. */
 function answerFromDiff(req: RecordedRequest) {
   const prompt: string = req.body.messages.map((m: { content: string }) => m.content).join("\n");
+  // The second look of the blocker pipeline: the injection is real.
+  if (prompt.includes("Score these")) return answer.json({ scores: [{ id: 1, score: 9 }] });
   const isSecurity = /security problems/.test(prompt);
   if (!isSecurity || !prompt.includes("name = '")) return answer.json({ findings: [] });
   return answer.json({
@@ -142,7 +144,9 @@ Deno.test("loom review: a blocker on the right line, exit 1, JSON with fingerpri
   assert.equal(f.inDiff, true);
   assert.match(f.fingerprint, /^[0-9a-f]{16}$/);
   assert.ok(f.suggestion.includes("[name]"));
-  assert.equal(json.usage.calls, 2, "one call per pipeline");
+  assert.equal(f.score, 9, "the second look of the blocker pipeline scored it");
+  assert.deepEqual(json.dropped_findings, []);
+  assert.equal(json.usage.calls, 3, "one call per pipeline and the second look");
   assert.ok(json.usage.prompt_tokens > 0);
   assert.deepEqual(json.summary.pipelines.map((p: { status: string }) => p.status), [
     "succeeded",
@@ -150,7 +154,7 @@ Deno.test("loom review: a blocker on the right line, exit 1, JSON with fingerpri
   ]);
   assert.ok(json.summary.skipped_files.some((s: { path: string }) => s.path === "yarn.lock"));
   // What the model was sent: the key, JSON mode, the diff without the lock file.
-  const chats = s.llm.chats();
+  const chats = s.llm.chats().filter((c) => !JSON.stringify(c.body).includes("Score these"));
   assert.equal(chats.length, 2);
   for (const chat of chats) {
     assert.equal(chat.headers.authorization, `Bearer ${KEY}`);
@@ -228,7 +232,7 @@ Deno.test("loom review: prose answers are repaired; a 429 is retried after Retry
   assert.equal(out.code, 1, out.stderr);
   assert.ok(Date.now() - started >= 900, "waited for Retry-After");
   assert.equal(JSON.parse(out.stdout).findings[0].title, "SQL injection");
-  assert.equal(s.llm.chats().length, 3);
+  assert.equal(s.llm.chats().length, 4, "the 429, two pipelines and the second look");
 });
 
 Deno.test("loom review: one failing pipeline is reported while the other's findings stand", async () => {

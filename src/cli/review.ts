@@ -153,6 +153,8 @@ function render(result: ReviewResult, format: Format): string {
       return JSON.stringify(
         {
           findings: result.findings,
+          // Scored under review.min_score by the second look: not reported, kept to be seen.
+          dropped_findings: result.pipelines.flatMap((p) => p.dropped ?? []),
           summary: {
             changes: result.plan.changes,
             skipped_reason: result.plan.skippedReason ?? null,
@@ -163,6 +165,9 @@ function render(result: ReviewResult, format: Format): string {
               error: p.error ?? null,
               error_detail: p.errorDetail ?? null,
               findings: result.findings.filter((f) => f.pipeline === p.name).length,
+              answered_by: p.answeredBy ?? [],
+              model_failures: p.modelFailures ?? [],
+              verification: p.verification ?? null,
               duration_ms: p.durationMs,
             })),
             skipped_files: result.plan.skippedFiles,

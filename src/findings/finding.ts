@@ -45,4 +45,6 @@ export interface Finding {
   fingerprint: string;
   /** False when the line is not commentable: the finding goes to the summary, not inline. */
   inDiff: boolean;
+  /** The second look's score, 0-10 (`review.verify`), when the finding was verified. */
+  score?: number;
 }

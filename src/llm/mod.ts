@@ -28,7 +28,10 @@
 
 export { askForFindings } from "./ask_for_findings.ts";
 export type { AskForFindingsOptions, FindingsAnswer } from "./ask_for_findings.ts";
+export { chatCall } from "./chat_call.ts";
+export type { ChatAnswer, ChatCallOptions } from "./chat_call.ts";
 export type { ChatMessage } from "./chat_message.ts";
+export { findJson } from "./extract_json.ts";
 export { FINDINGS_JSON_SCHEMA } from "./findings_json_schema.ts";
 export { LlmError } from "./llm_error.ts";
 export type { LlmErrorKind, LlmErrorOptions } from "./llm_error.ts";
@@ -43,4 +46,4 @@ export { createEndpointLimiter, endpointKey, type EndpointLimiter } from "./endp
 export { createQuirkMemory, type QuirkMemory } from "./model_quirks.ts";
 export { parseFindings } from "./parse_findings.ts";
 export type { ParsedFindings } from "./parse_findings.ts";
-export type { Usage } from "./usage.ts";
+export { addUsage, NO_USAGE, type Usage } from "./usage.ts";

@@ -85,9 +85,9 @@ revew: {}
 `;
   assert.deepEqual(errorsOf(text), [
     `${FILE}:2:45: unknown key "temprature" in models.default (allowed keys: base_url, ` +
-    `api_key_env, model, temperature, max_tokens, context_window, timeout_s, structured_output)`,
+    `api_key_env, model, temperature, token_param, stream, max_concurrency, max_tokens, context_window, timeout_s, structured_output)`,
     `${FILE}:6:5: unknown key "sevrity" in pipelines[0] (allowed keys: name, model, ` +
-    `prompt_file, severity, include, exclude, enabled)`,
+    `prompt_file, severity, include, exclude, enabled, fallback, verify, verify_model)`,
     `${FILE}:7:1: unknown key "revew" (allowed keys: models, pipelines, triggers, review)`,
   ]);
 });

@@ -80,6 +80,16 @@ const pipelineSchema = z.strictObject({
   /** Globs of paths this pipeline skips, applied after `include`. */
   exclude: globList,
   enabled: z.boolean().default(true),
+  /**
+   * Models tried in order, each named under models, when this pipeline's model fails after its
+   * retries (5xx, timeout, a rate limit past its wait, a refused request, an unusable answer).
+   */
+  fallback: z.array(z.string().min(1, "must name one of the models defined under models"))
+    .max(5, "list at most 5 fallback models").default([]),
+  /** The second look for this pipeline; unset: `review.verify`. */
+  verify: z.boolean().optional(),
+  /** The model of the second look (a cheaper one, say); unset: the model that answered. */
+  verify_model: z.string().min(1, "must name one of the models defined under models").optional(),
 });
 
 // Names and words a team writes by hand: bounded so a list cannot be an attack on every review.
@@ -131,6 +141,13 @@ const reviewSchema = z.strictObject({
    * published); `/loom resume` starts the count again. 0: never.
    */
   auto_pause_after: wholeNumber().min(0).default(0),
+  /**
+   * The second look: one more call scores each finding (0-10) for being real and actionable.
+   * Unset: on for pipelines of severity blocker only; a pipeline's own `verify` wins.
+   */
+  verify: z.boolean().optional(),
+  /** Verified findings scoring under this are not posted (kept, marked dropped, in the API). */
+  min_score: wholeNumber().min(0).max(10).default(5),
 });
 
 /**
@@ -213,7 +230,43 @@ function crossFieldIssues(value: unknown): PathIssue[] {
         }`,
       });
     }
+    issues.push(...otherModelIssues(pipeline, i, model, modelNames));
   });
+  return issues;
+}
+
+// fallback and verify_model name models as model does; a fallback that is the pipeline's own
+// model (or listed twice) would only send the same failing request again.
+function otherModelIssues(
+  pipeline: Record<string, unknown>,
+  i: number,
+  model: unknown,
+  modelNames: string[] | undefined,
+): PathIssue[] {
+  if (!modelNames) return [];
+  const issues: PathIssue[] = [];
+  const unknown = (name: string) =>
+    `model ${JSON.stringify(name)} is not defined under models (defined: ${
+      modelNames.join(", ") || "none"
+    })`;
+  const fallback = Array.isArray(pipeline.fallback) ? pipeline.fallback : [];
+  fallback.forEach((name, j) => {
+    if (typeof name !== "string" || name === "") return;
+    const path = ["pipelines", i, "fallback", j];
+    if (!modelNames.includes(name)) issues.push({ path, message: unknown(name) });
+    else if (name === model) {
+      issues.push({
+        path,
+        message: `fallback ${JSON.stringify(name)} is the pipeline's own model`,
+      });
+    } else if (fallback.indexOf(name) < j) {
+      issues.push({ path, message: `fallback ${JSON.stringify(name)} is listed twice` });
+    }
+  });
+  const verifyModel = pipeline.verify_model;
+  if (typeof verifyModel === "string" && verifyModel !== "" && !modelNames.includes(verifyModel)) {
+    issues.push({ path: ["pipelines", i, "verify_model"], message: unknown(verifyModel) });
+  }
   return issues;
 }
 

@@ -16,6 +16,8 @@ Deno.test("a minimal config gets every documented default", () => {
     context_window: 32768,
     timeout_s: 120,
     structured_output: "json_schema",
+    stream: false,
+    token_param: "max_tokens",
   });
   assert.deepEqual(config.pipelines[0], {
     name: "security",
@@ -25,6 +27,7 @@ Deno.test("a minimal config gets every documented default", () => {
     include: [],
     exclude: [],
     enabled: true,
+    fallback: [],
   });
   assert.deepEqual(config.triggers, {
     branches: [],
@@ -44,6 +47,7 @@ Deno.test("a minimal config gets every documented default", () => {
     max_llm_calls: 10,
     incremental: true,
     auto_pause_after: 0,
+    min_score: 5,
   });
 });
 

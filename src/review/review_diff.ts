@@ -4,7 +4,7 @@
  * @module
  */
 import { loadPromptText, type RepoConfig } from "../repo_config/mod.ts";
-import { resolveModel } from "./resolve_model.ts";
+import { pipelineModels } from "./pipeline_models.ts";
 import { collectReviewResult, type ReviewResult } from "./review_result.ts";
 import { type ChangeContext, planReview } from "./plan.ts";
 import { runPipeline } from "./run_pipeline.ts";
@@ -90,12 +90,11 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
   }
   const plan = planReview({ diff: input.diff, config, templates, change: input.change });
   const outcomes = await Promise.all(plan.pipelines.map((pipelinePlan) => {
-    const modelConfig = config.models[pipelinePlan.modelName];
-    const spec = resolveModel(pipelinePlan.modelName, modelConfig, input.env);
+    const models = pipelineModels(config, pipelinePlan.name, input.env);
     const error = missing.get(pipelinePlan.name);
     return runPipeline(error ? { ...pipelinePlan, error } : pipelinePlan, {
       files: plan.files,
-      spec,
+      ...models,
       signal: input.signal,
       fetch: input.fetch,
       maxResponseBytes: input.maxResponseBytes,

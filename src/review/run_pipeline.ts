@@ -14,6 +14,31 @@ import { anchorFindings } from "./anchor.ts";
 import type { Finding } from "../findings/mod.ts";
 import type { UnusableModel } from "./resolve_model.ts";
 import type { PipelinePlan } from "./plan.ts";
+import type { VerifyPlan } from "./pipeline_models.ts";
+import { type DroppedFinding, verifyFindings } from "./verify.ts";
+
+/** A model passed over for the next in a pipeline's chain, and why (safe for a comment). */
+export interface ModelFailure {
+  model: string;
+  error: string;
+}
+
+/** How a pipeline's second look went; see `verify.ts`. */
+export interface Verification {
+  /** The model that scored the findings, e.g. `cheap (gpt-4o-mini)`. */
+  model: string;
+  minScore: number;
+  /** Findings scored at least `minScore`. */
+  verified: number;
+  /** Findings scored under it: in `dropped`, not posted. */
+  dropped: number;
+  /** Findings kept without a score because (part of) the second look failed. */
+  unverified: number;
+  /** Why it failed, safe for a comment. */
+  error?: string;
+  /** The same with what the endpoint said (redacted), for the log and the admin API. */
+  errorDetail?: string;
+}
 
 /** How a pipeline ended. */
 export interface PipelineOutcome {
@@ -31,10 +56,20 @@ export interface PipelineOutcome {
    * the log only; unset when `error` says it all.
    */
   errorDetail?: string;
+  /** Findings to publish. */
   findings: Finding[];
+  /** Findings the second look scored under `review.min_score`: never posted, kept for the API. */
+  dropped?: DroppedFinding[];
   droppedUnknownPath: number;
+  /** Tokens of every call: the review's, the fallbacks' and the second look's. */
   usage: Usage;
   durationMs: number;
+  /** The models whose answers the findings are, in the chain's order; unset when none answered. */
+  answeredBy?: string[];
+  /** Models of the chain that failed a call, so a later one was asked instead. */
+  modelFailures?: ModelFailure[];
+  /** Set when the pipeline took a second look at its findings. */
+  verification?: Verification;
 }
 
 /** What {@link runPipeline} needs besides the plan. */
@@ -42,6 +77,14 @@ export interface RunPipelineDeps {
   files: DiffFile[];
   /** The model, or the reason it cannot be used (an unset key variable…). */
   spec: ModelSpec | UnusableModel;
+  /**
+   * Models tried in order for a call the pipeline's model failed after its retries
+   * (`pipelines[].fallback`). Once one is needed the rest of the calls start from it: a model
+   * that just failed is likely to fail the next call too.
+   */
+  fallbacks?: (ModelSpec | UnusableModel)[];
+  /** The second look, when the pipeline takes one. */
+  verify?: VerifyPlan;
   signal?: AbortSignal;
   fetch?: typeof fetch;
   /** Largest model response read, after decompression (`LOOM_LLM_MAX_RESPONSE_BYTES`). */
@@ -57,8 +100,13 @@ export interface RunPipelineDeps {
    */
   retries?: number;
   maxRetryDelayMs?: number;
-  /** Rethrow a retryable error once in-place retries are spent, instead of reporting it. */
-  rethrowRetryable?: boolean;
+  /**
+   * Rethrow a retryable error of the pipeline's own model once in-place retries are spent,
+   * instead of reporting it or trying a fallback; a function decides per error (the server asks
+   * its queue whether it will retry the job). Fallbacks' errors are never rethrown: the queue's
+   * attempts belong to the pipeline's model.
+   */
+  rethrowRetryable?: boolean | ((error: LlmError) => boolean);
 }
 
 const ZERO: Usage = { promptTokens: 0, completionTokens: 0, calls: 0 };
@@ -73,16 +121,18 @@ function addUsage(a: Usage, b: Usage | undefined): Usage {
 }
 
 /**
- * Runs `plan`'s calls, at most `concurrency` at a time. Findings of calls that succeeded are kept
- * even when another call failed; the pipeline is then `failed` with the first error, so the
- * summary says part of it is missing.
+ * Runs `plan`'s calls, at most `concurrency` at a time, each on the pipeline's model and, when
+ * that fails after its retries, on each fallback in turn. Findings of calls that succeeded are
+ * kept even when another call failed; the pipeline is then `failed` with the first error, so the
+ * summary says part of it is missing. With a second look planned, the findings are scored and
+ * those under the minimum moved to `dropped`; a second look that fails keeps them all.
  */
 export async function runPipeline(
   plan: PipelinePlan,
   deps: RunPipelineDeps,
 ): Promise<PipelineOutcome> {
   const started = performance.now();
-  const modelLabel = `${deps.spec.name} (${deps.spec.model})`;
+  const modelLabel = labelOf(deps.spec);
   const outcome: PipelineOutcome = {
     name: plan.name,
     model: modelLabel,
@@ -93,45 +143,88 @@ export async function runPipeline(
     durationMs: 0,
   };
   const done = () => ({ ...outcome, durationMs: Math.round(performance.now() - started) });
-  if (plan.error || "error" in deps.spec) {
+  const chain = [deps.spec, ...(deps.fallbacks ?? [])];
+  if (plan.error || ("error" in deps.spec && chain.length === 1)) {
     return {
       ...done(),
       status: "failed",
       error: plan.error ?? (deps.spec as { error: string }).error,
     };
   }
-  const spec = deps.spec;
   const errors: { shown: string; detail: string }[] = [];
+  const answered = new Set<number>();
+  const failures = new Map<number, ModelFailure>();
+  let active = 0;
   let rethrow: unknown;
   let next = 0;
-  const worker = async () => {
-    while (next < plan.calls.length && rethrow === undefined) {
-      const call = plan.calls[next++];
+  const shouldRethrow = (error: unknown) =>
+    error instanceof LlmError && error.retryable &&
+    (typeof deps.rethrowRetryable === "function"
+      ? deps.rethrowRetryable(error)
+      : deps.rethrowRetryable === true);
+  const runCall = async (call: PipelinePlan["calls"][number]) => {
+    const failed: { shown: string; detail: string }[] = [];
+    for (let m = active; m < chain.length; m++) {
+      const spec = chain[m];
+      if ("error" in spec) {
+        failed.push({ shown: spec.error, detail: spec.error });
+        failures.set(m, { model: labelOf(spec), error: spec.error });
+        continue;
+      }
       try {
-        const answer = await askWithRetries(spec, call.messages, plan, deps);
+        const answer = await withRetries(() =>
+          askForFindings({
+            model: spec,
+            messages: call.messages,
+            signal: deps.signal,
+            fetch: deps.fetch,
+            maxResponseBytes: deps.maxResponseBytes,
+            limiter: deps.limiter,
+            defaultSeverity: plan.severity,
+          }), deps);
         outcome.usage = addUsage(outcome.usage, answer.usage);
         const anchored = anchorFindings(answer.findings, plan, deps.files);
         outcome.findings.push(...anchored.findings);
         outcome.droppedUnknownPath += anchored.droppedUnknownPath;
+        answered.add(m);
+        return;
       } catch (error) {
         if (error instanceof LlmError) outcome.usage = addUsage(outcome.usage, error.usage);
         if (deps.signal?.aborted) throw deps.signal.reason ?? error;
-        if (deps.rethrowRetryable && error instanceof LlmError && error.retryable) {
+        if (m === 0 && shouldRethrow(error)) {
           rethrow = error;
           return;
         }
         const detail = error instanceof Error ? error.message : String(error);
-        errors.push({
-          shown: error instanceof LlmError ? error.publicMessage : detail,
-          detail,
-        });
+        const shown = error instanceof LlmError ? error.publicMessage : detail;
+        failed.push({ shown, detail });
+        if (!failures.has(m)) failures.set(m, { model: labelOf(spec), error: shown });
+        active = Math.max(active, Math.min(m + 1, chain.length - 1));
       }
     }
+    errors.push({
+      shown: failed.map((f) => f.shown).join("; then "),
+      detail: failed.map((f) => f.detail).join("; then "),
+    });
+  };
+  const worker = async () => {
+    while (next < plan.calls.length && rethrow === undefined) await runCall(plan.calls[next++]);
   };
   await Promise.all(
     Array.from({ length: Math.min(deps.concurrency ?? 4, plan.calls.length) }, worker),
   );
   if (rethrow !== undefined) throw rethrow;
+  if (answered.size > 0) {
+    outcome.answeredBy = [...answered].sort((a, b) => a - b).map((m) => labelOf(chain[m]));
+  }
+  // Failures matter to the reader only when another model was asked after them.
+  const passedOver = [...failures].filter(([m]) => m < chain.length - 1 || answered.size > 0)
+    .sort(([a], [b]) => a - b).map(([, f]) => f);
+  if (passedOver.length > 0 && chain.length > 1) outcome.modelFailures = passedOver;
+  if (deps.verify && outcome.findings.length > 0) {
+    const firstAnswered = Math.min(...answered);
+    await secondLook(outcome, deps.verify.spec ?? chain[firstAnswered], deps.verify, deps);
+  }
   if (errors.length > 0) {
     const failedCalls = errors.length === 1 ? "1 call" : `${errors.length} calls`;
     const failed = `${failedCalls} of ${plan.calls.length} failed: `;
@@ -146,23 +239,57 @@ export async function runPipeline(
   return done();
 }
 
-async function askWithRetries(
-  spec: ModelSpec,
-  messages: PipelinePlan["calls"][number]["messages"],
-  plan: PipelinePlan,
+/** Scores `outcome`'s findings with `spec`, moving those under the minimum to `dropped`. */
+async function secondLook(
+  outcome: PipelineOutcome,
+  spec: ModelSpec | UnusableModel,
+  { minScore }: VerifyPlan,
   deps: RunPipelineDeps,
-) {
+): Promise<void> {
+  const base = { model: labelOf(spec), minScore, verified: 0, dropped: 0 };
+  if ("error" in spec) {
+    outcome.verification = { ...base, unverified: outcome.findings.length, error: spec.error };
+    return;
+  }
+  const result = await verifyFindings({
+    model: spec,
+    findings: outcome.findings,
+    files: deps.files,
+    minScore,
+    signal: deps.signal,
+    fetch: deps.fetch,
+    maxResponseBytes: deps.maxResponseBytes,
+    limiter: deps.limiter,
+    // The second look is cheap next to the review: a blip of its endpoint gets one more try in
+    // place even on the server, rather than leaving the findings unverified.
+    attempt: (call) => withRetries(call, { ...deps, retries: Math.max(deps.retries ?? 0, 1) }),
+  });
+  outcome.usage = addUsage(outcome.usage, result.usage);
+  outcome.findings = result.kept;
+  outcome.dropped = result.dropped;
+  outcome.verification = {
+    ...base,
+    verified: result.kept.length - result.unverified,
+    dropped: result.dropped.length,
+    unverified: result.unverified,
+    ...(result.error ? { error: result.error } : {}),
+    ...(result.errorDetail && result.errorDetail !== result.error
+      ? { errorDetail: result.errorDetail }
+      : {}),
+  };
+}
+
+function labelOf(spec: ModelSpec | UnusableModel): string {
+  return `${spec.name} (${spec.model})`;
+}
+
+async function withRetries<T>(
+  call: () => Promise<T>,
+  deps: Pick<RunPipelineDeps, "retries" | "maxRetryDelayMs" | "signal">,
+): Promise<T> {
   for (let attempt = 0;; attempt++) {
     try {
-      return await askForFindings({
-        model: spec,
-        messages,
-        signal: deps.signal,
-        fetch: deps.fetch,
-        maxResponseBytes: deps.maxResponseBytes,
-        limiter: deps.limiter,
-        defaultSeverity: plan.severity,
-      });
+      return await call();
     } catch (error) {
       const retryable = error instanceof LlmError && error.retryable;
       if (!retryable || attempt >= (deps.retries ?? 0) || deps.signal?.aborted) throw error;

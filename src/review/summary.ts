@@ -30,6 +30,20 @@ export interface PipelineSummary {
   error?: string;
   findings: number;
   usage: Usage;
+  /** The models that answered, when known; differing from `model`, a fallback answered. */
+  answeredBy?: string[];
+  /** Models passed over for the next of the pipeline's chain, with why (never a secret). */
+  modelFailures?: { model: string; error: string }[];
+  /** The pipeline's second look, when it took one. */
+  verification?: {
+    model: string;
+    minScore: number;
+    verified: number;
+    dropped: number;
+    unverified: number;
+    /** Why it failed; shown to everyone, so never a secret. */
+    error?: string;
+  };
 }
 
 /** A file and why it was left out. */
@@ -284,8 +298,45 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
         ).join("\n"),
     );
   }
+  const modelNotes = sorted.pipelines.flatMap(modelNoteLines);
+  if (modelNotes.length > 0) blocks.push(`### Models\n\n${modelNotes.join("\n")}`);
   if (sorted.pipelines.length > 0) blocks.push(`### Pipelines\n\n${usageTable(sorted.pipelines)}`);
   return blocks.join("\n\n") + "\n";
+}
+
+// Which model answered when it was not the pipeline's own, and what the second look did.
+function modelNoteLines(p: PipelineSummary): string[] {
+  const lines: string[] = [];
+  const name = `**${escapeInline(p.name)}**`;
+  const fallbacks = (p.answeredBy ?? []).filter((m) => m !== p.model);
+  if (fallbacks.length > 0) {
+    const failed = (p.modelFailures ?? []).map((f) =>
+      `${codeSpan(f.model)} failed (${escapeInline(errorText(f.error))})`
+    );
+    lines.push(
+      `- ${name}: answered by fallback ${plural(fallbacks.length, "model")} ` +
+        `${fallbacks.map(codeSpan).join(", ")}` +
+        (failed.length > 0 ? ` after ${failed.join(", then ")}.` : "."),
+    );
+  }
+  const v = p.verification;
+  if (v) {
+    const by = `second look by ${codeSpan(v.model)}`;
+    const dropped = v.dropped > 0
+      ? `; ${v.dropped} ${plural(v.dropped, "finding")} scored under ${v.minScore} of 10 ` +
+        `${v.dropped === 1 ? "was" : "were"} dropped`
+      : "";
+    const kept = `${v.verified} ${plural(v.verified, "finding")} kept${dropped}`;
+    lines.push(
+      v.error
+        ? `- ${name}: the ${by} failed (${escapeInline(errorText(v.error))}): ` +
+          `${v.unverified} ${plural(v.unverified, "finding")} ${
+            v.unverified === 1 ? "is" : "are"
+          } posted unverified` + (v.verified + v.dropped > 0 ? ` (${kept})` : "") + "."
+        : `- ${name}: ${by}: ${kept}.`,
+    );
+  }
+  return lines;
 }
 
 function counts(findings: Finding[]): string {

@@ -16,8 +16,12 @@ export async function listPipelineRuns<F = unknown>(
     select * from pipeline_runs where review_id = ${reviewId} order by pipeline`.execute(db);
   return rows.rows.map((r) => {
     // Written by savePipelineRun from the same type: the store trusts its own JSON.
-    const stored: { findings: F[]; droppedUnknownPath: number; errorDetail?: string } = JSON
-      .parse(r.findings);
+    const stored:
+      & Pick<
+        PipelineRunRecord<F>,
+        "findings" | "droppedUnknownPath" | "answeredBy" | "modelFailures" | "verification"
+      >
+      & { errorDetail?: string } = JSON.parse(r.findings);
     return {
       pipeline: r.pipeline,
       model: r.model,
@@ -30,6 +34,9 @@ export async function listPipelineRuns<F = unknown>(
       completionTokens: Number(r.completion_tokens),
       llmCalls: Number(r.llm_calls),
       durationMs: nullableNumber(r.duration_ms),
+      ...(stored.answeredBy ? { answeredBy: stored.answeredBy } : {}),
+      ...(stored.modelFailures ? { modelFailures: stored.modelFailures } : {}),
+      ...(stored.verification ? { verification: stored.verification } : {}),
     };
   });
 }

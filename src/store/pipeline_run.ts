@@ -24,4 +24,10 @@ export interface PipelineRunRecord<F = unknown> {
   completionTokens: number;
   llmCalls: number;
   durationMs: number | null;
+  /** The models whose answers the findings are, when the pipeline says (fallbacks). */
+  answeredBy?: string[];
+  /** Models passed over for the next one of the pipeline's chain, and why. */
+  modelFailures?: { model: string; error: string }[];
+  /** How the pipeline's second look went, when it took one (its shape is the engine's). */
+  verification?: Record<string, unknown>;
 }

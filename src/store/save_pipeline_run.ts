@@ -13,11 +13,15 @@ export async function savePipelineRun<F>(
   run: PipelineRunRecord<F>,
   now: number,
 ): Promise<void> {
-  // The error's detail rides in the JSON the store does not look inside: no column to migrate.
+  // The error's detail, the fallbacks and the second look ride in the JSON the store does not
+  // look inside: no column to migrate.
   const findings = JSON.stringify({
     findings: run.findings,
     droppedUnknownPath: run.droppedUnknownPath,
     ...(run.errorDetail ? { errorDetail: run.errorDetail } : {}),
+    ...(run.answeredBy ? { answeredBy: run.answeredBy } : {}),
+    ...(run.modelFailures ? { modelFailures: run.modelFailures } : {}),
+    ...(run.verification ? { verification: run.verification } : {}),
   });
   await sql`
     insert into pipeline_runs (review_id, pipeline, model, status, findings, prompt_tokens,

@@ -66,7 +66,11 @@ export function reviewsApi(store: ReviewStore): Hono {
         name: p.pipeline,
         model: p.model,
         status: p.status,
+        // Findings the second look dropped are among them, marked `dropped: true` with `score`.
         findings: p.findings,
+        answered_by: p.answeredBy ?? [],
+        model_failures: p.modelFailures ?? [],
+        verification: p.verification ?? null,
         tokens: { prompt: p.promptTokens, completion: p.completionTokens },
         llm_calls: p.llmCalls,
         duration_ms: p.durationMs,

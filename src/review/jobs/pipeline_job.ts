@@ -6,7 +6,7 @@
  */
 import type { TypedHandler } from "../../jobs.ts";
 import { errorMessage } from "../../queue/mod.ts";
-import { resolveModel } from "../resolve_model.ts";
+import { pipelineModels } from "../pipeline_models.ts";
 import { runPipeline } from "../run_pipeline.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { isLastFailure, publishWhenAllEnded, recordFailedRun } from "./pipeline_endings.ts";
@@ -23,18 +23,19 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
       throw new Error(`review ${payload.reviewId} has no pipeline ${payload.pipeline}`);
     }
     try {
-      const modelConfig = inputs.config.models[pipelinePlan.modelName];
-      const spec = resolveModel(pipelinePlan.modelName, modelConfig, deps.env);
-      // Retryable model errors (429, 5xx, timeouts) go back to the queue while attempts remain;
-      // on the last attempt the failure is recorded so the review still gets published.
+      const models = pipelineModels(inputs.config, pipelinePlan.name, deps.env);
+      // Retryable errors of the pipeline's model (429, 5xx, timeouts) go back to the queue
+      // while it will retry them. Once it would not (the last attempt, a rate limit past its
+      // wait budget) the fallbacks are asked, and without them the failure is recorded so the
+      // review still gets published: "after its retries" means the queue's retries.
       const outcome = await runPipeline(pipelinePlan, {
         files: anchorFiles(inputs, plan),
-        spec,
+        ...models,
         signal,
         fetch: deps.fetch,
         maxResponseBytes: deps.llm.maxResponseBytes,
         limiter: deps.limiter,
-        rethrowRetryable: job.attempts < job.maxAttempts,
+        rethrowRetryable: (error) => deps.queue.willRetry(job, error),
       });
       await deps.store.savePipelineRun(payload.reviewId, toRunRecord(outcome), now(deps));
       deps.log.info("pipeline ended", {
@@ -44,6 +45,9 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
         status: outcome.status,
         findings: outcome.findings.length,
         calls: outcome.usage.calls,
+        answered_by: outcome.answeredBy,
+        model_failures: outcome.modelFailures,
+        verification: outcome.verification,
         error: outcome.error,
         // What the endpoint said, redacted: for the operator, never for the pull request.
         error_detail: outcome.errorDetail,
