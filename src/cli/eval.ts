@@ -7,17 +7,10 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { evalJsonLine, evalTable, loadEvalSet, runEval } from "../eval/mod.ts";
-import {
-  configPolicyFromEnv,
-  defaultRepoConfig,
-  formatConfigError,
-  keyEnv,
-  parseRepoConfig,
-  type RepoConfig,
-  SERVER_KEY_ENV,
-} from "../repo_config/mod.ts";
+import { keyEnv } from "../repo_config/mod.ts";
 import { parseCommand } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
+import { localConfig, readOrNull } from "./local_config.ts";
 import { settingsFrom } from "./settings.ts";
 
 /** The set shipped with Loom (`eval/cases`), found beside the code also in a compiled binary. */
@@ -66,24 +59,15 @@ export async function evalCommand(
     return EXIT.usage;
   }
 
-  let config: RepoConfig;
-  if (values.config === undefined) {
-    config = defaultRepoConfig({
-      baseUrl: settings.llm.baseUrl,
-      model: settings.llm.model,
-      apiKeyEnv: settings.llm.apiKey ? SERVER_KEY_ENV : undefined,
-    });
-  } else {
-    const configFile = resolve(io.cwd, values.config as string);
-    const text = await readOrNull(configFile);
-    if (text === null) return usage(`config file ${configFile} not found`);
-    const result = parseRepoConfig(text, configFile, configPolicyFromEnv(io.env));
-    if (!result.ok) {
-      for (const error of result.errors) io.stderr(formatConfigError(error));
-      return EXIT.usage;
-    }
-    config = result.config;
+  const configFile = values.config === undefined
+    ? ".loom/config.yaml"
+    : resolve(io.cwd, values.config as string);
+  const configText = values.config === undefined ? null : await readOrNull(configFile);
+  if (values.config !== undefined && configText === null) {
+    return usage(`config file ${configFile} not found`);
   }
+  const config = localConfig(configText, configFile, settings, io);
+  if (typeof config === "number") return config;
 
   try {
     const report = await runEval(loaded.cases, {
@@ -106,16 +90,5 @@ export async function evalCommand(
   } catch (error) {
     io.stderr(`loom eval: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.failure;
-  }
-}
-
-async function readOrNull(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
-      return null;
-    }
-    throw error;
   }
 }

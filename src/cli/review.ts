@@ -5,15 +5,7 @@
  * @module
  */
 import { resolve } from "node:path";
-import {
-  configPolicyFromEnv,
-  defaultRepoConfig,
-  formatConfigError,
-  keyEnv,
-  parseRepoConfig,
-  type RepoConfig,
-  SERVER_KEY_ENV,
-} from "../repo_config/mod.ts";
+import { keyEnv } from "../repo_config/mod.ts";
 import {
   renderSummary,
   renderText,
@@ -23,6 +15,7 @@ import {
 } from "../review/mod.ts";
 import { parseCommand } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
+import { localConfig, readOrNull } from "./local_config.ts";
 import { settingsFrom } from "./settings.ts";
 import { changeDescription, changeDiff, fileAtRef, GitError, resolveCommit } from "./local_git.ts";
 import { VERSION } from "./version.ts";
@@ -99,21 +92,8 @@ export async function reviewCommand(
     if (values.config !== undefined && configText === null) {
       return usage(`config file ${configFile} not found`);
     }
-    let config: RepoConfig;
-    if (configText === null) {
-      config = defaultRepoConfig({
-        baseUrl: settings.llm.baseUrl,
-        model: settings.llm.model,
-        apiKeyEnv: settings.llm.apiKey ? SERVER_KEY_ENV : undefined,
-      });
-    } else {
-      const result = parseRepoConfig(configText, configFile, configPolicyFromEnv(io.env));
-      if (!result.ok) {
-        for (const error of result.errors) io.stderr(formatConfigError(error));
-        return EXIT.usage;
-      }
-      config = result.config;
-    }
+    const config = localConfig(configText, configFile, settings, io);
+    if (typeof config === "number") return config;
 
     const diff = await changeDiff(dir, base, head);
     const described = head
@@ -198,15 +178,4 @@ function exitCode(result: ReviewResult, io: CliIo): number {
     return EXIT.failure;
   }
   return result.findings.some((f) => f.severity === "blocker") ? EXIT.failure : EXIT.ok;
-}
-
-async function readOrNull(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) {
-      return null;
-    }
-    throw error;
-  }
 }
