@@ -17,6 +17,7 @@ import type { Usage } from "../llm/mod.ts";
 import { codeFence, codeSpan, escapeBody, escapeInline } from "../markdown/mod.ts";
 import { scrubCredentials } from "../secrets/mod.ts";
 import { SEVERITY_EMOJI } from "./_severity_emoji.ts";
+import type { ModelFailure, Verification } from "./run_pipeline.ts";
 import { lifeSections, rangeLine, type SummaryLife } from "./summary_life.ts";
 
 export type { FindingNote, SummaryLife } from "./summary_life.ts";
@@ -33,17 +34,9 @@ export interface PipelineSummary {
   /** The models that answered, when known; differing from `model`, a fallback answered. */
   answeredBy?: string[];
   /** Models passed over for the next of the pipeline's chain, with why (never a secret). */
-  modelFailures?: { model: string; error: string }[];
-  /** The pipeline's second look, when it took one. */
-  verification?: {
-    model: string;
-    minScore: number;
-    verified: number;
-    dropped: number;
-    unverified: number;
-    /** Why it failed; shown to everyone, so never a secret. */
-    error?: string;
-  };
+  modelFailures?: ModelFailure[];
+  /** The pipeline's second look, when it took one; its `error` is shown to everyone. */
+  verification?: Omit<Verification, "errorDetail">;
 }
 
 /** A file and why it was left out. */

@@ -174,8 +174,8 @@ export function withReviewWorld(
   }, { backoff: { baseMs: 0, capMs: 0 } });
 }
 
-/** An OpenAI chat completion whose message is `content` as JSON. */
-function chatCompletion(content: unknown) {
+/** An OpenAI chat completion whose message is `content` as JSON, with fixed usage. */
+export function chatCompletion(content: unknown) {
   return {
     id: "chatcmpl-test",
     object: "chat.completion",

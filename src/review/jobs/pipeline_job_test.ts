@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { testStores } from "../../../tests/stores.ts";
-import { configYaml, EVAL_FINDING, reviewSteps, steps, withReviewWorld } from "./_test_world.ts";
+import {
+  chatCompletion,
+  configYaml,
+  EVAL_FINDING,
+  reviewSteps,
+  steps,
+  withReviewWorld,
+} from "./_test_world.ts";
 
 for (const factory of testStores()) {
   Deno.test(`pipeline job [${factory.name}]: each run is stored; only the last resumes publish`, () =>
@@ -24,20 +31,8 @@ for (const factory of testStores()) {
     ));
 }
 
-/** An OpenAI chat completion answering `content` (as JSON), with fixed usage. */
 function completion(content: unknown): Response {
-  return Response.json({
-    id: "chatcmpl-test",
-    object: "chat.completion",
-    created: 1_700_000_000,
-    model: "fake-model",
-    choices: [{
-      index: 0,
-      message: { role: "assistant", content: JSON.stringify(content) },
-      finish_reason: "stop",
-    }],
-    usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
-  });
+  return Response.json(chatCompletion(content));
 }
 
 function bodyOf(init: RequestInit | undefined): string {
