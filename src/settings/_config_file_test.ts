@@ -11,6 +11,7 @@ Deno.test("loom.yaml sets nested model settings and lists", () => {
       "llm:",
       "  base_url: http://127.0.0.1:11434/v1",
       "  model: qwen2.5-coder",
+      "  max_concurrency: 2",
       "  allowed_key_envs: [OPENAI_API_KEY, ANTHROPIC_KEY]",
       "  allowed_base_urls:",
       "    - https://api.openai.com/v1",
@@ -25,6 +26,7 @@ Deno.test("loom.yaml sets nested model settings and lists", () => {
     allowedKeyEnvs: ["OPENAI_API_KEY", "ANTHROPIC_KEY"],
     allowedBaseUrls: ["https://api.openai.com/v1"],
     maxResponseBytes: 4_194_304,
+    maxConcurrency: 2,
   });
   assert.equal(s.logLevel, "debug");
 });

@@ -20,7 +20,13 @@ import {
 import type { GitRepo } from "../git_repo.ts";
 import { assertPlatformDisabled, waitFor } from "../support/child.ts";
 import { assertIgnored, LLM_KEY, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
-import { FINDINGS, reviewer, USERS_JS, userSearchRepo } from "../support/user_search_scenario.ts";
+import {
+  FINDINGS,
+  reviewCalls,
+  reviewer,
+  USERS_JS,
+  userSearchRepo,
+} from "../support/user_search_scenario.ts";
 
 const TOKEN = "azdo-pat-for-tests-never-logged";
 const HOOK_USER = "loom-service-hook";
@@ -191,7 +197,7 @@ Deno.test("azure-devops: a pull request is reviewed end to end, and nothing is e
   assert.deepEqual(w.azure.violations, [], "nothing Azure would misplace");
   assert.ok(w.azure.requests.every((r) => r.query["api-version"] === "7.1"));
   // The model was asked with the diff Loom built from Azure's file versions, each line numbered.
-  const chats = w.llm.chats();
+  const chats = reviewCalls(w.llm.chats());
   assert.equal(chats.length, 2);
   assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
   assert.ok(

@@ -11,7 +11,12 @@ import {
 } from "../fakes/bitbucket/server.ts";
 import { assertPlatformDisabled, waitFor } from "../support/child.ts";
 import { assertIgnored, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
-import { reviewer, seedUserSearch, userSearchRepo } from "../support/user_search_scenario.ts";
+import {
+  reviewCalls,
+  reviewer,
+  seedUserSearch,
+  userSearchRepo,
+} from "../support/user_search_scenario.ts";
 
 const SECRET = "bitbucket-webhook-secret-for-tests";
 const TOKEN = "bb_access_token_never_logged";
@@ -137,7 +142,7 @@ Deno.test("bitbucket: a pull request is reviewed end to end, and nothing is ever
   );
   assert.deepEqual(w.bitbucket.violations, [], "no anchor outside the diff, no short hash");
   assert.ok(w.bitbucket.requests.every((r) => r.headers.authorization === `Bearer ${TOKEN}`));
-  assert.equal(w.llm.chats().length, 2);
+  assert.equal(reviewCalls(w.llm.chats()).length, 2);
 
   const { reviews: stored } = await w.api("/reviews");
   assert.deepEqual(
@@ -238,7 +243,7 @@ Deno.test("bitbucket: an updated delivery for a reviewed head queues and posts n
   assert.equal((await w.api("/jobs?limit=100")).jobs.length, jobs, "no job queued");
   assert.equal(w.bitbucket.requests.length, calls, "no call to Bitbucket at all");
   assert.deepEqual(w.bitbucket.comments(REPO, 1), comments, "nothing posted or edited");
-  assert.equal(w.llm.chats().length, 2);
+  assert.equal(reviewCalls(w.llm.chats()).length, 2);
 
   // A push: a new head, reviewed; the summary is edited, the build status set on the new hash.
   const pushed = w.bitbucket.updatePullRequest(REPO, 1, {

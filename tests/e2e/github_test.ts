@@ -14,7 +14,14 @@ import { createClient } from "@libsql/client";
 import { assertPlatformDisabled, waitFor } from "../support/child.ts";
 import { assertIgnored, LLM_KEY, type LoomE2e, startLoomE2e } from "../support/e2e.ts";
 import { pullRequestComment, pullRequestEvent } from "../fakes/github/payloads.ts";
-import { reviewer, seedUserSearch, userSearchDiff } from "../support/user_search_scenario.ts";
+import {
+  isSecondLook,
+  promptOf,
+  reviewCalls,
+  reviewer,
+  seedUserSearch,
+  userSearchDiff,
+} from "../support/user_search_scenario.ts";
 import { answer } from "../fakes/llm/server.ts";
 
 const SECRET = "webhook-secret-for-tests";
@@ -71,7 +78,7 @@ Deno.test("llm.api_key in loom.yaml: a key set only in loom.yaml reaches the mod
   assert.equal(reviews[0].status, "succeeded", w.loom.log());
   assert.doesNotMatch(w.loom.log(), /LOOM_LLM_API_KEY \(api_key_env\) is not set/);
   // Both pipelines asked the model, with the key from loom.yaml as the Bearer token.
-  const chats = w.llm.chats();
+  const chats = reviewCalls(w.llm.chats());
   assert.equal(chats.length, 2);
   assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
   w.assertNoSecretLogged(TOKEN);
@@ -127,10 +134,15 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
   ]]);
   assert.deepEqual(w.github.violations, [], "every body matches GitHub's OpenAPI description");
   // What the model was sent: the base branch's prompt, JSON schema output, the key.
-  const chats = w.llm.chats();
+  const all = w.llm.chats();
+  const chats = reviewCalls(all);
   assert.equal(chats.length, 2);
-  assert.ok(chats.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
+  assert.ok(all.every((c) => c.headers.authorization === `Bearer ${LLM_KEY}`));
   assert.equal(chats[0].body.response_format.type, "json_schema");
+  // The blocker pipeline's finding took a second look (the default), scored and kept.
+  const secondLooks = all.filter(isSecondLook);
+  assert.equal(secondLooks.length, 1);
+  assert.match(promptOf(secondLooks[0]), /SQL injection in search/);
 
   // The stored review, its pipelines, comments and tokens.
   const { reviews: stored } = await w.api("/reviews");
@@ -246,7 +258,7 @@ Deno.test("github: the base branch's config wins over the pull request's own", a
   );
   assert.equal(w.github.statuses(REPO, w.headSha).at(-1)?.state, "failure");
   assert.ok(
-    w.llm.chats().length === 2,
+    reviewCalls(w.llm.chats()).length === 2,
     "the base branch's two pipelines ran on the allowed model",
   );
 });
@@ -439,7 +451,7 @@ Deno.test("github: a commenter without write access cannot trigger /loom review 
   assert.equal(help.status, 202);
   await jobEnded(w, help.body.job_id);
   assert.equal((await w.api("/reviews")).reviews.length, 1, "not reviewed again");
-  assert.equal(w.llm.chats().length, 2, "the model was not asked again");
+  assert.equal(reviewCalls(w.llm.chats()).length, 2, "the model was not asked again");
   assert.equal(posted(), 1, "no answer posted");
   assert.match(w.loom.log(), /command not obeyed.*drive-by has no write access to octo\/app/);
   const asked = w.github.requests.filter((r) =>

@@ -42,6 +42,7 @@ import assert from "node:assert/strict";
 import { type FakeAnswer, type FakeLlm, startFakeLlm } from "../fakes/llm/server.ts";
 import { freshSqliteUrl } from "../stores.ts";
 import { type LoomChild, spawnServe, stopLoom, waitFor } from "./child.ts";
+import { reviewCalls } from "./user_search_scenario.ts";
 
 /** The model's API key Loom is given: it must reach the model, and never the logs. */
 export const LLM_KEY = "sk-llm-key-never-logged";
@@ -256,7 +257,7 @@ async function assertReviewedAgain(
 ): Promise<void> {
   assert.equal(command.status, 202, JSON.stringify(command.body));
   await reviewsDone(w, 2);
-  assert.equal(w.llm.chats().length, 4, "the model was asked again");
+  assert.equal(reviewCalls(w.llm.chats()).length, 4, "the model was asked again");
   const now = posted();
   assert.equal(now.summaries, 1, "one summary, edited in place");
   assert.equal(now.inline, inline, "no inline comment twice");

@@ -157,17 +157,40 @@ export function promptOf(req: RecordedRequest): string {
 }
 
 /**
+ * Whether a chat request is a second look (`src/review/verify.ts`) rather than a review: blocker
+ * pipelines take one by default, so tests counting review calls leave these out.
+ */
+export function isSecondLook(req: RecordedRequest): boolean {
+  return promptOf(req).includes("You are checking the findings of an automated code review");
+}
+
+/** The review calls among `chats`, without the second looks. */
+export function reviewCalls(chats: RecordedRequest[]): RecordedRequest[] {
+  return chats.filter((c) => !isSecondLook(c));
+}
+
+/**
  * The model as a scripted reviewer: the security pipeline (its prompt asks to look for SQL) gets
  * `security`, every other pipeline `quality`; by default the SQL blocker, and the README warning
- * with the finding outside the diff.
+ * with the finding outside the diff. A second look scores every finding `score` (default 8, so
+ * all are kept).
  */
 export function reviewer(
-  script: { security?: Findings; quality?: Findings } = {},
+  script: { security?: Findings; quality?: Findings; score?: number } = {},
 ): (req: RecordedRequest) => ContentAnswer {
   const security = script.security ?? [FINDINGS.sqlInjection];
   const quality = script.quality ?? [FINDINGS.readme, FINDINGS.outsideDiff];
   return (req) => {
     const prompt = promptOf(req);
+    if (isSecondLook(req)) {
+      const count = prompt.match(/## Finding \d+/g)?.length ?? 0;
+      const scores = Array.from({ length: count }, (_, i) => ({
+        id: i + 1,
+        score: script.score ?? 8,
+        reason: "scripted",
+      }));
+      return answer.json({ scores });
+    }
     const findings = prompt.includes("Look for SQL") ? security : quality;
     return answer.json({
       findings: typeof findings === "function" ? findings(prompt) : findings,
