@@ -33,8 +33,9 @@ with --working-tree, and prints the findings. No server or database is involved.
   --config FILE    a config file on disk instead of .loom/config.yaml at the base ref
   --format F       text (default), markdown (the summary comment), json, or sarif (2.1.0)
 
-The config and prompts are read from the base ref (a change cannot rewrite its own reviewer),
-from the work tree with --working-tree, or from disk with --config. Without a config, the
+The config, prompts and the team's instruction files (review.instructions_files: AGENTS.md…)
+are read from the base ref (a change cannot rewrite its own reviewer), from the work tree with
+--working-tree, or from disk with --config. Without a config, the
 built-in security and quality pipelines run on LOOM_LLM_BASE_URL / LOOM_LLM_MODEL with the key
 in LOOM_LLM_API_KEY.
 
@@ -109,6 +110,7 @@ export async function reviewCommand(
         headBranch: (values.head as string | undefined) ?? (workingTree ? "(work tree)" : "HEAD"),
       },
       readRepoFile,
+      warn: (message) => io.stderr(`loom review: ${message}`),
       env: keyEnv(io.env, settings.llm.apiKey),
       fetch: deps.fetch,
       maxResponseBytes: settings.llm.maxResponseBytes,

@@ -6,7 +6,12 @@
 
 export { type ConfigError, formatConfigError, sortConfigErrors } from "./config_error.ts";
 export {
+  DEFAULT_INSTRUCTIONS_FILES,
+  MAX_INSTRUCTIONS_FILES,
+  MAX_PATH_INSTRUCTION_CHARS,
+  MAX_PATH_INSTRUCTIONS,
   type ModelConfig,
+  type PathInstruction,
   type PipelineConfig,
   type RepoConfig,
   RepoConfigSchema,
@@ -50,4 +55,5 @@ export {
 } from "./placeholders.ts";
 export { type ClampedConfig, clampToServerCaps, type ServerCaps } from "./server_caps.ts";
 export { configProvenance, type ConfigValue, type ValueSource } from "./provenance.ts";
+export { isSafeRepoPath } from "./safe_repo_path.ts";
 export { validateConfigFile, type ValidateConfigOptions } from "./validate.ts";

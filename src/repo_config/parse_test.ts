@@ -87,8 +87,8 @@ revew: {}
     `${FILE}:2:45: unknown key "temprature" in models.default (allowed keys: base_url, ` +
     `api_key_env, model, temperature, token_param, stream, max_concurrency, max_tokens, context_window, timeout_s, structured_output)`,
     `${FILE}:6:5: unknown key "sevrity" in pipelines[0] (allowed keys: name, model, ` +
-    `prompt_file, severity, include, exclude, enabled, fallback, verify, verify_model)`,
-    `${FILE}:7:1: unknown key "revew" (allowed keys: models, pipelines, triggers, review)`,
+    `prompt_file, severity, include, exclude, enabled, fallback, verify, verify_model, path_instructions)`,
+    `${FILE}:7:1: unknown key "revew" (allowed keys: models, pipelines, triggers, review, path_instructions)`,
   ]);
 });
 
@@ -280,7 +280,7 @@ Deno.test("catastrophic globs: a config with an extglob, nested braces or too ma
   assert.equal(errors.length, 4, errors.join("\n"));
   const expected = [
     /^\.loom\/config\.yaml:6:15: pipelines\[0\]\.include\[0\]: nested braces .* not supported/,
-    /^\.loom\/config\.yaml:7:15: pipelines\[0\]\.exclude\[0\]: a glob may hold at most 16 wildcards/,
+    /^\.loom\/config\.yaml:7:16: pipelines\[0\]\.exclude\[0\]: a glob may hold at most 16 wildcards/,
     /^\.loom\/config\.yaml:9:18: triggers\.ignore_paths\[0\]: extglobs .* are not supported: they can make matching take exponential time/,
     /^\.loom\/config\.yaml:10:14: triggers\.branches\[0\]: extglobs .* are not supported/,
   ];
@@ -307,5 +307,60 @@ Deno.test("skip rules and auto-pause: bad values are errors at their line and co
     '.loom/config.yaml:9:11: triggers.labels: must be a list, got "review-me"',
     ".loom/config.yaml:10:17: triggers.skip_labels[0]: a label may be at most 256 characters long",
     ".loom/config.yaml:12:21: review.auto_pause_after: must be at least 0",
+  ]);
+});
+
+Deno.test("team rules: instruction files and path instructions parse, bad ones are errors at their line and column", () => {
+  const good = [
+    ...QUALITY_ONLY,
+    "review:",
+    "  instructions_files: [AGENTS.md, docs/REVIEW.md]",
+    "  instructions_max_tokens: 1000",
+    "path_instructions:",
+    '  - {path: "src/api/**", instructions: "Every handler checks the session."}',
+    "",
+  ].join("\n");
+  const parsed = parseRepoConfig(good, FILE, open);
+  assert.ok(parsed.ok, JSON.stringify(parsed));
+  assert.deepEqual(parsed.config.review.instructions_files, ["AGENTS.md", "docs/REVIEW.md"]);
+  assert.deepEqual(parsed.config.path_instructions, [
+    { path: "src/api/**", instructions: "Every handler checks the session." },
+  ]);
+
+  const text = [
+    "models:",
+    "  default: {base_url: http://x/v1, model: m}",
+    "pipelines:",
+    "  - name: quality",
+    "    prompt_file: builtin:quality",
+    "    path_instructions:",
+    '      - {path: "@(a|b)", instructions: "x"}',
+    "review:",
+    '  instructions_files: ["../secrets.md", "/etc/passwd"]',
+    "  instructions_max_tokens: 20000",
+    "path_instructions:",
+    '  - {path: "src/**", instructions: ""}',
+    `  - {path: "lib/**", instructions: "${"y".repeat(4001)}"}`,
+    '  - {path: "x/**", instruction: "typo"}',
+    "",
+  ].join("\n");
+  const errors = errorsOf(text);
+  assert.equal(errors.length, 8, errors.join("\n"));
+  assert.match(
+    errors[0],
+    /^\.loom\/config\.yaml:7:16: pipelines\[0\]\.path_instructions\[0\]\.path: extglobs /,
+  );
+  assert.deepEqual(errors.slice(1).map((e) => e.replace(/\(allowed keys.*\)/, "(…)")), [
+    ".loom/config.yaml:9:24: review.instructions_files[0]: must be a relative path inside the " +
+    'repository (letters, digits, ".", "_", "-" and "/" only, no ".." segments), like AGENTS.md ' +
+    "or docs/REVIEW.md",
+    ".loom/config.yaml:9:41: review.instructions_files[1]: must be a relative path inside the " +
+    'repository (letters, digits, ".", "_", "-" and "/" only, no ".." segments), like AGENTS.md ' +
+    "or docs/REVIEW.md",
+    ".loom/config.yaml:10:28: review.instructions_max_tokens: must be at most 16000",
+    ".loom/config.yaml:12:36: path_instructions[0].instructions: must not be empty",
+    ".loom/config.yaml:13:36: path_instructions[1].instructions: may be at most 4000 characters long",
+    '.loom/config.yaml:14:5: missing required key "instructions" in path_instructions[2]',
+    '.loom/config.yaml:14:20: unknown key "instruction" in path_instructions[2] (…)',
   ]);
 });

@@ -11,6 +11,7 @@ import {
   isBuiltinPromptName,
   loadBuiltinPrompt,
 } from "./builtin_prompts.ts";
+import { isSafeRepoPath } from "./safe_repo_path.ts";
 
 /** Prefix marking a built-in prompt, e.g. `builtin:security`. */
 export const BUILTIN_PROMPT_PREFIX = "builtin:";
@@ -20,8 +21,6 @@ export type PromptRef =
   | { kind: "builtin"; name: BuiltinPromptName }
   | { kind: "repo"; path: string }
   | { kind: "invalid"; reason: string };
-
-const SAFE_PATH = /^[A-Za-z0-9._\-/]+$/;
 
 /**
  * Classifies a `prompt_file` value. A repository path must start with `.loom/`, use only
@@ -52,10 +51,7 @@ export function parsePromptRef(ref: string): PromptRef {
       }`,
     };
   }
-  const segments = ref.split("/");
-  const safe = SAFE_PATH.test(ref) && segments[0] === ".loom" && segments.length > 1 &&
-    segments.every((s) => s !== "" && s !== "." && s !== "..");
-  if (safe) return { kind: "repo", path: ref };
+  if (ref.startsWith(".loom/") && isSafeRepoPath(ref)) return { kind: "repo", path: ref };
   return {
     kind: "invalid",
     reason: `${JSON.stringify(ref)} is not allowed: use a relative path inside .loom/ ` +

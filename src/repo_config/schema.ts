@@ -12,23 +12,50 @@ import { SEVERITIES, type Severity } from "../findings/mod.ts";
 import { STRUCTURED_OUTPUTS, TOKEN_PARAMS } from "../llm/mod.ts";
 import { globProblem } from "./glob_problem.ts";
 import { parsePromptRef } from "./prompt_ref.ts";
+import { isSafeRepoPath } from "./safe_repo_path.ts";
 
 const severity = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
 // A leading "!" would silently invert the match instead of excluding, so it is refused with a
 // pointer to what does exclude. Constructs that could stall matching are refused by globProblem.
-const globList = z.array(
-  z.string().min(1, "a glob pattern must not be empty").refine((g) => !g.startsWith("!"), {
+const glob = z.string().min(1, "a glob pattern must not be empty").refine(
+  (g) => !g.startsWith("!"),
+  {
     error: 'negated patterns ("!…") are not supported: list them under exclude, or in ' +
       "triggers.ignore_paths",
-  }).check((ctx) => {
-    const problem = globProblem(ctx.value);
-    if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
-  }),
-).default([]);
+  },
+).check((ctx) => {
+  const problem = globProblem(ctx.value);
+  if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+});
+const globList = z.array(glob).default([]);
 
 // Not z.int(): its failure aborts the whole parse, which would hide the cross-field checks.
 const wholeNumber = () => z.number().refine(Number.isInteger, "must be a whole number");
+
+/** The instruction files read from the base branch when `review.instructions_files` is unset. */
+export const DEFAULT_INSTRUCTIONS_FILES: readonly string[] = [
+  ".loom/instructions.md",
+  "AGENTS.md",
+  "CLAUDE.md",
+  "REVIEW.md",
+];
+/** Most entries of `review.instructions_files`. */
+export const MAX_INSTRUCTIONS_FILES = 10;
+/** Most entries of one `path_instructions` list (top level, or one pipeline's). */
+export const MAX_PATH_INSTRUCTIONS = 50;
+/** Longest `path_instructions[].instructions`, in characters. */
+export const MAX_PATH_INSTRUCTION_CHARS = 4000;
+
+// Written by the team, sent with the files they match: bounded like every list a config holds,
+// so that a config cannot make every prompt huge.
+const pathInstructions = z.array(z.strictObject({
+  path: glob,
+  instructions: z.string().trim().min(1, "must not be empty").max(
+    MAX_PATH_INSTRUCTION_CHARS,
+    `may be at most ${MAX_PATH_INSTRUCTION_CHARS} characters long`,
+  ),
+})).max(MAX_PATH_INSTRUCTIONS, `list at most ${MAX_PATH_INSTRUCTIONS}`).default([]);
 
 const modelSchema = z.strictObject({
   base_url: z.url({
@@ -90,6 +117,8 @@ const pipelineSchema = z.strictObject({
   verify: z.boolean().optional(),
   /** The model of the second look (a cheaper one, say); unset: the model that answered. */
   verify_model: z.string().min(1, "must name one of the models defined under models").optional(),
+  /** Rules for the files matching `path`, sent to this pipeline only, with those files. */
+  path_instructions: pathInstructions,
 });
 
 // Names and words a team writes by hand: bounded so a list cannot be an attack on every review.
@@ -148,6 +177,19 @@ const reviewSchema = z.strictObject({
   verify: z.boolean().optional(),
   /** Verified findings scoring under this are not posted (kept, marked dropped, in the API). */
   min_score: wholeNumber().min(0).max(10).default(5),
+  /**
+   * The team's rules: files read from the base branch and sent with every pipeline's prompt,
+   * the first ones winning when they are over `instructions_max_tokens`; missing ones skipped.
+   */
+  instructions_files: z.array(
+    z.string().refine(isSafeRepoPath, {
+      error: 'must be a relative path inside the repository (letters, digits, ".", "_", "-" ' +
+        'and "/" only, no ".." segments), like AGENTS.md or docs/REVIEW.md',
+    }),
+  ).max(MAX_INSTRUCTIONS_FILES, `list at most ${MAX_INSTRUCTIONS_FILES}`)
+    .default([...DEFAULT_INSTRUCTIONS_FILES]),
+  /** Tokens the instruction files may take in each prompt, all files together; 0: none sent. */
+  instructions_max_tokens: wholeNumber().min(0).max(16000).default(4000),
 });
 
 /**
@@ -173,6 +215,8 @@ export const RepoConfigSchema = z.strictObject({
   pipelines: z.array(pipelineSchema).min(1, "define at least one pipeline"),
   triggers: triggersSchema.prefault({}),
   review: reviewSchema.prefault({}),
+  /** Rules for the files matching `path`, sent to every pipeline with those files. */
+  path_instructions: pathInstructions,
 }).superRefine((value, ctx) => {
   for (const issue of crossFieldIssues(value)) ctx.addIssue({ code: "custom", ...issue });
 }, { when: () => true });
@@ -187,6 +231,8 @@ export type PipelineConfig = RepoConfig["pipelines"][number];
 export type TriggersConfig = RepoConfig["triggers"];
 /** What a review posts. */
 export type ReviewConfig = RepoConfig["review"];
+/** One entry of `path_instructions`: rules for the files a glob matches. */
+export type PathInstruction = RepoConfig["path_instructions"][number];
 
 interface PathIssue {
   path: (string | number)[];

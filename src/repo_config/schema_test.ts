@@ -28,6 +28,7 @@ Deno.test("a minimal config gets every documented default", () => {
     exclude: [],
     enabled: true,
     fallback: [],
+    path_instructions: [],
   });
   assert.deepEqual(config.triggers, {
     branches: [],
@@ -48,7 +49,10 @@ Deno.test("a minimal config gets every documented default", () => {
     incremental: true,
     auto_pause_after: 0,
     min_score: 5,
+    instructions_files: [".loom/instructions.md", "AGENTS.md", "CLAUDE.md", "REVIEW.md"],
+    instructions_max_tokens: 4000,
   });
+  assert.deepEqual(config.path_instructions, []);
 });
 
 Deno.test("every option can be set explicitly", () => {

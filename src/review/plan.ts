@@ -7,10 +7,11 @@
 import { type DiffFile, parseDiff } from "../diff/mod.ts";
 import type { Severity } from "../findings/mod.ts";
 import type { ChatMessage } from "../llm/mod.ts";
-import type { PipelineConfig, RepoConfig } from "../repo_config/mod.ts";
+import type { PathInstruction, PipelineConfig, RepoConfig } from "../repo_config/mod.ts";
 import { packFiles } from "./pack.ts";
 import { buildMessages, type PromptVars } from "./prompt.ts";
 import { countChanges, selectFiles, type SkippedFile } from "./select.ts";
+import { type InstructionFile, renderTeamRules } from "./team_rules.ts";
 import { countTokens } from "./tokens.ts";
 
 /** What the prompt may say about the change besides its diff. */
@@ -64,7 +65,8 @@ const SAFETY_TOKENS = 128;
 
 /**
  * Plans the review of `diff` (text or parsed) under `config`, with each enabled pipeline's
- * template in `templates` (by pipeline name).
+ * template in `templates` (by pipeline name) and the team's `instructions` (read from the base
+ * branch) in every call; `path_instructions` go only with the calls holding files they match.
  *
  * Calls are handed out round-robin across pipelines, most severe first, so with a tight
  * `max_llm_calls` every pipeline still reviews something and security comes before style.
@@ -74,6 +76,7 @@ export function planReview(input: {
   config: RepoConfig;
   templates: Record<string, string>;
   change: ChangeContext;
+  instructions?: InstructionFile[];
 }): ReviewPlan {
   const { config, change } = input;
   const files = typeof input.diff === "string" ? parseDiff(input.diff) : input.diff;
@@ -99,7 +102,10 @@ export function planReview(input: {
     // Listed without lines (too large for Loom to diff): nothing to send, but not reviewed.
     const unread = selection.files.filter((f) => f.tooLargeToDiff);
     const sent = selection.files.filter((f) => !f.tooLargeToDiff);
-    const p = packPipeline(pipeline, sent, config, input.templates[pipeline.name], change);
+    const p = packPipeline(pipeline, sent, config, input.templates[pipeline.name], change, {
+      files: input.instructions ?? [],
+      paths: [...config.path_instructions, ...pipeline.path_instructions],
+    });
     for (const f of unread) p.leftOut.push({ path: f.path, reason: "too_large_to_diff" });
     return p;
   });
@@ -153,6 +159,7 @@ function packPipeline(
   config: RepoConfig,
   template: string,
   change: ChangeContext,
+  rules: { files: InstructionFile[]; paths: PathInstruction[] },
 ) {
   const model = config.models[pipeline.model];
   const plan: PipelinePlan = {
@@ -174,8 +181,11 @@ function packPipeline(
   });
   const tokensOf = (messages: ChatMessage[]) =>
     messages.reduce((n, m) => n + countTokens(m.content) + 8, 0);
-  // The prompt without a diff, but with every path listed: an upper bound of what each call adds.
-  const overhead = tokensOf(buildMessages(template, vars("", files.map((f) => f.path))));
+  const messagesOf = (diff: string, paths: string[]) =>
+    buildMessages(template, vars(diff, paths), renderTeamRules(rules.files, rules.paths, paths));
+  // The prompt without a diff, but with every path listed and every path instruction matching
+  // one: an upper bound of what each call adds.
+  const overhead = tokensOf(messagesOf("", files.map((f) => f.path)));
   const budget = model.context_window - model.max_tokens - overhead - SAFETY_TOKENS;
   const none = {
     plan,
@@ -192,7 +202,7 @@ function packPipeline(
   const packed = packFiles(files, { budgetTokens: budget, maxChunks: config.review.max_llm_calls });
   const chunks: PlannedCall[] = packed.chunks.map((chunk) => {
     const paths = [...new Set(chunk.files.map((f) => f.file.path))];
-    const messages = buildMessages(template, vars(chunk.files.map((f) => f.text).join(""), paths));
+    const messages = messagesOf(chunk.files.map((f) => f.text).join(""), paths);
     return { messages, paths, tokens: overhead + chunk.tokens };
   });
   // The packer stops at max_llm_calls chunks itself; what it left out lacks calls like any chunk

@@ -1,9 +1,10 @@
 /**
- * The review engine in one call: prompts loaded, plan made, pipelines run in parallel, result
+ * The review engine in one call: prompts and the team's instruction files loaded, plan made, pipelines run in parallel, result
  * finished. `loom review` uses it directly; the server splits the same steps across jobs.
  * @module
  */
 import { loadPromptText, type RepoConfig } from "../repo_config/mod.ts";
+import { readInstructionFiles } from "./instruction_files.ts";
 import { pipelineModels } from "./pipeline_models.ts";
 import { collectReviewResult, type ReviewResult } from "./review_result.ts";
 import { type ChangeContext, planReview } from "./plan.ts";
@@ -14,8 +15,13 @@ export interface ReviewDiffInput {
   diff: string;
   config: RepoConfig;
   change: ChangeContext;
-  /** Reads a file of the reviewed repository (prompts), relative to its root; null if missing. */
+  /**
+   * Reads a file of the reviewed repository (prompts, the team's instruction files), relative to
+   * its root; null if missing.
+   */
   readRepoFile(path: string): Promise<string | null>;
+  /** Told what did not stop the review: an instruction file that could not be read or fit. */
+  warn?(message: string): void;
   /** Where API keys are looked up by `api_key_env`. */
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
@@ -88,7 +94,24 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
     if (text === null) missing.set(pipeline.name, `prompt file ${pipeline.prompt_file} not found`);
     templates[pipeline.name] = text ?? "";
   }
-  const plan = planReview({ diff: input.diff, config, templates, change: input.change });
+  const rules = await readInstructionFiles(
+    config.review.instructions_files,
+    input.readRepoFile,
+    config.review.instructions_max_tokens,
+  );
+  for (const { path, error } of rules.failed) {
+    input.warn?.(`instruction file ${path} not read, reviewing without it: ${error}`);
+  }
+  for (const path of rules.leftOut) {
+    input.warn?.(`instruction file ${path} left out: over review.instructions_max_tokens`);
+  }
+  const plan = planReview({
+    diff: input.diff,
+    config,
+    templates,
+    change: input.change,
+    instructions: rules.files,
+  });
   const outcomes = await Promise.all(plan.pipelines.map((pipelinePlan) => {
     const models = pipelineModels(config, pipelinePlan.name, input.env);
     const error = missing.get(pipelinePlan.name);

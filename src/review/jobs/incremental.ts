@@ -20,6 +20,7 @@
  */
 import { createHash } from "node:crypto";
 import { onlyFiles, parseDiff } from "../../diff/mod.ts";
+import type { InstructionFile } from "../team_rules.ts";
 import {
   type CommitComparison,
   DiffTooLargeError,
@@ -69,12 +70,17 @@ export interface ReviewRange {
 }
 
 /**
- * A fingerprint of the config and prompts a review runs with: when it changes on the base
- * branch, the next review is a full one.
+ * A fingerprint of the config, prompts and instruction files a review runs with: when it changes
+ * on the base branch, the next review is a full one.
  */
-export function configFingerprint(config: RepoConfig, templates: Record<string, string>): string {
+export function configFingerprint(
+  config: RepoConfig,
+  templates: Record<string, string>,
+  instructions: readonly InstructionFile[] = [],
+): string {
   const prompts = Object.keys(templates).sort().map((name) => [name, templates[name]]);
-  return createHash("sha256").update(JSON.stringify({ config, prompts })).digest("hex");
+  return createHash("sha256").update(JSON.stringify({ config, prompts, instructions }))
+    .digest("hex");
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The inputs a review's jobs share, stored once on the review row: the diff, the resolved config
- * and the prompt templates. Each pipeline and the publish job rebuild the same plan from them
+ * The inputs a review's jobs share, stored once on the review row: the diff, the resolved config,
+ * the prompt templates and the team's instruction files. Each pipeline and the publish job rebuild the same plan from them
  * (planning is pure and takes milliseconds), so no job depends on another's memory.
  * @module
  */
@@ -8,6 +8,7 @@ import { type DiffFile, parseDiff } from "../../diff/mod.ts";
 import type { RepoConfig } from "../../repo_config/mod.ts";
 import type { ReviewStore } from "../../store/mod.ts";
 import { type ChangeContext, planReview, type ReviewPlan } from "../plan.ts";
+import type { InstructionFile } from "../team_rules.ts";
 import type { ReviewLife } from "./incremental.ts";
 
 /** See the module doc. */
@@ -20,6 +21,8 @@ export interface ReviewInputs {
   life?: ReviewLife;
   config: RepoConfig;
   templates: Record<string, string>;
+  /** The team's instruction files read from the base branch, as sent; absent when none. */
+  instructions?: InstructionFile[];
   /** What the server's caps changed in the config, for the summary; absent when nothing. */
   notes?: string[];
   /** The summary's line saying Loom paused itself after this review; absent when it did not. */

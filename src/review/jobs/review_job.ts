@@ -18,6 +18,7 @@ import { DiffTooLargeError, PlatformError, type PullRequest } from "../../platfo
 import { errorMessage, type Lane, PermanentError, RetryableError } from "../../queue/mod.ts";
 import { clampToServerCaps, formatConfigError } from "../../repo_config/mod.ts";
 import type { Severity } from "../../findings/mod.ts";
+import { readInstructionFiles } from "../instruction_files.ts";
 import { planReview } from "../plan.ts";
 import { autoPause } from "./auto_pause.ts";
 import { commandRefusal } from "./command_permission.ts";
@@ -164,15 +165,32 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
         baseBranch: pr.baseRef,
         headBranch: pr.headRef,
       };
+      // The team's rules, from the base branch like the config: a pull request editing them is
+      // reviewed under the rules it would change.
+      const rules = await readInstructionFiles(
+        config.review.instructions_files,
+        (path) => adapter.fetchFile(payload.repo, path, pr.baseRef),
+        config.review.instructions_max_tokens,
+      );
+      for (const failed of rules.failed) {
+        log.warn("instruction file not read; the review goes on without it", failed);
+      }
+      if (rules.leftOut.length > 0) {
+        log.info("instruction files over review.instructions_max_tokens left out", {
+          files: rules.leftOut,
+        });
+      }
+      const instructions = rules.files;
+      signal.throwIfAborted();
       // Incremental when it can be: the model is sent only what changed since the last review.
       const range = await reviewRange(deps.store, adapter, payload.repo, pr, {
         prDiff: diff,
         config,
         full: payload.full === true,
-      }, configFingerprint(config, templates));
+      }, configFingerprint(config, templates, instructions));
       signal.throwIfAborted();
       // Planned before anything is stored: a diff above max_changes is not kept, nor parsed again.
-      const plan = planReview({ diff: range.diff, config, templates, change });
+      const plan = planReview({ diff: range.diff, config, templates, change, instructions });
       const skippedReason = range.skippedReason ?? plan.skippedReason;
       if (skippedReason) {
         await publish({ ...ref, outcome: "not_reviewed", reason: skippedReason });
@@ -186,6 +204,7 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
         config,
         templates,
         change,
+        ...(instructions.length > 0 ? { instructions } : {}),
         ...(notes.length > 0 ? { notes } : {}),
         ...(paused ? { paused } : {}),
         // An incremental review's findings are anchored on the pull request's whole diff.
