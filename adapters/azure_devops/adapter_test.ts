@@ -16,6 +16,7 @@ import {
   pullRequestCommentPayload,
   pullRequestCreatedPayload,
 } from "../../tests/fakes/azure_devops/payloads.ts";
+import { MAX_REPO_FILE_BYTES } from "../_shared/mod.ts";
 import { type GitRepo, makeRepo } from "../../tests/git_repo.ts";
 import * as kit from "../../tests/support/adapter_test_kit.ts";
 import { watchEventLoop } from "../../tests/support/loop_watch.ts";
@@ -255,8 +256,14 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
   },
   // Built from the iteration's changes: the same files and hunks as git's, not the same bytes.
   diff: { expected: (env) => env.seeded.diff, exact: false },
-  files: (env) =>
-    Promise.resolve({
+  files(env) {
+    // A branch whose one file is past what Loom reads of a repository file.
+    const huge = "f".repeat(40);
+    env.azure.addCommit(REPO_NAME, huge, {
+      "AGENTS.md": "Be kind.\n".repeat(MAX_REPO_FILE_BYTES / 8),
+    });
+    env.azure.setBranch(REPO_NAME, "huge", huge);
+    return Promise.resolve({
       present: [
         { path: ".loom/config.yaml", ref: "main", text: "pipelines: []\n" },
         { path: "README.md", ref: env.seeded.headSha, text: "# App\n\nDocs.\n" },
@@ -265,7 +272,9 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
         { path: "README.md", ref: "refs/heads/main" },
         { path: "x", ref: "no-such-branch" },
       ],
-    }),
+      tooLarge: [{ path: "AGENTS.md", ref: "huge" }],
+    });
+  },
   summary: {
     stored: (env) =>
       threadsOf(env, "summary").map((t) => ({ id: `${t.id}/1`, body: t.comments[0].content })),

@@ -23,6 +23,7 @@ import {
   type RepoRef,
   WebhookPayloadError,
 } from "../../src/platform/mod.ts";
+import { MAX_REPO_FILE_BYTES } from "../../adapters/_shared/mod.ts";
 import type { FailureMatch, FakeFailure, RecordedRequest } from "../fakes/fake_server.ts";
 import {
   BASE,
@@ -148,6 +149,8 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
   files(env: E): Promise<{
     present: { path: string; ref: string; text: string }[];
     missing: { path: string; ref: string }[];
+    /** Files over `MAX_REPO_FILE_BYTES`: refused, never read whole. */
+    tooLarge?: { path: string; ref: string }[];
   }>;
 
   summary: {
@@ -388,7 +391,9 @@ export function seededFiles(
     { path: "docs/my café #1.md", ref, text: "# Café\n" },
   ];
   present.forEach(put);
-  return Promise.resolve({ present, missing });
+  const tooLarge = [{ path: "AGENTS.md", ref: "main" }];
+  for (const f of tooLarge) put({ ...f, text: "Be kind.\n".repeat(MAX_REPO_FILE_BYTES / 8) });
+  return Promise.resolve({ present, missing, tooLarge });
 }
 
 /** The files of a diff as a reviewer sees them: git's similarity score aside, by path. */
@@ -496,6 +501,17 @@ export function runAdapterContract<E extends ContractEnv<F>, F extends FakeFailu
     }
     for (const f of missing) {
       assert.equal(await env.adapter.fetchFile(env.repo, f.path, f.ref), null, f.path);
+    }
+  });
+
+  test("a huge file in the repository: a file over 1 MiB is refused, never read whole", async () => {
+    await using env = await h.setup();
+    const { tooLarge = [] } = await h.files(env);
+    for (const f of tooLarge) {
+      await assert.rejects(env.adapter.fetchFile(env.repo, f.path, f.ref), {
+        name: "PlatformError",
+        message: /larger than 1 MiB/,
+      });
     }
   });
 
