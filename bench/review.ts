@@ -102,7 +102,22 @@ const parsed = parseRepoConfig(CONFIG, "bench.yaml", {
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
 const config = parsed.config;
 
-async function measure(files: number, lines: number) {
+// The team's rules a repository might keep: a 3 KB AGENTS.md, sent with every call, and one path
+// instruction matching every file, so the prompt tokens they cost are visible next to `small`.
+const AGENTS_MD = Array.from(
+  { length: 40 },
+  (_, i) => `- Rule ${i}: handlers validate their input and log through the shared logger.\n`,
+).join("");
+const withRules = {
+  ...config,
+  path_instructions: [{ path: "**", instructions: "Every exported function has a doc comment." }],
+};
+
+async function measure(
+  files: number,
+  lines: number,
+  rules?: { config: typeof config; files: Record<string, string> },
+) {
   const diff = makeDiff(files, lines);
   const times: number[] = [];
   let findings = 0;
@@ -113,7 +128,7 @@ async function measure(files: number, lines: number) {
     const started = performance.now();
     const result = await reviewDiff({
       diff,
-      config,
+      config: rules?.config ?? config,
       change: {
         title: "Bench",
         description: "",
@@ -121,7 +136,7 @@ async function measure(files: number, lines: number) {
         baseBranch: "main",
         headBranch: "x",
       },
-      readRepoFile: () => Promise.resolve(null),
+      readRepoFile: (path) => Promise.resolve(rules?.files[path] ?? null),
       env: {},
       fetch: fakeFetch,
     });
@@ -147,4 +162,10 @@ async function measure(files: number, lines: number) {
 
 const small = await measure(20, 500);
 const large = await measure(400, 20_000);
-console.log(JSON.stringify({ bench: "review", runs, small, large }));
+const smallWithRules = await measure(20, 500, {
+  config: withRules,
+  files: { "AGENTS.md": AGENTS_MD },
+});
+console.log(
+  JSON.stringify({ bench: "review", runs, small, large, small_with_rules: smallWithRules }),
+);
