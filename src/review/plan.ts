@@ -196,7 +196,7 @@ function packPipeline(
   if (budget <= 0) {
     plan.error = `the prompt of pipeline ${pipeline.name} (about ${overhead} tokens) plus ` +
       `max_tokens (${model.max_tokens}) leaves no room for a diff in model ${pipeline.model}'s ` +
-      `context_window (${model.context_window})`;
+      `context_window (${model.context_window})${rulesShare(rules, files)}`;
     return none;
   }
   const packed = packFiles(files, { budgetTokens: budget, maxChunks: config.review.max_llm_calls });
@@ -209,4 +209,16 @@ function packPipeline(
   // the round-robin cannot place.
   const leftOut = packed.notReviewed.map((n) => ({ path: n.path, reason: n.reason }));
   return { plan, chunks, leftOut };
+}
+
+// The part of a prompt too large for its model that the team's rules take, so the error says
+// which knob to turn.
+function rulesShare(
+  rules: { files: InstructionFile[]; paths: PathInstruction[] },
+  files: DiffFile[],
+): string {
+  const text = renderTeamRules(rules.files, rules.paths, files.map((f) => f.path));
+  if (text === "") return "";
+  return `; the team's rules take about ${countTokens(text)} of those tokens ` +
+    "(review.instructions_max_tokens, path_instructions)";
 }

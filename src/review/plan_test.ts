@@ -74,3 +74,25 @@ Deno.test("team rules: instruction files go with every call of every pipeline, p
     }
   }
 });
+
+Deno.test("team rules too large for a small model: the pipeline's error says how much the rules take and which keys bound them", () => {
+  const base = defaultRepoConfig({ baseUrl: "http://127.0.0.1:1/v1", model: "m" });
+  const config = {
+    ...base,
+    models: { default: { ...base.models.default, context_window: 2048, max_tokens: 500 } },
+  };
+  const plan = planReview({
+    diff: "diff --git a/a.ts b/a.ts\n--- a/a.ts\n+++ b/a.ts\n@@ -1 +1 @@\n-x\n+y\n",
+    config,
+    templates: Object.fromEntries(config.pipelines.map((p) => [p.name, "{{diff}}"])),
+    change: { title: "", description: "", repo: "o/r", baseBranch: "main", headBranch: "f" },
+    instructions: [{ path: "AGENTS.md", text: "Check every input carefully.\n".repeat(200) }],
+  });
+  for (const p of plan.pipelines) {
+    assert.equal(p.calls.length, 0);
+    assert.match(
+      p.error ?? "",
+      /leaves no room for a diff .*; the team's rules take about \d+ of those tokens \(review\.instructions_max_tokens, path_instructions\)$/,
+    );
+  }
+});
