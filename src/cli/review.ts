@@ -5,6 +5,7 @@
  * @module
  */
 import { resolve } from "node:path";
+import { processLimiter } from "../llm/mod.ts";
 import { keyEnv } from "../repo_config/mod.ts";
 import {
   renderSummary,
@@ -115,6 +116,7 @@ export async function reviewCommand(
       fetch: deps.fetch,
       maxResponseBytes: settings.llm.maxResponseBytes,
       retries: 2,
+      limiter: processLimiter(settings.llm),
     });
     io.stdout(render(result, format));
     return exitCode(result, io);

@@ -3,6 +3,7 @@
  * finished. `loom review` uses it directly; the server splits the same steps across jobs.
  * @module
  */
+import type { EndpointLimiter } from "../llm/mod.ts";
 import { loadPromptText, type RepoConfig } from "../repo_config/mod.ts";
 import { readInstructionFiles } from "./instruction_files.ts";
 import { pipelineModels } from "./pipeline_models.ts";
@@ -30,6 +31,11 @@ export interface ReviewDiffInput {
   maxResponseBytes?: number;
   /** In-place retries of retryable model errors. */
   retries?: number;
+  /**
+   * Turns at each model server (`max_concurrency`, `LOOM_LLM_MAX_CONCURRENCY`), so a local model
+   * is not sent every chunk of every pipeline at once; unset, calls are not limited.
+   */
+  limiter?: EndpointLimiter;
 }
 
 /**
@@ -122,6 +128,7 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
       fetch: input.fetch,
       maxResponseBytes: input.maxResponseBytes,
       retries: input.retries,
+      limiter: input.limiter,
     });
   }));
   return collectReviewResult(plan, outcomes, config);
