@@ -153,6 +153,8 @@ export async function startServer(
     metrics,
     log,
     adminToken: settings.adminToken,
+    viewerToken: settings.viewerToken,
+    dashboardSessionH: settings.dashboardSessionH,
     webhooks: {
       platforms: PLATFORMS.map((platform) => platform.id),
       adapters: platforms.adapters,
