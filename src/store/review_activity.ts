@@ -43,19 +43,20 @@ export interface ReviewActivity {
 /**
  * Reads the activity around `now` (epoch ms) in three grouped statements: each returns at most
  * 24, 7 or 10 rows, whatever the store holds. (`group by 1`: PostgreSQL would see the bucket
- * expression's parameters in the select list and in the group by as different expressions.)
+ * expression's parameters in the select list and in the group by as different expressions. The
+ * cast: libSQL binds a JavaScript number as a real, and the division would not truncate.)
  */
 export async function reviewActivity(db: Kysely<Tables>, now: number): Promise<ReviewActivity> {
   const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
   const firstDay = Math.floor(now / DAY_MS) * DAY_MS - 6 * DAY_MS;
   const [hourRows, dayRows, modelRows] = await Promise.all([
     sql<{ bucket: number; reviews: number; failed: number }>`
-      select (created_at - ${firstHour}) / ${HOUR_MS} as bucket, count(*) as reviews,
+      select cast((created_at - ${firstHour}) / ${HOUR_MS} as integer) as bucket, count(*) as reviews,
         sum(case when status = 'failed' then 1 else 0 end) as failed
       from reviews where created_at >= ${firstHour}
       group by 1`.execute(db),
     sql<{ bucket: number; reviews: number; prompt: number; completion: number }>`
-      select (created_at - ${firstDay}) / ${DAY_MS} as bucket, count(*) as reviews,
+      select cast((created_at - ${firstDay}) / ${DAY_MS} as integer) as bucket, count(*) as reviews,
         sum(prompt_tokens) as prompt, sum(completion_tokens) as completion
       from reviews where created_at >= ${firstDay}
       group by 1`.execute(db),

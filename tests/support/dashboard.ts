@@ -133,3 +133,78 @@ export function csrfOf(html: string): string {
   assert.ok(match, "a CSRF token in the page");
   return match[1];
 }
+
+/** A review as the dashboard tests seed it. */
+export interface SeededReview {
+  repository?: string;
+  pr?: number;
+  title?: string;
+  status?: "succeeded" | "failed" | "running";
+  error?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  /** Epoch ms it started; default the world's clock. */
+  at?: number;
+  /** A pipeline run with this model, holding the review's tokens. */
+  model?: string;
+}
+
+let nextJobId = 1_000_000;
+
+/** Stores a review the way the review flow does (start, totals, end); returns its id. */
+export async function seedReview(
+  w: { store: ReviewStore; clock: { now: number } },
+  r: SeededReview = {},
+): Promise<number> {
+  const at = r.at ?? w.clock.now;
+  const id = await w.store.startReview({
+    repo: { platform: "github", fullName: r.repository ?? "octo/app" },
+    pr: r.pr ?? 1,
+    headSha: "a".repeat(40),
+    baseSha: "b".repeat(40),
+    prTitle: r.title ?? "Add user search",
+    trigger: "opened",
+    jobId: nextJobId++,
+    now: at,
+  });
+  const promptTokens = r.promptTokens ?? 1_000;
+  const completionTokens = r.completionTokens ?? 200;
+  await w.store.recordReviewCounts(id, {
+    findings: 2,
+    blockers: 1,
+    promptTokens,
+    completionTokens,
+    llmCalls: 1,
+  });
+  if (r.model) {
+    await w.store.savePipelineRun(id, {
+      pipeline: "blockers",
+      model: r.model,
+      status: "succeeded",
+      error: null,
+      findings: [],
+      droppedUnknownPath: 0,
+      promptTokens,
+      completionTokens,
+      llmCalls: 1,
+      durationMs: 1_500,
+    }, at);
+  }
+  const status = r.status ?? "succeeded";
+  if (status !== "running") await w.store.endReview(id, status, at + 1_500, { error: r.error });
+  return id;
+}
+
+/**
+ * Makes a job of `kind` dead: one attempt allowed, claimed and failed with `error`. Call it
+ * before queueing other jobs of `kind`, which the claim could take first.
+ */
+export async function seedDeadJob(w: DashboardWorld, kind: string, error: string) {
+  const job = await w.queue.enqueue(kind, "normal", { n: 1 }, { maxAttempts: 1 });
+  const [claimed] = await w.queue.claim("test-worker", 1, { kinds: [kind], leaseMs: 60_000 });
+  assert.equal(claimed.id, job.id);
+  await w.queue.fail("test-worker", claimed, new Error(error));
+  const dead = await w.queue.get(job.id);
+  assert.equal(dead!.status, "dead");
+  return dead!;
+}
