@@ -8,7 +8,7 @@ import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
 import { streamSSE } from "hono/streaming";
 import type { Logger } from "../log.ts";
-import { DASHBOARD_CSS, DASHBOARD_JS } from "./assets.ts";
+import { DASHBOARD_CSS, DASHBOARD_JS, FAVICON_SVG } from "./assets.ts";
 import { Layout } from "./layout.tsx";
 import type { DashboardDeps, DashboardPage, PageContext } from "./page.ts";
 import { PAGES } from "./pages.ts";
@@ -71,6 +71,7 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
   const app = new Hono();
   app.get("/assets/dashboard.css", (c) => asset(c, DASHBOARD_CSS, "text/css"));
   app.get("/assets/dashboard.js", (c) => asset(c, DASHBOARD_JS, "text/javascript"));
+  app.get("/assets/favicon.svg", (c) => asset(c, FAVICON_SVG, "image/svg+xml"));
 
   const pages = options.pages ?? PAGES;
   const adminToken = options.adminToken;
