@@ -30,6 +30,8 @@ export interface DashboardOptions {
   liveIntervalMs?: number;
   /** Default: 5 wrong tokens per address per 15 minutes. */
   throttle?: SignInThrottle;
+  /** Aborted when the server stops: live streams end, so a graceful shutdown need not wait. */
+  closing?: AbortSignal;
   /** Pages to serve; default {@link PAGES}. */
   pages?: readonly DashboardPage[];
 }
@@ -132,14 +134,13 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
       const ctx = await context(c, session);
       if (page.live && c.req.header("accept")?.includes("text/event-stream")) {
         if (streams >= MAX_STREAMS) return c.text("too many live pages open", 503);
-        return liveStream(
-          ctx,
-          page.live.bind(page),
+        streams++;
+        return liveStream(ctx, page.live.bind(page), {
           intervalMs,
           signer,
-          () => streams++,
-          () => streams--,
-        );
+          closing: options.closing,
+          closed: () => streams--,
+        });
       }
       const content = await page.render(ctx);
       if (content instanceof Response) return content;
@@ -174,20 +175,21 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
 function liveStream(
   ctx: PageContext,
   live: (ctx: PageContext) => Promise<Record<string, Child>>,
-  intervalMs: number,
-  signer: () => Promise<SessionSigner>,
-  opened: () => void,
-  closed: () => void,
+  options: {
+    intervalMs: number;
+    signer: () => Promise<SessionSigner>;
+    closing?: AbortSignal;
+    closed: () => void;
+  },
 ) {
   const { c, deps } = ctx;
-  opened();
   return streamSSE(c, async (stream) => {
     try {
       const sent = new Map<string, string>();
       const until = deps.now() + STREAM_LIFETIME_MS;
-      while (!stream.aborted && deps.now() < until) {
-        // Re-read: sign-out elsewhere or expiry ends the stream.
-        const session = await readSession(c, await signer(), deps.now());
+      while (!stream.aborted && !options.closing?.aborted && deps.now() < until) {
+        // Re-read: sign-out or expiry ends the stream.
+        const session = await readSession(c, await options.signer(), deps.now());
         if (!session) {
           await stream.writeSSE({ event: "signed-out", data: "" });
           return;
@@ -198,11 +200,24 @@ function liveStream(
           sent.set(id, html);
           await stream.writeSSE({ event: "fragment", data: JSON.stringify({ id, html }) });
         }
-        await stream.sleep(intervalMs);
+        await sleep(options.intervalMs, options.closing);
       }
     } finally {
-      closed();
+      options.closed();
     }
+  });
+}
+
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 }
 

@@ -32,6 +32,8 @@ export interface AppDeps {
   dashboardSessionH?: number;
   /** Epoch ms now, for the dashboard; default `Date.now`. */
   now?: () => number;
+  /** Aborted when the server stops: the dashboard ends its live streams. */
+  closing?: AbortSignal;
   /** Webhook adapters and limits; without it there are no webhook routes (tests of the API). */
   webhooks?: WebhookDeps;
 }
@@ -91,6 +93,7 @@ export function createApp(deps: AppDeps): Hono {
       viewerToken: deps.viewerToken,
       sessionHours: deps.dashboardSessionH ?? 12,
       log: deps.log,
+      closing: deps.closing,
     }),
   );
 
