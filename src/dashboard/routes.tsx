@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
+import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import type { Logger } from "../log.ts";
 import { DASHBOARD_CSS, DASHBOARD_JS, FAVICON_SVG } from "./assets.ts";
@@ -34,6 +35,17 @@ export interface DashboardOptions {
   closing?: AbortSignal;
   /** Pages to serve; default {@link PAGES}. */
   pages?: readonly DashboardPage[];
+}
+
+/** The largest form a dashboard POST may send unless its page says more (`maxBodyBytes`). */
+export const MAX_FORM_BYTES = 16 * 1024;
+
+/** Refuses a POST body over `maxSize` bytes before it is read (413). */
+function formLimit(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: (c) => c.text(`form larger than ${maxSize} bytes`, 413),
+  });
 }
 
 /** Streams open at once; more are refused so a tab storm cannot hold every connection. */
@@ -103,6 +115,8 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
   const intervalMs = options.liveIntervalMs ?? 2_000;
   let streams = 0;
 
+  app.post("/sign-in", formLimit(MAX_FORM_BYTES));
+  app.post("/sign-out", formLimit(MAX_FORM_BYTES));
   app.route(
     "/",
     signInRoutes({
@@ -158,7 +172,7 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
 
     if (page.post) {
       const post = page.post.bind(page);
-      app.post(page.path, async (c) => {
+      app.post(page.path, formLimit(page.maxBodyBytes ?? MAX_FORM_BYTES), async (c) => {
         securityHeaders(c);
         const checked = await checkPost(c, await signer(), deps.now());
         if (checked instanceof Response) return checked;

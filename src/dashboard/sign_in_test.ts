@@ -154,3 +154,18 @@ Deno.test("without LOOM_VIEWER_TOKEN no other token signs in", async () => {
   const res = await w.post("/sign-in", { token: DASHBOARD_ADMIN_TOKEN });
   assert.ok(sessionCookie(res).startsWith("loom_session=admin."));
 });
+
+Deno.test("an oversized sign-in form is refused unread (413), as is an oversized page form", async () => {
+  await using w = await dashboardWorld();
+  const huge = await w.post("/sign-in", { token: "x".repeat(100_000) });
+  assert.equal(huge.status, 413);
+  const user = await w.signIn();
+  const job = await w.queue.enqueue("effect", "normal", {});
+  const res = await w.post("/jobs", {
+    id: String(job.id),
+    action: "cancel",
+    back: `/jobs?${"k".repeat(100_000)}`,
+  }, user);
+  assert.equal(res.status, 413);
+  assert.equal((await w.queue.get(job.id))!.status, "queued");
+});
