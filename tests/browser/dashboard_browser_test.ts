@@ -108,6 +108,7 @@ Deno.test({
 
       // A job made dead (GitHub down for pull request 2 through all its attempts) is retried
       // from the Jobs page, once GitHub is back, and succeeds.
+      // The fake matches a failure's path with `.test`: this one answers until GitHub is "back".
       const down = { on: true };
       github.failNext({ status: 502, body: { message: "Server Error" } }, {
         times: Infinity,
