@@ -1,8 +1,10 @@
 /**
- * The HTTP layer: health, metrics and the admin API (platform webhooks plug in here too).
+ * The HTTP layer: health, metrics, the admin API and the dashboard at `/` (platform webhooks plug
+ * in here too).
  * @module
  */
 import { Hono } from "hono";
+import { dashboardRoutes } from "../dashboard/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Queue } from "../queue/mod.ts";
 import type { ReviewStore } from "../store/mod.ts";
@@ -22,8 +24,16 @@ export interface AppDeps {
   queue: Queue;
   metrics: Metrics;
   log: Logger;
-  /** Undefined disables `/api`. */
+  /** Undefined disables `/api` and the dashboard (which then says how to enable it). */
   adminToken?: string;
+  /** Read-only dashboard sign-in. */
+  viewerToken?: string;
+  /** Hours a dashboard sign-in lasts; default 12. */
+  dashboardSessionH?: number;
+  /** Epoch ms now, for the dashboard; default `Date.now`. */
+  now?: () => number;
+  /** Aborted when the server stops: the dashboard ends its live streams. */
+  closing?: AbortSignal;
   /** Webhook adapters and limits; without it there are no webhook routes (tests of the API). */
   webhooks?: WebhookDeps;
 }
@@ -75,6 +85,17 @@ export function createApp(deps: AppDeps): Hono {
   app.use("/api/*", adminAuth(deps.adminToken));
   app.route("/api/jobs", jobsApi(deps.queue));
   app.route("/api/reviews", reviewsApi(deps.store));
+
+  app.route(
+    "/",
+    dashboardRoutes({ store: deps.store, queue: deps.queue, now: deps.now ?? Date.now }, {
+      adminToken: deps.adminToken,
+      viewerToken: deps.viewerToken,
+      sessionHours: deps.dashboardSessionH ?? 12,
+      log: deps.log,
+      closing: deps.closing,
+    }),
+  );
 
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

@@ -50,6 +50,10 @@ export interface Settings extends ServerCaps {
   workers: number;
   /** Guards the admin API; absent when not configured. */
   adminToken?: string;
+  /** Read-only dashboard token: sees every page, presses no button. */
+  viewerToken?: string;
+  /** Hours a dashboard sign-in lasts. */
+  dashboardSessionH: number;
   /** Seconds running work gets to finish after SIGTERM. */
   shutdownGraceS: number;
   /** Least severe level that is logged. */
@@ -156,9 +160,27 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     env: "LOOM_ADMIN_TOKEN",
     yaml: "admin_token",
     default: undefined,
-    about: "Token that guards the admin API.",
+    about: "Token that guards the admin API and signs in to the dashboard at `/`; unset, both " +
+      "are off.",
     check: secretText(16, "it guards the admin API, so it must resist guessing"),
     secret: true,
+  },
+  viewerToken: {
+    // No flag, as for the admin token.
+    env: "LOOM_VIEWER_TOKEN",
+    yaml: "viewer_token",
+    default: undefined,
+    about: "Optional read-only dashboard token: signs in to see every page but not retry, " +
+      "cancel or test anything. Needs LOOM_ADMIN_TOKEN.",
+    check: secretText(16, "it signs in to the dashboard, so it must resist guessing"),
+    secret: true,
+  },
+  dashboardSessionH: {
+    env: "LOOM_DASHBOARD_SESSION_H",
+    yaml: "dashboard_session_h",
+    default: 12,
+    about: "Hours a dashboard sign-in lasts before it asks for the token again.",
+    check: integer(1, 720),
   },
   shutdownGraceS: {
     env: "LOOM_SHUTDOWN_GRACE_S",
