@@ -9,6 +9,7 @@ import type { ReviewStore } from "../store/mod.ts";
 import { adminAuth } from "./admin_auth.ts";
 import { jobsApi } from "./api/jobs.ts";
 import { reviewsApi } from "./api/reviews.ts";
+import { usageApi } from "./api/usage.ts";
 import { healthHandler } from "./health.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestLog } from "./request_log.ts";
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use("/api/*", adminAuth(deps.adminToken));
   app.route("/api/jobs", jobsApi(deps.queue));
   app.route("/api/reviews", reviewsApi(deps.store));
+  app.route("/api/usage", usageApi(deps.store));
 
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

@@ -148,6 +148,11 @@ const reviewSchema = z.strictObject({
   verify: z.boolean().optional(),
   /** Verified findings scoring under this are not posted (kept, marked dropped, in the API). */
   min_score: wholeNumber().min(0).max(10).default(5),
+  /**
+   * One line in the summary with the review's tokens and, for models the server prices, its
+   * cost. Who reads the pull request sees it; false hides it.
+   */
+  show_cost: z.boolean().default(true),
 });
 
 /**

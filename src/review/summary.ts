@@ -77,6 +77,11 @@ export interface SummaryInput {
    * what became of earlier findings; absent for `loom review` and reviews without a history.
    */
   life?: SummaryLife;
+  /**
+   * What the review's model calls cost, for the "Cost:" line: all their tokens, and the USD of
+   * the priced ones (null when none was priced). Absent: no line (`review.show_cost: false`).
+   */
+  cost?: { tokens: number; usd: number | null; unpricedCalls: number };
   /** Longest text to return (default 60,000); on a platform, {@link summaryMaxChars}. */
   maxChars?: number;
 }
@@ -209,6 +214,7 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
     );
   }
   blocks.push(counts(sorted.findings));
+  if (input.cost) blocks.push(costLine(input.cost));
 
   const failed = sorted.pipelines.filter((p) => p.status === "failed");
   if (failed.length > 0 || sorted.notReviewed.length > 0) {
@@ -439,6 +445,15 @@ function oneLine(text: string): string {
 function errorText(error: string | undefined): string {
   const text = scrubCredentials(oneLine(error ?? "unknown error"));
   return text.length > ERROR_MAX_CHARS ? `${text.slice(0, ERROR_MAX_CHARS - 1)}…` : text;
+}
+
+function costLine(cost: NonNullable<SummaryInput["cost"]>): string {
+  const tokens = `${thousands(cost.tokens)} ${plural(cost.tokens, "token")}`;
+  if (cost.usd === null) return `Cost: ${tokens}`;
+  // Cents hide what a small review costs; past a dollar they are enough.
+  const usd = cost.usd < 1 ? cost.usd.toFixed(4) : cost.usd.toFixed(2);
+  const partly = cost.unpricedCalls > 0 ? " (models without a price not counted)" : "";
+  return `Cost: ${tokens}, $${usd}${partly}`;
 }
 
 function thousands(n: number): string {

@@ -11,6 +11,7 @@ import { runPipeline } from "../run_pipeline.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { isLastFailure, publishWhenAllEnded, recordFailedRun } from "./pipeline_endings.ts";
 import { toRunRecord } from "./pipeline_runs.ts";
+import { recordSpend } from "./record_spend.ts";
 import { anchorFiles, loadReviewPlan } from "./review_inputs.ts";
 
 /** The handler of `pipeline` jobs. */
@@ -38,6 +39,9 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
         rethrowRetryable: (error) => deps.queue.willRetry(job, error),
       });
       await deps.store.savePipelineRun(payload.reviewId, toRunRecord(outcome), now(deps));
+      // A retried pipeline's earlier runs asked nothing that is kept (their errors went back to
+      // the queue), so each request is recorded once.
+      await recordSpend(deps, payload, outcome, now(deps));
       deps.log.info("pipeline ended", {
         job_id: job.id,
         review_id: payload.reviewId,

@@ -223,6 +223,8 @@ async function publishReview(
     ...result.summaryInput,
     findings,
     inlinePosted: true,
+    // Read defensively: inputs stored before the key existed lack it.
+    ...(review.show_cost === false ? {} : { cost: await reviewCost(deps, ref.reviewId) }),
     notes: inputs.notes,
     paused: inputs.paused,
     headSha: pr.headSha,
@@ -282,6 +284,19 @@ async function publishReview(
       error: allFailed ? "every pipeline failed" : undefined,
     },
   );
+}
+
+/** The review's tokens and cost, summed from what its pipelines' requests recorded. */
+async function reviewCost(deps: ReviewJobDeps, reviewId: number) {
+  const usage = await deps.store.usageOfReview(reviewId);
+  const priced = usage.filter((u) => u.costUsd !== null);
+  return {
+    tokens: usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0),
+    usd: priced.length === 0
+      ? null
+      : Math.round(priced.reduce((n, u) => n + (u.costUsd ?? 0), 0) * 1e8) / 1e8,
+    unpricedCalls: usage.reduce((n, u) => n + u.unpricedCalls, 0),
+  };
 }
 
 /**
