@@ -48,6 +48,7 @@ Deno.test("a minimal config gets every documented default", () => {
     incremental: true,
     auto_pause_after: 0,
     min_score: 5,
+    show_cost: true,
   });
 });
 
