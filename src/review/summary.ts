@@ -71,6 +71,11 @@ export interface SummaryInput {
    * this review (`review.auto_pause_after`); shown as it is, near the top.
    */
   paused?: string;
+  /**
+   * Loom's own words saying a budget is spent, so the review ran on the server's fallback model;
+   * shown near the top.
+   */
+  budget?: string;
   headSha?: string;
   /**
    * The review's place in the pull request's life: the range reviewed, the previous review, and
@@ -229,6 +234,7 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
     blocks.push(`⚠️ **This review is incomplete:** ${gaps.join(", ")} (see below).`);
   }
   if (input.paused) blocks.push(pausedBlock(input.paused));
+  if (input.budget) blocks.push(`💸 ${escapeInline(input.budget)}`);
   if (input.notes && input.notes.length > 0) {
     blocks.push(
       "**Clamped to this server's limits:** " + input.notes.map(escapeInline).join("; ") + ".",

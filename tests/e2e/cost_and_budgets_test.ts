@@ -170,7 +170,7 @@ Deno.test("budget: past the server's budget with budget_fallback_model set, the 
   const summary = summaryOf(w, 2);
   assert.match(
     summary,
-    /this server's daily budget of \$0\.0000 is spent .*cheap-model, the server's budget fallback model/,
+    /^💸 This server's daily budget of \$0\.0000 is spent .*cheap-model, the server's budget fallback model\./m,
   );
   // cheap-model has no price: tokens only.
   assert.match(summary, /^Cost: [\d,]+ tokens$/m);

@@ -72,9 +72,11 @@ export function budgetSkipReason(spent: SpentBudget): string {
     "raises the budget";
 }
 
-/** The note a review run on the fallback model carries in its summary. */
+/** The line a review run on the fallback model carries in its summary. */
 export function budgetFallbackNote(spent: SpentBudget, model: string): string {
-  return `${describe(spent)}, so this review ran on ${model}, the server's budget fallback model`;
+  const whose = describe(spent);
+  return `${whose[0].toUpperCase()}${whose.slice(1)}, so this review ran on ${model}, the ` +
+    "server's budget fallback model.";
 }
 
 function describe(s: SpentBudget): string {

@@ -227,6 +227,7 @@ async function publishReview(
     ...(review.show_cost === false ? {} : { cost: await reviewCost(deps, ref.reviewId) }),
     notes: inputs.notes,
     paused: inputs.paused,
+    budget: inputs.budget,
     headSha: pr.headSha,
     ...(inputs.life && settled ? { life: summaryLife(inputs.life, settled, dismissedNow) } : {}),
     maxChars: summaryMaxChars(adapter.dialect),

@@ -133,6 +133,7 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
         : { config: setup.config, notes: [] };
       let { config } = clamped;
       const { notes } = clamped;
+      let budgetLine: string | undefined;
       if (notes.length > 0) log.info("repo config clamped to the server's caps", { notes });
       const triggered = payload.trigger === "command";
       if (!triggered && pr.draft && !config.triggers.drafts) {
@@ -172,7 +173,7 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
           return log.info("review skipped: budget", { review_id: reviewId, budget: spent.budget });
         }
         config = onFallbackModel(config, deps.llm, fallback);
-        notes.push(budgetFallbackNote(spent, fallback));
+        budgetLine = budgetFallbackNote(spent, fallback);
         log.info("review on the budget fallback model", {
           review_id: reviewId,
           budget: spent.budget,
@@ -220,6 +221,7 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
         change,
         ...(notes.length > 0 ? { notes } : {}),
         ...(paused ? { paused } : {}),
+        ...(budgetLine ? { budget: budgetLine } : {}),
         // An incremental review's findings are anchored on the pull request's whole diff.
         ...(range.life.mode === "incremental" ? { prDiff: diff } : {}),
         life: range.life,
