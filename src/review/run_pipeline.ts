@@ -124,6 +124,11 @@ export interface RunPipelineDeps {
    * attempts belong to the pipeline's model.
    */
   rethrowRetryable?: boolean | ((error: LlmError) => boolean);
+  /**
+   * Told of each request's spend as it happens, even when the pipeline then throws (a retryable
+   * error rethrown for the queue): what was spent before it is paid for all the same.
+   */
+  onSpend?: (spend: ModelSpend) => void;
 }
 
 const ZERO: Usage = { promptTokens: 0, completionTokens: 0, calls: 0 };
@@ -155,7 +160,9 @@ export async function runPipeline(
   const spent = (spec: ModelSpec, kind: ModelSpend["kind"], usage: Usage | undefined) => {
     if (!usage || usage.calls === 0) return;
     outcome.usage = addUsage(outcome.usage, usage);
-    (outcome.spend ??= []).push({ endpoint: spec.name, model: spec.model, kind, usage });
+    const spend = { endpoint: spec.name, model: spec.model, kind, usage };
+    (outcome.spend ??= []).push(spend);
+    deps.onSpend?.(spend);
   };
   if (plan.error || ("error" in deps.spec && chain.length === 1)) {
     return {

@@ -6,22 +6,22 @@
 import type { JobPayload } from "../../jobs.ts";
 import { costOf } from "../../llm/mod.ts";
 import type { UsageRecord } from "../../store/mod.ts";
-import type { PipelineOutcome } from "../run_pipeline.ts";
+import type { ModelSpend } from "../run_pipeline.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 
-/** Stores and counts each request of `outcome`'s spend, priced as of now. */
+/** Stores and counts each request of pipeline `payload.pipeline`'s `spend`, priced as of now. */
 export async function recordSpend(
   deps: ReviewJobDeps,
   payload: JobPayload<"pipeline">,
-  outcome: PipelineOutcome,
+  spend: readonly ModelSpend[],
   at: number,
 ): Promise<void> {
   const prices = deps.cost?.prices ?? {};
-  const rows: UsageRecord[] = (outcome.spend ?? []).map((s) => ({
+  const rows: UsageRecord[] = spend.map((s) => ({
     reviewId: payload.reviewId,
     platform: payload.repo.platform,
     repository: payload.repo.fullName,
-    pipeline: outcome.name,
+    pipeline: payload.pipeline,
     endpoint: s.endpoint,
     model: s.model,
     kind: s.kind,
@@ -34,6 +34,6 @@ export async function recordSpend(
   }));
   await deps.store.recordLlmUsage(rows);
   for (const [i, row] of rows.entries()) {
-    deps.cost?.meter?.observeLlmUsage(row.model, outcome.spend![i].usage, row.costUsd);
+    deps.cost?.meter?.observeLlmUsage(row.model, spend[i].usage, row.costUsd);
   }
 }
