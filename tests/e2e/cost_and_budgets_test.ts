@@ -90,6 +90,15 @@ Deno.test("cost: a priced review's summary shows its cost line, and /api/usage a
   assert.ok(Math.abs(model.cost_usd - usd) < 1e-8, `${model.cost_usd} vs ${usd}`);
   assert.equal(line[2], model.cost_usd.toFixed(4));
 
+  // The review lists what each pipeline's requests cost.
+  const { reviews } = await w.api("/reviews");
+  const review = await w.api(`/reviews/${reviews[0].id}`);
+  assert.deepEqual(
+    review.usage.map((u: { pipeline: string; kind: string }) => [u.pipeline, u.kind]),
+    [["quality", "review"], ["security", "review"], ["security", "verify"]],
+  );
+  assert.ok(Math.abs(review.cost_usd - model.cost_usd) < 1e-8);
+
   const byRepo = await w.api("/usage?group_by=repository&since=2000-01-01T00:00:00Z");
   assert.deepEqual(byRepo.groups.map((g: { repository: string }) => g.repository), [REPO]);
   const byDay = await w.api("/usage?group_by=day");
