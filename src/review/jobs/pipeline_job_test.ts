@@ -159,3 +159,23 @@ for (const factory of testStores()) {
       },
     ));
 }
+
+for (const factory of testStores()) {
+  Deno.test(`publish [${factory.name}]: review.show_cost false hides the cost line; the cost is still stored`, () =>
+    withReviewWorld(
+      factory,
+      async (w) => {
+        w.deps.cost = { prices: { "fake-model": { input: 1, output: 10 } } };
+        w.model.findings = [EVAL_FINDING];
+        await w.requestReview();
+        await w.runJobs();
+        const summary = w.git.comments({ platform: "memory", fullName: "octo/app" }, 1)
+          .find((c) => c.kind === "summary")!.body;
+        assert.doesNotMatch(summary, /Cost:/);
+        assert.match(summary, /eval of input/);
+        const [review] = (await w.reviews.listReviews()).reviews;
+        assert.equal((await w.reviews.usageOfReview(review.id))[0].costUsd, 0.0003);
+      },
+      configYaml("review: {show_cost: false}\n"),
+    ));
+}

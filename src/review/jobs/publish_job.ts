@@ -224,7 +224,7 @@ async function publishReview(
     findings,
     inlinePosted: true,
     // Read defensively: inputs stored before the key existed lack it.
-    ...(review.show_cost === false ? {} : { cost: await reviewCost(deps, ref.reviewId) }),
+    ...(review.show_cost === false ? {} : await reviewCost(deps, ref.reviewId)),
     notes: inputs.notes,
     paused: inputs.paused,
     budget: inputs.budget,
@@ -287,17 +287,22 @@ async function publishReview(
   );
 }
 
-/** The review's tokens and cost, summed from what its pipelines' requests recorded. */
+/**
+ * The review's tokens and cost, summed from what its pipelines' requests recorded; nothing when
+ * no model was asked (a line saying "0 tokens" tells nobody anything).
+ */
 async function reviewCost(deps: ReviewJobDeps, reviewId: number) {
   const usage = await deps.store.usageOfReview(reviewId);
+  if (usage.length === 0) return {};
   const priced = usage.filter((u) => u.costUsd !== null);
-  return {
+  const cost = {
     tokens: usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0),
     usd: priced.length === 0
       ? null
       : Math.round(priced.reduce((n, u) => n + (u.costUsd ?? 0), 0) * 1e8) / 1e8,
     unpricedCalls: usage.reduce((n, u) => n + u.unpricedCalls, 0),
   };
+  return { cost };
 }
 
 /**
