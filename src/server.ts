@@ -94,6 +94,13 @@ export async function startServer(
         env: keyEnv(options.env, settings.llm.apiKey),
         log,
         commandsFrom: settings.commandsFrom,
+        cost: {
+          prices: settings.llm.prices ?? {},
+          budgetDailyUsd: settings.budgetDailyUsd,
+          budgets: settings.budgets,
+          budgetFallbackModel: settings.budgetFallbackModel,
+          meter: metrics,
+        },
         // One for the process: every job's model calls take their turns from it.
         limiter: processLimiter(settings.llm),
       }),

@@ -210,6 +210,28 @@ export interface PullRequestPausesTable {
   resumed_by: string | null;
 }
 
+/** What one request to a model spent; see migration 0009. */
+export interface LlmUsageTable {
+  review_id: number | null;
+  platform: string;
+  repository: string;
+  pipeline: string;
+  /** The model's name in the config. */
+  endpoint: string;
+  /** The model id sent to the endpoint. */
+  model: string;
+  kind: string;
+  calls: number;
+  prompt_tokens: number;
+  cached_tokens: number;
+  completion_tokens: number;
+  /** Null when the model had no price. */
+  cost_usd: number | null;
+  /** UTC day of `created_at`, `YYYY-MM-DD`. */
+  day: string;
+  created_at: number;
+}
+
 /** The whole schema, as kysely sees it. */
 export interface Tables {
   jobs: JobsTable;
@@ -221,4 +243,5 @@ export interface Tables {
   pull_requests: PullRequestsTable;
   review_states: ReviewStatesTable;
   pull_request_pauses: PullRequestPausesTable;
+  llm_usage: LlmUsageTable;
 }

@@ -11,6 +11,7 @@ import type { ReviewStore } from "../store/mod.ts";
 import { adminAuth } from "./admin_auth.ts";
 import { jobsApi } from "./api/jobs.ts";
 import { reviewsApi } from "./api/reviews.ts";
+import { usageApi } from "./api/usage.ts";
 import { healthHandler } from "./health.ts";
 import type { Metrics } from "./metrics.ts";
 import { requestLog } from "./request_log.ts";
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use("/api/*", adminAuth(deps.adminToken));
   app.route("/api/jobs", jobsApi(deps.queue));
   app.route("/api/reviews", reviewsApi(deps.store));
+  app.route("/api/usage", usageApi(deps.store));
 
   app.route(
     "/",

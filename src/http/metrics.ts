@@ -1,12 +1,17 @@
 /**
  * Prometheus metrics (prom-client): HTTP traffic, jobs by state, job durations, retries and dead
- * jobs. Queue gauges are read from the store at scrape time, so every node reports the shared
+ * jobs, model tokens and cost, budgets' use. Queue gauges are read from the store at scrape time, so every node reports the shared
  * queue's true state.
  * @module
  */
 import client from "prom-client";
 import type { JobCount } from "../queue/mod.ts";
+import type { Usage } from "../llm/mod.ts";
 import type { RunOutcome } from "../worker/mod.ts";
+
+// Model ids come from repositories' configs: past this many distinct ones, the rest are counted
+// as `other`, so no config can mint series without end.
+const MAX_MODEL_LABELS = 100;
 
 /** The methods labelled by name; a client may send any token as a method. */
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -34,6 +39,10 @@ export interface Metrics {
   registry: client.Registry;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   observeRun(kind: string, lane: string, outcome: RunOutcome, seconds: number): void;
+  /** Counts one model request's tokens (prompt, cached, completion) and its cost when priced. */
+  observeLlmUsage(model: string, usage: Usage, costUsd: number | null): void;
+  /** A budget's share spent today (`server` or a repository's name from the settings). */
+  setBudgetRatio(budget: string, ratio: number): void;
   /** Scrape output in the Prometheus text format. */
   render(): Promise<string>;
 }
@@ -90,8 +99,42 @@ export function createMetrics(countJobs: () => Promise<JobCount[]>): Metrics {
     ["kind", "outcome"],
     [0.001, 0.01, 0.1, 0.5, 1, 5, 15, 30, 60, 120, 300],
   );
+  const tokens = counter(
+    "loom_llm_tokens_total",
+    "Model tokens by model id and kind (prompt, cached: the part of prompt read from the " +
+      "server's cache, completion).",
+    ["model", "kind"],
+  );
+  const cost = counter(
+    "loom_llm_cost_usd_total",
+    "US dollars spent on models by model id, under llm.prices (unpriced models count nothing).",
+    ["model"],
+  );
+  const budgetRatio = new client.Gauge({
+    name: "loom_budget_used_ratio",
+    help: "Share of a daily budget spent today (UTC), by budget: server or a repository.",
+    labelNames: ["budget"],
+    registers: [registry],
+  });
+  const models = new Set<string>();
+  const modelLabel = (model: string) => {
+    if (models.has(model)) return model;
+    if (models.size >= MAX_MODEL_LABELS) return "other";
+    models.add(model);
+    return model;
+  };
   return {
     registry,
+    observeLlmUsage(rawModel, usage, costUsd) {
+      const model = modelLabel(rawModel);
+      tokens.inc({ model, kind: "prompt" }, usage.promptTokens);
+      tokens.inc({ model, kind: "cached" }, usage.cachedTokens ?? 0);
+      tokens.inc({ model, kind: "completion" }, usage.completionTokens);
+      if (costUsd !== null) cost.inc({ model }, costUsd);
+    },
+    setBudgetRatio(budget, ratio) {
+      budgetRatio.set({ budget }, ratio);
+    },
     observeRequest(rawMethod, route, rawStatus, seconds) {
       const method = methodLabel(rawMethod);
       const status = statusLabel(rawStatus);

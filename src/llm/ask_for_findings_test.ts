@@ -99,6 +99,24 @@ Deno.test("a clean answer gives its findings, with the tokens the server reporte
   });
 });
 
+Deno.test("cached prompt tokens are read from usage.prompt_tokens_details and summed over a re-ask", async () => {
+  await withFake(async (llm) => {
+    const usage = { promptTokens: 100, completionTokens: 20, cachedTokens: 64 };
+    llm.script(
+      answer.text("not json at all", { usage }),
+      answer.json({ findings: [finding] }, { usage }),
+    );
+    const result = await ask(llm);
+    assert.equal(result.reasked, true);
+    assert.deepEqual(result.usage, {
+      promptTokens: 200,
+      cachedTokens: 128,
+      completionTokens: 40,
+      calls: 2,
+    });
+  });
+});
+
 Deno.test("the request carries the model's settings and the prompt as given", async () => {
   await withFake(async (llm) => {
     await ask(llm);

@@ -163,11 +163,7 @@ async function whole(
   return {
     content: choice.message?.content ?? "",
     finishReason: choice.finish_reason ?? null,
-    usage: {
-      promptTokens: completion.usage?.prompt_tokens ?? 0,
-      completionTokens: completion.usage?.completion_tokens ?? 0,
-      calls: 1,
-    },
+    usage: usageOf(completion.usage),
   };
 }
 
@@ -205,7 +201,7 @@ async function streamed(
     let content = "";
     let finishReason: string | null = null;
     let sawChoice = false;
-    let usage = { promptTokens: 0, completionTokens: 0, calls: 1 };
+    let usage = usageOf(undefined);
     for await (const chunk of stream) {
       restart();
       const choice = chunk.choices?.[0];
@@ -215,13 +211,7 @@ async function streamed(
         content += choice.delta?.content ?? "";
         finishReason = choice.finish_reason ?? finishReason;
       }
-      if (chunk.usage) {
-        usage = {
-          promptTokens: chunk.usage.prompt_tokens ?? 0,
-          completionTokens: chunk.usage.completion_tokens ?? 0,
-          calls: 1,
-        };
-      }
+      if (chunk.usage) usage = usageOf(chunk.usage);
     }
     // The SDK ends the iteration quietly on an abort: a cut answer must not pass for a whole one.
     if (idle.timedOut || signal?.aborted) throw new Error("the stream was aborted");
@@ -230,6 +220,27 @@ async function streamed(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** One answered call's usage as the server reported it (some servers report none). */
+function usageOf(
+  reported:
+    | {
+      prompt_tokens?: number;
+      completion_tokens?: number;
+      prompt_tokens_details?: { cached_tokens?: number } | null;
+    }
+    | null
+    | undefined,
+): Usage {
+  const cached = reported?.prompt_tokens_details?.cached_tokens;
+  return {
+    promptTokens: reported?.prompt_tokens ?? 0,
+    // Only when the server says: absent is "unknown", which prices as uncached input.
+    ...(typeof cached === "number" && cached >= 0 ? { cachedTokens: cached } : {}),
+    completionTokens: reported?.completion_tokens ?? 0,
+    calls: 1,
+  };
 }
 
 // Some servers answer 200 with an error body instead of an error status.

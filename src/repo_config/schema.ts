@@ -190,6 +190,11 @@ const reviewSchema = z.strictObject({
     .default([...DEFAULT_INSTRUCTIONS_FILES]),
   /** Tokens the instruction files may take in each prompt, all files together; 0: none sent. */
   instructions_max_tokens: wholeNumber().min(0).max(16000).default(4000),
+  /**
+   * One line in the summary with the review's tokens and, for models the server prices, its
+   * cost. Who reads the pull request sees it; false hides it.
+   */
+  show_cost: z.boolean().default(true),
 });
 
 /**

@@ -51,6 +51,7 @@ Deno.test("a minimal config gets every documented default", () => {
     min_score: 5,
     instructions_files: [".loom/instructions.md", "AGENTS.md", "CLAUDE.md", "REVIEW.md"],
     instructions_max_tokens: 4000,
+    show_cost: true,
   });
   assert.deepEqual(config.path_instructions, []);
 });

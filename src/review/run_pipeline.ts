@@ -4,6 +4,7 @@
  */
 import type { DiffFile } from "../diff/mod.ts";
 import {
+  addUsage,
   askForFindings,
   type EndpointLimiter,
   LlmError,
@@ -40,6 +41,20 @@ export interface Verification {
   errorDetail?: string;
 }
 
+/**
+ * What one request to a model spent (a planned call with its re-asks, or one batch of the second
+ * look), so cost is kept per model and per kind of call rather than per pipeline.
+ */
+export interface ModelSpend {
+  /** The model's name in the config, e.g. `default`. */
+  endpoint: string;
+  /** The model id sent to the endpoint, e.g. `gpt-4o-mini`: what prices are keyed by. */
+  model: string;
+  /** The pipeline's own model, a fallback of its chain, or the second look. */
+  kind: "review" | "fallback" | "verify";
+  usage: Usage;
+}
+
 /** How a pipeline ended. */
 export interface PipelineOutcome {
   name: string;
@@ -63,6 +78,8 @@ export interface PipelineOutcome {
   droppedUnknownPath: number;
   /** Tokens of every call: the review's, the fallbacks' and the second look's. */
   usage: Usage;
+  /** The same per request and model, in the order spent; unset when nothing was asked. */
+  spend?: ModelSpend[];
   durationMs: number;
   /** The models whose answers the findings are, in the chain's order; unset when none answered. */
   answeredBy?: string[];
@@ -107,18 +124,14 @@ export interface RunPipelineDeps {
    * attempts belong to the pipeline's model.
    */
   rethrowRetryable?: boolean | ((error: LlmError) => boolean);
+  /**
+   * Told of each request's spend as it happens, even when the pipeline then throws (a retryable
+   * error rethrown for the queue): what was spent before it is paid for all the same.
+   */
+  onSpend?: (spend: ModelSpend) => void;
 }
 
 const ZERO: Usage = { promptTokens: 0, completionTokens: 0, calls: 0 };
-
-function addUsage(a: Usage, b: Usage | undefined): Usage {
-  if (!b) return a;
-  return {
-    promptTokens: a.promptTokens + b.promptTokens,
-    completionTokens: a.completionTokens + b.completionTokens,
-    calls: a.calls + b.calls,
-  };
-}
 
 /**
  * Runs `plan`'s calls, at most `concurrency` at a time, each on the pipeline's model and, when
@@ -144,6 +157,13 @@ export async function runPipeline(
   };
   const done = () => ({ ...outcome, durationMs: Math.round(performance.now() - started) });
   const chain = [deps.spec, ...(deps.fallbacks ?? [])];
+  const spent = (spec: ModelSpec, kind: ModelSpend["kind"], usage: Usage | undefined) => {
+    if (!usage || usage.calls === 0) return;
+    outcome.usage = addUsage(outcome.usage, usage);
+    const spend = { endpoint: spec.name, model: spec.model, kind, usage };
+    (outcome.spend ??= []).push(spend);
+    deps.onSpend?.(spend);
+  };
   if (plan.error || ("error" in deps.spec && chain.length === 1)) {
     return {
       ...done(),
@@ -182,14 +202,14 @@ export async function runPipeline(
             limiter: deps.limiter,
             defaultSeverity: plan.severity,
           }), deps);
-        outcome.usage = addUsage(outcome.usage, answer.usage);
+        spent(spec, m === 0 ? "review" : "fallback", answer.usage);
         const anchored = anchorFindings(answer.findings, plan, deps.files);
         outcome.findings.push(...anchored.findings);
         outcome.droppedUnknownPath += anchored.droppedUnknownPath;
         answered.add(m);
         return;
       } catch (error) {
-        if (error instanceof LlmError) outcome.usage = addUsage(outcome.usage, error.usage);
+        if (error instanceof LlmError) spent(spec, m === 0 ? "review" : "fallback", error.usage);
         if (deps.signal?.aborted) throw deps.signal.reason ?? error;
         if (m === 0 && shouldRethrow(error)) {
           rethrow = error;
@@ -223,7 +243,13 @@ export async function runPipeline(
   if (passedOver.length > 0 && chain.length > 1) outcome.modelFailures = passedOver;
   if (deps.verify && outcome.findings.length > 0) {
     const firstAnswered = Math.min(...answered);
-    await secondLook(outcome, deps.verify.spec ?? chain[firstAnswered], deps.verify, deps);
+    await secondLook(
+      outcome,
+      deps.verify.spec ?? chain[firstAnswered],
+      deps.verify,
+      deps,
+      (spec, usage) => spent(spec, "verify", usage),
+    );
   }
   if (errors.length > 0) {
     const failedCalls = errors.length === 1 ? "1 call" : `${errors.length} calls`;
@@ -245,6 +271,7 @@ async function secondLook(
   spec: ModelSpec | UnusableModel,
   { minScore }: VerifyPlan,
   deps: RunPipelineDeps,
+  spent: (spec: ModelSpec, usage: Usage) => void,
 ): Promise<void> {
   const base = { model: labelOf(spec), minScore, verified: 0, dropped: 0 };
   if ("error" in spec) {
@@ -264,7 +291,7 @@ async function secondLook(
     // place even on the server, rather than leaving the findings unverified.
     attempt: (call) => withRetries(call, { ...deps, retries: Math.max(deps.retries ?? 0, 1) }),
   });
-  outcome.usage = addUsage(outcome.usage, result.usage);
+  spent(spec, result.usage);
   outcome.findings = result.kept;
   outcome.dropped = result.dropped;
   outcome.verification = {

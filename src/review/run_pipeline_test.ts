@@ -78,6 +78,21 @@ Deno.test("a 500 from the primary model: the fallback answers and the summary na
     assert.doesNotMatch(summary, /hunter2/);
     // The fallback's review and second look are both counted; the refused calls cost nothing.
     assert.deepEqual(result.usage, { promptTokens: 350, completionTokens: 49, calls: 2 });
+    // Kept per request and model, so each is priced as the model it ran on.
+    assert.deepEqual(pipeline.spend, [
+      {
+        endpoint: "backup",
+        model: "small-model",
+        kind: "fallback",
+        usage: { promptTokens: 300, completionTokens: 40, calls: 1 },
+      },
+      {
+        endpoint: "backup",
+        model: "small-model",
+        kind: "verify",
+        usage: { promptTokens: 50, completionTokens: 9, calls: 1 },
+      },
+    ]);
   }));
 
 Deno.test("a pipeline without fallbacks whose model fails is failed, as before", () =>

@@ -71,12 +71,22 @@ export interface SummaryInput {
    * this review (`review.auto_pause_after`); shown as it is, near the top.
    */
   paused?: string;
+  /**
+   * Loom's own words saying a budget is spent, so the review ran on the server's fallback model;
+   * shown near the top.
+   */
+  budget?: string;
   headSha?: string;
   /**
    * The review's place in the pull request's life: the range reviewed, the previous review, and
    * what became of earlier findings; absent for `loom review` and reviews without a history.
    */
   life?: SummaryLife;
+  /**
+   * What the review's model calls cost, for the "Cost:" line: all their tokens, and the USD of
+   * the priced ones (null when none was priced). Absent: no line (`review.show_cost: false`).
+   */
+  cost?: { tokens: number; usd: number | null; unpricedCalls: number };
   /** Longest text to return (default 60,000); on a platform, {@link summaryMaxChars}. */
   maxChars?: number;
 }
@@ -209,6 +219,7 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
     );
   }
   blocks.push(counts(sorted.findings));
+  if (input.cost) blocks.push(costLine(input.cost));
 
   const failed = sorted.pipelines.filter((p) => p.status === "failed");
   if (failed.length > 0 || sorted.notReviewed.length > 0) {
@@ -223,6 +234,7 @@ function render(input: SummaryInput, sorted: Sorted, mode: Mode): string {
     blocks.push(`⚠️ **This review is incomplete:** ${gaps.join(", ")} (see below).`);
   }
   if (input.paused) blocks.push(pausedBlock(input.paused));
+  if (input.budget) blocks.push(`💸 ${escapeInline(input.budget)}`);
   if (input.notes && input.notes.length > 0) {
     blocks.push(
       "**Clamped to this server's limits:** " + input.notes.map(escapeInline).join("; ") + ".",
@@ -439,6 +451,15 @@ function oneLine(text: string): string {
 function errorText(error: string | undefined): string {
   const text = scrubCredentials(oneLine(error ?? "unknown error"));
   return text.length > ERROR_MAX_CHARS ? `${text.slice(0, ERROR_MAX_CHARS - 1)}…` : text;
+}
+
+function costLine(cost: NonNullable<SummaryInput["cost"]>): string {
+  const tokens = `${thousands(cost.tokens)} ${plural(cost.tokens, "token")}`;
+  if (cost.usd === null) return `Cost: ${tokens}`;
+  // Cents hide what a small review costs; past a dollar they are enough.
+  const usd = cost.usd < 1 ? cost.usd.toFixed(4) : cost.usd.toFixed(2);
+  const partly = cost.unpricedCalls > 0 ? " (models without a price not counted)" : "";
+  return `Cost: ${tokens}, $${usd}${partly}`;
 }
 
 function thousands(n: number): string {

@@ -269,3 +269,13 @@ Deno.test("config-error injection: the repository's YAML error text in the summa
   assert.ok(summary.includes("- `` x.yaml:2:3: bad `key` ``"), summary);
   assert.ok(summary.includes("config on `main` has errors"), summary);
 });
+
+Deno.test("the cost line: tokens and dollars when priced, tokens only when not, none when hidden", () => {
+  const priced = renderSummary(input({ cost: { tokens: 12_345, usd: 0.0123, unpricedCalls: 0 } }));
+  assert.match(priced, /^Cost: 12,345 tokens, \$0\.0123$/m);
+  const dear = renderSummary(input({ cost: { tokens: 2_000_000, usd: 12.5, unpricedCalls: 1 } }));
+  assert.match(dear, /^Cost: 2,000,000 tokens, \$12\.50 \(models without a price not counted\)$/m);
+  const unpriced = renderSummary(input({ cost: { tokens: 1, usd: null, unpricedCalls: 1 } }));
+  assert.match(unpriced, /^Cost: 1 token$/m);
+  assert.doesNotMatch(renderSummary(input({})), /Cost:/);
+});

@@ -133,3 +133,34 @@ export function listOf(item: Check<string>): Check<string[]> {
     ),
   };
 }
+
+/** A number in `[min, max]`, decimals allowed (`2.5`), written in plain digits when given as text. */
+export function decimal(min: number, max: number): Check<number> {
+  const error = `must be a number between ${min} and ${max}`;
+  return {
+    rule: `Number, ${min} to ${max}.`,
+    schema: z.preprocess(
+      (v) => (typeof v === "string" && /^[0-9]+(\.[0-9]+)?$/.test(v) ? Number(v) : v),
+      z.number({ error }).min(min, { error }).max(max, { error }),
+    ),
+  };
+}
+
+/**
+ * A mapping: a YAML mapping in `loom.yaml`, or the same as a JSON object in a variable or flag.
+ * `rule` says what each entry holds.
+ */
+export function jsonMapping<T>(schema: z.ZodType<T>, rule: string): Check<T> {
+  return {
+    rule: `${rule} (a JSON object in the variable).`,
+    schema: z.preprocess((v) => {
+      if (typeof v !== "string") return v;
+      try {
+        return JSON.parse(v);
+      } catch {
+        // Left as text for the schema to refuse with its "must be a mapping" message.
+        return v;
+      }
+    }, schema),
+  };
+}

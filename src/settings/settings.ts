@@ -6,18 +6,22 @@
  * {@link SettingGroup}, and handed to the loader by the composition root.
  * @module
  */
+import { z } from "zod";
 import {
   dbUrl,
+  decimal,
   envName,
   httpUrl,
   httpUrlEntry,
   integer,
+  jsonMapping,
   keyBindingEntry,
   listOf,
   oneOf,
   secretText,
   text,
 } from "./check.ts";
+import type { PriceList } from "../llm/mod.ts";
 import type { ServerCaps } from "../repo_config/mod.ts";
 import type { SettingRows } from "./setting_row.ts";
 
@@ -88,9 +92,51 @@ export interface Settings extends ServerCaps {
   backupIntervalH: number;
   /** Scheduled backups kept; older ones are deleted. */
   backupKeep: number;
+  /** USD the whole server may spend on models per UTC day; absent means no server budget. */
+  budgetDailyUsd?: number;
+  /** Daily budgets by repository full name (`owner/repo`); absent means none. */
+  budgets?: Readonly<Record<string, RepoBudget>>;
+  /** Model id on `llm.baseUrl` reviews run on past a budget; absent: they are skipped. */
+  budgetFallbackModel?: string;
   /** The model provider used for reviews. */
   llm: LlmSettings;
 }
+
+/** One repository's budget. */
+export interface RepoBudget {
+  /** USD its reviews may spend per UTC day, on any platform. */
+  dailyUsd: number;
+}
+
+const usd = z.number({ error: "must be a number of US dollars" }).min(0, {
+  error: "must not be negative",
+}).max(1_000_000, { error: "must be at most 1000000" });
+
+const pricesSchema = z.record(
+  z.string().min(1),
+  z.object({ input: usd, cached_input: usd.optional(), output: usd }, {
+    error: "must be a mapping with input, output and optionally cached_input",
+  }).strict(),
+  { error: "must be a mapping of model ids to prices" },
+).refine((m) => Object.keys(m).length <= 1_000, { error: "must price at most 1000 models" })
+  .transform((m): PriceList =>
+    Object.fromEntries(
+      Object.entries(m).map(([model, p]) => [model, {
+        input: p.input,
+        ...(p.cached_input === undefined ? {} : { cachedInput: p.cached_input }),
+        output: p.output,
+      }]),
+    )
+  );
+
+const budgetsSchema = z.record(
+  z.string().regex(/^[^/\s]+(\/[^/\s]+)+$/, { error: "keys must be repository names, owner/repo" }),
+  z.object({ daily_usd: usd }, { error: "must be a mapping with daily_usd" }).strict(),
+  { error: "must be a mapping of repository names to budgets" },
+).refine((m) => Object.keys(m).length <= 10_000, { error: "must list at most 10000 repositories" })
+  .transform((m): Record<string, RepoBudget> =>
+    Object.fromEntries(Object.entries(m).map(([repo, b]) => [repo, { dailyUsd: b.daily_usd }]))
+  );
 
 /** The model provider used for reviews. */
 export interface LlmSettings {
@@ -110,6 +156,8 @@ export interface LlmSettings {
   maxResponseBytes: number;
   /** Calls in flight at once to one model server from this process (the default and the cap). */
   maxConcurrency: number;
+  /** USD per million tokens by model id; a model not listed shows tokens only. */
+  prices?: PriceList;
 }
 
 /** The top-level core settings, in README order. */
@@ -365,6 +413,34 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     about: "Scheduled backups kept in `LOOM_BACKUP_DIR`; older ones are deleted after each backup.",
     check: integer(1, 10_000),
   },
+  budgetDailyUsd: {
+    env: "LOOM_BUDGET_DAILY_USD",
+    yaml: "budget_daily_usd",
+    default: undefined,
+    about: "US dollars the whole server may spend on models per UTC day, counted from " +
+      "`llm.prices` (unpriced models count nothing); past it, reviews are skipped with a " +
+      "summary saying so, or run on `budget_fallback_model`. Unset: no server budget.",
+    check: decimal(0, 1_000_000),
+  },
+  budgets: {
+    env: "LOOM_BUDGETS",
+    yaml: "budgets",
+    default: undefined,
+    about: "Daily budgets per repository, by full name on any platform: " +
+      '`{"owner/repo": {"daily_usd": 5}}`; past one, that repository\'s reviews are skipped or ' +
+      "run on `budget_fallback_model`, as for `budget_daily_usd`. A repository's own config " +
+      "can never set or raise one.",
+    check: jsonMapping(budgetsSchema, "Repository names mapped to `daily_usd`"),
+  },
+  budgetFallbackModel: {
+    env: "LOOM_BUDGET_FALLBACK_MODEL",
+    yaml: "budget_fallback_model",
+    default: undefined,
+    about: "A model id on `LOOM_LLM_BASE_URL` (with `LOOM_LLM_API_KEY`) that every pipeline of " +
+      "a review runs on once a budget is spent, instead of skipping the review; e.g. a cheap " +
+      "or local model. Unset: reviews past a budget are skipped.",
+    check: text,
+  },
 };
 
 /** The model provider's settings, under `llm`. */
@@ -436,5 +512,15 @@ export const LLM_ROWS: SettingRows<LlmSettings> = {
       "jobs; the rest wait their turn. The limit of a repository's model without " +
       "`max_concurrency`, and the most it may set for `LOOM_LLM_BASE_URL`.",
     check: integer(1, 1_000),
+  },
+  prices: {
+    env: "LOOM_LLM_PRICES",
+    yaml: "llm.prices",
+    default: undefined,
+    about: "Prices in US dollars per million tokens by model id (as sent to the endpoint): " +
+      '`{"gpt-4o-mini": {"input": 0.15, "cached_input": 0.075, "output": 0.6}}` ' +
+      "(`cached_input` defaults to `input`). Each model call's cost is stored with its tokens; " +
+      "a model not listed shows tokens only, its cost unknown (never 0).",
+    check: jsonMapping(pricesSchema, "Model ids mapped to `input`, `cached_input`, `output`"),
   },
 };

@@ -1,6 +1,7 @@
 /**
  * The review store: what the review flow and `/api/reviews` keep about reviews, pipeline runs,
- * review inputs, posted comments, webhook deliveries, repositories and pull requests' pauses.
+ * review inputs, posted comments, webhook deliveries, repositories, pull requests' pauses and
+ * what each model call cost.
  * Each statement lives in its own file with its SQL in plain sight; {@link createReviewStore}
  * binds them to one database, as `src/queue/` does for jobs.
  *
@@ -60,6 +61,11 @@ import type { ReviewState } from "./review_state.ts";
 import { listFindings } from "./list_findings.ts";
 import { type FindingStateChange, setFindingState } from "./set_finding_state.ts";
 import { type FindingPlace, moveFindings } from "./move_findings.ts";
+import type { UsageRecord } from "./llm_usage.ts";
+import { recordLlmUsage } from "./record_llm_usage.ts";
+import { spendSince } from "./spend_since.ts";
+import { usageOfReview } from "./usage_of_review.ts";
+import { usageTotals, type UsageTotalsOptions } from "./usage_totals.ts";
 
 export type { CommentRecord } from "./list_review_comments.ts";
 export type { ReviewEnd } from "./end_review.ts";
@@ -78,6 +84,10 @@ export type { ReviewState } from "./review_state.ts";
 export type { FindingRecord } from "./list_findings.ts";
 export type { FindingStateChange } from "./set_finding_state.ts";
 export type { FindingPlace } from "./move_findings.ts";
+export { utcDay } from "./llm_usage.ts";
+export type { UsageRecord, UsageTotals } from "./llm_usage.ts";
+export type { ReviewUsage } from "./usage_of_review.ts";
+export type { UsageGroup, UsageGroupTotals, UsageTotalsOptions } from "./usage_totals.ts";
 
 /** The review store bound to one database; see the module doc. */
 export type ReviewStore = ReturnType<typeof createReviewStore>;
@@ -209,5 +219,17 @@ export function createReviewStore(database: Database) {
     /** The pull request's automatic reviews published since `since`. */
     countReviewedPushes: (ref: PullRequestRef, since: number) =>
       countReviewedPushes(db, ref, since),
+    // Model usage and cost.
+    /** Stores what model requests spent, one row each. */
+    recordLlmUsage: (rows: readonly UsageRecord[]) => recordLlmUsage(db, rows),
+    /**
+     * Usage since a time summed by repository, model, day, or day and model (the dashboard's
+     * charts); bounded by `limit`.
+     */
+    usageTotals: (options: UsageTotalsOptions) => usageTotals(db, options),
+    /** One review's usage by pipeline, model and kind of call. */
+    usageOfReview: (reviewId: number) => usageOfReview(db, reviewId),
+    /** USD spent since a time, by the server or one repository: what budgets are checked against. */
+    spendSince: (since: number, repository?: string) => spendSince(db, since, repository),
   };
 }

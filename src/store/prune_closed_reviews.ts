@@ -1,5 +1,5 @@
 /**
- * pruneClosedReviews: forgets the reviews, pipeline runs (findings), comment records and pauses
+ * pruneClosedReviews: forgets the reviews, pipeline runs (findings), model usage, comment records and pauses
  * of pull requests closed longer ago than the reviews retention. While a pull request is open they stay,
  * however old: its comment records are what keeps a finding from being posted twice. A pull
  * request whose state Loom never learnt (`unknown`: reviewed before migration 0006) counts from its
@@ -42,6 +42,8 @@ export async function pruneClosedReviews(
     pruned.pipelineRuns += count(
       await sql`delete from pipeline_runs where review_id in (${reviewIds})`.execute(db),
     );
+    // What their model calls cost goes with them: past the reviews retention, spend is history.
+    await sql`delete from llm_usage where review_id in (${reviewIds})`.execute(db);
     pruned.comments += count(
       await sql`delete from comments where id in (
         select id from comments where ${where} limit ${limit})`.execute(db),

@@ -59,6 +59,8 @@ export function reviewsApi(store: ReviewStore): Hono {
     if (!review) return c.json({ error: `no review ${id.data}` }, 404);
     const pipelines = await store.listPipelineRuns(id.data);
     const comments = await store.listReviewComments(id.data);
+    const usage = await store.usageOfReview(id.data);
+    const priced = usage.filter((u) => u.costUsd !== null);
     return c.json({
       ...reviewJson(review),
       summary: review.summary,
@@ -87,6 +89,20 @@ export function reviewsApi(store: ReviewStore): Hono {
         head_sha: m.head_sha,
         created_at: iso(m.created_at),
       })),
+      // What each pipeline's requests spent, per model and kind of call (review, fallback,
+      // verify); cost_usd null when the model had no price.
+      usage: usage.map((u) => ({
+        pipeline: u.pipeline,
+        endpoint: u.endpoint,
+        model: u.model,
+        kind: u.kind,
+        calls: u.calls,
+        tokens: { prompt: u.promptTokens, cached: u.cachedTokens, completion: u.completionTokens },
+        cost_usd: u.costUsd,
+      })),
+      cost_usd: priced.length === 0
+        ? null
+        : Math.round(priced.reduce((n, u) => n + (u.costUsd ?? 0), 0) * 1e8) / 1e8,
     });
   });
   return app;

@@ -3,7 +3,7 @@
  * @module
  */
 import type { GitAdapter } from "../../platform/mod.ts";
-import type { EndpointLimiter } from "../../llm/mod.ts";
+import type { EndpointLimiter, PriceList, Usage } from "../../llm/mod.ts";
 import type { Logger } from "../../log.ts";
 import type { Queue } from "../../queue/mod.ts";
 import type { ConfigPolicy, ServerCaps } from "../../repo_config/mod.ts";
@@ -35,7 +35,26 @@ export interface ReviewJobDeps {
    * every job of the process, so ten reviews at once do not send one Ollama forty calls.
    */
   limiter?: EndpointLimiter;
+  /** Prices and budgets (server settings only); absent: tokens are kept unpriced, no budgets. */
+  cost?: CostDeps;
   /** For model calls; tests may pass their own. */
   fetch?: typeof fetch;
   now?: () => number;
+}
+
+/** Cost accounting and budgets, from the server's settings (never a repository's config). */
+export interface CostDeps {
+  /** USD per million tokens by model id (`llm.prices`). */
+  prices: PriceList;
+  /** The server's daily budget in USD (`budget_daily_usd`). */
+  budgetDailyUsd?: number;
+  /** Daily budgets by repository full name (`budgets`). */
+  budgets?: Readonly<Record<string, { dailyUsd: number }>>;
+  /** A model id on the server's endpoint that reviews run on past a budget. */
+  budgetFallbackModel?: string;
+  /** Where spend and budgets' use are counted: the Prometheus metrics. */
+  meter?: {
+    observeLlmUsage(model: string, usage: Usage, costUsd: number | null): void;
+    setBudgetRatio(budget: string, ratio: number): void;
+  };
 }

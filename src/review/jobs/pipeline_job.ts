@@ -7,10 +7,11 @@
 import type { TypedHandler } from "../../jobs.ts";
 import { errorMessage } from "../../queue/mod.ts";
 import { pipelineModels } from "../pipeline_models.ts";
-import { runPipeline } from "../run_pipeline.ts";
+import { type ModelSpend, runPipeline } from "../run_pipeline.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { isLastFailure, publishWhenAllEnded, recordFailedRun } from "./pipeline_endings.ts";
 import { toRunRecord } from "./pipeline_runs.ts";
+import { recordSpend } from "./record_spend.ts";
 import { anchorFiles, loadReviewPlan } from "./review_inputs.ts";
 
 /** The handler of `pipeline` jobs. */
@@ -22,6 +23,9 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
     if (!pipelinePlan) {
       throw new Error(`review ${payload.reviewId} has no pipeline ${payload.pipeline}`);
     }
+    // Every request's spend, kept whatever ends the run: a retried run's earlier requests were
+    // paid for too.
+    const spend: ModelSpend[] = [];
     try {
       const models = pipelineModels(inputs.config, pipelinePlan.name, deps.env);
       // Retryable errors of the pipeline's model (429, 5xx, timeouts) go back to the queue
@@ -36,7 +40,9 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
         maxResponseBytes: deps.llm.maxResponseBytes,
         limiter: deps.limiter,
         rethrowRetryable: (error) => deps.queue.willRetry(job, error),
+        onSpend: (s) => void spend.push(s),
       });
+      await recordSpend(deps, payload, spend.splice(0), now(deps));
       await deps.store.savePipelineRun(payload.reviewId, toRunRecord(outcome), now(deps));
       deps.log.info("pipeline ended", {
         job_id: job.id,
@@ -53,6 +59,8 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
         error_detail: outcome.errorDetail,
       });
     } catch (error) {
+      // Recorded before anything else can fail: the requests were paid for.
+      await recordSpend(deps, payload, spend.splice(0), now(deps));
       // Any other failure that ends the job (a permanent error, the last attempt, an abort) is
       // still an ending: recorded as a failed run, so the review is published rather than left
       // waiting on a pipeline that will never report.

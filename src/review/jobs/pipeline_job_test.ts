@@ -122,3 +122,60 @@ pipelines:
 `,
     ));
 }
+
+for (const factory of testStores()) {
+  Deno.test(`pipeline job [${factory.name}]: requests of a run the queue retries are still recorded, priced`, () =>
+    withReviewWorld(
+      factory,
+      async (w) => {
+        w.deps.cost = { prices: { "fake-model": { input: 1, output: 10 } } };
+        let n = 0;
+        w.deps.fetch = () => {
+          n++;
+          // Attempt 1: an answer that is no JSON (paid for), then a 503 on the re-ask; the job
+          // goes back to the queue. Attempt 2 answers.
+          if (n === 1) return Promise.resolve(completion("I found nothing, sorry."));
+          if (n === 2) {
+            return Promise.resolve(Response.json({ error: { message: "busy" } }, { status: 503 }));
+          }
+          return Promise.resolve(completion({ findings: [EVAL_FINDING] }));
+        };
+        await w.requestReview();
+        const runs = await w.runJobs();
+        assert.deepEqual(
+          runs.filter((r) => r.kind === "pipeline").map((r) => r.outcome),
+          ["failed", "succeeded"],
+        );
+        const [review] = (await w.reviews.listReviews()).reviews;
+        const usage = await w.reviews.usageOfReview(review.id);
+        assert.deepEqual(usage.map((u) => [u.pipeline, u.model, u.kind, u.calls]), [
+          ["quality", "fake-model", "review", 2],
+        ]);
+        // 200 prompt tokens at $1/M and 40 completion tokens at $10/M.
+        assert.equal(usage[0].costUsd, 0.0006);
+        const summary = w.git.comments({ platform: "memory", fullName: "octo/app" }, 1)
+          .find((c) => c.kind === "summary")!.body;
+        assert.match(summary, /^Cost: 240 tokens, \$0\.0006$/m);
+      },
+    ));
+}
+
+for (const factory of testStores()) {
+  Deno.test(`publish [${factory.name}]: review.show_cost false hides the cost line; the cost is still stored`, () =>
+    withReviewWorld(
+      factory,
+      async (w) => {
+        w.deps.cost = { prices: { "fake-model": { input: 1, output: 10 } } };
+        w.model.findings = [EVAL_FINDING];
+        await w.requestReview();
+        await w.runJobs();
+        const summary = w.git.comments({ platform: "memory", fullName: "octo/app" }, 1)
+          .find((c) => c.kind === "summary")!.body;
+        assert.doesNotMatch(summary, /Cost:/);
+        assert.match(summary, /eval of input/);
+        const [review] = (await w.reviews.listReviews()).reviews;
+        assert.equal((await w.reviews.usageOfReview(review.id))[0].costUsd, 0.0003);
+      },
+      configYaml("review: {show_cost: false}\n"),
+    ));
+}

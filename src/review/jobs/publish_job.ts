@@ -223,8 +223,11 @@ async function publishReview(
     ...result.summaryInput,
     findings,
     inlinePosted: true,
+    // Read defensively: inputs stored before the key existed lack it.
+    ...(review.show_cost === false ? {} : await reviewCost(deps, ref.reviewId)),
     notes: inputs.notes,
     paused: inputs.paused,
+    budget: inputs.budget,
     headSha: pr.headSha,
     ...(inputs.life && settled ? { life: summaryLife(inputs.life, settled, dismissedNow) } : {}),
     maxChars: summaryMaxChars(adapter.dialect),
@@ -282,6 +285,24 @@ async function publishReview(
       error: allFailed ? "every pipeline failed" : undefined,
     },
   );
+}
+
+/**
+ * The review's tokens and cost, summed from what its pipelines' requests recorded; nothing when
+ * no model was asked (a line saying "0 tokens" tells nobody anything).
+ */
+async function reviewCost(deps: ReviewJobDeps, reviewId: number) {
+  const usage = await deps.store.usageOfReview(reviewId);
+  if (usage.length === 0) return {};
+  const priced = usage.filter((u) => u.costUsd !== null);
+  const cost = {
+    tokens: usage.reduce((n, u) => n + u.promptTokens + u.completionTokens, 0),
+    usd: priced.length === 0
+      ? null
+      : Math.round(priced.reduce((n, u) => n + (u.costUsd ?? 0), 0) * 1e8) / 1e8,
+    unpricedCalls: usage.reduce((n, u) => n + u.unpricedCalls, 0),
+  };
+  return { cost };
 }
 
 /**

@@ -27,6 +27,8 @@ export interface ReviewInputs {
   notes?: string[];
   /** The summary's line saying Loom paused itself after this review; absent when it did not. */
   paused?: string;
+  /** The summary's line saying a budget is spent and which model the review ran on instead. */
+  budget?: string;
   change: ChangeContext;
 }
 

@@ -21,6 +21,13 @@ import type { Severity } from "../../findings/mod.ts";
 import { readInstructionFiles } from "../instruction_files.ts";
 import { planReview } from "../plan.ts";
 import { autoPause } from "./auto_pause.ts";
+import {
+  type BudgetAlerts,
+  budgetFallbackNote,
+  budgetSkipReason,
+  onFallbackModel,
+  spentBudget,
+} from "./budget.ts";
 import { commandRefusal } from "./command_permission.ts";
 import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineDedupeKey } from "./pipeline_endings.ts";
@@ -36,6 +43,7 @@ const LANE_OF: Record<Severity, Lane> = { blocker: "high", warning: "normal", in
 
 /** The handler of `review` jobs. */
 export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
+  const budgetAlerts: BudgetAlerts = new Map();
   return async (job, { signal }) => {
     const { payload } = job;
     const adapter = deps.adapters[payload.repo.platform];
@@ -121,9 +129,12 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       }
       const { templates } = setup;
       // The review spends the server's key and worker slots: the operator's caps bound it.
-      const { config, notes } = deps.caps
+      const clamped = deps.caps
         ? clampToServerCaps(setup.config, deps.caps)
         : { config: setup.config, notes: [] };
+      let { config } = clamped;
+      const { notes } = clamped;
+      let budgetLine: string | undefined;
       if (notes.length > 0) log.info("repo config clamped to the server's caps", { notes });
       const triggered = payload.trigger === "command";
       if (!triggered && pr.draft && !config.triggers.drafts) {
@@ -147,6 +158,28 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       if (skip) {
         await publish({ ...ref, outcome: "skipped", reason: skip, visible: true });
         return log.info("review skipped", { reason: skip });
+      }
+
+      // Past a budget the model is not called: the review is skipped (a success status, as for
+      // any skip: the operator's spending limit is no fault of the change, and an error status
+      // would block every merge that requires Loom's check until midnight), or it runs on the
+      // operator's fallback model.
+      const spent = await spentBudget(deps, payload.repo.fullName, now(), budgetAlerts);
+      if (spent) {
+        const fallback = deps.cost?.budgetFallbackModel;
+        if (!fallback) {
+          const reason = budgetSkipReason(spent);
+          // Not reviewed, as for a diff too large: a summary says why, the status is a success.
+          await publish({ ...ref, outcome: "not_reviewed", reason });
+          return log.info("review skipped: budget", { review_id: reviewId, budget: spent.budget });
+        }
+        config = onFallbackModel(config, deps.llm, fallback);
+        budgetLine = budgetFallbackNote(spent, fallback);
+        log.info("review on the budget fallback model", {
+          review_id: reviewId,
+          budget: spent.budget,
+          model: fallback,
+        });
       }
 
       let diff: string;
@@ -207,6 +240,7 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
         ...(instructions.length > 0 ? { instructions } : {}),
         ...(notes.length > 0 ? { notes } : {}),
         ...(paused ? { paused } : {}),
+        ...(budgetLine ? { budget: budgetLine } : {}),
         // An incremental review's findings are anchored on the pull request's whole diff.
         ...(range.life.mode === "incremental" ? { prDiff: diff } : {}),
         life: range.life,

@@ -51,7 +51,7 @@ export interface ContentAnswer {
   /** Defaults to `"stop"`; `"length"` mimics output cut at `max_tokens`. */
   finishReason?: string;
   /** Token counts reported in `usage`; estimated from the text (chars / 4) when absent. */
-  usage?: { promptTokens: number; completionTokens: number };
+  usage?: { promptTokens: number; completionTokens: number; cachedTokens?: number };
   /** Leave `usage` out of the response, as some local servers do. */
   omitUsage?: boolean;
   /** Wait this long before answering; the wait ends early when the fake closes. */
@@ -370,6 +370,10 @@ function completion(a: ContentAnswer, req: RecordedRequest, n: number) {
         prompt_tokens: promptTokens,
         completion_tokens: completionTokens,
         total_tokens: promptTokens + completionTokens,
+        // As OpenAI reports prompt caching.
+        ...(a.usage?.cachedTokens === undefined
+          ? {}
+          : { prompt_tokens_details: { cached_tokens: a.usage.cachedTokens } }),
       },
     }),
   };
