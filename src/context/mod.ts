@@ -4,6 +4,11 @@
  * grammar and by indentation and keywords elsewhere, and small files whole.
  * @module
  */
-export { buildContexts, type BuildContextsInput, MAX_CONTEXT_FILES } from "./build_contexts.ts";
+export {
+  buildContexts,
+  type BuildContextsInput,
+  MAX_CONTEXT_FILE_BYTES,
+  MAX_CONTEXT_FILES,
+} from "./build_contexts.ts";
 export { type ContextMode, type FileContext, fileContext } from "./file_context.ts";
 export { type Grammar, grammarFor, GRAMMARS } from "./languages.ts";

@@ -3,10 +3,11 @@
  * finished. `loom review` uses it directly; the server splits the same steps across jobs.
  * @module
  */
+import { buildContexts } from "../context/mod.ts";
 import { loadPromptText, type RepoConfig } from "../repo_config/mod.ts";
 import { pipelineModels } from "./pipeline_models.ts";
 import { collectReviewResult, type ReviewResult } from "./review_result.ts";
-import { type ChangeContext, planReview } from "./plan.ts";
+import { type ChangeContext, planReview, sentFiles } from "./plan.ts";
 import { runPipeline } from "./run_pipeline.ts";
 
 /** Inputs of {@link reviewDiff}. */
@@ -16,6 +17,11 @@ export interface ReviewDiffInput {
   change: ChangeContext;
   /** Reads a file of the reviewed repository (prompts), relative to its root; null if missing. */
   readRepoFile(path: string): Promise<string | null>;
+  /**
+   * Reads a file of the reviewed side (the head commit or the working tree), for the code shown
+   * around the hunks (`review.context`); null if missing. Without it only the diff is shown.
+   */
+  readHeadFile?(path: string): Promise<string | null>;
   /** Where API keys are looked up by `api_key_env`. */
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
@@ -88,7 +94,17 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
     if (text === null) missing.set(pipeline.name, `prompt file ${pipeline.prompt_file} not found`);
     templates[pipeline.name] = text ?? "";
   }
-  const plan = planReview({ diff: input.diff, config, templates, change: input.change });
+  let plan = planReview({ diff: input.diff, config, templates, change: input.change });
+  if (input.readHeadFile && config.review.context !== "hunks") {
+    const context = await buildContexts({
+      files: sentFiles(plan),
+      mode: config.review.context,
+      fileTokens: config.review.context_file_tokens,
+      read: input.readHeadFile,
+      signal: input.signal,
+    });
+    plan = planReview({ diff: plan.files, config, templates, change: input.change, context });
+  }
   const outcomes = await Promise.all(plan.pipelines.map((pipelinePlan) => {
     const models = pipelineModels(config, pipelinePlan.name, input.env);
     const error = missing.get(pipelinePlan.name);

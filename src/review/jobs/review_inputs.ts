@@ -4,6 +4,7 @@
  * (planning is pure and takes milliseconds), so no job depends on another's memory.
  * @module
  */
+import type { FileContext } from "../../context/mod.ts";
 import { type DiffFile, parseDiff } from "../../diff/mod.ts";
 import type { RepoConfig } from "../../repo_config/mod.ts";
 import type { ReviewStore } from "../../store/mod.ts";
@@ -25,6 +26,8 @@ export interface ReviewInputs {
   /** The summary's line saying Loom paused itself after this review; absent when it did not. */
   paused?: string;
   change: ChangeContext;
+  /** The code around the reviewed diff's hunks (`review.context`); absent: the diff alone. */
+  context?: FileContext[];
 }
 
 /** The inputs and the plan of review `reviewId`; throws when the review has none. */
