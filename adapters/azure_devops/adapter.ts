@@ -13,6 +13,7 @@ import { type CommitChange, compareCommits, gitChange } from "./compare.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
 import {
+  boundedFileText,
   cachedIdentity,
   type DiffBudget,
   diffBudget,
@@ -381,8 +382,8 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
 
     async fetchFile(repo, path, ref) {
       const [version, type] = versionOf(ref);
-      const bytes = await content(repo, path.replace(/^\/+/, ""), version, type);
-      return bytes === null ? null : new TextDecoder().decode(bytes);
+      const res = await item(repo, path.replace(/^\/+/, ""), version, type);
+      return res && await boundedFileText(res);
     },
 
     async listComments(repo, pr) {
