@@ -103,16 +103,20 @@ interface Piece {
  * ```
  */
 export function packFiles(files: DiffFile[], opts: PackOptions): PackResult {
-  const plain = packAt(files, opts, "hunks");
   const context = opts.context;
-  if (!context || context.mode === "hunks" || context.files.size === 0) return plain.result;
+  if (!context || context.mode === "hunks" || context.files.size === 0) {
+    return packAt(files, opts, "hunks").result;
+  }
   // Context is sent only where it costs no diff: the richest level that leaves out no more
-  // hunks than the diff alone, else the diff alone.
+  // hunks than the diff alone, else the diff alone. Packing is linear, so trying is cheap.
+  let plain: ReturnType<typeof packAt> | undefined;
   for (const level of context.mode === "file" ? ["file", "scope"] as const : ["scope"] as const) {
     const withContext = packAt(files, opts, level);
+    if (withContext.unsentHunks === 0) return withContext.result;
+    plain ??= packAt(files, opts, "hunks");
     if (withContext.unsentHunks <= plain.unsentHunks) return withContext.result;
   }
-  return plain.result;
+  return (plain ?? packAt(files, opts, "hunks")).result;
 }
 
 type Level = ContextMode;
