@@ -10,7 +10,7 @@ import { createApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
 import { backupPlan, maintenanceHandlers, scheduleMaintenance } from "./maintenance/mod.ts";
-import { createEndpointLimiter } from "./llm/mod.ts";
+import { processLimiter } from "./llm/mod.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
 import { keyBindings, keyEnv, policyWarnings } from "./repo_config/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
@@ -95,10 +95,7 @@ export async function startServer(
         log,
         commandsFrom: settings.commandsFrom,
         // One for the process: every job's model calls take their turns from it.
-        limiter: createEndpointLimiter({
-          defaultLimit: settings.llm.maxConcurrency,
-          caps: { [settings.llm.baseUrl]: settings.llm.maxConcurrency },
-        }),
+        limiter: processLimiter(settings.llm),
       }),
       ...maintenanceHandlers({
         database: store,

@@ -342,6 +342,27 @@ Deno.test("loom review: with no config, the built-in pipelines run on the server
   }
 });
 
+Deno.test("loom review: LOOM_LLM_MAX_CONCURRENCY=1 keeps a local model to one call at a time", async () => {
+  // Each answer takes a while, so the two pipelines would overlap if nothing held them.
+  const slow = (req: RecordedRequest) => ({ ...answerFromDiff(req), delayMs: 150 });
+  {
+    await using s = await scene(slow);
+    const out = await s.review(["--base", "main"], {
+      ...env(s.llm),
+      LOOM_LLM_MAX_CONCURRENCY: "1",
+    });
+    assert.equal(out.code, 1, out.stderr);
+    assert.equal(s.llm.inFlight().max, 1, "never two calls at once");
+    assert.equal(s.llm.chats().length, 3, "both pipelines and the second look still ran");
+  }
+  {
+    await using s = await scene(slow);
+    const out = await s.review(["--base", "main"]);
+    assert.equal(out.code, 1, out.stderr);
+    assert.equal(s.llm.inFlight().max, 2, "by default (4) the two pipelines ask side by side");
+  }
+});
+
 Deno.test("loom review: review.context file shows the changed file whole, read at the head commit, not the working tree", async () => {
   await using s = await scene(undefined, "review: {context: file}");
   // An uncommitted edit: the review is of the head commit, so the model must not see it.

@@ -7,6 +7,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { evalJsonLine, evalTable, loadEvalSet, runEval } from "../eval/mod.ts";
+import { processLimiter } from "../llm/mod.ts";
 import { keyEnv } from "../repo_config/mod.ts";
 import { parseCommand } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
@@ -77,6 +78,7 @@ export async function evalCommand(
       fetch: deps.fetch,
       maxResponseBytes: settings.llm.maxResponseBytes,
       retries: 2,
+      limiter: processLimiter(settings.llm),
       // Progress goes to stderr so the JSON line stays alone on stdout.
       onCase: (c, i, total) => io.stderr(`loom eval: ${i + 1}/${total} ${c.id}`),
     });

@@ -6,6 +6,7 @@
  */
 import { resolve } from "node:path";
 import { MAX_CONTEXT_FILE_BYTES } from "../context/mod.ts";
+import { processLimiter } from "../llm/mod.ts";
 import { keyEnv } from "../repo_config/mod.ts";
 import {
   renderSummary,
@@ -131,6 +132,7 @@ export async function reviewCommand(
       fetch: deps.fetch,
       maxResponseBytes: settings.llm.maxResponseBytes,
       retries: 2,
+      limiter: processLimiter(settings.llm),
     });
     io.stdout(render(result, format));
     return exitCode(result, io);

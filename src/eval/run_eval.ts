@@ -3,6 +3,7 @@
  * runs it (same config, prompts, planning and pipelines), and scoring what it found.
  * @module
  */
+import type { EndpointLimiter } from "../llm/mod.ts";
 import type { RepoConfig } from "../repo_config/mod.ts";
 import { reviewDiff } from "../review/mod.ts";
 import type { EvalCase } from "./eval_case.ts";
@@ -19,6 +20,8 @@ export interface RunEvalDeps {
   maxResponseBytes?: number;
   retries?: number;
   signal?: AbortSignal;
+  /** Turns at each model server, as in a review. */
+  limiter?: EndpointLimiter;
   /** Milliseconds since some fixed point; `performance.now` unless a test fixes time. */
   now?: () => number;
   /** Called after each case, so a long run shows progress. */
@@ -74,6 +77,7 @@ export async function runEval(cases: readonly EvalCase[], deps: RunEvalDeps): Pr
       maxResponseBytes: deps.maxResponseBytes,
       retries: deps.retries,
       signal: deps.signal,
+      limiter: deps.limiter,
     });
     promptTokens += review.usage.promptTokens;
     completionTokens += review.usage.completionTokens;

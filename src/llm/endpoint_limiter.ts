@@ -143,3 +143,26 @@ export function endpointKey(baseUrl: string): string {
     return baseUrl;
   }
 }
+
+/**
+ * The limiter of one Loom process under its settings: `LOOM_LLM_MAX_CONCURRENCY` is the limit of
+ * models setting none, and the most any config may set for the server's own `LOOM_LLM_BASE_URL`.
+ * `loom serve`, `loom review` and `loom eval` all take their turns this way.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { processLimiter } from "./endpoint_limiter.ts";
+ *
+ * const limiter = processLimiter({ baseUrl: "http://127.0.0.1:11434/v1", maxConcurrency: 1 });
+ * const first = await limiter.acquire("http://127.0.0.1:11434/v1", 8);
+ * assert.equal(limiter.inFlight("http://127.0.0.1:11434/v1"), 1);
+ * first();
+ * ```
+ */
+export function processLimiter(llm: { baseUrl: string; maxConcurrency: number }): EndpointLimiter {
+  return createEndpointLimiter({
+    defaultLimit: llm.maxConcurrency,
+    caps: { [llm.baseUrl]: llm.maxConcurrency },
+  });
+}

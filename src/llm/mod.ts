@@ -42,7 +42,12 @@ export {
   TOKEN_PARAMS,
   type TokenParam,
 } from "./model_spec.ts";
-export { createEndpointLimiter, endpointKey, type EndpointLimiter } from "./endpoint_limiter.ts";
+export {
+  createEndpointLimiter,
+  endpointKey,
+  type EndpointLimiter,
+  processLimiter,
+} from "./endpoint_limiter.ts";
 export { createQuirkMemory, type QuirkMemory } from "./model_quirks.ts";
 export { parseFindings } from "./parse_findings.ts";
 export type { ParsedFindings } from "./parse_findings.ts";

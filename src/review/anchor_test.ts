@@ -335,7 +335,8 @@ Deno.test("fingerprintOf ignores digits, punctuation, case and spacing in titles
   assert.equal(normaliseTitle("Line 12: SQL-injection!"), "line sql injection");
 });
 
-Deno.test("anchoring hundreds of findings on a 20,000-line diff is fast", () => {
+// Its speed is measured by `deno task bench:review` (the large case), not asserted here.
+Deno.test("anchoring a thousand findings on a 20,000-line diff places each in its file", () => {
   let text = "";
   for (let f = 0; f < 400; f++) {
     const body = Array.from({ length: 50 }, (_, i) => `+line ${i} of file ${f}`).join("\n");
@@ -346,9 +347,9 @@ Deno.test("anchoring hundreds of findings on a 20,000-line diff is fast", () => 
     { length: 1000 },
     (_, i) => raw((i % 60) + 1, { path: `src/f${i % 400}.ts`, title: `Finding ${i % 7}` }),
   );
-  const started = performance.now();
   const { findings: out } = anchorFindings(findings, PIPELINE, files);
-  const took = performance.now() - started;
   assert.ok(out.length > 0);
-  assert.ok(took < 250, `anchoring took ${took.toFixed(1)} ms`);
+  assert.ok(out.every((f) => f.path.startsWith("src/f")));
+  // Lines 1-50 are in each file's hunk; 51-60 are not and go to the summary.
+  assert.ok(out.filter((f) => f.inDiff).every((f) => f.line <= 50));
 });

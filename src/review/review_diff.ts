@@ -4,6 +4,7 @@
  * @module
  */
 import { buildContexts } from "../context/mod.ts";
+import type { EndpointLimiter } from "../llm/mod.ts";
 import { loadPromptText, type RepoConfig } from "../repo_config/mod.ts";
 import { pipelineModels } from "./pipeline_models.ts";
 import { collectReviewResult, type ReviewResult } from "./review_result.ts";
@@ -30,6 +31,11 @@ export interface ReviewDiffInput {
   maxResponseBytes?: number;
   /** In-place retries of retryable model errors. */
   retries?: number;
+  /**
+   * Turns at each model server (`max_concurrency`, `LOOM_LLM_MAX_CONCURRENCY`), so a local model
+   * is not sent every chunk of every pipeline at once; unset, calls are not limited.
+   */
+  limiter?: EndpointLimiter;
 }
 
 /**
@@ -115,6 +121,7 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
       fetch: input.fetch,
       maxResponseBytes: input.maxResponseBytes,
       retries: input.retries,
+      limiter: input.limiter,
     });
   }));
   return collectReviewResult(plan, outcomes, config);

@@ -337,17 +337,15 @@ Deno.test("countTokens: counting line-ended parts separately never gives less th
   assert.equal(countTokens(""), 0);
 });
 
-Deno.test("countTokens: a 20,000-line diff is counted in well under 100 ms", () => {
+// Its speed is measured by `deno task bench:review` (every prompt is counted), not asserted here.
+Deno.test("countTokens: a 20,000-line diff is counted as the sum of its parts", () => {
   const file = asDiff([...Object.values(CODE), ...Object.values(PROSE)].join("\n"));
   const fileLines = file.split("\n").length;
   const text = file.repeat(Math.ceil(20_000 / fileLines));
   assert.ok(text.split("\n").length >= 20_000);
-  countTokens(text); // warm-up: the budget is for a running server
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const start = performance.now();
-    countTokens(text);
-    best = Math.min(best, performance.now() - start);
-  }
-  assert.ok(best < 40, `took ${best.toFixed(1)} ms`);
+  const copies = Math.ceil(20_000 / fileLines);
+  const perCopy = countTokens(file);
+  // Copies join without a separator, so a token may span two: within one token per seam.
+  const total = countTokens(text);
+  assert.ok(Math.abs(total - perCopy * copies) <= copies, `${total} vs ${perCopy} x ${copies}`);
 });
