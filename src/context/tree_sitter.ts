@@ -10,6 +10,9 @@ import type { Grammar } from "./languages.ts";
 
 type TreeSitter = typeof import("web-tree-sitter");
 
+/** The longest one file is parsed for; past it the keyword method is used. */
+export const MAX_PARSE_MS = 1_000;
+
 let runtime: Promise<TreeSitter> | null = null;
 const languages = new Map<string, Promise<Language>>();
 
@@ -64,7 +67,12 @@ export async function treeSitterScopes(
     const language = await loadLanguage(ts, grammar);
     parser = new ts.Parser();
     parser.setLanguage(language);
-    const tree = parser.parse(source);
+    // A file crafted to make the parser slow is given up on, as is one that does not parse:
+    // either way the keyword method answers.
+    const deadline = performance.now() + MAX_PARSE_MS;
+    const tree = parser.parse(source, null, {
+      progressCallback: (state) => state.hasError || performance.now() > deadline,
+    });
     if (!tree) return null;
     try {
       if (tree.rootNode.hasError) return null;
