@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { parseDiff } from "../diff/mod.ts";
 import { fileContext } from "./file_context.ts";
+import { grammarFor } from "./languages.ts";
+import { treeSitterScopes } from "./tree_sitter.ts";
 
 /** The diff replacing line `line` of `source` (the new file) with itself, from `was`. */
 function oneLineDiff(path: string, source: string, line: number, was = "old();") {
@@ -153,4 +155,13 @@ Deno.test("a file that is not the one the diff was made from gets no context", a
   const file = oneLineDiff("a.js", "function load() {\n  return 1;\n}\n", 2);
   const other = "function load() {\n  return 2;\n}\n";
   assert.equal(await fileContext(file, other, { mode: "scope", wholeFileChars: 0 }), null);
+});
+
+Deno.test("a grammar that cannot be loaded gives null (the keyword method), and others still load", async () => {
+  const missing = { name: "Nothing", wasm: "tree-sitter-nothing.wasm", scopes: new Set(["x"]) };
+  const source = "def f():\n    return 1\n";
+  assert.equal(await treeSitterScopes(missing, source, [{ line: 2, top: 2 }]), null);
+  assert.deepEqual(await treeSitterScopes(grammarFor("a.py")!, source, [{ line: 2, top: 2 }]), [
+    [1],
+  ]);
 });
