@@ -28,3 +28,10 @@ Deno.test("the keyword method looks above the hunk, not inside it", () => {
   // The hunk starts at line 2: "sub inner {" is shown in the hunk itself.
   assert.deepEqual(keywordScopes(source, [{ line: 3, top: 2 }]), [[1]]);
 });
+
+Deno.test("ReDoS: a minified line full of colons above the change is passed over, not scanned", () => {
+  const minified = "x:".repeat(200_000);
+  const source = `${minified}\n  y = 1\n`;
+  // Scanned, this line would backtrack for hours; passed over, it answers at once: no opener.
+  assert.deepEqual(keywordScopes(source, [{ line: 2, top: 2 }]), [[]]);
+});
