@@ -7,7 +7,7 @@
 // Words that open a scope in common languages: functions, types, modules and blocks.
 const OPENER =
   /^(?:(?:export|public|private|protected|internal|static|async|abstract|final|override|virtual|pub(?:\([^)]*\))?|unsafe|extern|local|def|sub|fn|fun|func|function|proc|procedure|method|class|struct|enum|trait|impl|interface|module|namespace|object|record|type|package)\b.*|(?:if|elif|else|for|foreach|while|until|unless|do|switch|case|match|when|try|with|loop|select|begin)\b.*|.*(?:\{|:|\bdo|\bthen|=>)\s*(?:#.*|\/\/.*)?)$/;
-// Longest line tested against OPENER, whose `.*` before the line's end backtracks.
+// Longest line that may be an opener: a minified line is not worth showing, nor scanning.
 const MAX_OPENER_CHARS = 400;
 // A line that only closes a scope: it belongs to a scope that ended, never opens one.
 const CLOSER = /^(?:[}\])]+[;,)]*|end\b.*|fi|done|esac)$/;
@@ -44,7 +44,6 @@ export function keywordScopes(
       if (level >= indent) continue;
       if (CLOSER.test(trimmed)) continue;
       indent = level;
-      // A very long line (minified code) is not an opener worth showing, and is not scanned.
       if (trimmed.length <= MAX_OPENER_CHARS && OPENER.test(trimmed)) found.push(i + 1);
     }
     return found.reverse();

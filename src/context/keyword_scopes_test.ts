@@ -29,9 +29,9 @@ Deno.test("the keyword method looks above the hunk, not inside it", () => {
   assert.deepEqual(keywordScopes(source, [{ line: 3, top: 2 }]), [[1]]);
 });
 
-Deno.test("ReDoS: a minified line full of colons above the change is passed over, not scanned", () => {
+Deno.test("a minified line above the change is never shown as its scope", () => {
   const minified = "x:".repeat(200_000);
   const source = `${minified}\n  y = 1\n`;
-  // Scanned, this line would backtrack for hours; passed over, it answers at once: no opener.
+  // It ends in ":" like a Python opener, but 400,000 characters of it would crowd out the diff.
   assert.deepEqual(keywordScopes(source, [{ line: 2, top: 2 }]), [[]]);
 });
