@@ -16,12 +16,21 @@ const { values } = parseArgs({
 });
 const runs = Number(values.runs);
 
-/** A git-style diff of `files` files with `lines` changed lines in all, in hunks of ~25. */
-function makeDiff(files: number, lines: number): string {
+/**
+ * A git-style diff of `files` files with `lines` changed lines in all, in hunks of ~25, and the
+ * new side of each file: every hunk inside a function that opens five lines above it.
+ */
+function makeDiff(files: number, lines: number): { diff: string; sources: Map<string, string> } {
   const perFile = Math.floor(lines / files);
   let out = "";
+  const sources = new Map<string, string>();
   for (let f = 0; f < files; f++) {
     const path = `src/module_${f % 20}/file_${f}.ts`;
+    const source: string[] = [];
+    const put = (line: number, text: string) => {
+      while (source.length < line - 1) source.push("  step();");
+      source[line - 1] = text;
+    };
     out +=
       `diff --git a/${path} b/${path}\nindex 1111111..2222222 100644\n--- a/${path}\n+++ b/${path}\n`;
     let oldLine = 10;
@@ -32,20 +41,30 @@ function makeDiff(files: number, lines: number): string {
       out += `@@ -${oldLine},${3 + dels + 3} +${newLine},${
         3 + adds + 3
       } @@ export function f${f}() {\n`;
-      for (let c = 0; c < 3; c++) out += ` const context${c} = compute(${c}, "unchanged");\n`;
+      put(newLine - 5, `export async function f${f}_${done}(service: Service) {`);
+      let at = newLine;
+      const context = (text: string) => {
+        out += ` ${text}\n`;
+        put(at++, text);
+      };
+      for (let c = 0; c < 3; c++) context(`const context${c} = compute(${c}, "unchanged");`);
       for (let d = 0; d < dels; d++) out += `-  const old${d} = legacy(${d});\n`;
       for (let a = 0; a < adds - dels; a++) {
-        out += `+  const value${done + a} = await service.call("${path}", ${
+        const text = `  const value${done + a} = await service.call("${path}", ${
           done + a
-        }, { retry: true });\n`;
+        }, { retry: true });`;
+        out += `+${text}\n`;
+        put(at++, text);
       }
-      for (let c = 0; c < 3; c++) out += ` const trailing${c} = compute(${c}, "unchanged");\n`;
+      for (let c = 0; c < 3; c++) context(`const trailing${c} = compute(${c}, "unchanged");`);
+      put(at, "}");
       done += adds;
       oldLine += 40;
       newLine += 40 + adds - dels;
     }
+    sources.set(path, source.join("\n") + "\n");
   }
-  return out;
+  return { diff: out, sources };
 }
 
 // Estimated tokens of every prompt sent since the last reset: what context costs per review.
@@ -113,12 +132,24 @@ const withRules = {
   path_instructions: [{ path: "**", instructions: "Every exported function has a doc comment." }],
 };
 
+/**
+ * Loom's time and the prompt tokens of one review of `files` files changing `lines` lines. With
+ * `context`, that `review.context` and the files' new side to read it from; with `rules`, that
+ * config and the repository files it reads; without either, the diff alone (the figures this
+ * bench has always printed).
+ */
 async function measure(
   files: number,
   lines: number,
-  rules?: { config: typeof config; files: Record<string, string> },
+  options: {
+    context?: "hunks" | "scope" | "file";
+    rules?: { config: typeof config; files: Record<string, string> };
+  } = {},
 ) {
-  const diff = makeDiff(files, lines);
+  const { context, rules } = options;
+  const { diff, sources } = makeDiff(files, lines);
+  const base = rules?.config ?? config;
+  const reviewConfig = context ? { ...base, review: { ...base.review, context } } : base;
   const times: number[] = [];
   let findings = 0;
   let calls = 0;
@@ -128,7 +159,7 @@ async function measure(
     const started = performance.now();
     const result = await reviewDiff({
       diff,
-      config: rules?.config ?? config,
+      config: reviewConfig,
       change: {
         title: "Bench",
         description: "",
@@ -137,6 +168,9 @@ async function measure(
         headBranch: "x",
       },
       readRepoFile: (path) => Promise.resolve(rules?.files[path] ?? null),
+      ...(context
+        ? { readHeadFile: (path: string) => Promise.resolve(sources.get(path) ?? null) }
+        : {}),
       env: {},
       fetch: fakeFetch,
     });
@@ -163,9 +197,22 @@ async function measure(
 const small = await measure(20, 500);
 const large = await measure(400, 20_000);
 const smallWithRules = await measure(20, 500, {
-  config: withRules,
-  files: { "AGENTS.md": AGENTS_MD },
+  rules: { config: withRules, files: { "AGENTS.md": AGENTS_MD } },
 });
+// What the code around the hunks costs: prompt tokens per review of the 500-line case for each
+// review.context, and Loom's time with it (reading the files is in-process here).
+const context: Record<string, { prompt_tokens: number; p50_ms: number }> = {};
+for (const mode of ["hunks", "scope", "file"] as const) {
+  const { prompt_tokens, p50_ms } = await measure(20, 500, { context: mode });
+  context[mode] = { prompt_tokens, p50_ms };
+}
 console.log(
-  JSON.stringify({ bench: "review", runs, small, large, small_with_rules: smallWithRules }),
+  JSON.stringify({
+    bench: "review",
+    runs,
+    small,
+    large,
+    small_with_rules: smallWithRules,
+    context,
+  }),
 );

@@ -392,3 +392,45 @@ Deno.test("loom review: LOOM_LLM_MAX_CONCURRENCY=1 keeps a local model to one ca
     assert.equal(s.llm.inFlight().max, 2, "by default (4) the two pipelines ask side by side");
   }
 });
+
+Deno.test("loom review: review.context file shows the changed file whole, read at the head commit, not the working tree", async () => {
+  await using s = await scene(undefined, "review: {context: file}");
+  // An uncommitted edit: the review is of the head commit, so the model must not see it.
+  await s.repo.write("src/app.js", APP_HEAD.replace("export function find", "function findLocal"));
+  const out = await s.review(["--base", "main", "--format", "json"]);
+  assert.equal(out.code, 0, out.stderr);
+  const [chat] = s.llm.chats();
+  const prompt = chat.body.messages.map((m: { content: string }) => m.content).join("\n");
+  assert.ok(
+    prompt.includes(
+      "@@ -1,3 +1,7 @@\n1   export function find(db, id) {\n" +
+        '2     return db.query("select * from users where id = ?", [id]);\n3   }\n4 + \n' +
+        "5 + export function search(db, name) {\n",
+    ),
+    prompt,
+  );
+  assert.ok(!prompt.includes("findLocal"));
+});
+
+Deno.test("loom review --working-tree: review.context scope reads the enclosing function from the working tree", async () => {
+  await using s = await scene();
+  const body = Array.from({ length: 6 }, (_, i) => `  const step${i} = ${i};\n`).join("");
+  await s.repo.write(
+    "src/app.js",
+    `export function search(db, name) {\n${body}  return name;\n}\n`,
+  );
+  await s.repo.commit("A longer search");
+  await s.repo.write(
+    "src/app.js",
+    `export function search(db, name) {\n${body}  return db.query(name);\n}\n`,
+  );
+  const out = await s.review(["--base", "HEAD", "--working-tree", "--format", "json"]);
+  assert.equal(out.code, 0, out.stderr);
+  const [chat] = s.llm.chats();
+  const prompt = chat.body.messages.map((m: { content: string }) => m.content).join("\n");
+  assert.ok(
+    prompt.includes("1   export function search(db, name) {\n  ⋮\n5     const step3 = 3;\n"),
+    prompt,
+  );
+  assert.ok(prompt.includes("8 +   return db.query(name);\n"));
+});

@@ -13,7 +13,7 @@ export { chatCommand } from "./chat_command.ts";
 export { editOrPost } from "./edit_or_post.ts";
 export { errorBody, messageWithDetails } from "./error_body.ts";
 export { fileDiff, type FileVersions, isBinary, MAX_DIFF_FILE_BYTES } from "./file_diff.ts";
-export { boundedFile, fileText, MAX_REPO_FILE_BYTES } from "./file_text.ts";
+export { boundedFileText, fileText, MAX_FILE_BYTES } from "./file_text.ts";
 export { githubStyle, reviewCommentJson } from "./github_style.ts";
 export type { GithubStyle } from "./github_style.ts";
 export {

@@ -13,7 +13,7 @@ import { type CommitChange, compareCommits, gitChange } from "./compare.ts";
 import { azureDevopsEventId, parseAzureDevopsEvent } from "./events.ts";
 import { sameSecret } from "../../src/secrets/mod.ts";
 import {
-  boundedFile,
+  boundedFileText,
   cachedIdentity,
   type DiffBudget,
   diffBudget,
@@ -383,7 +383,7 @@ export function createAzureDevopsAdapter(options: AzureDevopsAdapterOptions): Gi
     async fetchFile(repo, path, ref) {
       const [version, type] = versionOf(ref);
       const res = await item(repo, path.replace(/^\/+/, ""), version, type);
-      return res && new TextDecoder().decode(await boundedFile(res));
+      return res && await boundedFileText(res);
     },
 
     async listComments(repo, pr) {

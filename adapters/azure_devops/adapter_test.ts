@@ -16,7 +16,7 @@ import {
   pullRequestCommentPayload,
   pullRequestCreatedPayload,
 } from "../../tests/fakes/azure_devops/payloads.ts";
-import { MAX_REPO_FILE_BYTES } from "../_shared/mod.ts";
+import { MAX_FILE_BYTES } from "../_shared/mod.ts";
 import { type GitRepo, makeRepo } from "../../tests/git_repo.ts";
 import * as kit from "../../tests/support/adapter_test_kit.ts";
 import { watchEventLoop } from "../../tests/support/loop_watch.ts";
@@ -260,7 +260,7 @@ contract.runAdapterContract<Env, ReturnType<typeof azureFailure.http>>({
     // A branch whose one file is past what Loom reads of a repository file.
     const huge = "f".repeat(40);
     env.azure.addCommit(REPO_NAME, huge, {
-      "AGENTS.md": "Be kind.\n".repeat(MAX_REPO_FILE_BYTES / 8),
+      "AGENTS.md": "Be kind.\n".repeat(MAX_FILE_BYTES / 8),
     });
     env.azure.setBranch(REPO_NAME, "huge", huge);
     return Promise.resolve({

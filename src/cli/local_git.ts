@@ -73,6 +73,11 @@ export async function fileAtRef(dir: string, ref: string, path: string): Promise
   }
 }
 
+/** The size in bytes of `path` at `ref` (`git cat-file -s`), so a read can be refused first. */
+export async function fileSizeAtRef(dir: string, ref: string, path: string): Promise<number> {
+  return Number((await git(dir, ["cat-file", "-s", `${ref}:${path}`])).trim());
+}
+
 /** Subject of `head`'s commit and the messages of the commits since `base`, for the prompt. */
 export async function changeDescription(
   dir: string,

@@ -5,6 +5,7 @@
  * @module
  */
 import { resolve } from "node:path";
+import { MAX_CONTEXT_FILE_BYTES } from "../context/mod.ts";
 import { processLimiter } from "../llm/mod.ts";
 import { keyEnv } from "../repo_config/mod.ts";
 import {
@@ -18,7 +19,14 @@ import { parseCommand } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
 import { localConfig, readOrNull } from "./local_config.ts";
 import { settingsFrom } from "./settings.ts";
-import { changeDescription, changeDiff, fileAtRef, GitError, resolveCommit } from "./local_git.ts";
+import {
+  changeDescription,
+  changeDiff,
+  fileAtRef,
+  fileSizeAtRef,
+  GitError,
+  resolveCommit,
+} from "./local_git.ts";
 import { VERSION } from "./version.ts";
 
 const USAGE = `Usage: loom review --base REF [--head REF | --working-tree] [--repo-dir DIR]
@@ -112,6 +120,16 @@ export async function reviewCommand(
       },
       readRepoFile,
       warn: (message) => io.stderr(`loom review: ${message}`),
+      // Context comes from the reviewed side: the head commit, or the working tree itself.
+      readHeadFile: async (path) => {
+        if (head) {
+          const size = await fileSizeAtRef(dir, head, path);
+          return size > MAX_CONTEXT_FILE_BYTES ? null : await fileAtRef(dir, head, path);
+        }
+        const info = await Deno.stat(resolve(dir, path)).catch(() => null);
+        if (!info?.isFile || info.size > MAX_CONTEXT_FILE_BYTES) return null;
+        return await readOrNull(resolve(dir, path));
+      },
       env: keyEnv(io.env, settings.llm.apiKey),
       fetch: deps.fetch,
       maxResponseBytes: settings.llm.maxResponseBytes,

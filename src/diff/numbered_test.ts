@@ -85,7 +85,7 @@ Deno.test("renderNumberedFile: the file's header, then the chosen hunks numbered
   );
   assert.equal(
     renderNumberedFile(file),
-    renderFileHeader(file) + file.hunks.map(renderNumberedHunk).join(""),
+    renderFileHeader(file) + file.hunks.map((h) => renderNumberedHunk(h)).join(""),
   );
   assert.equal(
     renderNumberedFile(file, file.hunks.slice(1)),

@@ -195,6 +195,14 @@ const reviewSchema = z.strictObject({
    * cost. Who reads the pull request sees it; false hides it.
    */
   show_cost: z.boolean().default(true),
+  /**
+   * The code around each hunk the model is shown: `hunks` only the diff's own lines, `scope` also
+   * the lines opening the function, class or block each hunk sits in, `file` the whole new file
+   * when it fits in `context_file_tokens` (bigger files get `scope`).
+   */
+  context: z.enum(["hunks", "scope", "file"]).default("scope"),
+  /** Largest file (estimated tokens of its numbered text) that `context: file` shows whole. */
+  context_file_tokens: wholeNumber().min(0).max(100_000).default(2_000),
 });
 
 /**

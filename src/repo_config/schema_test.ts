@@ -52,6 +52,8 @@ Deno.test("a minimal config gets every documented default", () => {
     instructions_files: [".loom/instructions.md", "AGENTS.md", "CLAUDE.md", "REVIEW.md"],
     instructions_max_tokens: 4000,
     show_cost: true,
+    context: "scope",
+    context_file_tokens: 2000,
   });
   assert.deepEqual(config.path_instructions, []);
 });
@@ -97,6 +99,8 @@ Deno.test("every option can be set explicitly", () => {
       max_llm_calls: 3,
       incremental: false,
       auto_pause_after: 5,
+      context: "file",
+      context_file_tokens: 500,
     },
   });
   assert.deepEqual(config.triggers.ignore_titles, ["WIP", "[skip review]"]);
@@ -106,6 +110,20 @@ Deno.test("every option can be set explicitly", () => {
   assert.deepEqual(config.triggers.branches, ["release/*"]);
   assert.equal(config.review.min_severity, "warning");
   assert.equal(config.review.incremental, false);
+  assert.equal(config.review.context, "file");
+  assert.equal(config.review.context_file_tokens, 500);
+});
+
+Deno.test("review.context is one of hunks, scope and file", () => {
+  const base = {
+    models: { default: { base_url: "http://localhost:11434/v1", model: "m" } },
+    pipelines: [{ name: "q", prompt_file: "builtin:quality" }],
+  };
+  assert.equal(RepoConfigSchema.safeParse({ ...base, review: { context: "all" } }).success, false);
+  assert.equal(
+    RepoConfigSchema.safeParse({ ...base, review: { context_file_tokens: -1 } }).success,
+    false,
+  );
 });
 
 Deno.test("unknown keys are rejected at every level", () => {

@@ -3,7 +3,14 @@
  * @module
  */
 
-import { type DiffFile, type Hunk, renderFileHeader, renderNumberedHunk } from "../diff/mod.ts";
+import type { ContextMode, FileContext } from "../context/mod.ts";
+import {
+  type DiffFile,
+  type Hunk,
+  renderFileHeader,
+  renderNumberedHunk,
+  wholeFileHunk,
+} from "../diff/mod.ts";
 import { countTokens } from "./tokens.ts";
 
 /** The diff text of one model request. */
@@ -41,6 +48,11 @@ export interface PackOptions {
   budgetTokens: number;
   /** Most requests (chunks) to make for this diff. */
   maxChunks: number;
+  /**
+   * The code shown around the hunks (`review.context`), by path: each hunk's enclosing scope
+   * lines, or the whole file. Without it (or with mode `hunks`) only the diff is shown.
+   */
+  context?: { mode: ContextMode; files: ReadonlyMap<string, FileContext>; fileTokens: number };
 }
 
 /** A whole file, or a run of hunks of a file too big to send whole: the unit being packed. */
@@ -91,17 +103,69 @@ interface Piece {
  * ```
  */
 export function packFiles(files: DiffFile[], opts: PackOptions): PackResult {
+  const context = opts.context;
+  if (!context || context.mode === "hunks" || context.files.size === 0) {
+    return packAt(files, opts, "hunks").result;
+  }
+  // Context is sent only where it costs no diff: the richest level that leaves out no more
+  // hunks than the diff alone, else the diff alone. Packing is linear, so trying is cheap.
+  let plain: ReturnType<typeof packAt> | undefined;
+  for (const level of context.mode === "file" ? ["file", "scope"] as const : ["scope"] as const) {
+    const withContext = packAt(files, opts, level);
+    if (withContext.unsentHunks === 0) return withContext.result;
+    plain ??= packAt(files, opts, "hunks");
+    if (withContext.unsentHunks <= plain.unsentHunks) return withContext.result;
+  }
+  return (plain ?? packAt(files, opts, "hunks")).result;
+}
+
+type Level = ContextMode;
+
+/** The hunks of `file` rendered at `level`, each with its tokens; see {@link packFiles}. */
+function renderHunks(file: DiffFile, opts: PackOptions, level: Level, budget: number) {
+  const header = renderFileHeader(file);
+  const headerTokens = countTokens(header);
+  const context = level === "hunks" ? undefined : opts.context?.files.get(file.path);
+  const plain = (hunk: Hunk, i: number) => {
+    const scopes = context?.scopes[i];
+    if (scopes && scopes.length > 0) {
+      const text = renderNumberedHunk(hunk, scopes);
+      const tokens = countTokens(text);
+      // A scope that would push its hunk over the budget alone is left out, not the hunk.
+      if (headerTokens + tokens <= budget) return { hunks: [hunk], text, tokens, whole: false };
+    }
+    const text = renderNumberedHunk(hunk);
+    return { hunks: [hunk], text, tokens: countTokens(text), whole: false };
+  };
+  if (level === "file" && context?.whole) {
+    const whole = wholeFileHunk(file, context.whole);
+    if (whole) {
+      const text = renderNumberedHunk(whole);
+      const tokens = countTokens(text);
+      if (tokens <= (opts.context?.fileTokens ?? 0)) {
+        return {
+          header,
+          headerTokens,
+          rendered: [{ hunks: file.hunks, text, tokens, whole: true }],
+        };
+      }
+    }
+  }
+  return { header, headerTokens, rendered: file.hunks.map(plain) };
+}
+
+function packAt(
+  files: DiffFile[],
+  opts: PackOptions,
+  level: Level,
+): { result: PackResult; unsentHunks: number } {
   const budget = opts.budgetTokens;
   const pieces: Piece[] = [];
   const tooLarge = new Set<number>();
+  let unsentHunks = 0;
 
   files.forEach((file, order) => {
-    const header = renderFileHeader(file);
-    const headerTokens = countTokens(header);
-    const rendered = file.hunks.map((hunk) => {
-      const text = renderNumberedHunk(hunk);
-      return { hunk, text, tokens: countTokens(text) };
-    });
+    const { header, headerTokens, rendered } = renderHunks(file, opts, level, budget);
     const total = rendered.reduce((n, r) => n + r.tokens, headerTokens);
     if (total <= budget) {
       pieces.push({
@@ -118,12 +182,18 @@ export function packFiles(files: DiffFile[], opts: PackOptions): PackResult {
       tooLarge.add(order);
       return;
     }
+    if (rendered[0]?.whole) {
+      // The whole file did not fit after all: its hunks one by one, as at scope level.
+      const again = renderHunks(file, opts, "scope", budget).rendered;
+      rendered.splice(0, 1, ...again);
+    }
     // Split between hunks, in order, so each part reads as a contiguous stretch of the file.
     let part: Piece | null = null;
     let parts = 0;
     for (const r of rendered) {
       if (headerTokens + r.tokens > budget) {
         tooLarge.add(order);
+        unsentHunks += r.hunks.length;
         part = null;
         continue;
       }
@@ -131,7 +201,7 @@ export function packFiles(files: DiffFile[], opts: PackOptions): PackResult {
         part = { order, part: parts++, file, hunks: [], text: header, tokens: headerTokens };
         pieces.push(part);
       }
-      part.hunks.push(r.hunk);
+      part.hunks.push(...r.hunks);
       part.text += r.text;
       part.tokens += r.tokens;
     }
@@ -145,7 +215,9 @@ export function packFiles(files: DiffFile[], opts: PackOptions): PackResult {
     .map((b) => b.bin);
 
   const sent = new Set(kept.flat());
-  const dropped = new Set(pieces.filter((p) => !sent.has(p)).map((p) => p.order));
+  const unsent = pieces.filter((p) => !sent.has(p));
+  for (const p of unsent) unsentHunks += p.hunks.length;
+  const dropped = new Set(unsent.map((p) => p.order));
   const notReviewed: NotReviewed[] = [];
   files.forEach((file, order) => {
     if (tooLarge.has(order)) notReviewed.push({ path: file.path, reason: "too_large" });
@@ -159,7 +231,7 @@ export function packFiles(files: DiffFile[], opts: PackOptions): PackResult {
       files: bin.map((p) => ({ file: p.file, hunks: p.hunks, text: p.text })),
       tokens: bin.reduce((n, p) => n + p.tokens, 0),
     }));
-  return { chunks, notReviewed };
+  return { result: { chunks, notReviewed }, unsentHunks };
 }
 
 function byDiffOrder(a: Piece, b: Piece): number {

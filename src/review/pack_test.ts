@@ -97,7 +97,7 @@ Deno.test("packFiles: the model is sent each line with its new-side number, and 
       "@@ -23,0 +23 @@ function f23() {\n" +
       '23 +   const v0 = compute("a.ts", 23);\n',
   );
-  const parts = [renderFileHeader(files[0]), ...files[0].hunks.map(renderNumberedHunk)];
+  const parts = [renderFileHeader(files[0]), ...files[0].hunks.map((h) => renderNumberedHunk(h))];
   assert.equal(chunks[0].tokens, parts.reduce((n, text) => n + countTokens(text), 0));
 });
 

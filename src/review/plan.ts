@@ -4,6 +4,7 @@
  * whole plan of a 20,000-line diff takes milliseconds, and a server job can store it.
  * @module
  */
+import type { FileContext } from "../context/mod.ts";
 import { type DiffFile, parseDiff } from "../diff/mod.ts";
 import type { Severity } from "../findings/mod.ts";
 import type { ChatMessage } from "../llm/mod.ts";
@@ -77,8 +78,14 @@ export function planReview(input: {
   templates: Record<string, string>;
   change: ChangeContext;
   instructions?: InstructionFile[];
+  /**
+   * The code around the files' hunks (`review.context`), read at the head; shown only within
+   * the token budget, and only where it leaves no diff out.
+   */
+  context?: readonly FileContext[];
 }): ReviewPlan {
   const { config, change } = input;
+  const context = new Map((input.context ?? []).map((c) => [c.path, c]));
   const files = typeof input.diff === "string" ? parseDiff(input.diff) : input.diff;
   const changes = countChanges(files);
   const enabled = config.pipelines.filter((p) => p.enabled);
@@ -105,7 +112,7 @@ export function planReview(input: {
     const p = packPipeline(pipeline, sent, config, input.templates[pipeline.name], change, {
       files: input.instructions ?? [],
       paths: [...config.path_instructions, ...pipeline.path_instructions],
-    });
+    }, context);
     for (const f of unread) p.leftOut.push({ path: f.path, reason: "too_large_to_diff" });
     return p;
   });
@@ -137,6 +144,15 @@ export function planReview(input: {
 }
 
 /**
+ * The files of `plan` that some planned call sends to a model, in diff order: the only ones
+ * whose content is read for context.
+ */
+export function sentFiles(plan: ReviewPlan): DiffFile[] {
+  const sent = new Set(plan.pipelines.flatMap((p) => p.calls.flatMap((c) => c.paths)));
+  return plan.files.filter((f) => sent.has(f.path));
+}
+
+/**
  * Why a change of `changes` lines is not reviewed under `config` (above `triggers.max_changes`),
  * or undefined when it is within it. An incremental review checks the pull request's whole diff
  * with it as well as the push's.
@@ -160,6 +176,7 @@ function packPipeline(
   template: string,
   change: ChangeContext,
   rules: { files: InstructionFile[]; paths: PathInstruction[] },
+  context: ReadonlyMap<string, FileContext>,
 ) {
   const model = config.models[pipeline.model];
   const plan: PipelinePlan = {
@@ -199,7 +216,15 @@ function packPipeline(
       `context_window (${model.context_window})${rulesShare(rules, files)}`;
     return none;
   }
-  const packed = packFiles(files, { budgetTokens: budget, maxChunks: config.review.max_llm_calls });
+  const packed = packFiles(files, {
+    budgetTokens: budget,
+    maxChunks: config.review.max_llm_calls,
+    context: {
+      mode: config.review.context,
+      files: context,
+      fileTokens: config.review.context_file_tokens,
+    },
+  });
   const chunks: PlannedCall[] = packed.chunks.map((chunk) => {
     const paths = [...new Set(chunk.files.map((f) => f.file.path))];
     const messages = messagesOf(chunk.files.map((f) => f.text).join(""), paths);

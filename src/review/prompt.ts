@@ -96,6 +96,8 @@ ${EXAMPLE_HUNK}\`\`\`
 
 Here lines 41 and 42 were added, lines 40 and 43 are unchanged, and "return rows[0];" was removed.
 
+Right after a hunk's "@@" line may come, numbered the same way, the lines above it that open the function, class or block it is in, each followed by a "⋮" line where lines are left out; they are unchanged. A small file may be shown whole, as one hunk from its first line to its last.
+
 ## How to answer
 
 Answer with one JSON object and nothing else: no prose before or after it, no markdown fences.

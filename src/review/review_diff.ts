@@ -3,12 +3,13 @@
  * finished. `loom review` uses it directly; the server splits the same steps across jobs.
  * @module
  */
+import { buildContexts } from "../context/mod.ts";
 import type { EndpointLimiter } from "../llm/mod.ts";
 import { loadPromptText, type RepoConfig } from "../repo_config/mod.ts";
 import { readInstructionFiles } from "./instruction_files.ts";
 import { pipelineModels } from "./pipeline_models.ts";
 import { collectReviewResult, type ReviewResult } from "./review_result.ts";
-import { type ChangeContext, planReview } from "./plan.ts";
+import { type ChangeContext, planReview, sentFiles } from "./plan.ts";
 import { runPipeline } from "./run_pipeline.ts";
 
 /** Inputs of {@link reviewDiff}. */
@@ -23,6 +24,11 @@ export interface ReviewDiffInput {
   readRepoFile(path: string): Promise<string | null>;
   /** Told what did not stop the review: an instruction file that could not be read or fit. */
   warn?(message: string): void;
+  /**
+   * Reads a file of the reviewed side (the head commit or the working tree), for the code shown
+   * around the hunks (`review.context`); null if missing. Without it only the diff is shown.
+   */
+  readHeadFile?(path: string): Promise<string | null>;
   /** Where API keys are looked up by `api_key_env`. */
   env: Record<string, string | undefined>;
   signal?: AbortSignal;
@@ -111,13 +117,30 @@ export async function reviewDiff(input: ReviewDiffInput): Promise<ReviewResult> 
   for (const path of rules.leftOut) {
     input.warn?.(`instruction file ${path} left out: over review.instructions_max_tokens`);
   }
-  const plan = planReview({
+  let plan = planReview({
     diff: input.diff,
     config,
     templates,
     change: input.change,
     instructions: rules.files,
   });
+  if (input.readHeadFile && config.review.context !== "hunks") {
+    const context = await buildContexts({
+      files: sentFiles(plan),
+      mode: config.review.context,
+      fileTokens: config.review.context_file_tokens,
+      read: input.readHeadFile,
+      signal: input.signal,
+    });
+    plan = planReview({
+      diff: plan.files,
+      config,
+      templates,
+      change: input.change,
+      instructions: rules.files,
+      context,
+    });
+  }
   const outcomes = await Promise.all(plan.pipelines.map((pipelinePlan) => {
     const models = pipelineModels(config, pipelinePlan.name, input.env);
     const error = missing.get(pipelinePlan.name);

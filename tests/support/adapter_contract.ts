@@ -23,7 +23,7 @@ import {
   type RepoRef,
   WebhookPayloadError,
 } from "../../src/platform/mod.ts";
-import { MAX_REPO_FILE_BYTES } from "../../adapters/_shared/mod.ts";
+import { MAX_FILE_BYTES } from "../../adapters/_shared/mod.ts";
 import type { FailureMatch, FakeFailure, RecordedRequest } from "../fakes/fake_server.ts";
 import {
   BASE,
@@ -149,7 +149,7 @@ export interface AdapterHarness<E extends ContractEnv<F>, F extends FakeFailure 
   files(env: E): Promise<{
     present: { path: string; ref: string; text: string }[];
     missing: { path: string; ref: string }[];
-    /** Files over `MAX_REPO_FILE_BYTES`: refused, never read whole. */
+    /** Files over `MAX_FILE_BYTES`: refused, never read whole. */
     tooLarge?: { path: string; ref: string }[];
   }>;
 
@@ -392,7 +392,7 @@ export function seededFiles(
   ];
   present.forEach(put);
   const tooLarge = [{ path: "AGENTS.md", ref: "main" }];
-  for (const f of tooLarge) put({ ...f, text: "Be kind.\n".repeat(MAX_REPO_FILE_BYTES / 8) });
+  for (const f of tooLarge) put({ ...f, text: "Be kind.\n".repeat(MAX_FILE_BYTES / 8) });
   return Promise.resolve({ present, missing, tooLarge });
 }
 

@@ -4,6 +4,7 @@
  * (planning is pure and takes milliseconds), so no job depends on another's memory.
  * @module
  */
+import type { FileContext } from "../../context/mod.ts";
 import { type DiffFile, parseDiff } from "../../diff/mod.ts";
 import type { RepoConfig } from "../../repo_config/mod.ts";
 import type { ReviewStore } from "../../store/mod.ts";
@@ -30,6 +31,8 @@ export interface ReviewInputs {
   /** The summary's line saying a budget is spent and which model the review ran on instead. */
   budget?: string;
   change: ChangeContext;
+  /** The code around the reviewed diff's hunks (`review.context`); absent: the diff alone. */
+  context?: FileContext[];
 }
 
 /** The inputs and the plan of review `reviewId`; throws when the review has none. */

@@ -12,6 +12,7 @@
  */
 import { z } from "zod";
 import { cancelReviews } from "../../cancel_reviews.ts";
+import { buildContexts } from "../../context/mod.ts";
 import { globMatcher } from "../../glob/mod.ts";
 import { enqueueJob, type JobPayload, type TypedHandler } from "../../jobs.ts";
 import { DiffTooLargeError, PlatformError, type PullRequest } from "../../platform/mod.ts";
@@ -19,7 +20,7 @@ import { errorMessage, type Lane, PermanentError, RetryableError } from "../../q
 import { clampToServerCaps, formatConfigError } from "../../repo_config/mod.ts";
 import type { Severity } from "../../findings/mod.ts";
 import { readInstructionFiles } from "../instruction_files.ts";
-import { planReview } from "../plan.ts";
+import { planReview, sentFiles } from "../plan.ts";
 import { autoPause } from "./auto_pause.ts";
 import {
   type BudgetAlerts,
@@ -229,6 +230,17 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
         await publish({ ...ref, outcome: "not_reviewed", reason: skippedReason });
         return log.info("review not run: above max_changes", { review_id: reviewId });
       }
+      // The code around the hunks, read at the head once here: every pipeline job plans with it.
+      const context = await buildContexts({
+        files: sentFiles(plan),
+        mode: config.review.context,
+        fileTokens: config.review.context_file_tokens,
+        read: (path) => adapter.fetchFile(payload.repo, path, pr.headSha),
+        signal,
+        onError: (path, error) =>
+          log.warn("file not read for context", { path, error: errorMessage(error) }),
+      });
+      signal.throwIfAborted();
       const paused = triggered
         ? null
         : await autoPause(deps, payload, config.review.auto_pause_after);
@@ -244,6 +256,7 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
         // An incremental review's findings are anchored on the pull request's whole diff.
         ...(range.life.mode === "incremental" ? { prDiff: diff } : {}),
         life: range.life,
+        ...(context.length > 0 ? { context } : {}),
       };
       await deps.store.saveReviewInputs(reviewId, inputs);
       // Queued first, in the high lane, so it shows the pending status before the pipelines run;
