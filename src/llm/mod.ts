@@ -47,3 +47,8 @@ export { createQuirkMemory, type QuirkMemory } from "./model_quirks.ts";
 export { parseFindings } from "./parse_findings.ts";
 export type { ParsedFindings } from "./parse_findings.ts";
 export { addUsage, NO_USAGE, type Usage } from "./usage.ts";
+export {
+  type ModelCallTranscript,
+  recordTranscripts,
+  type TranscriptRecorder,
+} from "./transcript_fetch.ts";

@@ -59,6 +59,13 @@ import type { ReviewState } from "./review_state.ts";
 import { listFindings } from "./list_findings.ts";
 import { type FindingStateChange, setFindingState } from "./set_finding_state.ts";
 import { type FindingPlace, moveFindings } from "./move_findings.ts";
+import { listTranscripts, saveTranscripts, type TranscriptRecord } from "./review_transcripts.ts";
+import {
+  getRepositoryConfig,
+  recordRepositoryConfig,
+  type RepositoryConfigRecord,
+} from "./repository_config.ts";
+import { getRepository, listPausedPullRequests, listRepositories } from "./list_repositories.ts";
 
 export type { CommentRecord } from "./list_review_comments.ts";
 export type { ReviewEnd } from "./end_review.ts";
@@ -76,6 +83,10 @@ export type { ReviewState } from "./review_state.ts";
 export type { FindingRecord } from "./list_findings.ts";
 export type { FindingStateChange } from "./set_finding_state.ts";
 export type { FindingPlace } from "./move_findings.ts";
+export type { TranscriptRecord } from "./review_transcripts.ts";
+export { MAX_TRANSCRIPT_CALLS, MAX_TRANSCRIPT_CHARS } from "./review_transcripts.ts";
+export type { RepositoryConfigRecord } from "./repository_config.ts";
+export type { PausedPullRequest, RepositoryPage, RepositorySummary } from "./list_repositories.ts";
 
 /** The review store bound to one database; see the module doc. */
 export type ReviewStore = ReturnType<typeof createReviewStore>;
@@ -205,5 +216,28 @@ export function createReviewStore(database: Database) {
     /** The pull request's automatic reviews published since `since`. */
     countReviewedPushes: (ref: PullRequestRef, since: number) =>
       countReviewedPushes(db, ref, since),
+    // What the dashboard shows.
+    /** Replaces a pipeline run's model-call transcripts (redacted by the caller, capped here). */
+    saveTranscripts: (
+      reviewId: number,
+      pipeline: string,
+      calls: readonly TranscriptRecord[],
+      now: number,
+    ) => saveTranscripts(db, reviewId, pipeline, calls, now),
+    /** A review's model-call transcripts by pipeline. */
+    listTranscripts: (reviewId: number) => listTranscripts(db, reviewId),
+    /** Records the config a review read of a repository. */
+    recordRepositoryConfig: (read: RepositoryConfigRecord) => recordRepositoryConfig(db, read),
+    /** The config the last review of a repository read, or null. */
+    getRepositoryConfig: (repo: { platform: string; fullName: string }) =>
+      getRepositoryConfig(db, repo),
+    /** A page of repositories with their counts. */
+    listRepositories: (options?: { cursor?: number; limit?: number }) =>
+      listRepositories(db, options),
+    /** One repository with its counts, or null. */
+    getRepository: (id: number) => getRepository(db, id),
+    /** A repository's paused pull requests. */
+    listPausedPullRequests: (repo: { platform: string; fullName: string }) =>
+      listPausedPullRequests(db, repo),
   };
 }

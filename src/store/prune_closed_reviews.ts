@@ -42,6 +42,7 @@ export async function pruneClosedReviews(
     pruned.pipelineRuns += count(
       await sql`delete from pipeline_runs where review_id in (${reviewIds})`.execute(db),
     );
+    await sql`delete from review_transcripts where review_id in (${reviewIds})`.execute(db);
     pruned.comments += count(
       await sql`delete from comments where id in (
         select id from comments where ${where} limit ${limit})`.execute(db),
