@@ -7,13 +7,11 @@ import { openDatabase } from "../db/mod.ts";
 import { jobJson } from "../http/api/job_json.ts";
 import {
   createQueue,
-  DedupeKeyHeldError,
   isLane,
   type Job,
   type JobAction,
   type JobStatus,
   type Queue,
-  refusal,
 } from "../queue/mod.ts";
 import { parseCommand, STORE_FLAGS } from "./args.ts";
 import { type CliIo, EXIT } from "./io.ts";
@@ -106,19 +104,13 @@ async function run(
     else io.stdout(page.jobs.map(line).join("\n"));
     return EXIT.ok;
   }
-  const before = await queue.get(id);
-  if (!before) return io.stderr(`no job ${id}`), EXIT.failure;
-  if (action === "show") return io.stdout(JSON.stringify(jobJson(before), null, 2)), EXIT.ok;
-  const refused = refusal(before, action as JobAction);
-  if (refused) return io.stderr(refused), EXIT.failure;
-  try {
-    const after = action === "retry"
-      ? await queue.retry(id)
-      : await queue.cancel(id, "cancelled with loom jobs cancel");
-    io.stdout(line(after!));
-    return EXIT.ok;
-  } catch (error) {
-    if (!(error instanceof DedupeKeyHeldError)) throw error;
-    return io.stderr(error.message), EXIT.failure;
+  if (action === "show") {
+    const job = await queue.get(id);
+    if (!job) return io.stderr(`no job ${id}`), EXIT.failure;
+    return io.stdout(JSON.stringify(jobJson(job), null, 2)), EXIT.ok;
   }
+  const result = await queue.act(id, action as JobAction, "cancelled with loom jobs cancel");
+  if (!result.done) return io.stderr(result.message), EXIT.failure;
+  io.stdout(line(result.job));
+  return EXIT.ok;
 }

@@ -1,27 +1,137 @@
 /**
- * The Overview, the page after sign-in: the queue's queued, running and dead jobs, live.
+ * The Overview, the page after sign-in: the queue's queued, running and dead jobs and the recent
+ * reviews and failures, live; reviews and failures per hour, tokens today and per day over the
+ * week and by model, as server-drawn SVG.
  * @module
  */
 import { totalsByStatus } from "../queue/mod.ts";
+import type { ReviewActivity } from "../store/mod.ts";
+import { BarChart } from "./bar_chart.tsx";
+import { formatCount } from "./format.ts";
 import type { DashboardPage, PageContext } from "./page.ts";
+import { ReviewTable } from "./review_table.tsx";
+
+/** Reviews the Overview lists. */
+const RECENT = 10;
+/** Failed reviews it lists. */
+const RECENT_FAILURES = 5;
 
 async function queueCards(ctx: PageContext) {
   const totals = totalsByStatus(await ctx.deps.queue.count());
   return (
     <div class="cards">
+      <a class="card" href="/jobs?status=queued">
+        <div class="n" data-count="queued">{totals.queued}</div>
+        <div class="label">jobs queued</div>
+      </a>
+      <a class="card" href="/jobs?status=running">
+        <div class="n" data-count="running">{totals.running}</div>
+        <div class="label">jobs running</div>
+      </a>
+      <a class={totals.dead ? "card bad" : "card"} href="/jobs?status=dead">
+        <div class="n" data-count="dead">{totals.dead}</div>
+        <div class="label">jobs dead</div>
+      </a>
+    </div>
+  );
+}
+
+function activityCards(activity: ReviewActivity) {
+  const day = activity.hours.reduce((n, h) => n + h.reviews, 0);
+  const failed = activity.hours.reduce((n, h) => n + h.failed, 0);
+  const today = activity.days[activity.days.length - 1];
+  const week = activity.days.reduce((n, d) => n + d.promptTokens + d.completionTokens, 0);
+  return (
+    <div class="cards">
       <div class="card">
-        <div class="n">{totals.queued}</div>
-        <div class="label">queued</div>
+        <div class="n">{day}</div>
+        <div class="label">reviews, last 24 h</div>
+      </div>
+      <div class={failed ? "card bad" : "card"}>
+        <div class="n">{failed}</div>
+        <div class="label">failed, last 24 h</div>
       </div>
       <div class="card">
-        <div class="n">{totals.running}</div>
-        <div class="label">running</div>
+        <div class="n">{formatCount(today.promptTokens + today.completionTokens)}</div>
+        <div class="label">tokens today (UTC)</div>
       </div>
-      <div class={totals.dead ? "card bad" : "card"}>
-        <div class="n">{totals.dead}</div>
-        <div class="label">dead</div>
+      <div class="card">
+        <div class="n">{formatCount(week)}</div>
+        <div class="label">tokens, 7 days</div>
       </div>
     </div>
+  );
+}
+
+function Charts(props: { activity: ReviewActivity }) {
+  const { hours, days, models } = props.activity;
+  const hourLabel = (start: number) => new Date(start).toISOString().slice(11, 13);
+  const dayLabel = (start: number) => new Date(start).toISOString().slice(5, 10);
+  return (
+    <>
+      <div class="panel">
+        <h2>Reviews per hour, last 24 h (UTC)</h2>
+        <BarChart
+          label="Reviews per hour over the last 24 hours"
+          bars={hours.map((h, i) => ({
+            value: h.reviews,
+            label: i % 3 === 0 ? hourLabel(h.start) : undefined,
+            title: `${hourLabel(h.start)}:00 — ${h.reviews} reviews, ${h.failed} failed`,
+          }))}
+        />
+        <h2>Failed reviews per hour</h2>
+        <BarChart
+          label="Failed reviews per hour over the last 24 hours"
+          height={80}
+          bars={hours.map((h, i) => ({
+            value: h.failed,
+            bad: true,
+            label: i % 3 === 0 ? hourLabel(h.start) : undefined,
+            title: `${hourLabel(h.start)}:00 — ${h.failed} failed`,
+          }))}
+        />
+      </div>
+      <div class="panel">
+        <h2>Tokens per day, last 7 days (UTC)</h2>
+        <BarChart
+          label="Tokens per day over the last 7 days"
+          bars={days.map((d) => ({
+            value: d.promptTokens + d.completionTokens,
+            label: dayLabel(d.start),
+            title: `${
+              dayLabel(d.start)
+            } — ${d.reviews} reviews, ${d.promptTokens} prompt and ${d.completionTokens} completion tokens`,
+          }))}
+        />
+        <h2>Tokens by model, last 7 days</h2>
+        {models.length === 0
+          ? <p class="muted">No model calls in the last 7 days.</p>
+          : (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>Model</th>
+                    <th class="num">Pipeline runs</th>
+                    <th class="num">Prompt tokens</th>
+                    <th class="num">Completion tokens</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {models.map((m) => (
+                    <tr>
+                      <td>{m.model}</td>
+                      <td class="num">{m.runs}</td>
+                      <td class="num">{formatCount(m.promptTokens)}</td>
+                      <td class="num">{formatCount(m.completionTokens)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+      </div>
+    </>
   );
 }
 
@@ -31,10 +141,36 @@ export const overviewPage: DashboardPage = {
   title: "Overview",
   nav: "overview",
   async render(ctx) {
-    const parts = await this.live!(ctx);
-    return <section id="queue">{parts.queue}</section>;
+    const [parts, activity] = await Promise.all([
+      overviewPage.live!(ctx),
+      ctx.deps.store.reviewActivity(ctx.deps.now()),
+    ]);
+    return (
+      <>
+        <section id="queue">{parts.queue}</section>
+        <section id="activity">{activityCards(activity)}</section>
+        <div class="panel">
+          <h2>Recent reviews</h2>
+          <section id="recent">{parts.recent}</section>
+        </div>
+        <div class="panel">
+          <h2>Recent failures</h2>
+          <section id="failures">{parts.failures}</section>
+        </div>
+        <Charts activity={activity} />
+      </>
+    );
   },
   async live(ctx) {
-    return { queue: await queueCards(ctx) };
+    const [queue, recent, failures] = await Promise.all([
+      queueCards(ctx),
+      ctx.deps.store.listReviews({ limit: RECENT }),
+      ctx.deps.store.listReviews({ status: "failed", limit: RECENT_FAILURES }),
+    ]);
+    return {
+      queue,
+      recent: <ReviewTable reviews={recent.reviews} empty="No reviews yet." />,
+      failures: <ReviewTable reviews={failures.reviews} empty="No failed reviews." />,
+    };
   },
 };

@@ -9,7 +9,7 @@ import type { RepositorySummary } from "../store/mod.ts";
 import { formatCount, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import type { DashboardPage, PageContext } from "./page.ts";
-import { ReviewsTable } from "./reviews_page.tsx";
+import { ReviewTable } from "./review_table.tsx";
 
 const SEVERITIES = ["blocker", "warning", "info"] as const;
 
@@ -169,7 +169,7 @@ async function RepositoryView(props: { ctx: PageContext; repo: RepositorySummary
       )}
 
       <h2>Recent reviews</h2>
-      <ReviewsTable reviews={reviews.reviews} />
+      <ReviewTable reviews={reviews.reviews} empty="No reviews yet." />
       {reviews.nextCursor && (
         <p class="pager">
           <a

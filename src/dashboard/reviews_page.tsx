@@ -4,9 +4,8 @@
  * @module
  */
 import type { ReviewStatus } from "../db/mod.ts";
-import type { ReviewRecord } from "../store/mod.ts";
-import { formatCount, formatDuration, formatTime } from "./format.ts";
 import type { DashboardPage } from "./page.ts";
+import { ReviewTable } from "./review_table.tsx";
 
 /** States a review can be in, for the filter. */
 export const REVIEW_STATES: readonly ReviewStatus[] = [
@@ -68,54 +67,6 @@ export function reviewsUrl(filters: ReviewFilters): string {
   return query ? `/reviews?${query}` : "/reviews";
 }
 
-/** A table of reviews, linking each to its page. */
-export function ReviewsTable(props: { reviews: readonly ReviewRecord[] }) {
-  if (props.reviews.length === 0) return <p class="muted">No reviews.</p>;
-  return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>Review</th>
-            <th>Repository</th>
-            <th>Pull request</th>
-            <th>State</th>
-            <th class="num">Findings</th>
-            <th class="num">Tokens</th>
-            <th class="num">Duration</th>
-            <th>Started</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.reviews.map((r) => (
-            <tr>
-              <td>
-                <a href={`/reviews/${r.id}`}>#{r.id}</a>
-              </td>
-              <td>
-                {r.repository} <span class="muted">{r.platform}</span>
-              </td>
-              <td>
-                !{r.pr_number} {r.pr_title && <span class="muted">{r.pr_title}</span>}
-              </td>
-              <td>
-                <span class={`status status-${r.status}`}>{r.status}</span>
-              </td>
-              <td class="num">
-                {r.findings}
-                {r.blockers > 0 && <span class="muted">{` (${r.blockers} blocking)`}</span>}
-              </td>
-              <td class="num">{formatCount(r.prompt_tokens + r.completion_tokens)}</td>
-              <td class="num">{formatDuration(r.duration_ms)}</td>
-              <td>{formatTime(r.created_at)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 /** `/reviews`. */
 export const reviewsPage: DashboardPage = {
   path: "/reviews",
@@ -160,7 +111,7 @@ export const reviewsPage: DashboardPage = {
             <a href="/reviews">Clear</a>
           )}
         </form>
-        <ReviewsTable reviews={page.reviews} />
+        <ReviewTable reviews={page.reviews} empty="No reviews match." />
         <p class="pager">
           {filters.cursor && <a href={reviewsUrl({ ...filters, cursor: undefined })}>Newest</a>}
           {filters.cursor && page.nextCursor && " · "}

@@ -46,6 +46,7 @@ import { reapExpiredLeases } from "./reap_expired_leases.ts";
 import { releaseJobs } from "./release_jobs.ts";
 import { resumeJob } from "./resume_job.ts";
 import { retryJob } from "./retry_job.ts";
+import { actOnJob, type JobAction } from "./job_actions.ts";
 import { createWakeup } from "./wakeup.ts";
 import { willRetry } from "./will_retry.ts";
 import { withdrawJob } from "./withdraw_job.ts";
@@ -66,7 +67,7 @@ export {
 } from "./errors.ts";
 export type { FailOutcome } from "./fail_job.ts";
 export type { Claim, Job, JobError, JobStatus, Lane } from "./job.ts";
-export { type JobAction, refusal } from "./job_actions.ts";
+export { type JobAction, type JobActionResult, refusal } from "./job_actions.ts";
 export { isLane, LANES } from "./lanes.ts";
 export type { JobPage, ListJobsOptions } from "./list_jobs.ts";
 export type { Postpone } from "./postpone_job.ts";
@@ -146,6 +147,8 @@ function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
     list: (options?: ListJobsOptions) => listJobs(q, options),
     count: () => countJobs(q),
     retry: (id: number) => retryJob(q, id),
+    /** Retries or cancels a job as an operator asked; says why when it cannot. */
+    act: (id: number, action: JobAction, reason: string) => actOnJob(q, id, action, reason),
     cancel: (id: number, reason?: string) => cancelJob(q, id, reason),
     /** Deletes a job no worker has touched yet; false when one has (cancel it instead). */
     withdraw: (id: number) => withdrawJob(q, id),

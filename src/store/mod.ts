@@ -35,6 +35,7 @@ import { type IntakeQuestion, lookUpIntakeFacts } from "./look_up_intake_facts.t
 import { listPipelineRuns } from "./list_pipeline_runs.ts";
 import { listReviewComments } from "./list_review_comments.ts";
 import { listReviews, type ListReviewsOptions } from "./list_reviews.ts";
+import { reviewActivity } from "./review_activity.ts";
 import type { PipelineRunRecord } from "./pipeline_run.ts";
 import { postedFingerprints } from "./posted_fingerprints.ts";
 import { savePipelineRun } from "./save_pipeline_run.ts";
@@ -69,6 +70,7 @@ import { getRepository, listPausedPullRequests, listRepositories } from "./list_
 
 export type { CommentRecord } from "./list_review_comments.ts";
 export type { ReviewEnd } from "./end_review.ts";
+export type { DayActivity, HourActivity, ModelTokens, ReviewActivity } from "./review_activity.ts";
 export type { IntakeFacts, IntakeQuestion } from "./look_up_intake_facts.ts";
 export type { ListReviewsOptions, ReviewPage } from "./list_reviews.ts";
 export type { PipelineRunRecord } from "./pipeline_run.ts";
@@ -137,6 +139,8 @@ export function createReviewStore(database: Database) {
       recordReviewCounts(db, reviewId, counts),
     /** A page of reviews, newest first. */
     listReviews: (options?: ListReviewsOptions) => listReviews(db, options),
+    /** Reviews, failures and tokens per hour, day and model around `now`, for the Overview. */
+    reviewActivity: (now: number) => reviewActivity(db, now),
     /** One review with its summary, or null. */
     getReview: (id: number) => getReview(db, id),
 

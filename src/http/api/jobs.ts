@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { DedupeKeyHeldError, LANES, type Queue, refusal } from "../../queue/mod.ts";
+import { LANES, type Queue } from "../../queue/mod.ts";
 import { jobJson } from "./job_json.ts";
 import { listQuery } from "./list_query.ts";
 
@@ -42,20 +42,11 @@ export function jobsApi(queue: Queue): Hono {
     app.post(`/:id/${action}`, async (c) => {
       const id = jobId.safeParse(c.req.param("id"));
       if (!id.success) return c.json({ error: "job id must be a positive integer" }, 400);
-      const before = await queue.get(id.data);
-      if (!before) return c.json({ error: `no job ${id.data}` }, 404);
-      const refused = refusal(before, action);
-      if (refused) return c.json({ error: refused }, 409);
-      try {
-        const job = action === "retry"
-          ? await queue.retry(id.data)
-          : await queue.cancel(id.data, "cancelled through the admin API");
-        return c.json(jobJson(job!));
-      } catch (error) {
-        // A newer job holds the key: a conflict the operator resolves, not a server error.
-        if (!(error instanceof DedupeKeyHeldError)) throw error;
-        return c.json({ error: error.message, held_by: error.heldBy }, 409);
-      }
+      const result = await queue.act(id.data, action, "cancelled through the admin API");
+      if (result.done) return c.json(jobJson(result.job));
+      // A newer job holding the key is a conflict the operator resolves, not a server error.
+      if (result.why === "no job") return c.json({ error: result.message }, 404);
+      return c.json({ error: result.message, held_by: result.heldBy }, 409);
     });
   }
 
