@@ -13,10 +13,15 @@ import { ReviewTable } from "./review_table.tsx";
 
 const SEVERITIES = ["blocker", "warning", "info"] as const;
 
+// A function, not a component in the map: Hono would render a `key` as an HTML attribute.
+function numCell(n: number) {
+  return <td class="num">{formatCount(n)}</td>;
+}
+
 function Severities(props: { findings: Record<string, number> }) {
   return (
     <>
-      {SEVERITIES.map((s) => <td key={s} class="num">{formatCount(props.findings[s] ?? 0)}</td>)}
+      {SEVERITIES.map((s) => numCell(props.findings[s] ?? 0))}
     </>
   );
 }

@@ -67,6 +67,16 @@ export function reviewsUrl(filters: ReviewFilters): string {
   return query ? `/reviews?${query}` : "/reviews";
 }
 
+// Options as a function, not JSX in a map: Hono would render a `key` as an HTML attribute.
+function platformOptions(known: readonly string[], chosen: string | undefined) {
+  const all = [...new Set([...known, ...(chosen ? [chosen] : [])])];
+  return all.map((p) => option(p, p === chosen));
+}
+
+function option(value: string, selected: boolean) {
+  return <option value={value} selected={selected}>{value}</option>;
+}
+
 /** `/reviews`. */
 export const reviewsPage: DashboardPage = {
   path: "/reviews",
@@ -83,9 +93,7 @@ export const reviewsPage: DashboardPage = {
             Platform
             <select name="platform">
               <option value="">any</option>
-              {[...new Set([...platforms, ...(filters.platform ? [filters.platform] : [])])].map((
-                p,
-              ) => <option key={p} value={p} selected={p === filters.platform}>{p}</option>)}
+              {platformOptions(platforms, filters.platform)}
             </select>
           </label>
           <label>
