@@ -38,8 +38,10 @@ export interface ConfigCheck {
  * import { checkPastedConfig } from "./config_check_page.tsx";
  *
  * const check = await checkPastedConfig("pipelines: 3\n", { allowedKeyEnvs: [] });
- * assert.match(check.errors[0].message, /pipelines/);
- * assert.equal(check.errors[0].line, 1);
+ * assert.deepEqual(check.errors.map((e) => [e.line, e.col, e.message]), [
+ *   [1, 1, 'missing required key "models"'],
+ *   [1, 12, "pipelines: must be a list, got 3"],
+ * ]);
  * ```
  */
 export async function checkPastedConfig(text: string, policy: ConfigPolicy): Promise<ConfigCheck> {
