@@ -1,8 +1,9 @@
 /**
  * listRepositories and getRepository: the repositories Loom has heard from, each with its
  * review count, its inline findings by severity and how many of its pull requests are paused,
- * for the dashboard's Repositories page. Pages are keyset-paginated by id; each count reads an
- * index (`reviews_repository`, `comments_pr`, the pauses' primary key).
+ * for the dashboard's Repositories page. Pages are keyset-paginated by id; the counts of a page
+ * are three grouped statements reading indexes that lead with the repository
+ * (`reviews_repository`, `comments_repository`; pauses are few).
  * @module
  */
 import { type Kysely, sql } from "kysely";
@@ -40,7 +41,7 @@ export async function listRepositories(
     ${options.cursor ? sql`where id < ${options.cursor}` : sql``}
     order by id desc limit ${limit + 1}`.execute(db);
   const page = rows.rows.slice(0, limit);
-  const repositories = await Promise.all(page.map((r) => withStats(db, r)));
+  const repositories = await withStats(db, page);
   return {
     repositories,
     nextCursor: rows.rows.length > limit ? repositories[repositories.length - 1].id : null,
@@ -52,38 +53,60 @@ export async function getRepository(
   db: Kysely<Tables>,
   id: number,
 ): Promise<RepositorySummary | null> {
-  const rows = await sql<
-    { id: number; platform: string; full_name: string; last_event_at: number }
-  >`
+  const rows = await sql<RepositoryRow>`
     select id, platform, full_name, last_event_at from repositories where id = ${id}`.execute(db);
-  return rows.rows[0] ? await withStats(db, rows.rows[0]) : null;
+  return rows.rows[0] ? (await withStats(db, rows.rows))[0] : null;
 }
 
+type RepositoryRow = { id: number; platform: string; full_name: string; last_event_at: number };
+
+/**
+ * The counts of a page of repositories in three grouped statements (not three per repository):
+ * each reads only the page's repositories through an index leading with `repository`.
+ */
 async function withStats(
   db: Kysely<Tables>,
-  r: { id: number; platform: string; full_name: string; last_event_at: number },
-): Promise<RepositorySummary> {
-  const repo = sql`platform = ${r.platform} and repository = ${r.full_name}`;
-  // The reviews index leads with repository; the platform check is a filter on its hits.
+  repos: readonly RepositoryRow[],
+): Promise<RepositorySummary[]> {
+  if (repos.length === 0) return [];
+  const names = sql.join([...new Set(repos.map((r) => r.full_name))].map((n) => sql`${n}`));
   const [reviews, findings, paused] = await Promise.all([
-    sql<{ n: number }>`select count(*) as n from reviews where repository = ${r.full_name}
-      and platform = ${r.platform}`.execute(db),
-    sql<{ severity: string | null; n: number }>`select severity, count(*) as n from comments
-      where ${repo} and kind = 'inline' group by severity`.execute(db),
-    sql<{ n: number }>`select count(*) as n from pull_request_pauses
-      where ${repo} and paused_at is not null`.execute(db),
+    sql<{ platform: string; repository: string; n: number }>`
+      select platform, repository, count(*) as n from reviews where repository in (${names})
+      group by platform, repository`.execute(db),
+    sql<{ platform: string; repository: string; severity: string | null; n: number }>`
+      select platform, repository, severity, count(*) as n from comments
+      where repository in (${names}) and kind = 'inline'
+      group by platform, repository, severity`.execute(db),
+    sql<{ platform: string; repository: string; n: number }>`
+      select platform, repository, count(*) as n from pull_request_pauses
+      where repository in (${names}) and paused_at is not null
+      group by platform, repository`.execute(db),
   ]);
-  const bySeverity: Record<string, number> = {};
-  for (const f of findings.rows) bySeverity[f.severity ?? "unknown"] = Number(f.n);
-  return {
-    id: Number(r.id),
-    platform: r.platform,
-    fullName: r.full_name,
-    lastEventAt: Number(r.last_event_at),
-    reviews: Number(reviews.rows[0]?.n ?? 0),
-    findings: bySeverity,
-    paused: Number(paused.rows[0]?.n ?? 0),
-  };
+  const key = (platform: string, repository: string) => `${platform}\n${repository}`;
+  const count = (rows: { platform: string; repository: string; n: number }[]) =>
+    new Map(rows.map((r) => [key(r.platform, r.repository), Number(r.n)]));
+  const reviewCounts = count(reviews.rows);
+  const pausedCounts = count(paused.rows);
+  const bySeverity = new Map<string, Record<string, number>>();
+  for (const f of findings.rows) {
+    const k = key(f.platform, f.repository);
+    const entry = bySeverity.get(k) ?? {};
+    entry[f.severity ?? "unknown"] = Number(f.n);
+    bySeverity.set(k, entry);
+  }
+  return repos.map((r) => {
+    const k = key(r.platform, r.full_name);
+    return {
+      id: Number(r.id),
+      platform: r.platform,
+      fullName: r.full_name,
+      lastEventAt: Number(r.last_event_at),
+      reviews: reviewCounts.get(k) ?? 0,
+      findings: bySeverity.get(k) ?? {},
+      paused: pausedCounts.get(k) ?? 0,
+    };
+  });
 }
 
 /** A pull request Loom is paused on. */
