@@ -7,7 +7,7 @@
 import { formatConfigError } from "../repo_config/mod.ts";
 import type { RepositorySummary } from "../store/mod.ts";
 import { formatCount, formatTime } from "./format.ts";
-import { Layout } from "./layout.tsx";
+import { notFoundPage } from "./not_found.tsx";
 import type { DashboardPage, PageContext } from "./page.ts";
 import { ReviewTable } from "./review_table.tsx";
 
@@ -83,16 +83,12 @@ export const repositoriesPage: DashboardPage = {
 };
 
 function notFound(ctx: PageContext, id: string) {
-  return ctx.c.html(
-    <Layout
-      title="Repository not found"
-      nav="repositories"
-      user={{ role: ctx.session.role, csrf: ctx.csrf }}
-    >
-      <p class="error">There is no repository {id}.</p>
-    </Layout>,
-    404,
-  );
+  const page = {
+    title: "Repository not found",
+    nav: "repositories" as const,
+    back: { href: "/repositories", label: "All repositories" },
+  };
+  return notFoundPage(ctx, page, `There is no repository ${id}.`);
 }
 
 async function RepositoryView(props: { ctx: PageContext; repo: RepositorySummary }) {

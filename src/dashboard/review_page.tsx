@@ -8,7 +8,7 @@ import type { Finding } from "../findings/mod.ts";
 import { scrubCredentials } from "../secrets/mod.ts";
 import type { FindingRecord, PipelineRunRecord, TranscriptRecord } from "../store/mod.ts";
 import { formatCount, formatDuration, formatTime, formatUsd, shortSha } from "./format.ts";
-import { Layout } from "./layout.tsx";
+import { notFoundPage } from "./not_found.tsx";
 import type { DashboardPage, PageContext } from "./page.ts";
 import { pullRequestLink } from "./pull_request_link.ts";
 import type { ReviewCost } from "./review_cost.ts";
@@ -29,19 +29,12 @@ export function findingState(f: StoredFinding, posted: ReadonlyMap<string, Findi
 }
 
 function notFound(ctx: PageContext, id: string) {
-  return ctx.c.html(
-    <Layout
-      title="Review not found"
-      nav="reviews"
-      user={{ role: ctx.session.role, csrf: ctx.csrf }}
-    >
-      <p class="error">There is no review {id}.</p>
-      <p>
-        <a href="/reviews">All reviews</a>
-      </p>
-    </Layout>,
-    404,
-  );
+  const page = {
+    title: "Review not found",
+    nav: "reviews" as const,
+    back: { href: "/reviews", label: "All reviews" },
+  };
+  return notFoundPage(ctx, page, `There is no review ${id}.`);
 }
 
 /** `/reviews/:id`. */

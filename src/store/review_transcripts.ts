@@ -4,24 +4,13 @@
  * it is stored, so no caller can fill the store with one huge answer; a cut text says so.
  * @module
  */
-import { type Kysely, sql } from "kysely";
-import type { Tables } from "../db/mod.ts";
+import { type Kysely, type Selectable, sql } from "kysely";
+import type { ReviewTranscriptsTable, Tables } from "../db/mod.ts";
+import type { ModelCallTranscript } from "../llm/mod.ts";
 import { nullableNumber } from "./review_row.ts";
 
 /** One model call of a pipeline run, as it went over the wire (already redacted). */
-export interface TranscriptRecord {
-  /** The call's order within the pipeline's run, from 1. */
-  seq: number;
-  /** The model id the request named. */
-  model: string;
-  /** The request's JSON body: the messages and parameters. */
-  request: string;
-  /** The answer's body as the server sent it, or why none came. */
-  response: string;
-  /** HTTP status; null when no answer came. */
-  status: number | null;
-  durationMs: number;
-}
+export type TranscriptRecord = ModelCallTranscript;
 
 /** Largest request or response text kept per call, in characters. */
 export const MAX_TRANSCRIPT_CHARS = 64_000;
@@ -68,15 +57,9 @@ export async function listTranscripts(
   db: Kysely<Tables>,
   reviewId: number,
 ): Promise<Record<string, TranscriptRecord[]>> {
-  const rows = await sql<{
-    pipeline: string;
-    seq: number;
-    model: string;
-    request: string;
-    response: string;
-    status: number | null;
-    duration_ms: number;
-  }>`select pipeline, seq, model, request, response, status, duration_ms
+  const rows = await sql<
+    Omit<Selectable<ReviewTranscriptsTable>, "id" | "review_id" | "created_at">
+  >`select pipeline, seq, model, request, response, status, duration_ms
     from review_transcripts where review_id = ${reviewId}
     order by pipeline, seq limit ${MAX_TRANSCRIPT_CALLS * 20}`.execute(db);
   const byPipeline: Record<string, TranscriptRecord[]> = {};
