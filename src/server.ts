@@ -148,7 +148,10 @@ export async function startServer(
     });
   }
 
+  // Aborted on stop: ends the dashboard's live streams, which server.shutdown() would wait for.
+  const closing = new AbortController();
   const app = createApp({
+    closing: closing.signal,
     store: reviews,
     queue,
     metrics,
@@ -203,6 +206,7 @@ export async function startServer(
     stop(graceMs = settings.shutdownGraceS * 1000) {
       stopped ??= (async () => {
         log.info("shutting down", { grace_ms: graceMs, running_jobs: pool.running() });
+        closing.abort();
         await Promise.all([server.shutdown(), pool.stop(graceMs)]);
         await queue.close();
         await store.close();

@@ -28,6 +28,8 @@ h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .75rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px;
   padding: .75rem 1rem; min-width: 0; }
+a.card { color: inherit; text-decoration: none; }
+a.card:hover { border-color: var(--accent); }
 .card .n { font-size: 1.8rem; font-weight: 650; font-variant-numeric: tabular-nums; }
 .card .label { color: var(--muted); font-size: .85rem; }
 .card.bad .n { color: var(--bad); }
@@ -89,3 +91,9 @@ export const DASHBOARD_JS = `
   source.addEventListener("signed-out", () => { source.close(); location.assign("/sign-in"); });
 })();
 `;
+
+/** Served at `/assets/favicon.svg`: a loom's warp and weft, so browsers ask for no favicon.ico. */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16">
+<rect width="16" height="16" rx="3" fill="#2459c7"/>
+<path d="M4 3v10M8 3v10M12 3v10M2 6h12M2 10h12" stroke="#fff" stroke-width="1.5"/>
+</svg>`;

@@ -73,6 +73,7 @@ function FilterForm(props: { f: Filters }) {
       </label>
       <button type="submit">Filter</button>
       <a href="/jobs">Clear</a>
+      <a href="/jobs?status=dead">Dead letters</a>
     </form>
   );
 }

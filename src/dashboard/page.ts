@@ -72,6 +72,8 @@ export interface DashboardPage {
    * nothing.
    */
   post?(ctx: PageContext): Promise<Response>;
+  /** The largest body `post` accepts, refused with 413 unread beyond it; default 16 KiB. */
+  maxBodyBytes?: number;
   /**
    * The page's live parts, by element id: while the page is open its script holds a
    * Server-Sent Events stream of the same URL, and each part whose HTML changed replaces the

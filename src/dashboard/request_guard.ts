@@ -40,12 +40,16 @@ export function readSession(c: Context, signer: SessionSigner, now: number) {
 }
 
 /**
- * False when a state-changing request was sent by another site: its `Origin` names another
- * host, or the browser marks it `Sec-Fetch-Site: cross-site`. This guards the sign-in form too,
- * which has no session yet to bind a token to (login CSRF).
+ * False when a state-changing request was sent by another site. Browsers say where a request
+ * came from in `Sec-Fetch-Site`, which a page cannot forge: only `same-origin` (or `none`, typed
+ * by the user) passes. A client that sends no `Sec-Fetch-Site` is judged by its `Origin`, which
+ * must name the host it asked for (`X-Forwarded-Host` behind a proxy). This guards the sign-in
+ * form too, which has no session yet to bind a CSRF token to (login CSRF). `Sec-Fetch-Site` first
+ * because a proxy that rewrites `Host` (nginx's default) would make every honest `Origin` differ.
  */
 export function sameOrigin(c: Context): boolean {
-  if (c.req.header("sec-fetch-site") === "cross-site") return false;
+  const site = c.req.header("sec-fetch-site");
+  if (site !== undefined) return site === "same-origin" || site === "none";
   const origin = c.req.header("origin");
   if (origin === undefined) return true;
   const host = c.req.header("x-forwarded-host") ?? c.req.header("host") ?? new URL(c.req.url).host;

@@ -6,9 +6,10 @@
  */
 import { type Context, Hono } from "hono";
 import type { Child } from "hono/jsx";
+import { bodyLimit } from "hono/body-limit";
 import { streamSSE } from "hono/streaming";
 import type { Logger } from "../log.ts";
-import { DASHBOARD_CSS, DASHBOARD_JS } from "./assets.ts";
+import { DASHBOARD_CSS, DASHBOARD_JS, FAVICON_SVG } from "./assets.ts";
 import { Layout } from "./layout.tsx";
 import type { DashboardDeps, DashboardPage, PageContext } from "./page.ts";
 import { PAGES } from "./pages.ts";
@@ -30,8 +31,21 @@ export interface DashboardOptions {
   liveIntervalMs?: number;
   /** Default: 5 wrong tokens per address per 15 minutes. */
   throttle?: SignInThrottle;
+  /** Aborted when the server stops: live streams end, so a graceful shutdown need not wait. */
+  closing?: AbortSignal;
   /** Pages to serve; default {@link PAGES}. */
   pages?: readonly DashboardPage[];
+}
+
+/** The largest form a dashboard POST may send unless its page says more (`maxBodyBytes`). */
+export const MAX_FORM_BYTES = 16 * 1024;
+
+/** Refuses a POST body over `maxSize` bytes before it is read (413). */
+function formLimit(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: (c) => c.text(`form larger than ${maxSize} bytes`, 413),
+  });
 }
 
 /** Streams open at once; more are refused so a tab storm cannot hold every connection. */
@@ -71,6 +85,7 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
   const app = new Hono();
   app.get("/assets/dashboard.css", (c) => asset(c, DASHBOARD_CSS, "text/css"));
   app.get("/assets/dashboard.js", (c) => asset(c, DASHBOARD_JS, "text/javascript"));
+  app.get("/assets/favicon.svg", (c) => asset(c, FAVICON_SVG, "image/svg+xml"));
 
   const pages = options.pages ?? PAGES;
   const adminToken = options.adminToken;
@@ -100,6 +115,8 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
   const intervalMs = options.liveIntervalMs ?? 2_000;
   let streams = 0;
 
+  app.post("/sign-in", formLimit(MAX_FORM_BYTES));
+  app.post("/sign-out", formLimit(MAX_FORM_BYTES));
   app.route(
     "/",
     signInRoutes({
@@ -131,14 +148,13 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
       const ctx = await context(c, session);
       if (page.live && c.req.header("accept")?.includes("text/event-stream")) {
         if (streams >= MAX_STREAMS) return c.text("too many live pages open", 503);
-        return liveStream(
-          ctx,
-          page.live.bind(page),
+        streams++;
+        return liveStream(ctx, page.live.bind(page), {
           intervalMs,
           signer,
-          () => streams++,
-          () => streams--,
-        );
+          closing: options.closing,
+          closed: () => streams--,
+        });
       }
       const content = await page.render(ctx);
       if (content instanceof Response) return content;
@@ -156,7 +172,7 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
 
     if (page.post) {
       const post = page.post.bind(page);
-      app.post(page.path, async (c) => {
+      app.post(page.path, formLimit(page.maxBodyBytes ?? MAX_FORM_BYTES), async (c) => {
         securityHeaders(c);
         const checked = await checkPost(c, await signer(), deps.now());
         if (checked instanceof Response) return checked;
@@ -173,20 +189,21 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
 function liveStream(
   ctx: PageContext,
   live: (ctx: PageContext) => Promise<Record<string, Child>>,
-  intervalMs: number,
-  signer: () => Promise<SessionSigner>,
-  opened: () => void,
-  closed: () => void,
+  options: {
+    intervalMs: number;
+    signer: () => Promise<SessionSigner>;
+    closing?: AbortSignal;
+    closed: () => void;
+  },
 ) {
   const { c, deps } = ctx;
-  opened();
   return streamSSE(c, async (stream) => {
     try {
       const sent = new Map<string, string>();
       const until = deps.now() + STREAM_LIFETIME_MS;
-      while (!stream.aborted && deps.now() < until) {
-        // Re-read: sign-out elsewhere or expiry ends the stream.
-        const session = await readSession(c, await signer(), deps.now());
+      while (!stream.aborted && !options.closing?.aborted && deps.now() < until) {
+        // Re-read: sign-out or expiry ends the stream.
+        const session = await readSession(c, await options.signer(), deps.now());
         if (!session) {
           await stream.writeSSE({ event: "signed-out", data: "" });
           return;
@@ -197,11 +214,24 @@ function liveStream(
           sent.set(id, html);
           await stream.writeSSE({ event: "fragment", data: JSON.stringify({ id, html }) });
         }
-        await stream.sleep(intervalMs);
+        await sleep(options.intervalMs, options.closing);
       }
     } finally {
-      closed();
+      options.closed();
     }
+  });
+}
+
+/** Waits `ms`, or less when `signal` aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
   });
 }
 

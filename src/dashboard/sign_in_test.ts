@@ -132,6 +132,10 @@ Deno.test("cross-site request forgery: a POST from another origin is refused eve
     "sec-fetch-site": "cross-site",
   });
   assert.equal(login.status, 403, "login CSRF: another site cannot sign the browser in");
+  const sibling = await w.post("/jobs", { id: String(job.id), action: "cancel" }, user, {
+    "sec-fetch-site": "same-site",
+  });
+  assert.equal(sibling.status, 403, "a sibling subdomain is another origin");
   assert.equal((await w.queue.get(job.id))!.status, "queued");
 });
 
@@ -153,4 +157,29 @@ Deno.test("without LOOM_VIEWER_TOKEN no other token signs in", async () => {
   assert.equal((await w.post("/sign-in", { token: DASHBOARD_VIEWER_TOKEN })).status, 401);
   const res = await w.post("/sign-in", { token: DASHBOARD_ADMIN_TOKEN });
   assert.ok(sessionCookie(res).startsWith("loom_session=admin."));
+});
+
+Deno.test("an oversized sign-in form is refused unread (413), as is an oversized page form", async () => {
+  await using w = await dashboardWorld();
+  const huge = await w.post("/sign-in", { token: "x".repeat(100_000) });
+  assert.equal(huge.status, 413);
+  const user = await w.signIn();
+  const job = await w.queue.enqueue("effect", "normal", {});
+  const res = await w.post("/jobs", {
+    id: String(job.id),
+    action: "cancel",
+    back: `/jobs?${"k".repeat(100_000)}`,
+  }, user);
+  assert.equal(res.status, 413);
+  assert.equal((await w.queue.get(job.id))!.status, "queued");
+});
+
+Deno.test("behind a proxy that rewrites Host, the browser's Sec-Fetch-Site still lets sign-in through", async () => {
+  await using w = await dashboardWorld();
+  const res = await w.post("/sign-in", { token: DASHBOARD_ADMIN_TOKEN }, undefined, {
+    host: "127.0.0.1:8080",
+    origin: "https://loom.example.com",
+    "sec-fetch-site": "same-origin",
+  });
+  assert.equal(res.status, 303);
 });

@@ -34,6 +34,8 @@ export interface AppDeps {
   now?: () => number;
   /** What the dashboard's Settings and Config check pages show of the server, and the cost seam. */
   dashboard?: Pick<DashboardDeps, "server" | "reviewCost" | "fetch">;
+  /** Aborted when the server stops: the dashboard ends its live streams. */
+  closing?: AbortSignal;
   /** Webhook adapters and limits; without it there are no webhook routes (tests of the API). */
   webhooks?: WebhookDeps;
 }
@@ -98,6 +100,7 @@ export function createApp(deps: AppDeps): Hono {
       viewerToken: deps.viewerToken,
       sessionHours: deps.dashboardSessionH ?? 12,
       log: deps.log,
+      closing: deps.closing,
     }),
   );
 

@@ -46,7 +46,8 @@ import { reviewCalls } from "./user_search_scenario.ts";
 
 /** The model's API key Loom is given: it must reach the model, and never the logs. */
 export const LLM_KEY = "sk-llm-key-never-logged";
-const ADMIN_TOKEN = "admin-token-for-the-tests-0123";
+/** The admin token Loom is given: the admin API's bearer token and the dashboard's sign-in. */
+export const ADMIN_TOKEN = "admin-token-for-the-tests-0123";
 
 /**
  * A running Loom for one platform and its fake model, with what the tests ask of it bound to it;
