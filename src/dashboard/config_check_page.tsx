@@ -117,6 +117,8 @@ export const configCheckPage: DashboardPage = {
   path: "/config-check",
   title: "Config check",
   nav: "config",
+  // URL-encoding triples a byte at most (`%23`): room for a config at its cap, checked below.
+  maxBodyBytes: 3 * MAX_CONFIG_CHECK_CHARS + 4 * 1024,
   render(ctx) {
     return Promise.resolve(
       <>

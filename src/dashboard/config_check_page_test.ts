@@ -45,9 +45,14 @@ Deno.test("config check: a valid config says so; repository prompt files are lis
 
 Deno.test("config check: a config over the size cap is refused unchecked", async () => {
   await using w = await dashboardWorld({ dashboard: { server } });
-  const res = await w.post("/config-check", { config: "#".repeat(70_000) }, await w.signIn());
+  const user = await w.signIn();
+  const res = await w.post("/config-check", { config: "a".repeat(65_537) }, user);
   assert.equal(res.status, 413);
-  assert.match(await res.text(), /at most 65536 are checked/);
+  assert.match(await res.text(), /The config is 65537 characters; at most 65536 are checked/);
+  // A body far past it is refused before it is read.
+  const huge = await w.post("/config-check", { config: "a".repeat(1_000_000) }, user);
+  assert.equal(huge.status, 413);
+  await huge.body?.cancel();
 });
 
 Deno.test("config check: a pasted <script> in the config is echoed as text (reflected XSS)", async () => {

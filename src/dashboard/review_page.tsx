@@ -20,7 +20,7 @@ type StoredFinding = Finding & { dropped?: true; scoreReason?: string };
  * Where a finding of this review stands: its inline comment's state when it was posted (on this
  * review or an earlier one), else why it was not.
  */
-export function findingState(f: StoredFinding, posted: ReadonlyMap<string, FindingRecord>): string {
+function findingState(f: StoredFinding, posted: ReadonlyMap<string, FindingRecord>): string {
   const comment = posted.get(f.fingerprint);
   if (comment) return comment.stateBy ? `${comment.state} (${comment.stateBy})` : comment.state;
   if (f.dropped) return `dropped by the second look (score ${f.score ?? "?"})`;

@@ -8,7 +8,7 @@ import type { DashboardPage } from "./page.ts";
 import { ReviewTable } from "./review_table.tsx";
 
 /** States a review can be in, for the filter. */
-export const REVIEW_STATES: readonly ReviewStatus[] = [
+const REVIEW_STATES: readonly ReviewStatus[] = [
   "running",
   "succeeded",
   "failed",
@@ -58,7 +58,7 @@ export function reviewFilters(query: Record<string, string | undefined>): Review
 }
 
 /** The `/reviews` URL of `filters`. */
-export function reviewsUrl(filters: ReviewFilters): string {
+function reviewsUrl(filters: ReviewFilters): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) {
     if (value !== undefined) params.set(key, String(value));

@@ -13,7 +13,7 @@ import type { DashboardPage, PageContext } from "./page.ts";
 import type { EndpointView } from "./server_view.ts";
 
 /** A test connection waits at most this long for the endpoint. */
-export const TEST_TIMEOUT_S = 10;
+const TEST_TIMEOUT_S = 10;
 /** Longest part of a test's answer shown. */
 const MAX_ANSWER_CHARS = 300;
 

@@ -18,7 +18,7 @@ export const MAX_TRANSCRIPT_CHARS = 64_000;
 export const MAX_TRANSCRIPT_CALLS = 50;
 
 /** `text` cut to {@link MAX_TRANSCRIPT_CHARS}, saying how much was left out. */
-export function capTranscriptText(text: string): string {
+function capTranscriptText(text: string): string {
   if (text.length <= MAX_TRANSCRIPT_CHARS) return text;
   const cut = text.length - MAX_TRANSCRIPT_CHARS;
   return `${text.slice(0, MAX_TRANSCRIPT_CHARS)}\n… [${cut} more characters not kept]`;
