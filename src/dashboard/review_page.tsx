@@ -203,6 +203,7 @@ function PipelinePanel(props: {
         completion tokens · {run.llmCalls} calls · {formatDuration(run.durationMs)}
         {cost && <>· cost {formatUsd(cost.byPipeline[run.pipeline])}</>}
       </p>
+      {run.verification && <SecondLook verification={run.verification} />}
       {run.error && <p class="error">{scrubCredentials(run.error)}</p>}
       {run.errorDetail && <pre>{scrubCredentials(run.errorDetail)}</pre>}
       {run.modelFailures?.map((f) => (
@@ -223,6 +224,19 @@ function PipelinePanel(props: {
           </details>
         ))}
     </section>
+  );
+}
+
+/** How the pipeline's second look went, as the engine stored it (its shape is the engine's). */
+function SecondLook(props: { verification: Record<string, unknown> }) {
+  const v = props.verification;
+  const n = (key: string) => (typeof v[key] === "number" ? v[key] : 0);
+  return (
+    <p class="muted">
+      Second look by {String(v.model ?? "?")}: {n("verified")} verified, {n("dropped")}{" "}
+      dropped under {n("minScore")}, {n("unverified")} unverified
+      {typeof v.error === "string" && `: ${scrubCredentials(v.error)}`}
+    </p>
   );
 }
 

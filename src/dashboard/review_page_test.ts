@@ -30,6 +30,7 @@ async function seedFullReview(
     completionTokens: 123,
     llmCalls: 1,
     durationMs: 2_500,
+    verification: { model: "cheap (mini)", minScore: 5, verified: 1, dropped: 0, unverified: 1 },
   }, w.clock.now);
   await w.store.recordInlineComments(
     {
@@ -83,6 +84,7 @@ Deno.test("review page: shows the pull request, range, findings with states, com
   assert.match(html, /default \(gpt-test\)/);
   assert.match(html, /4,321 prompt \+ 123 completion/);
   assert.match(html, /2\.5 s/);
+  assert.match(html, /Second look by cheap \(mini\): 1 verified, 0 dropped under 5, 1 unverified/);
   assert.match(html, /You review diffs for security problems\./, "the prompt");
   assert.match(html, /\{&quot;choices&quot;:\[\{&quot;message&quot;/, "the raw answer as sent");
   assert.match(html, /token: \*\*\*/, "a credential in the prompt is masked");
