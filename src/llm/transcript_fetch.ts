@@ -80,7 +80,7 @@ export function recordTranscripts(
 
   const recording: typeof fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    if (calls.length >= options.maxCalls || !url.endsWith("/chat/completions")) {
+    if (calls.length >= options.maxCalls || !isChat(url)) {
       return base(input, init);
     }
     const secrets = secretsOf(url, init);
@@ -145,6 +145,15 @@ export function recordTranscripts(
 }
 
 type Secrets = { apiKey?: string; baseUrl: string };
+
+// By path: Azure-style endpoints add `?api-version=…` after it.
+function isChat(url: string): boolean {
+  try {
+    return new URL(url).pathname.endsWith("/chat/completions");
+  } catch {
+    return false;
+  }
+}
 
 function modelOf(body: string): string {
   try {
