@@ -1,6 +1,6 @@
 /**
- * The dashboard in a real browser (Chromium through Playwright) against a real `loom serve`, the
- * fake GitHub and the fake model: sign in, watch a webhook's review appear, retry a dead job and
+ * The dashboard in a real browser (Chromium through Playwright) against a real `loom serve` with
+ * exactly the serve task's permissions, the fake GitHub and the fake model: sign in, watch a webhook's review appear, retry a dead job and
  * watch it succeed, a wrong token, sign out, no console errors, 1280 px and 390 px wide.
  * Screenshots go to `tests/artifacts/` (or `$LOOM_ARTIFACTS_DIR`); `LOOM_UPDATE_SCREENSHOT=1`
  * also refreshes `docs/dashboard-overview.png` for the README.
@@ -10,12 +10,15 @@ import type { Page } from "playwright-core";
 import { pullRequestEvent } from "../fakes/github/payloads.ts";
 import { githubWebhook, startFakeGithub } from "../fakes/github/server.ts";
 import { ADMIN_TOKEN, startLoomE2e } from "../support/e2e.ts";
+import { denoTask, permissionFlags } from "../support/serve_permissions.ts";
 import { reviewer, seedUserSearch, userSearchDiff } from "../support/user_search_scenario.ts";
 import { artifactsDir, launchChromium } from "./chromium.ts";
 
 const SECRET = "webhook-s3cret";
 const GITHUB_TOKEN = "ghp_t0ken";
 const REPO = "octo/app";
+/** The shipped serve task's permissions: the dashboard must need nothing more. */
+const SERVE_FLAGS = permissionFlags(await denoTask("serve"));
 
 /** Console errors and uncaught exceptions of `page`, but for the 401 a wrong token must get. */
 function watchConsole(page: Page): string[] {
@@ -58,6 +61,7 @@ Deno.test({
           LOOM_GITHUB_TOKEN: GITHUB_TOKEN,
         };
       },
+      permissions: (dataDir) => SERVE_FLAGS.map((flag) => flag.replaceAll("$INIT_CWD", dataDir)),
       close: () => github.close(),
     });
     const browser = await launchChromium();
