@@ -13,6 +13,7 @@ import * as retention from "./0006_retention.ts";
 import * as reviewState from "./0007_review_state.ts";
 import * as pullRequestPause from "./0008_pull_request_pause.ts";
 import * as llmUsage from "./0009_llm_usage.ts";
+import * as reviewTranscripts from "./0010_review_transcripts.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0007_review_state": reviewState,
   "0008_pull_request_pause": pullRequestPause,
   "0009_llm_usage": llmUsage,
+  "0010_review_transcripts": reviewTranscripts,
 };

@@ -4,6 +4,7 @@
  * @module
  */
 import { PLATFORMS, platformsFromSettings } from "../adapters/mod.ts";
+import { serverView } from "./dashboard/mod.ts";
 import { migrateToLatest, openDatabase } from "./db/mod.ts";
 import { createIntake } from "./intake.ts";
 import { createApp } from "./http/app.ts";
@@ -162,6 +163,14 @@ export async function startServer(
     adminToken: settings.adminToken,
     viewerToken: settings.viewerToken,
     dashboardSessionH: settings.dashboardSessionH,
+    dashboard: {
+      server: serverView({
+        settings,
+        platforms: { ids: PLATFORMS.map((p) => p.id), disabled: platforms.disabled },
+        env: options.env,
+        policy,
+      }),
+    },
     webhooks: {
       platforms: PLATFORMS.map((platform) => platform.id),
       adapters: platforms.adapters,

@@ -60,3 +60,38 @@ export function formatDuration(ms: number | null | undefined): string {
   const s = Math.round(ms / 1_000);
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
 }
+
+/**
+ * US dollars, with cents, or two significant digits under a cent; "—" when unknown (a model
+ * with no price).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { formatUsd } from "./format.ts";
+ *
+ * assert.equal(formatUsd(1.5), "$1.50");
+ * assert.equal(formatUsd(0.00042), "$0.00042");
+ * assert.equal(formatUsd(null), "—");
+ * ```
+ */
+export function formatUsd(usd: number | null | undefined): string {
+  if (usd === null || usd === undefined) return "—";
+  if (usd !== 0 && Math.abs(usd) < 0.01) return `$${Number(usd.toPrecision(2))}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/**
+ * The first 10 characters of a commit sha, or "—".
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { shortSha } from "./format.ts";
+ *
+ * assert.equal(shortSha("0123456789abcdef"), "0123456789");
+ * ```
+ */
+export function shortSha(sha: string | null): string {
+  return sha ? sha.slice(0, 10) : "—";
+}

@@ -13,6 +13,8 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { Queue } from "../queue/mod.ts";
 import type { ReviewStore } from "../store/mod.ts";
+import type { ReviewCost } from "./review_cost.ts";
+import type { ServerView } from "./server_view.ts";
 import type { Session } from "./session.ts";
 
 /** The entries of the nav bar, in order. */
@@ -37,6 +39,12 @@ export interface DashboardDeps {
   queue: Queue;
   /** Epoch ms now; tests pin it. */
   now: () => number;
+  /** Platforms, model endpoints and the config policy (Settings, Config check); unset: not shown. */
+  server?: ServerView;
+  /** What a review cost, where the store knows prices (`llm_usage`); unset: tokens only. */
+  reviewCost?: (reviewId: number) => Promise<ReviewCost | null>;
+  /** The fetch a "test connection" uses; default global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** What a page's `render` and `post` get. */

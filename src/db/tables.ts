@@ -232,6 +232,38 @@ export interface LlmUsageTable {
   created_at: number;
 }
 
+/** The prompt and raw answer of one model call of a pipeline run, redacted and capped. */
+export interface ReviewTranscriptsTable {
+  id: Generated<number>;
+  review_id: number;
+  pipeline: string;
+  /** The call's order within the pipeline's run. */
+  seq: number;
+  /** The model id the request named. */
+  model: string;
+  /** The request's JSON body. */
+  request: string;
+  /** The answer's body as the server sent it, or why none came. */
+  response: string;
+  /** HTTP status; null when no answer came. */
+  status: number | null;
+  duration_ms: number;
+  created_at: number;
+}
+
+/** The `.loom/config.yaml` the last review of a repository read, and its validation errors. */
+export interface RepositoryConfigsTable {
+  platform: string;
+  repository: string;
+  /** The branch or sha it was read at. */
+  ref: string;
+  /** Null when the repository has no config file (the server's default applies). */
+  text: string | null;
+  /** JSON array of `ConfigError`. */
+  errors: string;
+  read_at: number;
+}
+
 /** The whole schema, as kysely sees it. */
 export interface Tables {
   jobs: JobsTable;
@@ -244,4 +276,6 @@ export interface Tables {
   review_states: ReviewStatesTable;
   pull_request_pauses: PullRequestPausesTable;
   llm_usage: LlmUsageTable;
+  review_transcripts: ReviewTranscriptsTable;
+  repository_configs: RepositoryConfigsTable;
 }

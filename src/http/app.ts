@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { dashboardRoutes } from "../dashboard/mod.ts";
+import { type DashboardDeps, dashboardRoutes } from "../dashboard/mod.ts";
 import type { Logger } from "../log.ts";
 import type { Queue } from "../queue/mod.ts";
 import type { ReviewStore } from "../store/mod.ts";
@@ -33,6 +33,8 @@ export interface AppDeps {
   dashboardSessionH?: number;
   /** Epoch ms now, for the dashboard; default `Date.now`. */
   now?: () => number;
+  /** What the dashboard's Settings and Config check pages show of the server, and the cost seam. */
+  dashboard?: Pick<DashboardDeps, "server" | "reviewCost" | "fetch">;
   /** Aborted when the server stops: the dashboard ends its live streams. */
   closing?: AbortSignal;
   /** Webhook adapters and limits; without it there are no webhook routes (tests of the API). */
@@ -90,7 +92,12 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route(
     "/",
-    dashboardRoutes({ store: deps.store, queue: deps.queue, now: deps.now ?? Date.now }, {
+    dashboardRoutes({
+      ...deps.dashboard,
+      store: deps.store,
+      queue: deps.queue,
+      now: deps.now ?? Date.now,
+    }, {
       adminToken: deps.adminToken,
       viewerToken: deps.viewerToken,
       sessionHours: deps.dashboardSessionH ?? 12,

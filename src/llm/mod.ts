@@ -53,3 +53,8 @@ export { parseFindings } from "./parse_findings.ts";
 export type { ParsedFindings } from "./parse_findings.ts";
 export { addUsage, NO_USAGE, type Usage } from "./usage.ts";
 export { costOf, type ModelPrice, type PriceList } from "./prices.ts";
+export {
+  type ModelCallTranscript,
+  recordTranscripts,
+  type TranscriptRecorder,
+} from "./transcript_fetch.ts";

@@ -66,6 +66,13 @@ import { recordLlmUsage } from "./record_llm_usage.ts";
 import { spendSince } from "./spend_since.ts";
 import { usageOfReview } from "./usage_of_review.ts";
 import { usageTotals, type UsageTotalsOptions } from "./usage_totals.ts";
+import { listTranscripts, saveTranscripts, type TranscriptRecord } from "./review_transcripts.ts";
+import {
+  getRepositoryConfig,
+  recordRepositoryConfig,
+  type RepositoryConfigRecord,
+} from "./repository_config.ts";
+import { getRepository, listPausedPullRequests, listRepositories } from "./list_repositories.ts";
 
 export type { CommentRecord } from "./list_review_comments.ts";
 export type { ReviewEnd } from "./end_review.ts";
@@ -88,6 +95,10 @@ export { utcDay } from "./llm_usage.ts";
 export type { UsageRecord, UsageTotals } from "./llm_usage.ts";
 export type { ReviewUsage } from "./usage_of_review.ts";
 export type { UsageGroup, UsageGroupTotals, UsageTotalsOptions } from "./usage_totals.ts";
+export type { TranscriptRecord } from "./review_transcripts.ts";
+export { MAX_TRANSCRIPT_CALLS, MAX_TRANSCRIPT_CHARS } from "./review_transcripts.ts";
+export type { RepositoryConfigRecord } from "./repository_config.ts";
+export type { PausedPullRequest, RepositoryPage, RepositorySummary } from "./list_repositories.ts";
 
 /** The review store bound to one database; see the module doc. */
 export type ReviewStore = ReturnType<typeof createReviewStore>;
@@ -231,5 +242,28 @@ export function createReviewStore(database: Database) {
     usageOfReview: (reviewId: number) => usageOfReview(db, reviewId),
     /** USD spent since a time, by the server or one repository: what budgets are checked against. */
     spendSince: (since: number, repository?: string) => spendSince(db, since, repository),
+    // What the dashboard shows.
+    /** Replaces a pipeline run's model-call transcripts (redacted by the caller, capped here). */
+    saveTranscripts: (
+      reviewId: number,
+      pipeline: string,
+      calls: readonly TranscriptRecord[],
+      now: number,
+    ) => saveTranscripts(db, reviewId, pipeline, calls, now),
+    /** A review's model-call transcripts by pipeline. */
+    listTranscripts: (reviewId: number) => listTranscripts(db, reviewId),
+    /** Records the config a review read of a repository. */
+    recordRepositoryConfig: (read: RepositoryConfigRecord) => recordRepositoryConfig(db, read),
+    /** The config the last review of a repository read, or null. */
+    getRepositoryConfig: (repo: { platform: string; fullName: string }) =>
+      getRepositoryConfig(db, repo),
+    /** A page of repositories with their counts. */
+    listRepositories: (options?: { cursor?: number; limit?: number }) =>
+      listRepositories(db, options),
+    /** One repository with its counts, or null. */
+    getRepository: (id: number) => getRepository(db, id),
+    /** A repository's paused pull requests. */
+    listPausedPullRequests: (repo: { platform: string; fullName: string }) =>
+      listPausedPullRequests(db, repo),
   };
 }

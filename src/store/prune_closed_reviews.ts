@@ -44,6 +44,7 @@ export async function pruneClosedReviews(
     );
     // What their model calls cost goes with them: past the reviews retention, spend is history.
     await sql`delete from llm_usage where review_id in (${reviewIds})`.execute(db);
+    await sql`delete from review_transcripts where review_id in (${reviewIds})`.execute(db);
     pruned.comments += count(
       await sql`delete from comments where id in (
         select id from comments where ${where} limit ${limit})`.execute(db),

@@ -1,6 +1,7 @@
 /**
  * pruneReviewInputs: drops what a finished review's jobs shared (the pull request's diff, the
- * resolved config, the prompts) and the model endpoints' own words kept on its failed pipeline runs,
+ * resolved config, the prompts), the model calls' transcripts (prompts and raw answers, which quote
+ * the code) and the model endpoints' own words kept on its failed pipeline runs,
  * once the review ended longer ago than the retention: private code does not stay at rest for
  * good. The review row, its summary, its findings and its comments stay (see
  * `prune_closed_reviews.ts` for when they go).
@@ -30,6 +31,7 @@ export async function pruneReviewInputs(
     : sql`json_remove(findings, '$.errorDetail')`;
   await sql`update pipeline_runs set findings = ${withoutDetail}
     where review_id in (${list}) and findings like '%"errorDetail"%'`.execute(db);
+  await sql`delete from review_transcripts where review_id in (${list})`.execute(db);
   const result = await sql`update reviews set inputs = null where id in (${list})`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }

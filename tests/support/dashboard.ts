@@ -18,7 +18,7 @@
 import assert from "node:assert/strict";
 import type { Hono } from "hono";
 import { type Database, migrateToLatest, openDatabase } from "../../src/db/mod.ts";
-import { createApp } from "../../src/http/app.ts";
+import { type AppDeps, createApp } from "../../src/http/app.ts";
 import { createMetrics } from "../../src/http/metrics.ts";
 import { silentLogger } from "../../src/log.ts";
 import { createQueue, type Queue } from "../../src/queue/mod.ts";
@@ -58,7 +58,12 @@ export interface DashboardWorld extends AsyncDisposable {
 
 /** Builds a {@link DashboardWorld}; `await using` closes its store. */
 export async function dashboardWorld(
-  options: { viewerToken?: string | null; adminToken?: string } = {},
+  options: {
+    viewerToken?: string | null;
+    adminToken?: string;
+    /** The server view, cost seam and fetch of the Settings and Config check pages. */
+    dashboard?: AppDeps["dashboard"];
+  } = {},
 ): Promise<DashboardWorld> {
   const db = await openDatabase(":memory:");
   await migrateToLatest(db);
@@ -75,6 +80,7 @@ export async function dashboardWorld(
       ? undefined
       : options.viewerToken ?? DASHBOARD_VIEWER_TOKEN,
     now: () => clock.now,
+    dashboard: options.dashboard,
   });
   const request = (path: string, init: RequestInit = {}) =>
     Promise.resolve(app.request(`http://loom.test${path}`, init));

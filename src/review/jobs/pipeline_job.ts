@@ -5,7 +5,9 @@
  * @module
  */
 import type { TypedHandler } from "../../jobs.ts";
+import { recordTranscripts } from "../../llm/mod.ts";
 import { errorMessage } from "../../queue/mod.ts";
+import { MAX_TRANSCRIPT_CALLS, MAX_TRANSCRIPT_CHARS } from "../../store/mod.ts";
 import { pipelineModels } from "../pipeline_models.ts";
 import { type ModelSpend, runPipeline } from "../run_pipeline.ts";
 import type { ReviewJobDeps } from "./deps.ts";
@@ -26,6 +28,18 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
     // Every request's spend, kept whatever ends the run: a retried run's earlier requests were
     // paid for too.
     const spend: ModelSpend[] = [];
+    // Every model call's prompt and raw answer, for the dashboard's review page (redacted).
+    const transcript = recordTranscripts(deps.fetch ?? fetch, {
+      maxChars: MAX_TRANSCRIPT_CHARS,
+      maxCalls: MAX_TRANSCRIPT_CALLS,
+    });
+    const saveTranscript = () =>
+      deps.store.saveTranscripts(
+        payload.reviewId,
+        pipelinePlan.name,
+        transcript.calls(),
+        now(deps),
+      );
     try {
       const models = pipelineModels(inputs.config, pipelinePlan.name, deps.env);
       // Retryable errors of the pipeline's model (429, 5xx, timeouts) go back to the queue
@@ -36,7 +50,7 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
         files: anchorFiles(inputs, plan),
         ...models,
         signal,
-        fetch: deps.fetch,
+        fetch: transcript.fetch,
         maxResponseBytes: deps.llm.maxResponseBytes,
         limiter: deps.limiter,
         rethrowRetryable: (error) => deps.queue.willRetry(job, error),
@@ -44,6 +58,7 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
       });
       await recordSpend(deps, payload, spend.splice(0), now(deps));
       await deps.store.savePipelineRun(payload.reviewId, toRunRecord(outcome), now(deps));
+      await saveTranscript();
       deps.log.info("pipeline ended", {
         job_id: job.id,
         review_id: payload.reviewId,
@@ -66,6 +81,7 @@ export function pipelineJob(deps: ReviewJobDeps): TypedHandler<"pipeline"> {
       // waiting on a pipeline that will never report.
       if (signal.aborted || !isLastFailure(deps, job, error)) throw error;
       await recordFailedRun(deps, payload.reviewId, pipelinePlan, inputs, errorMessage(error));
+      await saveTranscript();
       deps.log.warn("pipeline failed for good", {
         job_id: job.id,
         review_id: payload.reviewId,

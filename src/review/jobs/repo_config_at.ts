@@ -18,10 +18,16 @@ import {
 /** The config file's path in a repository. */
 export const CONFIG_PATH = ".loom/config.yaml";
 
-/** The config and templates to review with, or every error that prevents it. */
+/**
+ * The config and templates to review with, or every error that prevents it; with the config
+ * file's text as read (null when there is none), which the dashboard shows.
+ */
 export type RepoSetup =
-  | { ok: true; config: RepoConfig; templates: Record<string, string>; fromRepo: boolean }
-  | { ok: false; errors: ConfigError[] };
+  & { text: string | null }
+  & (
+    | { ok: true; config: RepoConfig; templates: Record<string, string>; fromRepo: boolean }
+    | { ok: false; errors: ConfigError[] }
+  );
 
 /**
  * Reads `.loom/config.yaml` and its prompt files at `ref`; without a config file, the server's
@@ -44,7 +50,7 @@ export async function repoSetupAt(
     });
   } else {
     const parsed = parseRepoConfig(text, CONFIG_PATH, policy);
-    if (!parsed.ok) return { ok: false, errors: parsed.errors };
+    if (!parsed.ok) return { ok: false, errors: parsed.errors, text };
     config = parsed.config;
   }
   const templates: Record<string, string> = {};
@@ -66,6 +72,6 @@ export async function repoSetupAt(
     errors.push(...validateTemplate(template, pipeline.prompt_file));
     templates[pipeline.name] = template;
   }
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, config, templates, fromRepo: text !== null };
+  if (errors.length > 0) return { ok: false, errors, text };
+  return { ok: true, config, templates, fromRepo: text !== null, text };
 }

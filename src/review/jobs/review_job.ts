@@ -98,6 +98,15 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
     signal.throwIfAborted();
 
     const setup = await repoSetupAt(adapter, payload.repo, pr.baseRef, deps.policy, deps.llm);
+    // The config in effect and its errors, for the dashboard's Repositories page.
+    await deps.store.recordRepositoryConfig({
+      platform: payload.repo.platform,
+      repository: payload.repo.fullName,
+      ref: pr.baseRef,
+      text: setup.text,
+      errors: setup.ok ? [] : setup.errors,
+      readAt: now(),
+    });
     const reviewId = await deps.store.startReview({
       repo: payload.repo,
       pr: payload.pr,
