@@ -1,13 +1,15 @@
 /**
  * The Overview, the page after sign-in, all of it live: the queue's queued, running and dead jobs,
- * the recent reviews and failures, reviews and failures per hour, tokens today, per day over the
- * week and by model (charts drawn as SVG on the server).
+ * the recent reviews and failures, reviews and failures per hour, tokens per day over the week, and
+ * tokens and cost by model today and over the week (charts drawn as SVG on the server).
  * @module
  */
 import { totalsByStatus } from "../queue/mod.ts";
-import type { ReviewActivity } from "../store/mod.ts";
+import type { ReviewActivity, UsageGroupTotals } from "../store/mod.ts";
 import { BarChart } from "./bar_chart.tsx";
-import { formatCount } from "./format.ts";
+import { formatCount, formatUsd } from "./format.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 import type { DashboardPage, PageContext } from "./page.ts";
 import { ReviewTable } from "./review_table.tsx";
 
@@ -63,8 +65,71 @@ function activityCards(activity: ReviewActivity) {
   );
 }
 
-function Charts(props: { activity: ReviewActivity }) {
-  const { hours, days, models } = props.activity;
+/** One model's spend today and over the week, from `llm_usage` (priced under `llm.prices`). */
+interface ModelSpendRow {
+  model: string;
+  today?: UsageGroupTotals;
+  week: UsageGroupTotals;
+}
+
+/** Models with the most spend in the table: the rest are one row apart in `/api/usage`. */
+const MODELS_SHOWN = 10;
+
+async function modelSpend(ctx: PageContext): Promise<ModelSpendRow[]> {
+  const now = ctx.deps.now();
+  const [today, week] = await Promise.all([
+    ctx.deps.store.usageTotals({
+      groupBy: "model",
+      since: now - (now % DAY_MS),
+      limit: 1000,
+    }),
+    ctx.deps.store.usageTotals({
+      groupBy: "model",
+      since: now - 7 * DAY_MS,
+      limit: MODELS_SHOWN,
+    }),
+  ]);
+  const byModel = new Map(today.map((t) => [t.model, t]));
+  return week.map((w) => ({ model: w.model ?? "", today: byModel.get(w.model), week: w }));
+}
+
+const tokensOf = (t?: UsageGroupTotals) => t ? t.promptTokens + t.completionTokens : 0;
+// An unpriced call makes the cost unknown, not smaller: shown as "—" with its tokens.
+const costOf = (t?: UsageGroupTotals) =>
+  !t ? formatUsd(0) : t.unpricedCalls > 0 ? formatUsd(null) : formatUsd(t.costUsd);
+
+function ModelSpend(props: { spend: ModelSpendRow[] }) {
+  if (props.spend.length === 0) return <p class="muted">No model calls in the last 7 days.</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th>Model</th>
+            <th class="num">Tokens today</th>
+            <th class="num">Cost today</th>
+            <th class="num">Tokens, 7 days</th>
+            <th class="num">Cost, 7 days</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.spend.map((m) => (
+            <tr key={m.model}>
+              <td>{m.model}</td>
+              <td class="num">{formatCount(tokensOf(m.today))}</td>
+              <td class="num">{costOf(m.today)}</td>
+              <td class="num">{formatCount(tokensOf(m.week))}</td>
+              <td class="num">{costOf(m.week)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Charts(props: { activity: ReviewActivity; spend: ModelSpendRow[] }) {
+  const { hours, days } = props.activity;
   const hourLabel = (start: number) => new Date(start).toISOString().slice(11, 13);
   const dayLabel = (start: number) => new Date(start).toISOString().slice(5, 10);
   return (
@@ -103,33 +168,8 @@ function Charts(props: { activity: ReviewActivity }) {
             } — ${d.reviews} reviews, ${d.promptTokens} prompt and ${d.completionTokens} completion tokens`,
           }))}
         />
-        <h2>Tokens by model, last 7 days</h2>
-        {models.length === 0
-          ? <p class="muted">No model calls in the last 7 days.</p>
-          : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Model</th>
-                    <th class="num">Pipeline runs</th>
-                    <th class="num">Prompt tokens</th>
-                    <th class="num">Completion tokens</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {models.map((m) => (
-                    <tr>
-                      <td>{m.model}</td>
-                      <td class="num">{m.runs}</td>
-                      <td class="num">{formatCount(m.promptTokens)}</td>
-                      <td class="num">{formatCount(m.completionTokens)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+        <h2>Tokens and cost by model, today and last 7 days (UTC)</h2>
+        <ModelSpend spend={props.spend} />
       </div>
     </>
   );
@@ -159,19 +199,20 @@ export const overviewPage: DashboardPage = {
     );
   },
   async live(ctx) {
-    // Bounded reads: three grouped counts (24, 7 and 10 rows), two short lists, the queue's counts.
-    const [queue, recent, failures, activity] = await Promise.all([
+    // Bounded reads: grouped counts (24 and 7 rows, models), two short lists, the queue's counts.
+    const [queue, recent, failures, activity, spend] = await Promise.all([
       queueCards(ctx),
       ctx.deps.store.listReviews({ limit: RECENT }),
       ctx.deps.store.listReviews({ status: "failed", limit: RECENT_FAILURES }),
       ctx.deps.store.reviewActivity(ctx.deps.now()),
+      modelSpend(ctx),
     ]);
     return {
       queue,
       activity: activityCards(activity),
       recent: <ReviewTable reviews={recent.reviews} empty="No reviews yet." />,
       failures: <ReviewTable reviews={failures.reviews} empty="No failed reviews." />,
-      charts: <Charts activity={activity} />,
+      charts: <Charts activity={activity} spend={spend} />,
     };
   },
 };

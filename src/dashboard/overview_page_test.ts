@@ -37,6 +37,44 @@ Deno.test("the overview shows the queue's counts, recent reviews, failures and t
   });
   await seedReview(w, { pr: 10, at: now - 8 * 86_400_000 }); // older than a week: in no chart
 
+  // What the model calls spent: priced today and earlier this week, one unpriced model.
+  const spent = {
+    reviewId: null,
+    platform: "github",
+    repository: "octo/app",
+    pipeline: "security",
+    endpoint: "default",
+    kind: "review" as const,
+    calls: 1,
+    cachedTokens: 0,
+  };
+  await w.store.recordLlmUsage([
+    {
+      ...spent,
+      model: "gpt-review",
+      promptTokens: 1000,
+      completionTokens: 200,
+      costUsd: 0.5,
+      at: now - 60_000,
+    },
+    {
+      ...spent,
+      model: "gpt-review",
+      promptTokens: 500,
+      completionTokens: 50,
+      costUsd: 0.25,
+      at: now - 3 * 86_400_000,
+    },
+    {
+      ...spent,
+      model: "local-llama",
+      promptTokens: 300,
+      completionTokens: 0,
+      costUsd: null,
+      at: now - 60_000,
+    },
+  ]);
+
   const user = await w.signIn();
   const html = await (await w.get("/", user)).text();
   const page = text(html);
@@ -49,7 +87,8 @@ Deno.test("the overview shows the queue's counts, recent reviews, failures and t
   assert.match(page, /11\.8k tokens, 7 days/); // 11,750
   assert.match(page, /octo\/app !7 Add user search/);
   assert.match(page, /failed the model timed out/);
-  assert.match(page, /gpt-review 2 1,500 250/, "tokens by model over the week");
+  assert.match(page, /gpt-review 1,200 \$0\.50 1,750 \$0\.75/, "tokens and cost by model");
+  assert.match(page, /local-llama 300 — 300 —/, "an unpriced model: tokens, no cost");
   assert.match(html, /<title>13:00 — 1 reviews, 0 failed<\/title>/);
   assert.match(html, /<title>11:00 — 1 reviews, 1 failed<\/title>/);
   assert.match(html, /<title>11-29 — 1 reviews, 10000 prompt and 0 completion tokens<\/title>/);

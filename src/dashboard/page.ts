@@ -13,7 +13,6 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { Queue } from "../queue/mod.ts";
 import type { ReviewStore } from "../store/mod.ts";
-import type { ReviewCost } from "./review_cost.ts";
 import type { ServerView } from "./server_view.ts";
 import type { Session } from "./session.ts";
 
@@ -41,8 +40,6 @@ export interface DashboardDeps {
   now: () => number;
   /** Platforms, model endpoints and the config policy (Settings, Config check); unset: not shown. */
   server?: ServerView;
-  /** What a review cost, where the store knows prices (`llm_usage`); unset: tokens only. */
-  reviewCost?: (reviewId: number) => Promise<ReviewCost | null>;
   /** The fetch a "test connection" uses; default global fetch. */
   fetch?: typeof fetch;
 }

@@ -1,10 +1,10 @@
 /**
- * The seam for what a review cost: the store's per-call usage with prices (migration 0009,
- * `llm_usage`) is summed elsewhere; the review page only shows what this type holds, and shows
- * tokens alone while no source is wired (`DashboardDeps.reviewCost` unset) or a model has no
+ * What a review cost, from the store's per-call usage (`llm_usage`, priced under `llm.prices`
+ * when it was spent): the review page shows these sums, and tokens alone where a model had no
  * price.
  * @module
  */
+import type { ReviewUsage } from "../store/mod.ts";
 
 /** What one review cost, in US dollars; null where a model had no price. */
 export interface ReviewCost {
@@ -12,4 +12,45 @@ export interface ReviewCost {
   totalUsd: number | null;
   /** By pipeline name; a pipeline missing or null shows tokens only. */
   byPipeline: Record<string, number | null>;
+}
+
+/**
+ * Sums a review's usage rows. A sum with an unpriced call in it is null, never a partial figure
+ * that would read as the whole cost.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reviewCost } from "./review_cost.ts";
+ *
+ * const row = {
+ *   endpoint: "default", model: "gpt-4o-mini", kind: "review", calls: 1, promptTokens: 1000,
+ *   cachedTokens: 0, completionTokens: 100, unpricedCalls: 0,
+ * };
+ * const cost = reviewCost([
+ *   { ...row, pipeline: "security", costUsd: 0.25 },
+ *   { ...row, pipeline: "security", kind: "verify", costUsd: 0.05 },
+ *   { ...row, pipeline: "quality", costUsd: null, unpricedCalls: 1 },
+ * ]);
+ * assert.deepEqual(cost, { totalUsd: null, byPipeline: { security: 0.3, quality: null } });
+ * ```
+ */
+export function reviewCost(usage: readonly ReviewUsage[]): ReviewCost | null {
+  if (usage.length === 0) return null;
+  const byPipeline: Record<string, number | null> = {};
+  for (const row of usage) {
+    const priced = row.unpricedCalls === 0 && row.costUsd !== null;
+    const before = row.pipeline in byPipeline ? byPipeline[row.pipeline] : 0;
+    byPipeline[row.pipeline] = before === null || !priced ? null : round(before + row.costUsd!);
+  }
+  const sums = Object.values(byPipeline);
+  const totalUsd = sums.includes(null)
+    ? null
+    : round(sums.reduce<number>((a, b) => a + (b ?? 0), 0));
+  return { totalUsd, byPipeline };
+}
+
+// Sums of float prices: rounded to a millionth of a dollar so $0.3 does not show as 0.30000000004.
+function round(usd: number): number {
+  return Math.round(usd * 1e6) / 1e6;
 }

@@ -11,7 +11,7 @@ import { formatCount, formatDuration, formatTime, formatUsd, shortSha } from "./
 import { notFoundPage } from "./not_found.tsx";
 import type { DashboardPage, PageContext } from "./page.ts";
 import { pullRequestLink } from "./pull_request_link.ts";
-import type { ReviewCost } from "./review_cost.ts";
+import { type ReviewCost, reviewCost } from "./review_cost.ts";
 
 /** A finding as a pipeline run stores it: dropped ones carry the second look's score. */
 type StoredFinding = Finding & { dropped?: true; scoreReason?: string };
@@ -57,7 +57,7 @@ export const reviewPage: DashboardPage = {
       store.listFindings(repo, review.pr_number),
       store.listReviewComments(id),
       store.listTranscripts(id),
-      ctx.deps.reviewCost ? ctx.deps.reviewCost(id) : Promise.resolve(null),
+      store.usageOfReview(id).then(reviewCost),
     ]);
     const posted = new Map(prFindings.map((f) => [f.fingerprint, f]));
     const link = pullRequestLink(review.platform, review.repository, review.pr_number);

@@ -34,7 +34,7 @@ export interface AppDeps {
   /** Epoch ms now, for the dashboard; default `Date.now`. */
   now?: () => number;
   /** What the dashboard's Settings and Config check pages show of the server, and the cost seam. */
-  dashboard?: Pick<DashboardDeps, "server" | "reviewCost" | "fetch">;
+  dashboard?: Pick<DashboardDeps, "server" | "fetch">;
   /** Aborted when the server stops: the dashboard ends its live streams. */
   closing?: AbortSignal;
   /** Webhook adapters and limits; without it there are no webhook routes (tests of the API). */

@@ -76,7 +76,7 @@ import { getRepository, listPausedPullRequests, listRepositories } from "./list_
 
 export type { CommentRecord } from "./list_review_comments.ts";
 export type { ReviewEnd } from "./end_review.ts";
-export type { DayActivity, HourActivity, ModelTokens, ReviewActivity } from "./review_activity.ts";
+export type { DayActivity, HourActivity, ReviewActivity } from "./review_activity.ts";
 export type { IntakeFacts, IntakeQuestion } from "./look_up_intake_facts.ts";
 export type { ListReviewsOptions, ReviewPage } from "./list_reviews.ts";
 export type { PipelineRunRecord } from "./pipeline_run.ts";

@@ -1,6 +1,7 @@
 /**
  * reviewActivity: what the dashboard's Overview charts — reviews and failures per hour over the
- * last day, tokens per day over the last week, and tokens by model over that week.
+ * last day and tokens per day over the last week (spend by model is `usageTotals`, from
+ * `llm_usage`).
  * @module
  */
 import { type Kysely, sql } from "kysely";
@@ -24,32 +25,22 @@ export interface DayActivity {
   completionTokens: number;
 }
 
-/** One model's tokens over the last 7 days, from its pipeline runs. */
-export interface ModelTokens {
-  model: string;
-  runs: number;
-  promptTokens: number;
-  completionTokens: number;
-}
-
 /** The Overview's activity; every list is oldest first with empty buckets filled with zeros. */
 export interface ReviewActivity {
   hours: HourActivity[];
   days: DayActivity[];
-  /** The 10 models with the most tokens, most first. */
-  models: ModelTokens[];
 }
 
 /**
- * Reads the activity around `now` (epoch ms) in three grouped statements: each returns at most
- * 24, 7 or 10 rows, whatever the store holds. (`group by 1`: PostgreSQL would see the bucket
+ * Reads the activity around `now` (epoch ms) in two grouped statements: each returns at most
+ * 24 or 7 rows, whatever the store holds. (`group by 1`: PostgreSQL would see the bucket
  * expression's parameters in the select list and in the group by as different expressions. The
  * cast: libSQL binds a JavaScript number as a real, and the division would not truncate.)
  */
 export async function reviewActivity(db: Kysely<Tables>, now: number): Promise<ReviewActivity> {
   const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
   const firstDay = Math.floor(now / DAY_MS) * DAY_MS - 6 * DAY_MS;
-  const [hourRows, dayRows, modelRows] = await Promise.all([
+  const [hourRows, dayRows] = await Promise.all([
     sql<{ bucket: number; reviews: number; failed: number }>`
       select cast((created_at - ${firstHour}) / ${HOUR_MS} as integer) as bucket, count(*) as reviews,
         sum(case when status = 'failed' then 1 else 0 end) as failed
@@ -60,12 +51,6 @@ export async function reviewActivity(db: Kysely<Tables>, now: number): Promise<R
         sum(prompt_tokens) as prompt, sum(completion_tokens) as completion
       from reviews where created_at >= ${firstDay}
       group by 1`.execute(db),
-    sql<{ model: string; runs: number; prompt: number; completion: number }>`
-      select model, count(*) as runs, sum(prompt_tokens) as prompt,
-        sum(completion_tokens) as completion
-      from pipeline_runs where created_at >= ${firstDay}
-      group by model order by sum(prompt_tokens) + sum(completion_tokens) desc, model
-      limit 10`.execute(db),
   ]);
   const hours = Array.from({ length: 24 }, (_, i) => ({
     start: firstHour + i * HOUR_MS,
@@ -91,11 +76,5 @@ export async function reviewActivity(db: Kysely<Tables>, now: number): Promise<R
     day.promptTokens = Number(row.prompt);
     day.completionTokens = Number(row.completion);
   }
-  const models = modelRows.rows.map((r) => ({
-    model: r.model,
-    runs: Number(r.runs),
-    promptTokens: Number(r.prompt),
-    completionTokens: Number(r.completion),
-  }));
-  return { hours, days, models };
+  return { hours, days };
 }
