@@ -171,7 +171,7 @@ Deno.test("unbounded diffs: a diff body without end is read only to the budget, 
   );
   await assert.rejects(api.text({ path: "/pulls/1.diff" }, diffBudget(1024 * 1024)), {
     name: "DiffTooLargeError",
-    message: /larger than 1 MiB/,
+    message: /larger than 1048576 bytes/,
   });
   assert.ok(pulled <= 20, `read ${pulled} chunks of 64 KiB for a 1 MiB budget`);
   assert.ok(cancelled, "the stream is cancelled, freeing the connection");

@@ -61,14 +61,14 @@ function FilterForm(props: { f: Filters }) {
         Lane
         <select name="lane">
           <option value="">any</option>
-          {LANES.map((l) => <option key={l} value={l} selected={f.lane === l}>{l}</option>)}
+          {LANES.map((l) => <option value={l} selected={f.lane === l}>{l}</option>)}
         </select>
       </label>
       <label>
         Status
         <select name="status">
           <option value="">any</option>
-          {STATUSES.map((s) => <option key={s} value={s} selected={f.status === s}>{s}</option>)}
+          {STATUSES.map((s) => <option value={s} selected={f.status === s}>{s}</option>)}
         </select>
       </label>
       <button type="submit">Filter</button>

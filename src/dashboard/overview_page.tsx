@@ -114,7 +114,7 @@ function ModelSpend(props: { spend: ModelSpendRow[] }) {
         </thead>
         <tbody>
           {props.spend.map((m) => (
-            <tr key={m.model}>
+            <tr>
               <td>{m.model}</td>
               <td class="num">{formatCount(tokensOf(m.today))}</td>
               <td class="num">{costOf(m.today)}</td>
