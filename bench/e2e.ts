@@ -1,0 +1,236 @@
+/**
+ * End-to-end load benchmark, measured from outside: N pull requests (200–400 changed lines each)
+ * on the fake GitHub are opened at once and their signed deliveries sent by M concurrent
+ * senders to a real `loom serve` child on SQLite, whose model (the fake) takes `--latency-ms`
+ * per call. While the reviews run, every sender keeps delivering a comment that asks nothing
+ * (verified and answered, nothing queued) every `--pause-ms`, so the answer times show what a
+ * platform sees while Loom is busy. A review's time runs from its delivery's answer until the
+ * fake holds its final commit status. Prints one JSON line: webhook p50/p99, review p50/p90/max,
+ * reviews per hour, model calls and reviews in flight (max), the child's RSS idle and peak, and
+ * whether the design's four requirements hold (webhook < 100 ms, review < 60 s, 10+ concurrent
+ * reviews per worker process, 1000+ reviews/hour).
+ *
+ *   deno task bench:e2e [--prs 60] [--senders 16] [--latency-ms 2000] [--workers 30]
+ *                       [--pause-ms 500] [--threads N]
+ *
+ * `--workers` is `LOOM_WORKERS` (jobs at once; 30 so that 30 reviews run together, issue 15's
+ * target); `--threads` is `LOOM_WORKER_THREADS` when given.
+ */
+import { parseArgs } from "node:util";
+import { pullRequestComment, pullRequestEvent } from "../tests/fakes/github/payloads.ts";
+import { startFakeGithub } from "../tests/fakes/github/server.ts";
+import { syntheticDiff } from "../tests/fakes/synthetic_diff.ts";
+import { type Delivery, startLoomE2e } from "../tests/support/e2e.ts";
+import { githubWebhook } from "../tests/fakes/github/server.ts";
+import { type ModelFinding, reviewer } from "../tests/support/user_search_scenario.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    prs: { type: "string", default: "60" },
+    senders: { type: "string", default: "16" },
+    "latency-ms": { type: "string", default: "2000" },
+    workers: { type: "string", default: "30" },
+    "pause-ms": { type: "string", default: "500" },
+    threads: { type: "string" },
+  },
+});
+const prs = Number(values.prs);
+const senders = Number(values.senders);
+const latencyMs = Number(values["latency-ms"]);
+const pauseMs = Number(values["pause-ms"]);
+
+const REPO = "bench/app";
+const SECRET = "bench-e2e-webhook-secret";
+const TOKEN = "ghp_bench_e2e_token";
+const FINAL = new Set(["success", "failure", "error"]);
+
+/** One finding on the first added line of each file the prompt shows, as bench/review.ts. */
+function findingsIn(prompt: string): ModelFinding[] {
+  const findings: ModelFinding[] = [];
+  for (const match of prompt.matchAll(/\+\+\+ b\/(\S+?)\\n@@ -\d+,\d+ \+(\d+)/g)) {
+    findings.push({
+      path: match[1],
+      line: Number(match[2]) + 4,
+      end_line: null,
+      severity: "warning",
+      title: "Unchecked result of service.call",
+      body: "The call may fail; handle the error or document why it cannot.",
+      suggestion: null,
+    });
+  }
+  return findings;
+}
+
+const scripted = reviewer({ security: findingsIn, quality: findingsIn });
+const github = await startFakeGithub({ token: TOKEN });
+const heads = new Map<number, string>();
+await using w = await startLoomE2e({
+  platformId: "github",
+  model: (req) => ({ ...scripted(req), delayMs: latencyMs }),
+  platform(llm) {
+    for (let pr = 1; pr <= prs; pr++) {
+      // 200–400 changed lines, in 4–8 files: the same sizes on every run.
+      const lines = 200 + ((pr * 37) % 201);
+      const headSha = pr.toString(16).padStart(40, "b");
+      heads.set(pr, headSha);
+      github.addPullRequest({
+        repo: REPO,
+        number: pr,
+        title: `Change ${pr}`,
+        baseRef: "main",
+        headRef: `feature-${pr}`,
+        headSha,
+        diff: syntheticDiff(4 + (pr % 5), lines),
+      });
+    }
+    github.setFile(
+      REPO,
+      "main",
+      ".loom/config.yaml",
+      `models:
+  default: {base_url: ${llm.url}, api_key_env: LOOM_LLM_API_KEY, model: fake-model, structured_output: json_schema, timeout_s: 120}
+pipelines:
+  - {name: security, prompt_file: builtin:security, severity: blocker}
+  - {name: quality, prompt_file: builtin:quality, severity: warning}
+triggers: {max_changes: 100000}
+`,
+    );
+    return {
+      LOOM_GITHUB_WEBHOOK_SECRET: SECRET,
+      LOOM_GITHUB_API_URL: github.url,
+      LOOM_GITHUB_TOKEN: TOKEN,
+      LOOM_WORKERS: values.workers,
+      // The model server is not the bottleneck measured here: every review may call it at once.
+      LOOM_LLM_MAX_CONCURRENCY: "1000",
+      LOOM_RATE_LIMIT_PER_REPO: "100000",
+      LOOM_RATE_LIMIT_PER_USER: "100000",
+      ...(values.threads === undefined ? {} : { LOOM_WORKER_THREADS: values.threads }),
+    };
+  },
+  close: () => github.close(),
+});
+const pid = w.loom.process.pid;
+// Idle: listening, its maintenance scheduled, nothing delivered yet.
+await new Promise((r) => setTimeout(r, 1_000));
+const rssIdleMb = procMb(pid, "VmRSS");
+
+const opened: Delivery[] = [];
+for (let pr = 1; pr <= prs; pr++) {
+  const payload = pullRequestEvent({ action: "opened", repo: REPO, pr, headSha: heads.get(pr)! });
+  opened.push(await githubWebhook({ secret: SECRET, event: "pull_request", payload }));
+}
+const comment = (pr: number) =>
+  githubWebhook({
+    secret: SECRET,
+    event: "issue_comment",
+    payload: pullRequestComment({ repo: REPO, pr, body: "Thanks, looking at it." }),
+  });
+
+const answerMs: number[] = [];
+const answeredAt = new Map<number, number>();
+const finishedAt = new Map<number, number>();
+let refused = 0;
+let reviewsInFlightMax = 0;
+const started = performance.now();
+const allFinal = Promise.withResolvers<void>();
+
+// Watches the fake for each review's final status, and how many are between pending and final.
+const watcher = setInterval(() => {
+  let running = 0;
+  for (let pr = 1; pr <= prs; pr++) {
+    if (finishedAt.has(pr)) continue;
+    const state = github.statuses(REPO, heads.get(pr)!).at(-1)?.state;
+    if (state !== undefined && FINAL.has(state)) finishedAt.set(pr, performance.now());
+    else if (state === "pending") running++;
+  }
+  reviewsInFlightMax = Math.max(reviewsInFlightMax, running);
+  if (finishedAt.size === prs) allFinal.resolve();
+}, 20);
+const timeout = setTimeout(
+  () => allFinal.reject(new Error(`reviews not final after 10 min: ${finishedAt.size}/${prs}`)),
+  600_000,
+);
+
+async function post(delivery: Delivery): Promise<number> {
+  const t = performance.now();
+  const res = await w.postWebhook(delivery);
+  answerMs.push(performance.now() - t);
+  if (res.status !== 200 && res.status !== 202) refused++;
+  return res.status;
+}
+
+let next = 0;
+let done = false;
+allFinal.promise.then(() => done = true, () => done = true);
+async function sender(id: number) {
+  while (next < prs) {
+    const pr = ++next;
+    await post(opened[pr - 1]);
+    answeredAt.set(pr, performance.now());
+  }
+  while (!done) {
+    await post(await comment(1 + (id % prs)));
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
+}
+const sending = Promise.all(Array.from({ length: senders }, (_, i) => sender(i)));
+try {
+  await allFinal.promise;
+} finally {
+  clearInterval(watcher);
+  clearTimeout(timeout);
+  done = true;
+}
+await sending;
+const elapsedS = (Math.max(...finishedAt.values()) - started) / 1000;
+const reviewMs = [...finishedAt].map(([pr, at]) => at - answeredAt.get(pr)!);
+
+const figures = {
+  bench: "e2e",
+  prs,
+  senders,
+  model_latency_ms: latencyMs,
+  workers: Number(values.workers),
+  threads: values.threads === undefined ? null : Number(values.threads),
+  deliveries: answerMs.length,
+  refused,
+  webhook_p50_ms: percentile(answerMs, 0.5),
+  webhook_p99_ms: percentile(answerMs, 0.99),
+  review_p50_s: seconds(percentile(reviewMs, 0.5)),
+  review_p90_s: seconds(percentile(reviewMs, 0.9)),
+  review_max_s: seconds(percentile(reviewMs, 1)),
+  reviews_per_hour: Math.round(prs / elapsedS * 3600),
+  model_calls_in_flight_max: w.llm.inFlight().max,
+  reviews_in_flight_max: reviewsInFlightMax,
+  rss_idle_mb: rssIdleMb,
+  rss_peak_mb: procMb(pid, "VmHWM"),
+};
+const requirements = {
+  webhook_under_100ms: figures.webhook_p99_ms < 100,
+  review_under_60s: figures.review_max_s < 60,
+  concurrent_reviews_10: figures.reviews_in_flight_max >= 10,
+  reviews_per_hour_1000: figures.reviews_per_hour >= 1000,
+};
+console.log(JSON.stringify({ ...figures, ...requirements }));
+
+/** A figure of `/proc/PID/status` (VmRSS, VmHWM) in MiB; 0 where /proc is absent. */
+function procMb(pid: number, field: string): number {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  return Math.round((at ?? 0) * 10) / 10;
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}
