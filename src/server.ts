@@ -86,6 +86,10 @@ export async function startServer(
   const metrics = createMetrics(() => queue.count());
   const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
+  for (const warning of policyWarnings(policyOf(settings))) {
+    log.warn("deprecated setting", { warning });
+  }
+
   const threads = jobThreadCount(settings, store.kind === "sqlite" && isMemory(settings.dbUrl));
   const onRunEnd = (kind: string, lane: string, outcome: RunOutcome, durationMs: number) =>
     metrics.observeRun(kind, lane, outcome, durationMs / 1000);
@@ -274,12 +278,7 @@ interface PoolDeps {
 function startPool(deps: PoolDeps): WorkerPool {
   const { settings, queue, log } = deps;
   const reviews = createReviewStore(deps.database);
-  const policy = {
-    keys: keyBindings(settings.llm.keys),
-    allowedKeyEnvs: settings.llm.allowedKeyEnvs,
-    allowedBaseUrls: settings.llm.allowedBaseUrls,
-    serverBaseUrl: settings.llm.baseUrl,
-  };
+  const policy = policyOf(settings);
   const handlers = deps.only ?? {
     ...reviewHandlers({
       store: reviews,
@@ -339,6 +338,16 @@ function startPool(deps: PoolDeps): WorkerPool {
       log.info("queue operations work again", { failures, down_ms: downMs });
     },
   });
+}
+
+/** The server's model policy: which keys, key variables and model servers configs may use. */
+function policyOf(settings: Settings) {
+  return {
+    keys: keyBindings(settings.llm.keys),
+    allowedKeyEnvs: settings.llm.allowedKeyEnvs,
+    allowedBaseUrls: settings.llm.allowedBaseUrls,
+    serverBaseUrl: settings.llm.baseUrl,
+  };
 }
 
 /**
