@@ -27,6 +27,7 @@ import {
   type JobThreadParent,
   type JobThreadRuntime,
   type JobThreads,
+  poolRuntime,
   type RunOutcome,
   startJobThreads,
   type WorkerPool,
@@ -62,13 +63,7 @@ export async function startServer(
   options: ServerOptions,
 ): Promise<RunningServer> {
   const { log } = options;
-  const store = await openDatabase(settings.dbUrl, {
-    poolSize: settings.dbPoolSize,
-    onListenState(lost) {
-      if (lost) log.warn("LISTEN connection lost; polling until it is back", { error: lost });
-      else log.info("LISTEN connection back");
-    },
-  });
+  const store = await openStore(settings, log);
   const applied = await migrateToLatest(store);
   if (applied.length > 0) log.info("migrations applied", { migrations: applied });
   const platforms = platformsFromSettings(settings);
@@ -227,13 +222,7 @@ export async function startJobThread(
 ): Promise<JobThreadRuntime> {
   const { settings, env, workerId, backup } = init;
   const { log } = parent;
-  const database = await openDatabase(settings.dbUrl, {
-    poolSize: settings.dbPoolSize,
-    onListenState(lost) {
-      if (lost) log.warn("LISTEN connection lost; polling until it is back", { error: lost });
-      else log.info("LISTEN connection back");
-    },
-  });
+  const database = await openStore(settings, log);
   const queue = await createQueue(database, {
     maxRateLimitWaitMs: settings.maxRateLimitWaitS * 1000,
   });
@@ -248,14 +237,18 @@ export async function startJobThread(
     onRunEnd: (job, outcome, durationMs) =>
       parent.runEnded({ kind: job.kind, lane: job.lane, outcome, durationMs }),
   });
-  return {
-    queue,
-    async stop(graceMs) {
-      await pool.stop(graceMs);
-      await queue.close();
-      await database.close();
+  return poolRuntime(pool, queue, database);
+}
+
+/** Opens the store at `LOOM_DB_URL`, logging when a PostgreSQL LISTEN connection comes and goes. */
+function openStore(settings: Settings, log: Logger): Promise<Database> {
+  return openDatabase(settings.dbUrl, {
+    poolSize: settings.dbPoolSize,
+    onListenState(lost) {
+      if (lost) log.warn("LISTEN connection lost; polling until it is back", { error: lost });
+      else log.info("LISTEN connection back");
     },
-  };
+  });
 }
 
 /** What {@link startPool} runs on. */

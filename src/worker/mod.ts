@@ -16,6 +16,7 @@ export {
   type JobThreadRuntime,
   type JobThreads,
   type JobThreadsOptions,
+  poolRuntime,
   serveJobThread,
   startJobThreads,
   type ThreadRunEnd,

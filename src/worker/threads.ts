@@ -31,7 +31,7 @@
  */
 import type { Logger, LogLevel } from "../log.ts";
 import type { Queue } from "../queue/mod.ts";
-import type { RunOutcome } from "./pool.ts";
+import type { RunOutcome, WorkerPool } from "./pool.ts";
 import { isQueueSignal, type QueueRelay, type QueueSignal, relayQueueSignals } from "./relay.ts";
 
 /** A run that ended on a job thread, for the HTTP thread's metrics. */
@@ -172,6 +172,25 @@ export interface JobThreadRuntime {
   queue: Queue;
   /** Stops the pool within `graceMs` and closes the queue and the store. */
   stop(graceMs: number): Promise<void>;
+}
+
+/**
+ * The runtime of a thread whose `pool` claims from `queue` on `store`: stopping it stops the
+ * pool within the grace, then closes the queue and the store.
+ */
+export function poolRuntime(
+  pool: WorkerPool,
+  queue: Queue,
+  store: { close(): Promise<void> },
+): JobThreadRuntime {
+  return {
+    queue,
+    async stop(graceMs) {
+      await pool.stop(graceMs);
+      await queue.close();
+      await store.close();
+    },
+  };
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { openDatabase } from "../../src/db/mod.ts";
 import { createQueue } from "../../src/queue/mod.ts";
-import { createWorkerPool, serveJobThread } from "../../src/worker/mod.ts";
+import { createWorkerPool, poolRuntime, serveJobThread } from "../../src/worker/mod.ts";
 
 serveJobThread(async (init, parent) => {
   const { dbUrl, workerId } = init as { dbUrl: string; workerId: string };
@@ -37,12 +37,5 @@ serveJobThread(async (init, parent) => {
     onRunEnd: (job, outcome, durationMs) =>
       parent.runEnded({ kind: job.kind, lane: job.lane, outcome, durationMs }),
   });
-  return {
-    queue,
-    async stop(graceMs) {
-      await pool.stop(graceMs);
-      await queue.close();
-      await database.close();
-    },
-  };
+  return poolRuntime(pool, queue, database);
 });
