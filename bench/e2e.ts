@@ -5,7 +5,9 @@
  * per call. While the reviews run, every sender keeps delivering a comment that asks nothing
  * (verified and answered, nothing queued) every `--pause-ms`, so the answer times show what a
  * platform sees while Loom is busy. A review's time runs from its delivery's answer until the
- * fake holds its final commit status. Prints one JSON line: webhook p50/p99, review p50/p90/max,
+ * fake holds its final commit status. The senders run on a Worker of their own
+ * (`bench/_e2e_senders.ts`), so the fakes' work on this thread does not delay the clock that
+ * times Loom's answers. Prints one JSON line: webhook p50/p99, review p50/p90/max,
  * reviews per hour, model calls and reviews in flight (max), the child's RSS idle and peak, and
  * whether the design's four requirements hold (webhook < 100 ms, review < 60 s, 10+ concurrent
  * reviews per worker process, 1000+ reviews/hour).
@@ -14,14 +16,16 @@
  *                       [--pause-ms 500] [--threads N]
  *
  * `--workers` is `LOOM_WORKERS` (jobs at once; 30 so that 30 reviews run together, issue 15's
- * target); `--threads` is `LOOM_WORKER_THREADS` when given.
+ * target); `--threads` is `LOOM_WORKER_THREADS` when given (`--threads 0` runs the jobs on the
+ * HTTP thread, as Loom did before job threads).
  */
 import { parseArgs } from "node:util";
-import { pullRequestComment, pullRequestEvent } from "../tests/fakes/github/payloads.ts";
+import { pullRequestEvent } from "../tests/fakes/github/payloads.ts";
 import { startFakeGithub } from "../tests/fakes/github/server.ts";
 import { syntheticDiff } from "../tests/fakes/synthetic_diff.ts";
 import { type Delivery, startLoomE2e } from "../tests/support/e2e.ts";
 import { githubWebhook } from "../tests/fakes/github/server.ts";
+import type { SendersReport, SendersStart } from "./_e2e_senders.ts";
 import { type ModelFinding, reviewer } from "../tests/support/user_search_scenario.ts";
 
 const { values } = parseArgs({
@@ -120,19 +124,11 @@ for (let pr = 1; pr <= prs; pr++) {
   const payload = pullRequestEvent({ action: "opened", repo: REPO, pr, headSha: heads.get(pr)! });
   opened.push(await githubWebhook({ secret: SECRET, event: "pull_request", payload }));
 }
-const comment = (pr: number) =>
-  githubWebhook({
-    secret: SECRET,
-    event: "issue_comment",
-    payload: pullRequestComment({ repo: REPO, pr, body: "Thanks, looking at it." }),
-  });
-
-const answerMs: number[] = [];
 const answeredAt = new Map<number, number>();
 const finishedAt = new Map<number, number>();
-let refused = 0;
 let reviewsInFlightMax = 0;
-const started = performance.now();
+const now = () => performance.timeOrigin + performance.now();
+const started = now();
 const allFinal = Promise.withResolvers<void>();
 
 // Watches the fake for each review's final status, and how many are between pending and final.
@@ -141,7 +137,7 @@ const watcher = setInterval(() => {
   for (let pr = 1; pr <= prs; pr++) {
     if (finishedAt.has(pr)) continue;
     const state = github.statuses(REPO, heads.get(pr)!).at(-1)?.state;
-    if (state !== undefined && FINAL.has(state)) finishedAt.set(pr, performance.now());
+    if (state !== undefined && FINAL.has(state)) finishedAt.set(pr, now());
     else if (state === "pending") running++;
   }
   reviewsInFlightMax = Math.max(reviewsInFlightMax, running);
@@ -152,37 +148,27 @@ const timeout = setTimeout(
   600_000,
 );
 
-async function post(delivery: Delivery): Promise<number> {
-  const t = performance.now();
-  const res = await w.postWebhook(delivery);
-  answerMs.push(performance.now() - t);
-  if (res.status !== 200 && res.status !== 202) refused++;
-  return res.status;
-}
-
-let next = 0;
-let done = false;
-allFinal.promise.then(() => done = true, () => done = true);
-async function sender(id: number) {
-  while (next < prs) {
-    const pr = ++next;
-    await post(opened[pr - 1]);
-    answeredAt.set(pr, performance.now());
-  }
-  while (!done) {
-    await post(await comment(1 + (id % prs)));
-    await new Promise((r) => setTimeout(r, pauseMs));
-  }
-}
-const sending = Promise.all(Array.from({ length: senders }, (_, i) => sender(i)));
+const senderThread = new Worker(new URL("./_e2e_senders.ts", import.meta.url).href, {
+  type: "module",
+});
+const sent = Promise.withResolvers<{ answerMs: number[]; refused: number }>();
+senderThread.onmessage = ({ data }: MessageEvent<SendersReport>) => {
+  if (data.type === "answered") answeredAt.set(data.pr, data.at);
+  else sent.resolve(data);
+};
+senderThread.onerror = (event) => sent.reject(new Error(event.message));
+senderThread.postMessage(
+  { url: w.url, repo: REPO, secret: SECRET, opened, senders, pauseMs } satisfies SendersStart,
+);
 try {
   await allFinal.promise;
 } finally {
   clearInterval(watcher);
   clearTimeout(timeout);
-  done = true;
+  senderThread.postMessage({ type: "stop" });
 }
-await sending;
+const { answerMs, refused } = await sent.promise;
+senderThread.terminate();
 const elapsedS = (Math.max(...finishedAt.values()) - started) / 1000;
 const reviewMs = [...finishedAt].map(([pr, at]) => at - answeredAt.get(pr)!);
 
