@@ -91,6 +91,7 @@ export async function startJobThreads(options: JobThreadsOptions): Promise<JobTh
   const spawn = (index: number): Promise<void> => {
     const started = Promise.withResolvers<void>();
     const thread = new Worker(options.module.href, { type: "module" });
+    if (threads[index]) stoppedBy.delete(threads[index]);
     threads[index] = thread;
     const stopped = Promise.withResolvers<void>();
     stoppedBy.set(thread, stopped);

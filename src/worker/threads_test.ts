@@ -91,3 +91,18 @@ Deno.test("job threads: stopping past the grace hands a running job back to the 
   assert.equal(job?.attempts, 0, "without spending an attempt");
   assert.ok(w.lines.some((l) => l.includes('"msg":"wait aborted"')), "its handler was told");
 });
+
+Deno.test("job threads: a thread that dies is started again, and its job runs again once its lease lapses", async () => {
+  await using w = await world();
+  const marker = `${await Deno.makeTempDir()}/crashed`;
+  const { id } = await w.queue.enqueue("crash", "normal", { marker });
+  await waitFor(
+    () => w.lines.some((l) => l.includes('"msg":"job thread died; starting another"')),
+    15_000,
+    "the thread to die",
+  );
+  // Nothing ended it: the new thread's reaper finds its lease lapsed and runs it again.
+  await waitFor(async () => (await w.status(id)) === "succeeded", 30_000, "the job to run again");
+  assert.equal(await Deno.readTextFile(marker), "crashed once\n");
+  await Deno.remove(marker.replace(/\/crashed$/, ""), { recursive: true });
+});

@@ -3,7 +3,8 @@
  * with its own SQLite connection and queue, running two kinds whose effects a test can see:
  * `spin` keeps its thread's CPU busy for `payload.ms` without yielding (a review's parsing and
  * rendering at its worst), `wait` waits until its signal aborts (cancelled, or shut down) and
- * logs why.
+ * logs why, `crash` throws where nothing catches it (the thread dies) unless `payload.marker`
+ * exists, which it writes first: run again, it succeeds.
  * @module
  */
 import { openDatabase } from "../../src/db/mod.ts";
@@ -25,6 +26,15 @@ serveJobThread(async (init, parent) => {
         const until = Date.now() + (job.payload as { ms: number }).ms;
         while (Date.now() < until) { /* no await: nothing else runs on this thread */ }
         return Promise.resolve();
+      },
+      async crash(job) {
+        const { marker } = job.payload as { marker: string };
+        if (await Deno.stat(marker).then(() => true, () => false)) return;
+        await Deno.writeTextFile(marker, "crashed once\n");
+        setTimeout(() => {
+          throw new Error("a bug no handler caught");
+        });
+        await new Promise(() => {/* the thread dies first */});
       },
       wait: (_job, { signal }) =>
         new Promise((_, reject) =>
