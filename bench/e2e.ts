@@ -151,7 +151,7 @@ const timeout = setTimeout(
 const senderThread = new Worker(new URL("./_e2e_senders.ts", import.meta.url).href, {
   type: "module",
 });
-const sent = Promise.withResolvers<{ answerMs: number[]; refused: number }>();
+const sent = Promise.withResolvers<{ answerMs: number[]; openedMs: number[]; refused: number }>();
 senderThread.onmessage = ({ data }: MessageEvent<SendersReport>) => {
   if (data.type === "answered") answeredAt.set(data.pr, data.at);
   else sent.resolve(data);
@@ -167,7 +167,7 @@ try {
   clearTimeout(timeout);
   senderThread.postMessage({ type: "stop" });
 }
-const { answerMs, refused } = await sent.promise;
+const { answerMs, openedMs, refused } = await sent.promise;
 senderThread.terminate();
 const elapsedS = (Math.max(...finishedAt.values()) - started) / 1000;
 const reviewMs = [...finishedAt].map(([pr, at]) => at - answeredAt.get(pr)!);
@@ -183,6 +183,9 @@ const figures = {
   refused,
   webhook_p50_ms: percentile(answerMs, 0.5),
   webhook_p99_ms: percentile(answerMs, 0.99),
+  // The burst alone: the opened deliveries, sent together as the reviews begin.
+  webhook_burst_p50_ms: percentile(openedMs, 0.5),
+  webhook_burst_p99_ms: percentile(openedMs, 0.99),
   // Loom's own time for the same deliveries (its request log): the rest is waiting to be served.
   webhook_handled_p50_ms: percentile(handledMs(), 0.5),
   webhook_handled_p99_ms: percentile(handledMs(), 0.99),
