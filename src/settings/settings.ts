@@ -161,7 +161,8 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     // runs dozens at once. More help only with more cores than two.
     default: 1,
     about: "Threads (Deno Workers in this process) that run its jobs, each with its own store " +
-      "connection; the HTTP thread then only serves HTTP and queues work. `LOOM_WORKERS` and " +
+      "connection (on PostgreSQL its own pool of `LOOM_DB_POOL_SIZE`, count it in " +
+      "max_connections); the HTTP thread then only serves HTTP and queues work. `LOOM_WORKERS` and " +
       "`LOOM_LLM_MAX_CONCURRENCY` are shared out among them. 0 runs jobs on the HTTP thread; " +
       "an in-memory store (`:memory:`) always does.",
     check: integer(0, 64),
