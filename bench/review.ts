@@ -9,63 +9,13 @@ import { parseArgs } from "node:util";
 import { parseRepoConfig } from "../src/repo_config/mod.ts";
 import { reviewDiff } from "../src/review/mod.ts";
 import { countTokens } from "../src/review/tokens.ts";
+import { syntheticDiff as makeDiff } from "../tests/fakes/synthetic_diff.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
   options: { runs: { type: "string", default: "15" } },
 });
 const runs = Number(values.runs);
-
-/**
- * A git-style diff of `files` files with `lines` changed lines in all, in hunks of ~25, and the
- * new side of each file: every hunk inside a function that opens five lines above it.
- */
-function makeDiff(files: number, lines: number): { diff: string; sources: Map<string, string> } {
-  const perFile = Math.floor(lines / files);
-  let out = "";
-  const sources = new Map<string, string>();
-  for (let f = 0; f < files; f++) {
-    const path = `src/module_${f % 20}/file_${f}.ts`;
-    const source: string[] = [];
-    const put = (line: number, text: string) => {
-      while (source.length < line - 1) source.push("  step();");
-      source[line - 1] = text;
-    };
-    out +=
-      `diff --git a/${path} b/${path}\nindex 1111111..2222222 100644\n--- a/${path}\n+++ b/${path}\n`;
-    let oldLine = 10;
-    let newLine = 10;
-    for (let done = 0; done < perFile;) {
-      const adds = Math.min(20, perFile - done);
-      const dels = Math.min(2, adds);
-      out += `@@ -${oldLine},${3 + dels + 3} +${newLine},${
-        3 + adds + 3
-      } @@ export function f${f}() {\n`;
-      put(newLine - 5, `export async function f${f}_${done}(service: Service) {`);
-      let at = newLine;
-      const context = (text: string) => {
-        out += ` ${text}\n`;
-        put(at++, text);
-      };
-      for (let c = 0; c < 3; c++) context(`const context${c} = compute(${c}, "unchanged");`);
-      for (let d = 0; d < dels; d++) out += `-  const old${d} = legacy(${d});\n`;
-      for (let a = 0; a < adds - dels; a++) {
-        const text = `  const value${done + a} = await service.call("${path}", ${
-          done + a
-        }, { retry: true });`;
-        out += `+${text}\n`;
-        put(at++, text);
-      }
-      for (let c = 0; c < 3; c++) context(`const trailing${c} = compute(${c}, "unchanged");`);
-      put(at, "}");
-      done += adds;
-      oldLine += 40;
-      newLine += 40 + adds - dels;
-    }
-    sources.set(path, source.join("\n") + "\n");
-  }
-  return { diff: out, sources };
-}
 
 // Estimated tokens of every prompt sent since the last reset: what context costs per review.
 let promptTokens = 0;

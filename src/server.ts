@@ -5,19 +5,35 @@
  */
 import { PLATFORMS, platformsFromSettings } from "../adapters/mod.ts";
 import { serverView } from "./dashboard/mod.ts";
-import { migrateToLatest, openDatabase } from "./db/mod.ts";
+import { type Database, migrateToLatest, openDatabase } from "./db/mod.ts";
 import { createIntake } from "./intake.ts";
 import { createApp } from "./http/app.ts";
 import { createMetrics } from "./http/metrics.ts";
 import type { Logger } from "./log.ts";
-import { backupPlan, maintenanceHandlers, scheduleMaintenance } from "./maintenance/mod.ts";
-import { processLimiter } from "./llm/mod.ts";
+import {
+  type BackupPlan,
+  backupPlan,
+  maintenanceHandlers,
+  scheduleMaintenance,
+} from "./maintenance/mod.ts";
+import { processLimiter, type SpendMeter } from "./llm/mod.ts";
 import { createQueue, type Queue } from "./queue/mod.ts";
 import { keyBindings, keyEnv, policyWarnings } from "./repo_config/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
 import type { Settings } from "./settings/mod.ts";
 import { createReviewStore } from "./store/mod.ts";
-import { createWorkerPool, type JobHandler } from "./worker/mod.ts";
+import {
+  createWorkerPool,
+  type JobHandler,
+  type JobThreadParent,
+  type JobThreadRuntime,
+  type JobThreads,
+  poolRuntime,
+  type RunOutcome,
+  startJobThreads,
+  type WorkerPool,
+} from "./worker/mod.ts";
+import type { Job } from "./queue/mod.ts";
 
 /** A running server. */
 export interface RunningServer {
@@ -48,13 +64,7 @@ export async function startServer(
   options: ServerOptions,
 ): Promise<RunningServer> {
   const { log } = options;
-  const store = await openDatabase(settings.dbUrl, {
-    poolSize: settings.dbPoolSize,
-    onListenState(lost) {
-      if (lost) log.warn("LISTEN connection lost; polling until it is back", { error: lost });
-      else log.info("LISTEN connection back");
-    },
-  });
+  const store = await openStore(settings, log);
   const applied = await migrateToLatest(store);
   if (applied.length > 0) log.info("migrations applied", { migrations: applied });
   const platforms = platformsFromSettings(settings);
@@ -72,76 +82,58 @@ export async function startServer(
   const metrics = createMetrics(() => queue.count());
   const workerId = `${Deno.hostname()}:${Deno.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
-  const policy = {
-    keys: keyBindings(settings.llm.keys),
-    allowedKeyEnvs: settings.llm.allowedKeyEnvs,
-    allowedBaseUrls: settings.llm.allowedBaseUrls,
-    serverBaseUrl: settings.llm.baseUrl,
-  };
-  for (const warning of policyWarnings(policy)) log.warn("deprecated setting", { warning });
+  for (const warning of policyWarnings(policyOf(settings))) {
+    log.warn("deprecated setting", { warning });
+  }
 
-  const pool = createWorkerPool({
-    queue,
-    handlers: {
-      ...reviewHandlers({
-        store: reviews,
+  const threads = jobThreadCount(settings, store.kind === "sqlite" && isMemory(settings.dbUrl));
+  const onRunEnd = (kind: string, lane: string, outcome: RunOutcome, durationMs: number) =>
+    metrics.observeRun(kind, lane, outcome, durationMs / 1000);
+  // The review flow's and the store's jobs: on job threads, or on this one when there are none.
+  // Extra handlers (tests' countable kinds) are functions, which cannot cross to a thread: they
+  // always run here.
+  const pools: WorkerPool[] = [];
+  let jobThreads: JobThreads | undefined;
+  try {
+    if (threads > 0) {
+      jobThreads = await startJobThreads({
+        module: new URL("./_job_thread.ts", import.meta.url),
+        count: threads,
+        init: (index): JobThreadInit => ({
+          settings: threadSettings(settings, threads, index),
+          env: options.env,
+          workerId: `${workerId}:t${index}`,
+          backup,
+        }),
         queue,
-        adapters: platforms.adapters,
-        llm: settings.llm,
-        policy,
-        // Settings extends ServerCaps: the LOOM_MAX_* caps on a repository's config.
-        caps: settings,
-        // The server's key from any settings source is what `LOOM_LLM_API_KEY` names.
-        env: keyEnv(options.env, settings.llm.apiKey),
         log,
-        commandsFrom: settings.commandsFrom,
-        cost: {
-          prices: settings.llm.prices ?? {},
-          budgetDailyUsd: settings.budgetDailyUsd,
-          budgets: settings.budgets,
-          budgetFallbackModel: settings.budgetFallbackModel,
-          meter: metrics,
-        },
-        // One for the process: every job's model calls take their turns from it.
-        limiter: processLimiter(settings.llm),
-      }),
-      ...maintenanceHandlers({
+        onRunEnd: (run) => onRunEnd(run.kind, run.lane, run.outcome, run.durationMs),
+        meter: metrics,
+      });
+    }
+    const here = threads > 0 ? (options.handlers ?? {}) : undefined;
+    if (here === undefined || Object.keys(here).length > 0) {
+      pools.push(startPool({
+        settings,
         database: store,
         queue,
-        store: reviews,
         log,
-        retentionDays: settings.retentionDays,
-        retentionReviewsDays: settings.retentionReviewsDays,
+        env: options.env,
         backup,
-      }),
-      ...options.handlers,
-    },
-    slots: settings.workers,
-    workerId,
-    leaseMs: settings.leaseS * 1000,
-    pollMs: settings.pollIntervalMs,
-    maxRunMs: settings.maxJobRunS * 1000,
-    onRunEnd(job, outcome, durationMs, error) {
-      metrics.observeRun(job.kind, job.lane, outcome, durationMs / 1000);
-      const fields = {
-        job_id: job.id,
-        kind: job.kind,
-        outcome,
-        duration_ms: Math.round(durationMs),
-        attempt: job.attempts,
-      };
-      if (error) log.warn("job run failed", { ...fields, error });
-      else log.info("job run ended", fields);
-    },
-    onError(error) {
-      log.error("queue operation failed; retrying with backoff", {
-        error: error instanceof Error ? error.message : String(error),
-      });
-    },
-    onRecovered(failures, downMs) {
-      log.info("queue operations work again", { failures, down_ms: downMs });
-    },
-  });
+        workerId,
+        only: here,
+        extra: options.handlers,
+        onRunEnd: (job, outcome, ms) => onRunEnd(job.kind, job.lane, outcome, ms),
+        meter: metrics,
+      }));
+    }
+  } catch (error) {
+    await Promise.all(pools.map((pool) => pool.stop(0)));
+    await queue.close();
+    await store.close();
+    throw error;
+  }
+  const running = () => pools.reduce((n, pool) => n + pool.running(), 0);
 
   await scheduleMaintenance(queue, { backups: backup !== undefined });
   if (backup) {
@@ -168,7 +160,7 @@ export async function startServer(
         settings,
         platforms: { ids: PLATFORMS.map((p) => p.id), disabled: platforms.disabled },
         env: options.env,
-        policy,
+        policy: policyOf(settings),
       }),
     },
     webhooks: {
@@ -198,6 +190,7 @@ export async function startServer(
     port: addr.port,
     store: store.kind,
     workers: settings.workers,
+    worker_threads: threads,
     worker_id: workerId,
   });
 
@@ -209,14 +202,195 @@ export async function startServer(
     workerId,
     stop(graceMs = settings.shutdownGraceS * 1000) {
       stopped ??= (async () => {
-        log.info("shutting down", { grace_ms: graceMs, running_jobs: pool.running() });
+        log.info("shutting down", { grace_ms: graceMs, running_jobs_here: running() });
         closing.abort();
-        await Promise.all([server.shutdown(), pool.stop(graceMs)]);
+        await Promise.all([
+          server.shutdown(),
+          ...pools.map((pool) => pool.stop(graceMs)),
+          jobThreads?.stop(graceMs),
+        ]);
         await queue.close();
         await store.close();
         log.info("stopped");
       })();
       return stopped;
     },
+  };
+}
+
+/** What a job thread is started with, by message: its settings (secrets included) and its id. */
+export interface JobThreadInit {
+  settings: Settings;
+  /** The environment model keys are read from (`api_key_env`). */
+  env: Record<string, string | undefined>;
+  workerId: string;
+  /** The backup plan the HTTP thread checked at start. */
+  backup?: BackupPlan;
+}
+
+/**
+ * A job thread's runtime (`src/_job_thread.ts`): its own store connection (SQLite WAL lets it
+ * write beside the HTTP thread's; PostgreSQL gets a pool of its own), its own queue on it, and a
+ * pool running the review flow's and the store's jobs. The store was migrated by the HTTP thread.
+ */
+export async function startJobThread(
+  init: JobThreadInit,
+  parent: JobThreadParent,
+): Promise<JobThreadRuntime> {
+  const { settings, env, workerId, backup } = init;
+  const { log } = parent;
+  const database = await openStore(settings, log);
+  const queue = await createQueue(database, {
+    maxRateLimitWaitMs: settings.maxRateLimitWaitS * 1000,
+  });
+  const pool = startPool({
+    settings,
+    database,
+    queue,
+    log,
+    env,
+    backup,
+    workerId,
+    onRunEnd: (job, outcome, durationMs) =>
+      parent.runEnded({ kind: job.kind, lane: job.lane, outcome, durationMs }),
+    meter: parent.meter,
+  });
+  return poolRuntime(pool, queue, database);
+}
+
+/** Opens the store at `LOOM_DB_URL`, logging when a PostgreSQL LISTEN connection comes and goes. */
+function openStore(settings: Settings, log: Logger): Promise<Database> {
+  return openDatabase(settings.dbUrl, {
+    poolSize: settings.dbPoolSize,
+    onListenState(lost) {
+      if (lost) log.warn("LISTEN connection lost; polling until it is back", { error: lost });
+      else log.info("LISTEN connection back");
+    },
+  });
+}
+
+/** What {@link startPool} runs on. */
+interface PoolDeps {
+  settings: Settings;
+  database: Database;
+  queue: Queue;
+  log: Logger;
+  env: Record<string, string | undefined>;
+  backup?: BackupPlan;
+  workerId: string;
+  /** Run only these handlers (the extra kinds, beside job threads); all of Loom's when absent. */
+  only?: Record<string, JobHandler>;
+  /** Handlers added to Loom's when `only` is absent. */
+  extra?: Record<string, JobHandler>;
+  onRunEnd(job: Job, outcome: RunOutcome, durationMs: number): void;
+  /** Where model spend and budgets' use are counted (the HTTP thread's metrics). */
+  meter: SpendMeter;
+}
+
+/** Starts a worker pool on `deps.queue` with Loom's handlers, logging each run's end. */
+function startPool(deps: PoolDeps): WorkerPool {
+  const { settings, queue, log } = deps;
+  const reviews = createReviewStore(deps.database);
+  const policy = policyOf(settings);
+  const handlers = deps.only ?? {
+    ...reviewHandlers({
+      store: reviews,
+      queue,
+      adapters: platformsFromSettings(settings).adapters,
+      llm: settings.llm,
+      policy,
+      // Settings extends ServerCaps: the LOOM_MAX_* caps on a repository's config.
+      caps: settings,
+      // The server's key from any settings source is what `LOOM_LLM_API_KEY` names.
+      env: keyEnv(deps.env, settings.llm.apiKey),
+      log,
+      commandsFrom: settings.commandsFrom,
+      cost: {
+        prices: settings.llm.prices ?? {},
+        budgetDailyUsd: settings.budgetDailyUsd,
+        budgets: settings.budgets,
+        budgetFallbackModel: settings.budgetFallbackModel,
+        meter: deps.meter,
+      },
+      // One for the pool: every job's model calls take their turns from it.
+      limiter: processLimiter(settings.llm),
+    }),
+    ...maintenanceHandlers({
+      database: deps.database,
+      queue,
+      store: reviews,
+      log,
+      retentionDays: settings.retentionDays,
+      retentionReviewsDays: settings.retentionReviewsDays,
+      backup: deps.backup,
+    }),
+    ...deps.extra,
+  };
+  return createWorkerPool({
+    queue,
+    handlers,
+    slots: settings.workers,
+    workerId: deps.workerId,
+    leaseMs: settings.leaseS * 1000,
+    pollMs: settings.pollIntervalMs,
+    maxRunMs: settings.maxJobRunS * 1000,
+    onRunEnd(job, outcome, durationMs, error) {
+      deps.onRunEnd(job, outcome, durationMs);
+      const fields = {
+        job_id: job.id,
+        kind: job.kind,
+        outcome,
+        duration_ms: Math.round(durationMs),
+        attempt: job.attempts,
+      };
+      if (error) log.warn("job run failed", { ...fields, error });
+      else log.info("job run ended", fields);
+    },
+    onError(error) {
+      log.error("queue operation failed; retrying with backoff", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    },
+    onRecovered(failures, downMs) {
+      log.info("queue operations work again", { failures, down_ms: downMs });
+    },
+  });
+}
+
+/** The server's model policy: which keys, key variables and model servers configs may use. */
+function policyOf(settings: Settings) {
+  return {
+    keys: keyBindings(settings.llm.keys),
+    allowedKeyEnvs: settings.llm.allowedKeyEnvs,
+    allowedBaseUrls: settings.llm.allowedBaseUrls,
+    serverBaseUrl: settings.llm.baseUrl,
+  };
+}
+
+/**
+ * How many job threads to start: `LOOM_WORKER_THREADS`, but none when there are no jobs to run
+ * (`LOOM_WORKERS=0`) or the store is in memory (another thread's connection would open another,
+ * empty, database), and never more than there are job slots to share out.
+ */
+function jobThreadCount(settings: Settings, inMemory: boolean): number {
+  if (inMemory || settings.workers === 0) return 0;
+  return Math.min(settings.workerThreads, settings.workers);
+}
+
+function isMemory(dbUrl: string): boolean {
+  return dbUrl === ":memory:" || dbUrl.includes("mode=memory");
+}
+
+/**
+ * Thread `index`'s share of the process's job slots (`LOOM_WORKERS`) and of its model calls in
+ * flight (`LOOM_LLM_MAX_CONCURRENCY`, rounded up so that each thread may call the model).
+ */
+function threadSettings(settings: Settings, threads: number, index: number): Settings {
+  const slots = Math.floor(settings.workers / threads) +
+    (index < settings.workers % threads ? 1 : 0);
+  return {
+    ...settings,
+    workers: slots,
+    llm: { ...settings.llm, maxConcurrency: Math.ceil(settings.llm.maxConcurrency / threads) },
   };
 }

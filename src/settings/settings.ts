@@ -52,6 +52,8 @@ export interface Settings extends ServerCaps {
   dbPoolSize: number;
   /** Jobs run at once by this process; 0 means it only serves HTTP. */
   workers: number;
+  /** Deno Workers (threads) that run this process's jobs; 0 runs them on the HTTP thread. */
+  workerThreads: number;
   /** Guards the admin API; absent when not configured. */
   adminToken?: string;
   /** Read-only dashboard token: sees every page, presses no button. */
@@ -202,6 +204,20 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     default: 10,
     about: "Jobs this process runs at once; 0 makes it serve HTTP only and run no jobs.",
     check: integer(0, 1000),
+  },
+  workerThreads: {
+    env: "LOOM_WORKER_THREADS",
+    yaml: "worker_threads",
+    // One: the thread serving HTTP then does only HTTP, verification and intake, so a delivery
+    // never waits behind a review's CPU work; reviews mostly wait on the model, so one thread
+    // runs dozens at once. More help only with more cores than two.
+    default: 1,
+    about: "Threads (Deno Workers in this process) that run its jobs, each with its own store " +
+      "connection (on PostgreSQL its own pool of `LOOM_DB_POOL_SIZE`, count it in " +
+      "max_connections); the HTTP thread then only serves HTTP and queues work. `LOOM_WORKERS` and " +
+      "`LOOM_LLM_MAX_CONCURRENCY` are shared out among them. 0 runs jobs on the HTTP thread; " +
+      "an in-memory store (`:memory:`) always does.",
+    check: integer(0, 64),
   },
   adminToken: {
     // No flag: a command line is visible to every local user through ps.

@@ -1,5 +1,5 @@
 /**
- * The worker pool: slots that claim jobs and run their handlers.
+ * The worker pool: slots that claim jobs and run their handlers, here or on job threads.
  * @module
  */
 export {
@@ -10,3 +10,14 @@ export {
   type WorkerPool,
   type WorkerPoolOptions,
 } from "./pool.ts";
+export { type QueueRelay, type QueueSignal, relayQueueSignals } from "./relay.ts";
+export {
+  type JobThreadParent,
+  type JobThreadRuntime,
+  type JobThreads,
+  type JobThreadsOptions,
+  poolRuntime,
+  serveJobThread,
+  startJobThreads,
+  type ThreadRunEnd,
+} from "./threads.ts";

@@ -3,7 +3,7 @@
  * @module
  */
 import type { GitAdapter } from "../../platform/mod.ts";
-import type { EndpointLimiter, PriceList, Usage } from "../../llm/mod.ts";
+import type { EndpointLimiter, PriceList, SpendMeter } from "../../llm/mod.ts";
 import type { Logger } from "../../log.ts";
 import type { Queue } from "../../queue/mod.ts";
 import type { ConfigPolicy, ServerCaps } from "../../repo_config/mod.ts";
@@ -53,8 +53,5 @@ export interface CostDeps {
   /** A model id on the server's endpoint that reviews run on past a budget. */
   budgetFallbackModel?: string;
   /** Where spend and budgets' use are counted: the Prometheus metrics. */
-  meter?: {
-    observeLlmUsage(model: string, usage: Usage, costUsd: number | null): void;
-    setBudgetRatio(budget: string, ratio: number): void;
-  };
+  meter?: SpendMeter;
 }
