@@ -83,7 +83,7 @@ export const reviewPage: DashboardPage = {
             {formatCount(review.prompt_tokens)} prompt + {formatCount(review.completion_tokens)}
             {" "}
             completion tokens in {review.llm_calls} calls · {formatDuration(review.duration_ms)}
-            {cost && <>· cost {formatUsd(cost.totalUsd)}</>}
+            {cost && <>{" "}· cost {formatUsd(cost.totalUsd)}</>}
           </p>
           {review.error && <p class="error">{scrubCredentials(review.error)}</p>}
         </div>
@@ -201,7 +201,7 @@ function PipelinePanel(props: {
       <p class="muted">
         {formatCount(run.promptTokens)} prompt + {formatCount(run.completionTokens)}{" "}
         completion tokens · {run.llmCalls} calls · {formatDuration(run.durationMs)}
-        {cost && <>· cost {formatUsd(cost.byPipeline[run.pipeline])}</>}
+        {cost && <>{" "}· cost {formatUsd(cost.byPipeline[run.pipeline])}</>}
       </p>
       {run.verification && <SecondLook verification={run.verification} />}
       {run.error && <p class="error">{scrubCredentials(run.error)}</p>}

@@ -1,6 +1,6 @@
 /**
  * The dashboard in a real browser (Chromium through Playwright) against a real `loom serve` with
- * exactly the serve task's permissions, the fake GitHub and the fake model: sign in, watch a webhook's review appear, retry a dead job and
+ * exactly the serve task's permissions, the fake GitHub and the fake model: sign in, watch a webhook's review appear, open it, retry a dead job and
  * watch it succeed, a wrong token, sign out, no console errors, 1280 px and 390 px wide.
  * Screenshots go to `tests/artifacts/` (or `$LOOM_ARTIFACTS_DIR`); `LOOM_UPDATE_SCREENSHOT=1`
  * also refreshes `docs/dashboard-overview.png` for the README.
@@ -42,7 +42,8 @@ async function assertNoHorizontalOverflow(page: Page, what: string) {
 }
 
 Deno.test({
-  name: "dashboard in Chromium: sign in, live review, retry a dead job, wrong token, sign out",
+  name:
+    "dashboard in Chromium: sign in, live review, open it, retry a dead job, wrong token, sign out",
   // Playwright keeps a pipe to the browser and timers of its own between steps.
   sanitizeOps: false,
   sanitizeResources: false,
@@ -109,6 +110,18 @@ Deno.test({
           path: new URL("../../docs/dashboard-overview.png", import.meta.url).pathname,
         });
       }
+
+      // Open it: the review's page shows its finding, pipelines and the prompt the model got.
+      await row.first().locator("a").first().click();
+      await page.waitForURL(/\/reviews\/\d+$/);
+      const review = await page.locator("main").innerText();
+      assert.match(review, /SQL injection in search/, "the finding");
+      assert.match(review, /Pipelines \(2\)/);
+      // The transcripts sit folded in <details>: in the page, if not drawn until opened.
+      const folded = await page.locator("main").textContent() ?? "";
+      assert.match(folded, /Look for SQL injection and secrets\./, "the prompt as sent");
+      await assertNoHorizontalOverflow(page, "review at 1280 px");
+      await page.screenshot({ path: `${artifacts}/review-1280.png`, fullPage: true });
 
       // A job made dead (GitHub down for pull request 2 through all its attempts) is retried
       // from the Jobs page, once GitHub is back, and succeeds.
