@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { dashboardWorld } from "../../tests/support/dashboard.ts";
+import { DASHBOARD_VIEWER_TOKEN, dashboardWorld } from "../../tests/support/dashboard.ts";
 
 const policy = {
   allowedKeyEnvs: [],
@@ -61,4 +61,17 @@ Deno.test("config check: a pasted <script> in the config is echoed as text (refl
   const html = await (await w.post("/config-check", { config }, await w.signIn())).text();
   assert.doesNotMatch(html, /<script>alert/);
   assert.doesNotMatch(html, /<\/textarea><script>/);
+});
+
+Deno.test("config check: a read-only sign-in may check a config, since checking changes nothing", async () => {
+  await using w = await dashboardWorld({ dashboard: { server } });
+  const viewer = await w.signIn(DASHBOARD_VIEWER_TOKEN);
+  const config =
+    "models:\n  default: {base_url: http://localhost:11434/v1, model: m, colour: red}\n";
+  const res = await w.post("/config-check", { config }, viewer);
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /<code>\.loom\/config\.yaml:2:\d+: [^<]*colour/);
+  // Every other button stays the admin's.
+  const retry = await w.post("/jobs", { id: "1", action: "retry" }, viewer);
+  assert.equal(retry.status, 403);
 });

@@ -64,11 +64,16 @@ export interface DashboardPage {
   /** The page's content (placed in the layout), or a Response of its own (404, redirect). */
   render(ctx: PageContext): Promise<Child | Response>;
   /**
-   * Handles a POST to `path` (a button): only admins reach it, with a valid CSRF token already
-   * checked. Answer with a redirect back (`ctx.c.redirect(...)`, 303) so reloading repeats
+   * Handles a POST to `path` (a button): only admins reach it (unless `readOnlyPost`), with a
+   * valid CSRF token already checked. Answer with a redirect back (`ctx.c.redirect(...)`, 303) so reloading repeats
    * nothing.
    */
   post?(ctx: PageContext): Promise<Response>;
+  /**
+   * A viewer may POST here too: the post changes nothing (it only answers, as Config check's
+   * validation does). Default false: a POST is an admin's action.
+   */
+  readOnlyPost?: boolean;
   /** The largest body `post` accepts, refused with 413 unread beyond it; default 16 KiB. */
   maxBodyBytes?: number;
   /**

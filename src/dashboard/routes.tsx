@@ -176,7 +176,7 @@ export function dashboardRoutes(deps: DashboardDeps, options: DashboardOptions):
         securityHeaders(c);
         const checked = await checkPost(c, await signer(), deps.now());
         if (checked instanceof Response) return checked;
-        if (checked.role !== "admin") {
+        if (checked.role !== "admin" && !page.readOnlyPost) {
           return c.text("read-only sign-in: this needs the admin token", 403);
         }
         return post(await context(c, checked));
