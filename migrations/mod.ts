@@ -12,6 +12,7 @@ import * as claimToken from "./0005_claim_token.ts";
 import * as retention from "./0006_retention.ts";
 import * as reviewState from "./0007_review_state.ts";
 import * as pullRequestPause from "./0008_pull_request_pause.ts";
+import * as intakeIndexes from "./0009_intake_indexes.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "0006_retention": retention,
   "0007_review_state": reviewState,
   "0008_pull_request_pause": pullRequestPause,
+  "0009_intake_indexes": intakeIndexes,
 };
