@@ -55,3 +55,34 @@ Deno.test("kept statements: booleans and dates are stored as 0/1 and epoch ms th
   assert.deepEqual(row, { yes: 1, no: 0, at: 1234 });
   await store.close();
 });
+
+Deno.test("kept statements: one-row statements (limit 1, a one-row insert … returning) answer in one step, rows as a cursor reads them", () => {
+  const native = new Database(":memory:");
+  const stepped: string[] = [];
+  const spying = {
+    prepare: (sql: string) => {
+      const statement = native.prepare(sql);
+      return {
+        reader: statement.reader,
+        get: (p: unknown[]) => (stepped.push(sql), statement.get(p)),
+        all: (p: unknown[]) => statement.all(p),
+        run: (p: unknown[]) => statement.run(p),
+        iterate: (p: unknown[]) => statement.iterate(p),
+      };
+    },
+    close: () => native.close(),
+  };
+  const db = keepStatements(spying);
+  db.prepare("create table t (id integer primary key, v text unique)").run([]);
+  const one = "insert into t (v) values (?) on conflict (v) do nothing returning id, v";
+  assert.deepEqual(db.prepare(one).all(["a"]), [{ id: 1, v: "a" }]);
+  assert.deepEqual(db.prepare(one).all(["a"]), []);
+  const two = "insert into t (v) values (?), (?) returning id";
+  assert.deepEqual(db.prepare(two).all(["b", "c"]), [{ id: 2 }, { id: 3 }]);
+  assert.deepEqual(db.prepare("select v from t order by id limit 1").all([]), [{ v: "a" }]);
+  const limited = "select v from t order by id limit ?";
+  assert.deepEqual(db.prepare(limited).all([1]), [{ v: "a" }]);
+  assert.deepEqual(db.prepare(limited).all([2]), [{ v: "a" }, { v: "b" }]);
+  assert.deepEqual(stepped, [one, one, "select v from t order by id limit 1", limited]);
+  db.close();
+});
