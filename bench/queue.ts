@@ -193,6 +193,7 @@ async function measureBullmq() {
       maxRetriesPerRequest: null,
     });
   const connection = redisClient();
+  const workerConnection = redisClient();
   const name = `loom-bench-${crypto.randomUUID().slice(0, 8)}`;
   const queue = new BullQueue(name, { connection });
   await queue.waitUntilReady();
@@ -208,7 +209,7 @@ async function measureBullmq() {
   const worker = new BullWorker(name, (job) => {
     if (job.name === "probe") probe.started(job.data.n);
     return Promise.resolve();
-  }, { connection: redisClient(), concurrency, autorun: false });
+  }, { connection: workerConnection, concurrency, autorun: false });
   worker.on("completed", (job) => {
     if (job.name === "noop" && ++done === jobs) allDone.resolve();
   });
@@ -224,7 +225,9 @@ async function measureBullmq() {
   const succeeded = await queue.getCompletedCount();
   await queue.obliterate({ force: true });
   await queue.close();
+  // BullMQ leaves clients it was handed open; either one would keep the process alive.
   connection.disconnect();
+  workerConnection.disconnect();
   return {
     enqueue_per_s: Math.round(jobs / sequentialSeconds),
     process_per_s: Math.round(jobs / processSeconds),
