@@ -1,15 +1,25 @@
 /**
- * Queue benchmark: enqueue N no-op jobs one call each (as webhooks do: K callers at once, each
- * awaiting its own durable enqueue), process them with C slots, then measure enqueue-to-start
- * latency with idle workers. Also reports the rate of a single caller enqueueing one job after
- * another, which pays one commit per job. Prints one JSON line.
+ * Queue benchmark. On each store: K callers enqueue N jobs at once, each awaiting its own durable
+ * enqueue (as webhooks do); then one caller enqueues N no-op jobs one awaited call after another,
+ * which pays one commit per job; C slots process them; then idle workers take one job at a time,
+ * timed from the enqueue call (and from its commit) to the handler starting. Prints one JSON line.
  *
  *   deno task bench:queue [--store sqlite|postgres] [--jobs N] [--concurrency C] [--callers K]
+ *   deno task bench:queue --vs bullmq [--jobs N] [--concurrency C]
+ *
+ * `--vs bullmq` runs the same one-caller enqueue, processing at concurrency C and enqueue-to-start
+ * workload on BullMQ against the Redis at LOOM_BENCH_REDIS_URL (default redis://127.0.0.1:6379)
+ * in the same run, and Loom on SQLite and, when LOOM_BENCH_POSTGRES_URL or LOOM_TEST_POSTGRES_URL
+ * is set, PostgreSQL; the line carries both and `ratio_enqueue`, `ratio_process` (Loom over
+ * BullMQ) per store, and SQLite's at the top.
  *
  * PostgreSQL: LOOM_BENCH_POSTGRES_URL, else LOOM_TEST_POSTGRES_URL, else
  * postgres://postgres@127.0.0.1:5432/test — in a schema of its own, dropped afterwards.
  */
+import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { Queue as BullQueue, Worker as BullWorker } from "bullmq";
+import { Redis } from "ioredis";
 import { sql } from "kysely";
 import { type Database, migrateToLatest, openDatabase } from "../src/db/mod.ts";
 import { createQueue } from "../src/queue/mod.ts";
@@ -18,20 +28,26 @@ import { createWorkerPool } from "../src/worker/pool.ts";
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    store: { type: "string", default: "sqlite" },
+    store: { type: "string" },
     jobs: { type: "string", default: "10000" },
     concurrency: { type: "string", default: "10" },
     latency: { type: "string", default: "300" },
     callers: { type: "string", default: "32" },
+    vs: { type: "string" },
   },
 });
 const jobs = Number(values.jobs);
 const concurrency = Number(values.concurrency);
 const latencySamples = Number(values.latency);
 const callers = Number(values.callers);
+if (values.vs !== undefined && values.vs !== "bullmq") {
+  throw new Error(`--vs ${values.vs}: only bullmq is known`);
+}
+const postgresBase = Deno.env.get("LOOM_BENCH_POSTGRES_URL") ??
+  Deno.env.get("LOOM_TEST_POSTGRES_URL");
 
-async function openStore(): Promise<{ store: Database; dispose(): Promise<void> }> {
-  if (values.store === "sqlite") {
+async function openStore(kind: string): Promise<{ store: Database; dispose(): Promise<void> }> {
+  if (kind === "sqlite") {
     const dir = await Deno.makeTempDir({ prefix: "loom-bench-" });
     const store = await openDatabase(`file:${dir}/bench.db`);
     return {
@@ -39,10 +55,8 @@ async function openStore(): Promise<{ store: Database; dispose(): Promise<void> 
       dispose: async () => (await store.close(), await Deno.remove(dir, { recursive: true })),
     };
   }
-  const base = Deno.env.get("LOOM_BENCH_POSTGRES_URL") ?? Deno.env.get("LOOM_TEST_POSTGRES_URL") ??
-    "postgres://postgres@127.0.0.1:5432/test";
   const schema = `loom_bench_${crypto.randomUUID().slice(0, 8)}`;
-  const url = new URL(base);
+  const url = new URL(postgresBase ?? "postgres://postgres@127.0.0.1:5432/test");
   url.searchParams.set("schema", schema);
   const store = await openDatabase(url.toString());
   return {
@@ -57,84 +71,195 @@ async function openStore(): Promise<{ store: Database; dispose(): Promise<void> 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
-
-const { store, dispose } = await openStore();
-await migrateToLatest(store);
-const queue = await createQueue(store);
-
-// Phase 0: one caller, one awaited enqueue after another (kind "idle" is never claimed).
-const sequentialJobs = Math.min(jobs, 2_000);
-let started = performance.now();
-for (let i = 0; i < sequentialJobs; i++) await queue.enqueue("idle", "normal", { i });
-const sequentialSeconds = (performance.now() - started) / 1000;
-// Out of the way, so the claims below measure a backlog of runnable jobs only.
-await sql`delete from jobs where kind = 'idle'`.execute(store.db);
-
-// Phase 1: K concurrent callers, one awaited call per job.
-let next = 0;
-started = performance.now();
-await Promise.all(Array.from({ length: callers }, async () => {
-  while (next < jobs) {
-    const i = next++;
-    await queue.enqueue("noop", "normal", { i });
-  }
-}));
-const enqueueSeconds = (performance.now() - started) / 1000;
-
-// Phase 2: process the backlog with C slots.
-let done = 0;
-const allDone = Promise.withResolvers<void>();
-const startTimes = new Map<number, number>();
-const pool = createWorkerPool({
-  queue,
-  slots: concurrency,
-  workerId: "bench",
-  leaseMs: 30_000,
-  pollMs: 1_000,
-  handlers: {
-    noop: () => Promise.resolve(),
-    probe: (job) => (startTimes.set(job.id, performance.now()), Promise.resolve()),
-  },
-  onRunEnd: (job) => {
-    if (job.kind === "noop" && ++done === jobs) allDone.resolve();
-  },
-});
-started = performance.now();
-await allDone.promise;
-const processSeconds = (performance.now() - started) / 1000;
-
-// Phase 3: idle workers; one job at a time. Measured from the moment the enqueue has committed
-// (what a webhook acknowledges) to its handler starting, and from the enqueue call itself.
-const latencies: number[] = [];
-const callLatencies: number[] = [];
-for (let i = 0; i < latencySamples; i++) {
-  const called = performance.now();
-  const { id } = await queue.enqueue("probe", "normal", null);
-  const committed = performance.now();
-  while (!startTimes.has(id)) await new Promise((r) => setTimeout(r, 0));
-  latencies.push(startTimes.get(id)! - committed);
-  callLatencies.push(startTimes.get(id)! - called);
-  await new Promise((r) => setTimeout(r, 2));
-}
-latencies.sort((a, b) => a - b);
-callLatencies.sort((a, b) => a - b);
-await pool.stop(5_000);
-const succeeded = (await queue.list({ status: "succeeded", limit: 1 })).jobs.length;
-await queue.close();
-await dispose();
-
 const round = (n: number) => Math.round(n * 100) / 100;
-console.log(JSON.stringify({
-  bench: "queue",
-  store: values.store,
-  jobs,
-  concurrency,
-  callers,
-  enqueue_per_s: Math.round(jobs / enqueueSeconds),
-  enqueue_sequential_per_s: Math.round(sequentialJobs / sequentialSeconds),
-  process_per_s: Math.round(jobs / processSeconds),
-  claim_to_start_p50_ms: round(percentile(latencies, 50)),
-  claim_to_start_p99_ms: round(percentile(latencies, 99)),
-  enqueue_call_to_start_p99_ms: round(percentile(callLatencies, 99)),
-  ok: succeeded === 1,
-}));
+/** Progress on stderr: the JSON line stays alone on stdout. */
+const phase = (what: string) => console.error(`bench:queue ${what}`);
+
+/** Handler starts of probe jobs, by the probe's number: each resolves its waiter. */
+function probes() {
+  const waiting = new Map<number, (at: number) => void>();
+  return {
+    started(n: number) {
+      const at = performance.now();
+      waiting.get(n)?.(at);
+      waiting.delete(n);
+    },
+    expect(n: number): Promise<number> {
+      return new Promise((resolve) => waiting.set(n, resolve));
+    },
+  };
+}
+
+/**
+ * Times `samples` probes one after another with idle workers: from the enqueue call, and from the
+ * moment the enqueue resolved (committed), to the handler starting.
+ */
+async function enqueueToStart(
+  enqueueProbe: (n: number) => Promise<unknown>,
+  probe: ReturnType<typeof probes>,
+) {
+  const fromCall: number[] = [];
+  const fromCommit: number[] = [];
+  for (let n = 0; n < latencySamples; n++) {
+    const started = probe.expect(n);
+    const called = performance.now();
+    await enqueueProbe(n);
+    const committed = performance.now();
+    const at = await started;
+    fromCall.push(at - called);
+    fromCommit.push(at - committed);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  fromCall.sort((a, b) => a - b);
+  fromCommit.sort((a, b) => a - b);
+  return {
+    enqueue_to_start_p50_ms: round(percentile(fromCall, 50)),
+    enqueue_to_start_p99_ms: round(percentile(fromCall, 99)),
+    committed_to_start_p99_ms: round(percentile(fromCommit, 99)),
+  };
+}
+
+async function measureLoom(kind: string) {
+  const { store, dispose } = await openStore(kind);
+  await migrateToLatest(store);
+  const queue = await createQueue(store);
+  phase(`${kind}: enqueue, ${callers} callers`);
+
+  // K concurrent callers, one awaited call per job (kind "idle" is never claimed).
+  let next = 0;
+  let started = performance.now();
+  await Promise.all(Array.from({ length: callers }, async () => {
+    while (next < jobs) {
+      const i = next++;
+      await queue.enqueue("idle", "normal", { i });
+    }
+  }));
+  const concurrentSeconds = (performance.now() - started) / 1000;
+  // Out of the way, so the claims below measure a backlog of runnable jobs only.
+  await sql`delete from jobs where kind = 'idle'`.execute(store.db);
+
+  // One caller, one awaited enqueue after another: the jobs processed next.
+  phase(`${kind}: enqueue, one caller`);
+  started = performance.now();
+  for (let i = 0; i < jobs; i++) await queue.enqueue("noop", "normal", { i });
+  const sequentialSeconds = (performance.now() - started) / 1000;
+
+  let done = 0;
+  const allDone = Promise.withResolvers<void>();
+  const probe = probes();
+  phase(`${kind}: process`);
+  started = performance.now();
+  const pool = createWorkerPool({
+    queue,
+    slots: concurrency,
+    workerId: "bench",
+    leaseMs: 30_000,
+    pollMs: 1_000,
+    handlers: {
+      noop: () => Promise.resolve(),
+      probe: (job) => (probe.started((job.payload as { n: number }).n), Promise.resolve()),
+    },
+    onRunEnd: (job) => {
+      if (job.kind === "noop" && ++done === jobs) allDone.resolve();
+    },
+  });
+  await allDone.promise;
+  const processSeconds = (performance.now() - started) / 1000;
+
+  phase(`${kind}: enqueue to start`);
+  const latency = await enqueueToStart((n) => queue.enqueue("probe", "normal", { n }), probe);
+  await pool.stop(5_000);
+  const { n: succeeded } = await store.db.selectFrom("jobs")
+    .select((eb) => eb.fn.countAll<number>().as("n")).where("status", "=", "succeeded")
+    .executeTakeFirstOrThrow();
+  await queue.close();
+  await dispose();
+  return {
+    enqueue_per_s: Math.round(jobs / sequentialSeconds),
+    enqueue_concurrent_per_s: Math.round(jobs / concurrentSeconds),
+    process_per_s: Math.round(jobs / processSeconds),
+    ...latency,
+    ok: Number(succeeded) === jobs + latencySamples,
+  };
+}
+
+async function measureBullmq() {
+  const redis = new URL(Deno.env.get("LOOM_BENCH_REDIS_URL") ?? "redis://127.0.0.1:6379");
+  // Clients made here: BullMQ loads ioredis itself only through CommonJS resolution.
+  const redisClient = () =>
+    new Redis({
+      host: redis.hostname,
+      port: Number(redis.port || 6379),
+      maxRetriesPerRequest: null,
+    });
+  const connection = redisClient();
+  const workerConnection = redisClient();
+  const name = `loom-bench-${crypto.randomUUID().slice(0, 8)}`;
+  const queue = new BullQueue(name, { connection });
+  await queue.waitUntilReady();
+
+  phase("bullmq: enqueue, one caller");
+  let started = performance.now();
+  for (let i = 0; i < jobs; i++) await queue.add("noop", { i });
+  const sequentialSeconds = (performance.now() - started) / 1000;
+
+  let done = 0;
+  const allDone = Promise.withResolvers<void>();
+  const probe = probes();
+  const worker = new BullWorker(name, (job) => {
+    if (job.name === "probe") probe.started(job.data.n);
+    return Promise.resolve();
+  }, { connection: workerConnection, concurrency, autorun: false });
+  worker.on("completed", (job) => {
+    if (job.name === "noop" && ++done === jobs) allDone.resolve();
+  });
+  phase("bullmq: process");
+  started = performance.now();
+  worker.run();
+  await allDone.promise;
+  const processSeconds = (performance.now() - started) / 1000;
+
+  phase("bullmq: enqueue to start");
+  const latency = await enqueueToStart((n) => queue.add("probe", { n }), probe);
+  await worker.close();
+  const succeeded = await queue.getCompletedCount();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  // BullMQ leaves clients it was handed open; either one would keep the process alive.
+  connection.disconnect();
+  workerConnection.disconnect();
+  return {
+    enqueue_per_s: Math.round(jobs / sequentialSeconds),
+    process_per_s: Math.round(jobs / processSeconds),
+    ...latency,
+    ok: succeeded === jobs + latencySamples,
+  };
+}
+
+const base = { bench: "queue", jobs, concurrency, load_1m: round(loadavg()[0]) };
+if (values.vs === undefined) {
+  const store = values.store ?? "sqlite";
+  console.log(JSON.stringify({ ...base, store, callers, ...await measureLoom(store) }));
+} else {
+  const stores = values.store ? [values.store] : ["sqlite", ...(postgresBase ? ["postgres"] : [])];
+  const bullmq = await measureBullmq();
+  const loom: Record<string, Record<string, unknown>> = {};
+  for (const store of stores) {
+    const measured = await measureLoom(store);
+    loom[store] = {
+      ...measured,
+      ratio_enqueue: round(measured.enqueue_per_s / bullmq.enqueue_per_s),
+      ratio_process: round(measured.process_per_s / bullmq.process_per_s),
+    };
+  }
+  const first = loom[stores[0]];
+  console.log(JSON.stringify({
+    ...base,
+    vs: "bullmq",
+    callers,
+    ratio_enqueue: first.ratio_enqueue,
+    ratio_process: first.ratio_process,
+    loom,
+    bullmq,
+  }));
+}

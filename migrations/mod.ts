@@ -14,6 +14,7 @@ import * as reviewState from "./0007_review_state.ts";
 import * as pullRequestPause from "./0008_pull_request_pause.ts";
 import * as llmUsage from "./0009_llm_usage.ts";
 import * as reviewTranscripts from "./0010_review_transcripts.ts";
+import * as intakeIndexes from "./0011_intake_indexes.ts";
 
 /** Migrations by name; names sort in the order they must run. */
 export const migrations: Record<string, Migration> = {
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0008_pull_request_pause": pullRequestPause,
   "0009_llm_usage": llmUsage,
   "0010_review_transcripts": reviewTranscripts,
+  "0011_intake_indexes": intakeIndexes,
 };

@@ -3,11 +3,12 @@
  * by several Loom processes. Both are reached through one kysely query layer.
  * @module
  */
-import { createClient } from "@libsql/client";
-import { LibsqlDialect } from "@libsql/kysely-libsql";
-import { Kysely, PostgresDialect, sql } from "kysely";
+import LibsqlDatabase from "libsql";
+import { Kysely, PostgresDialect, sql, SqliteDialect } from "kysely";
 // @ts-types="npm:@types/pg@8.20.0"
 import pg from "pg";
+import { sqliteFilePath } from "./backup.ts";
+import { keepStatements } from "./kept_statements.ts";
 import { listenForever } from "./listen.ts";
 import type { Tables } from "./tables.ts";
 
@@ -72,38 +73,46 @@ export function isPostgresUrl(url: string): boolean {
  * ```
  */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
-  return isPostgresUrl(url) ? await openPostgres(url, options) : await openSqlite(url);
+  return isPostgresUrl(url) ? await openPostgres(url, options) : openSqlite(url);
 }
 
-async function openSqlite(url: string): Promise<Database> {
-  // One connection: SQLite has one writer anyway, and per-connection pragmas then hold for every
-  // statement. Queue operations are single statements, so no transaction ever holds it for long.
-  const client = createClient({
-    url: url === ":memory:" ? ":memory:" : url,
-    concurrency: 1,
-    timeout: 5,
-    intMode: "number",
+function openSqlite(url: string): Database {
+  // libSQL's own binding, through kysely's SQLite dialect, with its compiled statements kept (see
+  // kept_statements.ts). One connection: SQLite has one writer anyway, per-connection pragmas then
+  // hold for every statement, and kysely runs one query at a time on it. Each call runs on this
+  // thread, as it did through `@libsql/client` (the same binding): queue statements take
+  // microseconds, and a hop to another thread would cost more than they do.
+  const path = url === ":memory:" ? ":memory:" : (sqliteFilePath(url) ?? url);
+  const native = new LibsqlDatabase(path);
+  try {
+    // Before any table exists this makes a new store incremental from its first page, so the
+    // pages a prune frees can be returned (migration 0006 converts an older store once).
+    native.exec("pragma auto_vacuum = incremental");
+    native.exec("pragma journal_mode = wal");
+    native.exec("pragma busy_timeout = 5000");
+    // Durability: with WAL, every commit is written to the WAL file before the statement returns,
+    // so a job acknowledged to a webhook survives the process crashing or being killed. NORMAL
+    // leaves the fsync to checkpoints: only the OS crashing or power loss can drop the last
+    // commits (never corrupting the store), where FULL would pay one fsync per commit. That is the
+    // durability SQLite documents for WAL+NORMAL, and more than Redis's default (snapshots).
+    native.exec("pragma synchronous = normal");
+    native.exec("pragma foreign_keys = on");
+  } catch (error) {
+    native.close();
+    throw error;
+  }
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database: keepStatements(native) as never }),
   });
-  // Before any table exists this makes a new store incremental from its first page, so the pages
-  // a prune frees can be returned (migration 0006 converts an older store once).
-  await client.execute("pragma auto_vacuum = incremental");
-  await client.execute("pragma journal_mode = wal");
-  await client.execute("pragma busy_timeout = 5000");
-  // With WAL, NORMAL keeps every commit across a process crash (only power loss can drop the
-  // last ones) at a fraction of FULL's fsync cost.
-  await client.execute("pragma synchronous = normal");
-  await client.execute("pragma foreign_keys = on");
-  // The dialect was typed against an older @libsql/client; the runtime interface it uses is the same.
-  const dialect = new LibsqlDialect({ client: client as never });
-  const db = new Kysely<Tables>({ dialect });
   return {
     db,
     relaxedDb: db,
     kind: "sqlite",
-    exec: (script) => client.executeMultiple(script),
+    // A throw inside the executor rejects the promise, as an async store's failure would.
+    exec: (script) => new Promise<void>((resolve) => (native.exec(script), resolve())),
     close: async () => {
+      // Closes the native connection too (the dialect's destroy).
       await db.destroy();
-      client.close();
     },
   };
 }

@@ -55,6 +55,7 @@ export interface IntakeQuestion {
  * One read for the webhook's hot path: a redelivery, the repository's rate, a head already
  * reviewed, the pull request's unfinished jobs, and what the person and the pull request used of
  * their budgets, as sub-selects of one statement so a delivery costs one round trip, not ten.
+ * Its one row is said with `limit 1`, so SQLite answers it in one step (see `kept_statements.ts`).
  */
 export async function lookUpIntakeFacts(
   db: Kysely<Tables>,
@@ -106,7 +107,8 @@ export async function lookUpIntakeFacts(
       (select max(received_at) from webhook_deliveries
         where platform = ${q.platform} and repository = ${repository} and pr_number = ${q.pr}
           and event = 'command' and command = 'review' and outcome = 'queued'
-          and received_at > ${q.hourSince}) as last_review_command`.execute(db);
+          and received_at > ${q.hourSince}) as last_review_command
+    limit 1`.execute(db);
   const r = row.rows[0];
   return {
     seen: r.seen !== null,
