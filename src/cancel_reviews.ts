@@ -27,7 +27,7 @@ export async function cancelReviews(
     if (typeof payload?.reviewId === "number") reviewIds.add(payload.reviewId);
   }
   const now = (deps.now ?? Date.now)();
-  await deps.store.cancelReviewsOfJobs(cancelled, reason, now);
+  await deps.store.endReviewsOfJobs(cancelled, "cancelled", reason, now);
   for (const reviewId of reviewIds) {
     const review = await deps.store.getReview(reviewId);
     if (review?.status === "running") {

@@ -22,7 +22,7 @@
  */
 import type { Database } from "../db/mod.ts";
 import { createBatcher } from "../queue/mod.ts";
-import { cancelReviewsOfJobs } from "./cancel_reviews_of_jobs.ts";
+import { endReviewsOfJobs } from "./end_reviews_of_jobs.ts";
 import { countPipelineRuns } from "./count_pipeline_runs.ts";
 import { countReviewedPushes } from "./count_reviewed_pushes.ts";
 import { getPause } from "./get_pause.ts";
@@ -134,9 +134,13 @@ export function createReviewStore(database: Database) {
       now: number,
       fields?: { error?: string; summary?: string },
     ) => endReview(db, reviewId, status, now, fields),
-    /** Ends the running reviews that the cancelled `review` jobs `jobIds` created. */
-    cancelReviewsOfJobs: (jobIds: readonly number[], reason: string, now: number) =>
-      cancelReviewsOfJobs(db, jobIds, reason, now),
+    /** Ends the running reviews that the `review` jobs `jobIds` created (cancelled or failed). */
+    endReviewsOfJobs: (
+      jobIds: readonly number[],
+      status: "cancelled" | "failed",
+      reason: string,
+      now: number,
+    ) => endReviewsOfJobs(db, jobIds, status, reason, now),
     /** Stores what a review's jobs share. */
     saveReviewInputs: (reviewId: number, inputs: unknown) => saveReviewInputs(db, reviewId, inputs),
     /** What a review's jobs share, or null. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { testStores } from "../../../tests/stores.ts";
 import { cancelReviews } from "../../cancel_reviews.ts";
 import { enqueueJob } from "../../jobs.ts";
-import { PermanentError } from "../../queue/mod.ts";
+import { PermanentError, RetryableError } from "../../queue/mod.ts";
 import { EVAL_FINDING, REPO, type ReviewWorld, steps, withReviewWorld } from "./_test_world.ts";
 import { reviewHandlers } from "./handlers.ts";
 
@@ -16,12 +16,12 @@ async function wakePublish(w: ReviewWorld) {
 }
 
 /**
- * Runs the review job in a worker of its own, and while the platform answers `call` (the
- * config's fetchFile, before the review row exists, or the diff's fetchDiff, after) supersedes
+ * Runs the review job in a worker of its own, and while the platform answers `call` (the pull
+ * request's getPullRequest, before the review row exists, or the diff's fetchDiff, after) supersedes
  * it as intake does for a newer head, aborting the run as the pool does for a job it cancels.
  * Returns the review's row once the run has ended.
  */
-async function supersededDuring(w: ReviewWorld, call: "fetchFile" | "fetchDiff") {
+async function supersededDuring(w: ReviewWorld, call: "getPullRequest" | "fetchDiff") {
   await w.requestReview();
   const [job] = await w.queue.claim("worker-a", 1, { kinds: ["review"], leaseMs: 30_000 });
   const run = new AbortController();
@@ -82,6 +82,37 @@ for (const factory of testStores()) {
   );
 
   t(
+    "every review ends: a last attempt failing while it reads the config ends the row an earlier attempt started",
+    async (w) => {
+      await w.requestReview();
+      // Attempt 1 starts the row, then the platform fails the diff (retried); every later
+      // attempt fails reading the config, before it reaches the row's own ending.
+      let diffs = 0;
+      const fetchDiff = w.git.fetchDiff.bind(w.git);
+      w.git.fetchDiff = ((...args: Parameters<typeof fetchDiff>) =>
+        ++diffs === 1
+          ? Promise.reject(new RetryableError("GitHub answered 502"))
+          : fetchDiff(...args)) as typeof fetchDiff;
+      const fetchFile = w.git.fetchFile.bind(w.git);
+      w.git.fetchFile = ((...args: Parameters<typeof fetchFile>) =>
+        diffs >= 1
+          ? Promise.reject(new RetryableError("GitHub answered 500 for .loom/config.yaml"))
+          : fetchFile(...args)) as typeof fetchFile;
+      const runs = await w.runJobs({ kinds: ["review"] });
+      assert.deepEqual(
+        runs.map((r) =>
+          r.outcome
+        ),
+        ["failed", "failed", "failed"],
+      );
+      assert.equal((await w.queue.list({ kind: "review" })).jobs[0].status, "dead");
+      const review = await theReview(w);
+      assert.equal(review.status, "failed", "not left running for ever");
+      assert.match(review.error ?? "", /500 for \.loom\/config\.yaml/);
+    },
+  );
+
+  t(
     "every review ends: a pipeline handler failing for good publishes at once, status error",
     async (w) => {
       await w.requestReview();
@@ -120,11 +151,10 @@ for (const factory of testStores()) {
   );
 
   t(
-    "a review job superseded before it made its review row ends that review cancelled",
+    "a review job superseded before it made its review row makes none, so none is left running",
     async (w) => {
-      const review = await supersededDuring(w, "fetchFile");
-      assert.equal(review.status, "cancelled");
-      assert.equal(review.error, "the review job was cancelled");
+      const review = await supersededDuring(w, "getPullRequest");
+      assert.equal(review, undefined);
     },
   );
 

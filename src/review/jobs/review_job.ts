@@ -44,6 +44,23 @@ const LANE_OF: Record<Severity, Lane> = { blocker: "high", warning: "normal", in
 
 /** The handler of `review` jobs. */
 export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
+  const review = reviewRun(deps);
+  return async (job, context) => {
+    try {
+      return await review(job, context);
+    } catch (error) {
+      // Its last attempt: no later run will end the row an attempt started (this one, or an
+      // earlier one that failed further on), and no publish was queued for it.
+      if (!context.signal.aborted && !(await deps.queue.willRetry(job, error))) {
+        const now = (deps.now ?? Date.now)();
+        await deps.store.endReviewsOfJobs([job.id], "failed", errorMessage(error), now);
+      }
+      throw error;
+    }
+  };
+}
+
+function reviewRun(deps: ReviewJobDeps): TypedHandler<"review"> {
   const budgetAlerts: BudgetAlerts = new Map();
   return async (job, { signal }) => {
     const { payload } = job;
@@ -97,16 +114,6 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
     }
     signal.throwIfAborted();
 
-    const setup = await repoSetupAt(adapter, payload.repo, pr.baseRef, deps.policy, deps.llm);
-    // The config in effect and its errors, for the dashboard's Repositories page.
-    await deps.store.recordRepositoryConfig({
-      platform: payload.repo.platform,
-      repository: payload.repo.fullName,
-      ref: pr.baseRef,
-      text: setup.text,
-      errors: setup.ok ? [] : setup.errors,
-      readAt: now(),
-    });
     const reviewId = await deps.store.startReview({
       repo: payload.repo,
       pr: payload.pr,
@@ -121,6 +128,18 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       // A cancel (a newer head, a close, a command) between the claim and the row could not end
       // the row: this run does, whether it stops here or at a later check.
       signal.throwIfAborted();
+      // Read inside the row's try: a last attempt failing here (the platform down while the
+      // config is read) must still end the row an earlier attempt started.
+      const setup = await repoSetupAt(adapter, payload.repo, pr.baseRef, deps.policy, deps.llm);
+      // The config in effect and its errors, for the dashboard's Repositories page.
+      await deps.store.recordRepositoryConfig({
+        platform: payload.repo.platform,
+        repository: payload.repo.fullName,
+        ref: pr.baseRef,
+        text: setup.text,
+        errors: setup.ok ? [] : setup.errors,
+        readAt: now(),
+      });
       const ref = { reviewId, repo: payload.repo, pr: payload.pr, headSha: pr.headSha };
       const group = job.groupKey ?? undefined;
       const publish = (publishPayload: JobPayload<"publish">) =>
@@ -285,10 +304,12 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
       });
     } catch (error) {
       if (signal.aborted && (await deps.queue.get(job.id))?.status === "cancelled") {
-        await deps.store.cancelReviewsOfJobs([job.id], "the review job was cancelled", now());
-      } else if (!(await deps.queue.willRetry(job, error))) {
-        // Its last attempt: no later run will end this row, and no publish was queued for it.
-        await deps.store.endReview(reviewId, "failed", now(), { error: errorMessage(error) });
+        await deps.store.endReviewsOfJobs(
+          [job.id],
+          "cancelled",
+          "the review job was cancelled",
+          now(),
+        );
       }
       throw error;
     }
