@@ -53,7 +53,7 @@ export { parseFindings } from "./parse_findings.ts";
 export type { ParsedFindings } from "./parse_findings.ts";
 export { addUsage, NO_USAGE, type Usage } from "./usage.ts";
 export type { SpendMeter } from "./spend_meter.ts";
-export { costOf, type ModelPrice, type PriceList } from "./prices.ts";
+export { costOf, type ModelPrice, type PriceList, usdText } from "./prices.ts";
 export {
   type ModelCallTranscript,
   recordTranscripts,

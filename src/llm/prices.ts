@@ -42,3 +42,20 @@ export function costOf(prices: PriceList, model: string, usage: Usage): number |
   // Rounded to a millionth of a cent: float noise must not show as $0.30000000000000004.
   return Math.round(micro / 1e6 * 1e8) / 1e8;
 }
+
+/**
+ * A cost in US dollars as a pull request's summary shows it: four decimals under a dollar (cents
+ * hide what a small review costs), two past it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { usdText } from "./prices.ts";
+ *
+ * assert.equal(usdText(0.0123), "$0.0123");
+ * assert.equal(usdText(12.5), "$12.50");
+ * ```
+ */
+export function usdText(usd: number): string {
+  return `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`;
+}

@@ -13,7 +13,7 @@ import {
   type Severity,
 } from "../findings/mod.ts";
 import type { PlatformDialect } from "../platform/mod.ts";
-import type { Usage } from "../llm/mod.ts";
+import { type Usage, usdText } from "../llm/mod.ts";
 import { codeFence, codeSpan, escapeBody, escapeInline } from "../markdown/mod.ts";
 import { scrubCredentials } from "../secrets/mod.ts";
 import { SEVERITY_EMOJI } from "./_severity_emoji.ts";
@@ -456,10 +456,8 @@ function errorText(error: string | undefined): string {
 function costLine(cost: NonNullable<SummaryInput["cost"]>): string {
   const tokens = `${thousands(cost.tokens)} ${plural(cost.tokens, "token")}`;
   if (cost.usd === null) return `Cost: ${tokens}`;
-  // Cents hide what a small review costs; past a dollar they are enough.
-  const usd = cost.usd < 1 ? cost.usd.toFixed(4) : cost.usd.toFixed(2);
   const partly = cost.unpricedCalls > 0 ? " (models without a price not counted)" : "";
-  return `Cost: ${tokens}, $${usd}${partly}`;
+  return `Cost: ${tokens}, ${usdText(cost.usd)}${partly}`;
 }
 
 function thousands(n: number): string {

@@ -4,6 +4,7 @@
  * `budget_fallback_model`. Budgets are the operator's: read from the server's settings only.
  * @module
  */
+import { usdText } from "../../llm/mod.ts";
 import type { RepoConfig } from "../../repo_config/mod.ts";
 import { SERVER_KEY_ENV } from "../../repo_config/mod.ts";
 import type { ReviewJobDeps } from "./deps.ts";
@@ -81,11 +82,9 @@ export function budgetFallbackNote(spent: SpentBudget, model: string): string {
 
 function describe(s: SpentBudget): string {
   const whose = s.budget === "server" ? "this server's" : `${s.budget}'s`;
-  return `${whose} daily budget of ${usd(s.limitUsd)} is spent (${usd(s.spentUsd)} today, UTC)`;
-}
-
-function usd(n: number): string {
-  return `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`;
+  return `${whose} daily budget of ${usdText(s.limitUsd)} is spent (${
+    usdText(s.spentUsd)
+  } today, UTC)`;
 }
 
 /**
