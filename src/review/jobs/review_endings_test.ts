@@ -113,6 +113,26 @@ for (const factory of testStores()) {
   );
 
   t(
+    "every review ends: a retry that finds the head moved on ends the row its first attempt made",
+    async (w) => {
+      await w.requestReview();
+      let diffs = 0;
+      const fetchDiff = w.git.fetchDiff.bind(w.git);
+      w.git.fetchDiff = ((...args: Parameters<typeof fetchDiff>) => {
+        if (++diffs > 1) return fetchDiff(...args);
+        // The first attempt has its row when the platform fails, and a push lands meanwhile.
+        w.git.setPullRequest(REPO, { number: 1, headSha: "2".repeat(40) });
+        return Promise.reject(new RetryableError("GitHub answered 502"));
+      }) as typeof fetchDiff;
+      const runs = await w.runJobs({ kinds: ["review"] });
+      assert.deepEqual(runs.map((r) => r.outcome), ["failed", "succeeded"]);
+      const review = await theReview(w);
+      assert.equal(review.status, "cancelled", "not left running for ever");
+      assert.equal(review.error, "superseded by 222222222222");
+    },
+  );
+
+  t(
     "every review ends: a pipeline handler failing for good publishes at once, status error",
     async (w) => {
       await w.requestReview();

@@ -70,7 +70,10 @@ function reviewRun(deps: ReviewJobDeps): TypedHandler<"review"> {
     const now = deps.now ?? Date.now;
     if (payload.trigger === "command") {
       const refused = await commandRefusal(deps, adapter, payload);
-      if (refused) return log.info("command not obeyed", { reason: refused });
+      if (refused) {
+        await endEarlierAttempt(deps, job, "the command was not obeyed", now());
+        return log.info("command not obeyed", { reason: refused });
+      }
       // The command is obeyed: a full re-review replaces what runs for the pull request now
       // (other reviews asked for by command are kept; intake lets one through at a time).
       if (job.groupKey) {
@@ -99,7 +102,10 @@ function reviewRun(deps: ReviewJobDeps): TypedHandler<"review"> {
       pr.state === "open" ? "open" : "closed",
       now(),
     );
-    if (pr.state !== "open") return log.info("review skipped: pull request not open");
+    if (pr.state !== "open") {
+      await endEarlierAttempt(deps, job, "the pull request is not open", now());
+      return log.info("review skipped: pull request not open");
+    }
     if (payload.headSha && pr.headSha !== payload.headSha) {
       // Either a newer push is on its way through its own delivery (reviewing this head is moot),
       // or the platform's API does not show the pushed head yet (GitLab builds the new diff
@@ -110,6 +116,7 @@ function reviewRun(deps: ReviewJobDeps): TypedHandler<"review"> {
           { retryAfterMs: 3_000 },
         );
       }
+      await endEarlierAttempt(deps, job, `superseded by ${pr.headSha.slice(0, 12)}`, now());
       return log.info("review skipped: head moved on", { head: pr.headSha });
     }
     signal.throwIfAborted();
@@ -314,6 +321,19 @@ function reviewRun(deps: ReviewJobDeps): TypedHandler<"review"> {
       throw error;
     }
   };
+}
+
+/**
+ * Ends as cancelled the row an earlier attempt of `job` made, when this attempt stops before it
+ * would reach the row (the pull request closed, its head moved on): nothing else would end it.
+ */
+async function endEarlierAttempt(
+  deps: ReviewJobDeps,
+  job: { id: number; attempts: number },
+  reason: string,
+  now: number,
+): Promise<void> {
+  if (job.attempts > 1) await deps.store.endReviewsOfJobs([job.id], "cancelled", reason, now);
 }
 
 /** Why a diff past `LOOM_MAX_DIFF_BYTES` was not reviewed, for the summary. */
