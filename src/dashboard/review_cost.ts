@@ -4,7 +4,7 @@
  * price.
  * @module
  */
-import type { ReviewUsage } from "../store/mod.ts";
+import { type ReviewUsage, roundUsd } from "../store/mod.ts";
 
 /** What one review cost, in US dollars; null where a model had no price. */
 export interface ReviewCost {
@@ -41,16 +41,11 @@ export function reviewCost(usage: readonly ReviewUsage[]): ReviewCost | null {
   for (const row of usage) {
     const priced = row.unpricedCalls === 0 && row.costUsd !== null;
     const before = row.pipeline in byPipeline ? byPipeline[row.pipeline] : 0;
-    byPipeline[row.pipeline] = before === null || !priced ? null : round(before + row.costUsd!);
+    byPipeline[row.pipeline] = before === null || !priced ? null : roundUsd(before + row.costUsd!);
   }
   const sums = Object.values(byPipeline);
   const totalUsd = sums.includes(null)
     ? null
-    : round(sums.reduce<number>((a, b) => a + (b ?? 0), 0));
+    : roundUsd(sums.reduce<number>((a, b) => a + (b ?? 0), 0));
   return { totalUsd, byPipeline };
-}
-
-// Sums of float prices: rounded to a millionth of a dollar so $0.3 does not show as 0.30000000004.
-function round(usd: number): number {
-  return Math.round(usd * 1e6) / 1e6;
 }

@@ -70,7 +70,7 @@ export function toTotals(r: RawTotals): UsageTotals {
   };
 }
 
-// Sums of doubles carry float noise: a millionth of a cent is finer than any price.
-function roundUsd(usd: number): number {
+/** Sums of doubles carry float noise: rounded to a millionth of a cent, finer than any price. */
+export function roundUsd(usd: number): number {
   return Math.round(usd * 1e8) / 1e8;
 }

@@ -91,7 +91,7 @@ export type { ReviewState } from "./review_state.ts";
 export type { FindingRecord } from "./list_findings.ts";
 export type { FindingStateChange } from "./set_finding_state.ts";
 export type { FindingPlace } from "./move_findings.ts";
-export { utcDay } from "./llm_usage.ts";
+export { roundUsd, utcDay } from "./llm_usage.ts";
 export type { UsageRecord, UsageTotals } from "./llm_usage.ts";
 export type { ReviewUsage } from "./usage_of_review.ts";
 export type { UsageGroup, UsageGroupTotals, UsageTotalsOptions } from "./usage_totals.ts";
