@@ -62,5 +62,8 @@ export async function main(args: string[], io: CliIo = processIo()): Promise<num
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  const io = processIo();
+  const code = await main(Deno.args, io);
+  await io.flush?.();
+  Deno.exit(code);
 }

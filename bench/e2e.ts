@@ -7,17 +7,19 @@
  * platform sees while Loom is busy. A review's time runs from its delivery's answer until the
  * fake holds its final commit status. The senders run on a Worker of their own
  * (`bench/_e2e_senders.ts`), so the fakes' work on this thread does not delay the clock that
- * times Loom's answers. Prints one JSON line: webhook p50/p99, review p50/p90/max,
+ * times Loom's answers, and write deliveries signed beforehand on keep-alive connections
+ * (`bench/_raw_http.ts`), so the clock times Loom rather than the client. Prints one JSON line: webhook p50/p99, review p50/p90/max,
  * reviews per hour, model calls and reviews in flight (max), the child's RSS idle and peak, and
  * whether the design's four requirements hold (webhook < 100 ms, review < 60 s, 10+ concurrent
  * reviews per worker process, 1000+ reviews/hour).
  *
  *   deno task bench:e2e [--prs 60] [--senders 16] [--latency-ms 2000] [--workers 30]
- *                       [--pause-ms 500] [--threads N]
+ *                       [--pause-ms 500] [--threads N] [--nice N]
  *
  * `--workers` is `LOOM_WORKERS` (jobs at once; 30 so that 30 reviews run together, issue 15's
  * target); `--threads` is `LOOM_WORKER_THREADS` when given (`--threads 0` runs the jobs on the
- * HTTP thread, as Loom did before job threads).
+ * HTTP thread, as Loom did before job threads); `--nice` is `LOOM_WORKER_THREAD_NICE` when given
+ * (`--nice 0` leaves the job threads at the HTTP thread's priority).
  */
 import { parseArgs } from "node:util";
 import { pullRequestEvent } from "../tests/fakes/github/payloads.ts";
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     workers: { type: "string", default: "30" },
     "pause-ms": { type: "string", default: "500" },
     threads: { type: "string" },
+    nice: { type: "string" },
   },
 });
 const prs = Number(values.prs);
@@ -110,6 +113,7 @@ triggers: {max_changes: 100000}
       LOOM_RATE_LIMIT_PER_REPO: "100000",
       LOOM_RATE_LIMIT_PER_USER: "100000",
       ...(values.threads === undefined ? {} : { LOOM_WORKER_THREADS: values.threads }),
+      ...(values.nice === undefined ? {} : { LOOM_WORKER_THREAD_NICE: values.nice }),
     };
   },
   close: () => github.close(),
@@ -179,6 +183,7 @@ const figures = {
   model_latency_ms: latencyMs,
   workers: Number(values.workers),
   threads: values.threads === undefined ? null : Number(values.threads),
+  nice: values.nice === undefined ? null : Number(values.nice),
   deliveries: answerMs.length,
   refused,
   webhook_p50_ms: percentile(answerMs, 0.5),

@@ -3,9 +3,8 @@
  * rising concurrency against a real `loom serve` child process on SQLite with job processing
  * paused (`--workers 0`), then checks every accepted delivery is a queued job. One JSON line.
  *
- * The load comes from keep-alive connections writing prebuilt HTTP/1.1 requests: Deno's `fetch`
- * costs the client more CPU per request than Loom spends answering, and on a 2-core machine
- * that would measure the client.
+ * The load comes from keep-alive connections writing prebuilt HTTP/1.1 requests
+ * (`bench/_raw_http.ts`): `fetch` would time the client.
  *
  *   deno task bench:webhook [--deliveries N] [--levels 1,8,32,64]
  */
@@ -14,6 +13,7 @@ import { sign } from "@octokit/webhooks-methods";
 import { openDatabase } from "../src/db/mod.ts";
 import { spawnLoom } from "../tests/support/child.ts";
 import { pullRequestEvent } from "../tests/fakes/github/payloads.ts";
+import { exchange, rawRequest } from "./_raw_http.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -47,7 +47,6 @@ const loom = spawnLoom([
 const url = `${await loom.listening}/webhooks/github`;
 
 const { hostname, port } = new URL(url);
-const encoder = new TextEncoder();
 const example = pullRequestEvent({ action: "opened", repo: "bench/repo", pr: 1, headSha: "0" });
 let serial = 0;
 
@@ -60,33 +59,13 @@ async function delivery(): Promise<Uint8Array> {
   example.pull_request.head.sha = n.toString(16).padStart(40, "0");
   // A sender per delivery, as many people push: one sender would meet LOOM_RATE_LIMIT_PER_USER.
   example.sender.login = `dev-${n}`;
-  const body = encoder.encode(JSON.stringify(example));
-  const head = `POST /webhooks/github HTTP/1.1\r\nhost: ${hostname}:${port}\r\n` +
-    `content-type: application/json\r\nx-github-event: pull_request\r\n` +
-    `x-github-delivery: ${crypto.randomUUID()}\r\n` +
-    `x-hub-signature-256: ${await sign(SECRET, new TextDecoder().decode(body))}\r\n` +
-    `content-length: ${body.length}\r\n\r\n`;
-  const bytes = encoder.encode(head);
-  const request = new Uint8Array(bytes.length + body.length);
-  request.set(bytes);
-  request.set(body, bytes.length);
-  return request;
-}
-
-/** Sends `request` on `conn` and reads the whole response; returns its status. */
-async function exchange(conn: Deno.Conn, request: Uint8Array, buffer: Uint8Array): Promise<number> {
-  for (let sent = 0; sent < request.length;) sent += await conn.write(request.subarray(sent));
-  let text = "";
-  const decoder = new TextDecoder();
-  while (true) {
-    const read = await conn.read(buffer);
-    if (read === null) throw new Error("loom closed the connection");
-    text += decoder.decode(buffer.subarray(0, read));
-    const end = text.indexOf("\r\n\r\n");
-    if (end < 0) continue;
-    const length = Number(/content-length: *(\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
-    if (text.length >= end + 4 + length) return Number(text.slice(9, 12));
-  }
+  const body = JSON.stringify(example);
+  return rawRequest("POST", "/webhooks/github", `${hostname}:${port}`, {
+    "content-type": "application/json",
+    "x-github-event": "pull_request",
+    "x-github-delivery": crypto.randomUUID(),
+    "x-hub-signature-256": await sign(SECRET, body),
+  }, body);
 }
 
 const percentile = (sorted: number[], p: number) =>

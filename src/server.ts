@@ -21,6 +21,7 @@ import { createQueue, type Queue } from "./queue/mod.ts";
 import { keyBindings, keyEnv, policyWarnings } from "./repo_config/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
 import type { Settings } from "./settings/mod.ts";
+
 import { createReviewStore } from "./store/mod.ts";
 import {
   createWorkerPool,
@@ -28,6 +29,7 @@ import {
   type JobThreadParent,
   type JobThreadRuntime,
   type JobThreads,
+  lowerThreadPriority,
   poolRuntime,
   type RunOutcome,
   startJobThreads,
@@ -239,6 +241,12 @@ export async function startJobThread(
 ): Promise<JobThreadRuntime> {
   const { settings, env, workerId, backup } = init;
   const { log } = parent;
+  const priority = lowerThreadPriority(settings.workerThreadNice);
+  if (priority.lowered) {
+    log.debug("job thread priority lowered", { thread: parent.index, ...priority });
+  } else if (settings.workerThreadNice !== 0) {
+    log.warn("job thread priority left as is", { thread: parent.index, why: priority.why });
+  }
   const database = await openStore(settings, log);
   const queue = await createQueue(database, {
     maxRateLimitWaitMs: settings.maxRateLimitWaitS * 1000,

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { openDatabase } from "../src/db/mod.ts";
 import { createQueue } from "../src/queue/mod.ts";
-import { spawnLoom, waitFor } from "./support/child.ts";
+import { spawnLoom, waitFor, withServe } from "./support/child.ts";
 import { freshPostgresUrl, freshSqliteUrl } from "./stores.ts";
 
 const FAST = { LOOM_POLL_INTERVAL_MS: "50", LOOM_JOB_LEASE_S: "3", LOOM_LOG_LEVEL: "info" };
@@ -146,5 +146,29 @@ Deno.test({
       await store.close();
       await db.dispose();
     }
+  },
+});
+
+Deno.test({
+  name: "loom serve: its job thread runs at nice 10 and its HTTP thread at the process's priority",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await withServe({}, async (loom) => {
+      await loom.listening;
+      const pid = loom.process.pid;
+      const niceOf = (tid: string) => {
+        const stat = Deno.readTextFileSync(`/proc/${pid}/task/${tid}/stat`);
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      };
+      const tids = [...Deno.readDirSync(`/proc/${pid}/task`)].map((entry) => entry.name);
+      // The job thread logs "ready" before the server listens: its priority is set by then.
+      const workers = tids.filter((tid) =>
+        Deno.readTextFileSync(`/proc/${pid}/task/${tid}/comm`).startsWith("worker-")
+      );
+      assert.deepEqual(workers.map(niceOf), [10]);
+      // The child inherits this process's own priority.
+      const own = Deno.readTextFileSync("/proc/thread-self/stat");
+      assert.equal(niceOf(String(pid)), Number(own.slice(own.lastIndexOf(")") + 2).split(" ")[16]));
+    });
   },
 });

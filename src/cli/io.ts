@@ -3,21 +3,34 @@
  * @module
  */
 
+import { createLogSink } from "../log_sink.ts";
+
 /** Output streams and environment of a command. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Resolves once everything written to `stderr` is out; before the process exits. */
+  flush?(): Promise<void>;
 }
 
-/** The real process's streams and environment. */
+/**
+ * The real process's streams and environment. Standard error goes through a {@link createLogSink}
+ * so that `loom serve`'s log lines never block the thread answering webhooks; whatever is still
+ * queued when the process ends abnormally is written at once.
+ */
 export function processIo(): CliIo {
+  const sink = createLogSink(Deno.stderr);
+  for (const event of ["unload", "error", "unhandledrejection"]) {
+    globalThis.addEventListener(event, () => sink.flushSync());
+  }
   return {
     stdout: (text) => console.log(text),
-    stderr: (text) => console.error(text),
+    stderr: (text) => sink.write(text),
     env: Deno.env.toObject(),
     cwd: Deno.cwd(),
+    flush: () => sink.flush(),
   };
 }
 

@@ -54,6 +54,7 @@ export interface Settings extends ServerCaps {
   workers: number;
   /** Deno Workers (threads) that run this process's jobs; 0 runs them on the HTTP thread. */
   workerThreads: number;
+  workerThreadNice: number;
   /** Guards the admin API; absent when not configured. */
   adminToken?: string;
   /** Read-only dashboard token: sees every page, presses no button. */
@@ -218,6 +219,17 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
       "`LOOM_LLM_MAX_CONCURRENCY` are shared out among them. 0 runs jobs on the HTTP thread; " +
       "an in-memory store (`:memory:`) always does.",
     check: integer(0, 64),
+  },
+  workerThreadNice: {
+    env: "LOOM_WORKER_THREAD_NICE",
+    yaml: "worker_thread_nice",
+    // Ten: under contention the kernel then gives the HTTP thread about nine tenths of a core,
+    // and a delivery no longer waits behind reviews; reviews mostly wait on the model.
+    default: 10,
+    about: "Linux: the nice value of the job threads (`LOOM_WORKER_THREADS`), so that webhooks " +
+      "and `/health` are served first when reviews keep the cores busy; 0 leaves them at the " +
+      "process's own priority. Needs `--allow-ffi` (which `loom serve` has for libSQL).",
+    check: integer(0, 19),
   },
   adminToken: {
     // No flag: a command line is visible to every local user through ps.

@@ -21,3 +21,4 @@ export {
   startJobThreads,
   type ThreadRunEnd,
 } from "./threads.ts";
+export { lowerThreadPriority, type PriorityOutcome } from "./thread_priority.ts";
