@@ -270,6 +270,7 @@ export async function startJobThread(
 function openStore(settings: Settings, log: Logger): Promise<Database> {
   return openDatabase(settings.dbUrl, {
     poolSize: settings.dbPoolSize,
+    sqliteSynchronous: settings.sqliteSynchronous,
     onListenState(lost) {
       if (lost) log.warn("LISTEN connection lost; polling until it is back", { error: lost });
       else log.info("LISTEN connection back");

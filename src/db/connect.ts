@@ -48,6 +48,11 @@ export interface OpenOptions {
   poolSize?: number;
   /** Told when the LISTEN connection is lost (with why) and when it is back (null). */
   onListenState?: (lost: string | null) => void;
+  /**
+   * SQLite: `normal` (the default) or `full`, whether each commit also waits for the disk to
+   * confirm it (`LOOM_SQLITE_SYNCHRONOUS`; see `openSqlite`).
+   */
+  sqliteSynchronous?: "normal" | "full";
 }
 
 /** Connections of the main PostgreSQL pool unless `LOOM_DB_POOL_SIZE` says otherwise. */
@@ -73,10 +78,12 @@ export function isPostgresUrl(url: string): boolean {
  * ```
  */
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
-  return isPostgresUrl(url) ? await openPostgres(url, options) : openSqlite(url);
+  return isPostgresUrl(url)
+    ? await openPostgres(url, options)
+    : openSqlite(url, options.sqliteSynchronous ?? "normal");
 }
 
-function openSqlite(url: string): Database {
+function openSqlite(url: string, synchronous: "normal" | "full"): Database {
   // libSQL's own binding, through kysely's SQLite dialect, with its compiled statements kept (see
   // kept_statements.ts). One connection: SQLite has one writer anyway, per-connection pragmas then
   // hold for every statement, and kysely runs one query at a time on it. Each call runs on this
@@ -93,9 +100,11 @@ function openSqlite(url: string): Database {
     // Durability: with WAL, every commit is written to the WAL file before the statement returns,
     // so a job acknowledged to a webhook survives the process crashing or being killed. NORMAL
     // leaves the fsync to checkpoints: only the OS crashing or power loss can drop the last
-    // commits (never corrupting the store), where FULL would pay one fsync per commit. That is the
-    // durability SQLite documents for WAL+NORMAL, and more than Redis's default (snapshots).
-    native.exec("pragma synchronous = normal");
+    // commits (never corrupting the store). That is the durability SQLite documents for
+    // WAL+NORMAL, and more than Redis's default (snapshots). FULL, for an operator who wants a
+    // delivery acknowledged only once the disk holds it, pays one fsync per commit (the intake
+    // batcher shares one among the deliveries that arrive together).
+    native.exec(`pragma synchronous = ${synchronous === "full" ? "full" : "normal"}`);
     native.exec("pragma foreign_keys = on");
   } catch (error) {
     native.close();

@@ -53,6 +53,7 @@ export interface Settings extends ServerCaps {
   /** Jobs run at once by this process; 0 means it only serves HTTP. */
   workers: number;
   /** Deno Workers (threads) that run this process's jobs; 0 runs them on the HTTP thread. */
+  sqliteSynchronous: "normal" | "full";
   workerThreads: number;
   workerThreadNice: number;
   /** Guards the admin API; absent when not configured. */
@@ -197,6 +198,18 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
       "up to 4 and LISTEN one more. Keep the sum over all nodes below the server's " +
       "max_connections.",
     check: integer(1, 1000),
+  },
+  sqliteSynchronous: {
+    env: "LOOM_SQLITE_SYNCHRONOUS",
+    yaml: "sqlite_synchronous",
+    // NORMAL: an acknowledged delivery is in the WAL file and survives Loom crashing or being
+    // killed; FULL adds an fsync per commit for power loss, which most VMs' disks make slow.
+    default: "normal",
+    about: "SQLite only: `normal` writes each commit to the write-ahead log before answering, so " +
+      "an acknowledged delivery survives Loom crashing or being killed (only an OS crash or " +
+      "power loss can drop the last commits, never corrupting the store); `full` also waits for " +
+      "the disk to confirm every commit (one fsync each), for power-loss durability.",
+    check: oneOf(["normal", "full"] as const),
   },
   workers: {
     flag: "--workers",
