@@ -25,7 +25,7 @@ export interface SendersStart {
 /** What the senders report: an opened delivery answered (epoch ms), or all answer times. */
 export type SendersReport =
   | { type: "answered"; pr: number; at: number }
-  | { type: "done"; answerMs: number[]; openedMs: number[]; refused: number };
+  | { type: "done"; answerMs: number[]; openedMs: number[]; steadyMs: number[]; refused: number };
 
 const self = globalThis as unknown as {
   onmessage: ((event: MessageEvent<SendersStart | { type: "stop" }>) => void) | null;
@@ -85,5 +85,11 @@ self.onmessage = async ({ data }) => {
     conn.close();
   };
   await Promise.all(Array.from({ length: senders }, (_, i) => sender(i)));
-  self.postMessage({ type: "done", answerMs: [...openedMs, ...answerMs], openedMs, refused });
+  self.postMessage({
+    type: "done",
+    answerMs: [...openedMs, ...answerMs],
+    openedMs,
+    steadyMs: answerMs,
+    refused,
+  });
 };

@@ -8,8 +8,9 @@
  * fake holds its final commit status. The senders run on a Worker of their own
  * (`bench/_e2e_senders.ts`), so the fakes' work on this thread does not delay the clock that
  * times Loom's answers, and write deliveries signed beforehand on keep-alive connections
- * (`bench/_raw_http.ts`), so the clock times Loom rather than the client. Prints one JSON line: webhook p50/p99, review p50/p90/max,
- * reviews per hour, model calls and reviews in flight (max), the child's RSS idle and peak, and
+ * (`bench/_raw_http.ts`), so the clock times Loom rather than the client. Prints one JSON line:
+ * webhook p50/p99 (all deliveries, the opening burst, and the steady comments while reviews
+ * run), review p50/p90/max, reviews per hour, model calls and reviews in flight (max), the child's RSS idle and peak, and
  * whether the design's four requirements hold (webhook < 100 ms, review < 60 s, 10+ concurrent
  * reviews per worker process, 1000+ reviews/hour).
  *
@@ -155,7 +156,7 @@ const timeout = setTimeout(
 const senderThread = new Worker(new URL("./_e2e_senders.ts", import.meta.url).href, {
   type: "module",
 });
-const sent = Promise.withResolvers<{ answerMs: number[]; openedMs: number[]; refused: number }>();
+const sent = Promise.withResolvers<Omit<SendersReport & { type: "done" }, "type">>();
 senderThread.onmessage = ({ data }: MessageEvent<SendersReport>) => {
   if (data.type === "answered") answeredAt.set(data.pr, data.at);
   else sent.resolve(data);
@@ -171,7 +172,7 @@ try {
   clearTimeout(timeout);
   senderThread.postMessage({ type: "stop" });
 }
-const { answerMs, openedMs, refused } = await sent.promise;
+const { answerMs, openedMs, steadyMs, refused } = await sent.promise;
 senderThread.terminate();
 const elapsedS = (Math.max(...finishedAt.values()) - started) / 1000;
 const reviewMs = [...finishedAt].map(([pr, at]) => at - answeredAt.get(pr)!);
@@ -191,6 +192,9 @@ const figures = {
   // The burst alone: the opened deliveries, sent together as the reviews begin.
   webhook_burst_p50_ms: percentile(openedMs, 0.5),
   webhook_burst_p99_ms: percentile(openedMs, 0.99),
+  // The comments alone: every sender delivering while the reviews run.
+  webhook_steady_p50_ms: percentile(steadyMs, 0.5),
+  webhook_steady_p99_ms: percentile(steadyMs, 0.99),
   // Loom's own time for the same deliveries (its request log): the rest is waiting to be served.
   webhook_handled_p50_ms: percentile(handledMs(), 0.5),
   webhook_handled_p99_ms: percentile(handledMs(), 0.99),
