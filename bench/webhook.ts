@@ -6,7 +6,10 @@
  * The load comes from keep-alive connections writing prebuilt HTTP/1.1 requests
  * (`bench/_raw_http.ts`): `fetch` would time the client.
  *
- *   deno task bench:webhook [--deliveries N] [--levels 1,8,32,64]
+ *   deno task bench:webhook [--deliveries N] [--levels 1,8,32,64] [--cpu-prof DIR]
+ *
+ * `--cpu-prof DIR` has the server write a V8 CPU profile of its main thread (the HTTP thread)
+ * into DIR when it stops; `deno run -A tools/cpu_profile.ts DIR/*.cpuprofile` sums it up.
  */
 import { parseArgs } from "node:util";
 import { sign } from "@octokit/webhooks-methods";
@@ -20,30 +23,47 @@ const { values } = parseArgs({
   options: {
     deliveries: { type: "string", default: "2000" },
     levels: { type: "string", default: "1,8,32,64" },
+    "cpu-prof": { type: "string" },
   },
 });
 const perLevel = Number(values.deliveries);
 const levels = String(values.levels).split(",").map(Number);
 const SECRET = "bench-webhook-secret";
 
+// Other processes on the machine disturb the figures: the load they put on it is reported.
+const loadAverage = async () => {
+  try {
+    return (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ");
+  } catch {
+    return null;
+  }
+};
+const loadBefore = await loadAverage();
+
 const dir = await Deno.makeTempDir({ prefix: "loom-bench-webhook-" });
 const dbUrl = `file:${dir}/loom.db`;
-const loom = spawnLoom([
-  "serve",
-  "--port",
-  "0",
-  "--host",
-  "127.0.0.1",
-  "--db",
-  dbUrl,
-  "--workers",
-  "0",
-], {
-  LOOM_GITHUB_WEBHOOK_SECRET: SECRET,
-  LOOM_GITHUB_TOKEN: "unused-in-this-benchmark",
-  // One repository per 20 deliveries would trip the default 30 reviews a minute: lift it.
-  LOOM_RATE_LIMIT_PER_REPO: "100000",
-});
+const loom = spawnLoom(
+  [
+    "serve",
+    "--port",
+    "0",
+    "--host",
+    "127.0.0.1",
+    "--db",
+    dbUrl,
+    "--workers",
+    "0",
+  ],
+  {
+    LOOM_GITHUB_WEBHOOK_SECRET: SECRET,
+    LOOM_GITHUB_TOKEN: "unused-in-this-benchmark",
+    // One repository per 20 deliveries would trip the default 30 reviews a minute: lift it.
+    LOOM_RATE_LIMIT_PER_REPO: "100000",
+  },
+  values["cpu-prof"]
+    ? { permissions: ["-A", "--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] }
+    : {},
+);
 const url = `${await loom.listening}/webhooks/github`;
 
 const { hostname, port } = new URL(url);
@@ -68,6 +88,23 @@ async function delivery(): Promise<Uint8Array> {
   }, body);
 }
 
+/**
+ * CPU seconds the server process has used (user + system, all its threads), from /proc on Linux;
+ * null elsewhere. Per delivery it is the figure other processes' load disturbs least.
+ */
+async function serverCpuSeconds(): Promise<number | null> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${loom.process.pid}/stat`);
+    // Fields after the command name (which may hold spaces), 1-based from field 3.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: Linux reports process times in 1/100 s. */
+const CLOCK_TICKS = 100;
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -88,6 +125,7 @@ for (const concurrency of levels) {
   const latencies: number[] = [];
   let next = 0;
   let other = 0;
+  const cpuBefore = await serverCpuSeconds();
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     const conn = await Deno.connect({ hostname, port: Number(port) });
@@ -103,6 +141,7 @@ for (const concurrency of levels) {
     conn.close();
   }));
   const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = await serverCpuSeconds();
   latencies.sort((a, b) => a - b);
   results.push({
     concurrency,
@@ -111,6 +150,9 @@ for (const concurrency of levels) {
     p50_ms: round(percentile(latencies, 0.5)),
     p99_ms: round(percentile(latencies, 0.99)),
     not_202: other,
+    server_cpu_ms_per_delivery: cpuBefore === null || cpuAfter === null
+      ? null
+      : round((cpuAfter - cpuBefore) * 1000 / perLevel),
   });
 }
 
@@ -126,6 +168,7 @@ const best = results.reduce((a, b) => (b.per_s > a.per_s ? b : a));
 console.log(JSON.stringify({
   bench: "webhook",
   store: "sqlite",
+  loadavg_before: loadBefore,
   payload_bytes: JSON.stringify(example).length,
   levels: results,
   best_per_s: best.per_s,
@@ -133,4 +176,5 @@ console.log(JSON.stringify({
   accepted,
   jobs: Number(jobs.n),
   lost: accepted - Number(jobs.n),
+  loadavg_after: await loadAverage(),
 }));
