@@ -4,12 +4,12 @@
  * @module
  */
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { GitAdapter } from "../platform/mod.ts";
 import { WebhookPayloadError } from "../platform/mod.ts";
 import { storeUnavailable } from "../db/mod.ts";
 import type { Intake } from "../intake.ts";
 import { bodyDeliveryId } from "./body_delivery_id.ts";
+import { readBody } from "./read_body.ts";
 import { logWithRequest } from "./request_log.ts";
 import type { StoreOutage } from "./store_outage.ts";
 
@@ -39,8 +39,8 @@ export function webhookRoutes(deps: WebhookDeps, outage: StoreOutage): Hono {
   const app = new Hono();
   app.post(
     "/:platform",
-    // Before the body limit, which reads a body sent without Content-Length: a delivery for an
-    // unknown platform, or one its headers already condemn, is answered with its body unread.
+    // Before the body is read: a delivery for an unknown platform, or one its headers already
+    // condemn, is answered with its body unread.
     async (c, next) => {
       const platform = c.req.param("platform");
       const adapter = deps.adapters[platform];
@@ -57,18 +57,16 @@ export function webhookRoutes(deps: WebhookDeps, outage: StoreOutage): Hono {
       }
       await next();
     },
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          { error: `payload larger than ${deps.maxBodyBytes} bytes (LOOM_MAX_BODY_BYTES)` },
-          413,
-        ),
-    }),
     async (c) => {
       const platform = c.req.param("platform");
       const adapter = deps.adapters[platform];
-      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const raw = await readBody(c.req.raw, deps.maxBodyBytes);
+      if (raw === null) {
+        return c.json(
+          { error: `payload larger than ${deps.maxBodyBytes} bytes (LOOM_MAX_BODY_BYTES)` },
+          413,
+        );
+      }
       if (!(await adapter.verifyWebhook(c.req.raw, raw))) return unauthorized(c);
       let event;
       try {

@@ -108,6 +108,59 @@ for (const factory of testStores()) {
     assert.equal(verified, 0);
   });
 
+  t(
+    "a Content-Length over the limit is 413 with the body unread; at the limit it is read",
+    async (app) => {
+      let pulled = 0;
+      const body = (size: number) =>
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            pulled++;
+            controller.enqueue(new TextEncoder().encode(" ".repeat(size)));
+            controller.close();
+          },
+        }, { highWaterMark: 0 }); // pulled only when read
+      const over = await app.request("/webhooks/memory", {
+        ...delivery(""),
+        headers: { ...delivery("").headers, "content-length": "2001" },
+        body: body(2_001),
+      });
+      assert.equal(over.status, 413);
+      assert.match((await over.json()).error, /larger than 2000 bytes/);
+      assert.equal(pulled, 0);
+      const json = JSON.stringify(review(1));
+      const within = await app.request("/webhooks/memory", {
+        ...delivery(json),
+        headers: { ...delivery(json).headers, "content-length": String(json.length) },
+      });
+      assert.equal(within.status, 202);
+    },
+  );
+
+  t("a chunked body is read up to the limit: within it is taken, past it 413", async (app) => {
+    const chunked = (text: string, chunk: number) =>
+      new ReadableStream<Uint8Array>({
+        start(controller) {
+          const bytes = new TextEncoder().encode(text);
+          for (let i = 0; i < bytes.length; i += chunk) {
+            controller.enqueue(bytes.slice(i, i + chunk));
+          }
+          controller.close();
+        },
+      });
+    const json = JSON.stringify(review(1));
+    const within = await app.request("/webhooks/memory", {
+      ...delivery(""),
+      body: chunked(json, 10),
+    });
+    assert.equal(within.status, 202);
+    const over = await app.request("/webhooks/memory", {
+      ...delivery(""),
+      body: chunked(" ".repeat(5_000), 500),
+    });
+    assert.equal(over.status, 413);
+  });
+
   t("an unknown platform, or a disabled one, is 404 saying which", async (app) => {
     const unknown = await app.request("/webhooks/nope", delivery(review(1)));
     assert.equal(unknown.status, 404);
