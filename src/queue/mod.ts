@@ -112,7 +112,10 @@ export async function createQueue(store: Database, options: QueueOptions = {}) {
 
 function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
   // Concurrent callers (webhooks arriving together) share one insert and one commit.
-  const enqueues = createBatcher<NewJob, EnqueueResult>((jobs) => enqueue(q, jobs), 200);
+  const enqueues = createBatcher<NewJob, EnqueueResult>((jobs) => enqueue(q, jobs), {
+    maxBatch: 200,
+    gather: true,
+  });
   return {
     context: q,
     /** Adds one job; resolves once it is committed. */

@@ -113,7 +113,7 @@ export function createReviewStore(database: Database) {
   const deliveries = createBatcher<DeliveryRecord, void>(async (rows) => {
     await recordDeliveries(db, rows);
     return [];
-  }, 200);
+  }, { maxBatch: 200, gather: true });
   return {
     // Intake.
     /** Everything intake must know about a delivery, in one read. */
