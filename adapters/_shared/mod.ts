@@ -15,6 +15,7 @@ export { errorBody, messageWithDetails } from "./error_body.ts";
 export { fileDiff, type FileVersions, isBinary, MAX_DIFF_FILE_BYTES } from "./file_diff.ts";
 export { boundedFileText, fileText, MAX_FILE_BYTES } from "./file_text.ts";
 export { githubStyle, reviewCommentJson } from "./github_style.ts";
+export { createHmacCheck, type HmacCheck } from "./hmac_signature.ts";
 export type { GithubStyle } from "./github_style.ts";
 export {
   fingerprintOf,

@@ -14,6 +14,7 @@ import { fingerprintOf, replyText, summaryBody, summaryText, withFingerprint } f
 import {
   basicAuthorization,
   cachedIdentity,
+  createHmacCheck,
   diffBudget,
   editOrPost,
   fileText,
@@ -150,15 +151,7 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
   };
   const fullHashes = boundedMap<string, string>(CACHE_SIZE);
   const pullLinks = boundedMap<string, string>(CACHE_SIZE);
-  const key = options.webhookSecret
-    ? crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(options.webhookSecret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["verify"],
-    )
-    : null;
+  const checkSignature = createHmacCheck(options.webhookSecret);
 
   const pullPath = (repo: RepoRef, number: number, suffix = "") =>
     `${repoPath(repo.fullName)}/pullrequests/${number}${suffix}`;
@@ -204,14 +197,8 @@ export function createBitbucketAdapter(options: BitbucketAdapterOptions): GitAda
     async verifyWebhook(req, rawBody) {
       const header = req.headers.get("x-hub-signature") ?? "";
       const m = /^sha256=([0-9a-f]{64})$/i.exec(header.trim());
-      if (!key || !m || rawBody.length === 0) return false;
-      const signature = new Uint8Array(32);
-      for (let i = 0; i < 32; i++) signature[i] = parseInt(m[1].slice(i * 2, i * 2 + 2), 16);
-      try {
-        return await crypto.subtle.verify("HMAC", await key, signature, new Uint8Array(rawBody));
-      } catch {
-        return false;
-      }
+      if (!m || rawBody.length === 0) return false;
+      return await checkSignature(m[1], rawBody);
     },
 
     deliveryId: (req) => req.headers.get("x-request-uuid") || null,

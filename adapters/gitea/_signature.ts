@@ -3,6 +3,7 @@
  * body bytes, with no prefix, in `X-Forgejo-Signature` (Forgejo) or `X-Gitea-Signature`.
  * @module
  */
+import { createHmacCheck } from "../_shared/mod.ts";
 
 /** Checks deliveries against one secret; see {@link createGiteaSignatureCheck}. */
 export type GiteaSignatureCheck = (headers: Headers, rawBody: Uint8Array) => Promise<boolean>;
@@ -11,7 +12,7 @@ export type GiteaSignatureCheck = (headers: Headers, rawBody: Uint8Array) => Pro
  * Creates the check for `secret`. `X-Forgejo-Signature` is read when present, else
  * `X-Gitea-Signature`. Gitea sends these headers even for a hook without a secret, empty: an
  * empty or missing signature is unsigned, and refused. An empty `secret` refuses everything.
- * The comparison is Web Crypto's HMAC verify, which takes the same time wherever the bytes differ.
+ * The comparison is the shared {@link createHmacCheck}.
  *
  * @example
  * ```ts
@@ -38,21 +39,10 @@ export type GiteaSignatureCheck = (headers: Headers, rawBody: Uint8Array) => Pro
  * ```
  */
 export function createGiteaSignatureCheck(secret: string): GiteaSignatureCheck {
-  let key: Promise<CryptoKey> | null = null;
-  return async (headers, rawBody) => {
-    if (!secret) return false;
-    const given = (headers.get("x-forgejo-signature") ?? headers.get("x-gitea-signature") ?? "")
-      .trim().toLowerCase();
-    if (!/^[0-9a-f]{64}$/.test(given)) return false;
-    key ??= crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["verify"],
+  const check = createHmacCheck(secret);
+  return (headers, rawBody) =>
+    check(
+      (headers.get("x-forgejo-signature") ?? headers.get("x-gitea-signature") ?? "").trim(),
+      rawBody,
     );
-    const signature = new Uint8Array(32);
-    for (let i = 0; i < 32; i++) signature[i] = parseInt(given.slice(i * 2, i * 2 + 2), 16);
-    return await crypto.subtle.verify("HMAC", await key, signature, new Uint8Array(rawBody));
-  };
 }

@@ -3,8 +3,6 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { createGithubApi, type GithubApiOptions, githubMessage } from "./api.ts";
 import { githubThreads } from "./threads.ts";
@@ -15,6 +13,7 @@ import { compareCommits } from "./compare.ts";
 import { rangeStart } from "../../src/diff/mod.ts";
 import {
   cachedIdentity,
+  createHmacCheck,
   diffBudget,
   githubStyle,
   landedInline,
@@ -134,6 +133,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
   };
   const api = createGithubApi(apiOptions);
 
+  const checkSignature = createHmacCheck(options.webhookSecret);
   const shared = githubStyle(api, {
     platform: "GitHub",
     call: (path, repo, extra) => ({ path, repo, ...extra }),
@@ -211,8 +211,7 @@ export function createGithubAdapter(options: GithubAdapterOptions): GitAdapter {
       // string and encoding that again (21 KB twice for a typical pull request event).
       const given = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim())?.[1];
       if (!given) return Promise.resolve(false);
-      const expected = createHmac("sha256", options.webhookSecret).update(rawBody).digest();
-      return Promise.resolve(timingSafeEqual(expected, Buffer.from(given, "hex")));
+      return checkSignature(given, rawBody);
     },
 
     deliveryId: (req) => req.headers.get("x-github-delivery") || null,
