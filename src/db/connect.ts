@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, sql, SqliteDialect } from "kysely";
 // @ts-types="npm:@types/pg@8.20.0"
 import pg from "pg";
 import { sqliteFilePath } from "./backup.ts";
+import { type Checkpoints, startCheckpoints } from "./checkpoints.ts";
 import { keepStatements } from "./kept_statements.ts";
 import { listenForever } from "./listen.ts";
 import type { Tables } from "./tables.ts";
@@ -101,6 +102,11 @@ function openSqlite(url: string): Database {
     native.close();
     throw error;
   }
+  // Checkpoints run on a thread of their own, not inside this connection's commits (see
+  // checkpoints.ts). An in-memory store has no log to copy.
+  const checkpoints: Checkpoints | undefined = path === ":memory:"
+    ? undefined
+    : startCheckpoints(native, path);
   const db = new Kysely<Tables>({
     dialect: new SqliteDialect({ database: keepStatements(native) as never }),
   });
@@ -113,6 +119,7 @@ function openSqlite(url: string): Database {
     close: async () => {
       // Closes the native connection too (the dialect's destroy).
       await db.destroy();
+      await checkpoints?.stop();
     },
   };
 }
