@@ -6,12 +6,17 @@
  *
  *   deno task bench:queue [--store sqlite|postgres] [--jobs N] [--concurrency C] [--callers K]
  *   deno task bench:queue --vs bullmq [--jobs N] [--concurrency C]
+ *   deno task bench:queue --threads [--store sqlite|postgres] [--jobs N] [--concurrency C]
  *
  * `--vs bullmq` runs the same one-caller enqueue, processing at concurrency C and enqueue-to-start
  * workload on BullMQ against the Redis at LOOM_BENCH_REDIS_URL (default redis://127.0.0.1:6379)
  * in the same run, and Loom on SQLite and, when LOOM_BENCH_POSTGRES_URL or LOOM_TEST_POSTGRES_URL
  * is set, PostgreSQL; the line carries both and `ratio_enqueue`, `ratio_process` (Loom over
  * BullMQ) per store, and SQLite's at the top.
+ *
+ * `--threads` runs the pool on a job thread (a Deno Worker with its own store connection, as
+ * `loom serve` does), so processing and enqueue-to-start cross the relay that carries this
+ * thread's wake-ups to it; the probe's start is read on the clock both threads share.
  *
  * PostgreSQL: LOOM_BENCH_POSTGRES_URL, else LOOM_TEST_POSTGRES_URL, else
  * postgres://postgres@127.0.0.1:5432/test — in a schema of its own, dropped afterwards.
@@ -23,7 +28,10 @@ import { Redis } from "ioredis";
 import { sql } from "kysely";
 import { type Database, migrateToLatest, openDatabase } from "../src/db/mod.ts";
 import { createQueue } from "../src/queue/mod.ts";
+import type { Logger } from "../src/log.ts";
 import { createWorkerPool } from "../src/worker/pool.ts";
+import { startJobThreads } from "../src/worker/threads.ts";
+import type { BenchThreadInit } from "./_queue_thread.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -34,6 +42,7 @@ const { values } = parseArgs({
     latency: { type: "string", default: "300" },
     callers: { type: "string", default: "32" },
     vs: { type: "string" },
+    threads: { type: "boolean", default: false },
   },
 });
 const jobs = Number(values.jobs);
@@ -46,12 +55,16 @@ if (values.vs !== undefined && values.vs !== "bullmq") {
 const postgresBase = Deno.env.get("LOOM_BENCH_POSTGRES_URL") ??
   Deno.env.get("LOOM_TEST_POSTGRES_URL");
 
-async function openStore(kind: string): Promise<{ store: Database; dispose(): Promise<void> }> {
+async function openStore(
+  kind: string,
+): Promise<{ store: Database; url: string; dispose(): Promise<void> }> {
   if (kind === "sqlite") {
     const dir = await Deno.makeTempDir({ prefix: "loom-bench-" });
-    const store = await openDatabase(`file:${dir}/bench.db`);
+    const url = `file:${dir}/bench.db`;
+    const store = await openDatabase(url);
     return {
       store,
+      url,
       dispose: async () => (await store.close(), await Deno.remove(dir, { recursive: true })),
     };
   }
@@ -61,6 +74,7 @@ async function openStore(kind: string): Promise<{ store: Database; dispose(): Pr
   const store = await openDatabase(url.toString());
   return {
     store,
+    url: url.toString(),
     dispose: async () => {
       await sql.raw(`drop schema "${schema}" cascade`).execute(store.db);
       await store.close();
@@ -79,8 +93,8 @@ const phase = (what: string) => console.error(`bench:queue ${what}`);
 function probes() {
   const waiting = new Map<number, (at: number) => void>();
   return {
-    started(n: number) {
-      const at = performance.now();
+    /** `at`: when it started, if not now (a job thread's report). */
+    started(n: number, at = performance.now()) {
       waiting.get(n)?.(at);
       waiting.delete(n);
     },
@@ -119,8 +133,55 @@ async function enqueueToStart(
   };
 }
 
+/** A pool on this thread, or on a job thread when `--threads`; both count runs and probes. */
+async function startPool(
+  queue: Awaited<ReturnType<typeof createQueue>>,
+  url: string,
+  onNoop: () => void,
+  probe: ReturnType<typeof probes>,
+): Promise<{ stop(graceMs: number): Promise<void> }> {
+  if (!values.threads) {
+    return createWorkerPool({
+      queue,
+      slots: concurrency,
+      workerId: "bench",
+      leaseMs: 30_000,
+      pollMs: 1_000,
+      handlers: {
+        noop: () => Promise.resolve(),
+        probe: (job) => (probe.started((job.payload as { n: number }).n), Promise.resolve()),
+      },
+      onRunEnd: (job) => {
+        if (job.kind === "noop") onNoop();
+      },
+    });
+  }
+  const quiet = () => {};
+  const log: Logger = {
+    debug: quiet,
+    info: (msg, fields) => {
+      if (msg !== "probe started") return;
+      const { n, at } = fields as { n: number; at: number };
+      probe.started(n, at - performance.timeOrigin);
+    },
+    warn: (msg, fields) => console.error(msg, fields),
+    error: (msg, fields) => console.error(msg, fields),
+    with: () => log,
+  };
+  return await startJobThreads({
+    module: new URL("./_queue_thread.ts", import.meta.url),
+    count: 1,
+    init: (): BenchThreadInit => ({ dbUrl: url, slots: concurrency }),
+    queue,
+    log,
+    onRunEnd: (run) => {
+      if (run.kind === "noop") onNoop();
+    },
+  });
+}
+
 async function measureLoom(kind: string) {
-  const { store, dispose } = await openStore(kind);
+  const { store, url, dispose } = await openStore(kind);
   await migrateToLatest(store);
   const queue = await createQueue(store);
   phase(`${kind}: enqueue, ${callers} callers`);
@@ -149,20 +210,9 @@ async function measureLoom(kind: string) {
   const probe = probes();
   phase(`${kind}: process`);
   started = performance.now();
-  const pool = createWorkerPool({
-    queue,
-    slots: concurrency,
-    workerId: "bench",
-    leaseMs: 30_000,
-    pollMs: 1_000,
-    handlers: {
-      noop: () => Promise.resolve(),
-      probe: (job) => (probe.started((job.payload as { n: number }).n), Promise.resolve()),
-    },
-    onRunEnd: (job) => {
-      if (job.kind === "noop" && ++done === jobs) allDone.resolve();
-    },
-  });
+  const pool = await startPool(queue, url, () => {
+    if (++done === jobs) allDone.resolve();
+  }, probe);
   await allDone.promise;
   const processSeconds = (performance.now() - started) / 1000;
 
@@ -236,7 +286,13 @@ async function measureBullmq() {
   };
 }
 
-const base = { bench: "queue", jobs, concurrency, load_1m: round(loadavg()[0]) };
+const base = {
+  bench: "queue",
+  jobs,
+  concurrency,
+  load_1m: round(loadavg()[0]),
+  ...values.threads ? { threads: true } : {},
+};
 if (values.vs === undefined) {
   const store = values.store ?? "sqlite";
   console.log(JSON.stringify({ ...base, store, callers, ...await measureLoom(store) }));

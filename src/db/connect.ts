@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, sql, SqliteDialect } from "kysely";
 // @ts-types="npm:@types/pg@8.20.0"
 import pg from "pg";
 import { sqliteFilePath } from "./backup.ts";
+import { type Checkpoints, startCheckpoints } from "./checkpoints.ts";
 import { keepStatements } from "./kept_statements.ts";
 import { listenForever } from "./listen.ts";
 import type { Tables } from "./tables.ts";
@@ -110,6 +111,11 @@ function openSqlite(url: string, synchronous: "normal" | "full"): Database {
     native.close();
     throw error;
   }
+  // Checkpoints run on a thread of their own, not inside this connection's commits (see
+  // checkpoints.ts). An in-memory store has no log to copy.
+  const checkpoints: Checkpoints | undefined = path === ":memory:"
+    ? undefined
+    : startCheckpoints(native, path);
   const db = new Kysely<Tables>({
     dialect: new SqliteDialect({ database: keepStatements(native) as never }),
   });
@@ -122,6 +128,7 @@ function openSqlite(url: string, synchronous: "normal" | "full"): Database {
     close: async () => {
       // Closes the native connection too (the dialect's destroy).
       await db.destroy();
+      await checkpoints?.stop();
     },
   };
 }

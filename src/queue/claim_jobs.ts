@@ -2,7 +2,7 @@
  * claimJobs: takes up to `limit` runnable jobs for one worker, in claim-score order.
  * @module
  */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { QueueContext } from "./context.ts";
 import { type Job, type JobRow, rowToJob } from "./job.ts";
 
@@ -28,13 +28,24 @@ export async function claimJobs(
   options: ClaimOptions,
 ): Promise<Job[]> {
   if (limit <= 0 || options.kinds.length === 0) return [];
-  const now = q.now();
+  const result = await claimStatement(q, workerId, limit, options, q.now()).execute(q.relaxedDb);
+  return result.rows.map(rowToJob).sort((a, b) => a.id - b.id);
+}
+
+/** The claim's `update … returning *`, for {@link claimJobs} and `complete_and_claim.ts`. */
+export function claimStatement(
+  q: QueueContext,
+  workerId: string,
+  limit: number,
+  options: ClaimOptions,
+  now: number,
+): RawBuilder<JobRow> {
   const kinds = sql.join(options.kinds.map((k) => sql`${k}`));
   const lock = q.store === "postgres" ? sql`for update skip locked` : sql``;
   // SQLite's planner prefers the status index and then sorts every queued job; the claim index
   // is already in claim order, so the first `limit` matching rows are the answer.
   const claimIndex = q.store === "sqlite" ? sql`indexed by jobs_claim` : sql``;
-  const result = await sql<JobRow>`
+  return sql<JobRow>`
     update jobs
     set status = 'running', attempts = attempts + 1, claim_token = claim_token + 1,
         locked_by = ${workerId},
@@ -45,6 +56,5 @@ export async function claimJobs(
       order by score, id
       limit ${limit}
       ${lock})
-    returning *`.execute(q.relaxedDb);
-  return result.rows.map(rowToJob).sort((a, b) => a.id - b.id);
+    returning *`;
 }

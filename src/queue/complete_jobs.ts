@@ -2,13 +2,13 @@
  * completeJobs: marks jobs this worker ran as succeeded, many in one statement.
  * @module
  */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { QueueContext } from "./context.ts";
 import { stillHeld } from "./_fence.ts";
 import type { Claim } from "./job.ts";
 
 /** Claims per statement: three parameters each, well inside SQLite's limit of 32,766. */
-const MAX_CLAIMS = 5_000;
+export const MAX_CLAIMS = 5_000;
 
 /**
  * Marks the jobs of `claims` succeeded if each claim is still the current one (see `_fence.ts`);
@@ -28,12 +28,20 @@ export async function completeJobs(
     }
     return done;
   }
-  const now = q.now();
-  const result = await sql<{ id: number }>`
+  const result = await completeStatement(workerId, claims, q.now()).execute(q.relaxedDb);
+  return result.rows.map((r) => Number(r.id));
+}
+
+/** The completion's `update … returning id`, for {@link completeJobs} and `complete_and_claim.ts`. */
+export function completeStatement(
+  workerId: string,
+  claims: readonly Claim[],
+  now: number,
+): RawBuilder<{ id: number }> {
+  return sql<{ id: number }>`
     update jobs
     set status = 'succeeded', locked_by = null, locked_until = null,
         finished_at = ${now}, updated_at = ${now}
     where ${stillHeld(workerId, claims)}
-    returning id`.execute(q.relaxedDb);
-  return result.rows.map((r) => Number(r.id));
+    returning id`;
 }

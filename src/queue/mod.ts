@@ -27,6 +27,7 @@ import type { Database, Lane } from "../db/mod.ts";
 import { cancelGroup } from "./cancel_group.ts";
 import { cancelJob } from "./cancel_job.ts";
 import { claimJobs, type ClaimOptions } from "./claim_jobs.ts";
+import { completeAndClaim } from "./complete_and_claim.ts";
 import { completeJobs } from "./complete_jobs.ts";
 import type { QueueContext } from "./context.ts";
 import { countJobs } from "./count_jobs.ts";
@@ -52,6 +53,7 @@ import { willRetry } from "./will_retry.ts";
 import { withdrawJob } from "./withdraw_job.ts";
 
 export type { ClaimOptions } from "./claim_jobs.ts";
+export type { Exchange } from "./complete_and_claim.ts";
 export type { QueueContext } from "./context.ts";
 export { ACTIVE_STATUSES, type JobCount, totalsByStatus } from "./count_jobs.ts";
 export { type Batcher, createBatcher } from "./batcher.ts";
@@ -127,6 +129,16 @@ function bindQueue(q: QueueContext, unlisten?: () => Promise<void>) {
       claimJobs(q, workerId, limit, options),
     /** Ends claimed jobs as succeeded; returns the ids whose claim was still current. */
     complete: (workerId: string, claims: readonly Claim[]) => completeJobs(q, workerId, claims),
+    /**
+     * Ends claimed jobs as succeeded and claims up to `limit` more, in one commit: the ids whose
+     * claim was still current, and the jobs claimed.
+     */
+    completeAndClaim: (
+      workerId: string,
+      claims: readonly Claim[],
+      limit: number,
+      options: ClaimOptions,
+    ) => completeAndClaim(q, workerId, claims, limit, options),
     /** Records a claimed job's failure; `lost` when its claim was no longer current. */
     fail: (workerId: string, job: Job, error: unknown) => failJob(q, workerId, job, error),
     /** The heartbeat: renews claims; returns the ids still held. */

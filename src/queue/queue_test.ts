@@ -473,4 +473,66 @@ for (const factory of testStores()) {
     assert.equal(total("queued"), 7);
     assert.equal(total("running"), 1);
   });
+
+  t(
+    "complete-and-claim: ends the current claims, skips stale and cancelled ones, refills in order",
+    async (queue, clock) => {
+      const { id: reaped } = await queue.enqueue("noop", "normal", null);
+      const [old] = await queue.claim(W, 1, { ...KINDS, leaseMs: 1_000 });
+      clock.now += 2_000;
+      assert.equal(await queue.reapExpired(), 1);
+      const [current, cancelled] = await Promise.all([
+        queue.claim(W, 1, KINDS).then(([job]) => job),
+        queue.enqueue("noop", "normal", null).then(() => queue.claim(W, 1, KINDS))
+          .then(([job]) => job),
+      ]);
+      assert.equal(current.id, reaped);
+      await queue.cancel(cancelled.id, "the pull request was closed");
+      clock.now += 1;
+      const later = [];
+      for (let i = 0; i < 3; i++) later.push((await queue.enqueue("noop", "normal", { i })).id);
+      const high = await queue.enqueue("noop", "high", null);
+      const exchange = await queue.completeAndClaim(W, [old, current, cancelled], 2, KINDS);
+      // Only the current claim ends the job; the stale one and the cancelled one change nothing.
+      assert.deepEqual(exchange.done, [reaped]);
+      assert.equal((await queue.get(reaped))?.status, "succeeded");
+      assert.equal((await queue.get(cancelled.id))?.status, "cancelled");
+      // The refill is a claim like any other: claim order, an attempt and a new token each.
+      assert.deepEqual(exchange.jobs.map((j) => j.id).sort((a, b) => a - b), [later[0], high.id]);
+      for (const job of exchange.jobs) {
+        assert.equal(job.status, "running");
+        assert.equal(job.attempts, 1);
+        assert.equal(job.claimToken, 1);
+        assert.equal(job.lockedBy, W);
+      }
+      assert.deepEqual(await queue.complete(W, exchange.jobs), exchange.jobs.map((j) => j.id));
+      // No room: it only completes.
+      const [next] = await queue.claim(W, 1, KINDS);
+      assert.deepEqual(await queue.completeAndClaim(W, [next], 0, KINDS), {
+        done: [next.id],
+        jobs: [],
+      });
+      assert.equal((await queue.get(later[2]))?.status, "queued");
+    },
+  );
+
+  t("workers exchanging at once never both get one job", async (queue) => {
+    await queue.enqueueMany(
+      Array.from({ length: 300 }, (_, i) => ({ kind: "noop", lane: "normal", payload: { i } })),
+    );
+    const runs = new Map<number, string[]>();
+    const work = async (worker: string) => {
+      let held = await queue.claim(worker, 4, KINDS);
+      while (held.length > 0) {
+        for (const job of held) runs.set(job.id, [...runs.get(job.id) ?? [], worker]);
+        const exchange = await queue.completeAndClaim(worker, held, 4, KINDS);
+        assert.equal(exchange.done.length, held.length, "each ends what it holds");
+        held = exchange.jobs;
+      }
+    };
+    await Promise.all(["w1", "w2", "w3"].map(work));
+    assert.equal(runs.size, 300);
+    assert.ok([...runs.values()].every((by) => by.length === 1), "one claim per job");
+    assert.deepEqual(await queue.count(), [], "none left queued or running");
+  });
 }

@@ -2,7 +2,8 @@
  * The worker pool: N slots running job handlers registered by kind, each with an AbortSignal.
  *
  * It claims as many jobs as it has free slots in one statement, renews their leases with one
- * heartbeat statement, and completes finished jobs in batches. It sleeps on the queue's wake-up
+ * heartbeat statement, and completes finished jobs in batches, each batch claiming the slots it
+ * frees in the same commit (one claim at a time, so no two fill the same slots). It sleeps on the queue's wake-up
  * signal (enqueue here, LISTEN/NOTIFY from other nodes) with a slow poll as fallback, and reaps
  * jobs whose worker died. `stop()` stops claiming, lets running jobs finish within the grace
  * period, then hands the rest back to the queue.
@@ -134,11 +135,27 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     }
   };
   const heartbeatMs = Math.max(50, Math.floor(leaseMs / 3));
-  // Completions of many runs share one statement; each learns whether its claim was still current.
-  const completions = createBatcher<Job, boolean>(async (jobs) => {
-    const done = new Set(await queue.complete(workerId, jobs));
-    return jobs.map((job) => done.has(job.id));
-  });
+  // One claim at a time, whoever makes it (the claim loop, or an exchange below): each counts the
+  // free slots when its turn comes, so two claims never fill the same slots.
+  let claimTurn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(claim: () => Promise<T>): Promise<T> => {
+    const result = claimTurn.then(claim);
+    claimTurn = result.catch(() => {});
+    return result;
+  };
+  // Completions of many runs share one statement, which also claims the slots they free (one
+  // commit for both); each run learns whether its claim was still current.
+  const completions = createBatcher<Job, boolean>((jobs) =>
+    inTurn(async () => {
+      // The runs ending here are still counted in `active`: their slots are free once this commits.
+      const free = stopping.signal.aborted ? 0 : slots - active.size + jobs.length;
+      const leasedAt = performance.now();
+      const exchange = await queue.completeAndClaim(workerId, jobs, free, { kinds, leaseMs });
+      for (const job of exchange.jobs) start(job, leasedAt);
+      const done = new Set(exchange.done);
+      return jobs.map((job) => done.has(job.id));
+    })
+  );
 
   const ended = (job: Job, outcome: RunOutcome, started: number, error?: string) => {
     try {
@@ -235,17 +252,22 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const claimLoop = async () => {
     let failures = 0;
     while (!stopping.signal.aborted) {
-      const free = slots - active.size;
+      let free = slots - active.size;
       let claimed = 0;
       let failed = false;
       if (free > 0) {
         try {
-          const leasedAt = performance.now();
-          const jobs = await queue.claim(workerId, free, { kinds, leaseMs });
+          claimed = await inTurn(async () => {
+            // An exchange may have filled slots while this claim waited for its turn.
+            free = slots - active.size;
+            if (free <= 0 || stopping.signal.aborted) return 0;
+            const leasedAt = performance.now();
+            const jobs = await queue.claim(workerId, free, { kinds, leaseMs });
+            for (const job of jobs) start(job, leasedAt);
+            return jobs.length;
+          });
           failures = 0;
           answered();
-          claimed = jobs.length;
-          for (const job of jobs) start(job, leasedAt);
         } catch (error) {
           failed = true;
           report(error);
@@ -321,6 +343,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     async stop(graceMs) {
       stopping.abort();
       await loop;
+      // An exchange in flight may still start the jobs it claimed: they get the grace too.
+      await inTurn(() => Promise.resolve());
       const all = () => Promise.all([...active.values()].map((r) => r.done));
       let timer: ReturnType<typeof setTimeout> | undefined;
       const graceOver = new Promise<"timeout">((resolve) => {

@@ -233,6 +233,45 @@ for (const factory of testStores()) {
     });
   });
 
+  Deno.test(
+    name("a stop while ending runs claim their successors leaves nothing running behind"),
+    async () => {
+      const fresh = await factory.open();
+      const queue = await createQueue(fresh.store);
+      const ended: number[] = [];
+      await queue.enqueueMany(
+        Array.from({ length: 2_000 }, (_, i) => ({ kind: "quick", lane: "normal", payload: i })),
+      );
+      const pool = createWorkerPool({
+        queue,
+        slots: 4,
+        workerId: "refilling",
+        leaseMs: 3_000,
+        pollMs: 50,
+        handlers: { quick: () => new Promise((r) => setTimeout(r, 1)) },
+        onRunEnd: (job, outcome) => outcome === "succeeded" && ended.push(job.id),
+      });
+      try {
+        await until(() => ended.length >= 100);
+        await pool.stop(1_000);
+        const after = ended.length;
+        // Each ending's commit claimed the next jobs: those ran within the grace too, and no
+        // claim made after the stop began is left running with no run behind it.
+        const running = await queue.list({ status: "running", limit: 10 });
+        assert.deepEqual(running.jobs.map((j) => j.id), []);
+        const { rows: [{ n }] } = await sql<{ n: number }>`
+          select count(*) as n from jobs where status = 'succeeded'`.execute(fresh.store.db);
+        assert.equal(Number(n), after, "every run that ended was recorded once");
+        assert.ok(after < 2_000, `stopped part way: ${after}`);
+        await new Promise((r) => setTimeout(r, 100));
+        assert.equal(ended.length, after, "nothing ran after the stop");
+      } finally {
+        await queue.close();
+        await fresh.dispose();
+      }
+    },
+  );
+
   Deno.test(name("stop lets short jobs finish and hands long ones back to the queue"), async () => {
     const fresh = await factory.open();
     const queue = await createQueue(fresh.store);
