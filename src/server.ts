@@ -247,7 +247,8 @@ export async function startJobThread(
   } else if (settings.workerThreadNice !== 0) {
     log.warn("job thread priority left as is", { thread: parent.index, why: priority.why });
   }
-  const database = await openStore(settings, log);
+  // The HTTP thread's connection checkpoints the store for the whole process.
+  const database = await openStore(settings, log, "elsewhere");
   const queue = await createQueue(database, {
     maxRateLimitWaitMs: settings.maxRateLimitWaitS * 1000,
   });
@@ -267,10 +268,15 @@ export async function startJobThread(
 }
 
 /** Opens the store at `LOOM_DB_URL`, logging when a PostgreSQL LISTEN connection comes and goes. */
-function openStore(settings: Settings, log: Logger): Promise<Database> {
+function openStore(
+  settings: Settings,
+  log: Logger,
+  sqliteCheckpoints: "background" | "elsewhere" = "background",
+): Promise<Database> {
   return openDatabase(settings.dbUrl, {
     poolSize: settings.dbPoolSize,
     sqliteSynchronous: settings.sqliteSynchronous,
+    sqliteCheckpoints,
     onListenState(lost) {
       if (lost) log.warn("LISTEN connection lost; polling until it is back", { error: lost });
       else log.info("LISTEN connection back");

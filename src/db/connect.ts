@@ -54,6 +54,12 @@ export interface OpenOptions {
    * confirm it (`LOOM_SQLITE_SYNCHRONOUS`; see `openSqlite`).
    */
   sqliteSynchronous?: "normal" | "full";
+  /**
+   * SQLite: `background` (the default) checkpoints on a worker of this connection's own (see
+   * checkpoints.ts); `elsewhere` never checkpoints here, for a second connection of a process
+   * whose first one has that worker (a job thread's: one checkpointer per store is enough).
+   */
+  sqliteCheckpoints?: "background" | "elsewhere";
 }
 
 /** Connections of the main PostgreSQL pool unless `LOOM_DB_POOL_SIZE` says otherwise. */
@@ -81,10 +87,14 @@ export function isPostgresUrl(url: string): boolean {
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   return isPostgresUrl(url)
     ? await openPostgres(url, options)
-    : openSqlite(url, options.sqliteSynchronous ?? "normal");
+    : openSqlite(url, options.sqliteSynchronous ?? "normal", options.sqliteCheckpoints);
 }
 
-function openSqlite(url: string, synchronous: "normal" | "full"): Database {
+function openSqlite(
+  url: string,
+  synchronous: "normal" | "full",
+  checkpointing: "background" | "elsewhere" = "background",
+): Database {
   // libSQL's own binding, through kysely's SQLite dialect, with its compiled statements kept (see
   // kept_statements.ts). One connection: SQLite has one writer anyway, per-connection pragmas then
   // hold for every statement, and kysely runs one query at a time on it. Each call runs on this
@@ -113,7 +123,8 @@ function openSqlite(url: string, synchronous: "normal" | "full"): Database {
   }
   // Checkpoints run on a thread of their own, not inside this connection's commits (see
   // checkpoints.ts). An in-memory store has no log to copy.
-  const checkpoints: Checkpoints | undefined = path === ":memory:"
+  if (checkpointing === "elsewhere") native.exec("pragma wal_autocheckpoint = 0");
+  const checkpoints: Checkpoints | undefined = path === ":memory:" || checkpointing === "elsewhere"
     ? undefined
     : startCheckpoints(native, path);
   const db = new Kysely<Tables>({
