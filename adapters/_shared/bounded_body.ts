@@ -6,6 +6,7 @@
  */
 
 import { DiffTooLargeError } from "../../src/platform/mod.ts";
+import { readBoundedStream } from "../../src/net/mod.ts";
 
 /** The diff limit adapters apply when their builder names none: `LOOM_MAX_DIFF_BYTES`' default. */
 export const DEFAULT_MAX_DIFF_BYTES = 5 * 1024 * 1024;
@@ -42,26 +43,7 @@ export async function readBoundedBytes(
     await res.body?.cancel();
     return length > maxBytes ? null : new Uint8Array();
   }
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return await readBoundedStream(res.body, maxBytes);
 }
 
 /** The text of `res`'s body (UTF-8), or null once it passes `maxBytes`; see {@link readBoundedBytes}. */

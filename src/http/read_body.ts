@@ -2,6 +2,7 @@
  * Reading a request's body whole, up to a size.
  * @module
  */
+import { readBoundedStream } from "../net/mod.ts";
 
 /**
  * The body of `req` as bytes, or null when it is larger than `maxBytes`. A body whose
@@ -30,25 +31,5 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
     return await req.bytes();
   }
   if (req.body === null) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0];
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return body;
+  return await readBoundedStream(req.body, maxBytes);
 }
