@@ -27,6 +27,12 @@ export interface BatcherOptions {
   maxBatch?: number;
   /** Start a flush at the end of the event loop's turn rather than at once (see the module doc). */
   gather?: boolean;
+  /**
+   * Gathering stops at this many items, flushing them at once: in a long turn (a burst of
+   * sixty deliveries) the first ones then commit and are answered without waiting for the last.
+   * Default 16.
+   */
+  gatherMax?: number;
 }
 
 /**
@@ -55,6 +61,8 @@ export function createBatcher<T, R = void>(
   const maxBatch = options.maxBatch ?? 500;
   let pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let running: Promise<void> | null = null;
+  const gatherMax = options.gatherMax ?? 16;
+  let endGathering: (() => void) | null = null;
 
   const run = async () => {
     while (pending.length > 0) {
@@ -73,9 +81,17 @@ export function createBatcher<T, R = void>(
   return {
     add(item) {
       const done = new Promise<R>((resolve, reject) => pending.push({ item, resolve, reject }));
-      running ??= options.gather
-        ? new Promise<void>((resolve) => setImmediate(resolve)).then(run)
-        : run();
+      if (running === null) {
+        running = options.gather
+          ? new Promise<void>((resolve) => {
+            endGathering = resolve;
+            setImmediate(resolve);
+          }).then(() => {
+            endGathering = null;
+            return run();
+          })
+          : run();
+      } else if (endGathering !== null && pending.length >= gatherMax) endGathering();
       return done;
     },
     async drain() {

@@ -31,7 +31,7 @@ function deliverInOneTurn(n: number, add: (i: number) => Promise<void>): Promise
 
 Deno.test("group commit on SQLite: deliveries of one event-loop turn share one commit when gathering", async () => {
   const gathered = syncStore();
-  const gathering = createBatcher(gathered.flush, { gather: true });
+  const gathering = createBatcher(gathered.flush, { gather: true, gatherMax: 100 });
   await deliverInOneTurn(20, (i) => gathering.add(i));
   assert.ok(gathered.commits.length <= 2, `commits: ${JSON.stringify(gathered.commits)}`);
   assert.deepEqual(gathered.commits.flat(), Array.from({ length: 20 }, (_, i) => i));
@@ -63,4 +63,12 @@ Deno.test("group commit: a failed commit fails every delivery in it, and the nex
   assert.deepEqual(results.map((r) => r.status), ["rejected", "rejected"]);
   fail = false;
   assert.equal(await batcher.add(3), 3);
+});
+
+Deno.test("group commit: a long turn commits every gatherMax deliveries, so the first are answered before the last arrive", async () => {
+  const store = syncStore();
+  const batcher = createBatcher(store.flush, { gather: true, gatherMax: 5 });
+  await deliverInOneTurn(12, (i) => batcher.add(i));
+  assert.deepEqual(store.commits.map((c) => c.length).slice(0, 2), [5, 5]);
+  assert.deepEqual(store.commits.flat(), Array.from({ length: 12 }, (_, i) => i));
 });
