@@ -21,7 +21,6 @@ import { createQueue, type Queue } from "./queue/mod.ts";
 import { keyBindings, keyEnv, policyWarnings } from "./repo_config/mod.ts";
 import { reviewHandlers } from "./review/jobs/mod.ts";
 import type { Settings } from "./settings/mod.ts";
-
 import { createReviewStore } from "./store/mod.ts";
 import {
   createWorkerPool,

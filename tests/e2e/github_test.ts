@@ -103,8 +103,8 @@ Deno.test("github: a pull request is reviewed end to end, and nothing is ever po
   const first = await deliver(w, "pull_request", opened, "delivery-1");
   assert.equal(first.status, 202);
   assert.ok(Number.isInteger(first.body.job_id));
-  // One log line per request, carrying the delivery and its job (written at the end of the
-  // event-loop turn that answered it, so it may follow the answer by a moment).
+  // One log line per request, carrying the delivery and its job (standard error is written
+  // asynchronously, so the line may follow the answer by a moment).
   const requestLine =
     /"msg":"request","request_id":"[^"]+".*"route":"\/webhooks\/:platform","status":202.*"delivery_id":"delivery-1".*"job_id":\d+/;
   await waitFor(() => requestLine.test(w.loom.log()), 5_000, "the request's log line");
