@@ -1,22 +1,17 @@
 import assert from "node:assert/strict";
-
-/** The calling thread's nice value, from the kernel's own record of it. */
-const niceOfThisThread = () => {
-  const stat = Deno.readTextFileSync("/proc/thread-self/stat");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
-};
+import { niceOf } from "../../tests/support/thread_nice.ts";
 
 Deno.test({
   name: "thread priority: a job thread's nice value is lowered, the HTTP thread's is not",
   ignore: Deno.build.os !== "linux",
   async fn() {
-    const before = niceOfThisThread();
-    const module = new URL("./thread_priority.ts", import.meta.url).href;
-    const code = `import { lowerThreadPriority } from ${JSON.stringify(module)};
-      const stat = () => { const s = Deno.readTextFileSync("/proc/thread-self/stat");
-        return Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[16]); };
+    const before = niceOf();
+    const priority = new URL("./thread_priority.ts", import.meta.url).href;
+    const nice = new URL("../../tests/support/thread_nice.ts", import.meta.url).href;
+    const code = `import { lowerThreadPriority } from ${JSON.stringify(priority)};
+      import { niceOf } from ${JSON.stringify(nice)};
       const outcome = lowerThreadPriority(${before + 7});
-      self.postMessage({ outcome, nice: stat() });`;
+      self.postMessage({ outcome, nice: niceOf() });`;
     const worker = new Worker(URL.createObjectURL(new Blob([code], { type: "text/javascript" })), {
       type: "module",
     });
@@ -27,6 +22,6 @@ Deno.test({
     worker.terminate();
     assert.deepEqual(answer.outcome, { lowered: true, nice: before + 7 });
     assert.equal(answer.nice, before + 7);
-    assert.equal(niceOfThisThread(), before);
+    assert.equal(niceOf(), before);
   },
 });
