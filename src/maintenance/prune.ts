@@ -62,6 +62,8 @@ export interface PruneResult {
   reviews: number;
   pipelineRuns: number;
   comments: number;
+  /** Reviews left running with no job to end them, ended failed (see end_orphaned_reviews.ts). */
+  orphanedReviews: number;
   pagesFreed: number;
 }
 
@@ -84,6 +86,7 @@ export async function pruneStore(deps: PruneDeps, signal?: AbortSignal): Promise
     reviews: 0,
     pipelineRuns: 0,
     comments: 0,
+    orphanedReviews: 0,
     pagesFreed: 0,
   };
   const drain = async (step: () => Promise<number>): Promise<number> => {
@@ -96,6 +99,8 @@ export async function pruneStore(deps: PruneDeps, signal?: AbortSignal): Promise
       await pause();
     }
   };
+  // Before the jobs go: a finished job the sweep looks for is as over as a pruned one.
+  result.orphanedReviews = await deps.store.endOrphanedReviews(now);
   result.jobs = await drain(() => deps.queue.pruneFinished(before, batch));
   result.deliveries = await drain(() => deps.store.pruneDeliveries(before, batch));
   result.reviewInputs = await drain(() => deps.store.pruneReviewInputs(before, batch));

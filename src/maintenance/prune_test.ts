@@ -120,6 +120,62 @@ for (const factory of testStores()) {
   );
 
   t(
+    "a review whose publish job the lease reaper declared dead (its worker lost on the last attempt) is ended failed; reviews with a job still to run are left running",
+    async (w) => {
+      clock = NOW - 60_000;
+      /** A running review whose review job has ended (or still runs, `reviewRunning`). */
+      const running = async (pr: number, reviewRunning = false) => {
+        const { id: jobId } = await w.queue.enqueue("review", "normal", { pr });
+        const [job] = await w.queue.claim("w", 1, { kinds: ["review"], leaseMs: 60_000 });
+        const id = await w.reviews.startReview({
+          repo,
+          pr,
+          headSha: `head-${pr}`,
+          baseSha: "base",
+          prTitle: "t",
+          trigger: "opened",
+          jobId,
+          now: clock,
+        });
+        const publish = await w.queue.enqueue("publish", "high", { reviewId: id }, {
+          dedupeKey: `publish:${id}`,
+          maxAttempts: 1,
+        });
+        if (!reviewRunning) await w.queue.complete("w", [job]);
+        return { id, publish: publish.id };
+      };
+      const lost = await running(1);
+      const waiting = await running(2);
+      const stillPlanning = await running(3, true);
+      // The publish of PR 1 is claimed by a worker that vanishes: its lease runs out.
+      const [claimed] = await w.queue.claim("vanished", 1, { kinds: ["publish"], leaseMs: 1_000 });
+      assert.equal(claimed.id, lost.publish);
+      clock = NOW;
+      assert.equal(
+        await w.queue.reapExpired(),
+        1,
+        "the vanished publish; PR 3's review job is held",
+      );
+      assert.equal((await w.queue.get(lost.publish))?.status, "dead");
+
+      const pruned = await pruneStore({
+        database: w.db,
+        queue: w.queue,
+        store: w.reviews,
+        retentionDays: 30,
+        retentionReviewsDays: 365,
+        now: () => clock,
+      });
+      assert.equal(pruned.orphanedReviews, 1);
+      const ended = await w.reviews.getReview(lost.id);
+      assert.equal(ended?.status, "failed");
+      assert.match(ended?.error ?? "", /worker lost/);
+      assert.equal((await w.reviews.getReview(waiting.id))?.status, "running");
+      assert.equal((await w.reviews.getReview(stillPlanning.id))?.status, "running");
+    },
+  );
+
+  t(
     "inputs of old reviews go; reviews, findings and comments stay while the pull request is open or recently closed",
     async (w) => {
       // PR 1: open, reviewed 400 days ago. PR 2: closed 400 days ago. PR 3: closed 100 days ago.

@@ -22,6 +22,7 @@
  */
 import type { Database } from "../db/mod.ts";
 import { createBatcher } from "../queue/mod.ts";
+import { endOrphanedReviews } from "./end_orphaned_reviews.ts";
 import { endReviewsOfJobs } from "./end_reviews_of_jobs.ts";
 import { countPipelineRuns } from "./count_pipeline_runs.ts";
 import { countReviewedPushes } from "./count_reviewed_pushes.ts";
@@ -192,6 +193,8 @@ export function createReviewStore(database: Database) {
       pruneReviewInputs(db, kind, before, limit),
     /** Deletes the records of up to `limit` pull requests closed before `before`. */
     pruneClosedReviews: (before: number, limit: number) => pruneClosedReviews(db, before, limit),
+    /** Ends as failed the running reviews no job is left to end (see end_orphaned_reviews.ts). */
+    endOrphanedReviews: (now: number) => endOrphanedReviews(db, now),
     // The life of a review.
     /** What the last completed review of a pull request read, or null. */
     getReviewState: (repo: { platform: string; fullName: string }, pr: number) =>

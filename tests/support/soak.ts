@@ -270,7 +270,7 @@ async function storeFacts(dbUrl: string) {
     // The pull requests' jobs: the server's recurring maintenance (prune, backup) has no group
     // and is always queued for later.
     const jobs = await db.execute(
-      "select id, kind, status, attempts, last_error from jobs where group_key is not null",
+      "select id, kind, status, attempts, last_error, payload from jobs where group_key is not null",
     );
     const reviews = await db.execute(
       "select id, job_id, pr_number, head_sha, status, error from reviews order by id",
@@ -283,8 +283,12 @@ async function storeFacts(dbUrl: string) {
         .map((r) => `job ${r.id} ${r.kind} ${r.status} #${r.attempts}: ${r.last_error ?? ""}`)
         .concat(running.map((r) => {
           const job = jobs.rows.find((j) => Number(j.id) === Number(r.job_id));
+          // The publish and pipeline jobs working for it, which should have ended it.
+          const workers = jobs.rows.filter((j) =>
+            JSON.parse(String(j.payload)).reviewId === Number(r.id)
+          ).map((j) => `${j.kind} ${j.id} ${j.status} #${j.attempts} ${j.last_error ?? ""}`.trim());
           return `review ${r.id} of PR #${r.pr_number} running, its job ${r.job_id} ${job?.status}: ` +
-            `${job?.last_error ?? ""}`;
+            `${job?.last_error ?? ""}; its jobs: [${workers.join("; ")}]`;
         })),
       active: jobs.rows.filter((r) => r.status === "queued" || r.status === "running").length,
       reviewsByJob: new Map(reviews.rows.map((r) => [Number(r.job_id), String(r.status)])),

@@ -32,7 +32,7 @@ import {
   type PullRequest,
   type RepoRef,
 } from "../../platform/mod.ts";
-import { PermanentError } from "../../queue/mod.ts";
+import { errorMessage, PermanentError } from "../../queue/mod.ts";
 import { type Finding, SEVERITIES, type Severity } from "../../findings/mod.ts";
 import type { FindingRecord, PostedInline } from "../../store/mod.ts";
 import type { FindingNote, SummaryLife } from "../summary.ts";
@@ -59,11 +59,52 @@ type Publish<O> = Extract<JobPayload<"publish">, { outcome: O }>;
 export function publishJob(deps: ReviewJobDeps): TypedHandler<"publish"> {
   // One publish per pull request at a time in this process: see keyed_lock.ts.
   const lock = keyedLock();
-  return (job, context) =>
-    lock(
-      `${job.payload.repo.platform}:${job.payload.repo.fullName}#${job.payload.pr}`,
-      () => publishRun(deps, job, context.signal),
-    );
+  return async (job, context) => {
+    try {
+      return await lock(
+        `${job.payload.repo.platform}:${job.payload.repo.fullName}#${job.payload.pr}`,
+        () => publishRun(deps, job, context.signal),
+      );
+    } catch (error) {
+      // Its last attempt: no later run will publish, so the review ends here, not `running`
+      // (and its head `pending`) for ever.
+      if (!context.signal.aborted && !(await deps.queue.willRetry(job, error))) {
+        await endUnpublished(deps, job.payload, error);
+      }
+      throw error;
+    }
+  };
+}
+
+/**
+ * Ends a review its publish job gave up on as failed, and says so on the head with an `error`
+ * status where the platform still takes one: the pending status the first stage set would
+ * otherwise stay, and block every merge that requires Loom's check.
+ */
+async function endUnpublished(
+  deps: ReviewJobDeps,
+  p: JobPayload<"publish">,
+  error: unknown,
+): Promise<void> {
+  if ((await deps.store.getReview(p.reviewId))?.status !== "running") return;
+  const adapter = deps.adapters[p.repo.platform];
+  try {
+    const pr = adapter ? await adapter.getPullRequest(p.repo, p.pr) : null;
+    if (adapter && pr?.headSha === p.headSha) {
+      await adapter.setStatus(p.repo, pr, {
+        state: "error",
+        description: "Loom: the review could not be published",
+      });
+    }
+  } catch (statusError) {
+    deps.log.warn("the error status of an unpublished review was not set", {
+      review_id: p.reviewId,
+      error: errorMessage(statusError),
+    });
+  }
+  await deps.store.endReview(p.reviewId, "failed", now(deps), {
+    error: `not published: ${errorMessage(error)}`,
+  });
 }
 
 /** One run of a publish job, holding its pull request's lock. */

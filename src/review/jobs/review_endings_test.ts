@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { testStores } from "../../../tests/stores.ts";
 import { cancelReviews } from "../../cancel_reviews.ts";
 import { enqueueJob } from "../../jobs.ts";
+import { PlatformError } from "../../platform/mod.ts";
 import { PermanentError, RetryableError } from "../../queue/mod.ts";
 import { EVAL_FINDING, REPO, type ReviewWorld, steps, withReviewWorld } from "./_test_world.ts";
 import { reviewHandlers } from "./handlers.ts";
@@ -129,6 +130,36 @@ for (const factory of testStores()) {
       const review = await theReview(w);
       assert.equal(review.status, "cancelled", "not left running for ever");
       assert.equal(review.error, "superseded by 222222222222");
+    },
+  );
+
+  t(
+    "every review ends: a publish whose every attempt fails (the platform answering 500) ends the review failed, status error, not pending for ever",
+    async (w) => {
+      w.model.findings = [EVAL_FINDING];
+      await w.requestReview();
+      for (let attempt = 0; attempt < 3; attempt++) {
+        w.git.failNext(
+          "postSummary",
+          new PlatformError("GitHub POST /graphql failed with 500", {
+            status: 500,
+            retryable: true,
+          }),
+        );
+      }
+      const runs = await w.runJobs();
+      assert.deepEqual(runs.filter((r) => r.kind === "publish").map((r) => r.outcome), [
+        "postponed",
+        "failed",
+        "failed",
+        "failed",
+      ]);
+      assert.equal((await w.queue.list({ kind: "publish" })).jobs[0].status, "dead");
+      const review = await theReview(w);
+      assert.equal(review.status, "failed", "not left running for ever");
+      assert.match(review.error ?? "", /^not published: .*500/);
+      assert.deepEqual(states(w), ["pending", "error"]);
+      assert.equal(w.git.comments(REPO, 1).filter((c) => c.kind === "summary").length, 0);
     },
   );
 
