@@ -43,6 +43,19 @@ async function review(w: StoreWorld, pr: number, at: number, jobId: number) {
   return id;
 }
 
+/** One prune of `w` with 30 days' retention (365 for reviews), at `now`, in batches of `batch`. */
+function pruneAt(w: StoreWorld, now: () => number, batch?: number) {
+  return pruneStore({
+    database: w.db,
+    queue: w.queue,
+    store: w.reviews,
+    retentionDays: 30,
+    retentionReviewsDays: 365,
+    now,
+    ...(batch ? { batch } : {}),
+  });
+}
+
 async function count(w: StoreWorld, table: string): Promise<number> {
   const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(
     w.db.db,
@@ -89,14 +102,7 @@ for (const factory of testStores()) {
         });
       }
       clock = NOW;
-      const pruned = await pruneStore({
-        database: w.db,
-        queue: w.queue,
-        store: w.reviews,
-        retentionDays: 30,
-        retentionReviewsDays: 365,
-        now: () => clock,
-      });
+      const pruned = await pruneAt(w, () => clock);
       assert.equal(pruned.jobs, 3);
       assert.equal(pruned.deliveries, 1);
       for (const id of [oldDone, oldDead, oldCancelled]) assert.equal(await w.queue.get(id), null);
@@ -158,14 +164,7 @@ for (const factory of testStores()) {
       );
       assert.equal((await w.queue.get(lost.publish))?.status, "dead");
 
-      const pruned = await pruneStore({
-        database: w.db,
-        queue: w.queue,
-        store: w.reviews,
-        retentionDays: 30,
-        retentionReviewsDays: 365,
-        now: () => clock,
-      });
+      const pruned = await pruneAt(w, () => clock);
       assert.equal(pruned.orphanedReviews, 1);
       const ended = await w.reviews.getReview(lost.id);
       assert.equal(ended?.status, "failed");
@@ -199,15 +198,8 @@ for (const factory of testStores()) {
         });
       }
 
-      const pruned = await pruneStore({
-        database: w.db,
-        queue: w.queue,
-        store: w.reviews,
-        retentionDays: 30,
-        retentionReviewsDays: 365,
-        now: () => NOW,
-        batch: 2, // several batches, as a large store has
-      });
+      // Batches of 2: several batches, as a large store has.
+      const pruned = await pruneAt(w, () => NOW, 2);
       assert.equal(pruned.reviewInputs, 4, "every review that ended over 30 days ago");
       assert.deepEqual(
         { prs: pruned.pullRequests, reviews: pruned.reviews, comments: pruned.comments },
@@ -244,14 +236,7 @@ for (const factory of testStores()) {
     await review(w, 1, NOW - 500 * DAY, 1);
     await w.reviews.recordPullRequestState(repo, 1, "closed", NOW - 450 * DAY);
     await w.reviews.recordPullRequestState(repo, 1, "open", NOW - 440 * DAY);
-    const pruned = await pruneStore({
-      database: w.db,
-      queue: w.queue,
-      store: w.reviews,
-      retentionDays: 30,
-      retentionReviewsDays: 365,
-      now: () => NOW,
-    });
+    const pruned = await pruneAt(w, () => NOW);
     assert.equal(pruned.reviews, 0);
     assert.deepEqual(await w.reviews.postedFingerprints(repo, 1), ["fp-1-1"]);
   });
@@ -276,14 +261,7 @@ Deno.test("retention prune [sqlite]: the file gives the pruned pages back (incre
     const before = (await storeSpace(w.db))!;
     assert.equal(before.autoVacuum, 2, "a new store is incremental");
     clock = NOW;
-    const pruned = await pruneStore({
-      database: w.db,
-      queue: w.queue,
-      store: w.reviews,
-      retentionDays: 30,
-      retentionReviewsDays: 365,
-      now: () => clock,
-    });
+    const pruned = await pruneAt(w, () => clock);
     const after = (await storeSpace(w.db))!;
     assert.equal(pruned.jobs, 2000);
     assert.ok(pruned.pagesFreed > 1000, `${pruned.pagesFreed} pages freed`);
