@@ -2,7 +2,7 @@
  * endOrphanedReviews: ends the reviews left `running` with no job left to end them.
  *
  * A review row is ended by its `review` job or by its `publish` job (dedupe key
- * `publish:<review id>`, queued before the review job completes). Their handlers end it on every
+ * `publish:<review id>`, `publishDedupeKey` in `review/jobs/pipeline_endings.ts`, queued before the review job completes). Their handlers end it on every
  * path, their last failure included; the one path no handler sees is a job the lease reaper
  * declares dead after its worker vanished on its last attempt. The hourly prune sweeps those
  * here, so that no review stays `running` for ever.

@@ -13,6 +13,14 @@ import type { ReviewJobDeps } from "./deps.ts";
 import { toRunRecord } from "./pipeline_runs.ts";
 import { expectedRuns, type ReviewInputs } from "./review_inputs.ts";
 
+/**
+ * The dedupe key of review `reviewId`'s publish job: one per review. The prune's sweep
+ * (`store/end_orphaned_reviews.ts`) builds the same key in SQL.
+ */
+export function publishDedupeKey(reviewId: number): string {
+  return `publish:${reviewId}`;
+}
+
 /** The dedupe key of review `reviewId`'s pipeline `name`: one job per pipeline. */
 export function pipelineDedupeKey(reviewId: number, name: string): string {
   return `pipeline:${reviewId}:${name}`;
@@ -91,13 +99,14 @@ export async function publishWhenAllEnded(
     headSha,
     outcome: "reviewed",
     pendingShown: true,
-  }, { groupKey: job.groupKey ?? undefined, dedupeKey: `publish:${reviewId}` });
+  }, { groupKey: job.groupKey ?? undefined, dedupeKey: publishDedupeKey(reviewId) });
   if (!publish.created) await deps.queue.resume(publish.id);
 }
 
 /**
- * Whether this failure ends the pipeline's job (a permanent error, no attempt left, a rate
- * limit past its wait budget) rather than sending it back to the queue.
+ * Whether this failure ends the job (a permanent error, no attempt left, a rate limit past its
+ * wait budget) rather than sending it back to the queue: the pipeline, review and publish jobs
+ * then end what no later run will.
  */
 export function isLastFailure(deps: ReviewJobDeps, job: Job, error: unknown): boolean {
   return !deps.queue.willRetry(job, error);

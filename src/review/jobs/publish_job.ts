@@ -47,7 +47,7 @@ import type { ReviewJobDeps } from "./deps.ts";
 import { pipelineOutcomes } from "./pipeline_runs.ts";
 import { CONFIG_PATH } from "./repo_config_at.ts";
 import { anchorFiles, loadReviewPlan, type ReviewInputs } from "./review_inputs.ts";
-import { settleEndedPipelines } from "./pipeline_endings.ts";
+import { isLastFailure, settleEndedPipelines } from "./pipeline_endings.ts";
 import { postSummaryComment } from "./summary_comment.ts";
 
 /** How long a waiting publish job sleeps before it looks again, should a resume be lost. */
@@ -68,7 +68,7 @@ export function publishJob(deps: ReviewJobDeps): TypedHandler<"publish"> {
     } catch (error) {
       // Its last attempt: no later run will publish, so the review ends here, not `running`
       // (and its head `pending`) for ever.
-      if (!context.signal.aborted && !(await deps.queue.willRetry(job, error))) {
+      if (!context.signal.aborted && isLastFailure(deps, job, error)) {
         await endUnpublished(deps, job.payload, error);
       }
       throw error;
@@ -89,7 +89,7 @@ async function endUnpublished(
   if ((await deps.store.getReview(p.reviewId))?.status !== "running") return;
   const adapter = deps.adapters[p.repo.platform];
   try {
-    const pr = adapter ? await adapter.getPullRequest(p.repo, p.pr) : null;
+    const pr = await adapter?.getPullRequest(p.repo, p.pr);
     if (adapter && pr?.headSha === p.headSha) {
       await adapter.setStatus(p.repo, pr, {
         state: "error",

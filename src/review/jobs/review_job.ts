@@ -31,7 +31,7 @@ import {
 } from "./budget.ts";
 import { commandRefusal } from "./command_permission.ts";
 import type { ReviewJobDeps } from "./deps.ts";
-import { pipelineDedupeKey } from "./pipeline_endings.ts";
+import { isLastFailure, pipelineDedupeKey, publishDedupeKey } from "./pipeline_endings.ts";
 import { repoSetupAt } from "./repo_config_at.ts";
 import { configFingerprint, reviewRange } from "./incremental.ts";
 import type { ReviewInputs } from "./review_inputs.ts";
@@ -51,7 +51,7 @@ export function reviewJob(deps: ReviewJobDeps): TypedHandler<"review"> {
     } catch (error) {
       // Its last attempt: no later run will end the row an attempt started (this one, or an
       // earlier one that failed further on), and no publish was queued for it.
-      if (!context.signal.aborted && !(await deps.queue.willRetry(job, error))) {
+      if (!context.signal.aborted && isLastFailure(deps, job, error)) {
         const now = (deps.now ?? Date.now)();
         await deps.store.endReviewsOfJobs([job.id], "failed", errorMessage(error), now);
       }
@@ -152,7 +152,7 @@ function reviewRun(deps: ReviewJobDeps): TypedHandler<"review"> {
       const publish = (publishPayload: JobPayload<"publish">) =>
         enqueueJob(deps.queue, "publish", "high", publishPayload, {
           groupKey: group,
-          dedupeKey: `publish:${reviewId}`,
+          dedupeKey: publishDedupeKey(reviewId),
         });
       if (!setup.ok) {
         await publish({
