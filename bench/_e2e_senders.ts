@@ -4,7 +4,8 @@
  * delay the clock that times Loom's answers. Sends the opened deliveries with `senders`
  * concurrent senders, reporting when each pull request's was answered, then keeps every sender
  * delivering a comment that asks nothing every `pauseMs` until told to stop; then answers with
- * every answer time.
+ * every answer time. Told to burst (the reviews being under way), the senders deliver the
+ * `burst` deliveries together, between their comments, as a second wave of pull requests.
  * @module
  */
 import { pullRequestComment } from "../tests/fakes/github/payloads.ts";
@@ -18,31 +19,50 @@ export interface SendersStart {
   repo: string;
   secret: string;
   opened: Delivery[];
+  /** The deliveries of the burst under load: sent when a `burst` message comes. */
+  burst: Delivery[];
   senders: number;
   pauseMs: number;
 }
 
+/** What the bench tells the senders once the reviews run: burst, or stop. */
+export type SendersCommand = { type: "burst" } | { type: "stop" };
+
 /** What the senders report: an opened delivery answered (epoch ms), or all answer times. */
 export type SendersReport =
   | { type: "answered"; pr: number; at: number }
-  | { type: "done"; answerMs: number[]; openedMs: number[]; steadyMs: number[]; refused: number };
+  | {
+    type: "done";
+    answerMs: number[];
+    openedMs: number[];
+    burstMs: number[];
+    steadyMs: number[];
+    refused: number;
+  };
 
 const self = globalThis as unknown as {
-  onmessage: ((event: MessageEvent<SendersStart | { type: "stop" }>) => void) | null;
+  onmessage: ((event: MessageEvent<SendersStart | SendersCommand>) => void) | null;
   postMessage(report: SendersReport): void;
 };
 
 let stop = false;
+// Wakes the senders from their pause: to burst, or to stop.
+let wake = Promise.withResolvers<void>();
+let bursting = false;
 self.onmessage = async ({ data }) => {
   if ("type" in data) {
-    stop = true;
+    if (data.type === "stop") stop = true;
+    else bursting = true;
+    wake.resolve();
+    wake = Promise.withResolvers<void>();
     return;
   }
-  const { url, repo, secret, opened, senders, pauseMs } = data;
+  const { url, repo, secret, opened, burst, senders, pauseMs } = data;
   const { host, hostname, port } = new URL(url);
   const toBytes = (d: Delivery) => rawRequest("POST", "/webhooks/github", host, d.headers, d.body);
   const answerMs: number[] = [];
   const openedMs: number[] = [];
+  const burstMs: number[] = [];
   let refused = 0;
   // Signed before the clock starts, as a platform's deliveries are: every sender's comments for
   // the first ~40 rounds; more are signed when those run out.
@@ -56,7 +76,10 @@ self.onmessage = async ({ data }) => {
     );
   const comments = await Promise.all(Array.from({ length: senders * 40 }, (_, i) => comment(i)));
   const openedBytes = opened.map(toBytes);
+  const burstBytes = burst.map(toBytes);
+  const burstFirst = opened.length + 1;
   let next = 0;
+  let nextBurst = 0;
   let warmed = 0;
   const allWarm = Promise.withResolvers<void>();
   const sender = async (id: number) => {
@@ -79,16 +102,25 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ type: "answered", pr, at: performance.timeOrigin + performance.now() });
     }
     while (!stop) {
+      while (bursting && nextBurst < burstBytes.length) {
+        const index = nextBurst++;
+        await post(burstBytes[index], burstMs);
+        const at = performance.timeOrigin + performance.now();
+        self.postMessage({ type: "answered", pr: burstFirst + index, at });
+      }
       await post(comments.pop() ?? await comment(id), answerMs);
-      await new Promise((r) => setTimeout(r, pauseMs));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([new Promise((r) => timer = setTimeout(r, pauseMs)), wake.promise]);
+      clearTimeout(timer);
     }
     conn.close();
   };
   await Promise.all(Array.from({ length: senders }, (_, i) => sender(i)));
   self.postMessage({
     type: "done",
-    answerMs: [...openedMs, ...answerMs],
+    answerMs: [...openedMs, ...burstMs, ...answerMs],
     openedMs,
+    burstMs,
     steadyMs: answerMs,
     refused,
   });
