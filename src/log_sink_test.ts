@@ -41,6 +41,32 @@ Deno.test("log sink: lines written while the reader is behind go out in order, i
   assert.deepEqual(reader.written, ["a\n", "b\nc\n"]);
 });
 
+Deno.test("log sink: with gatherMs, the lines of a busy moment share one write, started after the window", async () => {
+  const reader = slowReader();
+  const sink = createLogSink(reader.output, 1024, 20);
+  sink.write("request 1");
+  await new Promise((r) => setTimeout(r, 5));
+  sink.write("request 2");
+  // Nothing is written yet: the first line waits for those that follow.
+  assert.equal(reader.waiting.length, 0);
+  const flushed = sink.flush();
+  while (reader.waiting.length === 0) await new Promise((r) => setTimeout(r, 5));
+  await reader.letOneWrite();
+  await flushed;
+  assert.deepEqual(reader.written, ["request 1\nrequest 2\n"]);
+});
+
+Deno.test("log sink: flushSync while a write gathers writes the lines once, not again when the window ends", async () => {
+  const reader = slowReader();
+  const sink = createLogSink(reader.output, 1024, 10);
+  sink.write("last words");
+  sink.flushSync();
+  await sink.flush();
+  assert.equal(reader.synced(), "last words\n");
+  assert.deepEqual(reader.written, []);
+  assert.equal(reader.waiting.length, 0);
+});
+
 Deno.test("log sink: a log reader that stops reading cannot exhaust memory: lines past the bound are dropped and counted", async () => {
   const reader = slowReader();
   const sink = createLogSink(reader.output, 100);

@@ -3,7 +3,7 @@
  * @module
  */
 
-import { createLogSink } from "../log_sink.ts";
+import { createLogSink, DEFAULT_MAX_PENDING_BYTES, LOG_GATHER_MS } from "../log_sink.ts";
 
 /** Output streams and environment of a command. */
 export interface CliIo {
@@ -21,7 +21,7 @@ export interface CliIo {
  * queued when the process ends abnormally is written at once.
  */
 export function processIo(): CliIo {
-  const sink = createLogSink(Deno.stderr);
+  const sink = createLogSink(Deno.stderr, DEFAULT_MAX_PENDING_BYTES, LOG_GATHER_MS);
   for (const event of ["unload", "error", "unhandledrejection"]) {
     globalThis.addEventListener(event, () => sink.flushSync());
   }
