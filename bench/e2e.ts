@@ -12,7 +12,8 @@
  * run as Loom runs at once (`--workers`), `--burst` more pull requests are opened together:
  * issue 15's "64 concurrent deliveries while 30 reviews run". Prints one JSON line: webhook
  * p50/p99 (all deliveries, the opening burst, the burst under load, and the steady comments while
- * reviews run), review p50/p90/max, reviews per hour, model calls and reviews in flight (max), the
+ * reviews run), the CPU Loom's HTTP thread used during the burst under load and how long it
+ * waited for a core, review p50/p90/max, reviews per hour, model calls and reviews in flight (max), the
  * child's RSS idle and peak, and whether the design's four requirements hold (webhook < 100 ms,
  * review < 60 s, 10+ concurrent reviews per worker process, 1000+ reviews/hour) and issue 15's
  * (the burst under load < 50 ms).
@@ -160,6 +161,13 @@ const finishedAt = new Map<number, number>();
 let reviewsInFlightMax = 0;
 // How many reviews ran when the burst under load was sent; null until then.
 let runningAtBurst: number | null = null;
+// The HTTP thread's scheduler counters when the burst was sent, and their growth until its last
+// answer: whether the burst waited on that thread's own work or for a core.
+const httpThread: { atBurst: ThreadTime | null; inBurst: ThreadTime | null } = {
+  atBurst: null,
+  inBurst: null,
+};
+let burstAnswered = 0;
 const now = () => performance.timeOrigin + performance.now();
 const started = now();
 const allFinal = Promise.withResolvers<void>();
@@ -178,6 +186,7 @@ const watcher = setInterval(() => {
   if (burst > 0 && runningAtBurst === null && running >= Math.min(workers, prs)) {
     runningAtBurst = running;
     senderThread.postMessage({ type: "burst" } satisfies SendersCommand);
+    httpThread.atBurst = threadTime(pid);
   }
   if (finishedAt.size === total) allFinal.resolve();
 }, 20);
@@ -188,8 +197,15 @@ const timeout = setTimeout(
 
 const sent = Promise.withResolvers<Omit<SendersReport & { type: "done" }, "type">>();
 senderThread.onmessage = ({ data }: MessageEvent<SendersReport>) => {
-  if (data.type === "answered") answeredAt.set(data.pr, data.at);
-  else sent.resolve(data);
+  if (data.type === "answered") {
+    answeredAt.set(data.pr, data.at);
+    if (data.pr > prs && ++burstAnswered === burst) {
+      const end = threadTime(pid);
+      const start = httpThread.atBurst;
+      httpThread.inBurst = start && end &&
+        { cpuMs: end.cpuMs - start.cpuMs, waitMs: end.waitMs - start.waitMs };
+    }
+  } else sent.resolve(data);
 };
 senderThread.onerror = (event) => sent.reject(new Error(event.message));
 senderThread.postMessage(
@@ -237,6 +253,11 @@ const figures = {
   webhook_burst_under_load_p50_ms: percentile(burstMs, 0.5),
   webhook_burst_under_load_p99_ms: percentile(burstMs, 0.99),
   reviews_running_at_burst: runningAtBurst,
+  // The CPU the HTTP thread used from the burst's sending to its last answer, and the time it
+  // was ready to run but waited for a core (Linux's schedstat; null elsewhere). A burst p99 near
+  // the CPU figure is the thread's own work; a large wait is the cores taken by others.
+  burst_http_thread_cpu_ms: round1(httpThread.inBurst?.cpuMs),
+  burst_http_thread_wait_ms: round1(httpThread.inBurst?.waitMs),
   // The comments alone: every sender delivering while the reviews run.
   webhook_steady_p50_ms: percentile(steadyMs, 0.5),
   webhook_steady_p99_ms: percentile(steadyMs, 0.99),
@@ -278,6 +299,27 @@ function procMb(pid: number, field: string): number {
   } catch {
     return 0;
   }
+}
+
+/** What Linux's `/proc/PID/task/TID/schedstat` says of a thread: time on a core, time waiting. */
+interface ThreadTime {
+  cpuMs: number;
+  waitMs: number;
+}
+
+/** The counters of `pid`'s main thread (Loom's HTTP thread); null where /proc is absent. */
+function threadTime(pid: number): ThreadTime | null {
+  try {
+    const [cpuNs, waitNs] = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/schedstat`).split(" ")
+      .map(Number);
+    return { cpuMs: cpuNs / 1e6, waitMs: waitNs / 1e6 };
+  } catch {
+    return null;
+  }
+}
+
+function round1(ms: number | undefined): number | null {
+  return ms === undefined ? null : Math.round(ms * 10) / 10;
 }
 
 function percentile(values: number[], p: number): number {
