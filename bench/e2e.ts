@@ -12,8 +12,8 @@
  * run as Loom runs at once (`--workers`), `--burst` more pull requests are opened together:
  * issue 15's "64 concurrent deliveries while 30 reviews run". Prints one JSON line: webhook
  * p50/p99 (all deliveries, the opening burst, the burst under load, and the steady comments while
- * reviews run), the CPU Loom's HTTP thread used during the burst under load and how long it
- * waited for a core, review p50/p90/max, reviews per hour, model calls and reviews in flight (max), the
+ * reviews run), the CPU Loom's HTTP thread used during the burst under load, how long it
+ * waited for a core and how many pages it faulted in, review p50/p90/max, reviews per hour, model calls and reviews in flight (max), the
  * child's RSS idle and peak, and whether the design's four requirements hold (webhook < 100 ms,
  * review < 60 s, 10+ concurrent reviews per worker process, 1000+ reviews/hour) and issue 15's
  * (the burst under load < 50 ms).
@@ -202,8 +202,11 @@ senderThread.onmessage = ({ data }: MessageEvent<SendersReport>) => {
     if (data.pr > prs && ++burstAnswered === burst) {
       const end = threadTime(pid);
       const start = httpThread.atBurst;
-      httpThread.inBurst = start && end &&
-        { cpuMs: end.cpuMs - start.cpuMs, waitMs: end.waitMs - start.waitMs };
+      httpThread.inBurst = start && end && {
+        cpuMs: end.cpuMs - start.cpuMs,
+        waitMs: end.waitMs - start.waitMs,
+        pageFaults: end.pageFaults - start.pageFaults,
+      };
     }
   } else sent.resolve(data);
 };
@@ -258,6 +261,9 @@ const figures = {
   // the CPU figure is the thread's own work; a large wait is the cores taken by others.
   burst_http_thread_cpu_ms: round1(httpThread.inBurst?.cpuMs),
   burst_http_thread_wait_ms: round1(httpThread.inBurst?.waitMs),
+  // Pages it touched for the first time meanwhile (a fault costs about 12 µs on a small VM): V8
+  // growing its heap back after a quiet spell shows here (see "Runtime flags" in the README).
+  burst_http_thread_page_faults: httpThread.inBurst?.pageFaults ?? null,
   // The comments alone: every sender delivering while the reviews run.
   webhook_steady_p50_ms: percentile(steadyMs, 0.5),
   webhook_steady_p99_ms: percentile(steadyMs, 0.99),
@@ -301,18 +307,25 @@ function procMb(pid: number, field: string): number {
   }
 }
 
-/** What Linux's `/proc/PID/task/TID/schedstat` says of a thread: time on a core, time waiting. */
+/**
+ * What Linux says of a thread: time on a core and time waiting for one (`schedstat`), and the
+ * minor page faults it took (`stat`).
+ */
 interface ThreadTime {
   cpuMs: number;
   waitMs: number;
+  pageFaults: number;
 }
 
 /** The counters of `pid`'s main thread (Loom's HTTP thread); null where /proc is absent. */
 function threadTime(pid: number): ThreadTime | null {
   try {
-    const [cpuNs, waitNs] = Deno.readTextFileSync(`/proc/${pid}/task/${pid}/schedstat`).split(" ")
-      .map(Number);
-    return { cpuMs: cpuNs / 1e6, waitMs: waitNs / 1e6 };
+    const task = `/proc/${pid}/task/${pid}`;
+    const [cpuNs, waitNs] = Deno.readTextFileSync(`${task}/schedstat`).split(" ").map(Number);
+    // minflt is the 10th field; the 2nd, the thread's name, may hold spaces but ends with ")".
+    const stat = Deno.readTextFileSync(`${task}/stat`);
+    const minflt = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[7]);
+    return { cpuMs: cpuNs / 1e6, waitMs: waitNs / 1e6, pageFaults: minflt };
   } catch {
     return null;
   }

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { freshSqliteUrl } from "../stores.ts";
+import { denoTask, v8Flags } from "./serve_permissions.ts";
 
 /** A child `loom serve` process. */
 export interface LoomChild {
@@ -19,6 +20,8 @@ export interface LoomChild {
 
 const SUPPORT = new URL("./serve_with_test_jobs.ts", import.meta.url).pathname;
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+// The children run V8 as `loom serve` is run (its young generation's size changes its figures).
+const V8_FLAGS = v8Flags(await denoTask("serve"));
 
 /**
  * Spawns `deno run main.ts ARGS` (or the test-jobs server with `testJobs`), with `env` added to
@@ -33,6 +36,7 @@ export function spawnLoom(
     // --no-prompt: a permission missing from `permissions` fails at once instead of waiting.
     args: [
       "run",
+      ...V8_FLAGS,
       ...(options.permissions ? ["--no-prompt", ...options.permissions] : ["-A"]),
       options.testJobs ? SUPPORT : MAIN,
       ...args,

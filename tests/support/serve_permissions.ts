@@ -1,7 +1,8 @@
 /**
- * Reading the Deno permissions `loom serve` runs with from where they are defined: the `serve`
- * task of deno.json. The Dockerfile and the `compile` task copy them (with their own data
- * directory); `tests/least_privilege_test.ts` keeps the copies equal.
+ * Reading how `loom serve` runs from where it is defined, the `serve` task of deno.json: its Deno
+ * permissions and its V8 flags. The Dockerfile and the `compile` task copy both (the permissions
+ * with their own data directory); `tests/least_privilege_test.ts` keeps the copies equal, and
+ * the tests' and benchmarks' `loom serve` children run with the same V8 flags.
  * @module
  */
 
@@ -20,4 +21,9 @@ export function permissionFlags(command: string): string[] {
   return command.split(/\s+/).filter((word) =>
     /^(-A|--allow-all|--allow-[a-z]+(=\S+)?|-P\S*|--permission-set\S*)$/.test(word)
   );
+}
+
+/** The `--v8-flags=…` words of a `deno run` or `deno compile` command line, in order. */
+export function v8Flags(command: string): string[] {
+  return command.split(/\s+/).filter((word) => word.startsWith("--v8-flags="));
 }
