@@ -29,6 +29,7 @@ import {
   type JobThreadRuntime,
   type JobThreads,
   lowerThreadPriority,
+  lowerV8HelperThreads,
   poolRuntime,
   type RunOutcome,
   startJobThreads,
@@ -111,6 +112,13 @@ export async function startServer(
         onRunEnd: (run) => onRunEnd(run.kind, run.lane, run.outcome, run.durationMs),
         meter: metrics,
       });
+      // V8's helper threads collect and compile for the job threads' isolates too: they yield
+      // the cores to this thread as the job threads do.
+      const helpers = lowerV8HelperThreads(settings.workerThreadNice);
+      if (helpers.lowered) log.debug("V8 helper threads priority lowered", helpers);
+      else if (settings.workerThreadNice !== 0) {
+        log.warn("V8 helper threads priority left as is", { why: helpers.why });
+      }
     }
     const here = threads > 0 ? (options.handlers ?? {}) : undefined;
     if (here === undefined || Object.keys(here).length > 0) {

@@ -239,9 +239,10 @@ export const TOP_ROWS: SettingRows<Omit<Settings, "llm">> = {
     // Ten: under contention the kernel then gives the HTTP thread about nine tenths of a core,
     // and a delivery no longer waits behind reviews; reviews mostly wait on the model.
     default: 10,
-    about: "Linux: the nice value of the job threads (`LOOM_WORKER_THREADS`), so that webhooks " +
-      "and `/health` are served first when reviews keep the cores busy; 0 leaves them at the " +
-      "process's own priority. Needs `--allow-ffi` (which `loom serve` has for libSQL).",
+    about: "Linux: the nice value of the job threads (`LOOM_WORKER_THREADS`) and of V8's helper " +
+      "threads (garbage collection, compilation), so that webhooks and `/health` are served " +
+      "first when reviews keep the cores busy; 0 leaves them at the process's own priority. " +
+      "Needs `--allow-ffi` (which `loom serve` has for libSQL).",
     check: integer(0, 19),
   },
   adminToken: {

@@ -21,4 +21,8 @@ export {
   startJobThreads,
   type ThreadRunEnd,
 } from "./threads.ts";
-export { lowerThreadPriority, type PriorityOutcome } from "./thread_priority.ts";
+export {
+  lowerThreadPriority,
+  lowerV8HelperThreads,
+  type PriorityOutcome,
+} from "./thread_priority.ts";
