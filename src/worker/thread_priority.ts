@@ -15,7 +15,8 @@
  * V8's helper threads ({@link lowerV8HelperThreads}) are lowered the same way: they run the
  * concurrent garbage collection and compilation of every thread's isolate, the job threads'
  * included, and at the process's priority they took the core from the HTTP thread during a burst
- * of deliveries (`bench:e2e`: 7–18 ms of its 50 ms burst spent waiting for a core, 1–11 ms after).
+ * of deliveries (`bench:e2e`'s burst of 64: the HTTP thread waited for a core 16 ms in the median
+ * run, 8 ms with the helpers lowered).
  *
  * @example
  * ```ts
