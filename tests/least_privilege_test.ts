@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { githubWebhook, startFakeGithub } from "./fakes/github/server.ts";
 import { pullRequestEvent } from "./fakes/github/payloads.ts";
 import { startLoomE2e } from "./support/e2e.ts";
-import { denoTask, permissionFlags } from "./support/serve_permissions.ts";
+import { denoTask, dockerCommand, permissionFlags } from "./support/serve_permissions.ts";
 import { reviewer, seedUserSearch, userSearchDiff } from "./support/user_search_scenario.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -35,8 +35,7 @@ Deno.test("least privilege: the serve task grants only the permissions Loom need
 
 Deno.test("least privilege: the Dockerfile and the compile task (the systemd unit's binary) grant what the serve task grants", async () => {
   const serve = permissionFlags(await denoTask("serve"));
-  const dockerCmd = /^CMD \[(.*)\]$/m.exec(await read("Dockerfile"))?.[1] ?? "";
-  const docker = permissionFlags(JSON.parse(`[${dockerCmd}]`).join(" "));
+  const docker = permissionFlags(await dockerCommand());
   assert.deepEqual(withoutWrite(docker), withoutWrite(serve), "Dockerfile CMD");
   assert.deepEqual(writeScope(docker), ["/data", "/tmp"], "the image's data volume and /tmp");
 

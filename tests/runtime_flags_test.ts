@@ -6,9 +6,7 @@
  * fixed).
  */
 import assert from "node:assert/strict";
-import { denoTask, v8Flags } from "./support/serve_permissions.ts";
-
-const ROOT = new URL("../", import.meta.url);
+import { denoTask, dockerCommand, v8Flags } from "./support/serve_permissions.ts";
 
 Deno.test("runtime flags: the serve task fixes V8's young generation, and the Dockerfile and the compile task run V8 the same way", async () => {
   const serve = v8Flags(await denoTask("serve"));
@@ -17,8 +15,6 @@ Deno.test("runtime flags: the serve task fixes V8's young generation, and the Do
   assert.ok(semiSpace("min") !== undefined, serve.join(" "));
   assert.equal(semiSpace("max"), semiSpace("min"), "the same lower and upper bound: no growing");
 
-  const dockerCmd = /^CMD \[(.*)\]$/m.exec(await Deno.readTextFile(new URL("Dockerfile", ROOT)))
-    ?.[1] ?? "";
-  assert.deepEqual(v8Flags(JSON.parse(`[${dockerCmd}]`).join(" ")), serve, "Dockerfile CMD");
+  assert.deepEqual(v8Flags(await dockerCommand()), serve, "Dockerfile CMD");
   assert.deepEqual(v8Flags(await denoTask("compile")), serve, "compile task");
 });

@@ -16,6 +16,13 @@ export async function denoTask(name: string): Promise<string> {
   return task;
 }
 
+/** The Dockerfile's `CMD`, as one command line. */
+export async function dockerCommand(): Promise<string> {
+  const cmd = /^CMD \[(.*)\]$/m.exec(await Deno.readTextFile(new URL("Dockerfile", ROOT)))?.[1];
+  if (cmd === undefined) throw new Error("the Dockerfile has no CMD [...] line");
+  return (JSON.parse(`[${cmd}]`) as string[]).join(" ");
+}
+
 /** The permission flags of a `deno run` or `deno compile` command line, in order. */
 export function permissionFlags(command: string): string[] {
   return command.split(/\s+/).filter((word) =>
