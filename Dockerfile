@@ -57,6 +57,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # directory here being /data): network, environment, reading its code and config, the libSQL
 # addon (ffi, and the sys facts its loader reads to tell glibc from musl, plus the hostname in
 # worker ids), git, and writing /data and /tmp only; and V8's young generation fixed at 8 MB, as
-# the task has it (see "Runtime flags" in the README). tests/least_privilege_test.ts keeps this
-# line equal to the task.
+# the task has it (see "Runtime flags" in the README). tests/least_privilege_test.ts (the
+# permissions) and tests/runtime_flags_test.ts (the V8 flags) keep this line equal to the task.
 CMD ["deno", "run", "--v8-flags=--min-semi-space-size=8,--max-semi-space-size=8", "--allow-net", "--allow-env", "--allow-read", "--allow-ffi", "--allow-sys=cpus,hostname,networkInterfaces", "--allow-run=git", "--allow-write=/data,/tmp", "main.ts", "serve", "--port", "8080"]

@@ -13,10 +13,10 @@
  * issue 15's "64 concurrent deliveries while 30 reviews run". Prints one JSON line: webhook
  * p50/p99 (all deliveries, the opening burst, the burst under load, and the steady comments while
  * reviews run), the CPU Loom's HTTP thread used during the burst under load, how long it
- * waited for a core and how many pages it faulted in, review p50/p90/max, reviews per hour, model calls and reviews in flight (max), the
- * child's RSS idle and peak, and whether the design's four requirements hold (webhook < 100 ms,
- * review < 60 s, 10+ concurrent reviews per worker process, 1000+ reviews/hour) and issue 15's
- * (the burst under load < 50 ms).
+ * waited for a core and how many pages it faulted in, review p50/p90/max, reviews per hour,
+ * model calls and reviews in flight (max), the child's RSS idle and peak, and whether the
+ * design's four requirements hold (webhook < 100 ms, review < 60 s, 10+ concurrent reviews per
+ * worker process, 1000+ reviews/hour) and issue 15's (the burst under load < 50 ms).
  *
  *   deno task bench:e2e [--prs 60] [--senders 16] [--latency-ms 2000] [--workers 30]
  *                       [--burst 64] [--pause-ms 500] [--threads N] [--nice N]

@@ -1,8 +1,9 @@
 /**
  * Reading how `loom serve` runs from where it is defined, the `serve` task of deno.json: its Deno
  * permissions and its V8 flags. The Dockerfile and the `compile` task copy both (the permissions
- * with their own data directory); `tests/least_privilege_test.ts` keeps the copies equal, and
- * the tests' and benchmarks' `loom serve` children run with the same V8 flags.
+ * with their own data directory); `tests/least_privilege_test.ts` and
+ * `tests/runtime_flags_test.ts` keep the copies equal, and the tests' and benchmarks' `loom serve`
+ * children run with the same V8 flags.
  * @module
  */
 
