@@ -24,7 +24,7 @@
  */
 import { storeUnavailable } from "../db/mod.ts";
 import type { Job, Postpone, Queue } from "../queue/mod.ts";
-import { createBatcher, errorMessage, RetryableError } from "../queue/mod.ts";
+import { createBatcher, createWakeup, errorMessage, RetryableError } from "../queue/mod.ts";
 
 /** What a handler gets besides its job. */
 export interface HandlerContext {
@@ -98,8 +98,9 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const kinds = Object.keys(options.handlers);
   const active = new Map<number, Running>();
   const stopping = new AbortController();
-  // Wakes the claim loop sleeping on full slots; null while it is not.
-  let slotFreed: (() => void) | null = null;
+  // Wakes the claim loop sleeping on full slots; a slot freed while it was not asleep makes its
+  // next sleep return at once.
+  const slotFreed = createWakeup();
   // The current outage: when it began, how many operations failed, the messages reported.
   let outage: { since: number; failures: number; reported: Set<string> } | undefined;
   const report = (error: unknown) => {
@@ -223,7 +224,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   /** Frees the run's slot, unless a newer claim of the job has taken its place. */
   const finish = (entry: Running) => {
     if (active.get(entry.job.id) === entry) active.delete(entry.job.id);
-    slotFreed?.();
+    slotFreed.notify();
   };
 
   const start = (job: Job, leasedAt: number) => {
@@ -288,21 +289,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       } else if (free > 0) {
         await queue.context.wakeup.wait(pollMs, stopping.signal);
       } else {
-        // Every slot is busy: sleep until one frees up. A slot may have freed while the claim
-        // above was awaited, before anything listened for it.
-        if (slots - active.size > 0) continue;
-        // A plain callback, not an AbortController per sleep: aborting builds a DOMException
-        // with its stack every time (5% of the pool's time with short jobs), and the listener
-        // is taken off `stopping` again, where one per sleep would pile up until shutdown.
-        await new Promise<void>((resolve) => {
-          const wake = () => {
-            slotFreed = null;
-            stopping.signal.removeEventListener("abort", wake);
-            resolve();
-          };
-          slotFreed = wake;
-          stopping.signal.addEventListener("abort", wake, { once: true });
-        });
+        // Every slot is busy: sleep until one frees up (the poll is only a fallback).
+        await slotFreed.wait(pollMs, stopping.signal);
       }
     }
   };
